@@ -1,0 +1,71 @@
+"""The application context: configuration, plugins, calendar and database, built on demand.
+
+Commands receive one :class:`App`; nothing heavy is loaded until a command asks for it,
+so ``gongkai --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from gongkai.core.config import Config, load_config
+
+if TYPE_CHECKING:
+    from gongkai.core.calendar import WorkCalendar
+    from gongkai.core.plugins import Registry
+
+
+class App:
+    def __init__(
+        self,
+        config_path: str | None = None,
+        jurisdiction: str | None = None,
+        database_url: str | None = None,
+        extra_plugins: tuple[tuple[str, Any], ...] = (),
+    ) -> None:
+        self._config_path = config_path
+        self._jurisdiction = jurisdiction
+        self._database_url = database_url
+        self.extra_plugins = extra_plugins
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self._config_path, jurisdiction=self._jurisdiction, database_url=self._database_url)
+
+    @cached_property
+    def registry(self) -> Registry:
+        from gongkai.core.plugins import load_registry
+
+        return load_registry(self.config.jurisdiction, self.extra_plugins)
+
+    @property
+    def jurisdiction_name(self) -> str:
+        return self.registry.jurisdiction.name
+
+    def local_adjustments(self) -> list[Any]:
+        """Calendar adjustments from ``gongkai.toml``."""
+        from gongkai.core.errors import GongkaiError
+        from gongkai.hookspecs.records import CalendarAdjustment
+
+        out = []
+        for i, raw in enumerate(self.config.calendar_adjustments, 1):
+            try:
+                out.append(
+                    CalendarAdjustment(
+                        date=raw["date"], workday=bool(raw["workday"]), name=str(raw.get("name", ""))
+                    )
+                )
+            except (KeyError, ValueError, TypeError) as exc:
+                raise GongkaiError(
+                    f"gongkai.toml 第{i}条 [[calendar.adjustments]] 无效（{exc}）：需要 date = 2026-08-07 和 workday = true/false。"
+                ) from None
+        return out
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar with the active plugin's and the config's adjustments."""
+        from gongkai.core.calendar import load_calendar
+
+        adjustments = list(self.registry.calendar_adjustments) if self.config.jurisdiction else []
+        return load_calendar([self.config.calendar_dir], adjustments + self.local_adjustments())

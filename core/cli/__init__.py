@@ -1,0 +1,89 @@
+"""The ``gongkai`` command line.
+
+Command modules are imported only when their command runs (``COMMANDS`` maps a name to
+``module:attribute`` and a one-line help), so ``gongkai --help`` imports neither SQLModel,
+Jinja2 nor any plugin. A command module is thin: it parses, calls core, and prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from gongkai.core.errors import GongkaiError
+
+# name -> (module:attribute, short help). Keep sorted by workflow, not alphabet.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plugins": ("gongkai.core.cli.plugins_cmd:plugins", "列出已安装的辖区插件"),
+    "rules": ("gongkai.core.cli.rules_cmd:rules", "列出当前辖区生效的全部规则及其依据"),
+    "deadline": ("gongkai.core.cli.deadline_cmd:deadline", "计算某条期限规则的到期日"),
+    "calendar": ("gongkai.core.cli.calendar_cmd:calendar", "查询工作日历、节假日与调休，载入年度安排"),
+}
+
+
+class GongkaiCommandError(click.ClickException):
+    """A :class:`GongkaiError` as click shows it: one Chinese line on stderr, no traceback."""
+
+    def __init__(self, error: GongkaiError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True, file=file)
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (click's documented pattern)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.lazy) + [c for c in super().list_commands(ctx) if c not in self.lazy]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            target, _ = self.lazy[name]
+            module, _, attribute = target.partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, help_text) in self.lazy.items()]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GongkaiError as exc:
+            raise GongkaiCommandError(exc) from None
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="gongkai.toml 的路径（默认：当前目录或上级目录中查找）")
+@click.option("--jurisdiction", "-j", help="辖区插件名，覆盖 gongkai.toml 和 GONGKAI_JURISDICTION")
+@click.option("--db", "database_url", help="数据库 URL，如 sqlite:///gongkai.db 或 postgresql://…")
+@click.version_option(package_name="gongkai", prog_name="gongkai")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, jurisdiction: str | None, database_url: str | None) -> None:
+    """gongkai（公开）：政府信息公开工作流程。
+
+    Government-information-disclosure workflows for one jurisdiction at a time.
+    """
+    from gongkai.core.app import App
+
+    ctx.obj = App(config_path, jurisdiction, database_url)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="gongkai")
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)

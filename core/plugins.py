@@ -1,0 +1,308 @@
+"""Loading plugins and flattening what they return into one :class:`Registry`.
+
+Modelled on conda's plugin manager (typed records, conflicts detected, a plugin chosen by
+name with a "choose one of" error) and tox's (plugins that are not chosen are blocked
+before entry points load, so only the active jurisdiction is ever imported).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import pluggy
+
+from gongkai import hookspecs
+from gongkai.core.errors import GongkaiError, PluginError
+from gongkai.core.outcomes import REPORT_ROWS
+from gongkai.hookspecs.records import (
+    RULE_TYPES,
+    CalendarAdjustment,
+    DeadlineRule,
+    Jurisdiction,
+    Outcome,
+    ReviewChain,
+    Rule,
+    TemplateDir,
+)
+
+ENTRY_POINT_GROUP = "gongkai"
+NATIONAL = "national"  # the registered name of the core baseline plugin
+
+# hook name -> the record types it may return
+_RULE_HOOKS: dict[str, tuple[type, ...]] = {
+    "gongkai_deadline_rules": (DeadlineRule,),
+    "gongkai_review_chains": (ReviewChain,),
+    "gongkai_rubrics": RULE_TYPES,
+    "gongkai_exemptions": RULE_TYPES,
+    "gongkai_provisions": RULE_TYPES,
+}
+
+R = TypeVar("R", bound=Rule)
+
+
+@attrs.frozen
+class InstalledPlugin:
+    """An entry point of the ``gongkai`` group, known without importing it."""
+
+    name: str
+    value: str
+    distribution: str
+    version: str
+
+
+def installed_plugins() -> dict[str, InstalledPlugin]:
+    """The jurisdictions installed, by entry-point name, without importing any of them."""
+    found: dict[str, InstalledPlugin] = {}
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist
+        found.setdefault(
+            ep.name,
+            InstalledPlugin(
+                name=ep.name,
+                value=ep.value,
+                distribution=dist.name if dist else "",
+                version=dist.version if dist else "",
+            ),
+        )
+    return dict(sorted(found.items()))
+
+
+def unknown_jurisdiction(name: str | None, installed: Iterable[str]) -> GongkaiError:
+    choices = "、".join(installed) or "（无）"
+    if not name:
+        return GongkaiError(
+            "未选择辖区。请在 gongkai.toml 中设置 jurisdiction，或使用 --jurisdiction / "
+            f"GONGKAI_JURISDICTION 指定，可选：{choices}"
+        )
+    return GongkaiError(f"未知的辖区“{name}”。请从已安装的辖区中选择：{choices}")
+
+
+@attrs.frozen
+class RuleEntry:
+    """A rule in force and where it comes from: ``national`` or a plugin name."""
+
+    rule: Rule
+    source: str
+    overrides: Rule | None = None  # the national rule it replaces, if any
+
+
+@attrs.define
+class Registry:
+    """Everything the active plugins contribute, flattened and checked."""
+
+    jurisdiction: Jurisdiction
+    version: str
+    rules: dict[str, RuleEntry]
+    outcomes: dict[str, Outcome]
+    template_dirs: list[Path]
+    calendar_adjustments: list[CalendarAdjustment]
+    plugin_manager: pluggy.PluginManager = attrs.field(repr=False)
+
+    def rule(self, rule_id: str, kind: type[R] = Rule) -> R:  # type: ignore[assignment]
+        """The rule in force with ``rule_id``; a clear error if there is none."""
+        entry = self.rules.get(rule_id)
+        if entry is None:
+            known = "、".join(sorted(self.rules))
+            raise GongkaiError(
+                f"{self.jurisdiction.display_name}没有规则“{rule_id}”。"
+                f"可用 `gongkai rules` 查看全部规则：{known}"
+            )
+        if not isinstance(entry.rule, kind):
+            raise GongkaiError(f"规则“{rule_id}”不是{_KIND_NAMES.get(kind, kind.__name__)}类规则。")
+        return entry.rule  # type: ignore[return-value]
+
+    def find(self, rule_id: str, kind: type[R] = Rule) -> R | None:  # type: ignore[assignment]
+        """Like :meth:`rule`, but None when the jurisdiction has no such rule."""
+        entry = self.rules.get(rule_id)
+        return entry.rule if entry is not None and isinstance(entry.rule, kind) else None  # type: ignore[return-value]
+
+    def deadline(self, rule_id: str) -> DeadlineRule:
+        return self.rule(rule_id, DeadlineRule)
+
+    def review_chain(self, rule_id: str) -> ReviewChain:
+        return self.rule(rule_id, ReviewChain)
+
+    def rules_of(self, kind: type[R]) -> list[R]:
+        return [e.rule for e in self.rules.values() if isinstance(e.rule, kind)]  # type: ignore[misc]
+
+    def outcome(self, code: str) -> Outcome:
+        try:
+            return self.outcomes[code]
+        except KeyError:
+            raise GongkaiError(
+                f"未知的答复结果“{code}”。可选：{'、'.join(self.outcomes)}"
+            ) from None
+
+
+_KIND_NAMES = {DeadlineRule: "期限", ReviewChain: "审核流程"}
+
+
+def _national_module() -> Any:
+    from gongkai.core import national
+
+    return national
+
+
+def _call(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:
+    """Call every implementation of a hook, keeping which plugin returned what."""
+    results = []
+    hook = getattr(pm.hook, hook_name)
+    for impl in reversed(hook.get_hookimpls()):  # registration order
+        try:
+            value = impl.function()
+        except GongkaiError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"插件 {impl.plugin_name} 的钩子 {hook_name} 出错：{type(exc).__name__}: {exc}"
+            ) from exc
+        results.append((impl.plugin_name, value))
+    return results
+
+
+def _records(plugin: str, hook: str, value: Any, types: tuple[type, ...]) -> list[Any]:
+    if value is None:
+        return []
+    items = list(value) if isinstance(value, (list, tuple)) else None
+    if items is None:
+        raise PluginError(f"插件 {plugin} 的钩子 {hook} 应返回列表，实际返回 {type(value).__name__}")
+    for item in items:
+        if not isinstance(item, types):
+            expected = " / ".join(t.__name__ for t in types)
+            raise PluginError(
+                f"插件 {plugin} 的钩子 {hook} 返回了 {type(item).__name__}，应为 {expected} 记录"
+            )
+    return items
+
+
+def build_plugin_manager(active: str, extra: Iterable[tuple[str, Any]] = ()) -> pluggy.PluginManager:
+    """A plugin manager with the national baseline, the active jurisdiction only, and
+    ``extra`` (name, module-or-object) plugins, e.g. from tests."""
+    installed = installed_plugins()
+    extra = list(extra)
+    if active not in installed and active not in {name for name, _ in extra}:
+        raise unknown_jurisdiction(active, installed)
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    try:
+        pm.register(_national_module(), name=NATIONAL)
+        for name, plugin in extra:
+            pm.register(plugin, name=name)
+        for name in installed:
+            if name != active:
+                pm.set_blocked(name)  # never imported
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=active)
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"插件 {exc.plugin_name} 的钩子实现无效：{exc}") from exc
+    except (ImportError, AttributeError) as exc:
+        raise PluginError(f"辖区插件 {active} 加载失败：{type(exc).__name__}: {exc}") from exc
+    return pm
+
+
+def load_registry(active: str | None, extra: Iterable[tuple[str, Any]] = ()) -> Registry:
+    """Load the national baseline plus the ``active`` jurisdiction and flatten their records."""
+    if not active:
+        raise unknown_jurisdiction(active, installed_plugins())
+    pm = build_plugin_manager(active, extra)
+    return registry_from(pm, active)
+
+
+def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
+    jurisdiction = None
+    for plugin, value in _call(pm, "gongkai_jurisdiction"):
+        if value is None:
+            continue
+        if not isinstance(value, Jurisdiction):
+            raise PluginError(f"插件 {plugin} 的钩子 gongkai_jurisdiction 应返回 Jurisdiction 记录")
+        if plugin == active:
+            jurisdiction = value
+    if jurisdiction is None:
+        raise PluginError(f"插件 {active} 未通过 gongkai_jurisdiction 提供辖区信息")
+    if jurisdiction.name != active:
+        raise PluginError(
+            f"插件 {active} 的钩子 gongkai_jurisdiction 返回的 name 为“{jurisdiction.name}”，应与入口点名称一致"
+        )
+
+    national: dict[str, tuple[str, Rule]] = {}
+    local: dict[str, tuple[str, Rule]] = {}
+    for hook, types in _RULE_HOOKS.items():
+        for plugin, value in _call(pm, hook):
+            level = national if plugin == NATIONAL else local
+            for rule in _records(plugin, hook, value, types):
+                if rule.id in level:
+                    other = level[rule.id][0]
+                    raise PluginError(
+                        f"规则冲突：插件 {other} 与插件 {plugin} 都定义了规则“{rule.id}”（钩子 {hook}）。"
+                        "同一层级的规则编号只能由一个插件提供。"
+                    )
+                level[rule.id] = (plugin, rule)
+
+    rules: dict[str, RuleEntry] = {}
+    for rule_id, (plugin, rule) in national.items():
+        rules[rule_id] = RuleEntry(rule, NATIONAL)
+    for rule_id, (plugin, rule) in local.items():
+        replaced = national.get(rule_id)
+        rules[rule_id] = RuleEntry(rule, plugin, replaced[1] if replaced else None)
+    rules = dict(sorted(rules.items()))
+
+    outcomes: dict[str, Outcome] = {}
+    for plugin, value in _call(pm, "gongkai_outcomes"):
+        for outcome in _records(plugin, "gongkai_outcomes", value, (Outcome,)):
+            if outcome.report_row not in REPORT_ROWS:
+                raise PluginError(
+                    f"插件 {plugin} 的结果“{outcome.code}”对应的年报行“{outcome.report_row}”不存在，"
+                    f"应为：{'、'.join(REPORT_ROWS)}"
+                )
+            outcomes[outcome.code] = outcome  # a plugin may refine a national outcome
+
+    template_dirs: list[Path] = []
+    for plugin, value in reversed(_call(pm, "gongkai_template_dirs")):  # plugins first, core last
+        template_dirs.extend(Path(t.path) for t in _records(plugin, "gongkai_template_dirs", value, (TemplateDir,)))
+
+    adjustments: list[CalendarAdjustment] = []
+    for plugin, value in _call(pm, "gongkai_calendar_adjustments"):
+        adjustments.extend(_records(plugin, "gongkai_calendar_adjustments", value, (CalendarAdjustment,)))
+
+    installed = installed_plugins().get(active)
+    return Registry(
+        jurisdiction=jurisdiction,
+        version=installed.version if installed else "",
+        rules=rules,
+        outcomes=outcomes,
+        template_dirs=template_dirs,
+        calendar_adjustments=adjustments,
+        plugin_manager=pm,
+    )
+
+
+def describe_installed(active: str | None) -> list[dict[str, Any]]:
+    """Every installed jurisdiction with its metadata, for ``gongkai plugins``.
+
+    Listing is the one place that imports every plugin, each in its own manager.
+    """
+    rows = []
+    for name, info in installed_plugins().items():
+        registry = load_registry(name)
+        j = registry.jurisdiction
+        rows.append(
+            {
+                "name": name,
+                "display_name": j.display_name,
+                "version": info.version,
+                "distribution": info.distribution,
+                "module": info.value,
+                "sources": [{"key": s.key, "title": s.title} for s in j.sources],
+                "rules": len(registry.rules),
+                "active": name == active,
+            }
+        )
+    return rows
+
+
+def map_records(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, Any]:
+    return {key(item): item for item in items}
