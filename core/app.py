@@ -69,3 +69,38 @@ class App:
 
         adjustments = list(self.registry.calendar_adjustments) if self.config.jurisdiction else []
         return load_calendar([self.config.calendar_dir], adjustments + self.local_adjustments())
+
+    # -- database ------------------------------------------------------------------
+
+    @cached_property
+    def engine(self) -> Any:
+        """The database engine, with every table created."""
+        from gongkai.core.storage import create_schema, make_engine
+
+        engine = make_engine(self.config.database_url)
+        create_schema(engine)
+        return engine
+
+    def session(self) -> Any:
+        """A transaction on the database: ``with app.session() as s: ...``."""
+        from gongkai.core.storage import session_scope
+
+        return session_scope(self.engine)
+
+    def database_exists(self) -> bool:
+        url = self.config.database_url
+        if url.startswith("sqlite:///"):
+            from pathlib import Path
+
+            return Path(url[len("sqlite:///") :]).is_file()
+        return True
+
+    def sync_calendar(self) -> int:
+        """Recompute stored provisional deadlines if the calendar changed; returns how many."""
+        from gongkai.core.deadline_store import ensure_calendar_current
+
+        with self.session() as session:
+            return ensure_calendar_current(session, self.calendar)
+
+    def reload_calendar(self) -> None:
+        self.__dict__.pop("calendar", None)

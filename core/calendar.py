@@ -182,7 +182,9 @@ class WorkCalendar:
         """A copy with local adjustments applied (records with ``date``, ``workday``, ``name``)."""
         kinds = bytearray(self._kinds)
         names = dict(self._names)
+        digest = hashlib.sha256(self.fingerprint.encode())
         for adj in adjustments:
+            digest.update(f"{adj.date}|{adj.workday}".encode())
             i = self._offset(adj.date)
             if adj.workday:
                 kinds[i] = MAKEUP if adj.date.weekday() >= 5 else WORKDAY
@@ -190,7 +192,7 @@ class WorkCalendar:
                 kinds[i] = HOLIDAY if adj.date.weekday() < 5 or kinds[i] == MAKEUP else WEEKEND
             if adj.name:
                 names[i] = adj.name
-        return WorkCalendar(self.first, kinds, names, self.final_years, self.fingerprint)
+        return WorkCalendar(self.first, kinds, names, self.final_years, digest.hexdigest()[:20])
 
     # -- queries -------------------------------------------------------------------
 

@@ -62,6 +62,11 @@ class Deadline:
     paused: bool = False
     paused_working_days: int = 0
     extension: Extension | None = None
+    # How to recompute from ``start`` alone after a calendar change: ``offset`` units of
+    # the rule (target and limit), then ``months_after`` months (a month-long extension).
+    offset: int = 0
+    limit_offset: int | None = None
+    months_after: int = 0
 
     def to_json(self, jurisdiction: str = "") -> dict[str, Any]:
         return {
@@ -162,12 +167,23 @@ def compute(
 
     open_pause = any(p.end is None for p in pauses)
     stood = paused_days(calendar, pauses, day, unit)
-    due = _add(calendar, day, rule.amount + stood, unit)
-    limit = _add(calendar, day, rule.limit + stood, unit) if rule.limit is not None else None
+    offset = rule.amount + stood
+    limit_offset = rule.limit + stood if rule.limit is not None else None
+    months_after = 0
     if extension is not None and extension.amount:
-        due = _add(calendar, due, extension.amount, extension.unit)
-        if limit is not None:
-            limit = _add(calendar, limit, extension.amount, extension.unit)
+        if extension.unit is unit:
+            offset += extension.amount
+            limit_offset = limit_offset + extension.amount if limit_offset is not None else None
+        elif extension.unit is Unit.MONTHS:
+            months_after = extension.amount
+        else:
+            raise GongkaiError(f"延长期限的单位（{extension.unit.label}）与期限规则 {rule.id} 的单位不一致。")
+    due = _add(calendar, day, offset, unit) + relativedelta(months=months_after)
+    limit = (
+        _add(calendar, day, limit_offset, unit) + relativedelta(months=months_after)
+        if limit_offset is not None
+        else None
+    )
     latest = limit or due
     return Deadline(
         rule,
@@ -178,6 +194,9 @@ def compute(
         paused=open_pause,
         paused_working_days=stood,
         extension=extension,
+        offset=offset,
+        limit_offset=limit_offset,
+        months_after=months_after,
     )
 
 

@@ -8,7 +8,7 @@ before entry points load, so only the active jurisdiction is ever imported).
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -247,6 +247,11 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
         rules[rule_id] = RuleEntry(rule, NATIONAL)
     for rule_id, (plugin, rule) in local.items():
         replaced = national.get(rule_id)
+        if replaced is not None and type(replaced[1]) is not type(rule):
+            raise PluginError(
+                f"插件 {plugin} 的规则“{rule_id}”覆盖国家规则时类型不一致："
+                f"国家规则为 {type(replaced[1]).__name__}，插件返回 {type(rule).__name__}。"
+            )
         rules[rule_id] = RuleEntry(rule, plugin, replaced[1] if replaced else None)
     rules = dict(sorted(rules.items()))
 
@@ -302,7 +307,3 @@ def describe_installed(active: str | None) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def map_records(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, Any]:
-    return {key(item): item for item in items}

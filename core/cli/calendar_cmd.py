@@ -53,11 +53,13 @@ def _load(app, path, as_json):
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{schedule.year}.toml"
     shutil.copyfile(path, target)
-    app.__dict__.pop("calendar", None)  # rebuild with the new schedule
-    result = {"year": schedule.year, "file": str(target), "final": not app.calendar.is_provisional(dt.date(schedule.year, 6, 1))}
-    from gongkai.core import recompute
-
-    result["recomputed"] = recompute.after_calendar_change(app)
+    app.reload_calendar()
+    result = {
+        "year": schedule.year,
+        "file": str(target),
+        "final": not app.calendar.is_provisional(dt.date(schedule.year, 6, 1)),
+        "recomputed": app.sync_calendar() if app.database_exists() else 0,
+    }
     if as_json:
         emit_json(result)
     else:
