@@ -1,0 +1,86 @@
+"""Shared fixtures: an isolated working directory, a unit's gongkai.toml, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gongkai.core.cli import cli
+
+ENV_VARS = ("GONGKAI_CONFIG", "GONGKAI_JURISDICTION", "GONGKAI_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def calendar_cache(tmp_path_factory) -> Path:
+    """One compiled-calendar cache for the whole run (compiling `holidays` is slow)."""
+    return tmp_path_factory.mktemp("calendar-cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch, calendar_cache):
+    """Every test runs in its own empty directory with no gongkai environment leaking in."""
+    for var in ENV_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write_config(folder: Path, jurisdiction: str, **extra: str) -> Path:
+    """A unit's gongkai.toml with a SQLite database beside it."""
+    lines = [
+        f'jurisdiction = "{jurisdiction}"',
+        'unit = "测试单位政府办公室"',
+        'reconsideration_body = "测试区人民政府"',
+        'database_url = "sqlite:///gongkai.db"',
+    ]
+    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in extra.items()]
+    path = folder / "gongkai.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def unit(tmp_path):
+    """Make the working directory a unit of the given jurisdiction: ``unit("changning")``."""
+
+    def make(jurisdiction: str, **extra: str) -> Path:
+        return write_config(tmp_path, jurisdiction, **extra)
+
+    return make
+
+
+class Cli:
+    """Runs ``gongkai`` in-process; ``ok`` asserts success, ``fails`` asserts a clean refusal."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        return self.runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    def ok(self, *args: str, input: str | None = None):
+        result = self(*args, input=input)
+        assert result.exit_code == 0, f"gongkai {' '.join(map(str, args))} failed:\n{result.output}\n{result.stderr}"
+        return result
+
+    def json(self, *args: str):
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def fails(self, *args: str, code: int | None = None):
+        """The command is refused with a Chinese message on stderr and no traceback."""
+        result = self(*args)
+        assert result.exit_code != 0, f"expected gongkai {' '.join(map(str, args))} to fail:\n{result.output}"
+        if code is not None:
+            assert result.exit_code == code, result.stderr
+        assert "Traceback" not in result.output + result.stderr
+        assert result.stderr.strip(), "a refusal must say why on stderr"
+        return result
+
+
+@pytest.fixture
+def gk() -> Cli:
+    return Cli()
