@@ -73,13 +73,20 @@ class App:
     # -- database ------------------------------------------------------------------
 
     @cached_property
-    def engine(self) -> Any:
-        """The database engine, with every table created."""
-        from gongkai.core.storage import create_schema, make_engine
+    def raw_engine(self) -> Any:
+        """The database engine as it is, not yet migrated (``gongkai db`` inspects it)."""
+        from gongkai.core.storage import make_engine
 
-        engine = make_engine(self.config.database_url)
-        create_schema(engine)
-        return engine
+        return make_engine(self.config.database_url)
+
+    @cached_property
+    def engine(self) -> Any:
+        """The database engine, migrated to the newest schema revision."""
+        from gongkai.core.storage import create_schema, unreachable
+
+        with unreachable(self.config.database_url):
+            create_schema(self.raw_engine)
+        return self.raw_engine
 
     def session(self) -> Any:
         """A transaction on the database: ``with app.session() as s: ...``."""

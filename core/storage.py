@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy import UniqueConstraint
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine
@@ -31,11 +32,19 @@ class Setting(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    """An append-only record of one state change."""
+    """An append-only record of one state change.
+
+    Events form a hash chain (:mod:`gongkai.core.audit`): ``seq`` is the position in the
+    chain and ``hash`` covers the event's fields and ``prev_hash``. Both are filled in when
+    the transaction commits, so an edit, deletion or reordering behind the application's
+    back is found by ``gongkai audit verify``. ``at`` is stored in UTC.
+    """
 
     __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("seq", name="uq_event_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int | None = None
     at: dt.datetime = Field(index=True)
     actor: str = Field(default="", max_length=200)
     subject_kind: str = Field(index=True, max_length=40)  # "request", "document", "matter", ...
@@ -43,12 +52,27 @@ class Event(SQLModel, table=True):
     action: str = Field(max_length=80)
     before: str | None = None  # JSON
     after: str | None = None  # JSON
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
+
+
+PENDING_EVENTS = "gongkai.pending_events"  # session.info key: events to chain at commit
 
 
 def _json(value: Any) -> str | None:
+    """Canonical JSON, with ID and phone numbers masked: the log is read by many staff."""
+    from gongkai.core.privacy import mask_text
+
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return mask_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in UTC (a naive value is taken to be UTC already)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)
 
 
 def record_event(
@@ -62,9 +86,12 @@ def record_event(
     after: Any = None,
     at: dt.datetime | None = None,
 ) -> Event:
-    """Append an event in the caller's transaction (it commits or rolls back with it)."""
+    """Append an event in the caller's transaction (it commits or rolls back with it).
+
+    The event joins the hash chain when the transaction commits (see :mod:`gongkai.core.audit`).
+    """
     ev = Event(
-        at=at or dt.datetime.now(dt.timezone.utc),
+        at=utc(at or dt.datetime.now(dt.timezone.utc)),
         actor=actor,
         subject_kind=subject_kind,
         subject_id=subject_id,
@@ -73,6 +100,7 @@ def record_event(
         after=_json(after),
     )
     session.add(ev)
+    session.info.setdefault(PENDING_EVENTS, []).append(ev)
     return ev
 
 
@@ -106,10 +134,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def normalise_url(url: str) -> str:
+    """``postgresql://`` (and ``postgres://``) mean the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL mode, foreign keys and a busy timeout."""
+    url = normalise_url(url)
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     except Exception as exc:  # sqlalchemy.exc.ArgumentError, missing driver, ...
         raise GongkaiError(f"数据库地址“{url}”无效：{exc}。示例：sqlite:///gongkai.db 或 postgresql+psycopg://用户@主机/库名") from None
     if engine.dialect.name == "sqlite":
@@ -117,10 +154,36 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def display_url(url: str) -> str:
+    """``url`` without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+@contextmanager
+def unreachable(url: str) -> Iterator[None]:
+    """Turn a failed connection into a Chinese error naming the database and the fix."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise GongkaiError(
+            f"无法连接数据库 {display_url(url)}：{reason}。请检查 database_url（gongkai.toml、"
+            "GONGKAI_DATABASE_URL 或 --db）、数据库服务器是否运行、用户名和密码是否正确。"
+        ) from None
+
+
 def create_schema(engine: Engine) -> None:
-    """Create every table the workflow modules define (they must be imported first)."""
-    import_models()
-    SQLModel.metadata.create_all(engine)
+    """Bring the database to the current schema (migrations to head, see :mod:`gongkai.core.schema`)."""
+    from gongkai.core.schema import upgrade
+
+    upgrade(engine)
 
 
 def import_models() -> None:
@@ -135,21 +198,54 @@ def import_models() -> None:
 MODEL_MODULES: list[str] = [
     "gongkai.core.storage",
     "gongkai.core.deadline_store",
+    "gongkai.core.audit",
 ]
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A transaction: committed when the block ends, rolled back on any error."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
         session.commit()
+    except StaleDataError:
+        # optimistic locking: another user changed the row since we read it
+        session.rollback()
+        raise GongkaiError(CONFLICT_MESSAGE) from None
+    except OperationalError as exc:
+        session.rollback()
+        # PostgreSQL serialization failure / deadlock: the other transaction won
+        if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+            raise GongkaiError(CONFLICT_MESSAGE) from None
+        if "database is locked" in str(exc.orig):
+            raise GongkaiError("数据库正被其他操作占用（超过 10 秒），本次操作未保存，请稍后重试。") from None
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+CONFLICT_MESSAGE = "记录已被他人修改，请刷新后重试（本次操作未保存任何内容）。"
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _chain_pending_events(session: Session) -> None:
+    """Seal the events of this transaction into the hash chain, last thing before commit."""
+    if session.info.get(PENDING_EVENTS):
+        from gongkai.core.audit import seal
+
+        seal(session, session.info.pop(PENDING_EVENTS))
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_pending_events(session: Session) -> None:
+    session.info.pop(PENDING_EVENTS, None)
 
 
 def get_setting(session: Session, key: str, default: str = "") -> str:

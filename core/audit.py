@@ -1,0 +1,124 @@
+"""The tamper-evident event log: every event is a link in one SHA-256 hash chain.
+
+Each event stores ``seq`` (its position), ``prev_hash`` (the hash of the event before it)
+and ``hash`` = SHA-256 over the canonical JSON of its fields and ``prev_hash``. The chain
+head (length and last hash) is one row of :class:`AuditChain`. Links are made when a
+transaction commits (:func:`seal`, called from a ``before_commit`` hook in
+:mod:`gongkai.core.storage`): the head row is locked (``SELECT ... FOR UPDATE`` on
+PostgreSQL; SQLite has a single writer, which the transaction already is), so concurrent
+staff append one after another. Locking the head last, just before commit, means a
+transaction never waits for another row while holding the head, so it cannot deadlock.
+
+:func:`verify` walks the chain and reports the first broken link: an edited event (its hash
+no longer matches), a deleted one (a gap in ``seq``, or a head longer than the chain), a
+reordered one (a changed ``seq`` breaks its hash) or one inserted behind the application's
+back (no ``seq``). Record ``head`` somewhere outside the database (a signed report, a
+printed ledger) to also detect a rewrite of the whole chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Field, Session, SQLModel, select
+
+from gongkai.core.storage import Event, utc
+
+GENESIS = "0" * 64  # prev_hash of the first event
+HEAD_ID = 1
+
+
+class AuditChain(SQLModel, table=True):
+    """The head of the event hash chain: one row, locked while a transaction appends."""
+
+    __tablename__ = "audit_chain"
+
+    id: int = Field(default=HEAD_ID, primary_key=True)
+    length: int = 0
+    last_hash: str = Field(default=GENESIS, max_length=64)
+
+
+def event_hash(event: Any, prev_hash: str) -> str:
+    """SHA-256 (hex) of the event's fields and the previous hash, as canonical JSON.
+
+    ``event`` is an :class:`Event` or any row with the same attributes (the migrations use rows).
+    """
+    fields = {
+        "seq": event.seq,
+        "at": utc(event.at).isoformat(timespec="microseconds"),
+        "actor": event.actor,
+        "subject_kind": event.subject_kind,
+        "subject_id": event.subject_id,
+        "action": event.action,
+        "before": event.before,
+        "after": event.after,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _lock_head(session: Session) -> AuditChain:
+    head = session.exec(select(AuditChain).where(AuditChain.id == HEAD_ID).with_for_update()).first()
+    if head is None:  # a database made without migrations; migrations insert this row
+        head = AuditChain()
+        session.add(head)
+    return head
+
+
+def seal(session: Session, events: Sequence[Event]) -> None:
+    """Link ``events`` (in the order they were recorded) onto the chain; call before commit."""
+    session.flush()  # the transaction's own writes first, so the head is locked last
+    head = _lock_head(session)
+    prev, length = head.last_hash, head.length
+    for event in events:
+        length += 1
+        event.seq = length
+        event.prev_hash = prev
+        event.hash = prev = event_hash(event, prev)
+        session.add(event)
+    head.length, head.last_hash = length, prev
+    session.add(head)
+    session.flush()
+
+
+def verify(session: Session, batch: int = 2000) -> dict[str, Any]:
+    """Walk the chain; ``{"ok", "events", "head", "broken"}`` with the first broken link or None."""
+
+    def broken(event: Event | None, seq: int, problem: str) -> dict[str, Any]:
+        return {
+            "ok": False,
+            "events": seq - 1,
+            "head": prev,
+            "broken": {"seq": seq, "event_id": event.id if event else None, "problem": problem},
+        }
+
+    prev, expected = GENESIS, 1
+    last_seq = 0
+    while True:
+        rows = session.exec(
+            select(Event).where(Event.seq != None, Event.seq > last_seq).order_by(Event.seq).limit(batch)  # noqa: E711
+        ).all()
+        if not rows:
+            break
+        for event in rows:
+            if event.seq != expected:
+                return broken(event, expected, f"第 {expected} 条事件缺失（链的下一条是第 {event.seq} 条）：事件被删除或顺序被改动")
+            if event.prev_hash != prev:
+                return broken(event, expected, "前一哈希（prev_hash）与上一条事件不符：事件被删除、插入或顺序被改动")
+            if event_hash(event, prev) != event.hash:
+                return broken(event, expected, "事件内容与其哈希不符：事件在应用之外被修改")
+            prev, expected = event.hash, expected + 1
+            last_seq = event.seq
+        session.expunge_all()
+    unchained = session.exec(select(Event).where(Event.seq == None).order_by(Event.id)).first()  # noqa: E711
+    if unchained is not None:
+        return broken(unchained, expected, f"事件 id={unchained.id} 不在链上：在应用之外写入")
+    head = session.get(AuditChain, HEAD_ID)
+    length, last_hash = (head.length, head.last_hash) if head else (0, GENESIS)
+    if length != expected - 1 or last_hash != prev:
+        return broken(None, expected, f"链头记录共 {length} 条事件，实际链上只有 {expected - 1} 条：链尾事件被删除")
+    return {"ok": True, "events": expected - 1, "head": prev, "broken": None}

@@ -1,0 +1,96 @@
+"""Schema migrations (Alembic): the database is brought to the newest revision on first use.
+
+The revisions live in ``gongkai/core/migrations/versions`` and ship in the wheel. ``gongkai db
+upgrade`` runs them explicitly; :func:`upgrade` also runs whenever the application opens the
+database, under a lock, so two processes opening a new database do not both migrate it
+(PostgreSQL: an advisory lock; SQLite: ``BEGIN IMMEDIATE``, its single writer).
+
+A table that a module defines but no revision creates yet is still created (``create_all``
+with ``checkfirst``), so a branch adding a table works before its revision is written;
+``tests/test_migrations.py`` fails until the revision exists (``gongkai db revision``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_PG_LOCK = 0x676F6E676B6169  # "gongkai": the advisory lock key for migrations
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str:
+    """The newest revision id."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _lock(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Migrate the database to ``revision`` (all-or-nothing); returns the revision reached."""
+    from alembic import command
+    from sqlmodel import SQLModel
+
+    from gongkai.core.storage import import_models
+
+    import_models()
+    target = head() if revision == "head" else revision
+    if revision == "head" and current(engine) == target and _tables_complete(engine):
+        return target
+    with engine.begin() as connection:
+        _lock(connection)
+        command.upgrade(alembic_config(connection), revision)
+        if revision == "head":
+            SQLModel.metadata.create_all(connection, checkfirst=True)
+    return current(engine)
+
+
+def _tables_complete(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+    from sqlmodel import SQLModel
+
+    return set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def revision(message: str) -> Path:
+    """Write a new revision file from the difference between the models and the migrations."""
+    import tempfile
+
+    from alembic import command
+
+    from gongkai.core.storage import make_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/head.db")
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+            script = command.revision(alembic_config(connection), message=message, autogenerate=True)
+        engine.dispose()
+    return Path(script.path)  # type: ignore[union-attr]
