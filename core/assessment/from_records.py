@@ -123,3 +123,41 @@ def findings_from_records(
 
 def uses_records(rubric: Rubric) -> bool:
     return any(u.records for c in rubric.categories for u in (*c.units, *c.bonus_units))
+
+
+def merge_records(
+    session: Session,
+    rubric: Rubric,
+    all_findings: list[Findings],
+    unit: str,
+    year: int | None,
+    kind: str,
+    as_of: dt.date | None = None,
+) -> list[Findings]:
+    """Add what the records count for ``unit`` to its findings files of ``year``.
+
+    ``year`` defaults to the one year the files are about; without a file for the unit a
+    findings set of ``kind`` is made. The database is one unit's (``gongkai.toml`` ``unit``).
+    """
+    from gongkai.core.errors import GongkaiError
+
+    if not unit:
+        raise GongkaiError("使用 --from-records 需要在 gongkai.toml 中填写 unit（本单位名称），台账统计计入该单位。")
+    if not uses_records(rubric):
+        raise GongkaiError("评分细则中没有可由台账统计的情形（FindingUnit.records），--from-records 无可统计。")
+    if year is None:
+        years = {f.year for f in all_findings}
+        if len(years) != 1:
+            raise GongkaiError("请用 --year 指定要从台账统计的考核年度。")
+        year = years.pop()
+    targets = [f for f in all_findings if f.unit == unit and f.year == year]
+    if not targets:
+        targets = [Findings(unit, year, kind)]
+        all_findings = [*all_findings, *targets]
+    for target in targets:
+        if target.total is not None:
+            raise GongkaiError(
+                f"{target.sources[0]} 已直接填写 total，不能再合并台账统计的问题；请删去 total 改为逐项记录。"
+            )
+        target.merge(findings_from_records(session, rubric, unit, year, target.kind, as_of))
+    return all_findings

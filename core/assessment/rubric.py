@@ -312,3 +312,11 @@ def rubric_from_toml(path: Path) -> dict[str, Any]:
         "grade": _grade(where, data.get("grade"), citation),
         "composite": _composite(where, data.get("composite"), citation),
     }
+
+
+def configured_weight(config: Any) -> float | None:
+    """``[assessment] weight`` from ``gongkai.toml`` (e.g. 0.05 for 5%), or None."""
+    section = config.raw.get("assessment", {})
+    if not isinstance(section, dict) or "weight" not in section:
+        return None
+    return section["weight"]
