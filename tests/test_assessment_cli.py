@@ -124,44 +124,7 @@ def test_changning_contribution_at_the_configured_weight(unit, gk):
     assert "4.6" in gk.ok("assess", "score", "t.toml").stdout
 
 
-YANTA_RUBRIC = """\
-summary = "雁塔区政务公开考核细则（示例）"
-citation = "雁塔区政务公开工作考核细则"
-
-[[category]]
-id = "proactive"
-name = "主动公开"
-kind = "deduction"
-cap = 60
-  [[category.unit]]
-  id = "late_publish"
-  name = "成文后3个工作日内未公开"
-  points = 2
-
-[[category]]
-id = "request"
-name = "依申请公开"
-kind = "deduction"
-base = 40
-cap = 10
-  [[category.unit]]
-  id = "late_reply"
-  name = "逾期答复"
-  points = 4
-
-[[category]]
-id = "training"
-name = "培训"
-kind = "activity"
-cap = 5
-  [[category.unit]]
-  id = "session"
-  name = "每组织一次培训"
-  points = 1.5
-
-[grade]
-bands = [{ name = "好", minimum = 90 }, { name = "较好", minimum = 80, below = 90 }, { name = "差", below = 80 }]
-"""
+YANTA_RUBRIC = (Path(__file__).resolve().parent.parent / "docs" / "examples" / "rubric-yanta.toml").read_text(encoding="utf-8")
 
 
 def test_yanta_uses_its_own_rubric_file_without_code(unit, gk):
@@ -186,7 +149,7 @@ def test_bad_rubric_file_fails_cleanly(unit, gk):
     add_assessment_section(unit("yanta"), rubric_file="rubric.toml")
     write("rubric.toml", YANTA_RUBRIC.replace('kind = "activity"', 'kind = "活动"'))
     result = gk.fails("assess", "rubric")
-    assert "第25行" in result.stderr and "kind" in result.stderr
+    assert "第30行" in result.stderr and "kind" in result.stderr
 
 
 def late_reply_database(config: Path) -> None:

@@ -94,45 +94,7 @@ def test_findings_without_a_rubric_need_a_total():
         load_findings(path, None)
 
 
-YANTA_RUBRIC = """\
-summary = "雁塔区政务公开考核细则（示例）"
-citation = "雁塔区政务公开工作考核细则"
-total = 100
-
-[[category]]
-id = "proactive"
-name = "主动公开"
-kind = "deduction"
-cap = 60
-  [[category.unit]]
-  id = "late_publish"
-  name = "成文后3个工作日内未公开"
-  points = 2
-
-[[category]]
-id = "request"
-name = "依申请公开"
-kind = "deduction"
-cap = 40
-  [[category.unit]]
-  id = "late_reply"
-  name = "逾期答复"
-  points = 5
-  records = ["request.late_reply"]
-
-[[category]]
-id = "training"
-name = "培训"
-kind = "bonus"
-cap = 5
-  [[category.unit]]
-  id = "session"
-  name = "每组织一次培训"
-  points = 1
-
-[grade]
-bands = [{ name = "好", minimum = 90 }, { name = "一般", below = 90 }]
-"""
+YANTA_RUBRIC = (EXAMPLES / "rubric-yanta.toml").read_text(encoding="utf-8")
 
 
 def test_toml_rubric_builds_the_plugin_records():
@@ -145,10 +107,10 @@ def test_toml_rubric_builds_the_plugin_records():
 
 
 BAD_RUBRICS = [
-    (YANTA_RUBRIC.replace('kind = "bonus"', 'kind = "extra"'), "第26行 第3个 \\[\\[category\\]\\]（training）：kind = 'extra' 无效"),
-    (YANTA_RUBRIC.replace("cap = 40", "cap = -4"), "第15行 .*（request）：cap = -4 无效"),
-    (YANTA_RUBRIC.replace("points = 5", 'points = "五"'), "第15行 .*的第1个 unit：points = '五' 无效"),
-    (YANTA_RUBRIC.replace('id = "training"', 'id = "Training"'), "第26行 .*id = 'Training' 无效"),
+    (YANTA_RUBRIC.replace('kind = "activity"', 'kind = "extra"'), "第30行 第3个 \\[\\[category\\]\\]（training）：kind = 'extra' 无效"),
+    (YANTA_RUBRIC.replace("cap = 10", "cap = -4"), "第18行 .*（request）：cap = -4 无效"),
+    (YANTA_RUBRIC.replace("points = 4", 'points = "四"'), "第18行 .*的第1个 unit：points = '四' 无效"),
+    (YANTA_RUBRIC.replace('id = "training"', 'id = "Training"'), "第30行 .*id = 'Training' 无效"),
     (YANTA_RUBRIC.replace('"request.late_reply"', '"request.late"'), "records = \\['request.late'\\] 无效"),
     (YANTA_RUBRIC.replace('id = "training"', 'id = "request"'), "项目 id 重复：request"),
     ("total = 100\n", "没有评分项目"),
