@@ -20,6 +20,7 @@ from typing import Any
 
 from attrs import frozen
 
+from gongkai.core.assessment import KINDS
 from gongkai.core.errors import GongkaiError
 from gongkai.hookspecs.records import (
     CompositeScheme,
@@ -246,8 +247,6 @@ def _grade(where: _Where, data: Any, citation: str) -> GradeScale | None:
 
 
 def _composite(where: _Where, data: Any, citation: str) -> CompositeScheme | None:
-    from gongkai.core.assessment import KINDS
-
     if data is None:
         return None
     place = "[composite]"
