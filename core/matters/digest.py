@@ -45,7 +45,7 @@ SOURCES: dict[str, TitleSource] = {
 GROUPS: tuple[tuple[str, str], ...] = (("overdue", "已超期"), ("today", "今日到期"), ("upcoming", "即将到期"))
 
 
-def _table_titles(session: Session, source: TitleSource, ids: Iterable[int]) -> dict[int, str]:
+def table_titles(session: Session, source: TitleSource, ids: Iterable[int]) -> dict[int, str]:
     inspector = inspect(session.connection())
     for name in source.tables:
         if not inspector.has_table(name):
@@ -75,7 +75,7 @@ def titles(session: Session, registry: Registry | None, owner_kind: str, ids: It
     if owner_kind == "matter":
         found = _matter_titles(session, registry, ids)
     else:
-        found = _table_titles(session, source, ids)
+        found = table_titles(session, source, ids)
     return {i: found.get(i) or f"{source.label} #{i}" for i in ids}
 
 
