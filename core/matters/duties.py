@@ -112,18 +112,15 @@ def _short(summary: str) -> str:
 
 def duty_dates(rule: RecurringDuty, year: int) -> list[DutyDate]:
     what = rule.what or _short(rule.summary)
-    hours = f"，累计不少于{rule.hours}学时" if rule.hours else ""
+    hours = f"累计不少于{rule.hours}学时" if rule.hours else ""
     if rule.dates:
-        return [DutyDate(rule, dt.date(year, m, d), what + hours) for m, d in rule.dates]
+        return [DutyDate(rule, dt.date(year, m, d), what + (f"（{hours}）" if hours else "")) for m, d in rule.dates]
     out = []
     for start, end, label in _windows(year, rule.period):
         ends = _part_ends(start, end, max(rule.times, 1))
         for k, day in enumerate(ends, 1):
-            parts = [p for p in (label, f"第{k}次" if len(ends) > 1 else "") if p]
-            suffix = f"（{'，'.join(parts)}{hours}）" if parts or hours else ""
-            if not parts and hours:
-                suffix = f"（{hours.lstrip('，')}）"
-            out.append(DutyDate(rule, day, what + suffix))
+            parts = [p for p in (label, f"第{k}次" if len(ends) > 1 else "", hours) if p]
+            out.append(DutyDate(rule, day, what + (f"（{'，'.join(parts)}）" if parts else "")))
     return out
 
 
