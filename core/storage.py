@@ -199,6 +199,8 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.storage",
     "gongkai.core.deadline_store",
     "gongkai.core.audit",
+    "gongkai.core.assessment.evaluation",
+    "gongkai.core.matters.models",
 ]
 
 
