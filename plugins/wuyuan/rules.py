@@ -1,0 +1,375 @@
+"""五原县的规则，每条注明出处。
+
+"制度汇编" below is 五原县《政府信息公开制度汇编》 (wuyuan-compendium.txt, 2023). It
+collects ten separate 制度; a citation names the 制度 and then its own numbering, e.g.
+``cite("制度汇编", "《政府信息主动公开工作制度》九")``.
+
+Notes on the texts:
+- 《政务公开政策解读回应制度》 has two articles numbered 第十条; the one on 回应社会关切 is
+  cited as "第十条（积极回应社会关切）".
+- 《政务公开依申请公开制度》 sets no period for the third party's answer ("在要求的时限内"):
+  the national 15 working days of 条例 第三十二条 are kept, only the meaning of silence changes.
+- 《政务公开考核制度》 第七条 writes the 良好 band as "95分(含85分)" and 合格 as "85分(含75分)":
+  read as 85 ≤ score < 95 and 75 ≤ score < 85.
+"""
+
+from gongkai.hookspecs.records import (
+    Attribute,
+    DeadlineRule,
+    DocumentAttributes,
+    Exemption,
+    ExemptionList,
+    GradeBand,
+    GradeScale,
+    LeadTime,
+    MinimumCount,
+    Provision,
+    RecurringDuty,
+    ReviewChain,
+    ReviewStep,
+    cite,
+)
+
+COMPENDIUM = "制度汇编"
+COMPENDIUM_TITLE = "五原县政府信息公开制度汇编"
+
+PROACTIVE = "《政府信息主动公开工作制度》"
+SECRECY = "《政府信息公开保密审查制度》"
+NEWMEDIA = "《政务新媒体运行管理制度》"
+EVALUATION = "《政务公开工作社会评议制度》"
+TRAINING = "《政务公开培训制度》"
+ASSESSMENT = "《政务公开考核制度》"
+INTERPRETATION = "《五原县政务公开政策解读回应制度》"
+PARTICIPATION = "《五原县重大决策公众参与制度》"
+REQUEST = "《五原县政务公开依申请公开制度》"
+
+
+def c(document: str, article: str):
+    """A citation into one 制度 of the compendium."""
+    return cite(COMPENDIUM, f"{document}{article}")
+
+
+# --------------------------------------------------------------------------- deadlines
+
+DEADLINES = [
+    DeadlineRule(
+        id="proactive.publish",
+        summary="属于主动公开范围的政府信息，应当自形成之日起20个工作日内在“五原县人民政府”门户网站上全文公开",
+        citation=c(PROACTIVE, "九"),
+        unit="working_days",
+        amount=20,
+    ),
+    DeadlineRule(
+        id="request.nondisclosure_report",
+        summary="决定不予公开政府信息的，应当于作出决定之日起5个工作日内书面报告上一级政务公开工作主管部门",
+        citation=c(PROACTIVE, "七"),
+        unit="working_days",
+        amount=5,
+    ),
+    DeadlineRule(
+        id="request.extension",
+        summary="因限期内确实不能办理答复的，可以适当延长反馈意见时间，但延长期限不得超过3个月；因不可抗力或者其他法定事由"
+        "不能在规定时限内提供的，时限中止，待障碍消除后恢复计算期限，并及时告知申请人",
+        citation=c(REQUEST, "五"),
+        unit="months",
+        amount=3,
+        max_count=1,
+        pausable=True,  # 不可抗力: 时限中止，障碍消除后恢复计算
+    ),
+    DeadlineRule(
+        id="request.third_party_opinion",
+        summary="可能影响第三方权益的，书面征询第三方的意见；第三方在要求的时限内未做答复的，视作不同意公开"
+        "（时限未另定，沿用《条例》第三十二条的15个工作日）",
+        citation=c(REQUEST, "六"),
+        unit="working_days",
+        amount=15,
+        on_silence="refusal",
+    ),
+    DeadlineRule(
+        id="review.confidentiality.opinion",
+        summary="负责保密审查的机构接到信息审查申请后，应在15个工作日内提出审查确认的意见",
+        citation=c(SECRECY, "第十条"),
+        unit="working_days",
+        amount=15,
+    ),
+    DeadlineRule(
+        id="report.annual.agency",
+        summary="本县行政机关每年1月底前编制、公布上一年本机关政务公开工作年度报告，报送上一级政务公开主管部门，"
+        "并通过“五原县人民政府”门户网站公布",
+        citation=c(PROACTIVE, "九"),
+        unit="annual_date",
+        month=1,
+        day=31,
+        year_offset=1,
+    ),
+    DeadlineRule(
+        id="newmedia.first_release",
+        summary="突发事件由涉事主体通过政务新媒体在事发后120分钟内进行权威首发，待信息完善和补充后，经审核可后续发布",
+        citation=c(NEWMEDIA, "第十二条"),
+        unit="minutes",
+        amount=120,
+    ),
+    DeadlineRule(
+        id="newmedia.inactive",
+        summary="超过一个月不发布信息的微博和微信公众号，应向县委宣传部、网信办和县政务公开领导小组办公室说明原因；"
+        "确有原因无法继续发布的，需及时清理关停",
+        citation=c(NEWMEDIA, "第十三条"),
+        unit="months",
+        amount=1,
+    ),
+    DeadlineRule(
+        id="newmedia.public_interest_reply",
+        summary="网民在政务新媒体上留言反映的涉及公共政策、公共利益的社会热点问题，管理员应第一时间逐级报告，"
+        "并在五个工作日内向网友反馈情况，说明有关政策措施或者处理结果",
+        citation=c(NEWMEDIA, "第十六条"),
+        unit="working_days",
+        amount=5,
+    ),
+    DeadlineRule(
+        id="opinion.response",
+        summary="涉及特别重大、重大突发事件的舆情，最迟在5小时内发布权威信息",
+        citation=c(INTERPRETATION, "第十条（积极回应社会关切）"),
+        unit="hours",
+        amount=5,
+    ),
+    DeadlineRule(
+        id="opinion.response.press_conference",
+        summary="涉及特别重大、重大突发事件的舆情，在24小时内举行新闻发布会",
+        citation=c(INTERPRETATION, "第十条（积极回应社会关切）"),
+        unit="hours",
+        amount=24,
+    ),
+    DeadlineRule(
+        id="opinion.response.other",
+        summary="政策文件及解读发布后引起社会关切的，其他舆情应在48小时内予以回应",
+        citation=c(INTERPRETATION, "第十条（积极回应社会关切）"),
+        unit="hours",
+        amount=48,
+    ),
+]
+
+# --------------------------------------------------------------------------- review chains
+
+SECRECY_OPINIONS = ("公开", "免予公开", "需报审")
+
+REVIEW_CHAINS = [
+    ReviewChain(
+        id="review.confidentiality",
+        summary="政府信息形成时和公开前进行保密审查（公文形成时、主动公开前、依申请提供前）；审查机构和人员提出“公开”、"
+        "“免予公开”、“需报审”等审查意见并注明依据和理由，接到审查申请后15个工作日内提出；不能确定是否可以公开的，"
+        "报有关主管部门或者保密行政管理部门确定，仍不能确定的逐级上报至有确定权限的上级部门",
+        citation=c(SECRECY, "第八条至第十条"),
+        workflow="document",
+        steps=[
+            ReviewStep(
+                id="on_formation",
+                name="公文类政府信息形成时保密审查（明确公开属性）",
+                role="文书室",
+                deadline="review.confidentiality.opinion",
+                opinions=SECRECY_OPINIONS,
+                escalate_on="需报审",
+                citation=c(SECRECY, "第六条"),
+            ),
+            ReviewStep(
+                id="before_publication",
+                name="主动公开政府信息前的保密审查",
+                role="政务公开工作机构",
+                deadline="review.confidentiality.opinion",
+                opinions=SECRECY_OPINIONS,
+                escalate_on="需报审",
+                citation=c(PROACTIVE, "六（二）"),
+            ),
+            ReviewStep(
+                id="before_provision",
+                name="依申请提供政府信息的保密审查",
+                role="政务公开工作机构",
+                deadline="review.confidentiality.opinion",
+                opinions=SECRECY_OPINIONS,
+                escalate_on="需报审",
+                citation=c(PROACTIVE, "六（三）"),
+            ),
+        ],
+    ),
+    ReviewChain(
+        id="request.review_chain",
+        summary="依申请公开答复：承办人拟稿，依申请提供前进行保密审查，经政府信息公开工作机构负责人审批后答复；"
+        "决定不予公开的，自作出决定之日起5个工作日内书面报告上一级政务公开工作主管部门",
+        citation=c(PROACTIVE, "六、七"),
+        workflow="request",
+        steps=[
+            ReviewStep(id="draft", name="承办人拟稿", role="承办人"),
+            ReviewStep(
+                id="confidentiality",
+                name="依申请提供政府信息的保密审查",
+                role="政务公开工作机构",
+                deadline="review.confidentiality.opinion",
+                opinions=SECRECY_OPINIONS,
+                escalate_on="需报审",
+                citation=c(PROACTIVE, "六（三）"),
+            ),
+            ReviewStep(id="office_head", name="政府信息公开工作机构负责人审批", role="政府信息公开工作机构负责人"),
+            ReviewStep(
+                id="nondisclosure_report",
+                name="不予公开决定书面报告上一级政务公开工作主管部门",
+                role="政务公开工作机构",
+                stage="after",
+                outcomes=("withheld", "partial"),
+                deadline="request.nondisclosure_report",
+                citation=c(PROACTIVE, "七"),
+            ),
+        ],
+    ),
+]
+
+# --------------------------------------------------------------------------- exemptions
+
+_SEVENTH = c(SECRECY, "第七条（四）")
+
+EXEMPTIONS = ExemptionList(
+    id="exemptions",
+    summary="“不予公开”的信息包括国家秘密、商业秘密、个人隐私、内部信息；涉及行政执法、公开后可能影响检查调查取证等执法活动"
+    "或者危及他人合法权益的信息；法律、法规、规章禁止公开的其他政府信息。另有六类不宜公开的政府信息：党委文件（领导分工除外）、"
+    "涉及商业秘密的指导个案处理文件、向上级汇报工作的文件、请示或涉及未决事项的文件、单纯转发上级文件的文件、"
+    "本单位认定为不宜公开的内部办公事项",
+    citation=c(SECRECY, "第七条"),
+    items=[
+        Exemption(code="state_secret", name="国家秘密", outcome="withheld.state_secret", citation=_SEVENTH),
+        Exemption(code="law_prohibited", name="法律、法规、规章禁止公开的其他政府信息",
+                  outcome="withheld.law_prohibited", citation=_SEVENTH),
+        Exemption(code="security_stability", name="公开后危及国家安全、公共安全、经济安全和社会稳定的政府信息",
+                  outcome="withheld.security_stability", citation=c(SECRECY, "第四条")),
+        Exemption(code="third_party", name="商业秘密、个人隐私", outcome="withheld.third_party",
+                  overrides="第三方同意公开或者行政机关认为不公开会对公共利益造成重大影响的，予以公开（条例第十五条）",
+                  citation=_SEVENTH),
+        Exemption(code="internal_affairs", name="内部信息", outcome="withheld.internal_affairs", citation=_SEVENTH),
+        Exemption(code="enforcement_file",
+                  name="涉及行政执法的，公开后可能会影响检查、调查、取证等执法活动或者会危及他人合法权益的信息",
+                  outcome="withheld.enforcement_file", citation=_SEVENTH),
+        # 不宜公开的六类 (第七条（四）第三款 1-6), each mapped to the nearest national row.
+        Exemption(code="unsuitable.party_documents",
+                  name="不宜公开：原则上除领导分工以外的党委文件（按内部事务信息统计）",
+                  outcome="withheld.internal_affairs", mandatory=False, citation=_SEVENTH),
+        Exemption(code="unsuitable.case_guidance",
+                  name="不宜公开：涉及商业秘密的指导个案处理文件，具有规范性文件性质的除外（按保护第三方合法权益统计）",
+                  outcome="withheld.third_party", mandatory=False, citation=_SEVENTH),
+        Exemption(code="unsuitable.reports_to_superiors",
+                  name="不宜公开：向上级汇报工作的文件（按过程性信息统计）",
+                  outcome="withheld.process_info", mandatory=False, citation=_SEVENTH),
+        Exemption(code="unsuitable.pending_requests",
+                  name="不宜公开：请示或涉及未决事项的文件（按过程性信息统计）",
+                  outcome="withheld.process_info", mandatory=False, citation=_SEVENTH),
+        Exemption(code="unsuitable.forwarding",
+                  name="不宜公开：单纯转发上级文件的文件（按内部事务信息统计）",
+                  outcome="withheld.internal_affairs", mandatory=False, citation=_SEVENTH),
+        Exemption(code="unsuitable.internal_office",
+                  name="不宜公开：本单位认定为不宜公开的内部办公事项（按内部事务信息统计）",
+                  outcome="withheld.internal_affairs", mandatory=False, citation=_SEVENTH),
+    ],
+)
+
+# --------------------------------------------------------------------------- scoring
+
+RUBRICS = [
+    GradeScale(
+        id="assessment.grade",
+        summary="政务公开和政务服务考核满分为100分，分为优秀（95分以上，含95分）、良好（85分至95分，含85分）、"
+        "合格（75分至85分，含75分）、不合格（75分以下）4个等次",
+        citation=c(ASSESSMENT, "第七条"),
+        bands=[
+            GradeBand(name="优秀", minimum=95),
+            GradeBand(name="良好", minimum=85, below=95),
+            GradeBand(name="合格", minimum=75, below=85),
+            GradeBand(name="不合格", below=75),
+        ],
+    ),
+]
+
+# --------------------------------------------------------------------------- other provisions
+
+PROVISIONS = [
+    DocumentAttributes(
+        id="document.attribute",
+        summary="信息制作产生过程中同步确定公开属性：主动公开、脱密后公开、依申请公开、不予公开；依申请公开和不予公开的公文"
+        "应随文标注理由；“脱密后公开”的公文对内以密件行文，对外经脱密处理（删除不宜公开的内容、摘录摘编可公开的信息或其他方式）"
+        "后公开，处理结果经本机关保密办审核确认；文书室复核不符合要求的文稿退回拟稿科室或单位重新审核确认",
+        citation=c(SECRECY, "第五条至第七条"),
+        attributes=[
+            Attribute(code="proactive", name="主动公开"),
+            Attribute(code="declassified", name="脱密后公开", needs_public_version=True, needs_approval_by="本机关保密办"),
+            Attribute(code="on_request", name="依申请公开", needs_reason=True),
+            Attribute(code="withheld", name="不予公开", needs_reason=True),
+        ],
+        on_missing="退回拟稿科室或单位重新审核确认",
+    ),
+    Provision(
+        id="policy.interpretation",
+        summary="行政规范性文件及涉及面广、与民生关系密切、社会关注度高、专业性强的重要政策文件应当进行解读；政策文件与解读方案、"
+        "解读材料同步起草、同步审签、同步发布；报审时未附解读方案和解读材料的，县政府办不予收文办理",
+        citation=c(INTERPRETATION, "第三条、第四条"),
+        options=("同步起草", "同步审签", "同步发布"),
+    ),
+    LeadTime(
+        id="participation.comment_period",
+        summary="通过向社会发布草案或征求意见稿方式征求意见的，公开征求意见的期限不少于10日",
+        citation=c(PARTICIPATION, "第七条"),
+        unit="calendar_days",
+        amount=10,
+        relation="open",
+    ),
+    LeadTime(
+        id="participation.hearing_notice",
+        summary="重大行政决策听证应当公开举行，决策承办单位应当在听证会举行10日前公告听证时间地点、拟决策事项、报名方式、"
+        "代表名额及产生方式；法律、法规、规章对听证期限另有规定的，从其规定",
+        citation=c(PARTICIPATION, "第九条"),
+        unit="calendar_days",
+        amount=10,
+        relation="before",
+    ),
+    MinimumCount(
+        id="participation.hearing_notice.representatives",
+        summary="听证会代表的人数原则上不少于10人，其人数和人员构成比例由决策承办单位根据实际情况确定",
+        citation=c(PARTICIPATION, "第十条"),
+        minimum=10,
+        of="听证会代表人数",
+    ),
+    LeadTime(
+        id="participation.forum_materials",
+        summary="通过座谈讨论、咨询协商方式征求意见的，于座谈论证会召开的5个工作日前将决策方案及起草说明送达与会代表",
+        citation=c(PARTICIPATION, "第五条"),
+        unit="working_days",
+        amount=5,
+        relation="before",
+    ),
+    RecurringDuty(
+        id="assessment.schedule",
+        summary="年度考核：被考核单位每年11月中旬进行自查自评并上报书面材料，12月初考核小组进行实地考核",
+        citation=c(ASSESSMENT, "第九条"),
+        period="year",
+        times=2,
+        dates=((11, 15), (12, 5)),  # 11月中旬 / 12月初
+        what="政务公开年度考核（11月中旬自查自评、12月初实地考核）",
+    ),
+    Provision(
+        id="evaluation.social",
+        summary="政务公开评议活动由县政务公开办公室组织，每年组织1次；评议等次分为满意、基本满意和不满意，"
+        "结果书面反馈被评议部门并作为政务公开考核的重要依据",
+        citation=c(EVALUATION, "第六条、第七条"),
+        options=("满意", "基本满意", "不满意"),
+    ),
+    RecurringDuty(
+        id="evaluation.social.annual",
+        summary="政务公开社会评议活动每年组织1次",
+        citation=c(EVALUATION, "第六条"),
+        period="year",
+        times=1,
+        what="政务公开社会评议",
+    ),
+    RecurringDuty(
+        id="duty.training_hours",
+        summary="政府信息公开工作主管部门、工作机构工作人员坚持先培训后上岗，每人每年累计参加培训的时间应不少于16学时",
+        citation=c(TRAINING, "五"),
+        period="year",
+        hours=16,
+        what="政府信息公开工作人员培训",
+    ),
+]
