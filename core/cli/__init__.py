@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "request": ("gongkai.core.cli.request_cmd:request", "依申请公开：登记、计时、审核、答复、告知书"),
     "ledger": ("gongkai.core.cli.ledger_cmd:ledger", "依申请公开台账：期限、逾期、导出 Excel"),
     "demo": ("gongkai.core.cli.demo_cmd:demo", "用临时数据库演示一件申请从登记到答复告知书"),
+    "assess": ("gongkai.core.cli.assess_cmd:assess", "政务公开考核：评分细则、评分、等次、排名与社会评议"),
 }
 
 
