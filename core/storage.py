@@ -199,6 +199,7 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.storage",
     "gongkai.core.deadline_store",
     "gongkai.core.audit",
+    "gongkai.core.requests.models",
     "gongkai.core.assessment.evaluation",
     "gongkai.core.matters.models",
 ]
