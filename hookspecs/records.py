@@ -576,6 +576,14 @@ class TemplateDir:
 
     path: str
 
+    @classmethod
+    def beside(cls, module_file: str, name: str = "templates") -> TemplateDir:
+        """The directory ``name`` next to a plugin module: ``TemplateDir.beside(__file__)``
+        (plugins import only the hookspecs, so the path arithmetic lives here)."""
+        from pathlib import Path
+
+        return cls(str(Path(module_file).resolve().parent / name))
+
 
 RULE_TYPES: tuple[type[Rule], ...] = (
     DeadlineRule,
