@@ -198,7 +198,8 @@ def build_plugin_manager(active: str, extra: Iterable[tuple[str, Any]] = ()) -> 
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=active)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"插件 {exc.plugin_name} 的钩子实现无效：{exc}") from exc
+        name = pm.get_name(exc.plugin) or getattr(exc.plugin, "__name__", repr(exc.plugin))
+        raise PluginError(f"插件 {name} 的钩子实现无效：{exc}") from exc
     except (ImportError, AttributeError) as exc:
         raise PluginError(f"辖区插件 {active} 加载失败：{type(exc).__name__}: {exc}") from exc
     return pm
