@@ -202,6 +202,7 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.requests.models",
     "gongkai.core.assessment.evaluation",
     "gongkai.core.matters.models",
+    "gongkai.core.documents.models",
 ]
 
 

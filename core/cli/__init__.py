@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("gongkai.core.cli.check_cmd:check", "检查公众参与的期限与人数（征求意见、听证、座谈）"),
     "duties": ("gongkai.core.cli.duties_cmd:duties", "列出全年例行工作及具体日期，可导出日历（.ics）"),
     "digest": ("gongkai.core.cli.digest_cmd:digest", "今日提醒：已超期和即将到期的全部事项"),
+    "document": ("gongkai.core.cli.document_cmd:document", "文件登记、公开属性、审核、发布、审批表与登记簿"),
+    "documents": ("gongkai.core.cli.document_cmd:documents", "文件台账：发布期限、逾期与定期审查"),
 }
 
 
