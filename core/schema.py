@@ -91,6 +91,8 @@ def revision(message: str) -> Path:
         engine = make_engine(f"sqlite:///{tmp}/head.db")
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), "head")
-            script = command.revision(alembic_config(connection), message=message, autogenerate=True)
+            latest = head()
+            number = f"{int(latest) + 1:04d}" if latest and latest.isdigit() else None
+            script = command.revision(alembic_config(connection), message=message, autogenerate=True, rev_id=number)
         engine.dispose()
     return Path(script.path)  # type: ignore[union-attr]

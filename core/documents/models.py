@@ -8,8 +8,10 @@ of :class:`gongkai.core.deadline_store.StoredDeadline` with ``owner_kind="docume
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 OWNER = "document"  # owner_kind of the document's StoredDeadline rows and Events
@@ -32,6 +34,12 @@ class Document(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Optimistic lock: an UPDATE names the version it read; a concurrent change makes
+        # it match no row and the transaction fails (storage.CONFLICT_MESSAGE), never overwrites.
+        return {"version_id_col": cls.__table__.c.version}
     title: str = Field(max_length=500)
     number: str = Field(default="", max_length=200, index=True)  # 文号
     producer: str = Field(default="", max_length=200)  # 信息产生机构

@@ -8,8 +8,10 @@ The clocks themselves (reply, correction notice, consultations, filing...) are r
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Index
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 OWNER = "request"  # owner_kind of the request's StoredDeadline rows and Events
@@ -24,6 +26,12 @@ class Request(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=0)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Optimistic lock: an UPDATE names the version it read; a concurrent change makes
+        # it match no row and the transaction fails (storage.CONFLICT_MESSAGE), never overwrites.
+        return {"version_id_col": cls.__table__.c.version}
     # the applicant
     applicant_name: str = Field(max_length=200)
     applicant_type: str = Field(max_length=40)  # a code of core.outcomes.APPLICANT_TYPES
