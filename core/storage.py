@@ -247,6 +247,20 @@ def _chain_pending_events(session: Session) -> None:
         seal(session, session.info.pop(PENDING_EVENTS))
 
 
+@sa_event.listens_for(Session, "before_flush")
+def _refuse_unstorable_text(session: Session, _context: Any, _instances: Any) -> None:
+    """Text PostgreSQL cannot store (NUL) or that is not valid Unicode is refused, on every backend."""
+    from gongkai.core.limits import storable
+
+    for obj in (*session.new, *session.dirty):
+        for column, value in vars(obj).items():
+            if isinstance(value, str) and not storable(value):
+                table = getattr(obj, "__tablename__", type(obj).__name__)
+                raise GongkaiError(
+                    f"输入的文字（{table}.{column}）含有无法保存的字符（NUL 控制字符或残缺的 Unicode），请删除后重试。"
+                )
+
+
 @sa_event.listens_for(Session, "after_rollback")
 def _forget_pending_events(session: Session) -> None:
     session.info.pop(PENDING_EVENTS, None)

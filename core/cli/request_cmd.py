@@ -9,6 +9,7 @@ from gongkai.core.cli.output import emit_json, emit_table
 
 BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+REVEAL = click.option("--reveal", is_flag=True, help="显示完整的证件号码和电话（此操作本身记入事件日志）")
 
 
 @click.group()
@@ -67,14 +68,21 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
 @request.command("show")
 @click.argument("request_id", type=int)
 @click.option("--as-of", help="按该日计算已用和剩余工作日（默认今天）")
+@REVEAL
+@BY
 @JSON
 @click.pass_obj
-def show(app, request_id, as_of, as_json):
-    """显示一件申请的全部情况与记录。"""
+def show(app, request_id, as_of, reveal, by, as_json):
+    """显示一件申请的全部情况与记录（证件号码、电话默认隐去中间几位）。"""
+    from gongkai.core.privacy import record_reveal
     from gongkai.core.requests import ledger, workflow
 
     with app.session() as session:
-        data = ledger.show(session, app, workflow.load(session, request_id), day(as_of, "--as-of"))
+        req = workflow.load(session, request_id)
+        if reveal:
+            record_reveal(session, what="申请人证件号码、联系方式", actor=actor(by), subject_kind="request",
+                          subject_id=req.id)
+        data = ledger.show(session, app, req, day(as_of, "--as-of"), reveal=reveal)
     if as_json:
         emit_json(data)
         return

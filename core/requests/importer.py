@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from gongkai.core import limits
 from gongkai.core.deadline_store import close_deadline
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import intake
@@ -64,13 +65,22 @@ def read_rows(path: Path) -> Iterator[Any]:
     """First the header list, then (row number as the user sees it, {header: value}) per data row."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        csv.field_size_limit(limits.IMPORT_CELL_CHARS)
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
-            headers = [h.strip() for h in next(reader, [])]
-            yield headers
-            for n, values in enumerate(reader, start=2):
-                if any(v.strip() for v in values):
-                    yield n, dict(zip(headers, values))
+            n = 1
+            try:
+                headers = [h.strip() for h in next(reader, [])]
+                yield headers
+                for n, values in enumerate(reader, start=2):
+                    if any(v.strip() for v in values):
+                        yield n, dict(zip(headers, values))
+            except csv.Error as exc:
+                raise GongkaiError(
+                    f"第 {n + 1} 行无法读取（{exc}）；单元格上限 {limits.IMPORT_CELL_CHARS:,} 个字符。此前的行已导入。"
+                ) from None
+            except UnicodeDecodeError:
+                raise GongkaiError(f"文件 {path.name} 第 {n + 1} 行附近不是 UTF-8 编码，请另存为 UTF-8 的 CSV。此前的行已导入。") from None
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -86,6 +96,25 @@ def read_rows(path: Path) -> Iterator[Any]:
             wb.close()
     else:
         raise GongkaiError(f"不支持的文件类型“{path.suffix}”，请导入 .xlsx 或 .csv 文件。")
+
+
+def count_rows(path: Path) -> int:
+    """About how many rows ``path`` has, found without parsing it (checked before any write)."""
+    if path.suffix.lower() == ".csv":
+        lines = 0
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                lines += chunk.count(b"\n")
+        return lines
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(str(path), read_only=True)
+        try:
+            return wb.active.max_row or 0
+        finally:
+            wb.close()
+    return 0
 
 
 def _date(value: Any, name: str) -> dt.date | None:
@@ -141,6 +170,11 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str =
     if not path.is_file():
         raise GongkaiError(f"找不到文件 {path}。")
     report = ImportReport()
+    count = count_rows(path)
+    if count > limits.IMPORT_ROWS:
+        raise GongkaiError(
+            f"文件 {path.name} 约有 {count:,} 行，超过一次导入的上限 {limits.IMPORT_ROWS:,} 行，请拆分成几个文件分批导入。"
+        )
     rows = read_rows(path)
     headers = next(rows, [])
     unknown = [c for c in mapping if c not in headers]

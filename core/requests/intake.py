@@ -9,7 +9,10 @@ from sqlmodel import Session
 
 from gongkai.core.deadlines import compute
 from gongkai.core.deadline_store import store_deadline
+from gongkai.core import limits
 from gongkai.core.errors import GongkaiError
+from gongkai.core.limits import check_text
+from gongkai.core.privacy import check_applicant_id
 from gongkai.core.outcomes import APPLICANT_TYPES
 from gongkai.core.requests import clock
 from gongkai.core.requests.models import OWNER, Request
@@ -75,11 +78,18 @@ def receive(
         raise GongkaiError("申请人姓名或名称不能为空（--applicant）。")
     if not subject.strip():
         raise GongkaiError("申请公开的政府信息内容不能为空（--subject）。")
+    check_text(applicant, limits.NAME_CHARS, "申请人姓名或名称（--applicant）")
+    check_text(subject, limits.SUBJECT_CHARS, "申请公开的政府信息内容（--subject）")
+    check_text(contact, limits.CONTACT_CHARS, "联系方式（--contact）")
+    check_text(form_wanted, limits.CONTACT_CHARS, "获取信息的方式（--form）")
+    type_code = applicant_type_code(applicant_type)
+    id_number = check_applicant_id(check_text(id_number, limits.ID_NUMBER_CHARS, "证件号码（--id-number）"),
+                                   natural_person=type_code == "natural_person")
     ch = channel_code(registry, channel)
     received = receipt_date(registry, ch.channel, submitted, confirmed)
     request = Request(
         applicant_name=applicant.strip(),
-        applicant_type=applicant_type_code(applicant_type),
+        applicant_type=type_code,
         applicant_id_number=id_number,
         applicant_contact=contact,
         channel=ch.channel,

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from gongkai.core import deadlines
 from gongkai.core.deadline_store import StoredDeadline
 from gongkai.core.errors import GongkaiError
+from gongkai.core.privacy import mask_id_number, mask_phone
 from gongkai.core.requests import appeals, clock, review
 from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.reply import withheld_parts
@@ -97,15 +98,19 @@ def row(office: Any, request: Request, clocks: dict[str, StoredDeadline], pauses
     }
 
 
-def show(session: Session, office: Any, request: Request, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Everything about one request: the ledger row plus review steps, pauses, appeals and events."""
+def show(session: Session, office: Any, request: Request, as_of: dt.date | None = None,
+         reveal: bool = False) -> dict[str, Any]:
+    """Everything about one request: the ledger row plus review steps, pauses, appeals and events.
+
+    The applicant's ID and phone numbers are masked unless ``reveal`` (which the caller logs).
+    """
     as_of = as_of or dt.date.today()
     pauses = clock.pauses_of(session, request.id)
     data = row(office, request, _clocks(session, [request.id])[request.id], clock.engine_pauses(pauses), as_of)
     correction = clock.correction_of(session, request.id)
     data.update({
-        "applicant_id_number": request.applicant_id_number,
-        "applicant_contact": request.applicant_contact,
+        "applicant_id_number": request.applicant_id_number if reveal else mask_id_number(request.applicant_id_number),
+        "applicant_contact": request.applicant_contact if reveal else mask_phone(request.applicant_contact),
         "form_wanted": request.form_wanted,
         "proposed_outcome": request.proposed_outcome,
         "reasons": request.reasons,

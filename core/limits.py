@@ -1,0 +1,35 @@
+"""Size limits on what staff and files may put in: a clear refusal instead of a crash.
+
+These are engineering limits, not legal ones: far above any real request, low enough that
+a pasted file or a runaway script cannot fill the database or the server's memory.
+"""
+
+from __future__ import annotations
+
+from gongkai.core.errors import GongkaiError
+
+SUBJECT_CHARS = 10_000  # the information asked for (申请公开的政府信息内容)
+NAME_CHARS = 200  # a person's or organisation's name (the column is 200 wide)
+CONTACT_CHARS = 300
+ID_NUMBER_CHARS = 100
+TEXT_CHARS = 100_000  # reasons, notes and other free text
+IMPORT_ROWS = 200_000  # one import; split larger ledgers into several files
+IMPORT_CELL_CHARS = 1_000_000  # one CSV cell (Python's csv module refuses > 131,072 by default)
+
+
+def check_text(value: str, limit: int, field: str) -> str:
+    """``value`` if it has at most ``limit`` characters and can be stored; else a Chinese error naming the field."""
+    if len(value) > limit:
+        raise GongkaiError(f"{field}共 {len(value):,} 个字符，超过上限 {limit:,} 个字符，请精简后重试。")
+    if "\x00" in value or not storable(value):
+        raise GongkaiError(f"{field}含有无法保存的字符（NUL 控制字符或残缺的 Unicode），请删除后重试。")
+    return value
+
+
+def storable(text: str) -> bool:
+    """Whether ``text`` is valid Unicode without NUL (PostgreSQL refuses NUL in text)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
