@@ -1,0 +1,104 @@
+"""Schema migrations: an old database keeps every row through the upgrade; migrations match the models."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from gongkai.core import schema
+from gongkai.core.storage import make_engine
+from pg_support import backend, pg_server  # noqa: F401
+
+OLD_EVENTS = [
+    ("2026-03-02 01:00:00", "张三", "request", 1, "receive", None, '{"state": "received"}'),
+    ("2026-03-03 02:30:00.250000", "李四", "request", 1, "pause", '{"state": "received"}', '{"state": "paused"}'),
+    ("2026-03-04 03:00:00", "王五", "document", 7, "publish", None, '{"channel": "门户网站"}'),
+]
+
+
+def test_a_database_at_the_first_revision_upgrades_with_its_data(backend, unit, gk):
+    unit("changning")
+    engine = make_engine(backend.url)
+    assert schema.upgrade(engine, "0001") == "0001"
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO setting (key, value) VALUES ('calendar.fingerprint', 'abc')"))
+        for row in OLD_EVENTS:
+            c.execute(text("INSERT INTO event (at, actor, subject_kind, subject_id, action, before, after) "
+                           "VALUES (:at, :actor, :kind, :sid, :action, :before, :after)"),
+                      dict(zip(("at", "actor", "kind", "sid", "action", "before", "after"), row)))
+        c.execute(text(
+            'INSERT INTO deadline (owner_kind, owner_id, name, rule_id, unit, start, "offset", months_after, due, '
+            '"limit", provisional, paused, status) VALUES (\'request\', 1, \'reply\', \'request.reply\', '
+            "'working_days', '2026-03-02', 20, 0, '2026-03-30', NULL, false, false, 'open')"))
+    engine.dispose()
+
+    assert gk.json("db", "current") | {"url": None} == {
+        "backend": backend.name, "url": None, "current": "0001", "head": schema.head(), "up_to_date": False}
+    upgraded = gk.json("db", "upgrade")
+    assert upgraded["from"] == "0001" and upgraded["to"] == schema.head() and upgraded["up_to_date"]
+    assert "已是最新版本" in gk.ok("db", "upgrade").stdout
+
+    engine = make_engine(backend.url)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT value FROM setting WHERE key = 'calendar.fingerprint'")).scalar() == "abc"
+        events = c.execute(text("SELECT actor, subject_kind, subject_id, action, before, after, seq FROM event "
+                                "ORDER BY id")).all()
+        assert [tuple(e[:6]) for e in events] == [row[1:] for row in OLD_EVENTS]
+        assert [e.seq for e in events] == [1, 2, 3]  # the old events were linked into the chain
+        deadline = c.execute(text("SELECT owner_id, name, start, due FROM deadline")).one()
+        assert tuple(map(str, deadline)) == ("1", "reply", "2026-03-02", "2026-03-30")  # str: SQLite gives text
+        assert c.execute(text("SELECT count(*) FROM disclosure_request")).scalar() == 0  # newer tables exist
+    engine.dispose()
+    # the chain built by the migration verifies, and new events continue it
+    assert gk.json("audit", "verify") == {"ok": True, "events": 3, "head": gk.json("audit", "verify")["head"],
+                                          "broken": None}
+    gk.ok("request", "new", "--applicant", "赵六", "--applicant-type", "natural_person", "--channel", "in_person",
+          "--submitted", "2026-03-02", "--subject", "预算")
+    assert gk.json("audit", "verify")["events"] == 4
+
+
+def test_the_migrations_create_exactly_the_tables_the_models_define(backend):
+    """A module that adds or changes a table needs a revision: `gongkai db revision -m "..."`."""
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from gongkai.core.storage import import_models
+
+    import_models()
+    engine = make_engine(backend.url)
+    with engine.begin() as connection:  # the revisions alone, without the create_all safety net
+        command.upgrade(schema.alembic_config(connection), "head")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert diff == [], "models and migrations differ; write a revision with `gongkai db revision -m ...`"
+
+
+def test_the_app_migrates_a_new_database_and_keeps_sqlite_in_wal_mode(unit, gk):
+    unit("changning")
+    assert gk.json("db", "current")["current"] is None
+    gk.ok("audit", "verify")  # any command opening the database migrates it
+    status = gk.json("db", "current")
+    assert status["current"] == status["head"] == schema.head() and status["backend"] == "sqlite"
+    engine = make_engine("sqlite:///gongkai.db")
+    with engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["postgresql://nobody@127.0.0.1:1/none", "postgres://nobody@127.0.0.1:1/none"])
+def test_an_unreachable_server_is_a_clear_error(unit, gk, url):
+    unit("changning")
+    result = gk.fails("--db", url.replace("postgres://", "postgresql://"), "audit", "verify")
+    assert "无法连接数据库 postgresql://nobody@127.0.0.1:1/none" in result.stderr and "Connection refused" in result.stderr
+    assert "database_url" in result.stderr
+    result = gk.fails("--db", url, "db", "current")
+    assert "无法连接数据库" in result.stderr
+
+
+def test_a_password_is_not_printed(unit, gk):
+    unit("changning")
+    result = gk.fails("--db", "postgresql://staff:s3cret@127.0.0.1:1/gongkai", "db", "current")
+    assert "s3cret" not in result.stderr and "***" in result.stderr
