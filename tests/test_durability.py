@@ -1,0 +1,81 @@
+"""SIGKILL in the middle of an import: what was committed is whole, nothing is half-written, the next run works."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from sqlalchemy import text
+
+from gongkai.core.requests.importer import BATCH
+from gongkai.core.storage import make_engine
+from pg_support import backend, pg_server  # noqa: F401
+
+ROWS = 6000
+MAPPING = "申请人=applicant,类型=applicant_type,渠道=channel,日期=submitted,内容=subject,结果=outcome,答复=replied_on"
+
+
+def write_ledger(path, rows: int) -> None:
+    lines = ["申请人,类型,渠道,日期,内容,结果,答复"]
+    for i in range(rows):
+        outcome = ",disclosed,2026-03-20" if i % 2 else ",,"
+        lines.append(f"申请人{i},natural_person,in_person,2026-03-02,第{i}项信息{outcome}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def count(engine, sql: str) -> int:
+    with engine.connect() as c:
+        return c.execute(text(sql)).scalar()
+
+
+def test_sigkill_during_an_import(backend, unit, gk, tmp_path):
+    unit("changning")
+    gk.ok("db", "upgrade")
+    ledger = tmp_path / "old.csv"
+    write_ledger(ledger, ROWS)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from gongkai.core.cli import main; main()", "request", "import", str(ledger),
+         "--map", MAPPING],
+        cwd=tmp_path, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    engine = make_engine(backend.url)
+    try:
+        deadline = time.monotonic() + 120
+        while count(engine, "SELECT count(*) FROM disclosure_request") < BATCH:
+            assert proc.poll() is None, "the import ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+
+        requests = count(engine, "SELECT count(*) FROM disclosure_request")
+        assert BATCH <= requests < ROWS and requests % BATCH == 0  # whole batches only
+        # every committed request is whole: its receipt event, its reply clock, its reply if it had one
+        assert count(engine, "SELECT count(DISTINCT subject_id) FROM event "
+                             "WHERE subject_kind = 'request' AND action = 'receive'") == requests
+        assert count(engine, "SELECT count(*) FROM deadline WHERE owner_kind = 'request' AND name = 'reply'") == requests
+        assert count(engine, "SELECT count(*) FROM disclosure_request WHERE outcome IS NOT NULL") == requests // 2
+        assert count(engine, "SELECT count(*) FROM event WHERE action = 'reply'") == requests // 2
+        # nothing points at a request that does not exist
+        assert count(engine, "SELECT count(*) FROM event WHERE subject_kind = 'request' AND subject_id NOT IN "
+                             "(SELECT id FROM disclosure_request)") == 0
+        assert count(engine, "SELECT count(*) FROM deadline WHERE owner_kind = 'request' AND owner_id NOT IN "
+                             "(SELECT id FROM disclosure_request)") == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        engine.dispose()
+
+    assert gk.json("audit", "verify")["ok"]
+    # the next run works: a new request, the ledger, and importing the rest
+    gk.ok("request", "new", "--applicant", "新申请人", "--applicant-type", "natural_person", "--channel", "in_person",
+          "--submitted", "2026-03-03", "--subject", "预算")
+    rest = tmp_path / "rest.csv"
+    write_ledger(rest, 10)
+    assert gk.json("request", "import", str(rest), "--map", MAPPING)["imported"] == 10
+    assert len(gk.json("ledger")) == requests + 11
+    assert gk.json("audit", "verify")["ok"]
