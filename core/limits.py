@@ -11,6 +11,7 @@ from gongkai.core.errors import GongkaiError
 SUBJECT_CHARS = 10_000  # the information asked for (申请公开的政府信息内容)
 NAME_CHARS = 200  # a person's or organisation's name (the column is 200 wide)
 CONTACT_CHARS = 300
+FORM_CHARS = 100  # how the applicant wants the information (纸质、电子邮件...)
 ID_NUMBER_CHARS = 100
 TEXT_CHARS = 100_000  # reasons, notes and other free text
 IMPORT_ROWS = 200_000  # one import; split larger ledgers into several files

@@ -293,7 +293,13 @@ def describe_installed(active: str | None) -> list[dict[str, Any]]:
     """
     rows = []
     for name, info in installed_plugins().items():
-        registry = load_registry(name)
+        try:
+            registry = load_registry(name)
+        except PluginError as exc:  # one broken plugin must not hide the others
+            rows.append({"name": name, "display_name": "（加载失败）", "version": info.version,
+                         "distribution": info.distribution, "module": info.value, "sources": [], "rules": 0,
+                         "active": name == active, "error": str(exc)})
+            continue
         j = registry.jurisdiction
         rows.append(
             {

@@ -179,6 +179,19 @@ def unreachable(url: str) -> Iterator[None]:
         ) from None
 
 
+def refused_value(exc: BaseException) -> GongkaiError | None:
+    """A value the database cannot hold (too long, too large), as a Chinese error; None otherwise."""
+    from sqlalchemy.exc import StatementError
+
+    cause = exc.orig if isinstance(exc, StatementError) else exc
+    if isinstance(cause, OverflowError) or getattr(cause, "sqlstate", None) == "22003":
+        return GongkaiError("输入的数值超出可保存的范围，请核对编号、天数、页数等数字。本次操作未保存任何内容。")
+    if getattr(cause, "sqlstate", None) == "22001":
+        detail = str(cause).strip().splitlines()[0]
+        return GongkaiError(f"输入的文字超过数据库字段的长度上限（{detail}），请精简后重试。本次操作未保存任何内容。")
+    return None
+
+
 def create_schema(engine: Engine) -> None:
     """Bring the database to the current schema (migrations to head, see :mod:`gongkai.core.schema`)."""
     from gongkai.core.schema import upgrade

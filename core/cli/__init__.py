@@ -77,6 +77,19 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except GongkaiError as exc:
             raise GongkaiCommandError(exc) from None
+        except (OverflowError,) + _database_errors() as exc:
+            from gongkai.core.storage import refused_value
+
+            translated = refused_value(exc)
+            if translated is None:
+                raise
+            raise GongkaiCommandError(translated) from None
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    """SQLAlchemy's error base, if a command has loaded it (never imported just for this)."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return (exc.StatementError,) if exc else ()
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

@@ -24,7 +24,7 @@ def calendar(app, date, year, load_file, as_json):
     if load_file:
         return _load(app, load_file, as_json)
     cal = app.calendar
-    if date:
+    if date is not None:
         try:
             day = dt.date.fromisoformat(date)
         except ValueError:

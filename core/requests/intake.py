@@ -81,7 +81,7 @@ def receive(
     check_text(applicant, limits.NAME_CHARS, "申请人姓名或名称（--applicant）")
     check_text(subject, limits.SUBJECT_CHARS, "申请公开的政府信息内容（--subject）")
     check_text(contact, limits.CONTACT_CHARS, "联系方式（--contact）")
-    check_text(form_wanted, limits.CONTACT_CHARS, "获取信息的方式（--form）")
+    check_text(form_wanted, limits.FORM_CHARS, "获取信息的方式（--form）")
     type_code = applicant_type_code(applicant_type)
     id_number = check_applicant_id(check_text(id_number, limits.ID_NUMBER_CHARS, "证件号码（--id-number）"),
                                    natural_person=type_code == "natural_person")

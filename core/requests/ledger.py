@@ -37,6 +37,13 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+def received_in(year: int) -> tuple[Any, ...]:
+    """The filter for requests received in ``year``; a clear error for an impossible year."""
+    if not 1 <= year <= 9999:
+        raise GongkaiError(f"年份 {year} 无效（--year），请写成 2026 这样的四位年份。")
+    return Request.received >= dt.date(year, 1, 1), Request.received <= dt.date(year, 12, 31)
+
+
 def _clocks(session: Session, ids: list[int]) -> dict[int, dict[str, StoredDeadline]]:
     out: dict[int, dict[str, StoredDeadline]] = defaultdict(dict)
     for i in range(0, len(ids), 500):
@@ -146,7 +153,7 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     if state:
         query = query.where(Request.state == state)
     if year:
-        query = query.where(Request.received >= dt.date(year, 1, 1), Request.received <= dt.date(year, 12, 31))
+        query = query.where(*received_in(year))
     if overdue or due_within is not None:
         query = query.where(Request.state.in_(OPEN_STATES))
     requests = list(session.exec(query).all())
@@ -193,7 +200,7 @@ def same_information(session: Session, office: Any, year: int | None = None, min
         )
     query = select(Request).order_by(Request.id)
     if year:
-        query = query.where(Request.received >= dt.date(year, 1, 1), Request.received <= dt.date(year, 12, 31))
+        query = query.where(*received_in(year))
     groups: dict[str, list[Request]] = defaultdict(list)
     for r in session.exec(query).all():
         groups[normalise(r.subject)].append(r)
