@@ -84,3 +84,7 @@ class Cli:
 @pytest.fixture
 def gk() -> Cli:
     return Cli()
+
+
+# PostgreSQL: the throwaway server, the `backend` fixture and `pytest --backend=postgresql`.
+from pg_support import backend, pg_server, pytest_addoption, whole_suite_backend  # noqa: E402,F401

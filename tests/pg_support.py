@@ -9,7 +9,7 @@ package creates and the server runs as that user. Each test gets its own fresh d
 Without the binaries the PostgreSQL half of ``backend`` is skipped, except under ``CI=true``,
 where it fails: CI must test both backends.
 
-Use in a test module: ``from tests.pg_support import backend, pg_server  # noqa: F401``.
+conftest.py imports the fixtures, so every test module can ask for ``backend``.
 """
 
 from __future__ import annotations
@@ -140,3 +140,16 @@ def backend(request, tmp_path, monkeypatch) -> Backend:
         chosen = Backend("postgresql", request.getfixturevalue("pg_server").new_database())
     monkeypatch.setenv("GONGKAI_DATABASE_URL", chosen.url)
     return chosen
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="run every test on this database (postgresql: the throwaway server above)")
+
+
+@pytest.fixture(autouse=True)
+def whole_suite_backend(request, isolated, monkeypatch) -> None:
+    """With ``--backend=postgresql`` every test's unit uses a fresh PostgreSQL schema."""
+    if (request.config.getoption("--backend") == "postgresql" and "backend" not in request.fixturenames
+            and request.node.get_closest_marker("sqlite_only") is None):
+        monkeypatch.setenv("GONGKAI_DATABASE_URL", request.getfixturevalue("pg_server").new_database())

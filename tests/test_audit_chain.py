@@ -12,7 +12,6 @@ from sqlmodel import select
 from gongkai.core.app import App
 from gongkai.core.audit import GENESIS, event_hash, verify
 from gongkai.core.storage import Event, record_event
-from pg_support import backend, pg_server  # noqa: F401
 
 
 def write_events(app: App, n: int, subject_id: int = 1) -> None:

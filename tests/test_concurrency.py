@@ -14,7 +14,6 @@ from sqlalchemy import text
 
 from gongkai.core.app import App
 from gongkai.core.storage import CONFLICT_MESSAGE
-from pg_support import backend, pg_server  # noqa: F401
 
 STEPS = {
     "pause": ["request", "pause", "1", "--reason", "third_party", "--on", "2026-03-06", "--by", "承办人甲"],

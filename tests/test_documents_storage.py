@@ -1,9 +1,12 @@
 """Stored facts: events survive reopening the database; re-evaluation; annual figures."""
 
+import pytest
+
 from gongkai.core.documents.models import Document
 from gongkai.core.storage import events_for, make_engine, session_scope
 
 
+@pytest.mark.sqlite_only  # inspects the SQLite file itself
 def test_events_survive_reopening_the_database(unit, gk, tmp_path):
     unit("xixian")
     doc = gk.json("document", "new", "--title", "通知", "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-09-24")

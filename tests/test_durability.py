@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from gongkai.core.requests.importer import BATCH
 from gongkai.core.storage import make_engine
-from pg_support import backend, pg_server  # noqa: F401
 
 ROWS = 6000
 MAPPING = "申请人=applicant,类型=applicant_type,渠道=channel,日期=submitted,内容=subject,结果=outcome,答复=replied_on"

@@ -13,7 +13,6 @@ from sqlalchemy import text
 from gongkai.core import limits
 from gongkai.core.app import App
 from gongkai.core.cli import cli
-from pg_support import backend, pg_server  # noqa: F401
 
 PROFILE = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

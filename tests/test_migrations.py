@@ -7,7 +7,6 @@ from sqlalchemy import text
 
 from gongkai.core import schema
 from gongkai.core.storage import make_engine
-from pg_support import backend, pg_server  # noqa: F401
 
 OLD_EVENTS = [
     ("2026-03-02 01:00:00", "张三", "request", 1, "receive", None, '{"state": "received"}'),
@@ -76,6 +75,7 @@ def test_the_migrations_create_exactly_the_tables_the_models_define(backend):
     assert diff == [], "models and migrations differ; write a revision with `gongkai db revision -m ...`"
 
 
+@pytest.mark.sqlite_only  # inspects the SQLite file itself
 def test_the_app_migrates_a_new_database_and_keeps_sqlite_in_wal_mode(unit, gk):
     unit("changning")
     assert gk.json("db", "current")["current"] is None

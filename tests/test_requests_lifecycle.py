@@ -60,6 +60,7 @@ def test_refused_step_exits_nonzero_in_chinese(gk, unit):
              "--submitted", "2026-02-30", "--subject", "x")
 
 
+@pytest.mark.sqlite_only  # inspects the SQLite file itself
 def test_database_reopened_after_cli_holds_everything(gk, unit, tmp_path):
     unit("changning")
     rid = new_request(gk)["id"]
@@ -83,6 +84,7 @@ def test_database_reopened_after_cli_holds_everything(gk, unit, tmp_path):
     db.close()
 
 
+@pytest.mark.sqlite_only  # inspects the SQLite file itself
 def test_init_writes_config_and_refuses_overwrite(gk, tmp_path):
     gk.ok("init", "--jurisdiction", "wuyuan", "--unit", "五原县人民政府办公室")
     text = (tmp_path / "gongkai.toml").read_text(encoding="utf-8")
@@ -95,6 +97,7 @@ def test_init_writes_config_and_refuses_overwrite(gk, tmp_path):
     gk.fails("init", "--jurisdiction", "atlantis", "--unit", "x", "--force")
 
 
+@pytest.mark.sqlite_only  # inspects the SQLite file itself
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
 def test_demo_leaves_the_letter_on_disk(gk, tmp_path, jurisdiction):
     out = tmp_path / "demo"

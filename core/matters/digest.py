@@ -102,7 +102,8 @@ def digest(
             StoredDeadline.due != None,  # noqa: E711
             StoredDeadline.due <= horizon,
         )
-        .order_by(StoredDeadline.due, StoredDeadline.due_at, StoredDeadline.id)
+        # date-only clocks first on every backend (PostgreSQL sorts NULL last by default)
+        .order_by(StoredDeadline.due, StoredDeadline.due_at.asc().nulls_first(), StoredDeadline.id)
     ).all()
     owners: dict[str, set[int]] = {}
     for row in rows:
