@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("gongkai.core.cli.rules_cmd:rules", "列出当前辖区生效的全部规则及其依据"),
     "deadline": ("gongkai.core.cli.deadline_cmd:deadline", "计算某条期限规则的到期日"),
     "calendar": ("gongkai.core.cli.calendar_cmd:calendar", "查询工作日历、节假日与调休，载入年度安排"),
+    "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new NAME）"),
 }
 
 
