@@ -161,7 +161,7 @@ def call_hook(pm: pluggy.PluginManager, hook_name: str, plugin: str | None = Non
     returned what. A hook that raises is reported with the plugin and the hook named."""
     results = []
     hook = getattr(pm.hook, hook_name)
-    for impl in reversed(hook.get_hookimpls()):  # registration order
+    for impl in hook.get_hookimpls():  # registration order: national first (pluggy calls LIFO)
         if plugin is not None and impl.plugin_name != plugin:
             continue
         try:
