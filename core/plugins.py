@@ -211,7 +211,8 @@ def build_plugin_manager(active: str, extra: Iterable[tuple[str, Any]] = ()) -> 
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=active)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"插件 {exc.plugin_name} 的钩子实现无效：{exc}") from exc
+        name = pm.get_name(exc.plugin) or active  # pluggy gives the plugin object, not its name
+        raise PluginError(f"插件 {name} 的钩子实现无效：{exc}") from exc
     except GongkaiError:
         raise
     except Exception as exc:  # an import error, or a record that fails validation at import
@@ -303,22 +304,20 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
 def describe_installed(active: str | None) -> list[dict[str, Any]]:
     """Every installed jurisdiction with its metadata, for ``gongkai plugins``.
 
-    Listing is the one place that imports every plugin, each in its own manager.
+    Listing is the one place that imports every plugin, each in its own manager. A broken
+    plugin is listed with its ``error`` instead of hiding the others.
     """
     rows = []
     for name, info in installed_plugins().items():
-        registry = load_registry(name)
-        j = registry.jurisdiction
-        rows.append(
-            {
-                "name": name,
-                "display_name": j.display_name,
-                "version": info.version,
-                "distribution": info.distribution,
-                "module": info.value,
-                "sources": [{"key": s.key, "title": s.title} for s in j.sources],
-                "rules": len(registry.rules),
-                "active": name == active,
-            }
-        )
+        row = {"name": name, "display_name": "", "version": info.version, "distribution": info.distribution,
+               "module": info.value, "sources": [], "rules": 0, "active": name == active, "error": None}
+        try:
+            registry = load_registry(name)
+        except PluginError as exc:
+            row["error"] = str(exc)
+        else:
+            j = registry.jurisdiction
+            row.update(display_name=j.display_name, rules=len(registry.rules),
+                       sources=[{"key": s.key, "title": s.title} for s in j.sources])
+        rows.append(row)
     return rows
