@@ -136,6 +136,8 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.storage",
     "gongkai.core.deadline_store",
     "gongkai.core.documents.models",
+    "gongkai.core.assessment.evaluation",
+    "gongkai.core.matters.models",
 ]
 
 
