@@ -50,6 +50,7 @@ CACHE_FORMAT = 2
 WORKDAY, WEEKEND, HOLIDAY, MAKEUP = 0, 1, 2, 3
 KIND_NAMES = {WORKDAY: "workday", WEEKEND: "weekend", HOLIDAY: "holiday", MAKEUP: "makeup_workday"}
 PACKAGED_SCHEDULES = Path(__file__).resolve().parent / "data" / "calendar"
+_fromordinal = dt.date.fromordinal
 
 
 @attrs.frozen
@@ -176,6 +177,8 @@ class WorkCalendar:
             prefix[i] = count
         self._prefix = prefix
         self._workdays = workdays
+        self._days = len(self._kinds)
+        self._workday_count = len(workdays)
         self.last = self.first + dt.timedelta(days=len(self._kinds) - 1)
 
     def adjusted(self, adjustments: Iterable[Any]) -> WorkCalendar:
@@ -218,15 +221,17 @@ class WorkCalendar:
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The ``n``-th working day after ``start`` (``start`` is day 0, even on a rest day)."""
+        i = start.toordinal() - self._base
+        if n > 0 and 0 <= i < self._days:
+            k = self._prefix[i] + n - 1  # index into the working days: two look-ups, no walk
+            if k < self._workday_count:
+                return _fromordinal(self._base + self._workdays[k])
         if n < 0:
             raise ValueError("n must be >= 0")
-        i = self._offset(start)
+        self._offset(start)  # raises a clear error when out of range
         if n == 0:
             return start
-        k = self._prefix[i] + n - 1  # index into workdays
-        if k >= len(self._workdays):
-            raise GongkaiError(f"{start} 之后第{n}个工作日超出工作日历范围（至 {self.last}）。")
-        return self.first + dt.timedelta(days=self._workdays[k])
+        raise GongkaiError(f"{start} 之后第{n}个工作日超出工作日历范围（至 {self.last}）。")
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]: how many have been used by ``end`` counting from ``start``."""

@@ -163,6 +163,8 @@ def compute(
     day = start.date() if isinstance(start, dt.datetime) else start
     if unit is Unit.ANNUAL_DATE:
         due = dt.date(day.year + rule.year_offset, rule.month, rule.day)  # type: ignore[arg-type]
+        if due < day:  # this year's date has passed: the next one is due
+            due = due.replace(year=due.year + 1)
         return Deadline(rule, day, due, None, provisional=calendar.is_provisional(due))
 
     open_pause = any(p.end is None for p in pauses)

@@ -211,7 +211,7 @@ def build_plugin_manager(active: str, extra: Iterable[tuple[str, Any]] = ()) -> 
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=active)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        name = pm.get_name(exc.plugin) or active  # pluggy gives the plugin object, not its name
+        name = pm.get_name(exc.plugin) or getattr(exc.plugin, "__name__", repr(exc.plugin))
         raise PluginError(f"插件 {name} 的钩子实现无效：{exc}") from exc
     except GongkaiError:
         raise

@@ -1,0 +1,29 @@
+"""Run every benchmark figure: ``python -m benchmarks [NAME ...]``."""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import sys
+import time
+
+from benchmarks.common import print_table
+
+FIGURES = ["deadline"]
+
+
+def main(argv: list[str]) -> None:
+    chosen = argv or FIGURES
+    unknown = sorted(set(chosen) - set(FIGURES))
+    if unknown:
+        sys.exit(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+    print(f"gongkai benchmarks — {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {platform.processor() or 'cpu'}")
+    figures = []
+    for name in chosen:
+        figures += importlib.import_module(f"benchmarks.{name}").run()
+    print_table(figures)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,46 @@
+"""Timing helpers and the result table shared by the benchmark figures."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import NamedTuple
+
+
+class Figure(NamedTuple):
+    figure: str
+    gongkai: str
+    baseline: str
+    ratio: str
+    note: str = ""
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    """The fastest of ``repeat`` runs, in seconds (the least disturbed by other load)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def fmt_seconds(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.2f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def print_table(figures: list[Figure]) -> None:
+    headers = ("figure", "gongkai", "baseline", "ratio")
+    rows = [headers] + [f[:4] for f in figures]
+    widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    for n, row in enumerate(rows):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    for f in figures:
+        if f.note:
+            print(f"- {f.figure}: {f.note}")

@@ -1,0 +1,82 @@
+"""The JSON contracts of `deadline` and `rules` (design.md), and CLI conventions."""
+
+import subprocess
+import sys
+
+DEADLINE_KEYS = {"rule", "jurisdiction", "start", "due", "limit", "unit", "amount", "provisional", "citation"}
+
+
+def test_deadline_json_contract(gk):
+    data = gk.json("--jurisdiction", "changning", "deadline", "proactive.publish", "--start", "2026-09-24")
+    assert DEADLINE_KEYS <= set(data)
+    assert data["rule"] == "proactive.publish"
+    assert data["jurisdiction"] == "changning"
+    assert data["start"] == "2026-09-24"
+    assert data["due"] == "2026-10-15"
+    assert data["limit"] == "2026-10-29"
+    assert data["unit"] == "working_days" and data["amount"] == 10
+    assert data["provisional"] is False
+    assert "第四十条" in data["citation"]
+
+
+def test_national_deadline_without_local_variant(gk):
+    data = gk.json("-j", "yanta", "deadline", "request.third_party_opinion", "--start", "2026-09-24")
+    assert data["due"] == "2026-10-22"  # 15 WD across 国庆
+    assert data["limit"] is None
+    assert "第三十二条" in data["citation"]
+
+
+def test_yanta_publishes_within_three_working_days(gk):
+    assert gk.json("-j", "yanta", "deadline", "proactive.publish", "--start", "2026-09-30")["due"] == "2026-10-10"
+
+
+def test_hour_rule_takes_a_date_time(gk):
+    data = gk.json("-j", "yanta", "deadline", "opinion.major_incident", "--start", "2026-09-30T21:30")
+    assert data["start"] == "2026-09-30T21:30:00+08:00"
+    assert data["due"] == "2026-10-01T02:30:00+08:00"
+    assert data["unit"] == "hours" and data["amount"] == 5
+
+
+def test_deadline_human_output_explains(gk):
+    out = gk.ok("-j", "changning", "deadline", "proactive.publish", "--start", "2026-09-24").stdout
+    assert "2026-10-15" in out and "最迟 2026-10-29" in out and "第四十条" in out
+    out = gk.ok("-j", "changning", "deadline", "request.reply", "--start", "2026-12-15").stdout
+    assert "暂定" in out
+
+
+def test_deadline_refuses_bad_input(gk):
+    assert "不是有效日期" in gk.fails("-j", "yanta", "deadline", "request.reply", "--start", "2026-02-30").stderr
+    assert "没有规则" in gk.fails("-j", "yanta", "deadline", "request.nothing", "--start", "2026-02-03").stderr
+    assert "不是期限" in gk.fails("-j", "yanta", "deadline", "exemptions", "--start", "2026-02-03").stderr
+
+
+def test_rules_json_contract(gk):
+    rules = gk.json("-j", "wuyuan", "rules")
+    by_id = {r["id"]: r for r in rules}
+    for rule in rules:
+        assert {"id", "summary", "citation", "source", "kind"} <= set(rule)
+        assert rule["source"] in ("national", "wuyuan")
+        assert rule["citation"]
+    extension = by_id["request.extension"]
+    assert extension["source"] == "wuyuan"
+    assert extension["unit"] == "months" and extension["amount"] == 3
+    assert by_id["request.agency_opinion"]["source"] == "national"
+    assert by_id["request.agency_opinion"]["on_silence"] == "consent"
+    assert by_id["assessment.grade"]["bands"][0]["name"] == "优秀"
+
+
+def test_rules_table_shows_citations(gk):
+    out = gk.ok("-j", "xixian", "rules", "request").stdout
+    assert "request.review_chain" in out and "第十八条" in out
+
+
+def test_help_is_fast_because_heavy_modules_are_lazy():
+    code = (
+        "import sys\n"
+        "from gongkai.core.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlmodel', 'sqlalchemy', 'jinja2', 'holidays', 'docx', 'openpyxl', 'gongkai.plugins.xixian') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out

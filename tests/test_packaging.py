@@ -1,0 +1,63 @@
+"""Packaging: the hand-listed packages are complete, and a built wheel works in a fresh venv."""
+
+import json
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SKIP = {"tests", "benchmarks", "build", "dist", "docs"}
+
+
+def test_every_package_directory_is_listed():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"gongkai"}
+    for init in ROOT.rglob("__init__.py"):
+        rel = init.parent.relative_to(ROOT)
+        if rel.parts and (rel.parts[0] in SKIP or rel.parts[0].startswith(".") or "egg-info" in rel.parts[0]):
+            continue
+        if rel.parts:
+            found.add(".".join(("gongkai", *rel.parts)))
+    assert found == listed
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory):
+    """A fresh virtual environment with gongkai installed from a freshly built wheel."""
+    base = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(ROOT)],
+        check=True,
+    )
+    wheel = next((base / "dist").glob("gongkai-*.whl"))
+    env_dir = base / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True)
+    return env_dir, wheel
+
+
+def test_wheel_installs_into_a_fresh_venv(wheel_venv, tmp_path):
+    env_dir, wheel = wheel_venv
+    gongkai = env_dir / "bin" / "gongkai"
+    out = subprocess.run([str(gongkai), "plugins", "--json"], capture_output=True, text=True, check=True, cwd=tmp_path)
+    rows = json.loads(out.stdout)
+    assert [r["name"] for r in rows] == ["changning", "wuyuan", "xixian", "yanta"]
+    out = subprocess.run(
+        [str(gongkai), "-j", "xixian", "deadline", "request.reply", "--start", "2026-09-24", "--json"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )
+    assert json.loads(out.stdout)["due"] == "2026-10-29"
+    # installed names are namespaced: no bare top-level `core`, `plugins` or `hookspecs`
+    site = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    top = {p.name for p in Path(site).iterdir()}
+    assert "gongkai" in top
+    assert not top & {"core", "plugins", "hookspecs", "tests", "benchmarks"}
+    assert (Path(site) / "gongkai" / "core" / "data" / "calendar" / "README.md").is_file()
