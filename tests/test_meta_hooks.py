@@ -14,7 +14,7 @@ TESTS = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("t
 
 
 def test_the_hooks_are_found():
-    assert len(HOOKS) == 9 and "gongkai_deadline_rules" in HOOKS
+    assert len(HOOKS) >= 9 and "gongkai_deadline_rules" in HOOKS
 
 
 @pytest.mark.parametrize("hook", HOOKS)

@@ -83,6 +83,14 @@ def test_the_fresh_venv_holds_only_what_was_installed(county):
     assert set(broken) == {"brokencounty", "badrecord"}  # listed with their errors, not hiding the others
 
 
+def test_the_installed_gongkai_scaffolds_a_plugin(county, tmp_path):
+    """The scaffold's templates ship in the wheel, not only in the checkout."""
+    out = json.loads(run(county.gongkai, "plugin", "new", "fengxian", "--chinese-name", "奉贤区", "--out", tmp_path, "--json",
+                         cwd=county.unit).stdout)
+    assert (tmp_path / "gongkai-fengxian" / "gongkai_fengxian" / "rules.py").is_file()
+    assert "tests/test_conformance.py" in out["files"]
+
+
 def test_a_deadline_through_the_installed_plugin(county):
     data = json.loads(run(county.gongkai, "deadline", "request.reply", "--start", "2026-09-24", "--json", cwd=county.unit).stdout)
     # the plugin's 15 working days: Sep 25-27 and Oct 1-7 are off, Oct 10 (Sat) is worked
