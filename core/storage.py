@@ -135,6 +135,7 @@ def import_models() -> None:
 MODEL_MODULES: list[str] = [
     "gongkai.core.storage",
     "gongkai.core.deadline_store",
+    "gongkai.core.requests.models",
     "gongkai.core.documents.models",
     "gongkai.core.assessment.evaluation",
     "gongkai.core.matters.models",

@@ -1,0 +1,86 @@
+"""Reconsideration and lawsuits against replies (年度报告 第四部分).
+
+An appeal that overturns the reply (纠正) starts the ``overturned_registration`` clock
+where the jurisdiction has that rule (长宁区 第四十九条: registered within one week).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, select
+
+from gongkai.core.deadlines import compute
+from gongkai.core.deadline_store import close_deadline, store_deadline
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests.models import OWNER, Appeal, Request
+from gongkai.core.requests.workflow import apply
+from gongkai.hookspecs.records import DeadlineRule
+
+KINDS = {
+    "reconsideration": "行政复议",
+    "lawsuit": "行政诉讼（未经复议直接起诉）",
+    "lawsuit_after_reconsideration": "行政诉讼（复议后起诉）",
+}
+RESULTS = ("维持", "纠正", "其他", "尚未审结")
+OVERTURNED = "纠正"
+REGISTRATION_RULE = "request.overturned_registration"
+REGISTRATION_CLOCK = "overturned_registration"
+
+
+def appeals_of(session: Session, request_id: int) -> list[Appeal]:
+    return list(session.exec(select(Appeal).where(Appeal.request_id == request_id).order_by(Appeal.id)).all())
+
+
+def record_appeal(session: Session, office: Any, request: Request, kind: str, filed_on: dt.date,
+                  result: str = "尚未审结", decided_on: dt.date | None = None, actor: str = "") -> Appeal:
+    if kind not in KINDS:
+        raise GongkaiError(f"救济类型“{kind}”无效（--kind），可选：{'、'.join(f'{k}（{v}）' for k, v in KINDS.items())}")
+    if request.replied_on is None:
+        raise StepRefused(f"申请 {request.id} 尚未答复，不能登记复议或诉讼。")
+    if filed_on < request.replied_on:
+        raise GongkaiError(f"提起日期 {filed_on} 早于答复日期 {request.replied_on}，请核对 --filed。")
+    if kind == "lawsuit_after_reconsideration" and not any(a.kind == "reconsideration" for a in appeals_of(session, request.id)):
+        raise StepRefused("登记复议后起诉前，须先登记该申请的行政复议（--kind reconsideration）。")
+    appeal = Appeal(request_id=request.id, kind=kind, filed_on=filed_on)
+    session.add(appeal)
+    session.flush()
+    apply(session, request, "appeal", actor, {"appeal": appeal.id, "kind": kind, "filed_on": filed_on.isoformat()})
+    if result != "尚未审结":
+        decide(session, office, request, appeal, result, decided_on, actor)
+    return appeal
+
+
+def decide(session: Session, office: Any, request: Request, appeal: Appeal, result: str, decided_on: dt.date | None,
+           actor: str = "") -> None:
+    """Record the result; an overturned reply starts the registration clock where a rule requires it."""
+    if result not in RESULTS:
+        raise GongkaiError(f"结果“{result}”无效（--result），可选：{'、'.join(RESULTS)}")
+    if result != "尚未审结" and decided_on is None:
+        raise GongkaiError("已审结的，请用 --decided 填写收到复议决定书或判决书的日期。")
+    appeal.result = result
+    appeal.decided_on = decided_on
+    session.add(appeal)
+    apply(session, request, "appeal", actor, {"appeal": appeal.id, "result": result,
+                                              "decided_on": decided_on.isoformat() if decided_on else None})
+    rule = office.registry.find(REGISTRATION_RULE, DeadlineRule)
+    if result == OVERTURNED and rule is not None:
+        store_deadline(session, OWNER, request.id, REGISTRATION_CLOCK, compute(rule, decided_on, office.calendar))
+
+
+def register_overturned(session: Session, office: Any, request: Request, on: dt.date, actor: str = "") -> None:
+    overturned = [a for a in appeals_of(session, request.id) if a.result == OVERTURNED and a.registered_on is None]
+    if not overturned:
+        raise StepRefused(f"申请 {request.id} 没有待登记的被纠正答复。")
+    for a in overturned:
+        a.registered_on = on
+        session.add(a)
+    close_deadline(session, OWNER, request.id, REGISTRATION_CLOCK, on)
+    apply(session, request, "register_overturned", actor, {"on": on.isoformat()})
+
+
+def appeal_json(a: Appeal) -> dict[str, Any]:
+    return {"id": a.id, "kind": a.kind, "kind_name": KINDS[a.kind], "filed_on": a.filed_on.isoformat(),
+            "result": a.result, "decided_on": a.decided_on.isoformat() if a.decided_on else None,
+            "registered_on": a.registered_on.isoformat() if a.registered_on else None}

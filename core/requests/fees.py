@@ -1,0 +1,82 @@
+"""The information-processing fee (条例 第四十二条; 国办函〔2020〕109号).
+
+Each request is charged by one method only: per request (the applicant's requests in
+the same calendar month, counted in order of receipt) or per page. Both bands are
+progressive: each band prices only the requests or pages that fall in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, select
+
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests.models import Request
+from gongkai.core.requests.workflow import apply
+from gongkai.hookspecs.records import FeeBand, FeeSchedule
+
+METHODS = {"per_request": "按件计收", "per_page": "按量计收"}
+
+
+def band_price(bands: tuple[FeeBand, ...], n: int) -> int:
+    """The price of the ``n``-th request or page (1-based)."""
+    for band in bands:
+        if n >= band.first and (band.last is None or n <= band.last):
+            if band.step_every:
+                return band.price + (n - band.first) // band.step_every * band.step_price
+            return band.price
+    raise GongkaiError(f"收费标准未覆盖第{n}件（页），请检查 request.fee 规则。")
+
+
+def per_request_fee(schedule: FeeSchedule, nth_in_month: int) -> int:
+    """Fee for the applicant's ``nth_in_month`` request of the calendar month."""
+    return band_price(schedule.per_request, nth_in_month)
+
+
+def per_page_fee(schedule: FeeSchedule, pages: int) -> int:
+    """Fee for a reply of ``pages`` pages: each page priced by the band it falls in."""
+    return sum(band_price(schedule.per_page, p) for p in range(1, pages + 1))
+
+
+def nth_in_month(session: Session, request: Request) -> int:
+    """Where this request stands among the same applicant's requests of its calendar month."""
+    first = request.received.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    rows = session.exec(
+        select(Request.id, Request.received)
+        .where(
+            Request.applicant_name == request.applicant_name,
+            Request.applicant_id_number == request.applicant_id_number,
+            Request.received >= first,
+            Request.received < nxt,
+        )
+    ).all()
+    ordered = sorted(rows, key=lambda r: (r[1], r[0]))
+    return [r[0] for r in ordered].index(request.id) + 1
+
+
+def charge(session: Session, office: Any, request: Request, method: str, pages: int | None = None,
+           actor: str = "") -> int:
+    """Set the fee of ``request`` by ``method``; a second method on the same request is refused."""
+    schedule = office.registry.rule("request.fee", FeeSchedule)
+    if method not in METHODS:
+        raise GongkaiError(f"计费方式“{method}”无效（--method），可选：per_request（按件）、per_page（按量）。")
+    if request.fee_method and request.fee_method != method:
+        raise StepRefused(
+            f"申请 {request.id} 已{METHODS[request.fee_method]}，按件与按量只能择一（{schedule.citation}）。"
+        )
+    if method == "per_page":
+        if not pages or pages <= 0:
+            raise GongkaiError("按量计收须填写页数（--pages）。")
+        amount = per_page_fee(schedule, pages)
+    else:
+        if not schedule.per_request:
+            raise GongkaiError("本辖区收费标准未规定按件计收。")
+        amount = per_request_fee(schedule, nth_in_month(session, request))
+    request.fee_method = method
+    request.fee_pages = pages if method == "per_page" else None
+    request.fee_amount = amount
+    apply(session, request, "fee", actor, {"method": method, "pages": pages, "amount": amount})
+    return amount

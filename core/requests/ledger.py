@@ -1,0 +1,206 @@
+"""The ledger (台账): every request with its state, due date, working days used and days left.
+
+Built from the stored facts and the stored ``reply`` clock, never from hand counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from gongkai.core import deadlines
+from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.errors import GongkaiError
+from gongkai.core.requests import appeals, clock, review
+from gongkai.core.requests.models import OWNER, Pause, Request
+from gongkai.core.requests.reply import withheld_parts
+from gongkai.core.requests.workflow import OPEN_STATES, STATES
+from gongkai.core.storage import events_for
+
+SAME_INFO_RULES = ("request.same_info_many_applicants", "request.convert_to_proactive")
+
+COLUMNS = [  # (key, xlsx header)
+    ("id", "编号"), ("received", "收到日期"), ("applicant", "申请人"), ("applicant_type", "申请人类型"),
+    ("channel", "渠道"), ("subject", "申请内容"), ("state_name", "状态"), ("due", "答复期限"),
+    ("working_days_used", "已用工作日"), ("days_left", "剩余工作日"), ("overdue", "是否逾期"),
+    ("outcome", "答复结果"), ("replied_on", "答复日期"),
+]
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _clocks(session: Session, ids: list[int]) -> dict[int, dict[str, StoredDeadline]]:
+    out: dict[int, dict[str, StoredDeadline]] = defaultdict(dict)
+    for i in range(0, len(ids), 500):
+        for row in session.exec(select(StoredDeadline).where(StoredDeadline.owner_kind == OWNER,
+                                                             StoredDeadline.owner_id.in_(ids[i:i + 500]))).all():
+            out[row.owner_id][row.name] = row
+    return out
+
+
+def _pauses(session: Session, ids: list[int]) -> dict[int, list[deadlines.Pause]]:
+    out: dict[int, list[deadlines.Pause]] = defaultdict(list)
+    for i in range(0, len(ids), 500):
+        for p in session.exec(select(Pause).where(Pause.request_id.in_(ids[i:i + 500])).order_by(Pause.id)).all():
+            out[p.request_id].append(deadlines.Pause(p.start, p.end, p.reason))
+    return out
+
+
+def row(office: Any, request: Request, clocks: dict[str, StoredDeadline], pauses: list[deadlines.Pause],
+        as_of: dt.date) -> dict[str, Any]:
+    """One ledger row (the keys ``request show --json`` shares)."""
+    cal = office.calendar
+    reply_clock = clocks.get("reply")
+    due = reply_clock.due if reply_clock else None
+    end = min(as_of, request.replied_on) if request.replied_on else as_of
+    used = deadlines.working_days_used(cal, request.period_start, end, pauses) if end >= request.period_start else 0
+    is_open = request.state in OPEN_STATES
+    days_left = None
+    if is_open and due is not None:
+        days_left = cal.working_days_between(as_of, due) if due >= as_of else -cal.working_days_between(due, as_of)
+    paused = request.state in ("paused", "correction_pending")
+    return {
+        "id": request.id,
+        "version": request.version,
+        "state": request.state,
+        "state_name": STATES[request.state],
+        "applicant": request.applicant_name,
+        "applicant_type": request.applicant_type,
+        "channel": request.channel,
+        "subject": request.subject,
+        "submitted": _iso(request.submitted),
+        "confirmed": _iso(request.confirmed),
+        "received": _iso(request.received),
+        "period_start": _iso(request.period_start),
+        "due": _iso(due),
+        "limit": _iso(reply_clock.limit if reply_clock else None),
+        "provisional": bool(reply_clock and reply_clock.provisional),
+        "working_days_used": used,
+        "days_left": days_left,
+        "paused": paused,
+        "overdue": bool(is_open and due is not None and as_of > due),
+        "late": bool(request.replied_on and due and request.replied_on > due),
+        "outcome": request.outcome,
+        "replied_on": _iso(request.replied_on),
+        "clocks": {
+            name: {"rule": c.rule_id, "due": _iso(c.due), "limit": _iso(c.limit), "status": c.status,
+                   "met_on": _iso(c.met_on), "provisional": c.provisional}
+            for name, c in sorted(clocks.items())
+        },
+    }
+
+
+def show(session: Session, office: Any, request: Request, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Everything about one request: the ledger row plus review steps, pauses, appeals and events."""
+    as_of = as_of or dt.date.today()
+    pauses = clock.pauses_of(session, request.id)
+    data = row(office, request, _clocks(session, [request.id])[request.id], clock.engine_pauses(pauses), as_of)
+    correction = clock.correction_of(session, request.id)
+    data.update({
+        "applicant_id_number": request.applicant_id_number,
+        "applicant_contact": request.applicant_contact,
+        "form_wanted": request.form_wanted,
+        "proposed_outcome": request.proposed_outcome,
+        "reasons": request.reasons,
+        "legal_basis": request.legal_basis,
+        "provision": request.provision,
+        "withheld": withheld_parts(request),
+        "other_agency": {"name": request.other_agency, "contact": request.other_agency_contact},
+        "fee": {"method": request.fee_method, "pages": request.fee_pages, "amount": request.fee_amount},
+        "correction": None if correction is None else {
+            "notice_on": _iso(correction.notice_on), "period_days": correction.period_days,
+            "due": _iso(correction.due), "corrected_on": _iso(correction.corrected_on)},
+        "pauses": [{"reason": p.reason, "start": _iso(p.start), "end": _iso(p.end), "answered": p.answered,
+                    "silence_means": p.silence_means or None} for p in pauses],
+        "extensions": [{"amount": e.amount, "unit": e.unit, "approved_by": e.approved_by,
+                        "approved_on": _iso(e.approved_on), "applicant_told_on": _iso(e.applicant_told_on)}
+                       for e in clock.extensions_of(session, request.id)],
+        "review_steps": review.steps_json(session, office.registry, request),
+        "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
+        "events": events_for(session, OWNER, request.id),
+    })
+    return data
+
+
+def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
+           due_within: int | None = None, state: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+    """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt."""
+    as_of = as_of or dt.date.today()
+    if state is not None and state not in STATES:
+        raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
+    if due_within is not None and due_within < 0:
+        raise GongkaiError("--due-within 应为非负的工作日数。")
+    query = select(Request).order_by(Request.id)
+    if state:
+        query = query.where(Request.state == state)
+    if year:
+        query = query.where(Request.received >= dt.date(year, 1, 1), Request.received <= dt.date(year, 12, 31))
+    if overdue or due_within is not None:
+        query = query.where(Request.state.in_(OPEN_STATES))
+    requests = list(session.exec(query).all())
+    ids = [r.id for r in requests]
+    clocks, pauses = _clocks(session, ids), _pauses(session, ids)
+    rows = [row(office, r, clocks[r.id], pauses[r.id], as_of) for r in requests]
+    if overdue:
+        rows = [r for r in rows if r["overdue"]]
+    if due_within is not None:
+        horizon = office.calendar.add_working_days(as_of, due_within)
+        rows = [r for r in rows if r["due"] and as_of.isoformat() <= r["due"] <= horizon.isoformat()]
+    return rows
+
+
+def export_xlsx(rows: list[dict[str, Any]], path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("依申请公开台账")
+    ws.append([header for _, header in COLUMNS])
+    for r in rows:
+        ws.append(["是" if r[k] is True else "否" if r[k] is False else r[k] for k, _ in COLUMNS])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(str(path))
+    return path
+
+
+# --------------------------------------------------------------------------- same information
+
+
+def normalise(subject: str) -> str:
+    """Subjects compared without spacing, punctuation or case."""
+    return re.sub(r"[\s\W_]+", "", subject).lower()
+
+
+def same_information(session: Session, office: Any, year: int | None = None, minimum: int = 2) -> dict[str, Any]:
+    """Information several applicants asked for: candidates for proactive disclosure."""
+    rule = next((office.registry.find(r) for r in SAME_INFO_RULES if office.registry.find(r)), None)
+    if rule is None:
+        raise GongkaiError(
+            f"{office.registry.jurisdiction.display_name}没有“多人申请同一信息转主动公开”的规则"
+            f"（{' / '.join(SAME_INFO_RULES)}），无需出具此清单。"
+        )
+    query = select(Request).order_by(Request.id)
+    if year:
+        query = query.where(Request.received >= dt.date(year, 1, 1), Request.received <= dt.date(year, 12, 31))
+    groups: dict[str, list[Request]] = defaultdict(list)
+    for r in session.exec(query).all():
+        groups[normalise(r.subject)].append(r)
+    candidates = []
+    for items in groups.values():
+        applicants = sorted({(r.applicant_name, r.applicant_id_number) for r in items})
+        if len(applicants) >= minimum:
+            candidates.append({
+                "subject": items[0].subject,
+                "applicants": [a[0] for a in applicants],
+                "requests": [r.id for r in items],
+                "outcomes": sorted({r.outcome for r in items if r.outcome}),
+            })
+    candidates.sort(key=lambda c: (-len(c["applicants"]), c["requests"][0]))
+    return {"rule": rule.id, "citation": str(rule.citation), "summary": rule.summary, "candidates": candidates}

@@ -1,0 +1,130 @@
+"""The tables of the request workflow: the facts, kept apart from the clocks.
+
+The clocks themselves (reply, correction notice, consultations, filing...) are rows of
+:class:`gongkai.core.deadline_store.StoredDeadline`; these tables hold what happened.
+``Request.version`` is bumped on every change (optimistic locking for shared servers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+OWNER = "request"  # owner_kind of the request's StoredDeadline rows and Events
+
+
+class Request(SQLModel, table=True):
+    __tablename__ = "disclosure_request"
+    __table_args__ = (
+        Index("ix_request_state", "state"),
+        Index("ix_request_applicant_month", "applicant_name", "applicant_id_number", "received"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=0)
+    # the applicant
+    applicant_name: str = Field(max_length=200)
+    applicant_type: str = Field(max_length=40)  # a code of core.outcomes.APPLICANT_TYPES
+    applicant_id_number: str = Field(default="", max_length=100)
+    applicant_contact: str = Field(default="", max_length=300)
+    # how and when it came in (条例 第三十一条)
+    channel: str = Field(max_length=40)
+    submitted: dt.date
+    confirmed: dt.date | None = None
+    received: dt.date = Field(index=True)
+    subject: str
+    form_wanted: str = Field(default="", max_length=100)  # 纸质、电子、光盘...
+    # the clock: the reply period runs from period_start (receipt, or the corrected request)
+    state: str = Field(default="received", max_length=30)
+    period_start: dt.date
+    later_due: dt.date | None = None  # 条例 第三十五条: a reasonable later deadline, told to the applicant
+    reasons_asked_on: dt.date | None = None  # 条例 第三十五条: applicant asked to explain the volume
+    # the reply
+    proposed_outcome: str | None = Field(default=None, max_length=60)
+    outcome: str | None = Field(default=None, max_length=60)
+    replied_on: dt.date | None = None
+    replied_by: str = Field(default="", max_length=200)
+    reasons: str = ""
+    legal_basis: str = ""
+    provision: str = ""  # how and when the information is provided
+    withheld_parts: str = ""  # JSON list of {"part", "reason"} (partial)
+    other_agency: str = Field(default="", max_length=200)
+    other_agency_contact: str = Field(default="", max_length=300)
+    # fees (条例 第四十二条): one method per request
+    fee_method: str | None = Field(default=None, max_length=20)
+    fee_pages: int | None = None
+    fee_amount: int | None = None
+    closed_on: dt.date | None = None
+    imported: bool = False
+
+
+class Correction(SQLModel, table=True):
+    """A correction notice (补正告知, 条例 第三十条): at most one per request."""
+
+    __tablename__ = "request_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="disclosure_request.id", index=True, unique=True)
+    notice_on: dt.date
+    period_days: int
+    due: dt.date
+    corrected_on: dt.date | None = None
+    good_reason: str = ""
+
+
+class Pause(SQLModel, table=True):
+    """The clock stood still from ``start`` to ``end`` (consultation, force majeure)."""
+
+    __tablename__ = "request_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="disclosure_request.id", index=True)
+    reason: str = Field(max_length=30)  # third_party, other_agency, force_majeure
+    start: dt.date
+    end: dt.date | None = None
+    answered: bool | None = None  # False: the consulted party kept silent
+    silence_means: str = Field(default="", max_length=30)  # records.Silence value applied
+    note: str = ""
+
+
+class Extension(SQLModel, table=True):
+    __tablename__ = "request_extension"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="disclosure_request.id", index=True)
+    amount: int
+    unit: str = Field(max_length=20)
+    approved_by: str = Field(max_length=200)
+    approved_on: dt.date
+    applicant_told_on: dt.date
+
+
+class ReviewAction(SQLModel, table=True):
+    """One reviewer's decision on one step of the review chain."""
+
+    __tablename__ = "request_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="disclosure_request.id", index=True)
+    step_id: str = Field(max_length=60)
+    actor: str = Field(max_length=200)
+    decision: str = Field(max_length=20)  # approve, reject
+    comment: str = ""
+    on: dt.date
+    superseded: bool = False  # a later rejection sent the draft back
+
+
+class Appeal(SQLModel, table=True):
+    """A reconsideration or lawsuit against a reply (年报 第四部分)."""
+
+    __tablename__ = "request_appeal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="disclosure_request.id", index=True)
+    kind: str = Field(max_length=40)  # reconsideration, lawsuit, lawsuit_after_reconsideration
+    filed_on: dt.date
+    result: str = Field(default="尚未审结", max_length=10)  # 维持 / 纠正 / 其他 / 尚未审结
+    decided_on: dt.date | None = None
+    registered_on: dt.date | None = None  # an overturned reply registered (长宁区 第四十九条)

@@ -1,0 +1,103 @@
+"""The reply: one outcome from the registry, its reasons and legal basis (条例 第三十六至三十九条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from gongkai.core.deadline_store import close_deadline
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests import clock, review
+from gongkai.core.requests.models import OWNER, Request
+from gongkai.core.requests.workflow import STATES, apply, check_date
+
+PARTIAL = "partial"
+OTHER_AGENCY = "unavailable.other_agency"
+
+
+def parse_withheld(items: list[str]) -> list[dict[str, str]]:
+    """``--withheld "第3页联系人电话：个人隐私（条例 第十五条）"``: part and reason split at the first colon."""
+    parts = []
+    for raw in items:
+        text = raw.replace("：", ":")
+        part, sep, reason = text.partition(":")
+        if not sep or not part.strip() or not reason.strip():
+            raise GongkaiError(f"--withheld “{raw}” 格式应为“不予公开的内容：理由”，如“联系人电话：个人隐私（条例 第十五条）”。")
+        parts.append({"part": part.strip(), "reason": reason.strip()})
+    return parts
+
+
+def propose(session: Session, office: Any, request: Request, outcome: str, actor: str = "") -> None:
+    """Record the outcome the draft proposes, so outcome-limited review steps are known."""
+    office.registry.outcome(outcome)
+    request.proposed_outcome = outcome
+    session.add(request)
+
+
+def reply(
+    session: Session,
+    office: Any,
+    request: Request,
+    *,
+    outcome: str,
+    on: dt.date,
+    reasons: str = "",
+    legal_basis: str = "",
+    provision: str = "",
+    withheld: list[dict[str, str]] | None = None,
+    agency: str = "",
+    agency_contact: str = "",
+    actor: str = "",
+) -> Request:
+    """Answer the request; refused while a review step before the reply is missing."""
+    registry = office.registry
+    record = registry.outcome(outcome)
+    check_date(request, on, "答复")
+    if request.state == "paused":
+        raise StepRefused(f"申请 {request.id} 正在中止计时，答复前请先用 `gongkai request resume` 恢复计时。")
+    if request.state == "correction_pending":
+        raise StepRefused(f"申请 {request.id} 正在等待补正；补正后再答复，逾期未补正请用 `gongkai request abandon`。")
+    if request.state not in ("received", "processing", "reviewing"):
+        raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能再答复。")
+    missing = review.missing_steps(session, registry, request, outcome)
+    if missing:
+        names = "、".join(review.step_label(s) for s in missing)
+        raise StepRefused(
+            f"审核流程未完成，不能答复：缺少{names}（{registry.review_chain(review.CHAIN).citation}）。"
+            f"请先用 `gongkai request review {request.id} --step {missing[0].id}` 办理。"
+        )
+    if outcome == PARTIAL and not withheld:
+        raise GongkaiError("部分公开须列明不予公开的内容及理由（--withheld “内容：理由”，可多次使用）。")
+    if outcome == OTHER_AGENCY and not (agency.strip() and agency_contact.strip()):
+        raise GongkaiError("不属于本机关负责公开的，须告知负责公开的机关名称及联系方式（--agency 和 --agency-contact）。")
+    request.outcome = outcome
+    request.replied_on = on
+    request.replied_by = actor
+    request.reasons = reasons.strip() or record.name
+    request.legal_basis = legal_basis.strip() or (str(record.basis) if record.basis else "")
+    request.provision = provision.strip()
+    request.withheld_parts = json.dumps(withheld or [], ensure_ascii=False)
+    request.other_agency = agency.strip()
+    request.other_agency_contact = agency_contact.strip()
+    late = clock.reply_deadline(session, office, request)
+    close_deadline(session, OWNER, request.id, "reply", on, status="met" if late.due is None or on <= late.due else "late")
+    apply(session, request, "reply", actor, {"outcome": outcome, "on": on.isoformat(), "reasons": request.reasons})
+    review.start_after_steps(session, office, request)
+    return request
+
+
+def close(session: Session, office: Any, request: Request, on: dt.date, actor: str = "") -> None:
+    """Archive a replied request once every step after the reply is done."""
+    missing = review.missing_steps(session, office.registry, request, request.outcome or "", "after")
+    if missing and request.state == "replied":
+        names = "、".join(review.step_label(s) for s in missing)
+        raise StepRefused(f"答复后的步骤未完成，不能归档：缺少{names}。")
+    request.closed_on = on
+    apply(session, request, "close", actor, {"on": on.isoformat()})
+
+
+def withheld_parts(request: Request) -> list[dict[str, str]]:
+    return json.loads(request.withheld_parts) if request.withheld_parts else []

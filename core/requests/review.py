@@ -1,0 +1,150 @@
+"""The review chain of a reply, driven by the ``request.review_chain`` rule.
+
+Steps run in the chain's order. A step limited to some outcomes (``ReviewStep.applies_to``)
+is required only when the reply has such an outcome. ``after`` steps follow the reply
+(e.g. filing with the disclosure office); a step's ``deadline`` names a DeadlineRule whose
+clock starts at the reply. Nobody approves their own draft or the step right before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, select
+
+from gongkai.core import deadlines
+from gongkai.core.deadline_store import close_deadline, store_deadline
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests.models import OWNER, Request, ReviewAction
+from gongkai.core.requests.workflow import apply, check_date
+from gongkai.hookspecs.records import ReviewChain, ReviewStep
+
+CHAIN = "request.review_chain"
+DECISIONS = {"approve": "同意", "reject": "退回"}
+
+
+def chain(registry: Any) -> ReviewChain:
+    return registry.review_chain(CHAIN)
+
+
+def live_actions(session: Session, request_id: int) -> list[ReviewAction]:
+    return list(session.exec(
+        select(ReviewAction)
+        .where(ReviewAction.request_id == request_id, ReviewAction.superseded == False)  # noqa: E712
+        .order_by(ReviewAction.id)
+    ).all())
+
+
+def approvals(session: Session, request_id: int) -> dict[str, ReviewAction]:
+    return {a.step_id: a for a in live_actions(session, request_id) if a.decision == "approve"}
+
+
+def required_steps(registry: Any, outcome: str | None, stage: str) -> list[ReviewStep]:
+    """The steps of ``stage`` a reply with ``outcome`` needs, in order."""
+    return [s for s in chain(registry).steps if s.stage == stage and s.applies_to(outcome)]
+
+
+def missing_steps(session: Session, registry: Any, request: Request, outcome: str, stage: str = "before") -> list[ReviewStep]:
+    done = approvals(session, request.id)
+    return [s for s in required_steps(registry, outcome, stage) if s.id not in done]
+
+
+def step_label(step: ReviewStep) -> str:
+    return f"“{step.name}”（{step.id}，{step.role}）"
+
+
+def review(session: Session, office: Any, request: Request, step_id: str, actor: str, decision: str,
+           comment: str = "", on: dt.date | None = None) -> ReviewAction:
+    """Record one reviewer's decision on one step, in the chain's order."""
+    registry = office.registry
+    the_chain = chain(registry)
+    try:
+        step = the_chain.step(step_id)
+    except KeyError:
+        steps = "、".join(f"{s.id}（{s.name}）" for s in the_chain.steps)
+        raise GongkaiError(f"审核步骤“{step_id}”不存在（--step），{registry.jurisdiction.display_name}的审核流程为：{steps}") from None
+    if decision not in DECISIONS:
+        raise GongkaiError(f"审核意见“{decision}”无效（--decision），可选：approve（同意）、reject（退回）。")
+    if not actor.strip():
+        raise GongkaiError("请用 --by 填写审核人姓名。")
+    on = on or dt.date.today()
+    check_date(request, on, "审核")
+    outcome = request.outcome or request.proposed_outcome
+    if step.stage == "after" and request.state not in ("replied", "closed"):
+        raise StepRefused(f"{step_label(step)}在答复之后进行，申请 {request.id} 尚未答复。")
+    if step.stage == "before" and request.state in ("replied", "closed"):
+        raise StepRefused(f"申请 {request.id} 已答复，答复前的审核步骤{step_label(step)}不能再办理。")
+    if not step.applies_to(outcome) and step.outcomes:
+        if outcome is not None:
+            raise StepRefused(f"{step_label(step)}只适用于答复结果 {'、'.join(step.outcomes)}，本申请为 {outcome}。")
+    done = approvals(session, request.id)
+    if step.id in done and decision == "approve":
+        raise StepRefused(f"{step_label(step)}已由 {done[step.id].actor} 审核同意，不能重复审核。")
+    # earlier steps of the same stage that apply must be approved first
+    order = [s for s in the_chain.steps if s.stage == step.stage]
+    earlier = order[: order.index(step)]
+    for prior in earlier:
+        if prior.applies_to(outcome) and prior.id not in done:
+            raise StepRefused(f"审核须按顺序进行：{step_label(step)}之前须先完成{step_label(prior)}。")
+    # nobody approves their own draft or the step right before (the chain's separation of duties)
+    before_steps = [s for s in the_chain.steps if s.id in done and the_chain.steps.index(s) < the_chain.steps.index(step)]
+    if before_steps and decision == "approve":
+        first = the_chain.steps[0]
+        previous = before_steps[-1]
+        for prior in {first.id: first, previous.id: previous}.values():
+            if prior.id in done and done[prior.id].actor == actor.strip():
+                raise StepRefused(
+                    f"{actor}已办理{step_label(prior)}，不能审批自己经手的文稿：{step_label(step)}须由另一名{step.role}办理。"
+                )
+    action = ReviewAction(request_id=request.id, step_id=step.id, actor=actor.strip(), decision=decision,
+                          comment=comment, on=on)
+    if decision == "reject":
+        for a in live_actions(session, request.id):  # back to the drafter: earlier approvals lapse
+            if the_chain.step(a.step_id).stage == step.stage:
+                a.superseded = True
+                session.add(a)
+    session.add(action)
+    session.flush()
+    details = {"step": step.id, "step_name": step.name, "decision": decision, "comment": comment, "on": on.isoformat()}
+    apply(session, request, "review", actor.strip(), details)
+    if decision == "approve":
+        if step.deadline:
+            close_deadline(session, OWNER, request.id, step.id, on)
+        if step.stage == "before":
+            _start_next_clock(session, office, request, step, on)
+    return action
+
+
+def _start_next_clock(session: Session, office: Any, request: Request, step: ReviewStep, on: dt.date) -> None:
+    """The next step's own deadline (e.g. a confidentiality opinion within 15 WD) runs from now."""
+    outcome = request.outcome or request.proposed_outcome
+    order = [s for s in chain(office.registry).steps if s.stage == "before" and (not s.outcomes or s.applies_to(outcome))]
+    following = order[order.index(step) + 1:] if step in order else []
+    if following and following[0].deadline:
+        rule = office.registry.deadline(following[0].deadline)
+        store_deadline(session, OWNER, request.id, following[0].id, deadlines.compute(rule, on, office.calendar))
+
+
+def start_after_steps(session: Session, office: Any, request: Request) -> None:
+    """At the reply, start the clocks of the ``after`` steps that have a deadline (e.g. 备案, 报告)."""
+    for step in required_steps(office.registry, request.outcome, "after"):
+        if step.deadline:
+            rule = office.registry.deadline(step.deadline)
+            store_deadline(session, OWNER, request.id, step.id, deadlines.compute(rule, request.replied_on, office.calendar))
+
+
+def steps_json(session: Session, registry: Any, request: Request) -> list[dict[str, Any]]:
+    done = approvals(session, request.id)
+    outcome = request.outcome or request.proposed_outcome
+    out = []
+    for s in chain(registry).steps:
+        if s.outcomes and not s.applies_to(outcome) and outcome is not None:
+            continue
+        a = done.get(s.id)
+        out.append({
+            "id": s.id, "name": s.name, "role": s.role, "stage": s.stage,
+            "outcomes": list(s.outcomes), "deadline": s.deadline,
+            "done": a is not None, "by": a.actor if a else None, "on": a.on.isoformat() if a else None,
+        })
+    return out

@@ -1,0 +1,110 @@
+"""The request's state machine: an explicit table of state × event → next state.
+
+Modelled on the UK MoJ correspondence tool: every step is an event; an event not in the
+table for the current state is refused with the state named. Guards that depend on rules
+(the review chain, the extension bound...) live in the modules that own those rules and
+raise :class:`StepRefused` naming the rule or step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session
+
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests.models import OWNER, Request
+from gongkai.core.storage import record_event
+
+STATES: dict[str, str] = {
+    "received": "已接收",
+    "correction_pending": "待补正",
+    "processing": "办理中",
+    "paused": "中止计时",
+    "reviewing": "审核中",
+    "replied": "已答复",
+    "closed": "已办结归档",
+    "abandoned": "视为放弃",
+}
+OPEN_STATES = ("received", "correction_pending", "processing", "paused", "reviewing")
+
+_ACTIVE = ("received", "processing", "reviewing")
+# event -> {from state: to state}; None keeps the state. Role: who may fire it.
+TRANSITIONS: dict[str, tuple[str, dict[str, str | None]]] = {
+    "notify_correction": ("承办人", {"received": "correction_pending", "processing": "correction_pending"}),
+    "corrected": ("承办人", {"correction_pending": "processing"}),
+    "abandon": ("承办人", {"correction_pending": "abandoned"}),
+    "pause": ("承办人", {s: "paused" for s in _ACTIVE}),
+    "resume": ("承办人", {"paused": "processing"}),
+    "extend": ("政府信息公开工作机构负责人", {s: None for s in (*_ACTIVE, "paused")}),
+    "ask_reasons": ("承办人", {s: None for s in _ACTIVE}),
+    "set_later_due": ("承办人", {s: None for s in _ACTIVE}),
+    "review": ("审核人", {**{s: "reviewing" for s in _ACTIVE}, "replied": None}),
+    "reply": ("承办人", {s: "replied" for s in _ACTIVE}),
+    "fee": ("承办人", {s: None for s in (*_ACTIVE, "paused")}),
+    "close": ("承办人", {"replied": "closed"}),
+    "appeal": ("承办人", {"replied": None, "closed": None}),
+    "register_overturned": ("承办人", {"replied": None, "closed": None}),
+}
+
+EVENT_NAMES = {
+    "notify_correction": "告知补正",
+    "corrected": "收到补正",
+    "abandon": "逾期未补正视为放弃",
+    "pause": "中止计时",
+    "resume": "恢复计时",
+    "extend": "延长答复期限",
+    "ask_reasons": "要求说明理由",
+    "set_later_due": "确定延迟答复期限",
+    "review": "审核",
+    "reply": "答复",
+    "fee": "核定信息处理费",
+    "close": "办结归档",
+    "appeal": "登记复议诉讼",
+    "register_overturned": "登记被纠正答复",
+}
+
+
+def next_state(request: Request, event: str) -> str:
+    """The state ``event`` leads to from the request's state; refused if not allowed."""
+    _, moves = TRANSITIONS[event]
+    if request.state not in moves:
+        allowed = "、".join(STATES[s] for s in moves)
+        raise StepRefused(
+            f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能{EVENT_NAMES[event]}"
+            f"（仅限：{allowed}）。"
+        )
+    return moves[request.state] or request.state
+
+
+def load(session: Session, request_id: int) -> Request:
+    request = session.get(Request, request_id)
+    if request is None:
+        raise GongkaiError(f"没有编号为 {request_id} 的申请。请用 `gongkai ledger` 查看已登记的申请。")
+    return request
+
+
+def apply(session: Session, request: Request, event: str, actor: str, details: dict[str, Any] | None = None,
+          to_state: str | None = None) -> None:
+    """Move ``request`` by ``event`` and append the event (before/after) in the same transaction."""
+    new_state = to_state or next_state(request, event)
+    before = {"state": request.state, "version": request.version}
+    request.state = new_state
+    request.version += 1
+    session.add(request)
+    session.flush()
+    record_event(
+        session,
+        subject_kind=OWNER,
+        subject_id=request.id,
+        action=event,
+        actor=actor,
+        before=before,
+        after={"state": new_state, "version": request.version, **(details or {})},
+    )
+
+
+def check_date(request: Request, on: dt.date, what: str) -> None:
+    if on < request.received:
+        raise GongkaiError(f"{what}日期 {on} 早于收到申请之日 {request.received}，请核对日期。")
