@@ -56,8 +56,14 @@ def _letter_override(chinese_name: str, source_title: str) -> tuple[str, str] | 
                 f"{{# {chinese_name}覆盖核心模板 {name}：文件名与核心模板相同即替换该模板。\n"
                 "   只使用核心模板已有的变量（StrictUndefined：缺变量即报错）。 #}\n"
             )
-            body = core.read_text(encoding="utf-8").rstrip("\n")
-            return name, f"{header}{body}\n\n本告知书依据《{source_title}》制作。\n"
+            body = core.read_text(encoding="utf-8").rstrip("\n") + "\n"
+            note = f"\n本告知书依据《{source_title}》制作。\n"
+            end = body.rfind("{% endblock %}")
+            if end >= 0:  # a child template renders only its blocks: the note goes in the last one
+                body = body[:end] + note + body[end:]
+            else:
+                body += note
+            return name, header + body
     return None
 
 

@@ -296,11 +296,10 @@ def check_calendar_adjustments(c: Conformance, calendar: Any = None) -> list[str
 
 
 def check_templates(c: Conformance) -> list[str]:
-    """Every outcome's letter renders under StrictUndefined from the plugin's template dirs
-    (nothing to check while the core has no letter templates)."""
-    from gongkai.testing.letters import core_has_letters, letter_problems
+    """Every outcome's letter renders under StrictUndefined from the plugin's template dirs."""
+    from gongkai.testing.letters import letter_problems
 
-    return letter_problems(c) if core_has_letters() else []
+    return letter_problems(c)
 
 
 CHECKS = {

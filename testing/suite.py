@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from gongkai.testing import checks
-from gongkai.testing.letters import core_has_letters
 
 
 def _assert_none(found: list[str]) -> None:
@@ -53,8 +52,6 @@ class ConformanceSuite:
         _assert_none(checks.check_calendar_adjustments(conformance))
 
     def test_every_outcome_letter_renders(self, conformance):
-        if not core_has_letters():
-            pytest.skip("核心尚无答复告知书模板（core/templates/letters），跳过模板检查")
         _assert_none(checks.check_templates(conformance))
 
 

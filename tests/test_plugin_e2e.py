@@ -114,10 +114,11 @@ def test_a_request_with_its_letter_through_the_installed_plugin(county):
     shown = json.loads(run(*gongkai, "request", "show", request_id, "--json", cwd=county.unit).stdout)
     reviewers = iter(["李四", "王五", "赵六", "钱七"])  # nobody approves their own draft
     for step in shown["review_steps"]:
-        run(*gongkai, "request", "review", request_id, "--step", step["id"], "--by", next(reviewers),
-            "--decision", "approve", cwd=county.unit)
-    run(*gongkai, "request", "reply", request_id, "--outcome", "disclosed", "--on", "2026-10-20", "--by", "李四",
-        cwd=county.unit)
+        if step.get("stage", "before") == "before":
+            run(*gongkai, "request", "review", request_id, "--step", step["id"], "--by", next(reviewers),
+                "--decision", "approve", "--on", "2026-10-19", cwd=county.unit)
+    run(*gongkai, "request", "reply", request_id, "--outcome", "disclosed", "--on", "2026-10-20",
+        "--reason", "所申请信息属于公开范围", "--by", "李四", cwd=county.unit)
     letter = county.unit / "letter.md"
     run(*gongkai, "request", "letter", request_id, "--format", "md", "--out", letter, cwd=county.unit)
     text = letter.read_text(encoding="utf-8")

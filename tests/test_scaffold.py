@@ -1,6 +1,6 @@
 """``gongkai plugin new``: the generated package is complete, passes the conformance suite
-as generated, and its letter override takes effect; the letter check catches templates
-that would fail in a real letter."""
+as generated, and its letter override takes effect; the letter check renders with the
+core's own letter variables and catches templates that would fail in a real letter."""
 
 from __future__ import annotations
 
@@ -11,34 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.core import render, scaffold
+from gongkai.core import render
 from gongkai.core.plugins import load_registry
 from gongkai.testing import checks, letters
-
-CORE_LETTER = """# 政府信息公开申请告知书
-
-{{ request.applicant.name }}：
-
-本机关于{{ request.received | cn_date }}收到您关于“{{ request.subject }}”的政府信息公开申请。
-
-经审查，{{ outcome.name }}。
-
-=> {{ unit }}
-=> {{ reply.date | cn_date }}
-"""
-
-
-@pytest.fixture
-def core_letters(tmp_path, monkeypatch):
-    """Core letter templates as the requests workflow will ship them (one per family)."""
-    root = tmp_path / "core-templates"
-    (root / "letters").mkdir(parents=True)
-    for family in ("disclosed", "partial", "withheld", "unavailable", "not_processed", "other"):
-        (root / "letters" / f"{family}.md.j2").write_text(CORE_LETTER, encoding="utf-8")
-    for module in (render, scaffold, letters):
-        monkeypatch.setattr(module, "CORE_TEMPLATES", root)
-    return root
-
 
 def generate(gk, tmp_path, name="jinshan"):
     data = gk.json("plugin", "new", name, "--chinese-name", "金山区", "--out", str(tmp_path / "out"))
@@ -94,35 +69,55 @@ def test_the_generated_plugin_passes_the_conformance_suite(gk, tmp_path, importe
     assert checks.problems("jinshan", extra=[("jinshan", plugin)]) == {name: [] for name in checks.CHECKS}
 
 
-def test_with_core_letters_the_scaffold_overrides_the_disclosed_letter(gk, tmp_path, imported, core_letters):
+def test_the_scaffold_overrides_the_disclosed_letter_and_only_it(gk, tmp_path, imported):
     root, data = generate(gk, tmp_path)
     assert "gongkai_jinshan/templates/letters/disclosed.md.j2" in data["files"]
     plugin = imported(root, "gongkai_jinshan")
-    assert checks.problems("jinshan", extra=[("jinshan", plugin)]) == {name: [] for name in checks.CHECKS}
-
     registry = load_registry("jinshan", extra=[("jinshan", plugin)])
     disclosed, partial = (
-        render.render(registry.template_dirs, letters.find_template(registry.template_dirs, registry.outcome(code)),
+        render.render(registry.template_dirs, letters.template_name(registry.outcome(code)),
                       letters.sample_context(registry, registry.outcome(code)))
         for code in ("disclosed", "partial")
     )
     assert "本告知书依据《金山区政务公开工作办法》制作。" in disclosed
-    assert "张三" in disclosed and "2026年9月24日" in disclosed
+    assert "张三" in disclosed and "2026年9月24日" in disclosed and "予以公开" in disclosed
     assert "金山区政务公开工作办法" not in partial  # only the one letter is replaced
 
 
-def test_a_letter_using_a_variable_the_core_does_not_give_fails_the_check(gk, tmp_path, imported, core_letters):
+def test_the_sample_letter_context_is_the_one_the_core_builds(gk, unit):
+    """The conformance check renders with exactly the variables a real letter gets."""
+    import datetime as dt
+
+    from gongkai.core.app import App
+    from gongkai.core.requests import intake, reply, review
+    from gongkai.core.requests import letters as core_letters
+
+    app = App(str(unit("changning")))
+    with app.session() as session:
+        req = intake.receive(session, app, applicant="李四", applicant_type="natural_person", channel="in_person",
+                             submitted=dt.date(2026, 3, 2), subject="某路段拓宽工程的立项批复")
+        reply.propose(session, app, req, "disclosed")
+        for i, step in enumerate(review.required_steps(app.registry, "disclosed", "before")):
+            review.review(session, app, req, step.id, f"审核人{i}", "approve", on=dt.date(2026, 3, 10))
+        reply.reply(session, app, req, outcome="disclosed", on=dt.date(2026, 3, 11), reasons="理由")
+        real = core_letters.context(session, app, req)
+    sample = letters.sample_context(app.registry, app.registry.outcome("disclosed"))
+    assert set(sample) == set(real)
+    assert {k: type(v) for k, v in sample.items() if real[k] is not None} == {
+        k: type(v) for k, v in real.items() if v is not None
+    }
+
+
+def test_a_letter_using_a_variable_the_core_does_not_give_fails_the_check(gk, tmp_path, imported):
     root, _ = generate(gk, tmp_path)
     override = root / "gongkai_jinshan" / "templates" / "letters" / "disclosed.md.j2"
-    override.write_text("{{ request.applicant.fax }}\n", encoding="utf-8")
+    override.write_text("{{ applicant.fax }}\n", encoding="utf-8")
     plugin = imported(root, "gongkai_jinshan")
     found = checks.check_templates(checks.Conformance("jinshan", extra=[("jinshan", plugin)]))
-    assert len(found) == 2  # disclosed and disclosed.already_public use this letter
-    assert all("jinshan" in p and "fax" in p for p in found), found
-    assert any("“disclosed”" in p for p in found)
+    assert len(found) == 1 and "“disclosed”" in found[0] and "fax" in found[0] and "jinshan" in found[0], found
 
 
-def test_a_misspelt_letter_override_is_reported(gk, tmp_path, imported, core_letters):
+def test_a_misspelt_letter_override_is_reported(gk, tmp_path, imported):
     root, _ = generate(gk, tmp_path)
     (root / "gongkai_jinshan" / "templates" / "letters" / "discolsed.md.j2").write_text("x\n", encoding="utf-8")
     plugin = imported(root, "gongkai_jinshan")
@@ -130,10 +125,17 @@ def test_a_misspelt_letter_override_is_reported(gk, tmp_path, imported, core_let
     assert found == ["插件 jinshan 的模板“letters/discolsed.md.j2”不覆盖任何核心模板，也不属于任何答复结果（文件名拼写错误？）。"]
 
 
-def test_an_outcome_without_any_letter_is_reported(tmp_path, core_letters):
-    (core_letters / "letters" / "other.md.j2").unlink()
-    found = checks.check_templates(checks.Conformance("changning"))
-    assert any("other.no_correction" in p and "letters/other.md.j2" in p for p in found), found
+def test_an_outcome_without_any_letter_is_reported():
+    import types
+
+    from gongkai.hookspecs import hookimpl
+    from gongkai.hookspecs.records import Jurisdiction, Outcome
+
+    plugin = types.ModuleType("testcounty")
+    plugin.gongkai_jurisdiction = hookimpl(lambda: Jurisdiction(name="testcounty", display_name="测试县"))
+    plugin.gongkai_outcomes = hookimpl(lambda: [Outcome(code="other.transferred", name="其他处理（转交）", report_row="other.other")])
+    found = checks.check_templates(checks.Conformance("testcounty", extra=[("testcounty", plugin)]))
+    assert found == ["辖区 testcounty 的结果“other.transferred”没有答复告知书模板“letters/other.transferred.md.j2”。"]
 
 
 def test_invalid_names_and_existing_folders_are_refused(gk, tmp_path):
