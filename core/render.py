@@ -88,6 +88,7 @@ def markdown_to_html(text: str, title: str) -> str:
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_RIGHT_ALIGNED = re.compile(r"^=>\s?", re.M)
 
 
 def _add_runs(paragraph: Any, text: str) -> None:
@@ -188,6 +189,7 @@ def write_output(text: str, fmt: str, path: Path, title: str) -> Path:
     if fmt == "docx":
         return markdown_to_docx(text, path, title)
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = _RIGHT_ALIGNED.sub("", text)  # the "=>" alignment marker means something only in .docx
     if fmt == "md":
         path.write_text(text, encoding="utf-8")
     elif fmt == "html":
