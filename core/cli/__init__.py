@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("gongkai.core.cli.rules_cmd:rules", "列出当前辖区生效的全部规则及其依据"),
     "deadline": ("gongkai.core.cli.deadline_cmd:deadline", "计算某条期限规则的到期日"),
     "calendar": ("gongkai.core.cli.calendar_cmd:calendar", "查询工作日历、节假日与调休，载入年度安排"),
+    "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
 }
 
 
