@@ -137,6 +137,7 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.deadline_store",
     "gongkai.core.requests.models",
     "gongkai.core.reports.indexes",
+    "gongkai.core.documents.models",
 ]
 
 

@@ -522,6 +522,25 @@ class Provision(Rule):
     options: tuple[str, ...] = field(converter=_as_tuple, default=())
 
 
+@frozen(kw_only=True)
+class InterpretationRule(Provision):
+    """Which documents must come with interpretation material (解读方案、解读材料), and
+    what happens to one without it (``on_missing``, e.g. "不予收文").
+
+    ``document_kinds`` are document kinds (规章, 行政规范性文件, ...) that always need it;
+    ``major_policy`` adds documents flagged as major policy documents (重要政策文件).
+    """
+
+    kind: ClassVar[str] = "interpretation"
+
+    document_kinds: tuple[str, ...] = field(converter=_as_tuple, default=())
+    major_policy: bool = False
+    on_missing: str = ""
+
+    def applies_to(self, document_kind: str, major_policy: bool = False) -> bool:
+        return document_kind in self.document_kinds or (self.major_policy and major_policy)
+
+
 # --------------------------------------------------------------------------- outcomes
 
 

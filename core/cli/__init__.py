@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "deadline": ("gongkai.core.cli.deadline_cmd:deadline", "计算某条期限规则的到期日"),
     "calendar": ("gongkai.core.cli.calendar_cmd:calendar", "查询工作日历、节假日与调休，载入年度安排"),
     "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
+    "document": ("gongkai.core.cli.document_cmd:document", "文件登记、公开属性、审核、发布、审批表与登记簿"),
+    "documents": ("gongkai.core.cli.document_cmd:documents", "文件台账：发布期限、逾期与定期审查"),
 }
 
 
