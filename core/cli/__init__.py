@@ -21,9 +21,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("gongkai.core.cli.rules_cmd:rules", "列出当前辖区生效的全部规则及其依据"),
     "deadline": ("gongkai.core.cli.deadline_cmd:deadline", "计算某条期限规则的到期日"),
     "calendar": ("gongkai.core.cli.calendar_cmd:calendar", "查询工作日历、节假日与调休，载入年度安排"),
-    "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
+    "init": ("gongkai.core.cli.init_cmd:init", "为本单位写入 gongkai.toml 并建立数据库"),
+    "request": ("gongkai.core.cli.request_cmd:request", "依申请公开：登记、计时、审核、答复、告知书"),
+    "ledger": ("gongkai.core.cli.ledger_cmd:ledger", "依申请公开台账：期限、逾期、导出 Excel"),
+    "demo": ("gongkai.core.cli.demo_cmd:demo", "用临时数据库演示一件申请从登记到答复告知书"),
     "document": ("gongkai.core.cli.document_cmd:document", "文件登记、公开属性、审核、发布、审批表与登记簿"),
     "documents": ("gongkai.core.cli.document_cmd:documents", "文件台账：发布期限、逾期与定期审查"),
+    "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
 }
 
 

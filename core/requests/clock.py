@@ -72,14 +72,6 @@ def refresh(session: Session, office: Any, request: Request) -> deadlines.Deadli
     return result
 
 
-def working_days_used(session: Session, office: Any, request: Request, as_of: dt.date) -> int:
-    end = min(as_of, request.replied_on) if request.replied_on else as_of
-    if end < request.period_start:
-        return 0
-    return deadlines.working_days_used(office.calendar, request.period_start, end,
-                                       engine_pauses(pauses_of(session, request.id)))
-
-
 # --------------------------------------------------------------------------- correction (条例 第三十条)
 
 
@@ -157,14 +149,14 @@ def abandon(session: Session, office: Any, request: Request, on: dt.date, actor:
 
 
 def force_majeure_rule(registry: Any) -> Any:
-    """The rule that lets force majeure stop the clock, or None (the 条例 has none)."""
+    """The rule that lets force majeure stop the clock, or None: the 条例 has none; a
+    jurisdiction marks its extension rule ``pausable`` (五原县 依申请公开制度 五: 时限中止，
+    待障碍消除后恢复计算) or gives a ``request.force_majeure`` rule."""
     rule = registry.find(FORCE_MAJEURE_RULE)
     if rule is not None:
         return rule
-    extension = registry.find("request.extension")
-    if extension is not None and "不可抗力" in extension.summary:
-        return extension  # e.g. 五原县 依申请公开制度 五: 时限中止，待障碍消除后恢复计算
-    return None
+    extension = registry.find("request.extension", DeadlineRule)
+    return extension if extension is not None and extension.pausable else None
 
 
 def pause(session: Session, office: Any, request: Request, reason: str, on: dt.date, note: str = "",

@@ -108,9 +108,22 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     session.flush()
     details = {"step": step.id, "step_name": step.name, "decision": decision, "comment": comment, "on": on.isoformat()}
     apply(session, request, "review", actor.strip(), details)
-    if step.stage == "after" and decision == "approve" and step.deadline:
-        close_deadline(session, OWNER, request.id, step.id, on)
+    if decision == "approve":
+        if step.deadline:
+            close_deadline(session, OWNER, request.id, step.id, on)
+        if step.stage == "before":
+            _start_next_clock(session, office, request, step, on)
     return action
+
+
+def _start_next_clock(session: Session, office: Any, request: Request, step: ReviewStep, on: dt.date) -> None:
+    """The next step's own deadline (e.g. a confidentiality opinion within 15 WD) runs from now."""
+    outcome = request.outcome or request.proposed_outcome
+    order = [s for s in chain(office.registry).steps if s.stage == "before" and (not s.outcomes or s.applies_to(outcome))]
+    following = order[order.index(step) + 1:] if step in order else []
+    if following and following[0].deadline:
+        rule = office.registry.deadline(following[0].deadline)
+        store_deadline(session, OWNER, request.id, following[0].id, deadlines.compute(rule, on, office.calendar))
 
 
 def start_after_steps(session: Session, office: Any, request: Request) -> None:

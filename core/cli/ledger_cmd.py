@@ -1,0 +1,48 @@
+"""``gongkai ledger``: the request ledger (台账), filtered, as a table, JSON or .xlsx."""
+
+from __future__ import annotations
+
+import click
+
+from gongkai.core.cli.common import day
+from gongkai.core.cli.output import emit_json, emit_table
+
+
+@click.command()
+@click.option("--overdue", is_flag=True, help="只列已逾期未答复的申请")
+@click.option("--due-within", type=int, help="只列 N 个工作日内到期的申请")
+@click.option("--state", help="只列该状态：received、correction_pending、processing、paused、reviewing、replied、closed、abandoned")
+@click.option("--year", type=int, help="只列该年收到的申请")
+@click.option("--as-of", help="按该日计算（默认今天）")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="导出为 Excel 文件")
+@click.option("--same-information", is_flag=True, help="多人申请同一信息、可转为主动公开的清单")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_information, as_json):
+    """依申请公开台账：状态、答复期限、已用工作日（扣除中止）、剩余工作日、是否逾期。"""
+    from gongkai.core.requests import ledger as core
+
+    app.sync_calendar()
+    with app.session() as session:
+        if same_information:
+            report = core.same_information(session, app, year)
+            if as_json:
+                emit_json(report)
+                return
+            click.echo(f"依据：{report['rule']}（{report['citation']}）{report['summary']}")
+            emit_table(["申请内容", "申请人数", "申请人", "申请编号"],
+                       [[c["subject"], len(c["applicants"]), "、".join(c["applicants"]),
+                         "、".join(map(str, c["requests"]))] for c in report["candidates"]])
+            return
+        rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
+                           state=state, year=year)
+    if xlsx_path:
+        path = core.export_xlsx(rows, xlsx_path)
+        click.echo(f"已导出 {len(rows)} 件到 {path}", err=as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    if not xlsx_path:
+        emit_table(["编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
+                   [[r["id"], r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
+                     r["days_left"], r["overdue"], r["outcome"]] for r in rows])

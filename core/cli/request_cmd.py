@@ -1,0 +1,370 @@
+"""``gongkai request ...``: one request from intake to the reply letter."""
+
+from __future__ import annotations
+
+import click
+
+from gongkai.core.cli.common import actor, day
+from gongkai.core.cli.output import emit_json, emit_table
+
+BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
+JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+
+
+@click.group()
+def request():
+    """依申请公开：登记、补正、中止、延期、审核、答复、告知书。"""
+
+
+def _run(app, request_id, fn, *args, **kwargs):
+    """Load the request and run ``fn`` in one transaction; returns show() of the result."""
+    from gongkai.core.requests import ledger, workflow
+
+    with app.session() as session:
+        req = workflow.load(session, request_id)
+        fn(session, app, req, *args, **kwargs)
+        return ledger.show(session, app, req)
+
+
+def _report(data, as_json, message):
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(message)
+        click.echo(f"状态：{data['state_name']}；答复期限：{data['due'] or '（中止计时）'}；已用 {data['working_days_used']} 个工作日")
+
+
+@request.command("new")
+@click.option("--applicant", required=True, help="申请人姓名或名称")
+@click.option("--applicant-type", required=True, help="申请人类型：natural_person、commercial、research、public_interest、legal_services、other")
+@click.option("--id-number", default="", help="证件号码")
+@click.option("--contact", default="", help="联系方式")
+@click.option("--channel", required=True, help="提交渠道：in_person、post_signed、post_ordinary、online、fax")
+@click.option("--submitted", required=True, help="提交日期（签收日期）")
+@click.option("--confirmed", help="双方确认日期（平常信函、互联网、传真）")
+@click.option("--subject", required=True, help="申请公开的政府信息内容")
+@click.option("--form", "form_wanted", default="", help="获取信息的方式，如 纸质、电子邮件")
+@BY
+@JSON
+@click.pass_obj
+def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted, by, as_json):
+    """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
+    from gongkai.core.requests import intake, ledger
+
+    with app.session() as session:
+        req = intake.receive(
+            session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
+            submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
+            id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
+        )
+        data = ledger.show(session, app, req)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(f"已登记申请 {data['id']}：收到日期 {data['received']}，答复期限 {data['due']}")
+
+
+@request.command("show")
+@click.argument("request_id", type=int)
+@click.option("--as-of", help="按该日计算已用和剩余工作日（默认今天）")
+@JSON
+@click.pass_obj
+def show(app, request_id, as_of, as_json):
+    """显示一件申请的全部情况与记录。"""
+    from gongkai.core.requests import ledger, workflow
+
+    with app.session() as session:
+        data = ledger.show(session, app, workflow.load(session, request_id), day(as_of, "--as-of"))
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"申请 {data['id']}：{data['applicant']}　“{data['subject']}”")
+    click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
+               f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
+    if data["outcome"]:
+        click.echo(f"答复结果 {data['outcome']}（{data['replied_on']}）")
+    emit_table(["审核步骤", "名称", "阶段", "完成", "审核人"],
+               [[s["id"], s["name"], s["stage"], s["done"], s["by"]] for s in data["review_steps"]])
+    emit_table(["时间", "经办人", "事项"], [[e["at"][:19], e["actor"], e["action"]] for e in data["events"]])
+
+
+@request.command("correct")
+@click.argument("request_id", type=int)
+@click.option("--notice-on", required=True, help="告知补正日期（收到申请后7个工作日内）")
+@click.option("--period-days", required=True, type=int, help="补正期限（工作日）")
+@BY
+@JSON
+@click.pass_obj
+def correct(app, request_id, notice_on, period_days, by, as_json):
+    """一次性告知申请人补正（条例第三十条），答复期限停止计算。"""
+    from gongkai.core.requests import clock
+
+    data = _run(app, request_id, clock.notify_correction, day(notice_on, "--notice-on"), period_days, actor=actor(by))
+    _report(data, as_json, f"已告知补正，补正期限至 {data['correction']['due']}")
+
+
+@request.command("corrected")
+@click.argument("request_id", type=int)
+@click.option("--on", required=True, help="收到补正申请的日期")
+@click.option("--good-reason", default="", help="逾期补正的正当理由")
+@BY
+@JSON
+@click.pass_obj
+def corrected(app, request_id, on, good_reason, by, as_json):
+    """登记收到补正的申请，答复期限自该日重新计算。"""
+    from gongkai.core.requests import clock
+
+    data = _run(app, request_id, clock.corrected, day(on, "--on"), good_reason, actor=actor(by))
+    _report(data, as_json, "已登记补正，答复期限重新计算")
+
+
+@request.command("abandon")
+@click.argument("request_id", type=int)
+@click.option("--on", required=True, help="认定日期（补正期限届满后）")
+@BY
+@JSON
+@click.pass_obj
+def abandon(app, request_id, on, by, as_json):
+    """补正期限届满未补正：视为放弃申请（other.no_correction）。"""
+    from gongkai.core.requests import clock
+
+    data = _run(app, request_id, clock.abandon, day(on, "--on"), actor=actor(by))
+    _report(data, as_json, "申请人逾期未补正，已按视为放弃申请办结")
+
+
+@request.command("pause")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, type=click.Choice(["third_party", "other_agency", "force_majeure"]),
+              help="third_party 征求第三方意见；other_agency 征求其他机关意见；force_majeure 不可抗力")
+@click.option("--on", required=True, help="中止计时日期（发出征求意见书之日）")
+@click.option("--note", default="", help="说明")
+@BY
+@JSON
+@click.pass_obj
+def pause(app, request_id, reason, on, note, by, as_json):
+    """中止计时：征求意见期间不计入答复期限。"""
+    from gongkai.core.requests import clock
+
+    data = _run(app, request_id, clock.pause, reason, day(on, "--on"), note, actor=actor(by))
+    _report(data, as_json, "已中止计时")
+
+
+@request.command("resume")
+@click.argument("request_id", type=int)
+@click.option("--on", required=True, help="恢复计时日期（收到意见或障碍消除之日）")
+@click.option("--no-answer", is_flag=True, help="被征求意见方逾期未提出意见（按本辖区规则处理）")
+@BY
+@JSON
+@click.pass_obj
+def resume(app, request_id, on, no_answer, by, as_json):
+    """恢复计时。"""
+    from gongkai.core.requests import clock
+
+    data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, actor=actor(by))
+    last = data["pauses"][-1]
+    silence = f"；逾期未提出意见：{clock.SILENCE_NAMES.get(last['silence_means'], '')}" if last["silence_means"] else ""
+    _report(data, as_json, f"已恢复计时{silence}")
+
+
+@request.command("extend")
+@click.argument("request_id", type=int)
+@click.option("--days", type=int, help="延长的工作日数")
+@click.option("--months", type=int, help="延长的月数（本辖区规则以月计的）")
+@click.option("--approved-by", required=True, help="批准延期的负责人")
+@click.option("--on", required=True, help="批准日期")
+@click.option("--told-on", help="告知申请人的日期（默认同批准日期）")
+@BY
+@JSON
+@click.pass_obj
+def extend(app, request_id, days, months, approved_by, on, told_on, by, as_json):
+    """延长答复期限（条例第三十三条，受本辖区规则限制）。"""
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.requests import clock
+
+    if (days is None) == (months is None):
+        raise GongkaiError("请给出 --days 或 --months 之一。")
+    data = _run(app, request_id, clock.extend, days if days is not None else months, approved_by, day(on, "--on"),
+                day(told_on, "--told-on"), months is not None, actor=actor(by))
+    _report(data, as_json, "已延长答复期限")
+
+
+@request.command("excessive")
+@click.argument("request_id", type=int)
+@click.option("--asked-on", help="要求申请人说明理由的日期")
+@click.option("--later-due", help="理由合理但无法按期答复：确定的延迟答复期限")
+@BY
+@JSON
+@click.pass_obj
+def excessive(app, request_id, asked_on, later_due, by, as_json):
+    """申请数量、频次明显超过合理范围（条例第三十五条）：要求说明理由，或确定延迟答复期限。
+
+    理由不合理的，用 `request reply --outcome not_processed.excessive` 答复不予处理。"""
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.requests import clock
+
+    if (asked_on is None) == (later_due is None):
+        raise GongkaiError("请给出 --asked-on 或 --later-due 之一。")
+    if asked_on:
+        data = _run(app, request_id, clock.ask_reasons, day(asked_on, "--asked-on"), actor=actor(by))
+    else:
+        data = _run(app, request_id, clock.set_later_due, day(later_due, "--later-due"), actor=actor(by))
+    _report(data, as_json, "已登记")
+
+
+@request.command("review")
+@click.argument("request_id", type=int)
+@click.option("--step", "step_id", required=True, help="审核步骤编号（见 request show）")
+@click.option("--by", required=True, help="审核人姓名")
+@click.option("--decision", required=True, type=click.Choice(["approve", "reject"]), help="approve 同意；reject 退回")
+@click.option("--comment", default="", help="审核意见")
+@click.option("--outcome", help="拟答复结果（决定哪些步骤适用）")
+@click.option("--on", help="审核日期（默认今天）")
+@JSON
+@click.pass_obj
+def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_json):
+    """按本辖区审核流程办理一个审核步骤；本人不得审批自己经手的上一步。"""
+    from gongkai.core.requests import reply, review
+
+    def act(session, office, req):
+        if outcome:
+            reply.propose(session, office, req, outcome)
+        review.review(session, office, req, step_id, by, decision, comment, day(on, "--on"))
+
+    data = _run(app, request_id, act)
+    _report(data, as_json, f"已记录审核：{step_id} {review.DECISIONS[decision]}")
+
+
+@request.command("reply")
+@click.argument("request_id", type=int)
+@click.option("--outcome", required=True, help="答复结果编码，如 disclosed、partial、withheld.state_secret")
+@click.option("--on", required=True, help="答复日期")
+@click.option("--reason", default="", help="理由")
+@click.option("--basis", default="", help="法律依据（默认取答复结果的依据）")
+@click.option("--provision", default="", help="提供信息的方式和时间")
+@click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用")
+@click.option("--agency", default="", help="负责公开的机关名称（unavailable.other_agency）")
+@click.option("--agency-contact", default="", help="负责公开的机关联系方式")
+@BY
+@JSON
+@click.pass_obj
+def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, agency, agency_contact, by, as_json):
+    """答复申请；审核流程未完成的拒绝答复并指出缺少的步骤。"""
+    from gongkai.core.requests import reply
+
+    data = _run(app, request_id, reply.reply, outcome=outcome, on=day(on, "--on"), reasons=reason, legal_basis=basis,
+                provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
+                agency_contact=agency_contact, actor=actor(by))
+    _report(data, as_json, f"已答复：{outcome}")
+
+
+@request.command("fee")
+@click.argument("request_id", type=int)
+@click.option("--method", required=True, type=click.Choice(["per_request", "per_page"]), help="按件或按量，二者择一")
+@click.option("--pages", type=int, help="按量计收的页数")
+@BY
+@JSON
+@click.pass_obj
+def fee(app, request_id, method, pages, by, as_json):
+    """核定信息处理费（条例第四十二条，国办函〔2020〕109号）。"""
+    from gongkai.core.requests import fees
+
+    data = _run(app, request_id, fees.charge, method, pages, actor=actor(by))
+    _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）")
+
+
+@request.command("close")
+@click.argument("request_id", type=int)
+@click.option("--on", required=True, help="归档日期")
+@BY
+@JSON
+@click.pass_obj
+def close(app, request_id, on, by, as_json):
+    """答复后的步骤完成后办结归档。"""
+    from gongkai.core.requests import reply
+
+    data = _run(app, request_id, reply.close, day(on, "--on"), actor=actor(by))
+    _report(data, as_json, "已办结归档")
+
+
+@request.command("letter")
+@click.argument("request_id", type=int)
+@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "md", "html"]), help="输出格式")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件")
+@click.pass_obj
+def letter(app, request_id, fmt, out):
+    """生成答复告知书（按本辖区模板）。"""
+    from gongkai.core.requests import letters, workflow
+
+    with app.session() as session:
+        path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, out)
+    click.echo(f"已生成答复告知书：{path}")
+
+
+@request.command("appeal")
+@click.argument("request_id", type=int)
+@click.option("--kind", type=click.Choice(["reconsideration", "lawsuit", "lawsuit_after_reconsideration"]),
+              help="登记新的复议或诉讼")
+@click.option("--filed", help="申请复议或起诉的日期")
+@click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼的结果")
+@click.option("--result", default="尚未审结", type=click.Choice(["维持", "纠正", "其他", "尚未审结"]), help="结果")
+@click.option("--decided", help="收到复议决定书或判决书的日期")
+@BY
+@JSON
+@click.pass_obj
+def appeal(app, request_id, kind, filed, appeal_id, result, decided, by, as_json):
+    """登记行政复议、行政诉讼及其结果。"""
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.requests import appeals
+
+    def act(session, office, req):
+        if appeal_id is not None:
+            row = next((a for a in appeals.appeals_of(session, req.id) if a.id == appeal_id), None)
+            if row is None:
+                raise GongkaiError(f"申请 {req.id} 没有编号为 {appeal_id} 的复议或诉讼记录（--appeal-id）。")
+            appeals.decide(session, office, req, row, result, day(decided, "--decided"), actor(by))
+        elif kind and filed:
+            appeals.record_appeal(session, office, req, kind, day(filed, "--filed"), result, day(decided, "--decided"),
+                                  actor(by))
+        else:
+            raise GongkaiError("登记新的复议或诉讼请给出 --kind 和 --filed；更新结果请给出 --appeal-id 和 --result。")
+
+    data = _run(app, request_id, act)
+    _report(data, as_json, "已登记复议或诉讼")
+
+
+@request.command("register-overturned")
+@click.argument("request_id", type=int)
+@click.option("--on", required=True, help="在依申请公开平台登记的日期")
+@BY
+@JSON
+@click.pass_obj
+def register_overturned(app, request_id, on, by, as_json):
+    """登记被复议或诉讼纠正的答复（如长宁区：收到决定后一周内）。"""
+    from gongkai.core.requests import appeals
+
+    data = _run(app, request_id, appeals.register_overturned, day(on, "--on"), actor=actor(by))
+    _report(data, as_json, "已登记被纠正的答复")
+
+
+@request.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--map", "mapping", multiple=True, required=True,
+              help="表头与字段的对应，如 --map 申请人=applicant,申请日期=submitted（字段：applicant、applicant_type、"
+                   "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on）")
+@BY
+@JSON
+@click.pass_obj
+def import_cmd(app, file, mapping, by, as_json):
+    """从 .xlsx 或 .csv 导入已有台账；有误的行列出行号，其余行照常导入。"""
+    from pathlib import Path
+
+    from gongkai.core.requests import importer
+
+    report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by))
+    data = report.to_json()
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(f"已导入 {data['imported']} 件。")
+        for e in data["errors"]:
+            click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)

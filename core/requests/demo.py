@@ -1,0 +1,74 @@
+"""A realistic request run end to end through the active jurisdiction's chain, on a
+throwaway SQLite database, leaving the rendered letter on disk (``gongkai demo``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gongkai.core.errors import GongkaiError
+
+SURNAMES = "李王赵钱孙周吴郑冯陈"
+OUTCOME = "partial"
+
+
+def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None) -> dict[str, Any]:
+    from gongkai.core.app import App
+    from gongkai.core.plugins import load_registry
+    from gongkai.core.requests import clock, intake, letters, reply, review, workflow
+    from gongkai.core.unit_setup import init_unit
+
+    if not jurisdiction:
+        raise GongkaiError("请用 --jurisdiction 指定演示的辖区，如 gongkai demo --jurisdiction changning。")
+    folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="gongkai-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    display = load_registry(jurisdiction).jurisdiction.display_name
+    config = init_unit(folder, jurisdiction, f"{display}住房和城乡建设局", force=True,
+                       database_url="sqlite:///demo.db")
+    app = App(str(config))
+    cal = app.calendar
+    steps: list[str] = []
+    with app.session() as session:
+        req = intake.receive(
+            session, app, applicant="张明", applicant_type="natural_person", channel="post_signed",
+            submitted=dt.date(2026, 9, 24), subject="2026年本区老旧小区改造项目资金安排及施工单位情况",
+            contact="13800000000", form_wanted="纸质", actor="收件人",
+        )
+        steps.append(f"1. 登记申请 {req.id}：邮寄签收 {req.received}，答复期限 {clock.reply_deadline(session, app, req).due}")
+        sent = cal.add_working_days(req.received, 2)
+        clock.pause(session, app, req, "third_party", sent, "征求施工单位意见", actor="承办人")
+        back = cal.add_working_days(sent, 6)
+        clock.resume(session, app, req, back, actor="承办人")
+        steps.append(f"2. 征求第三方意见 {sent} 至 {back}，期间不计入答复期限；答复期限顺延至 "
+                     f"{clock.reply_deadline(session, app, req).due}")
+        reply.propose(session, app, req, OUTCOME)
+        day = back
+        for i, step in enumerate(review.required_steps(app.registry, OUTCOME, "before")):
+            day = cal.add_working_days(day, 1)
+            person = f"{SURNAMES[i]}某（{step.role}）"
+            review.review(session, app, req, step.id, person, "approve", "同意", day)
+            steps.append(f"3.{i + 1} {step.name}：{person} 同意（{day}）")
+        day = cal.add_working_days(day, 1)
+        reply.reply(session, app, req, outcome=OUTCOME, on=day,
+                    reasons="所申请信息中施工单位负责人的身份证号码和联系电话属于个人隐私，公开会对第三方合法权益造成损害。",
+                    provision="可以公开部分随本告知书以纸质形式邮寄提供。",
+                    withheld=[{"part": "施工单位负责人身份证号码、联系电话", "reason": "个人隐私（条例 第十五条）"}],
+                    actor="承办人")
+        steps.append(f"4. 答复（部分公开）{day}")
+        offset = len(review.required_steps(app.registry, OUTCOME, "before"))
+        for i, step in enumerate(review.required_steps(app.registry, OUTCOME, "after"), start=offset):
+            day = cal.add_working_days(day, 1)
+            person = f"{SURNAMES[i % len(SURNAMES)]}某（{step.role}）"
+            review.review(session, app, req, step.id, person, "approve", "已办理", day)
+            steps.append(f"5. {step.name}：{person}（{day}）")
+        reply.close(session, app, req, day, actor="承办人")
+        steps.append(f"6. 办结归档 {day}")
+        request_id = req.id
+    with app.session() as session:
+        req = workflow.load(session, request_id)
+        docx = letters.write_letter(session, app, req, "docx", folder / f"答复告知书-{request_id}.docx")
+        md = letters.write_letter(session, app, req, "md", folder / f"答复告知书-{request_id}.md")
+    return {"jurisdiction": jurisdiction, "directory": str(folder), "database": str(folder / "demo.db"),
+            "request_id": request_id, "steps": steps, "letter_docx": str(docx), "letter_md": str(md)}
