@@ -109,7 +109,7 @@ def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str,
             _count(r.received < start),
             _count(or_(r.replied_on.is_(None), r.replied_on > end)),
         )
-        .where(r.received <= end, unanswered_at_start)
+        .where(r.received <= end, or_(r.received >= start, unanswered_at_start))
         .group_by(r.applicant_type)
     ).all()
     # outcomes answered in the year, folded onto the format's rows by the registry
