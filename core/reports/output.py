@@ -95,10 +95,11 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
     for key, kind in DOCUMENT_KINDS.items():
         f = report["proactive"][key]
         two.append([kind, f["issued"], f["repealed"], f["in_force"]])
-    two.append(["第二十条第（五）项、第（六）项"])
-    two.append(["信息内容", "本年处理决定数量"])
-    for key, kind in DECISION_KINDS.items():
-        two.append([kind, report["proactive"][key]["decisions"]])
+    for item, keys in (("第二十条第（五）项", ("licensing",)), ("第二十条第（六）项", ("penalty", "coercion"))):
+        two.append([item])
+        two.append(["信息内容", "本年处理决定数量"])
+        for key in keys:
+            two.append([DECISION_KINDS[key], report["proactive"][key]["decisions"]])
     two.append(["第二十条第（八）项"])
     two.append(["信息内容", "本年收费金额（单位：万元）"])
     two.append([FEES_KIND, report["proactive"]["fees"]["amount_10k_yuan"]])
