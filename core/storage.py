@@ -138,6 +138,8 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.requests.models",
     "gongkai.core.reports.indexes",
     "gongkai.core.documents.models",
+    "gongkai.core.assessment.evaluation",
+    "gongkai.core.matters.models",
 ]
 
 

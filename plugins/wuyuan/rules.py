@@ -368,6 +368,15 @@ PROVISIONS = [
         options=("满意", "基本满意", "不满意"),
     ),
     RecurringDuty(
+        id="newmedia.inactive.monthly",
+        summary="政务新媒体（微博、微信公众号）每月至少发布一次信息；超过一个月不发布信息的，应向县委宣传部、网信办和"
+        "县政务公开领导小组办公室说明原因，确有原因无法继续发布的需及时清理关停",
+        citation=c(NEWMEDIA, "第十三条"),
+        period="month",
+        times=1,
+        what="政务新媒体账号每月至少发布一次信息",
+    ),
+    RecurringDuty(
         id="evaluation.social.annual",
         summary="政务公开社会评议活动每年组织1次",
         citation=c(EVALUATION, "第六条"),

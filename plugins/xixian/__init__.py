@@ -3,8 +3,6 @@
 The rules are data in :mod:`rules`; the hookimpls below only hand them over.
 """
 
-from pathlib import Path
-
 from gongkai.hookspecs import hookimpl
 from gongkai.hookspecs.records import Jurisdiction, SourceDocument, TemplateDir
 from gongkai.plugins.xixian import rules
@@ -51,4 +49,4 @@ def gongkai_provisions():
 
 @hookimpl
 def gongkai_template_dirs():
-    return [TemplateDir(str(Path(__file__).resolve().parent / "templates"))]
+    return [TemplateDir.beside(__file__)]
