@@ -25,6 +25,7 @@ def annual(app, year, unit, government, narrative, fmt, out, as_json):
     """按国办公开办函〔2021〕30号格式生成年度报告；先做勾稽关系校验，不通过则不生成。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.reports import annual as annual_report
+    from gongkai.core.reports.check import COLUMN_LABELS
     from gongkai.core.reports.output import request_rows, write
 
     if bool(fmt) != bool(out):
@@ -37,7 +38,7 @@ def annual(app, year, unit, government, narrative, fmt, out, as_json):
     click.echo(data["title"])
     click.echo(f"公布期限：{data['due']['date']}（{data['due']['citation']}）")
     click.echo("勾稽关系校验：通过")
-    headers = ["项目", *(c for c in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"))]
+    headers = ["项目", *(label.rpartition("·")[2] for label in COLUMN_LABELS.values())]
     emit_table(headers, [(label, *cells) for label, cells in request_rows(data)], max_width=40)
     missing = [k for k, v in data["narrative"].items() if not v]
     if missing:

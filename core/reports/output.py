@@ -6,6 +6,7 @@ own); the tables carry the exact row labels of 国办公开办函〔2021〕30号
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,6 @@ from gongkai.core.reports.annual import (
     DECISION_KINDS,
     DOCUMENT_KINDS,
     FEES_KIND,
-    NARRATIVE_SECTIONS,
     RESULTS_HEADING,
     ROW_CODES,
     ROW_LABELS,
@@ -64,8 +64,6 @@ def markdown(template_dirs: Any, report: dict[str, Any]) -> str:
 
     placeholder = "（未提供本部分文字材料：请在 --narrative 目录中撰写 {}.md。）"
     narrative = {k: v or placeholder.format(k) for k, v in report["narrative"].items()}
-    import datetime as dt
-
     context = {
         **report,
         "due_date": dt.date.fromisoformat(report["due"]["date"]),
@@ -136,5 +134,3 @@ def write(template_dirs: Any, report: dict[str, Any], fmt: str, path: str | Path
         return write_xlsx(report, Path(path))
     return write_output(markdown(template_dirs, report), fmt, Path(path), report["title"])
 
-
-__all__ = ["FORMATS", "NARRATIVE_SECTIONS", "markdown", "request_rows", "write", "write_xlsx"]
