@@ -140,9 +140,9 @@ def markdown_to_docx(text: str, path: Path, title: str = "") -> Path:
             width = max(len(r) for r in rows)
             table = doc.add_table(rows=len(rows), cols=width)
             table.style = "Table Grid"
-            for r, row in enumerate(rows):
-                for c, value in enumerate(row):
-                    cell = table.cell(r, c)
+            # row by row: table.cell(r, c) rescans the whole table on each call (quadratic)
+            for table_row, row in zip(table.rows, rows):
+                for cell, value in zip(table_row.cells, row):
                     cell.text = ""
                     _add_runs(cell.paragraphs[0], value.replace("<br>", "\n"))
             continue
