@@ -24,7 +24,6 @@ from gongkai.core.scaffold import new_plugin
 from gongkai.hookspecs import hookimpl
 from gongkai.hookspecs.records import DeadlineRule, Jurisdiction, cite
 
-REPO = Path(__file__).resolve().parent.parent
 BIN = "Scripts" if os.name == "nt" else "bin"
 
 
@@ -44,22 +43,19 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory):
+def county(tmp_path_factory, wheel_venv):
     """A venv with gongkai and the scaffolded gongkai-jinshan installed (not editable), two
     broken plugins beside it, and a unit's folder whose gongkai.toml selects jinshan."""
     root = tmp_path_factory.mktemp("e2e")
-    source = root / "gongkai-src"  # a clean copy: building in the checkout would leave build/ behind
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
     plugin = new_plugin("jinshan", "金山区", root / "plugins").root
     # two broken counties installed beside it (only the chosen jurisdiction is ever imported):
     misspelt = new_plugin("brokencounty", "坏县", root / "plugins").root
     edit(misspelt / "gongkai_brokencounty" / "__init__.py", "def gongkai_deadline_rules", "def gongkai_dedline_rules")
     invalid = new_plugin("badrecord", "坏记录县", root / "plugins").root
     edit(invalid / "gongkai_badrecord" / "rules.py", "amount=5,", "amount=-5,")
-    venv = root / "venv"
-    run(sys.executable, "-m", "venv", venv, cwd=root)  # no --system-site-packages
+    venv = wheel_venv[0]  # a fresh venv with gongkai from its wheel, shared with the packaging test
     python = venv / BIN / "python"
-    run(python, "-m", "pip", "install", "-q", "--disable-pip-version-check", source, f"{plugin}[test]", misspelt, invalid,
+    run(python, "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{plugin}[test]", misspelt, invalid,
         cwd=root)
     unit = root / "unit"
     unit.mkdir()
@@ -68,13 +64,13 @@ def county(tmp_path_factory):
         'database_url = "sqlite:///gongkai.db"\n',
         encoding="utf-8",
     )
-    return types.SimpleNamespace(root=root, plugin=plugin, python=python, gongkai=venv / BIN / "gongkai", unit=unit)
+    return types.SimpleNamespace(root=root, venv=venv, plugin=plugin, python=python, gongkai=venv / BIN / "gongkai", unit=unit)
 
 
 def test_the_fresh_venv_holds_only_what_was_installed(county):
     where = run(county.python, "-c", "import gongkai, gongkai_jinshan; print(gongkai.__file__); print(gongkai_jinshan.__file__)",
                 cwd=county.root).stdout.split()
-    assert all(Path(w).is_relative_to(county.root / "venv") for w in where), where  # installed copies, not the checkout
+    assert all(Path(w).is_relative_to(county.venv) for w in where), where  # installed copies, not the checkout
     plugins = json.loads(run(county.gongkai, "plugins", "--json", cwd=county.unit).stdout)
     jinshan = next(p for p in plugins if p["name"] == "jinshan")
     assert (jinshan["distribution"], jinshan["display_name"], jinshan["active"]) == ("gongkai-jinshan", "金山区", True)
