@@ -233,6 +233,12 @@ class WorkCalendar:
             return start
         raise GongkaiError(f"{start} 之后第{n}个工作日超出工作日历范围（至 {self.last}）。")
 
+    def index_tables(self) -> tuple[list[tuple[dt.date, int]], list[tuple[int, dt.date]]]:
+        """The index as rows, for databases that do the arithmetic themselves:
+        (day, working days from the first day up to it) and (k, the k-th working day, from 0)."""
+        days = [(_fromordinal(self._base + i), n) for i, n in enumerate(self._prefix)]
+        return days, [(k, _fromordinal(self._base + i)) for k, i in enumerate(self._workdays)]
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]: how many have been used by ``end`` counting from ``start``."""
         if end <= start:
