@@ -136,6 +136,10 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.storage",
     "gongkai.core.deadline_store",
     "gongkai.core.requests.models",
+    "gongkai.core.reports.indexes",
+    "gongkai.core.documents.models",
+    "gongkai.core.assessment.evaluation",
+    "gongkai.core.matters.models",
 ]
 
 

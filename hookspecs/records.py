@@ -307,6 +307,9 @@ class FindingUnit:
     id: str = field(validator=_rule_id)
     name: str = field(validator=_non_empty)
     points: float = field(validator=_non_negative)
+    # Facts the system counts itself into this finding (``assess score --from-records``):
+    # "request.late_reply", "request.overturned", "mailbox.late_reply".
+    records: tuple[str, ...] = field(converter=_as_tuple, default=())
 
 
 @frozen(kw_only=True)
@@ -314,6 +317,7 @@ class RubricCategory:
     """A rubric line: ``kind`` is ``deduction`` (per finding, from ``base``),
     ``bonus`` (added per instance) or ``activity`` (points per activity held).
     ``cap`` bounds what the category can deduct or award (None: set case by case).
+    ``base`` is the allotment a deduction category starts from (None: its ``cap``).
     """
 
     id: str = field(validator=_rule_id)
@@ -522,6 +526,25 @@ class Provision(Rule):
     options: tuple[str, ...] = field(converter=_as_tuple, default=())
 
 
+@frozen(kw_only=True)
+class InterpretationRule(Provision):
+    """Which documents must come with interpretation material (解读方案、解读材料), and
+    what happens to one without it (``on_missing``, e.g. "不予收文").
+
+    ``document_kinds`` are document kinds (规章, 行政规范性文件, ...) that always need it;
+    ``major_policy`` adds documents flagged as major policy documents (重要政策文件).
+    """
+
+    kind: ClassVar[str] = "interpretation"
+
+    document_kinds: tuple[str, ...] = field(converter=_as_tuple, default=())
+    major_policy: bool = False
+    on_missing: str = ""
+
+    def applies_to(self, document_kind: str, major_policy: bool = False) -> bool:
+        return document_kind in self.document_kinds or (self.major_policy and major_policy)
+
+
 # --------------------------------------------------------------------------- outcomes
 
 
@@ -556,6 +579,14 @@ class TemplateDir:
     """A directory of Jinja2 templates. Plugin directories are searched before core's."""
 
     path: str
+
+    @classmethod
+    def beside(cls, module_file: str, name: str = "templates") -> TemplateDir:
+        """The directory ``name`` next to a plugin module: ``TemplateDir.beside(__file__)``
+        (plugins import only the hookspecs, so the path arithmetic lives here)."""
+        from pathlib import Path
+
+        return cls(str(Path(module_file).resolve().parent / name))
 
 
 RULE_TYPES: tuple[type[Rule], ...] = (

@@ -60,13 +60,14 @@ def parse_mapping(items: tuple[str, ...] | list[str]) -> dict[str, str]:
     return mapping
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number as the user sees it, {header: value}) for every data row."""
+def read_rows(path: Path) -> Iterator[Any]:
+    """First the header list, then (row number as the user sees it, {header: value}) per data row."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
             headers = [h.strip() for h in next(reader, [])]
+            yield headers
             for n, values in enumerate(reader, start=2):
                 if any(v.strip() for v in values):
                     yield n, dict(zip(headers, values))
@@ -77,6 +78,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             rows = wb.active.iter_rows(values_only=True)
             headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+            yield headers
             for n, values in enumerate(rows, start=2):
                 if any(v not in (None, "") for v in values):
                     yield n, dict(zip(headers, values))
@@ -140,6 +142,10 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str =
         raise GongkaiError(f"找不到文件 {path}。")
     report = ImportReport()
     rows = read_rows(path)
+    headers = next(rows, [])
+    unknown = [c for c in mapping if c not in headers]
+    if unknown:
+        raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
     done = False
     while not done:
         with office.session() as session:
@@ -149,9 +155,6 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str =
                     done = True
                     break
                 n, raw = item
-                unknown = [c for c in mapping if c not in raw]
-                if unknown:
-                    raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map。")
                 values = {field: raw.get(column) for column, field in mapping.items()}
                 try:
                     report.imported.append(_import_row(session, office, values, actor))

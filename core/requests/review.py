@@ -95,7 +95,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
         for prior in {first.id: first, previous.id: previous}.values():
             if prior.id in done and done[prior.id].actor == actor.strip():
                 raise StepRefused(
-                    f"{actor}已办理{step_label(prior)}，不能再审批自己经手的{step_label(step)}，请由{step.role}审批。"
+                    f"{actor}已办理{step_label(prior)}，不能审批自己经手的文稿：{step_label(step)}须由另一名{step.role}办理。"
                 )
     action = ReviewAction(request_id=request.id, step_id=step.id, actor=actor.strip(), decision=decision,
                           comment=comment, on=on)

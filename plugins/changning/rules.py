@@ -170,6 +170,14 @@ PROVISIONS = [
         ],
         requires_interpretation=True,
     ),
+    # 第四十七条 says "定期" and sets no interval: the unit chooses the cycle.
+    Provision(
+        id="document.reevaluation",
+        summary="定期对未开展过公文公开属性源头认定的政府公文开展全面梳理和属性认定，定期对不予公开和应该调整的信息进行梳理研判，"
+        "符合主动公开条件的及时转化公开，内容调整变化的应及时更新发布（未规定具体周期）",
+        citation=cite(MEASURES, "第四十七条"),
+        options=("不予公开", "依申请公开"),  # the attributes that are reviewed again
+    ),
     Provision(
         id="request.convert_to_proactive",
         summary="建立依申请公开向主动公开转化机制，对申请量大、重复性高、涉及范围广或者需要社会广泛知晓的依申请公开信息，"

@@ -21,6 +21,7 @@ from gongkai.hookspecs.records import (
     ExemptionList,
     GradeBand,
     GradeScale,
+    InterpretationRule,
     LeadTime,
     MinimumCount,
     Provision,
@@ -301,12 +302,22 @@ PROVISIONS = [
         ],
         on_missing="退回拟稿科室或单位重新审核确认",
     ),
+    # 七 says "定期" and sets no interval: the unit chooses the cycle.
     Provision(
+        id="document.reevaluation",
+        summary="制定专人定期对不予公开的信息以及依申请公开较为集中的信息全面自查（未规定具体周期）",
+        citation=c(PROACTIVE, "七"),
+        options=("不予公开", "依申请公开"),  # the attributes that are reviewed again
+    ),
+    InterpretationRule(
         id="policy.interpretation",
         summary="行政规范性文件及涉及面广、与民生关系密切、社会关注度高、专业性强的重要政策文件应当进行解读；政策文件与解读方案、"
         "解读材料同步起草、同步审签、同步发布；报审时未附解读方案和解读材料的，县政府办不予收文办理",
         citation=c(INTERPRETATION, "第三条、第四条"),
         options=("同步起草", "同步审签", "同步发布"),
+        document_kinds=("规章", "行政规范性文件"),  # 第三条（一）（二）
+        major_policy=True,  # 第三条（三）
+        on_missing="不予收文",  # 第四条（二）
     ),
     LeadTime(
         id="participation.comment_period",
@@ -355,6 +366,15 @@ PROVISIONS = [
         "结果书面反馈被评议部门并作为政务公开考核的重要依据",
         citation=c(EVALUATION, "第六条、第七条"),
         options=("满意", "基本满意", "不满意"),
+    ),
+    RecurringDuty(
+        id="newmedia.inactive.monthly",
+        summary="政务新媒体（微博、微信公众号）每月至少发布一次信息；超过一个月不发布信息的，应向县委宣传部、网信办和"
+        "县政务公开领导小组办公室说明原因，确有原因无法继续发布的需及时清理关停",
+        citation=c(NEWMEDIA, "第十三条"),
+        period="month",
+        times=1,
+        what="政务新媒体账号每月至少发布一次信息",
     ),
     RecurringDuty(
         id="evaluation.social.annual",

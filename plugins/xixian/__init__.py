@@ -4,7 +4,7 @@ The rules are data in :mod:`rules`; the hookimpls below only hand them over.
 """
 
 from gongkai.hookspecs import hookimpl
-from gongkai.hookspecs.records import Jurisdiction, SourceDocument
+from gongkai.hookspecs.records import Jurisdiction, SourceDocument, TemplateDir
 from gongkai.plugins.xixian import rules
 
 
@@ -45,3 +45,8 @@ def gongkai_exemptions():
 @hookimpl
 def gongkai_provisions():
     return rules.PROVISIONS
+
+
+@hookimpl
+def gongkai_template_dirs():
+    return [TemplateDir.beside(__file__)]

@@ -243,7 +243,14 @@ RUBRICS = [
                 name="回应关切",
                 kind="deduction",
                 cap=5,
-                units=[FindingUnit(id="late_reply", name="领导信箱来信每发现一起未按时回复", points=0.5)],
+                units=[
+                    FindingUnit(
+                        id="late_reply",
+                        name="领导信箱来信每发现一起未按时回复",
+                        points=0.5,
+                        records=["mailbox.late_reply"],  # counted from the mailbox.reply clocks
+                    )
+                ],
                 bonus_units=[FindingUnit(id="public_praise", name="积极互动被群众或媒体表扬，每次", points=0.5)],
                 note="领导信箱：群众来信五个工作日内按时办结；扣分累计不超过5分，表扬每次加0.5分",
             ),
@@ -262,7 +269,12 @@ RUBRICS = [
                 cap=10,
                 units=[
                     FindingUnit(id="no_ledger", name="未建立依申请公开办理工作台账", points=0.5),
-                    FindingUnit(id="late_or_overturned", name="未按时办结或因办理不当导致败诉或被撤销等情形", points=2),
+                    FindingUnit(
+                        id="late_or_overturned",
+                        name="未按时办结或因办理不当导致败诉或被撤销等情形",
+                        points=2,
+                        records=["request.late_reply", "request.overturned"],  # counted from the records
+                    ),
                 ],
             ),
             RubricCategory(

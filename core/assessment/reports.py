@@ -1,0 +1,94 @@
+"""Assessment output: a printable report per unit (HTML, .docx) and a ranking workbook (.xlsx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from gongkai.core.assessment import KINDS
+from gongkai.core.assessment.rubric import CATEGORY_KINDS, Scoring
+from gongkai.core.assessment.scoring import UnitResult, ranking
+from gongkai.core.deadlines import BEIJING
+
+TEMPLATE = "assessment/report.md.j2"
+
+
+def _title(result: UnitResult) -> str:
+    return f"{result.unit}{result.year}年度政务公开工作考核结果"
+
+
+def report_text(result: UnitResult, scoring: Scoring, registry: Any, office: str) -> str:
+    """The rendered Markdown report of one unit's year."""
+    from gongkai.core.render import render
+
+    scheme = scoring.composite
+    context = {
+        "r": result.to_json(scheme),
+        "jurisdiction": registry.jurisdiction.display_name,
+        "basis": str(scoring.rubric.citation) if scoring.rubric is not None else "考核评定总分",
+        "composite_rule": str(scheme.citation) if scheme is not None else "",
+        "missing": "、".join(KINDS[k] for k in result.missing_kinds),
+        "grade_rule": str(scoring.grade.citation) if scoring.grade is not None else "",
+        "kinds": CATEGORY_KINDS,
+        "office": office or registry.jurisdiction.display_name,
+        "today": dt.datetime.now(BEIJING).date(),
+    }
+    return render(registry.template_dirs, TEMPLATE, context)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "unit"
+
+
+def write_reports(
+    results: list[UnitResult], scoring: Scoring, registry: Any, fmt: str, path: Path, office: str = ""
+) -> list[Path]:
+    """One report per unit: to ``path`` for one unit, else one file per unit in the folder ``path``."""
+    from gongkai.core.render import write_output
+
+    path = Path(path)
+    written = []
+    for result in results:
+        target = path if len(results) == 1 else path / f"{_safe(result.unit)}_{result.year}.{fmt}"
+        text = report_text(result, scoring, registry, office)
+        written.append(write_output(text, fmt, target, _title(result)))
+    return written
+
+
+def write_ranking(results: list[UnitResult], scoring: Scoring, path: Path) -> Path:
+    """The ranking of all units (sheet 排名) and every category's points (sheet 分项得分)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "排名"
+    kinds = [k for k in KINDS if any(k in r.assessments for r in results)]
+    sheet.append(
+        ["名次", "单位", "年度", "考核得分", "等次", *(KINDS[k] for k in kinds), "综合得分", "绩效考核计入分"]
+    )
+    for rank, r in ranking(results):
+        totals = [r.assessments[k].total if k in r.assessments else None for k in kinds]
+        sheet.append([rank, r.unit, r.year, r.score, r.grade, *totals, r.composite, r.contribution])
+
+    detail = wb.create_sheet("分项得分")
+    categories = list(scoring.rubric.categories) if scoring.rubric is not None else []
+    detail.append(["单位", "年度", "考核类型", *(c.name for c in categories), "合计"])
+    for r in results:
+        for kind, a in r.assessments.items():
+            points = [c.points for c in a.categories] if a.categories is not None else [None] * len(categories)
+            detail.append([r.unit, r.year, KINDS[kind], *points, a.total])
+
+    for ws in (sheet, detail):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(max(8, width * 2 + 2), 40)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(str(path))
+    return path

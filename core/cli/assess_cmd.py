@@ -1,0 +1,204 @@
+"""``gongkai assess``: the scoring rubric, scoring findings files, public evaluation tallies."""
+
+import click
+
+from gongkai.core.assessment import KINDS
+from gongkai.core.cli.output import emit_json, emit_table
+
+
+@click.group()
+def assess():
+    """政务公开考核：评分细则、按考核结果文件评分、社会评议。"""
+
+
+@assess.command()
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def rubric(app, as_json):
+    """列出考核评分细则（分类、计分方式、每项分值、上限）。"""
+    from gongkai.core.assessment.rubric import CATEGORY_KINDS, load_scoring, require_rubric, rubric_json
+
+    scoring = load_scoring(app.registry, app.config.rubric_file)
+    rules = require_rubric(scoring)
+    categories = rubric_json(rules)
+    if as_json:
+        emit_json(
+            {
+                "id": rules.id,
+                "summary": rules.summary,
+                "citation": str(rules.citation),
+                "source": scoring.source,
+                "total": rules.total,
+                "categories": categories,
+                "composite": dict(scoring.composite.weights) if scoring.composite else None,
+                "grade": [
+                    {"name": b.name, "minimum": b.minimum, "below": b.below} for b in scoring.grade.bands
+                ]
+                if scoring.grade
+                else None,
+            }
+        )
+        return
+    click.echo(f"{rules.summary}（{rules.citation}；满分{rules.total:g}分）")
+
+    def units(c):
+        parts = [f"{u['name']} {u['points']:g}分" for u in c["units"]]
+        parts += [f"{u['name']} 加{u['points']:g}分" for u in c["bonus_units"]]
+        return "；".join(parts) or "视情确定"
+
+    emit_table(
+        ["编号", "分类", "计分方式", "分值", "上限"],
+        [
+            [c["id"], c["name"], CATEGORY_KINDS[c["kind"]], units(c), "视情" if c["cap"] is None else f"{c['cap']:g}"]
+            for c in categories
+        ],
+        max_width=50,
+    )
+
+
+def _parse_day(text):
+    import datetime as dt
+
+    from gongkai.core.errors import GongkaiError
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise GongkaiError(f"--as-of 日期“{text}”无效，应为 2026-12-31 这样的格式。") from None
+
+
+@assess.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--from-records", is_flag=True, help="从本单位数据库统计逾期答复、复议诉讼被纠正、领导信箱逾期回复，并入考核结果")
+@click.option("--year", type=int, help="--from-records 统计的年度（默认：考核结果文件的年度）")
+@click.option("--kind", type=click.Choice(list(KINDS)), default="year_end", show_default=True, help="没有本单位文件时，台账统计计入的考核类型")
+@click.option("--as-of", help="判断未办结事项是否逾期的日期（默认今天）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.option("--html", "html_path", type=click.Path(), help="输出各单位考核结果（HTML）；多个单位时为文件夹")
+@click.option("--docx", "docx_path", type=click.Path(), help="输出各单位考核结果（Word）；多个单位时为文件夹")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="输出全部单位排名（Excel）")
+@click.pass_obj
+def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_path, xlsx_path):
+    """按考核结果文件（TOML 或 CSV）评分：分项得分、总分、综合得分、等次。"""
+    from gongkai.core.assessment.evaluation import all_tallies
+    from gongkai.core.assessment.findings import load_all
+    from gongkai.core.assessment.rubric import configured_weight, load_scoring, require_rubric
+    from gongkai.core.assessment.scoring import score_all
+    from gongkai.core.errors import GongkaiError
+
+    scoring = load_scoring(app.registry, app.config.rubric_file)
+    findings = load_all(files, scoring.rubric)
+    if from_records:
+        from gongkai.core.assessment.from_records import merge_records
+
+        as_of_day = _parse_day(as_of) if as_of else None
+        with app.session() as session:
+            findings = merge_records(
+                session, require_rubric(scoring), findings, app.config.unit, year, kind, as_of_day
+            )
+    if not findings:
+        raise GongkaiError("没有要评分的考核结果。请给出考核结果文件（.toml 或 .csv），或使用 --from-records。")
+    results = score_all(scoring, findings, configured_weight(app.config))
+    if app.database_exists():
+        with app.session() as session:
+            for result in results:
+                found = all_tallies(session, result.year, result.unit)
+                result.evaluation = found[0]["tallies"] if found else None
+
+    written = []
+    if html_path or docx_path:
+        from gongkai.core.assessment.reports import write_reports
+
+        for fmt, path in (("html", html_path), ("docx", docx_path)):
+            if path:
+                written += write_reports(results, scoring, app.registry, fmt, path, app.config.unit)
+    if xlsx_path:
+        from gongkai.core.assessment.reports import write_ranking
+
+        written.append(write_ranking(results, scoring, xlsx_path))
+
+    if as_json:
+        emit_json(
+            {
+                "jurisdiction": app.jurisdiction_name,
+                "rubric": scoring.source,
+                "units": [r.to_json(scoring.composite) for r in results],
+                "files": [str(p) for p in written],
+            }
+        )
+        return
+    kinds = [k for k in KINDS if any(k in r.assessments for r in results)]
+
+    def number(value):
+        return "—" if value is None else f"{value:g}"
+
+    emit_table(
+        ["单位", "年度", *(KINDS[k] for k in kinds), "考核得分", "等次", "计入绩效考核"],
+        [
+            [
+                r.unit,
+                r.year,
+                *(number(r.assessments[k].total) if k in r.assessments else "—" for k in kinds),
+                number(r.score),
+                r.grade or "—",
+                number(r.contribution),
+            ]
+            for r in results
+        ],
+    )
+    for r in results:
+        if r.missing_kinds and r.assessments:
+            click.echo(f"{r.unit}：尚缺{'、'.join(KINDS[k] for k in r.missing_kinds)}，综合得分暂不能计算。")
+    for path in written:
+        click.echo(f"已生成：{path}")
+
+
+@assess.group()
+def evaluation():
+    """社会评议：记录和查看各单位每年的满意、基本满意、不满意人数。"""
+
+
+@evaluation.command("record")
+@click.option("--unit", required=True, help="被评议单位名称")
+@click.option("--year", type=int, required=True, help="评议年度")
+@click.option("--tally", "pairs", multiple=True, required=True, help="等次=人数，如 --tally 满意=120，可重复")
+@click.option("--actor", default="", help="记录人")
+@click.pass_obj
+def record(app, unit, year, pairs, actor):
+    """记录（或更正）一个单位一年的社会评议结果。"""
+    from gongkai.core.assessment.evaluation import evaluation_rule, parse_tallies, record_tallies
+
+    rule = evaluation_rule(app.registry)
+    counts = parse_tallies(rule, list(pairs))
+    with app.session() as session:
+        record_tallies(session, unit, year, counts, actor)
+    click.echo(f"已记录 {unit.strip()} {year}年社会评议：" + "，".join(f"{g}{c}人" for g, c in counts.items()))
+
+
+@evaluation.command("show")
+@click.option("--unit", help="只看某单位")
+@click.option("--year", type=int, help="只看某年度")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def show(app, unit, year, as_json):
+    """查看社会评议结果及各等次占比。"""
+    from gongkai.core.assessment.evaluation import all_tallies, evaluation_rule
+
+    rule = evaluation_rule(app.registry)
+    with app.session() as session:
+        rows = all_tallies(session, year, unit)
+    if as_json:
+        emit_json(rows)
+        return
+    emit_table(
+        ["单位", "年度", *rule.options, "合计"],
+        [
+            [
+                r["unit"],
+                r["year"],
+                *(f"{r['tallies'].get(g, 0)}（{r['shares'].get(g, 0):.1%}）" for g in rule.options),
+                r["total"],
+            ]
+            for r in rows
+        ],
+    )

@@ -1,0 +1,47 @@
+"""``gongkai digest``: the morning digest of overdue and soon-due clocks."""
+
+import click
+
+from gongkai.core.cli.output import emit_json, emit_table
+
+
+@click.command()
+@click.option("--within", type=click.IntRange(min=0), default=3, show_default=True, help="列出多少个工作日内到期的事项")
+@click.option("--as-of", "as_of", help="以该时间为“现在”，如 2026-10-09 或 2026-10-09T08:30（默认当前时间）")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="另存为 HTML 页面")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def digest(app, within, as_of, html_path, as_json):
+    """今日提醒：依申请公开、文件和时限事项中已超期、今日到期和即将到期的全部时限。"""
+    from gongkai.core.matters.digest import GROUPS, digest as build, render_digest
+    from gongkai.core.matters.urgency import now_beijing
+    from gongkai.core.matters.workflow import parse_at
+
+    now = parse_at(as_of, "--as-of")[0] if as_of else now_beijing()
+    app.sync_calendar()
+    with app.session() as session:
+        data = build(session, app.registry, app.calendar, now, within)
+    if html_path:
+        from gongkai.core.render import write_output
+
+        text = render_digest(data, app.registry.template_dirs, app.config.unit, app.registry.jurisdiction.display_name)
+        write_output(text, "html", html_path, "今日提醒")
+    if as_json:
+        emit_json(data | {"html": html_path})
+        return
+    click.echo(
+        f"{data['today']}：已超期 {data['counts']['overdue']} 项，今日到期 {data['counts']['today']} 项，"
+        f"{within}个工作日内到期 {data['counts']['upcoming']} 项。"
+    )
+    for key, label in GROUPS:
+        items = data["groups"][key]
+        if not items:
+            continue
+        click.echo(f"\n{label}：")
+        emit_table(
+            ["到期", "类别", "事项", "时限", "超期"],
+            [[i["due"], f"{i['owner_label']} #{i['owner_id']}", i["title"], i["rule"], i["late_by"] or ""] for i in items],
+            max_width=40,
+        )
+    if html_path:
+        click.echo(f"\n已保存：{html_path}")

@@ -1,0 +1,277 @@
+"""``gongkai document ...`` and ``gongkai documents``: the proactive-publication workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from gongkai.core.cli.output import emit_json, emit_table
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是有效日期，请写成 2026-09-24 的形式。") from None
+
+
+def _today(value: dt.date | None) -> dt.date:
+    return value or dt.date.today()
+
+
+@click.group()
+def document():
+    """文件登记、公开属性、审核、发布与审批表（主动公开）。"""
+
+
+@document.command("new")
+@click.option("--title", required=True, help="文件标题")
+@click.option("--number", default="", help="文号")
+@click.option("--kind", required=True, help="公文种类：规章、行政规范性文件、其他（或 rule、normative、other）")
+@click.option("--attribute", default=None, help="公开属性，如 主动公开、依申请公开、不予公开、脱密后公开（以本辖区规定为准）")
+@click.option("--reason", default="", help="依申请公开/不予公开的法律依据和理由")
+@click.option("--formed", callback=_date, help="形成日期")
+@click.option("--changed", callback=_date, help="变更日期")
+@click.option("--finalised", "--finalized", callback=_date, help="成文日期（发布期限由此起算）")
+@click.option("--producer", default="", help="信息产生机构")
+@click.option("--handler", default="", help="经办人")
+@click.option("--summary", default="", help="内容摘要")
+@click.option("--interpretation", default="", help="解读方案和解读材料（或其存放位置）")
+@click.option("--major-policy", is_flag=True, help="属于涉及面广、社会关注度高的重要政策文件")
+@click.option("--decision-kind", default="", help="行政许可或行政处罚决定（双公示）")
+@click.option("--decided", callback=_date, help="作出许可/处罚决定的日期")
+@click.option("--internal-version", default="", help="脱密后公开：内部行文文稿（密件）")
+@click.option("--public-version", default="", help="脱密后公开：脱密后公开的文稿")
+@click.option("--method", default="", help="脱密处理方式：删除、摘录、其他")
+@click.option("--secrecy-confirmed-by", default="", help="脱密后公开：审核确认的保密办人员")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def new(app, title, number, kind, attribute, reason, formed, changed, finalised, producer, handler, summary,
+        interpretation, major_policy, decision_kind, decided, internal_version, public_version, method,
+        secrecy_confirmed_by, as_json):
+    """登记起草的文件及其公开属性，并计算发布期限。"""
+    from gongkai.core.documents.workflow import document_json, register_document
+
+    with app.session() as session:
+        doc = register_document(
+            session, app.registry, app.calendar, title=title, kind=kind, attribute=attribute, number=number,
+            producer=producer, handler=handler, summary=summary, reason=reason, interpretation=interpretation,
+            major_policy=major_policy, formed=formed, changed=changed, finalised=finalised,
+            decision_kind=decision_kind, decided_on=decided, internal_version=internal_version,
+            public_version=public_version, declassify_method=method, secrecy_confirmed_by=secrecy_confirmed_by,
+        )
+        data = document_json(session, app.registry, doc)
+    _print(data, as_json)
+
+
+@document.command("review")
+@click.argument("document_id", type=int)
+@click.option("--step", "step_id", required=True, help="审核环节 ID，见 document show 的 review_steps")
+@click.option("--by", required=True, help="审核人")
+@click.option("--decision", required=True, type=click.Choice(["approve", "reject"]), help="approve 通过 / reject 退回")
+@click.option("--opinion", default="", help="保密审查意见，如 公开、免予公开、需报审")
+@click.option("--basis", default="", help="审查意见的依据和理由")
+@click.option("--check", "checks", multiple=True, help="已核对的事项（原文或序号），可重复")
+@click.option("--head", default="", help="第二签字人，如 分管保密工作负责人")
+@click.option("--comment", default="", help="审批意见或其他问题说明")
+@click.option("--on", callback=_date, help="审核日期（默认今天）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def review(app, document_id, step_id, by, decision, opinion, basis, checks, head, comment, on, as_json):
+    """办理一个审核环节（依次进行，不得跳过，不得审批本人经办的上一环节）。"""
+    from gongkai.core.documents.workflow import document_json, get_document, review_document
+
+    with app.session() as session:
+        doc = get_document(session, document_id)
+        review_document(session, app.registry, doc, step_id=step_id, by=by, decision=decision, on=_today(on),
+                        opinion=opinion, basis=basis, checks=checks, head=head, comment=comment)
+        data = document_json(session, app.registry, doc)
+    _print(data, as_json)
+
+
+@document.command("publish")
+@click.argument("document_id", type=int)
+@click.option("--on", callback=_date, required=True, help="发布日期")
+@click.option("--channel", required=True, help="发布渠道，如 政府网站、政务新媒体、新闻媒体、政务公开栏、其他")
+@click.option("--by", required=True, help="信息发布员")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def publish(app, document_id, on, channel, by, as_json):
+    """发布已审批的文件，并登记到登记簿。"""
+    from gongkai.core.documents.workflow import document_json, get_document, publish_document
+
+    with app.session() as session:
+        doc = get_document(session, document_id)
+        publish_document(session, app.registry, doc, on=on, channel=channel, by=by)
+        data = document_json(session, app.registry, doc)
+    _print(data, as_json)
+
+
+@document.command("show")
+@click.argument("document_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def show(app, document_id, as_json):
+    """显示文件、审核环节、期限和全部事件。"""
+    from gongkai.core.documents.workflow import document_json, get_document
+
+    with app.session() as session:
+        data = document_json(session, app.registry, get_document(session, document_id))
+    _print(data, as_json)
+
+
+@document.command("form")
+@click.argument("document_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx", help="输出格式")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件路径")
+@click.pass_obj
+def form(app, document_id, fmt, out):
+    """生成政务信息公开审批表。"""
+    from gongkai.core.documents.forms import render_form
+    from gongkai.core.documents.workflow import get_document
+
+    with app.session() as session:
+        path = render_form(session, app.registry, get_document(session, document_id), app.config.unit, fmt, out)
+    click.echo(f"已生成：{path}")
+
+
+@document.command("register")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="导出为 Excel 文件")
+@click.option("--year", type=int, help="只列某年发布的信息")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def register(app, xlsx_path, year, as_json):
+    """信息发布登记簿（每条信息发布后登记）。"""
+    from gongkai.core.documents.register import COLUMNS, export_xlsx, register_rows
+
+    with app.session() as session:
+        rows = register_rows(session, year)
+    if xlsx_path:
+        title = f"{app.config.unit or app.registry.jurisdiction.display_name}政务信息公开发布登记簿"
+        click.echo(f"已导出 {len(rows)} 条：{export_xlsx(rows, xlsx_path, title)}", err=as_json)
+    if as_json:
+        emit_json(rows)
+    elif not xlsx_path:
+        emit_table(COLUMNS, [[r[c] for c in COLUMNS] for r in rows])
+
+
+@document.command("decisions")
+@click.option("--year", type=int, required=True, help="年度")
+@click.option("--licensing", type=int, help="行政许可决定数")
+@click.option("--penalty", type=int, help="行政处罚决定数")
+@click.option("--coercion", type=int, help="行政强制决定数")
+@click.option("--fees", type=float, help="行政事业性收费金额（万元）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def decisions(app, year, licensing, penalty, coercion, fees, as_json):
+    """录入并显示年度报告所需的决定数量、收费金额和规章/规范性文件数。"""
+    from gongkai.core.documents.annual import annual_figures, set_decision_count
+
+    with app.session() as session:
+        for kind, value in (("行政许可", licensing), ("行政处罚", penalty), ("行政强制", coercion), ("行政事业性收费", fees)):
+            if value is not None:
+                set_decision_count(session, year, kind, value)
+        data = annual_figures(session, year)
+    if as_json:
+        emit_json(data)
+        return
+    emit_table(["类别", "本年制发", "本年废止", "现行有效"],
+               [[k, v["issued"], v["repealed"], v["in_force"]] for k, v in data["documents"].items()])
+    emit_table(["决定类别", "数量/金额"], [[k, "未录入" if v is None else v] for k, v in data["decisions"].items()])
+
+
+@document.command("repeal")
+@click.argument("document_id", type=int)
+@click.option("--on", callback=_date, required=True, help="废止日期")
+@click.option("--by", default="", help="经办人")
+@click.pass_obj
+def repeal(app, document_id, on, by):
+    """登记文件废止（年度报告按此统计）。"""
+    from gongkai.core.documents.workflow import get_document, repeal_document
+
+    with app.session() as session:
+        repeal_document(session, app.registry, get_document(session, document_id), on, by)
+    click.echo(f"文件 {document_id} 已登记废止（{on}）。")
+
+
+@document.command("reevaluate")
+@click.argument("document_id", type=int)
+@click.option("--on", callback=_date, required=True, help="审查日期")
+@click.option("--by", required=True, help="审查人")
+@click.option("--attribute", default=None, help="调整后的公开属性（如 主动公开）；不写则维持原属性")
+@click.option("--reason", default="", help="理由")
+@click.option("--note", default="", help="研判意见")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def reevaluate(app, document_id, on, by, attribute, reason, note, as_json):
+    """定期审查不予公开/依申请公开的文件；转为主动公开的进入发布流程。"""
+    from gongkai.core.documents.workflow import document_json, get_document, reevaluate_document
+
+    with app.session() as session:
+        doc = get_document(session, document_id)
+        reevaluate_document(session, app.registry, app.calendar, doc, on=on, by=by, attribute=attribute,
+                            reason=reason, note=note)
+        data = document_json(session, app.registry, doc)
+    _print(data, as_json)
+
+
+@document.command("meet")
+@click.argument("document_id", type=int)
+@click.option("--clock", required=True, help="期限名，如 archive_delivery、nondisclosure_report")
+@click.option("--on", callback=_date, required=True, help="办结日期")
+@click.option("--by", default="", help="经办人")
+@click.pass_obj
+def meet(app, document_id, clock, on, by):
+    """登记某项期限事项已办结（送交档案馆图书馆、书面报告等）。"""
+    from gongkai.core.documents.workflow import get_document, meet_clock
+
+    with app.session() as session:
+        meet_clock(session, app.registry, get_document(session, document_id), clock, on, by)
+    click.echo(f"文件 {document_id} 的期限“{clock}”已办结（{on}）。")
+
+
+def _print(data, as_json):
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"文件 {data['id']}：{data['title']}{('（' + data['number'] + '）') if data['number'] else ''}")
+    click.echo(f"种类：{data['kind']}；公开属性：{data['attribute']}；状态：{data['state_name']}")
+    for c in data["clocks"]:
+        limit = f"，最迟 {c['limit']}" if c["limit"] else ""
+        click.echo(f"期限 {c['label']}：{c['due']}{limit}（{c['status']}）")
+    for s in data["review_steps"]:
+        click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}（{s['id']}）{s['by'] or ''}")
+    for w in data["warnings"]:
+        click.echo(f"注意：{w}")
+
+
+@click.command()
+@click.option("--overdue", is_flag=True, help="只列已逾期未办结的")
+@click.option("--due-within", type=int, help="只列N日内到期的")
+@click.option("--review-due", is_flag=True, help="列出需定期审查的不予公开/依申请公开文件")
+@click.option("--since", callback=_date, help="与 --review-due 合用：此日期以来未审查过的（默认本年1月1日；条文未规定周期）")
+@click.option("--as-of", callback=_date, help="按此日期判断是否逾期（默认今天）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def documents(app, overdue, due_within, review_due, since, as_of, as_json):
+    """文件台账：公开属性、状态和发布期限。"""
+    from gongkai.core.documents.workflow import document_json, list_documents, review_due as due_for_review
+
+    today = _today(as_of)
+    with app.session() as session:
+        if review_due:
+            since = since or dt.date(today.year, 1, 1)
+            rows = [document_json(session, app.registry, d, events=False) for d in due_for_review(session, app.registry, since)]
+        else:
+            rows = list_documents(session, app.registry, today=today, overdue=overdue, due_within=due_within)
+    if as_json:
+        emit_json(rows)
+        return
+    emit_table(
+        ["编号", "文号", "标题", "种类", "公开属性", "状态", "到期", "最迟", "发布日期"],
+        [[r["id"], r["number"], r["title"], r["kind"], r["attribute"], r["state_name"], r["due"], r["limit"],
+          r["published_on"]] for r in rows],
+    )

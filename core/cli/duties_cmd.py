@@ -1,0 +1,30 @@
+"""``gongkai duties --year Y``: the jurisdiction's recurring obligations with dates."""
+
+import click
+
+from gongkai.core.cli.output import emit_json, emit_table
+
+
+@click.command()
+@click.option("--year", type=click.IntRange(1990, 2100), help="年份（默认今年）")
+@click.option("--ics", "ics_path", type=click.Path(dir_okay=False), help="同时导出为日历文件（.ics），可导入常用日历软件")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def duties(app, year, ics_path, as_json):
+    """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）及具体日期。"""
+    from gongkai.core.matters.duties import duties as duty_dates
+    from gongkai.core.matters.duties import write_ics
+    from gongkai.core.matters.urgency import now_beijing
+
+    year = year or now_beijing().year
+    j = app.registry.jurisdiction
+    items = duty_dates(app.registry, year)
+    if ics_path:
+        write_ics(items, ics_path, j.name, f"{j.display_name}{year}年政务公开例行工作")
+    if as_json:
+        emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": [d.to_json(j.name) for d in items]})
+        return
+    click.echo(f"{j.display_name}{year}年例行工作 {len(items)} 项：")
+    emit_table(["日期", "事项", "依据"], [[d.date.isoformat(), d.title, str(d.rule.citation)] for d in items], max_width=50)
+    if ics_path:
+        click.echo(f"已导出日历：{ics_path}")

@@ -1,0 +1,138 @@
+"""Disclosure attributes: set when a document is drafted, checked against the jurisdiction's
+:class:`DocumentAttributes` (``document.attribute``) and interpretation rule
+(``policy.interpretation``). A draft that misses what the rules demand is refused, and
+the refusal cites the rule and says what the text does with such a draft (退文, 不予收文).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gongkai.core.documents.models import DECISION_ALIASES, DECLASSIFY_METHODS, KIND_ALIASES, KINDS
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.hookspecs.records import Attribute, DocumentAttributes, InterpretationRule
+
+if TYPE_CHECKING:
+    from gongkai.core.plugins import Registry
+
+ATTRIBUTE_RULE = "document.attribute"
+INTERPRETATION_RULE = "policy.interpretation"
+PROACTIVE = "proactive"  # 条例 第十九条: the attribute that is published
+
+
+@attrs.define
+class Draft:
+    """What a drafter states about a document's disclosure."""
+
+    kind: str
+    attribute: str | None
+    reason: str = ""
+    interpretation: str = ""
+    major_policy: bool = False
+    internal_version: str = ""
+    public_version: str = ""
+    declassify_method: str = ""
+    secrecy_confirmed_by: str = ""
+
+
+def attribute_rule(registry: Registry) -> DocumentAttributes:
+    return registry.rule(ATTRIBUTE_RULE, DocumentAttributes)
+
+
+def is_published(attribute: Attribute) -> bool:
+    """Whether a document with this attribute goes through proactive publication."""
+    return attribute.code == PROACTIVE or attribute.needs_public_version
+
+
+def resolve_kind(text: str) -> str:
+    value = (text or "").strip()
+    value = KIND_ALIASES.get(value.lower(), value)
+    if value not in KINDS:
+        raise GongkaiError(f"公文种类“{text}”无效。--kind 可选：{'、'.join(KINDS)}（或 rule、normative、other）。")
+    return value
+
+
+def resolve_decision_kind(text: str, allowed: tuple[str, ...]) -> str:
+    value = (text or "").strip()
+    value = DECISION_ALIASES.get(value.lower(), value)
+    if value not in allowed:
+        raise GongkaiError(f"决定类别“{text}”无效，可选：{'、'.join(allowed)}。")
+    return value
+
+
+def resolve_attribute(registry: Registry, text: str) -> Attribute:
+    """The jurisdiction's attribute named ``text`` (Chinese name or its code)."""
+    rule = attribute_rule(registry)
+    value = (text or "").strip()
+    for attribute in rule.attributes:
+        if value in (attribute.name, attribute.code):
+            return attribute
+    names = "、".join(a.name for a in rule.attributes)
+    raise GongkaiError(
+        f"公开属性“{text}”不是{registry.jurisdiction.display_name}规定的属性。--attribute 可选：{names}（依据：{rule.citation}）。"
+    )
+
+
+def _refuse(rule: DocumentAttributes | InterpretationRule, problem: str, fix: str, consequence: str) -> StepRefused:
+    action = f"按规定{consequence}" if consequence else "不予登记"
+    return StepRefused(f"{problem}，{action}（{rule.id}：{rule.citation}）。{fix}")
+
+
+def check_draft(registry: Registry, draft: Draft) -> Attribute:
+    """The draft's attribute, after every check the jurisdiction's rules demand."""
+    rule = attribute_rule(registry)
+    names = "、".join(a.name for a in rule.attributes)
+    if not draft.attribute:
+        raise _refuse(rule, "公文未标明公开属性", f"请用 --attribute 标明：{names}。", rule.on_missing)
+    attribute = resolve_attribute(registry, draft.attribute)
+    if attribute.needs_reason and not draft.reason.strip():
+        raise _refuse(
+            rule, f"公开属性为“{attribute.name}”的公文未说明理由",
+            "请用 --reason 写明依据的法律法规条款和理由。", rule.on_missing,
+        )
+    if attribute.needs_public_version:
+        _check_declassified(rule, attribute, draft)
+    interpretation = registry.find(INTERPRETATION_RULE, InterpretationRule)
+    if (
+        interpretation is not None
+        and is_published(attribute)
+        and interpretation.applies_to(draft.kind, draft.major_policy)
+        and not draft.interpretation.strip()
+    ):
+        what = draft.kind if draft.kind in interpretation.document_kinds else "重要政策文件"
+        raise _refuse(
+            interpretation, f"{what}未附解读方案和解读材料",
+            "请用 --interpretation 附上解读方案和解读材料（或其存放位置）后重新报送。", interpretation.on_missing,
+        )
+    return attribute
+
+
+def _check_declassified(rule: DocumentAttributes, attribute: Attribute, draft: Draft) -> None:
+    missing = []
+    if not draft.internal_version.strip():
+        missing.append("内部行文文稿（密件）--internal-version")
+    if not draft.public_version.strip():
+        missing.append("脱密后公开的文稿 --public-version")
+    if not draft.declassify_method.strip():
+        missing.append(f"脱密处理方式 --method（{'、'.join(DECLASSIFY_METHODS)}）")
+    elif draft.declassify_method not in DECLASSIFY_METHODS:
+        raise GongkaiError(f"脱密处理方式“{draft.declassify_method}”无效，--method 可选：{'、'.join(DECLASSIFY_METHODS)}。")
+    if not draft.secrecy_confirmed_by.strip():
+        who = attribute.needs_approval_by or "保密办"
+        missing.append(f"{who}的审核确认 --secrecy-confirmed-by")
+    if missing:
+        raise _refuse(
+            rule, f"“{attribute.name}”的公文须同时提供内部版本和脱密后的公开版本",
+            "缺少：" + "；".join(missing) + "。", rule.on_missing,
+        )
+
+
+def missing_interpretation(registry: Registry, attribute: Attribute, interpretation: str) -> str | None:
+    """A warning where the attribute rule asks for interpretation material without stating a
+    refusal (e.g. 西咸新区 第十条), or None."""
+    rule = attribute_rule(registry)
+    if rule.requires_interpretation and is_published(attribute) and not interpretation.strip():
+        return f"拟主动公开的公文应一并报送解读材料（{rule.citation}），尚未登记解读材料。"
+    return None

@@ -1,0 +1,119 @@
+"""The statutory clocks of a document, stored as :class:`StoredDeadline` rows.
+
+- ``publish`` (``proactive.publish``): from the day the information is formed or changed
+  (条例 第二十六条); a finalised (成文) document counts from finalisation (雁塔区 第6项).
+- ``archive_delivery`` (``proactive.archive_delivery``, 长宁区 第四十四条).
+- ``double_publicity`` (长宁区 第十八条): from a licensing or penalty decision.
+- ``nondisclosure_report`` (``request.nondisclosure_report``, 五原县 主动公开工作制度 七):
+  from a decision not to disclose.
+- ``review.<point>``: a confidentiality review point that the plugin times
+  (五原县 保密审查制度 第十条: 15个工作日).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from gongkai.core.deadline_store import StoredDeadline, close_deadline, store_deadline
+from gongkai.core.deadlines import compute
+from gongkai.core.documents.attributes import is_published, resolve_attribute
+from gongkai.core.documents.models import OWNER, Document
+from gongkai.core.documents.review import FORMATION_POINT, PUBLICATION_POINT, confidentiality_points
+from gongkai.hookspecs.records import DeadlineRule
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from gongkai.core.calendar import WorkCalendar
+    from gongkai.core.plugins import Registry
+
+WITHHELD = "withheld"  # the 不予公开 attribute code
+DOUBLE_PUBLICITY_KINDS = ("行政许可", "行政处罚")  # “双公示”
+
+CLOCK_NAMES = {
+    "publish": "主动公开发布",
+    "archive_delivery": "送交档案馆、图书馆",
+    "double_publicity": "双公示",
+    "nondisclosure_report": "不予公开书面报告",
+}
+
+
+def publication_start(doc: Document) -> dt.date | None:
+    """Day 0 of the publication clock: the last change, else finalisation, else formation."""
+    return doc.changed or doc.finalised or doc.formed
+
+
+def clock_name(name: str, registry: Registry) -> str:
+    if name.startswith("review."):
+        step = confidentiality_points(registry).get(name[len("review."):])
+        return step.name if step else name
+    return CLOCK_NAMES.get(name, name)
+
+
+def _store(session: Session, doc: Document, name: str, rule: DeadlineRule | None, start: dt.date | None,
+           calendar: WorkCalendar) -> None:
+    if rule is not None and start is not None:
+        store_deadline(session, OWNER, doc.id, name, compute(rule, start, calendar))
+
+
+def schedule(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document) -> None:
+    """(Re)compute every clock that applies to ``doc`` now; open clocks only move forward."""
+    attribute = resolve_attribute(registry, doc.attribute)
+    start = publication_start(doc)
+    if is_published(attribute) and doc.published_on is None:
+        _store(session, doc, "publish", registry.deadline("proactive.publish"), start, calendar)
+    if is_published(attribute):
+        _store(session, doc, "archive_delivery", registry.find("proactive.archive_delivery", DeadlineRule), start, calendar)
+    if doc.decision_kind in DOUBLE_PUBLICITY_KINDS and doc.published_on is None:
+        _store(session, doc, "double_publicity", registry.find("double_publicity", DeadlineRule),
+               doc.decided_on or start, calendar)
+    if attribute.code == WITHHELD:
+        _store(session, doc, "nondisclosure_report", registry.find("request.nondisclosure_report", DeadlineRule),
+               doc.finalised or doc.formed, calendar)
+    points = confidentiality_points(registry)
+    wanted = [FORMATION_POINT] + ([PUBLICATION_POINT] if is_published(attribute) else [])
+    for point in wanted:
+        step = points.get(point)
+        if step is not None and step.deadline and not _exists(session, doc, f"review.{point}"):
+            _store(session, doc, f"review.{point}", registry.find(step.deadline, DeadlineRule),
+                   doc.formed or doc.finalised, calendar)
+
+
+def _exists(session: Session, doc: Document, name: str) -> bool:
+    from sqlmodel import select
+
+    return session.exec(select(StoredDeadline.id).where(
+        StoredDeadline.owner_kind == OWNER, StoredDeadline.owner_id == doc.id, StoredDeadline.name == name
+    )).first() is not None
+
+
+def clocks_of(session: Session, document_id: int) -> list[StoredDeadline]:
+    from sqlmodel import select
+
+    return list(session.exec(
+        select(StoredDeadline)
+        .where(StoredDeadline.owner_kind == OWNER, StoredDeadline.owner_id == document_id)
+        .order_by(StoredDeadline.id)
+    ).all())
+
+
+def meet(session: Session, doc: Document, name: str, on: dt.date) -> None:
+    close_deadline(session, OWNER, doc.id, name, on)
+
+
+def cancel_open(session: Session, doc: Document, names: tuple[str, ...], on: dt.date) -> None:
+    for row in clocks_of(session, doc.id):
+        if row.status == "open" and row.name in names:
+            close_deadline(session, OWNER, doc.id, row.name, on, status="cancelled")
+
+
+def timeliness(row: StoredDeadline | None, on: dt.date) -> str:
+    """on_time, after_target (past a target but within the hard limit) or late."""
+    if row is None or row.due is None:
+        return "on_time"
+    if on <= row.due:
+        return "on_time"
+    if row.limit is not None and on <= row.limit:
+        return "after_target"
+    return "late"

@@ -1,0 +1,81 @@
+"""The approval form of a document: the jurisdiction's own (西咸新区 附件2
+《西咸新区政务信息公开审批表》, a ``proactive.approval_form`` FormSpec with its template), or
+the generic core form that lists the document's route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gongkai.core.documents.review import confidentiality_points, is_done, latest, reviews_of, route
+from gongkai.core.documents.workflow import APPROVAL_FORM, document_json, publication_channels
+from gongkai.hookspecs.records import FormSpec
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from gongkai.core.documents.models import Document
+    from gongkai.core.plugins import Registry
+
+GENERIC_TEMPLATE = "document_approval_form.md.j2"
+CHECKED, UNCHECKED = "☑", "☐"
+
+
+def box(flag: bool) -> str:
+    return CHECKED if flag else UNCHECKED
+
+
+def form_context(session: Session, registry: Registry, doc: Document, unit: str) -> dict[str, Any]:
+    import json
+
+    form = registry.find(APPROVAL_FORM, FormSpec)
+    done = latest(reviews_of(session, doc.id))
+    points = confidentiality_points(registry)
+    steps: dict[str, dict[str, Any]] = {}
+    for step in [rs.step for rs in route(registry, doc)] + list(points.values()):
+        r = done.get(step.id)
+        checked = json.loads(r.checks) if r and r.checks else []
+        steps[step.id] = {
+            "name": step.name, "role": step.role, "done": is_done(r),
+            "by": r.by if r else "", "head": r.head if r else "", "on": r.on if r else None,
+            "opinion": r.opinion if r else "", "basis": r.basis if r else "", "comment": r.comment if r else "",
+            "decision": {"approve": "通过", "reject": "退回"}.get(r.decision, "") if r else "",
+            "checklist": [{"item": item, "box": box(item in checked)} for item in step.checklist],
+        }
+    channel = doc.channel
+    options = publication_channels(registry)
+    other = ""
+    channels = []
+    for option in options:
+        hit = channel == option or channel.replace(":", "：").startswith(option + "：")
+        if hit and channel != option:
+            other = channel.replace(":", "：").partition("：")[2]
+        channels.append({"name": option, "box": box(hit)})
+    return {
+        "title": form.title if form else "政务信息公开审批表",
+        "form": form,
+        "fields": {f.name: f for f in form.fields} if form else {},
+        "unit": unit,
+        "doc": document_json(session, registry, doc, events=False),
+        "steps": steps,
+        "route": [rs.step.id for rs in route(registry, doc)],
+        "points": list(points),
+        "channels": channels,
+        "channel_other": other,
+        "jurisdiction": registry.jurisdiction.display_name,
+    }
+
+
+def template_name(registry: Registry) -> str:
+    form = registry.find(APPROVAL_FORM, FormSpec)
+    if form is not None and form.template:
+        return form.template if form.template.endswith(".j2") else f"{form.template}.md.j2"
+    return GENERIC_TEMPLATE
+
+
+def render_form(session: Session, registry: Registry, doc: Document, unit: str, fmt: str, out: Path) -> Path:
+    from gongkai.core.render import render, write_output
+
+    context = form_context(session, registry, doc, unit)
+    text = render(registry.template_dirs, template_name(registry), context)
+    return write_output(text, fmt, out, context["title"])

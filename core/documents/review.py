@@ -1,0 +1,258 @@
+"""The review chain of a document, as a small state machine over the plugin's records.
+
+A document's *route* is the ordered list of steps it must pass:
+- the attribute approval, where the attribute needs someone's consent (长宁区 第四十六条:
+  依申请公开/不予公开 报政务公开工作机构审查同意; 雁塔区 第6项: 不予公开 送政务公开机构审查);
+- for a document that is published, the jurisdiction's ``proactive.review_chain``
+  (西咸新区 第二十条: 保密审查 → 内容审核 → 主要负责人审批 → 信息发布 → 登记存档 → 后续关注).
+Steps run in order, none is skipped, and nobody approves a step after signing the one
+before it. The three confidentiality review points of ``review.confidentiality``
+(条例 第十七条: 形成时、主动公开前、依申请提供前) are recorded beside the route; their
+opinion (五原县: 公开/免予公开/需报审) can stop publication or send the item up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gongkai.core.documents.attributes import attribute_rule, is_published, resolve_attribute
+from gongkai.core.documents.models import Document, DocumentReview
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.hookspecs.records import ReviewChain, ReviewStep
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from gongkai.core.plugins import Registry
+
+PROACTIVE_CHAIN = "proactive.review_chain"
+CONFIDENTIALITY_CHAIN = "review.confidentiality"
+PUBLISH_STEP = "publish"  # the step `document publish` performs (信息发布)
+ATTRIBUTE_STEP = "attribute_approval"
+# Where the confidentiality review points fall (条例 第十七条).
+FORMATION_POINT = "on_formation"
+PUBLICATION_POINT = "before_publication"
+
+
+@attrs.frozen
+class RouteStep:
+    step: ReviewStep
+    chain: str  # the rule the step comes from
+
+
+def route(registry: Registry, doc: Document) -> list[RouteStep]:
+    """The ordered steps ``doc`` must pass."""
+    attribute = resolve_attribute(registry, doc.attribute)
+    steps: list[RouteStep] = []
+    if attribute.needs_approval_by and not attribute.needs_public_version:
+        rule = attribute_rule(registry)
+        steps.append(RouteStep(
+            ReviewStep(id=ATTRIBUTE_STEP, name=f"{attribute.needs_approval_by}审查同意公开属性",
+                       role=attribute.needs_approval_by, citation=rule.citation),
+            rule.id,
+        ))
+    if is_published(attribute):
+        chain = registry.review_chain(PROACTIVE_CHAIN)
+        steps += [RouteStep(s, chain.id) for s in chain.steps]
+    return steps
+
+
+def confidentiality_points(registry: Registry) -> dict[str, ReviewStep]:
+    chain = registry.find(CONFIDENTIALITY_CHAIN, ReviewChain)
+    return {s.id: s for s in chain.steps} if chain else {}
+
+
+def reviews_of(session: Session, document_id: int) -> list[DocumentReview]:
+    from sqlmodel import select
+
+    return list(session.exec(
+        select(DocumentReview).where(DocumentReview.document_id == document_id).order_by(DocumentReview.id)
+    ).all())
+
+
+def latest(reviews: list[DocumentReview]) -> dict[str, DocumentReview]:
+    out: dict[str, DocumentReview] = {}
+    for r in reviews:
+        out[r.step_id] = r
+    return out
+
+
+def is_done(review: DocumentReview | None) -> bool:
+    return review is not None and review.decision == "approve"
+
+
+def point_status(step: ReviewStep, review: DocumentReview | None) -> str:
+    """pending, cleared, withheld (an opinion against publication), escalated or returned.
+
+    The first of a step's ``opinions`` is the clearing one (公开); ``escalate_on`` (需报审)
+    sends the item up (五原县 保密审查制度 第八条); any other opinion (免予公开) withholds.
+    """
+    if review is None:
+        return "pending"
+    if review.decision != "approve":
+        return "returned"
+    if step.escalate_on and review.opinion == step.escalate_on:
+        return "escalated"
+    if step.opinions and review.opinion and review.opinion != step.opinions[0]:
+        return "withheld"
+    return "cleared"
+
+
+def next_step(steps: list[RouteStep], done: dict[str, DocumentReview], stage: str = "before") -> RouteStep | None:
+    for rs in steps:
+        if rs.step.stage == stage and not is_done(done.get(rs.step.id)):
+            return rs
+    return None
+
+
+def signers(review: DocumentReview | None) -> set[str]:
+    if review is None:
+        return set()
+    return {n for n in (review.by, review.head) if n}
+
+
+def check_self_approval(steps: list[RouteStep], done: dict[str, DocumentReview], step_id: str, by: str) -> None:
+    """Nobody approves a step after signing the step before it (审批与经办分离)."""
+    ids = [rs.step.id for rs in steps]
+    i = ids.index(step_id)
+    if i == 0:
+        return
+    before = steps[i - 1].step
+    if by in signers(done.get(before.id)):
+        raise StepRefused(
+            f"“{by}”已签署上一步“{before.name}”，不能再审批“{steps[i].step.name}”（{steps[i].chain}：同一人不得审批自己经办的上一环节）。请由其他人员办理。"
+        )
+
+
+def resolve_checks(step: ReviewStep, checks: tuple[str, ...]) -> list[str]:
+    """Checklist items by their text, a leading part of it, or their number (1-based)."""
+    out = []
+    for raw in checks:
+        text = raw.strip()
+        found = None
+        if text.isdigit() and 1 <= int(text) <= len(step.checklist):
+            found = step.checklist[int(text) - 1]
+        else:
+            found = next((item for item in step.checklist if item == text or item.startswith(text.rstrip("：:"))), None)
+        if found is None:
+            items = "；".join(f"{n}. {item}" for n, item in enumerate(step.checklist, 1)) or "（本环节没有核对事项）"
+            raise GongkaiError(f"“{step.name}”没有核对事项“{raw}”。--check 可写事项原文或序号：{items}")
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def record_review(
+    session: Session,
+    registry: Registry,
+    doc: Document,
+    *,
+    step_id: str,
+    by: str,
+    decision: str,
+    on: dt.date,
+    opinion: str = "",
+    basis: str = "",
+    checks: tuple[str, ...] = (),
+    head: str = "",
+    comment: str = "",
+) -> tuple[DocumentReview, ReviewStep, str]:
+    """Check and store one decision on one step; returns it, the step and the point status
+    (or "route" for a route step). The caller updates the state and writes the event."""
+    if decision not in ("approve", "reject"):
+        raise GongkaiError(f"--decision 应为 approve（通过）或 reject（退回），不是“{decision}”。")
+    if not by.strip():
+        raise GongkaiError("--by 不能为空：请写明审核人姓名。")
+    if doc.state == "repealed":
+        raise StepRefused(f"文件 {doc.id} 已废止，不能再审核。")
+    steps = route(registry, doc)
+    points = confidentiality_points(registry)
+    reviews = reviews_of(session, doc.id)
+    done = latest(reviews)
+    by = by.strip()
+
+    if step_id in points:
+        step = points[step_id]
+        status = point_status(step, done.get(step_id))
+        if status in ("cleared", "withheld"):
+            raise StepRefused(f"“{step.name}”已提出审查意见“{done[step_id].opinion or '通过'}”，不能重复审查。")
+        if step.opinions and decision == "approve":
+            if opinion not in step.opinions:
+                raise GongkaiError(
+                    f"“{step.name}”须用 --opinion 提出审查意见：{'、'.join(step.opinions)}（{CONFIDENTIALITY_CHAIN}：{registry.review_chain(CONFIDENTIALITY_CHAIN).citation}）。"
+                )
+            if not basis.strip():
+                raise GongkaiError(f"“{step.name}”的审查意见须用 --basis 注明依据和理由（{step.citation or CONFIDENTIALITY_CHAIN}）。")
+        if status == "escalated" and by in signers(done.get(step_id)):
+            raise StepRefused(f"“{step.name}”已报审，应由有确定权限的上级部门提出意见，不能由原审查人“{by}”再审。")
+        kind = "point"
+    else:
+        by_id = {rs.step.id: rs for rs in steps}
+        if step_id not in by_id:
+            available = [rs.step.id for rs in steps if rs.step.id != PUBLISH_STEP] + list(points)
+            raise GongkaiError(f"文件 {doc.id} 没有审核环节“{step_id}”。可用：{'、'.join(available)}。")
+        step = by_id[step_id].step
+        if step_id == PUBLISH_STEP:
+            raise StepRefused(f"“{step.name}”请用 `gongkai document publish {doc.id} --on 日期 --channel 渠道 --by 信息发布员` 办理。")
+        if is_done(done.get(step_id)):
+            raise StepRefused(f"“{step.name}”已审核通过，不能重复审核。")
+        if step.stage == "after" and doc.published_on is None:
+            raise StepRefused(f"“{step.name}”在信息发布之后办理，文件 {doc.id} 尚未发布。")
+        pending = next_step(steps, done, step.stage)
+        if pending is not None and pending.step.id != step_id:
+            raise StepRefused(
+                f"不能跳过“{pending.step.name}”直接办理“{step.name}”（{pending.chain}：审核环节须依次进行）。请先完成“{pending.step.name}”。"
+            )
+        check_self_approval(steps, done, step_id, by)
+        if opinion and step.opinions and opinion not in step.opinions:
+            raise GongkaiError(f"“{step.name}”的审查意见应为：{'、'.join(step.opinions)}。")
+        kind = "route"
+    confirmed = resolve_checks(step, checks)
+    review = DocumentReview(
+        document_id=doc.id, step_id=step_id, step_name=step.name, decision=decision, by=by, head=head.strip(),
+        opinion=opinion, basis=basis, checks=json.dumps(confirmed, ensure_ascii=False), comment=comment, on=on,
+    )
+    session.add(review)
+    status = point_status(step, review) if kind == "point" else "route"
+    return review, step, status
+
+
+def derive_state(registry: Registry, session: Session, doc: Document) -> str:
+    """The document's state from its facts (never stored apart from them)."""
+    if doc.repealed is not None:
+        return "repealed"
+    steps = route(registry, doc)
+    reviews = reviews_of(session, doc.id)
+    done = latest(reviews)
+    if doc.published_on is not None:
+        return "published" if next_step(steps, done, "after") else "closed"
+    for step_id, step in confidentiality_points(registry).items():
+        status = point_status(step, done.get(step_id))
+        if status == "escalated":
+            return "escalated"
+        if status == "withheld" and step_id == PUBLICATION_POINT:
+            return "exempted"
+    pending = next_step(steps, done, "before")
+    if reviews and reviews[-1].decision == "reject":
+        return "returned"
+    if pending is None or pending.step.id == PUBLISH_STEP:
+        attribute = resolve_attribute(registry, doc.attribute)
+        return "ready" if is_published(attribute) else "filed"
+    return "in_review"
+
+
+STATE_NAMES = {
+    "in_review": "审核中",
+    "returned": "退回修改",
+    "escalated": "已报审",
+    "exempted": "免予公开",
+    "ready": "待发布",
+    "filed": "已定属性",
+    "published": "已发布",
+    "closed": "已办结",
+    "repealed": "已废止",
+}

@@ -1,0 +1,386 @@
+"""The document workflow: register a draft, review it, publish it, re-evaluate it.
+
+Each function runs inside the caller's transaction, bumps ``Document.version`` and
+appends an :class:`Event`; the CLI wraps one command in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from gongkai.core.documents import clocks
+from gongkai.core.documents.attributes import (
+    Draft,
+    check_draft,
+    is_published,
+    missing_interpretation,
+    resolve_attribute,
+    resolve_decision_kind,
+    resolve_kind,
+)
+from gongkai.core.documents.models import OWNER, Document
+from gongkai.core.documents.review import (
+    PUBLISH_STEP,
+    STATE_NAMES,
+    check_self_approval,
+    confidentiality_points,
+    derive_state,
+    is_done,
+    latest,
+    next_step,
+    point_status,
+    record_review,
+    reviews_of,
+    route,
+)
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.storage import events_for, record_event
+from gongkai.hookspecs.records import FormSpec, Provision
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from gongkai.core.calendar import WorkCalendar
+    from gongkai.core.plugins import Registry
+
+APPROVAL_FORM = "proactive.approval_form"
+REEVALUATION_RULE = "document.reevaluation"
+
+
+def get_document(session: Session, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise GongkaiError(f"没有编号为 {document_id} 的文件。可用 `gongkai documents` 查看已登记的文件。")
+    return doc
+
+
+def _snapshot(doc: Document) -> dict[str, Any]:
+    return {"state": doc.state, "attribute": doc.attribute_name, "version": doc.version}
+
+
+def _changed(session: Session, registry: Registry, doc: Document, action: str, actor: str, before: dict, extra: dict | None = None) -> None:
+    doc.state = derive_state(registry, session, doc)
+    doc.version += 1
+    session.add(doc)
+    record_event(session, subject_kind=OWNER, subject_id=doc.id, action=action, actor=actor,
+                 before=before, after={**_snapshot(doc), **(extra or {})})
+
+
+def register_document(
+    session: Session,
+    registry: Registry,
+    calendar: WorkCalendar,
+    *,
+    title: str,
+    kind: str,
+    attribute: str | None,
+    number: str = "",
+    producer: str = "",
+    handler: str = "",
+    summary: str = "",
+    reason: str = "",
+    interpretation: str = "",
+    major_policy: bool = False,
+    formed: dt.date | None = None,
+    changed: dt.date | None = None,
+    finalised: dt.date | None = None,
+    decision_kind: str = "",
+    decided_on: dt.date | None = None,
+    internal_version: str = "",
+    public_version: str = "",
+    declassify_method: str = "",
+    secrecy_confirmed_by: str = "",
+    actor: str = "",
+    today: dt.date | None = None,
+) -> Document:
+    """Register a drafted document with its disclosure attribute (refused if the rules say so)."""
+    if not title.strip():
+        raise GongkaiError("--title 不能为空：请写明文件标题。")
+    kind = resolve_kind(kind)
+    draft = Draft(kind=kind, attribute=attribute, reason=reason, interpretation=interpretation,
+                  major_policy=major_policy, internal_version=internal_version, public_version=public_version,
+                  declassify_method=declassify_method, secrecy_confirmed_by=secrecy_confirmed_by)
+    attr = check_draft(registry, draft)
+    if decision_kind:
+        decision_kind = resolve_decision_kind(decision_kind, clocks.DOUBLE_PUBLICITY_KINDS)
+    if not (formed or changed or finalised):
+        formed = today or dt.date.today()  # formed when it is registered
+    doc = Document(
+        title=title.strip(), number=number.strip(), producer=producer, handler=handler, summary=summary,
+        kind=kind, major_policy=major_policy, decision_kind=decision_kind, decided_on=decided_on,
+        formed=formed, changed=changed, finalised=finalised, attribute=attr.code, attribute_name=attr.name,
+        reason=reason.strip(), interpretation=interpretation.strip(), internal_version=internal_version,
+        public_version=public_version, declassify_method=declassify_method,
+        secrecy_confirmed_by=secrecy_confirmed_by,
+    )
+    session.add(doc)
+    session.flush()
+    clocks.schedule(session, registry, calendar, doc)
+    doc.state = derive_state(registry, session, doc)
+    session.add(doc)
+    record_event(session, subject_kind=OWNER, subject_id=doc.id, action="registered", actor=actor or handler,
+                 after={**_snapshot(doc), "title": doc.title, "number": doc.number, "kind": kind, "reason": doc.reason})
+    return doc
+
+
+def review_document(
+    session: Session, registry: Registry, doc: Document, *, step_id: str, by: str, decision: str,
+    on: dt.date, opinion: str = "", basis: str = "", checks: tuple[str, ...] = (), head: str = "", comment: str = "",
+) -> None:
+    before = _snapshot(doc)
+    review, step, status = record_review(
+        session, registry, doc, step_id=step_id, by=by, decision=decision, on=on, opinion=opinion,
+        basis=basis, checks=checks, head=head, comment=comment,
+    )
+    session.flush()
+    if status not in ("route", "returned"):  # an opinion was given on a timed review point
+        clocks.meet(session, doc, f"review.{step_id}", on)
+    extra = {"step": step_id, "decision": decision, "opinion": opinion, "basis": basis,
+             "checks": json.loads(review.checks), "on": on}
+    if status == "escalated":
+        # 五原县 保密审查制度 第八条: 报有关主管部门或者保密行政管理部门确定，仍不能确定的逐级上报
+        extra["escalated_to"] = "有关主管部门或者保密行政管理部门"
+    _changed(session, registry, doc, f"review.{decision}" if status != "escalated" else "review.escalated",
+             by, before, extra)
+
+
+def publication_channels(registry: Registry) -> tuple[str, ...]:
+    """The channels the approval form offers (西咸新区 附件2 拟公开方式), or () if free."""
+    form = registry.find(APPROVAL_FORM, FormSpec)
+    if form is None:
+        return ()
+    for f in form.fields:
+        if "公开方式" in f.name and f.options:
+            return f.options
+    return ()
+
+
+def check_channel(registry: Registry, channel: str) -> str:
+    channel = (channel or "").strip()
+    if not channel:
+        raise GongkaiError("--channel 不能为空：请写明发布渠道，如 政府网站。")
+    options = publication_channels(registry)
+    if not options or channel in options:
+        return channel
+    head, sep, _ = channel.replace(":", "：").partition("：")
+    if sep and head in options:
+        return channel  # 其他：……
+    raise GongkaiError(f"发布渠道“{channel}”不在审批表的拟公开方式中，--channel 可选：{'、'.join(options)}（“其他”可写成 其他：渠道名）。")
+
+
+def publish_document(session: Session, registry: Registry, doc: Document, *, on: dt.date, channel: str, by: str) -> str:
+    """Publish after every step before publication; returns the timeliness of the publication."""
+    attribute = resolve_attribute(registry, doc.attribute)
+    if not is_published(attribute):
+        raise StepRefused(f"文件 {doc.id} 的公开属性为“{attribute.name}”，不主动公开。如需公开，请先重新认定公开属性。")
+    if doc.published_on is not None:
+        raise StepRefused(f"文件 {doc.id} 已于 {doc.published_on} 发布。")
+    if doc.state in ("repealed", "exempted", "escalated"):
+        raise StepRefused(f"文件 {doc.id} 当前状态为“{STATE_NAMES[doc.state]}”，不能发布（review.confidentiality：先审查、后公开）。")
+    if not by.strip():
+        raise GongkaiError("--by 不能为空：请写明信息发布员。")
+    channel = check_channel(registry, channel)
+    steps = route(registry, doc)
+    done = latest(reviews_of(session, doc.id))
+    pending = next_step(steps, done, "before")
+    if pending is not None and pending.step.id != PUBLISH_STEP:
+        raise StepRefused(f"“{pending.step.name}”尚未完成，不能发布（{pending.chain}：未经审批不得公开）。")
+    if doc.state == "returned":
+        raise StepRefused(f"文件 {doc.id} 已被退回修改，须重新审核后才能发布。")
+    by = by.strip()
+    if any(rs.step.id == PUBLISH_STEP for rs in steps):
+        check_self_approval(steps, done, PUBLISH_STEP, by)
+    from gongkai.core.documents.models import DocumentReview
+
+    session.add(DocumentReview(document_id=doc.id, step_id=PUBLISH_STEP, step_name="信息发布", decision="approve",
+                               by=by, on=on, comment=channel))
+    before = _snapshot(doc)
+    rows = {r.name: r for r in clocks.clocks_of(session, doc.id)}
+    timeliness = clocks.timeliness(rows.get("publish"), on)
+    doc.published_on, doc.channel, doc.published_by = on, channel, by
+    for name in ("publish", "double_publicity"):
+        if name in rows:
+            clocks.meet(session, doc, name, on)
+    session.flush()
+    _changed(session, registry, doc, "published", by, before, {"on": on, "channel": channel, "timeliness": timeliness})
+    return timeliness
+
+
+def meet_clock(session: Session, registry: Registry, doc: Document, name: str, on: dt.date, by: str) -> None:
+    """Record that a duty timed by clock ``name`` was done (archive delivery, a report...)."""
+    rows = {r.name: r for r in clocks.clocks_of(session, doc.id)}
+    if name not in rows:
+        raise GongkaiError(f"文件 {doc.id} 没有期限“{name}”。可选：{'、'.join(rows) or '（无）'}。")
+    if name == "publish":
+        raise StepRefused("发布期限随 `gongkai document publish` 办结。")
+    if rows[name].status != "open":
+        raise StepRefused(f"期限“{clocks.clock_name(name, registry)}”已于 {rows[name].met_on} 办结。")
+    before = _snapshot(doc)
+    clocks.meet(session, doc, name, on)
+    _changed(session, registry, doc, f"clock.{name}", by, before, {"on": on, "timeliness": clocks.timeliness(rows[name], on)})
+
+
+def repeal_document(session: Session, registry: Registry, doc: Document, on: dt.date, by: str) -> None:
+    if doc.repealed is not None:
+        raise StepRefused(f"文件 {doc.id} 已于 {doc.repealed} 废止。")
+    before = _snapshot(doc)
+    doc.repealed = on
+    clocks.cancel_open(session, doc, tuple(r.name for r in clocks.clocks_of(session, doc.id)), on)
+    _changed(session, registry, doc, "repealed", by, before, {"on": on})
+
+
+# --------------------------------------------------------------------------- re-evaluation
+
+
+def reevaluation_rule(registry: Registry) -> Provision:
+    rule = registry.find(REEVALUATION_RULE, Provision)
+    if rule is None:
+        raise GongkaiError(f"{registry.jurisdiction.display_name}没有定期审查公开属性的规定（{REEVALUATION_RULE}）。")
+    return rule
+
+
+def review_due(session: Session, registry: Registry, since: dt.date) -> list[Document]:
+    """Documents under a reviewed attribute not re-evaluated since ``since``."""
+    from sqlmodel import or_, select
+
+    rule = reevaluation_rule(registry)
+    return list(session.exec(
+        select(Document)
+        .where(Document.attribute_name.in_(rule.options), Document.repealed.is_(None))  # type: ignore[union-attr]
+        .where(or_(Document.last_reevaluated.is_(None), Document.last_reevaluated < since))  # type: ignore[union-attr]
+        .order_by(Document.id)
+    ).all())
+
+
+def reevaluate_document(
+    session: Session, registry: Registry, calendar: WorkCalendar, doc: Document, *,
+    on: dt.date, by: str, attribute: str | None = None, reason: str = "", note: str = "",
+) -> None:
+    """Record a re-evaluation; converting to a published attribute starts publication
+    (长宁区 第四十七条: 符合主动公开条件的及时转化公开), counted from the day of the change."""
+    from gongkai.core.documents.models import Reevaluation
+
+    rule = reevaluation_rule(registry)
+    if doc.attribute_name not in rule.options:
+        raise StepRefused(f"文件 {doc.id} 的公开属性为“{doc.attribute_name}”，不在定期审查范围（{'、'.join(rule.options)}；{rule.citation}）。")
+    before = _snapshot(doc)
+    old = doc.attribute_name
+    if attribute:
+        draft = Draft(kind=doc.kind, attribute=attribute, reason=reason or doc.reason, interpretation=doc.interpretation,
+                      major_policy=doc.major_policy, internal_version=doc.internal_version,
+                      public_version=doc.public_version, declassify_method=doc.declassify_method,
+                      secrecy_confirmed_by=doc.secrecy_confirmed_by)
+        attr = check_draft(registry, draft)
+        if attr.code != doc.attribute:
+            doc.attribute, doc.attribute_name, doc.reason = attr.code, attr.name, draft.reason
+            doc.changed = on
+            if clocks.WITHHELD != attr.code:
+                clocks.cancel_open(session, doc, ("nondisclosure_report",), on)
+    doc.last_reevaluated = on
+    session.add(Reevaluation(document_id=doc.id, on=on, by=by, before_attribute=old, after_attribute=doc.attribute_name, note=note))
+    session.flush()
+    clocks.schedule(session, registry, calendar, doc)
+    _changed(session, registry, doc, "reevaluated", by, before, {"on": on, "note": note, "citation": str(rule.citation)})
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _clock_json(row: Any, registry: Registry) -> dict[str, Any]:
+    return {
+        "name": row.name, "label": clocks.clock_name(row.name, registry), "rule": row.rule_id,
+        "start": row.start.isoformat(), "due": row.due.isoformat() if row.due else None,
+        "limit": row.limit.isoformat() if row.limit else None, "provisional": row.provisional,
+        "status": row.status, "met_on": row.met_on.isoformat() if row.met_on else None,
+    }
+
+
+def main_clock(rows: list[Any]) -> Any | None:
+    """The clock a listing shows: publication if there is one, else the earliest open one."""
+    by_name = {r.name: r for r in rows}
+    if "publish" in by_name:
+        return by_name["publish"]
+    open_rows = sorted((r for r in rows if r.status == "open" and r.due), key=lambda r: r.due)
+    return open_rows[0] if open_rows else None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document_json(session: Session, registry: Registry, doc: Document, *, events: bool = True) -> dict[str, Any]:
+    rows = clocks.clocks_of(session, doc.id)
+    reviews = reviews_of(session, doc.id)
+    done = latest(reviews)
+    clock = main_clock(rows)
+    steps = []
+    for rs in route(registry, doc):
+        r = done.get(rs.step.id)
+        steps.append(_step_json(rs.step, r, rs.chain, is_done(r)))
+    points = []
+    for step_id, step in confidentiality_points(registry).items():
+        r = done.get(step_id)
+        status = point_status(step, r)
+        points.append({**_step_json(step, r, "review.confidentiality", status in ("cleared", "withheld")), "status": status})
+    attribute = resolve_attribute(registry, doc.attribute)
+    warning = missing_interpretation(registry, attribute, doc.interpretation)
+    data: dict[str, Any] = {
+        "id": doc.id, "version": doc.version, "title": doc.title, "number": doc.number, "producer": doc.producer,
+        "handler": doc.handler, "summary": doc.summary, "kind": doc.kind, "major_policy": doc.major_policy,
+        "attribute": doc.attribute_name, "attribute_code": doc.attribute, "reason": doc.reason,
+        "interpretation": doc.interpretation,
+        "state": doc.state, "state_name": STATE_NAMES.get(doc.state, doc.state),
+        "formed": _iso(doc.formed), "changed": _iso(doc.changed), "finalised": _iso(doc.finalised),
+        "repealed": _iso(doc.repealed), "decision_kind": doc.decision_kind, "decided_on": _iso(doc.decided_on),
+        "due": _iso(clock.due) if clock else None, "limit": _iso(clock.limit) if clock else None,
+        "provisional": bool(clock and clock.provisional), "clock": clock.name if clock else None,
+        "clocks": [_clock_json(r, registry) for r in rows],
+        "review_steps": steps, "confidentiality_reviews": points,
+        "published_on": _iso(doc.published_on), "channel": doc.channel, "published_by": doc.published_by,
+        "last_reevaluated": _iso(doc.last_reevaluated),
+        "warnings": [warning] if warning else [],
+    }
+    if attribute.needs_public_version:
+        data["versions"] = {"internal": doc.internal_version, "public": doc.public_version,
+                            "method": doc.declassify_method, "secrecy_confirmed_by": doc.secrecy_confirmed_by}
+    if events:
+        data["events"] = events_for(session, OWNER, doc.id)
+    return data
+
+
+def _step_json(step: Any, review: Any, chain: str, done: bool) -> dict[str, Any]:
+    return {
+        "id": step.id, "name": step.name, "role": step.role, "stage": step.stage, "chain": chain, "done": done,
+        "decision": review.decision if review else None, "by": review.by if review else None,
+        "head": review.head if review else None, "opinion": review.opinion if review else None,
+        "basis": review.basis if review else None, "checks": json.loads(review.checks) if review and review.checks else [],
+        "on": _iso(review.on) if review else None, "checklist": list(step.checklist), "opinions": list(step.opinions),
+    }
+
+
+def list_documents(
+    session: Session, registry: Registry, *, today: dt.date, overdue: bool = False, due_within: int | None = None,
+) -> list[dict[str, Any]]:
+    """The document ledger; ``overdue``/``due_within`` keep documents with an open clock
+    past due, or due within that many calendar days."""
+    from sqlmodel import select
+
+    from gongkai.core.deadline_store import StoredDeadline
+
+    docs = session.exec(select(Document).order_by(Document.id)).all()
+    out = []
+    wanted: set[int] | None = None
+    if overdue or due_within is not None:
+        query = select(StoredDeadline.owner_id).where(StoredDeadline.owner_kind == OWNER, StoredDeadline.status == "open")
+        if overdue:
+            query = query.where(StoredDeadline.due < today)
+        if due_within is not None:
+            query = query.where(StoredDeadline.due <= today + dt.timedelta(days=due_within))
+        wanted = set(session.exec(query).all())
+    for doc in docs:
+        if wanted is not None and doc.id not in wanted:
+            continue
+        out.append(document_json(session, registry, doc, events=False))
+    return out

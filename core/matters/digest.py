@@ -1,0 +1,164 @@
+"""The morning digest: every clock overdue or falling due soon, across all workflows.
+
+It reads only ``StoredDeadline`` (requests, documents and matters all store their
+clocks there) plus a title for each owner. Title tables are looked up by reflection,
+so the digest works whichever workflow modules are installed; an owner without a
+readable title shows as "依申请公开 #12".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from sqlalchemy import column, inspect, select as sa_select, table
+from sqlmodel import Session, select
+
+from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.deadlines import iso
+from gongkai.core.matters.models import Matter
+from gongkai.core.matters.urgency import beijing, due_moment, is_overdue
+
+if TYPE_CHECKING:
+    from gongkai.core.calendar import WorkCalendar
+    from gongkai.core.plugins import Registry
+
+
+@attrs.frozen
+class TitleSource:
+    """Where an owner's title may be read: the first table and column that exist."""
+
+    label: str  # Chinese name of the owner kind, also the fallback title "依申请公开 #12"
+    tables: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+
+# owner_kind -> where its titles are; matters are read from our own table.
+SOURCES: dict[str, TitleSource] = {
+    "request": TitleSource("依申请公开", ("request", "requests", "disclosure_request"), ("title", "subject", "content", "description")),
+    "document": TitleSource("文件", ("document", "documents"), ("title", "name", "subject")),
+    "matter": TitleSource("事项"),
+}
+
+GROUPS: tuple[tuple[str, str], ...] = (("overdue", "已超期"), ("today", "今日到期"), ("upcoming", "即将到期"))
+
+
+def table_titles(session: Session, source: TitleSource, ids: Iterable[int]) -> dict[int, str]:
+    inspector = inspect(session.connection())
+    for name in source.tables:
+        if not inspector.has_table(name):
+            continue
+        columns = {c["name"] for c in inspector.get_columns(name)}
+        title = next((c for c in source.columns if c in columns), None)
+        if "id" not in columns or title is None:
+            continue
+        t = table(name, column("id"), column(title))
+        rows = session.execute(sa_select(t.c.id, t.c[title]).where(t.c.id.in_(list(ids)))).all()
+        return {row[0]: str(row[1]) for row in rows if row[1]}
+    return {}
+
+
+def _matter_titles(session: Session, registry: Registry | None, ids: Iterable[int]) -> dict[int, str]:
+    out = {}
+    for matter in session.exec(select(Matter).where(Matter.id.in_(list(ids)))).all():
+        rule = registry.find(matter.kind) if registry is not None else None
+        out[matter.id] = matter.note or (rule.summary if rule is not None else matter.kind)
+    return out
+
+
+def titles(session: Session, registry: Registry | None, owner_kind: str, ids: Iterable[int]) -> dict[int, str]:
+    """Titles of the given owners; owners without one get "依申请公开 #12"."""
+    ids = sorted(set(ids))
+    source = SOURCES[owner_kind]
+    if owner_kind == "matter":
+        found = _matter_titles(session, registry, ids)
+    else:
+        found = table_titles(session, source, ids)
+    return {i: found.get(i) or f"{source.label} #{i}" for i in ids}
+
+
+def _late_by(row: StoredDeadline, now: dt.datetime, calendar: WorkCalendar) -> str:
+    if row.due_at is not None:
+        minutes = int((beijing(now) - beijing(row.due_at)).total_seconds() // 60)
+        return f"{minutes // 60}小时{minutes % 60}分钟" if minutes >= 60 else f"{minutes}分钟"
+    days = calendar.working_days_between(row.due, beijing(now).date())  # type: ignore[arg-type]
+    return f"{days}个工作日" if days else f"{(beijing(now).date() - row.due).days}日（均为休息日）"  # type: ignore[operator]
+
+
+def digest(
+    session: Session, registry: Registry | None, calendar: WorkCalendar, now: dt.datetime, within: int = 3
+) -> dict[str, Any]:
+    """Open clocks overdue at ``now``, due today, or due within ``within`` working days."""
+    today = beijing(now).date()
+    horizon = calendar.add_working_days(today, within)
+    rows = session.exec(
+        select(StoredDeadline)
+        .where(
+            StoredDeadline.status == "open",
+            StoredDeadline.paused == False,  # noqa: E712
+            StoredDeadline.owner_kind.in_(list(SOURCES)),
+            StoredDeadline.due != None,  # noqa: E711
+            StoredDeadline.due <= horizon,
+        )
+        .order_by(StoredDeadline.due, StoredDeadline.due_at, StoredDeadline.id)
+    ).all()
+    owners: dict[str, set[int]] = {}
+    for row in rows:
+        owners.setdefault(row.owner_kind, set()).add(row.owner_id)
+    names = {kind: titles(session, registry, kind, ids) for kind, ids in owners.items()}
+
+    groups: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in GROUPS}
+    for row in rows:
+        rule = registry.find(row.rule_id) if registry is not None else None
+        if is_overdue(row, now):
+            group = "overdue"
+        elif row.due == today:
+            group = "today"
+        else:
+            group = "upcoming"
+        groups[group].append(
+            {
+                "owner_kind": row.owner_kind,
+                "owner_label": SOURCES[row.owner_kind].label,
+                "owner_id": row.owner_id,
+                "title": names[row.owner_kind][row.owner_id],
+                "clock": row.name,
+                "rule": row.rule_id,
+                "due": iso(due_moment(row)),
+                "limit": iso(row.limit),
+                "provisional": row.provisional,
+                "late_by": _late_by(row, now, calendar) if group == "overdue" else None,
+                "summary": rule.summary if rule is not None else "",
+                "citation": str(rule.citation) if rule is not None else "",
+            }
+        )
+    return {
+        "as_of": beijing(now).isoformat(),
+        "today": today.isoformat(),
+        "within": within,
+        "horizon": horizon.isoformat(),
+        "counts": {key: len(items) for key, items in groups.items()},
+        "groups": groups,
+    }
+
+
+def render_digest(data: dict[str, Any], template_dirs: Iterable[Any], unit: str, jurisdiction: str) -> str:
+    """The digest as the Markdown dialect of :mod:`gongkai.core.render` (template ``digest.md.j2``)."""
+    from gongkai.core.render import render
+
+    groups = [
+        {"key": key, "label": label, "items": [{k: _cell(v) for k, v in item.items()} for item in data["groups"][key]]}
+        for key, label in GROUPS
+    ]
+    return render(
+        template_dirs,
+        "digest.md.j2",
+        {"unit": unit, "jurisdiction": jurisdiction, "digest": data, "groups": groups, "today": dt.date.fromisoformat(data["today"])},
+    )
+
+
+def _cell(value: Any) -> Any:
+    """Table cells may not contain the Markdown table separator or line breaks."""
+    return value.replace("|", "｜").replace("\n", " ") if isinstance(value, str) else value

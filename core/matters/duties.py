@@ -1,0 +1,167 @@
+"""The yearly duty calendar: recurring obligations with concrete dates.
+
+Dates are generated from the rule records alone, never per jurisdiction:
+- a fixed-date :class:`DeadlineRule` (``annual_date``) falls on its month/day of the year
+  (an annual report due in year Y reports on year Y - ``year_offset``);
+- a :class:`RecurringDuty` with ``dates`` falls on those dates;
+- any other :class:`RecurringDuty` splits the year into its periods (two weeks, months,
+  quarters, half years, the year) and each period into ``times`` equal parts; each part's
+  last day is the date by which one occurrence is due.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from gongkai.hookspecs.records import DeadlineRule, Period, RecurringDuty, Rule, Unit
+
+if TYPE_CHECKING:
+    from gongkai.core.plugins import Registry
+
+# Short calendar titles for fixed-date rules of the national catalogue (others use their summary).
+TITLES: dict[str, str] = {
+    "report.annual.agency": "部门政府信息公开工作年度报告",
+    "report.annual.government": "本级政府信息公开工作年度报告",
+    "decision.catalogue": "重大行政决策事项目录公开",
+}
+
+_MONTHS = {Period.MONTH: 1, Period.QUARTER: 3, Period.HALF_YEAR: 6, Period.YEAR: 12}
+_QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
+
+
+@attrs.frozen
+class DutyDate:
+    """One dated occurrence of a recurring obligation."""
+
+    rule: Rule
+    date: dt.date
+    title: str
+
+    def uid(self, jurisdiction: str) -> str:
+        """Stable across exports, so a re-import updates events instead of duplicating them."""
+        return f"{jurisdiction}.{self.rule.id}.{self.date.isoformat()}@gongkai"
+
+    def to_json(self, jurisdiction: str) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "rule": self.rule.id,
+            "title": self.title,
+            "summary": self.rule.summary,
+            "citation": str(self.rule.citation),
+            "uid": self.uid(jurisdiction),
+        }
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, pycalendar.monthrange(year, month)[1])
+
+
+def _windows(year: int, period: Period) -> list[tuple[dt.date, dt.date, str]]:
+    """The periods of ``year``: (first day, last day, Chinese label)."""
+    if period is Period.TWO_WEEKS:
+        out = []
+        start, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        while start <= last:
+            end = start + dt.timedelta(days=13)
+            if (last - end).days < 14:  # the year's last odd days join the last fortnight
+                end = last
+            out.append((start, end, f"{start.month}月{start.day}日至{end.month}月{end.day}日"))
+            start = end + dt.timedelta(days=1)
+        return out
+    months = _MONTHS[period]
+    out = []
+    for i, first_month in enumerate(range(1, 13, months)):
+        out.append((dt.date(year, first_month, 1), _month_end(year, first_month + months - 1), _label(period, i, first_month)))
+    return out
+
+
+def _label(period: Period, index: int, first_month: int) -> str:
+    if period is Period.MONTH:
+        return f"{first_month}月"
+    if period is Period.QUARTER:
+        return _QUARTERS[index]
+    if period is Period.HALF_YEAR:
+        return ("上半年", "下半年")[index]
+    return ""
+
+
+def _part_ends(start: dt.date, end: dt.date, times: int) -> list[dt.date]:
+    """Split ``start``..``end`` into ``times`` parts; their last days (month ends where they divide evenly)."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if start.day == 1 and end == _month_end(end.year, end.month) and months % times == 0:
+        step = months // times
+        ends = []
+        for k in range(1, times + 1):
+            index = start.month - 1 + step * k - 1
+            ends.append(_month_end(start.year + index // 12, index % 12 + 1))
+        return ends
+    days = (end - start).days + 1
+    return [start + dt.timedelta(days=round(days * k / times) - 1) for k in range(1, times + 1)]
+
+
+def _short(summary: str) -> str:
+    for mark in "，；。：":
+        summary = summary.split(mark)[0]
+    return summary[:30]
+
+
+def duty_dates(rule: RecurringDuty, year: int) -> list[DutyDate]:
+    what = rule.what or _short(rule.summary)
+    hours = f"累计不少于{rule.hours}学时" if rule.hours else ""
+    if rule.dates:
+        return [DutyDate(rule, dt.date(year, m, d), what + (f"（{hours}）" if hours else "")) for m, d in rule.dates]
+    out = []
+    for start, end, label in _windows(year, rule.period):
+        ends = _part_ends(start, end, max(rule.times, 1))
+        for k, day in enumerate(ends, 1):
+            parts = [p for p in (label, f"第{k}次" if len(ends) > 1 else "", hours) if p]
+            out.append(DutyDate(rule, day, what + (f"（{'，'.join(parts)}）" if parts else "")))
+    return out
+
+
+def annual_date(rule: DeadlineRule, year: int) -> DutyDate:
+    day = min(rule.day or 1, pycalendar.monthrange(year, rule.month or 1)[1])  # 2月29日 in a common year
+    title = TITLES.get(rule.id) or _short(rule.summary)
+    if rule.year_offset:
+        title += f"（{year - rule.year_offset}年度）"
+    return DutyDate(rule, dt.date(year, rule.month, day), title)  # type: ignore[arg-type]
+
+
+def duties(registry: Registry, year: int) -> list[DutyDate]:
+    """Every recurring obligation of the jurisdiction in ``year``, by date."""
+    out = [annual_date(r, year) for r in registry.rules_of(DeadlineRule) if r.unit is Unit.ANNUAL_DATE]
+    for duty in registry.rules_of(RecurringDuty):
+        out.extend(duty_dates(duty, year))
+    return sorted(out, key=lambda d: (d.date, d.rule.id))
+
+
+def write_ics(items: list[DutyDate], path: Path, jurisdiction: str, calendar_name: str) -> Path:
+    """An iCalendar file of all-day events (RFC 5545), one per duty date."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//gongkai//政务公开例行工作//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", calendar_name)
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    for item in items:
+        event = Event()
+        event.add("uid", item.uid(jurisdiction))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.date)
+        event.add("dtend", item.date + dt.timedelta(days=1))
+        event.add("summary", item.title)
+        event.add("description", f"{item.rule.summary}\n依据：{item.rule.citation}\n规则：{item.rule.id}")
+        event.add("categories", ["政务公开"])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(cal.to_ical())
+    return path

@@ -1,0 +1,95 @@
+"""Which of the jurisdiction's deadline rules are matter kinds, and which clocks each opens.
+
+A matter kind is any :class:`DeadlineRule` (not a fixed annual date) whose ID belongs to
+one of :data:`MATTER_FAMILIES`. The families are listed once, here, as data; the rules
+themselves (and so which kinds a jurisdiction has) come from the active plugin.
+
+Sub-rules: a rule ``X.press_conference`` is a *further clock* of kind ``X`` (a major
+incident needs the first release within 5 hours AND the press conference within 24):
+opening ``X`` opens both. Every other sub-rule is an *alternative* kind of its own
+(``consult.reply.simple`` is a simple question answered in 1 working day instead of 5;
+``opinion.response.other`` is a lesser concern answered in 48 hours), opened by its own ID.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gongkai.core.errors import GongkaiError
+from gongkai.hookspecs.records import DeadlineRule, Unit
+
+if TYPE_CHECKING:
+    from gongkai.core.plugins import Registry
+
+# Rule-ID families (an ID or a dotted prefix) whose deadline rules are matters.
+MATTER_FAMILIES: tuple[str, ...] = (
+    "opinion",  # 舆情回应
+    "newmedia",  # 政务新媒体
+    "consult",  # 在线咨询
+    "mailbox",  # 领导信箱
+    "decision.feedback",  # 重大行政决策意见采纳情况
+    "power_list.update",  # 权责清单更新
+    "double_publicity",  # 行政许可、行政处罚“双公示”
+    "request.overturned_registration",  # 被撤销答复的登记
+)
+
+# Last ID segments that mark a further clock of the parent kind rather than a kind of its own.
+SUB_CLOCKS: frozenset[str] = frozenset({"press_conference"})
+
+
+def in_family(rule_id: str) -> bool:
+    return any(rule_id == f or rule_id.startswith(f + ".") for f in MATTER_FAMILIES)
+
+
+@attrs.frozen
+class MatterKind:
+    """A kind of matter: its own rule (the main clock) and any further clocks."""
+
+    rule: DeadlineRule
+    further: tuple[DeadlineRule, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def clocks(self) -> tuple[DeadlineRule, ...]:
+        return (self.rule, *self.further)
+
+    @property
+    def timed(self) -> bool:
+        return any(r.unit.is_timed for r in self.clocks)
+
+
+def matter_kinds(registry: Registry) -> dict[str, MatterKind]:
+    """The matter kinds of the active jurisdiction, by rule ID."""
+    rules = {
+        r.id: r
+        for r in registry.rules_of(DeadlineRule)
+        if in_family(r.id) and r.unit is not Unit.ANNUAL_DATE
+    }
+    further: dict[str, list[DeadlineRule]] = {}
+    kinds: list[str] = []
+    for rule_id in sorted(rules):
+        parent, _, last = rule_id.rpartition(".")
+        if last in SUB_CLOCKS and parent in rules:
+            further.setdefault(parent, []).append(rules[rule_id])
+        else:
+            kinds.append(rule_id)
+    return {k: MatterKind(rules[k], tuple(further.get(k, ()))) for k in kinds}
+
+
+def matter_kind(registry: Registry, kind: str) -> MatterKind:
+    """The kind ``kind``; refused with the list of kinds the jurisdiction has."""
+    kinds = matter_kinds(registry)
+    found = kinds.get(kind)
+    if found is not None:
+        return found
+    name = registry.jurisdiction.display_name
+    parent, _, last = kind.rpartition(".")
+    if last in SUB_CLOCKS and parent in kinds:
+        raise GongkaiError(f"“{kind}”是事项“{parent}”的附属时限，请开立“{parent}”，两个时限会一并登记。")
+    listing = "\n".join(f"  {k}（{v.rule.describe()}，{v.rule.citation}）" for k, v in kinds.items()) or "  （无）"
+    raise GongkaiError(f"{name}没有事项类型“{kind}”。可用的事项类型：\n{listing}")

@@ -1,0 +1,37 @@
+"""When a stored clock falls due, and whether it is overdue at a given moment.
+
+Day rules are due at the end of their due date; hour and minute rules at their exact
+moment (compared as aware times; a naive time is taken as Beijing time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.deadlines import BEIJING
+
+
+def beijing(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as an aware Beijing time (a naive time is taken as Beijing time)."""
+    return moment.replace(tzinfo=BEIJING) if moment.tzinfo is None else moment.astimezone(BEIJING)
+
+
+def now_beijing() -> dt.datetime:
+    return dt.datetime.now(BEIJING)
+
+
+def due_moment(row: StoredDeadline) -> dt.date | dt.datetime | None:
+    """The due date, or the due moment (Beijing time) for hour and minute rules."""
+    if row.due_at is not None:
+        return beijing(row.due_at)
+    return row.due
+
+
+def is_overdue(row: StoredDeadline, now: dt.datetime) -> bool:
+    """True once the clock's due date (or moment) has passed at ``now``."""
+    if row.paused:
+        return False
+    if row.due_at is not None:
+        return beijing(now) > beijing(row.due_at)
+    return row.due is not None and beijing(now).date() > row.due

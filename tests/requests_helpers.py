@@ -1,0 +1,31 @@
+"""Helpers shared by the request tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+JURISDICTIONS = ("xixian", "yanta", "changning", "wuyuan")
+D = dt.date.fromisoformat
+
+
+def new_request(gk, channel="in_person", submitted="2026-03-02", confirmed=None, applicant="张三",
+                applicant_type="natural_person", subject="2026年老旧小区改造资金安排", extra=()):
+    args = ["request", "new", "--applicant", applicant, "--applicant-type", applicant_type,
+            "--channel", channel, "--submitted", submitted, "--subject", subject, *extra]
+    if confirmed:
+        args += ["--confirmed", confirmed]
+    return gk.json(*args)
+
+
+def approve_chain(gk, request_id, chain_steps, on="2026-03-10", outcome=None):
+    """Approve every listed step with a different person each."""
+    for i, step in enumerate(chain_steps):
+        args = ["request", "review", str(request_id), "--step", step, "--by", f"审核人{i}", "--decision", "approve",
+                "--on", on]
+        if outcome:
+            args += ["--outcome", outcome]
+        gk.ok(*args)
+
+
+def before_steps(gk, request_id):
+    return [s["id"] for s in gk.json("request", "show", str(request_id))["review_steps"] if s["stage"] == "before"]
