@@ -141,7 +141,7 @@ def recompute_provisional(session: Session, calendar: WorkCalendar) -> int:
     calendar.add_working_days(last, max(offset, limit_offset or 0))
 
     _recompute_months(session, calendar, and_(todo, c.months_after != 0))
-    prefix, workday = _calendar_tables(session, calendar)
+    prefix, workday = _calendar_tables(session, calendar, first, last, max(offset, limit_offset or 0))
 
     p = prefix.alias("p")
     w = workday.alias("w")
@@ -185,8 +185,8 @@ def _recompute_months(session: Session, calendar: WorkCalendar, where: Any) -> N
         session.execute(update(StoredDeadline), changes)
 
 
-def _calendar_tables(session: Session, calendar: WorkCalendar) -> tuple[Table, Table]:
-    """The calendar index as two temporary tables on the session's connection."""
+def _calendar_tables(session: Session, calendar: WorkCalendar, first: dt.date, last: dt.date, ahead: int) -> tuple[Table, Table]:
+    """The calendar index for starts in [first, last] as two temporary tables on the session's connection."""
     meta = MetaData()
     prefix = Table("gk_calendar_prefix", meta, Column("day", Date, primary_key=True), Column("prefix", Integer),
                    prefixes=["TEMPORARY"], sqlite_with_rowid=False)
@@ -194,7 +194,7 @@ def _calendar_tables(session: Session, calendar: WorkCalendar) -> tuple[Table, T
                     prefixes=["TEMPORARY"])
     conn = session.connection()
     meta.create_all(conn)
-    days, workdays = calendar.index_tables()
+    days, workdays = calendar.index_tables(first, last, ahead)
     conn.execute(prefix.insert(), [{"day": day, "prefix": n} for day, n in days])
     conn.execute(workday.insert(), [{"k": k, "day": day} for k, day in workdays])
     return prefix, workday
