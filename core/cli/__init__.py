@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "duties": ("gongkai.core.cli.duties_cmd:duties", "列出全年例行工作及具体日期，可导出日历（.ics）"),
     "digest": ("gongkai.core.cli.digest_cmd:digest", "今日提醒：已超期和即将到期的全部事项"),
     "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
+    "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new NAME）"),
 }
 
 
