@@ -9,7 +9,7 @@ import time
 
 from benchmarks.common import print_table
 
-FIGURES = ["deadline"]
+FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer"]
 
 
 def main(argv: list[str]) -> None:

@@ -44,3 +44,33 @@ def print_table(figures: list[Figure]) -> None:
     for f in figures:
         if f.note:
             print(f"- {f.figure}: {f.note}")
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+class PeakMemory:
+    """Resident memory the block added at its peak (Linux: VmHWM reset through clear_refs)."""
+
+    def __enter__(self) -> PeakMemory:
+        try:
+            with open("/proc/self/clear_refs", "w") as fh:
+                fh.write("5")  # resets the high-water mark to the current RSS
+            self.before = _status_kib("VmRSS")
+        except OSError:
+            self.before = -1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.mib = (_status_kib("VmHWM") - self.before) / 1024 if self.before >= 0 else float("nan")
+
+
+def verdict(met: bool, full_size: bool) -> str:
+    if not full_size:
+        return "not judged: smaller than the target's size"
+    return "met" if met else "MISSED"

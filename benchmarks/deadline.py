@@ -10,20 +10,20 @@ from benchmarks.common import Figure, best_of, fmt_seconds
 N = 2_000
 
 
-def run() -> list[Figure]:
+def run(n: int = N) -> list[Figure]:
     import chinese_calendar
     import holidays
 
     from gongkai.core.calendar import load_calendar
 
     rng = random.Random(20)
-    starts = [dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(700)) for _ in range(N)]
+    starts = [dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(700)) for _ in range(n)]
     cal = load_calendar()
     cn = holidays.China(years=range(2025, 2028))
 
-    ours = best_of(lambda: [cal.add_working_days(s, 20) for s in starts]) / N
-    theirs = best_of(lambda: [cn.get_nth_working_day(s, 20) for s in starts], repeat=3) / N
-    cc = best_of(lambda: [chinese_calendar.find_workday(20, s) for s in starts if s.year < 2027], repeat=3) / N
+    ours = best_of(lambda: [cal.add_working_days(s, 20) for s in starts]) / n
+    theirs = best_of(lambda: [cn.get_nth_working_day(s, 20) for s in starts], repeat=3) / n
+    cc = best_of(lambda: [chinese_calendar.find_workday(20, s) for s in starts if s.year < 2027], repeat=3) / n
 
     # the same answers, or the ratio means nothing (holidays counts make-up days as working days too)
     for s in starts[:200]:

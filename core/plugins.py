@@ -41,6 +41,15 @@ _RULE_HOOKS: dict[str, tuple[type, ...]] = {
     "gongkai_provisions": RULE_TYPES,
 }
 
+# every hook -> the record types its list may hold (gongkai_jurisdiction returns one record)
+HOOK_RECORD_TYPES: dict[str, tuple[type, ...]] = {
+    "gongkai_jurisdiction": (Jurisdiction,),
+    **_RULE_HOOKS,
+    "gongkai_outcomes": (Outcome,),
+    "gongkai_calendar_adjustments": (CalendarAdjustment,),
+    "gongkai_template_dirs": (TemplateDir,),
+}
+
 R = TypeVar("R", bound=Rule)
 
 
@@ -147,11 +156,14 @@ def _national_module() -> Any:
     return national
 
 
-def _call(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:
-    """Call every implementation of a hook, keeping which plugin returned what."""
+def call_hook(pm: pluggy.PluginManager, hook_name: str, plugin: str | None = None) -> list[tuple[str, Any]]:
+    """Call every implementation of a hook (or only ``plugin``'s), keeping which plugin
+    returned what. A hook that raises is reported with the plugin and the hook named."""
     results = []
     hook = getattr(pm.hook, hook_name)
-    for impl in reversed(hook.get_hookimpls()):  # registration order
+    for impl in hook.get_hookimpls():  # registration order: national first (pluggy calls LIFO)
+        if plugin is not None and impl.plugin_name != plugin:
+            continue
         try:
             value = impl.function()
         except GongkaiError:
@@ -164,7 +176,8 @@ def _call(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any]]:
     return results
 
 
-def _records(plugin: str, hook: str, value: Any, types: tuple[type, ...]) -> list[Any]:
+def hook_records(plugin: str, hook: str, value: Any, types: tuple[type, ...]) -> list[Any]:
+    """The records a list hook returned, or an error naming the plugin and the hook."""
     if value is None:
         return []
     items = list(value) if isinstance(value, (list, tuple)) else None
@@ -200,7 +213,9 @@ def build_plugin_manager(active: str, extra: Iterable[tuple[str, Any]] = ()) -> 
     except pluggy.PluginValidationError as exc:
         name = pm.get_name(exc.plugin) or getattr(exc.plugin, "__name__", repr(exc.plugin))
         raise PluginError(f"插件 {name} 的钩子实现无效：{exc}") from exc
-    except (ImportError, AttributeError) as exc:
+    except GongkaiError:
+        raise
+    except Exception as exc:  # an import error, or a record that fails validation at import
         raise PluginError(f"辖区插件 {active} 加载失败：{type(exc).__name__}: {exc}") from exc
     return pm
 
@@ -215,7 +230,7 @@ def load_registry(active: str | None, extra: Iterable[tuple[str, Any]] = ()) -> 
 
 def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
     jurisdiction = None
-    for plugin, value in _call(pm, "gongkai_jurisdiction"):
+    for plugin, value in call_hook(pm, "gongkai_jurisdiction"):
         if value is None:
             continue
         if not isinstance(value, Jurisdiction):
@@ -232,9 +247,9 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
     national: dict[str, tuple[str, Rule]] = {}
     local: dict[str, tuple[str, Rule]] = {}
     for hook, types in _RULE_HOOKS.items():
-        for plugin, value in _call(pm, hook):
+        for plugin, value in call_hook(pm, hook):
             level = national if plugin == NATIONAL else local
-            for rule in _records(plugin, hook, value, types):
+            for rule in hook_records(plugin, hook, value, types):
                 if rule.id in level:
                     other = level[rule.id][0]
                     raise PluginError(
@@ -257,8 +272,8 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
     rules = dict(sorted(rules.items()))
 
     outcomes: dict[str, Outcome] = {}
-    for plugin, value in _call(pm, "gongkai_outcomes"):
-        for outcome in _records(plugin, "gongkai_outcomes", value, (Outcome,)):
+    for plugin, value in call_hook(pm, "gongkai_outcomes"):
+        for outcome in hook_records(plugin, "gongkai_outcomes", value, (Outcome,)):
             if outcome.report_row not in REPORT_ROWS:
                 raise PluginError(
                     f"插件 {plugin} 的结果“{outcome.code}”对应的年报行“{outcome.report_row}”不存在，"
@@ -267,12 +282,12 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
             outcomes[outcome.code] = outcome  # a plugin may refine a national outcome
 
     template_dirs: list[Path] = []
-    for plugin, value in reversed(_call(pm, "gongkai_template_dirs")):  # plugins first, core last
-        template_dirs.extend(Path(t.path) for t in _records(plugin, "gongkai_template_dirs", value, (TemplateDir,)))
+    for plugin, value in reversed(call_hook(pm, "gongkai_template_dirs")):  # plugins first, core last
+        template_dirs.extend(Path(t.path) for t in hook_records(plugin, "gongkai_template_dirs", value, (TemplateDir,)))
 
     adjustments: list[CalendarAdjustment] = []
-    for plugin, value in _call(pm, "gongkai_calendar_adjustments"):
-        adjustments.extend(_records(plugin, "gongkai_calendar_adjustments", value, (CalendarAdjustment,)))
+    for plugin, value in call_hook(pm, "gongkai_calendar_adjustments"):
+        adjustments.extend(hook_records(plugin, "gongkai_calendar_adjustments", value, (CalendarAdjustment,)))
 
     installed = installed_plugins().get(active)
     return Registry(
@@ -289,28 +304,20 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
 def describe_installed(active: str | None) -> list[dict[str, Any]]:
     """Every installed jurisdiction with its metadata, for ``gongkai plugins``.
 
-    Listing is the one place that imports every plugin, each in its own manager.
+    Listing is the one place that imports every plugin, each in its own manager. A broken
+    plugin is listed with its ``error`` instead of hiding the others.
     """
     rows = []
     for name, info in installed_plugins().items():
+        row = {"name": name, "display_name": "", "version": info.version, "distribution": info.distribution,
+               "module": info.value, "sources": [], "rules": 0, "active": name == active, "error": None}
         try:
             registry = load_registry(name)
-        except PluginError as exc:  # one broken plugin must not hide the others
-            rows.append({"name": name, "display_name": "（加载失败）", "version": info.version,
-                         "distribution": info.distribution, "module": info.value, "sources": [], "rules": 0,
-                         "active": name == active, "error": str(exc)})
-            continue
-        j = registry.jurisdiction
-        rows.append(
-            {
-                "name": name,
-                "display_name": j.display_name,
-                "version": info.version,
-                "distribution": info.distribution,
-                "module": info.value,
-                "sources": [{"key": s.key, "title": s.title} for s in j.sources],
-                "rules": len(registry.rules),
-                "active": name == active,
-            }
-        )
+        except PluginError as exc:
+            row["error"] = str(exc)
+        else:
+            j = registry.jurisdiction
+            row.update(display_name=j.display_name, rules=len(registry.rules),
+                       sources=[{"key": s.key, "title": s.title} for s in j.sources])
+        rows.append(row)
     return rows

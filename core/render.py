@@ -88,6 +88,7 @@ def markdown_to_html(text: str, title: str) -> str:
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_RIGHT_ALIGNED = re.compile(r"^=>\s?", re.M)
 
 
 def _add_runs(paragraph: Any, text: str) -> None:
@@ -139,9 +140,9 @@ def markdown_to_docx(text: str, path: Path, title: str = "") -> Path:
             width = max(len(r) for r in rows)
             table = doc.add_table(rows=len(rows), cols=width)
             table.style = "Table Grid"
-            for r, row in enumerate(rows):
-                for c, value in enumerate(row):
-                    cell = table.cell(r, c)
+            # row by row: table.cell(r, c) rescans the whole table on each call (quadratic)
+            for table_row, row in zip(table.rows, rows):
+                for cell, value in zip(table_row.cells, row):
                     cell.text = ""
                     _add_runs(cell.paragraphs[0], value.replace("<br>", "\n"))
             continue
@@ -188,6 +189,7 @@ def write_output(text: str, fmt: str, path: Path, title: str) -> Path:
     if fmt == "docx":
         return markdown_to_docx(text, path, title)
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = _RIGHT_ALIGNED.sub("", text)  # the "=>" alignment marker means something only in .docx
     if fmt == "md":
         path.write_text(text, encoding="utf-8")
     elif fmt == "html":

@@ -213,9 +213,10 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.deadline_store",
     "gongkai.core.audit",
     "gongkai.core.requests.models",
+    "gongkai.core.reports.indexes",
+    "gongkai.core.documents.models",
     "gongkai.core.assessment.evaluation",
     "gongkai.core.matters.models",
-    "gongkai.core.documents.models",
 ]
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+import venv
 from pathlib import Path
 
 import pytest
@@ -84,6 +88,27 @@ class Cli:
 @pytest.fixture
 def gk() -> Cli:
     return Cli()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory):
+    """A fresh virtual environment (no system site-packages) with gongkai installed from a
+    freshly built wheel. Built once per run: the packaging and plugin end-to-end tests share it."""
+    base = tmp_path_factory.mktemp("wheel")
+    source = base / "gongkai-src"  # a clean copy: building in the checkout would leave build/ behind
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source)],
+        check=True,
+    )
+    wheel = next((base / "dist").glob("gongkai-*.whl"))
+    env_dir = base / "venv"
+    venv.create(env_dir, with_pip=True)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], check=True)
+    return env_dir, wheel
 
 
 # PostgreSQL: the throwaway server, the `backend` fixture and `pytest --backend=postgresql`.

@@ -2,12 +2,9 @@
 
 import json
 import subprocess
-import sys
 import tomllib
-import venv
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"tests", "benchmarks", "build", "dist", "docs"}
@@ -25,28 +22,13 @@ def test_every_package_directory_is_listed():
     assert found == listed
 
 
-@pytest.fixture(scope="session")
-def wheel_venv(tmp_path_factory):
-    """A fresh virtual environment with gongkai installed from a freshly built wheel."""
-    base = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(ROOT)],
-        check=True,
-    )
-    wheel = next((base / "dist").glob("gongkai-*.whl"))
-    env_dir = base / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True)
-    return env_dir, wheel
-
-
 def test_wheel_installs_into_a_fresh_venv(wheel_venv, tmp_path):
     env_dir, wheel = wheel_venv
     gongkai = env_dir / "bin" / "gongkai"
     out = subprocess.run([str(gongkai), "plugins", "--json"], capture_output=True, text=True, check=True, cwd=tmp_path)
-    rows = json.loads(out.stdout)
-    assert [r["name"] for r in rows] == ["changning", "wuyuan", "xixian", "yanta"]
+    rows = {r["name"]: r for r in json.loads(out.stdout)}  # the e2e test may add plugins to this venv
+    assert {"changning", "wuyuan", "xixian", "yanta"} <= set(rows)
+    assert rows["xixian"]["display_name"] == "西咸新区"
     out = subprocess.run(
         [str(gongkai), "-j", "xixian", "deadline", "request.reply", "--start", "2026-09-24", "--json"],
         capture_output=True, text=True, check=True, cwd=tmp_path,

@@ -11,7 +11,7 @@ from gongkai.core.render import docx_text
 from gongkai.core.requests import intake, letters, reply, review
 from requests_helpers import JURISDICTIONS
 
-WITHHOLDING = {"withheld.state_secret", "withheld.law_prohibited", "withheld.security_stability",
+WITHHOLDING = {"partial", "withheld.state_secret", "withheld.law_prohibited", "withheld.security_stability",
                "withheld.third_party", "withheld.internal_affairs", "withheld.process_info",
                "withheld.enforcement_file"}
 

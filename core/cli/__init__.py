@@ -27,14 +27,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "request": ("gongkai.core.cli.request_cmd:request", "依申请公开：登记、计时、审核、答复、告知书"),
     "ledger": ("gongkai.core.cli.ledger_cmd:ledger", "依申请公开台账：期限、逾期、导出 Excel"),
     "demo": ("gongkai.core.cli.demo_cmd:demo", "用临时数据库演示一件申请从登记到答复告知书"),
+    "document": ("gongkai.core.cli.document_cmd:document", "文件登记、公开属性、审核、发布、审批表与登记簿"),
+    "documents": ("gongkai.core.cli.document_cmd:documents", "文件台账：发布期限、逾期与定期审查"),
     "assess": ("gongkai.core.cli.assess_cmd:assess", "政务公开考核：评分细则、评分、等次、排名与社会评议"),
     "matter": ("gongkai.core.cli.matter_cmd:matter", "开立、办结时限事项（舆情、新媒体、咨询、信箱、双公示等）"),
     "matters": ("gongkai.core.cli.matter_cmd:matters", "列出时限事项，可只看超期的"),
     "check": ("gongkai.core.cli.check_cmd:check", "检查公众参与的期限与人数（征求意见、听证、座谈）"),
     "duties": ("gongkai.core.cli.duties_cmd:duties", "列出全年例行工作及具体日期，可导出日历（.ics）"),
     "digest": ("gongkai.core.cli.digest_cmd:digest", "今日提醒：已超期和即将到期的全部事项"),
-    "document": ("gongkai.core.cli.document_cmd:document", "文件登记、公开属性、审核、发布、审批表与登记簿"),
-    "documents": ("gongkai.core.cli.document_cmd:documents", "文件台账：发布期限、逾期与定期审查"),
+    "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
+    "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new NAME）"),
 }
 
 

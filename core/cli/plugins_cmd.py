@@ -20,7 +20,7 @@ def plugins(app, as_json):
         ["", "名称", "辖区", "版本", "规则数", "依据文件"],
         [
             ["*" if r["active"] else "", r["name"], r["display_name"], r["version"], r["rules"],
-             "；".join(s["title"] for s in r["sources"])]
+             r["error"] or "；".join(s["title"] for s in r["sources"])]
             for r in rows
         ],
         max_width=80,

@@ -126,20 +126,6 @@ def corrected(app, request_id, on, good_reason, by, as_json):
     _report(data, as_json, "已登记补正，答复期限重新计算")
 
 
-@request.command("abandon")
-@click.argument("request_id", type=int)
-@click.option("--on", required=True, help="认定日期（补正期限届满后）")
-@BY
-@JSON
-@click.pass_obj
-def abandon(app, request_id, on, by, as_json):
-    """补正期限届满未补正：视为放弃申请（other.no_correction）。"""
-    from gongkai.core.requests import clock
-
-    data = _run(app, request_id, clock.abandon, day(on, "--on"), actor=actor(by))
-    _report(data, as_json, "申请人逾期未补正，已按视为放弃申请办结")
-
-
 @request.command("pause")
 @click.argument("request_id", type=int)
 @click.option("--reason", required=True, type=click.Choice(["third_party", "other_agency", "force_majeure"]),
@@ -280,20 +266,6 @@ def fee(app, request_id, method, pages, by, as_json):
     _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）")
 
 
-@request.command("close")
-@click.argument("request_id", type=int)
-@click.option("--on", required=True, help="归档日期")
-@BY
-@JSON
-@click.pass_obj
-def close(app, request_id, on, by, as_json):
-    """答复后的步骤完成后办结归档。"""
-    from gongkai.core.requests import reply
-
-    data = _run(app, request_id, reply.close, day(on, "--on"), actor=actor(by))
-    _report(data, as_json, "已办结归档")
-
-
 @request.command("letter")
 @click.argument("request_id", type=int)
 @click.option("--format", "fmt", required=True, type=click.Choice(["docx", "md", "html"]), help="输出格式")
@@ -340,20 +312,6 @@ def appeal(app, request_id, kind, filed, appeal_id, result, decided, by, as_json
     _report(data, as_json, "已登记复议或诉讼")
 
 
-@request.command("register-overturned")
-@click.argument("request_id", type=int)
-@click.option("--on", required=True, help="在依申请公开平台登记的日期")
-@BY
-@JSON
-@click.pass_obj
-def register_overturned(app, request_id, on, by, as_json):
-    """登记被复议或诉讼纠正的答复（如长宁区：收到决定后一周内）。"""
-    from gongkai.core.requests import appeals
-
-    data = _run(app, request_id, appeals.register_overturned, day(on, "--on"), actor=actor(by))
-    _report(data, as_json, "已登记被纠正的答复")
-
-
 @request.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--map", "mapping", multiple=True, required=True,
@@ -376,3 +334,30 @@ def import_cmd(app, file, mapping, by, as_json):
         click.echo(f"已导入 {data['imported']} 件。")
         for e in data["errors"]:
             click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+
+
+def _dated_step(name, target, on_help, doc, message):
+    """A command ``request NAME ID --on DATE`` that runs one core step (``module:function``)."""
+
+    @click.argument("request_id", type=int)
+    @click.option("--on", required=True, help=on_help)
+    @BY
+    @JSON
+    @click.pass_obj
+    def command(app, request_id, on, by, as_json):
+        import importlib
+
+        module, _, function = target.partition(":")
+        step = getattr(importlib.import_module(module), function)
+        data = _run(app, request_id, step, day(on, "--on"), actor=actor(by))
+        _report(data, as_json, message)
+
+    command.__doc__ = doc
+    return request.command(name)(command)
+
+
+_dated_step("abandon", "gongkai.core.requests.clock:abandon", "认定日期（补正期限届满后）",
+            "补正期限届满未补正：视为放弃申请（other.no_correction）。", "申请人逾期未补正，已按视为放弃申请办结")
+_dated_step("close", "gongkai.core.requests.reply:close", "归档日期", "答复后的步骤完成后办结归档。", "已办结归档")
+_dated_step("register-overturned", "gongkai.core.requests.appeals:register_overturned", "在依申请公开平台登记的日期",
+            "登记被复议或诉讼纠正的答复（如长宁区：收到决定后一周内）。", "已登记被纠正的答复")

@@ -135,7 +135,7 @@ def review_document(
         basis=basis, checks=checks, head=head, comment=comment,
     )
     session.flush()
-    if status != "route" and decision == "approve" and status != "returned":
+    if status not in ("route", "returned"):  # an opinion was given on a timed review point
         clocks.meet(session, doc, f"review.{step_id}", on)
     extra = {"step": step_id, "decision": decision, "opinion": opinion, "basis": basis,
              "checks": json.loads(review.checks), "on": on}

@@ -213,7 +213,9 @@ def _outcome(code, name, row, basis=None, withholds=False):
 OUTCOMES = [
     _outcome("disclosed", "予以公开", "disclosed", cite(TIAOLI, "第三十六条第（二）项")),
     _outcome("disclosed.already_public", "已主动公开，告知获取方式和途径", "disclosed", cite(TIAOLI, "第三十六条第（一）项")),
-    _outcome("partial", "部分公开", "partial", cite(TIAOLI, "第三十七条")),
+    # The withheld part falls under 第十四至十六条: reconsideration comes first
+    # (行政复议法 2023 第二十三条第一款第（四）项).
+    _outcome("partial", "部分公开", "partial", cite(TIAOLI, "第三十七条"), True),
     _outcome("withheld.state_secret", "不予公开（属于国家秘密）", "withheld.state_secret", cite(TIAOLI, "第十四条"), True),
     _outcome("withheld.law_prohibited", "不予公开（其他法律行政法规禁止公开）", "withheld.law_prohibited", cite(TIAOLI, "第十四条"), True),
     _outcome("withheld.security_stability", "不予公开（危及“三安全一稳定”）", "withheld.security_stability", cite(TIAOLI, "第十四条"), True),

@@ -1,0 +1,37 @@
+"""Every benchmark runs end to end at a tiny size, so none rots between measurements.
+
+The numbers are not checked here (speed targets belong in benchmarks/, see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ sits beside the package
+
+from benchmarks import __main__ as bench  # noqa: E402
+from benchmarks.common import Figure  # noqa: E402
+
+TINY = {
+    "deadline": {"n": 20},
+    "recompute": {"n": 300, "baseline_sample": 50},
+    "queries": {"n": 600, "ledger_size": 200},
+    "report": {"n": 300},
+    "startup": {"repeat": 1},
+    "importer": {"n": 30, "sample": 10},
+}
+
+
+def test_every_figure_is_smoke_tested():
+    assert set(TINY) == set(bench.FIGURES)
+
+
+@pytest.mark.parametrize("name", list(TINY))
+def test_benchmark_runs_at_a_tiny_size(name):
+    import importlib
+
+    figures = importlib.import_module(f"benchmarks.{name}").run(**TINY[name])
+    assert figures and all(isinstance(f, Figure) and f.gongkai for f in figures)
