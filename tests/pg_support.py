@@ -147,9 +147,14 @@ def pytest_addoption(parser) -> None:
                      help="run every test on this database (postgresql: the throwaway server above)")
 
 
+# fixtures that hand a test a prepared SQLite file (tests/report_ledger.py copies gongkai.db)
+SQLITE_FILE_FIXTURES = {"built_ledger"}
+
+
 @pytest.fixture(autouse=True)
 def whole_suite_backend(request, isolated, monkeypatch) -> None:
     """With ``--backend=postgresql`` every test's unit uses a fresh PostgreSQL schema."""
     if (request.config.getoption("--backend") == "postgresql" and "backend" not in request.fixturenames
-            and request.node.get_closest_marker("sqlite_only") is None):
+            and request.node.get_closest_marker("sqlite_only") is None
+            and not SQLITE_FILE_FIXTURES & set(request.fixturenames)):
         monkeypatch.setenv("GONGKAI_DATABASE_URL", request.getfixturevalue("pg_server").new_database())
