@@ -326,7 +326,8 @@ def import_cmd(app, file, mapping, by, as_json):
 
     from gongkai.core.requests import importer
 
-    report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by))
+    with ImportProgress() as progress:
+        report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by), progress=progress)
     data = report.to_json()
     if as_json:
         emit_json(data)
@@ -334,6 +335,35 @@ def import_cmd(app, file, mapping, by, as_json):
         click.echo(f"已导入 {data['imported']} 件。")
         for e in data["errors"]:
             click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+
+
+class ImportProgress:
+    """A progress bar on stderr while a ledger file is imported, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        import sys
+
+        self.file = sys.stderr
+        self.enabled = self.file.isatty()  # never in scripts, pipes, tests or the benchmark
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="导入中", file=self.file, show_pos=True)
+            self.bar.__enter__()
+        self.bar.length = max(self.bar.length, total)
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> ImportProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _dated_step(name, target, on_help, doc, message):

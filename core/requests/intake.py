@@ -43,9 +43,8 @@ def applicant_type_code(value: str) -> str:
     raise GongkaiError(f"申请人类型“{value}”无效（--applicant-type），可选：{choices}")
 
 
-def receipt_date(registry: Any, channel: str, submitted: dt.date, confirmed: dt.date | None) -> dt.date:
+def receipt_date(ch: ChannelReceipt, submitted: dt.date, confirmed: dt.date | None) -> dt.date:
     """The day the request counts as received, per the channel (条例 第三十一条)."""
-    ch = channel_code(registry, channel)
     if ch.received_on == "submitted":
         return submitted
     if confirmed is None:
@@ -55,6 +54,54 @@ def receipt_date(registry: Any, channel: str, submitted: dt.date, confirmed: dt.
     if confirmed < submitted:
         raise GongkaiError(f"确认日期 {confirmed} 早于提交日期 {submitted}，请核对 --confirmed。")
     return confirmed
+
+
+def request_fields(
+    registry: Any,
+    *,
+    applicant: str,
+    applicant_type: str,
+    channel: str,
+    submitted: dt.date,
+    subject: str,
+    confirmed: dt.date | None = None,
+    id_number: str = "",
+    contact: str = "",
+    form_wanted: str = "",
+) -> dict[str, Any]:
+    """The columns of a new :class:`Request`, every field checked; a Chinese error naming the bad one."""
+    if not applicant.strip():
+        raise GongkaiError("申请人姓名或名称不能为空（--applicant）。")
+    if not subject.strip():
+        raise GongkaiError("申请公开的政府信息内容不能为空（--subject）。")
+    check_text(applicant, limits.NAME_CHARS, "申请人姓名或名称（--applicant）")
+    check_text(subject, limits.SUBJECT_CHARS, "申请公开的政府信息内容（--subject）")
+    check_text(contact, limits.CONTACT_CHARS, "联系方式（--contact）")
+    check_text(form_wanted, limits.FORM_CHARS, "获取信息的方式（--form）")
+    type_code = applicant_type_code(applicant_type)
+    id_number = check_applicant_id(check_text(id_number, limits.ID_NUMBER_CHARS, "证件号码（--id-number）"),
+                                   natural_person=type_code == "natural_person")
+    ch = channel_code(registry, channel)
+    received = receipt_date(ch, submitted, confirmed)
+    return {
+        "applicant_name": applicant.strip(),
+        "applicant_type": type_code,
+        "applicant_id_number": id_number,
+        "applicant_contact": contact,
+        "channel": ch.channel,
+        "submitted": submitted,
+        "confirmed": confirmed,
+        "received": received,
+        "subject": subject.strip(),
+        "form_wanted": form_wanted,
+        "period_start": received,
+    }
+
+
+def intake_rule(registry: Any, channel: str) -> DeadlineRule | None:
+    """长宁区 第四十九条: non-online requests are entered into the platform within 2 WD (if the rule exists)."""
+    rule = registry.find("request.intake", DeadlineRule)
+    return rule if rule is not None and channel != ONLINE else None
 
 
 def receive(
@@ -73,40 +120,15 @@ def receive(
     actor: str = "",
 ) -> Request:
     """Register a request and start its clocks (reply; the local intake rule if any)."""
-    registry = office.registry
-    if not applicant.strip():
-        raise GongkaiError("申请人姓名或名称不能为空（--applicant）。")
-    if not subject.strip():
-        raise GongkaiError("申请公开的政府信息内容不能为空（--subject）。")
-    check_text(applicant, limits.NAME_CHARS, "申请人姓名或名称（--applicant）")
-    check_text(subject, limits.SUBJECT_CHARS, "申请公开的政府信息内容（--subject）")
-    check_text(contact, limits.CONTACT_CHARS, "联系方式（--contact）")
-    check_text(form_wanted, limits.FORM_CHARS, "获取信息的方式（--form）")
-    type_code = applicant_type_code(applicant_type)
-    id_number = check_applicant_id(check_text(id_number, limits.ID_NUMBER_CHARS, "证件号码（--id-number）"),
-                                   natural_person=type_code == "natural_person")
-    ch = channel_code(registry, channel)
-    received = receipt_date(registry, ch.channel, submitted, confirmed)
-    request = Request(
-        applicant_name=applicant.strip(),
-        applicant_type=type_code,
-        applicant_id_number=id_number,
-        applicant_contact=contact,
-        channel=ch.channel,
-        submitted=submitted,
-        confirmed=confirmed,
-        received=received,
-        subject=subject.strip(),
-        form_wanted=form_wanted,
-        period_start=received,
-    )
+    request = Request(**request_fields(
+        office.registry, applicant=applicant, applicant_type=applicant_type, channel=channel, submitted=submitted,
+        subject=subject, confirmed=confirmed, id_number=id_number, contact=contact, form_wanted=form_wanted))
     session.add(request)
     session.flush()
-    apply(session, request, "receive", actor, {"received": received.isoformat(), "channel": ch.channel},
-          to_state="received")
+    apply(session, request, "receive", actor,
+          {"received": request.received.isoformat(), "channel": request.channel}, to_state="received")
     clock.refresh(session, office, request)
-    # 长宁区 第四十九条: non-online requests are entered into the platform within 2 WD
-    intake_rule = registry.find("request.intake", DeadlineRule)
-    if intake_rule is not None and ch.channel != ONLINE:
-        store_deadline(session, OWNER, request.id, "intake", compute(intake_rule, received, office.calendar))
+    rule = intake_rule(office.registry, request.channel)
+    if rule is not None:
+        store_deadline(session, OWNER, request.id, "intake", compute(rule, request.received, office.calendar))
     return request
