@@ -99,30 +99,16 @@ def request_fields(
 
 
 def intake_rule(registry: Any, channel: str) -> DeadlineRule | None:
-    """长宁区 第四十九条: non-online requests are entered into the platform within 2 WD (if the rule exists)."""
+    """The local rule timing the entry of a request not received online into the platform, or None
+    (a jurisdiction's ``request.intake`` rule, e.g. within 2 working days)."""
     rule = registry.find("request.intake", DeadlineRule)
     return rule if rule is not None and channel != ONLINE else None
 
 
-def receive(
-    session: Session,
-    office: Any,
-    *,
-    applicant: str,
-    applicant_type: str,
-    channel: str,
-    submitted: dt.date,
-    subject: str,
-    confirmed: dt.date | None = None,
-    id_number: str = "",
-    contact: str = "",
-    form_wanted: str = "",
-    actor: str = "",
-) -> Request:
-    """Register a request and start its clocks (reply; the local intake rule if any)."""
-    request = Request(**request_fields(
-        office.registry, applicant=applicant, applicant_type=applicant_type, channel=channel, submitted=submitted,
-        subject=subject, confirmed=confirmed, id_number=id_number, contact=contact, form_wanted=form_wanted))
+def receive(session: Session, office: Any, *, actor: str = "", **fields: Any) -> Request:
+    """Register a request (``fields`` as :func:`request_fields` takes them) and start its
+    clocks (reply; the local intake rule if any)."""
+    request = Request(**request_fields(office.registry, **fields))
     session.add(request)
     session.flush()
     apply(session, request, "receive", actor,
