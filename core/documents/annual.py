@@ -53,15 +53,15 @@ def annual_figures(session: Session, year: int) -> dict[str, Any]:
     d = Document.__table__.c
     made = func.coalesce(d.finalised, d.formed)
 
-    def count(condition: Any) -> Any:
+    def number(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
     rows = session.execute(
         select(
             d.kind,
-            count(and_(made >= start, made <= end)),
-            count(and_(d.repealed >= start, d.repealed <= end)),
-            count(and_(made <= end, or_(d.repealed.is_(None), d.repealed > end))),
+            number(and_(made >= start, made <= end)),
+            number(and_(d.repealed >= start, d.repealed <= end)),
+            number(and_(made <= end, or_(d.repealed.is_(None), d.repealed > end))),
         )
         .where(d.kind.in_(DOCUMENT_KINDS))
         .group_by(d.kind)
