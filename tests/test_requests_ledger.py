@@ -185,7 +185,8 @@ def test_import_reports_progress_per_batch_and_draws_a_bar_on_a_terminal(backend
     first, second = rows[report.imported[0]], rows[report.imported[1]]
     assert (first["state"], first["due"], first["overdue"], first["days_left"]) == ("received", "2026-03-30", False, 6)
     assert (second["state"], second["outcome"], second["replied_on"]) == ("replied", "disclosed", "2026-03-20")
-    assert second["clocks"]["reply"]["status"] == "met" and second["clocks"]["intake"]["due"] == "2026-03-04"
+    assert second["clocks"]["reply"]["status"] == "met"
+    assert "intake" not in second["clocks"]  # importing history is not the platform entry the intake rule times
     shown = gk.json("request", "show", str(report.imported[1]))
     assert [e["action"] for e in shown["events"]] == ["receive", "reply"]
     assert shown["events"][1]["after"] == {"state": "replied", "version": 3, "outcome": "disclosed",

@@ -192,10 +192,8 @@ class _Batch:
             if replied < received:
                 raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
         # what intake.receive and then a reply store: the same columns, clocks and events
+        # No intake clock: importing history is not the entry a local intake rule times.
         clocks = [self._clock("reply", self.reply_rule, received, replied)]
-        intake_rule = intake.intake_rule(registry, channel)
-        if intake_rule is not None:
-            clocks.append(self._clock("intake", intake_rule, received))
         request = {**self.defaults, **fields, "state": "received", "version": 2, "imported": True}
         events = [("receive", self._json("state", "received", "version", 1), self._json(
             "state", "received", "version", 2, "received", received.isoformat(), "channel", channel))]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from gongkai.core.deadlines import compute
-from gongkai.core.deadline_store import store_deadline
+from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core import limits
 from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_text
@@ -105,9 +105,14 @@ def intake_rule(registry: Any, channel: str) -> DeadlineRule | None:
     return rule if rule is not None and channel != ONLINE else None
 
 
-def receive(session: Session, office: Any, *, actor: str = "", **fields: Any) -> Request:
+def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date | None = None, **fields: Any) -> Request:
     """Register a request (``fields`` as :func:`request_fields` takes them) and start its
-    clocks (reply; the local intake rule if any)."""
+    clocks (reply; the local intake rule if any).
+
+    Registering is the entry into the request platform, so a local intake clock (长宁区
+    第四十九条: a request not received online is entered within 2 working days) is met on
+    ``entered`` (default today) — late if that is after its due date.
+    """
     request = Request(**request_fields(office.registry, **fields))
     session.add(request)
     session.flush()
@@ -116,5 +121,9 @@ def receive(session: Session, office: Any, *, actor: str = "", **fields: Any) ->
     clock.refresh(session, office, request)
     rule = intake_rule(office.registry, request.channel)
     if rule is not None:
+        entered = entered or dt.date.today()
+        if entered < request.received:
+            raise GongkaiError(f"录入日期 {entered} 早于收到日期 {request.received}，请核对 --entered。")
         store_deadline(session, OWNER, request.id, "intake", compute(rule, request.received, office.calendar))
+        close_deadline(session, OWNER, request.id, "intake", entered)
     return request
