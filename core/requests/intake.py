@@ -111,7 +111,7 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
 
     Registering is the entry into the request platform, so a local intake clock (长宁区
     第四十九条: a request not received online is entered within 2 working days) is met on
-    ``entered`` (default today) — late if that is after its due date.
+    ``entered`` (default today, or the receipt date if that is later) — late if that is after its due date.
     """
     request = Request(**request_fields(office.registry, **fields))
     session.add(request)
@@ -121,7 +121,7 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
     clock.refresh(session, office, request)
     rule = intake_rule(office.registry, request.channel)
     if rule is not None:
-        entered = entered or dt.date.today()
+        entered = entered or max(dt.date.today(), request.received)
         if entered < request.received:
             raise GongkaiError(f"录入日期 {entered} 早于收到日期 {request.received}，请核对 --entered。")
         store_deadline(session, OWNER, request.id, "intake", compute(rule, request.received, office.calendar))
