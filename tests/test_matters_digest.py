@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlmodel import Session
 
 from gongkai.core.app import App
 from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.deadlines import compute
-from gongkai.core.matters.digest import TitleSource, table_titles
 
 AS_OF = "2026-10-09T08:00"
 
@@ -105,12 +102,13 @@ def test_an_empty_digest(unit, gk):
     assert "已超期 0 项" in gk.ok("digest", "--as-of", AS_OF).stdout
 
 
-def test_titles_are_read_from_whichever_table_and_column_exist():
-    engine = create_engine("sqlite://")
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE disclosure_request (id INTEGER PRIMARY KEY, subject TEXT)"))
-        conn.execute(text("INSERT INTO disclosure_request VALUES (7, '申请公开某路段改造批复')"))
-    source = TitleSource("依申请公开", ("request", "disclosure_request"), ("title", "subject"))
-    with Session(engine) as session:
-        assert table_titles(session, source, [7, 8]) == {7: "申请公开某路段改造批复"}
-        assert table_titles(session, TitleSource("文件", ("document",), ("title",)), [1]) == {}
+def test_titles_come_from_the_request_and_document_records(unit, gk):
+    unit("changning")
+    gk.ok("request", "new", "--applicant", "张三", "--applicant-type", "natural_person", "--channel", "in_person",
+          "--submitted", "2026-09-01", "--subject", "某路段拓宽工程的立项批复")
+    gk.ok("document", "new", "--title", "关于某事项的通知", "--number", "长府办发〔2026〕1号",
+          "--kind", "行政规范性文件", "--attribute", "主动公开", "--finalised", "2026-09-01")
+    data = gk.json("digest", "--as-of", "2026-11-02")
+    titles = {(item["owner_kind"], item["title"]) for group in data["groups"].values() for item in group}
+    assert ("request", "某路段拓宽工程的立项批复") in titles
+    assert ("document", "关于某事项的通知") in titles

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 FEES = "行政事业性收费"  # counted as an amount (万元), not a number of decisions
+DOCUMENT_KINDS = ("规章", "行政规范性文件")  # 条例 第二十条第（一）项
 
 
 def set_decision_count(session: Session, year: int, kind: str, value: float, actor: str = "") -> DecisionCount:
@@ -44,21 +45,33 @@ def set_decision_count(session: Session, year: int, kind: str, value: float, act
 
 
 def annual_figures(session: Session, year: int) -> dict[str, Any]:
-    """规章/行政规范性文件: 本年制发, 本年废止, 现行有效 (at 31 December); decision figures."""
-    from sqlmodel import select
+    """规章/行政规范性文件: 本年制发, 本年废止, 现行有效 (at 31 December); decision figures
+    (None where not entered). Counted in SQL; the annual report's section 二 reads this too."""
+    from sqlalchemy import and_, case, func, or_, select
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    docs = session.exec(select(Document).where(Document.kind.in_(("规章", "行政规范性文件")))).all()  # type: ignore[attr-defined]
-    figures: dict[str, Any] = {"year": year, "documents": {}, "decisions": {}}
-    for kind in ("规章", "行政规范性文件"):
-        mine = [d for d in docs if d.kind == kind]
-        made = [d for d in mine if (d.finalised or d.formed) and start <= (d.finalised or d.formed) <= end]
-        repealed = [d for d in mine if d.repealed and start <= d.repealed <= end]
-        in_force = [d for d in mine if (d.finalised or d.formed) and (d.finalised or d.formed) <= end
-                    and (d.repealed is None or d.repealed > end)]
-        figures["documents"][kind] = {"issued": len(made), "repealed": len(repealed), "in_force": len(in_force)}
-    rows = {r.kind: r for r in session.exec(select(DecisionCount).where(DecisionCount.year == year)).all()}
-    for kind in DECISION_KINDS:
-        row = rows.get(kind)
-        figures["decisions"][kind] = (row.amount if kind == FEES else row.count) if row else None
-    return figures
+    d = Document.__table__.c
+    made = func.coalesce(d.finalised, d.formed)
+
+    def number(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = session.execute(
+        select(
+            d.kind,
+            number(and_(made >= start, made <= end)),
+            number(and_(d.repealed >= start, d.repealed <= end)),
+            number(and_(made <= end, or_(d.repealed.is_(None), d.repealed > end))),
+        )
+        .where(d.kind.in_(DOCUMENT_KINDS))
+        .group_by(d.kind)
+    ).all()
+    counted = {kind: figures for kind, *figures in rows}
+    documents = {}
+    for kind in DOCUMENT_KINDS:
+        issued, repealed, in_force = (int(n or 0) for n in counted.get(kind, (0, 0, 0)))
+        documents[kind] = {"issued": issued, "repealed": repealed, "in_force": in_force}
+    c = DecisionCount.__table__.c
+    entered = {kind: (amount if kind == FEES else count)
+               for kind, count, amount in session.execute(select(c.kind, c.count, c.amount).where(c.year == year))}
+    return {"year": year, "documents": documents, "decisions": {kind: entered.get(kind) for kind in DECISION_KINDS}}

@@ -1,9 +1,7 @@
 """The morning digest: every clock overdue or falling due soon, across all workflows.
 
 It reads only ``StoredDeadline`` (requests, documents and matters all store their
-clocks there) plus a title for each owner. Title tables are looked up by reflection,
-so the digest works whichever workflow modules are installed; an owner without a
-readable title shows as "依申请公开 #12".
+clocks there) plus a title for each owner; an owner without one shows as "依申请公开 #12".
 """
 
 from __future__ import annotations
@@ -12,8 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import attrs
-from sqlalchemy import column, inspect, select as sa_select, table
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from gongkai.core.deadline_store import StoredDeadline, is_provisional
@@ -26,38 +23,22 @@ if TYPE_CHECKING:
     from gongkai.core.plugins import Registry
 
 
-@attrs.frozen
-class TitleSource:
-    """Where an owner's title may be read: the first table and column that exist."""
-
-    label: str  # Chinese name of the owner kind, also the fallback title "依申请公开 #12"
-    tables: tuple[str, ...] = ()
-    columns: tuple[str, ...] = ()
-
-
-# owner_kind -> where its titles are; matters are read from our own table.
-SOURCES: dict[str, TitleSource] = {
-    "request": TitleSource("依申请公开", ("request", "requests", "disclosure_request"), ("title", "subject", "content", "description")),
-    "document": TitleSource("文件", ("document", "documents"), ("title", "name", "subject")),
-    "matter": TitleSource("事项"),
-}
+# owner_kind -> the Chinese label used when an owner has no title ("依申请公开 #12").
+LABELS: dict[str, str] = {"request": "依申请公开", "document": "文件", "matter": "事项"}
 
 GROUPS: tuple[tuple[str, str], ...] = (("overdue", "已超期"), ("today", "今日到期"), ("upcoming", "即将到期"))
 
 
-def table_titles(session: Session, source: TitleSource, ids: Iterable[int]) -> dict[int, str]:
-    inspector = inspect(session.connection())
-    for name in source.tables:
-        if not inspector.has_table(name):
-            continue
-        columns = {c["name"] for c in inspector.get_columns(name)}
-        title = next((c for c in source.columns if c in columns), None)
-        if "id" not in columns or title is None:
-            continue
-        t = table(name, column("id"), column(title))
-        rows = session.execute(sa_select(t.c.id, t.c[title]).where(t.c.id.in_(list(ids)))).all()
-        return {row[0]: str(row[1]) for row in rows if row[1]}
-    return {}
+def _request_titles(session: Session, registry: Registry | None, ids: list[int]) -> dict[int, str]:
+    from gongkai.core.requests.models import Request
+
+    return dict(session.execute(sa_select(Request.id, Request.subject).where(Request.id.in_(ids))).all())
+
+
+def _document_titles(session: Session, registry: Registry | None, ids: list[int]) -> dict[int, str]:
+    from gongkai.core.documents.models import Document
+
+    return dict(session.execute(sa_select(Document.id, Document.title).where(Document.id.in_(ids))).all())
 
 
 def _matter_titles(session: Session, registry: Registry | None, ids: Iterable[int]) -> dict[int, str]:
@@ -68,15 +49,14 @@ def _matter_titles(session: Session, registry: Registry | None, ids: Iterable[in
     return out
 
 
+_TITLES = {"request": _request_titles, "document": _document_titles, "matter": _matter_titles}
+
+
 def titles(session: Session, registry: Registry | None, owner_kind: str, ids: Iterable[int]) -> dict[int, str]:
     """Titles of the given owners; owners without one get "依申请公开 #12"."""
     ids = sorted(set(ids))
-    source = SOURCES[owner_kind]
-    if owner_kind == "matter":
-        found = _matter_titles(session, registry, ids)
-    else:
-        found = table_titles(session, source, ids)
-    return {i: found.get(i) or f"{source.label} #{i}" for i in ids}
+    found = _TITLES[owner_kind](session, registry, ids)
+    return {i: found.get(i) or f"{LABELS[owner_kind]} #{i}" for i in ids}
 
 
 def _late_by(row: StoredDeadline, now: dt.datetime, calendar: WorkCalendar) -> str:
@@ -98,7 +78,7 @@ def digest(
         .where(
             StoredDeadline.status == "open",
             StoredDeadline.paused == False,  # noqa: E712
-            StoredDeadline.owner_kind.in_(list(SOURCES)),
+            StoredDeadline.owner_kind.in_(list(LABELS)),
             StoredDeadline.due != None,  # noqa: E711
             StoredDeadline.due <= horizon,
         )
@@ -122,7 +102,7 @@ def digest(
         groups[group].append(
             {
                 "owner_kind": row.owner_kind,
-                "owner_label": SOURCES[row.owner_kind].label,
+                "owner_label": LABELS[row.owner_kind],
                 "owner_id": row.owner_id,
                 "title": names[row.owner_kind][row.owner_id],
                 "clock": row.name,

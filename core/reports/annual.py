@@ -1,8 +1,8 @@
 """The annual report (政府信息公开工作年度报告) in the national format, from stored facts.
 
 Format: 《中华人民共和国政府信息公开工作年度报告格式》(国办公开办函〔2021〕30号).
-Every number is aggregated in SQL (GROUP BY with CASE over the applicant type and the
-outcome's report row); Python only reshapes the few dozen aggregated cells.
+Every number is aggregated in SQL (GROUP BY with counts filtered by the dates); Python only
+reshapes the few dozen aggregated cells.
 
 A request counts in year Y as:
 - ``new``: received in Y;
@@ -80,10 +80,6 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _count(condition: Any) -> Any:
-    return func.sum(case((condition, 1), else_=0))
-
-
 def _check_columns(found: set[str]) -> None:
     unknown = sorted(found - set(APPLICANT_TYPE_CODES))
     if unknown:
@@ -94,37 +90,44 @@ def _check_columns(found: set[str]) -> None:
 
 
 def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str, int]]:
-    """Section 三: ``{row code: {column code: count}}`` with every row and column present."""
+    """Section 三: ``{row code: {column code: count}}`` with every row and column present.
+
+    One pass over the requests open or answered during the year, grouped by the stored
+    applicant type and outcome: the GROUP BY follows ``indexes.REQUEST_REPORT`` (a covering
+    index), so SQLite reads only that index, in order, with no sort. Outcome codes are folded
+    onto the format's rows (the registry's ``report_row``) here, on the few grouped cells.
+    """
     from gongkai.core.requests.models import Request
 
     start, end = year_bounds(year)
     table = {row: dict.fromkeys(COLUMNS, 0) for row in ROW_CODES}
     r = Request.__table__.c
     unanswered_at_start = or_(r.replied_on.is_(None), r.replied_on >= start)
-    # new / carried over / carried forward: one pass over the requests open during the year
-    flows = session.execute(
+    flows = and_(r.received <= end, or_(r.received >= start, unanswered_at_start))
+    answered = and_(r.replied_on >= start, r.replied_on <= end)
+    groups = session.execute(
         select(
             r.applicant_type,
-            _count(r.received >= start),
-            _count(r.received < start),
-            _count(or_(r.replied_on.is_(None), r.replied_on > end)),
+            r.outcome,
+            func.count().filter(and_(r.received >= start, r.received <= end)),
+            func.count().filter(and_(r.received < start, unanswered_at_start)),
+            func.count().filter(and_(r.received <= end, or_(r.replied_on.is_(None), r.replied_on > end))),
+            func.count().filter(answered),
         )
-        .where(r.received <= end, or_(r.received >= start, unanswered_at_start))
-        .group_by(r.applicant_type)
+        .where(or_(flows, answered))
+        .group_by(r.applicant_type, r.outcome)
     ).all()
-    # outcomes answered in the year, folded onto the format's rows by the registry
-    row_of = case({code: o.report_row for code, o in registry.outcomes.items()}, value=r.outcome, else_=r.outcome)
-    results = session.execute(
-        select(r.applicant_type, row_of.label("row"), func.count())
-        .where(r.replied_on >= start, r.replied_on <= end)
-        .group_by(r.applicant_type, row_of)
-    ).all()
-    _check_columns({f[0] for f in flows} | {x[0] for x in results})
-    for column, new, carried_over, carried_forward in flows:
-        table["new"][column] = int(new or 0)
-        table["carried_over"][column] = int(carried_over or 0)
-        table["carried_forward"][column] = int(carried_forward or 0)
-    for column, row, n in results:
+    _check_columns({g[0] for g in groups})
+    row_of = {code: o.report_row for code, o in registry.outcomes.items()}
+    results: dict[tuple[str, str | None], int] = {}
+    for column, outcome, new, carried_over, carried_forward, n in groups:
+        table["new"][column] += new
+        table["carried_over"][column] += carried_over
+        table["carried_forward"][column] += carried_forward
+        if n:
+            key = (column, row_of.get(outcome, outcome))
+            results[key] = results.get(key, 0) + n
+    for (column, row), n in results.items():
         if row is None:
             raise GongkaiError(
                 f"有 {n} 件申请记有答复日期但没有答复结果（申请人类型 {column}）。请补录答复结果后再生成年度报告。"
@@ -133,7 +136,7 @@ def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str,
             raise GongkaiError(
                 f"答复结果“{row}”不在年度报告格式的办理结果中（{n} 件）。请用 `gongkai rules` 核对结果代码并更正申请记录。"
             )
-        table[row][column] += int(n)
+        table[row][column] += n
     for column in APPLICANT_TYPE_CODES:
         table[TOTAL][column] = sum(table[row.code][column] for row in RESULT_ROWS)
     for row in ROW_CODES:
@@ -170,36 +173,15 @@ def appeal_table(session: Any, year: int) -> dict[str, dict[str, int]]:
 
 
 def proactive_table(session: Any, year: int) -> dict[str, Any]:
-    """Section 二 (条例 第二十条第（一）（五）（六）（八）项) from the document registry."""
-    from gongkai.core.documents.models import DecisionCount, Document
+    """Section 二 (条例 第二十条第（一）（五）（六）（八）项): the document module's figures
+    (:func:`gongkai.core.documents.annual.annual_figures`) under the report's keys, 0 where none."""
+    from gongkai.core.documents.annual import annual_figures
 
-    start, end = year_bounds(year)
-    d = Document.__table__.c
-    made = func.coalesce(d.finalised, d.formed)
-    docs = {
-        kind: (issued, repealed, in_force)
-        for kind, issued, repealed, in_force in session.execute(
-            select(
-                d.kind,
-                _count(and_(made >= start, made <= end)),
-                _count(and_(d.repealed >= start, d.repealed <= end)),
-                _count(and_(made <= end, or_(d.repealed.is_(None), d.repealed > end))),
-            )
-            .where(d.kind.in_(DOCUMENT_KINDS.values()))
-            .group_by(d.kind)
-        ).all()
-    }
-    out: dict[str, Any] = {}
-    for key, kind in DOCUMENT_KINDS.items():
-        issued, repealed, in_force = docs.get(kind, (0, 0, 0))
-        out[key] = {"issued": int(issued or 0), "repealed": int(repealed or 0), "in_force": int(in_force or 0)}
-    c = DecisionCount.__table__.c
-    figures = {kind: (count, amount) for kind, count, amount in
-               session.execute(select(c.kind, c.count, c.amount).where(c.year == year)).all()}
+    figures = annual_figures(session, year)
+    out: dict[str, Any] = {key: figures["documents"][kind] for key, kind in DOCUMENT_KINDS.items()}
     for key, kind in DECISION_KINDS.items():
-        out[key] = {"decisions": int(figures.get(kind, (0, None))[0] or 0)}
-    amount = figures.get(FEES_KIND, (None, 0))[1]
-    out["fees"] = {"amount_10k_yuan": round(float(amount or 0), 4)}
+        out[key] = {"decisions": int(figures["decisions"][kind] or 0)}
+    out["fees"] = {"amount_10k_yuan": round(float(figures["decisions"][FEES_KIND] or 0), 4)}
     return out
 
 
