@@ -4,8 +4,8 @@ A new year's schedule then rewrites only the clocks whose dates move. The calend
 clocks were computed with is remembered by its last day with an official schedule
 (setting ``calendar.final_until``); the upgrade takes it from the clocks flagged provisional.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-23
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
