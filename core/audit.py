@@ -18,14 +18,18 @@ printed ledger) to also detect a rewrite of the whole chain.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
+import operator
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps uses
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlmodel import Field, Session, SQLModel, select
 
-from gongkai.core.storage import Event, utc
+from gongkai.core.storage import Event, insert_rows, utc
 
 GENESIS = "0" * 64  # prev_hash of the first event
 HEAD_ID = 1
@@ -41,23 +45,40 @@ class AuditChain(SQLModel, table=True):
     last_hash: str = Field(default=GENESIS, max_length=64)
 
 
+# The canonical JSON of an event, as json.dumps(fields, ensure_ascii=False, sort_keys=True,
+# separators=(",", ":")) writes it (keys in sorted order), but formatted directly: hashing is
+# the hot loop of a bulk import. tests/test_audit_chain.py checks it against json.dumps.
+_CANONICAL = ('{"action":%s,"actor":%s,"after":%s,"at":%s,"before":%s,"prev_hash":%s,"seq":%s,'
+              '"subject_id":%s,"subject_kind":%s}')
+
+_HASHED = ("action", "actor", "after", "at", "before", "seq", "subject_id", "subject_kind")
+_ITEMS, _ATTRIBUTES = operator.itemgetter(*_HASHED), operator.attrgetter(*_HASHED)
+
+
+def _js(value: Any) -> str:
+    """One JSON value (str, int or None) as json.dumps writes it (a str through the same C encoder)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    return str(int(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _moment(at: dt.datetime) -> str:
+    return encode_basestring(utc(at).isoformat(timespec="microseconds"))
+
+
 def event_hash(event: Any, prev_hash: str) -> str:
     """SHA-256 (hex) of the event's fields and the previous hash, as canonical JSON.
 
-    ``event`` is an :class:`Event` or any row with the same attributes (the migrations use rows).
+    ``event`` is an :class:`Event`, any row with the same attributes (the migrations use
+    rows) or a dict of the columns (bulk inserts, :func:`append_rows`).
     """
-    fields = {
-        "seq": event.seq,
-        "at": utc(event.at).isoformat(timespec="microseconds"),
-        "actor": event.actor,
-        "subject_kind": event.subject_kind,
-        "subject_id": event.subject_id,
-        "action": event.action,
-        "before": event.before,
-        "after": event.after,
-        "prev_hash": prev_hash,
-    }
-    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    action, actor, after, at, before, seq, subject_id, subject_kind = (
+        _ITEMS(event) if isinstance(event, dict) else _ATTRIBUTES(event))
+    canonical = _CANONICAL % (_js(action), _js(actor), _js(after), _moment(at), _js(before), _js(prev_hash),
+                              _js(seq), _js(subject_id), _js(subject_kind))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -69,19 +90,34 @@ def _lock_head(session: Session) -> AuditChain:
     return head
 
 
-def seal(session: Session, events: Sequence[Event]) -> None:
-    """Link ``events`` (in the order they were recorded) onto the chain; call before commit."""
-    session.flush()  # the transaction's own writes first, so the head is locked last
+def _link(session: Session, events: Sequence[Any], set_field: Callable[[Any, str, Any], None]) -> None:
+    """Lock the head, give each event (in order) its seq, prev_hash and hash, move the head past them."""
     head = _lock_head(session)
     prev, length = head.last_hash, head.length
     for event in events:
         length += 1
-        event.seq = length
-        event.prev_hash = prev
-        event.hash = prev = event_hash(event, prev)
-        session.add(event)
+        set_field(event, "seq", length)
+        set_field(event, "prev_hash", prev)
+        prev = event_hash(event, prev)
+        set_field(event, "hash", prev)
     head.length, head.last_hash = length, prev
     session.add(head)
+
+
+def seal(session: Session, events: Sequence[Event]) -> None:
+    """Link ``events`` (in the order they were recorded) onto the chain; call before commit."""
+    session.flush()  # the transaction's own writes first, so the head is locked last
+    _link(session, events, setattr)
+    session.flush()
+
+
+def append_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Chain and insert events given as column dicts (:func:`gongkai.core.storage.event_values`)
+    in one executemany: the bulk path of imports. Call it last in the transaction, as
+    :func:`seal` runs, so that the head is locked only just before commit."""
+    session.flush()
+    _link(session, rows, operator.setitem)
+    insert_rows(session, Event.__table__, rows)
     session.flush()
 
 

@@ -62,22 +62,29 @@ def store_deadline(session: Session, owner_kind: str, owner_id: int, name: str, 
     ).first()
     if row is None:
         row = StoredDeadline(owner_kind=owner_kind, owner_id=owner_id, name=name, rule_id="", unit="", start=dt.date.min)
-    timed = deadline.rule.unit.is_timed
-    row.rule_id = deadline.rule.id
-    row.unit = deadline.rule.unit.value
-    row.start = deadline.start.date() if isinstance(deadline.start, dt.datetime) else deadline.start
-    row.start_at = deadline.start if timed else None
-    row.offset = deadline.offset
-    row.limit_offset = deadline.limit_offset
-    row.months_after = deadline.months_after
-    row.due = None if timed or deadline.due is None else deadline.due  # type: ignore[assignment]
-    row.due_at = deadline.due if timed else None  # type: ignore[assignment]
-    if timed and deadline.due is not None:
-        row.due = deadline.due.date()  # type: ignore[union-attr]
-    row.limit = deadline.limit if not timed else None  # type: ignore[assignment]
-    row.paused = deadline.paused
+    for column, value in deadline_columns(deadline).items():
+        setattr(row, column, value)
     session.add(row)
     return row
+
+
+def deadline_columns(deadline: Deadline) -> dict[str, Any]:
+    """The stored columns of a computed :class:`Deadline` (all but owner, name and status)."""
+    timed = deadline.rule.unit.is_timed
+    due = deadline.due
+    return {
+        "rule_id": deadline.rule.id,
+        "unit": deadline.rule.unit.value,
+        "start": deadline.start.date() if isinstance(deadline.start, dt.datetime) else deadline.start,
+        "start_at": deadline.start if timed else None,
+        "offset": deadline.offset,
+        "limit_offset": deadline.limit_offset,
+        "months_after": deadline.months_after,
+        "due": due.date() if timed and due is not None else due,  # type: ignore[union-attr]
+        "due_at": due if timed else None,
+        "limit": deadline.limit if not timed else None,
+        "paused": deadline.paused,
+    }
 
 
 def close_deadline(session: Session, owner_kind: str, owner_id: int, name: str, on: dt.date, status: str = "met") -> None:
@@ -93,14 +100,18 @@ def close_deadline(session: Session, owner_kind: str, owner_id: int, name: str, 
     )
 
 
-def open_deadlines(session: Session, due_by: dt.date, owner_kind: str | None = None, name: str | None = None) -> list[Any]:
-    """Open clocks due on or before ``due_by``, earliest first: the overdue ones (due before
-    today) and those due soon (``due_by`` = today plus N working days) in one range of the
-    index ix_deadline_open_due (status, due). Rows carry the columns a digest needs."""
+def open_deadlines(session: Session, due_by: dt.date, owner_kind: str | None = None, name: str | None = None,
+                   due_from: dt.date | None = None) -> list[Any]:
+    """Open clocks due on or before ``due_by`` (and on or after ``due_from``, if given),
+    earliest first: the overdue ones (due before today) and those due soon (``due_by`` =
+    today plus N working days) in one range of the index ix_deadline_open_due (status, due).
+    Rows carry the columns a digest needs."""
     c = StoredDeadline.__table__.c
     query = select(c.id, c.owner_kind, c.owner_id, c.name, c.rule_id, c.due, c.due_at, c.limit).where(
         c.status == "open", c.due <= due_by
     )
+    if due_from is not None:
+        query = query.where(c.due >= due_from)
     if owner_kind is not None:
         query = query.where(c.owner_kind == owner_kind)
     if name is not None:

@@ -134,3 +134,22 @@ def test_concurrent_appends_keep_one_chain(app):
     with app.session() as s:
         report = verify(s)
     assert report["ok"] and report["events"] == 40
+
+
+@pytest.mark.parametrize("fields", [
+    {"action": "receive", "actor": "张三", "subject_kind": "request", "subject_id": 7,
+     "before": '{"state": "received"}', "after": '{"note": "引号\\" 反斜杠\\\\ 换行\\n \\u0001 😀"}'},
+    {"action": "a\"b", "actor": "", "subject_kind": "privacy", "subject_id": None, "before": None, "after": None},
+])
+def test_event_hash_is_the_sha256_of_the_canonical_json(fields):
+    """The hash is formatted directly for speed; it must stay byte-identical to json.dumps."""
+    import datetime as dt
+    import hashlib
+
+    at = dt.datetime(2026, 3, 2, 8, 30, 0, 1234, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    row = {**fields, "seq": 12, "at": at}
+    canonical = json.dumps({**row, "at": "2026-03-02T00:30:00.001234+00:00", "prev_hash": "ab" * 32},
+                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    expected = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert event_hash(row, "ab" * 32) == expected
+    assert event_hash(Event(**row), "ab" * 32) == expected

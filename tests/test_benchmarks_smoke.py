@@ -18,10 +18,10 @@ from benchmarks.common import Figure  # noqa: E402
 TINY = {
     "deadline": {"n": 20},
     "recompute": {"n": 300, "baseline_sample": 50},
-    "queries": {"n": 600, "ledger_size": 200},
+    "queries": {"n": 600},
     "report": {"n": 300},
     "startup": {"repeat": 1},
-    "importer": {"n": 30, "sample": 10},
+    "importer": {"n": 30},
 }
 
 

@@ -53,6 +53,19 @@ def test_changning_intake_clock_only_for_non_online_requests(gk, unit):
     assert "intake" not in online["clocks"]
 
 
+def test_registering_a_request_meets_the_intake_clock(gk, unit):
+    unit("changning")
+    base = ["request", "new", "--applicant", "张三", "--applicant-type", "natural_person", "--channel", "in_person",
+            "--submitted", "2026-03-02", "--subject", "某信息"]
+    on_time = gk.json(*base, "--entered", "2026-03-03")["id"]
+    late = gk.json(*base, "--entered", "2026-03-06")["id"]
+    clocks = {r["id"]: r["clocks"]["intake"] for r in gk.json("ledger", "--as-of", "2026-03-20")}
+    assert clocks[on_time]["status"] == "met" and clocks[on_time]["due"] == "2026-03-04"
+    assert clocks[late]["status"] == "met"  # entered, late: met after its due date
+    assert gk.json("digest", "--as-of", "2026-03-20")["counts"]["overdue"] == 0
+    assert "早于收到日期" in gk.fails(*base, "--entered", "2026-03-01").stderr
+
+
 def test_no_intake_clock_without_the_rule(gk, unit):
     unit("xixian")
     assert "intake" not in new_request(gk)["clocks"]

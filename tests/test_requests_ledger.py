@@ -47,6 +47,14 @@ def test_ledger_filters(gk, ledger_requests):
     assert [r["id"] for r in gk.json("ledger", "--as-of", AS_OF, "--due-within", "6")] == [ids["march"]]
     assert [r["id"] for r in gk.json("ledger", "--as-of", AS_OF, "--due-within", "5")] == []
     assert {r["id"] for r in gk.json("ledger", "--as-of", AS_OF, "--due-within", "16")} == {ids["march"], ids["late_march"]}
+    # both: the union (overdue, or due within N), in id order
+    assert [r["id"] for r in gk.json("ledger", "--as-of", AS_OF, "--overdue", "--due-within", "6")] == [
+        ids["march"], ids["february"]]
+    assert [r["id"] for r in gk.json("ledger", "--as-of", AS_OF, "--overdue", "--due-within", "5")] == [
+        ids["february"]]
+    assert [r["id"] for r in gk.json("ledger", "--as-of", AS_OF, "--overdue", "--due-within", "16", "--year",
+                                     "2026", "--state", "received")] == [ids["march"], ids["february"], ids["late_march"]]
+    assert gk.json("ledger", "--as-of", AS_OF, "--overdue", "--due-within", "16", "--year", "2025") == []
     assert [r["id"] for r in gk.json("ledger", "--state", "replied")] == [ids["old"]]
     assert [r["id"] for r in gk.json("ledger", "--year", "2025")] == [ids["old"]]
     assert len(gk.json("ledger", "--year", "2026")) == 3
@@ -132,3 +140,66 @@ def test_import_mapping_errors(gk, unit, tmp_path):
     path.write_text(",".join(HEADERS) + "\n", encoding="utf-8")
     gk.fails("request", "import", str(path), "--map", "申请人=applicant")  # required fields missing
     gk.fails("request", "import", str(path), "--map", MAP.replace("内容=subject", "标题=subject"))
+
+
+def write_big_ledger(path, rows: int) -> None:
+    lines = [",".join(HEADERS)]
+    lines += [f"申请人{i},natural_person,in_person,2026-03-02,,第{i}项,{'disclosed,2026-03-20' if i % 2 else ','}"
+              for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_import_reports_progress_per_batch_and_draws_a_bar_on_a_terminal(backend, unit, gk, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    from gongkai.core.app import App
+    from gongkai.core.cli.request_cmd import ImportProgress
+    from gongkai.core.requests.importer import BATCH, import_ledger, parse_mapping
+
+    unit("changning")
+    path = tmp_path / "old.csv"
+    write_big_ledger(path, BATCH + 10)
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal, calls = Terminal(), []
+
+    def progress(done, total):
+        calls.append((done, total))
+        bar(done, total)
+
+    app = App()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stderr", terminal)
+        with ImportProgress() as bar:
+            report = import_ledger(app, path, parse_mapping([MAP]), progress=progress)
+    app.engine.dispose()
+    assert calls == [(BATCH, BATCH + 10), (BATCH + 10, BATCH + 10)]  # after each committed batch
+    assert len(report.imported) == BATCH + 10 and not report.errors
+    assert "导入中" in terminal.getvalue() and f"{BATCH + 10}/{BATCH + 10}" in terminal.getvalue()
+    # what the bulk path stored is what the workflow would have: rows, clocks, events, an intact chain
+    rows = by_id(gk.json("ledger", "--as-of", "2026-03-20"))
+    first, second = rows[report.imported[0]], rows[report.imported[1]]
+    assert (first["state"], first["due"], first["overdue"], first["days_left"]) == ("received", "2026-03-30", False, 6)
+    assert (second["state"], second["outcome"], second["replied_on"]) == ("replied", "disclosed", "2026-03-20")
+    assert second["clocks"]["reply"]["status"] == "met"
+    assert "intake" not in second["clocks"]  # importing history is not the platform entry the intake rule times
+    shown = gk.json("request", "show", str(report.imported[1]))
+    assert [e["action"] for e in shown["events"]] == ["receive", "reply"]
+    assert shown["events"][1]["after"] == {"state": "replied", "version": 3, "outcome": "disclosed",
+                                           "on": "2026-03-20", "imported": True}
+    assert shown["version"] == 3
+    assert gk.json("audit", "verify")["ok"]
+    # the imported request goes on through the ordinary workflow
+    gk.ok("request", "close", str(report.imported[1]), "--on", "2026-03-23")
+
+
+def test_import_without_a_terminal_draws_no_bar(unit, gk, tmp_path):
+    unit("changning")
+    path = tmp_path / "old.csv"
+    write_big_ledger(path, 3)
+    result = gk.ok("request", "import", str(path), "--map", MAP)
+    assert result.stdout == "已导入 3 件。\n" and result.stderr == ""

@@ -78,7 +78,7 @@ def test_database_reopened_after_cli_holds_everything(gk, unit, tmp_path):
     reviews = db.execute("select step_id, actor from request_review order by id").fetchall()
     assert reviews == [("draft", "审核人0"), ("office_head", "审核人1")]
     clocks = dict(db.execute("select name, status from deadline where owner_kind = 'request'").fetchall())
-    assert clocks["reply"] == "met" and clocks["agency_opinion"] == "met" and clocks["intake"] == "open"
+    assert clocks["reply"] == "met" and clocks["agency_opinion"] == "met" and clocks["intake"] == "met"
     actions = [a for (a,) in db.execute("select action from event where subject_kind='request' order by id")]
     assert actions == ["receive", "pause", "resume", "review", "review", "reply"]
     db.close()

@@ -9,7 +9,7 @@ from gongkai.core.cli.output import emit_json, emit_table
 
 
 @click.command()
-@click.option("--overdue", is_flag=True, help="只列已逾期未答复的申请")
+@click.option("--overdue", is_flag=True, help="只列已逾期未答复的申请（与 --due-within 同用时，列出逾期的和 N 个工作日内到期的）")
 @click.option("--due-within", type=int, help="只列 N 个工作日内到期的申请")
 @click.option("--state", help="只列该状态：received、correction_pending、processing、paused、reviewing、replied、closed、abandoned")
 @click.option("--year", type=int, help="只列该年收到的申请")

@@ -45,10 +45,12 @@ def _report(data, as_json, message):
 @click.option("--confirmed", help="双方确认日期（平常信函、互联网、传真）")
 @click.option("--subject", required=True, help="申请公开的政府信息内容")
 @click.option("--form", "form_wanted", default="", help="获取信息的方式，如 纸质、电子邮件")
+@click.option("--entered", help="录入申请平台的日期（默认今天；用于本地录入时限，如长宁区2个工作日）")
 @BY
 @JSON
 @click.pass_obj
-def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted, by, as_json):
+def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted,
+        entered, by, as_json):
     """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
     from gongkai.core.requests import intake, ledger
 
@@ -57,6 +59,7 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
             session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
             submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
             id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
+            entered=day(entered, "--entered"),
         )
         data = ledger.show(session, app, req)
     if as_json:
@@ -326,7 +329,8 @@ def import_cmd(app, file, mapping, by, as_json):
 
     from gongkai.core.requests import importer
 
-    report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by))
+    with ImportProgress() as progress:
+        report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by), progress=progress)
     data = report.to_json()
     if as_json:
         emit_json(data)
@@ -334,6 +338,35 @@ def import_cmd(app, file, mapping, by, as_json):
         click.echo(f"已导入 {data['imported']} 件。")
         for e in data["errors"]:
             click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+
+
+class ImportProgress:
+    """A progress bar on stderr while a ledger file is imported, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        import sys
+
+        self.file = sys.stderr
+        self.enabled = self.file.isatty()  # never in scripts, pipes, tests or the benchmark
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="导入中", file=self.file, show_pos=True)
+            self.bar.__enter__()
+        self.bar.length = max(self.bar.length, total)
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> ImportProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _dated_step(name, target, on_help, doc, message):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from gongkai.core.deadlines import compute
-from gongkai.core.deadline_store import store_deadline
+from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core import limits
 from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_text
@@ -43,9 +43,8 @@ def applicant_type_code(value: str) -> str:
     raise GongkaiError(f"申请人类型“{value}”无效（--applicant-type），可选：{choices}")
 
 
-def receipt_date(registry: Any, channel: str, submitted: dt.date, confirmed: dt.date | None) -> dt.date:
+def receipt_date(ch: ChannelReceipt, submitted: dt.date, confirmed: dt.date | None) -> dt.date:
     """The day the request counts as received, per the channel (条例 第三十一条)."""
-    ch = channel_code(registry, channel)
     if ch.received_on == "submitted":
         return submitted
     if confirmed is None:
@@ -57,9 +56,8 @@ def receipt_date(registry: Any, channel: str, submitted: dt.date, confirmed: dt.
     return confirmed
 
 
-def receive(
-    session: Session,
-    office: Any,
+def request_fields(
+    registry: Any,
     *,
     applicant: str,
     applicant_type: str,
@@ -70,10 +68,8 @@ def receive(
     id_number: str = "",
     contact: str = "",
     form_wanted: str = "",
-    actor: str = "",
-) -> Request:
-    """Register a request and start its clocks (reply; the local intake rule if any)."""
-    registry = office.registry
+) -> dict[str, Any]:
+    """The columns of a new :class:`Request`, every field checked; a Chinese error naming the bad one."""
     if not applicant.strip():
         raise GongkaiError("申请人姓名或名称不能为空（--applicant）。")
     if not subject.strip():
@@ -86,27 +82,48 @@ def receive(
     id_number = check_applicant_id(check_text(id_number, limits.ID_NUMBER_CHARS, "证件号码（--id-number）"),
                                    natural_person=type_code == "natural_person")
     ch = channel_code(registry, channel)
-    received = receipt_date(registry, ch.channel, submitted, confirmed)
-    request = Request(
-        applicant_name=applicant.strip(),
-        applicant_type=type_code,
-        applicant_id_number=id_number,
-        applicant_contact=contact,
-        channel=ch.channel,
-        submitted=submitted,
-        confirmed=confirmed,
-        received=received,
-        subject=subject.strip(),
-        form_wanted=form_wanted,
-        period_start=received,
-    )
+    received = receipt_date(ch, submitted, confirmed)
+    return {
+        "applicant_name": applicant.strip(),
+        "applicant_type": type_code,
+        "applicant_id_number": id_number,
+        "applicant_contact": contact,
+        "channel": ch.channel,
+        "submitted": submitted,
+        "confirmed": confirmed,
+        "received": received,
+        "subject": subject.strip(),
+        "form_wanted": form_wanted,
+        "period_start": received,
+    }
+
+
+def intake_rule(registry: Any, channel: str) -> DeadlineRule | None:
+    """The local rule timing the entry of a request not received online into the platform, or None
+    (a jurisdiction's ``request.intake`` rule, e.g. within 2 working days)."""
+    rule = registry.find("request.intake", DeadlineRule)
+    return rule if rule is not None and channel != ONLINE else None
+
+
+def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date | None = None, **fields: Any) -> Request:
+    """Register a request (``fields`` as :func:`request_fields` takes them) and start its
+    clocks (reply; the local intake rule if any).
+
+    Registering is the entry into the request platform, so a local intake clock (长宁区
+    第四十九条: a request not received online is entered within 2 working days) is met on
+    ``entered`` (default today) — late if that is after its due date.
+    """
+    request = Request(**request_fields(office.registry, **fields))
     session.add(request)
     session.flush()
-    apply(session, request, "receive", actor, {"received": received.isoformat(), "channel": ch.channel},
-          to_state="received")
+    apply(session, request, "receive", actor,
+          {"received": request.received.isoformat(), "channel": request.channel}, to_state="received")
     clock.refresh(session, office, request)
-    # 长宁区 第四十九条: non-online requests are entered into the platform within 2 WD
-    intake_rule = registry.find("request.intake", DeadlineRule)
-    if intake_rule is not None and ch.channel != ONLINE:
-        store_deadline(session, OWNER, request.id, "intake", compute(intake_rule, received, office.calendar))
+    rule = intake_rule(office.registry, request.channel)
+    if rule is not None:
+        entered = entered or dt.date.today()
+        if entered < request.received:
+            raise GongkaiError(f"录入日期 {entered} 早于收到日期 {request.received}，请核对 --entered。")
+        store_deadline(session, OWNER, request.id, "intake", compute(rule, request.received, office.calendar))
+        close_deadline(session, OWNER, request.id, "intake", entered)
     return request

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gongkai.core import deadlines
-from gongkai.core.deadline_store import StoredDeadline, is_provisional
+from gongkai.core.deadline_store import StoredDeadline, is_provisional, open_deadlines
 from gongkai.core.errors import GongkaiError
 from gongkai.core.privacy import mask_id_number, mask_phone
 from gongkai.core.requests import appeals, clock, review
@@ -44,11 +44,12 @@ def received_in(year: int) -> tuple[Any, ...]:
     return Request.received >= dt.date(year, 1, 1), Request.received <= dt.date(year, 12, 31)
 
 
-def _clocks(session: Session, ids: list[int]) -> dict[int, dict[str, StoredDeadline]]:
-    out: dict[int, dict[str, StoredDeadline]] = defaultdict(dict)
+def _clocks(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The clocks of these requests, as read-only rows (the ledger builds no ORM objects)."""
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    d = StoredDeadline.__table__
     for i in range(0, len(ids), 500):
-        for row in session.exec(select(StoredDeadline).where(StoredDeadline.owner_kind == OWNER,
-                                                             StoredDeadline.owner_id.in_(ids[i:i + 500]))).all():
+        for row in session.execute(select(d).where(d.c.owner_kind == OWNER, d.c.owner_id.in_(ids[i:i + 500]))):
             out[row.owner_id][row.name] = row
     return out
 
@@ -61,9 +62,9 @@ def _pauses(session: Session, ids: list[int]) -> dict[int, list[deadlines.Pause]
     return out
 
 
-def row(office: Any, request: Request, clocks: dict[str, StoredDeadline], pauses: list[deadlines.Pause],
+def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadlines.Pause],
         as_of: dt.date) -> dict[str, Any]:
-    """One ledger row (the keys ``request show --json`` shares)."""
+    """One ledger row (the keys ``request show --json`` shares) from a :class:`Request` or a row of its table."""
     cal = office.calendar
     reply_clock = clocks.get("reply")
     due = reply_clock.due if reply_clock else None
@@ -143,29 +144,37 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
            due_within: int | None = None, state: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
-    """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt."""
+    """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt.
+
+    ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
+    Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, one range
+    of the index ix_deadline_open_due), so it costs what it lists, not the size of the ledger.
+    """
     as_of = as_of or dt.date.today()
     if state is not None and state not in STATES:
         raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
     if due_within is not None and due_within < 0:
         raise GongkaiError("--due-within 应为非负的工作日数。")
-    query = select(Request).order_by(Request.id)
+    table = Request.__table__  # read-only rows with the model's attributes: no ORM objects to build
+    query = select(table).order_by(table.c.id)
     if state:
-        query = query.where(Request.state == state)
+        query = query.where(table.c.state == state)
     if year:
         query = query.where(*received_in(year))
-    if overdue or due_within is not None:
-        query = query.where(Request.state.in_(OPEN_STATES))
-    requests = list(session.exec(query).all())
+    horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
+    if overdue or horizon is not None:
+        # overdue: due before as_of; due within N: due in [as_of, horizon]
+        clocks = open_deadlines(session, horizon or as_of - dt.timedelta(days=1), OWNER, "reply",
+                                due_from=None if overdue else as_of)
+        ids = sorted({c.owner_id for c in clocks})
+        requests = [r for i in range(0, len(ids), 500)
+                    for r in session.execute(query.where(table.c.id.in_(ids[i:i + 500]),
+                                                         table.c.state.in_(OPEN_STATES)))]
+    else:
+        requests = list(session.execute(query))
     ids = [r.id for r in requests]
-    clocks, pauses = _clocks(session, ids), _pauses(session, ids)
-    rows = [row(office, r, clocks[r.id], pauses[r.id], as_of) for r in requests]
-    if overdue:
-        rows = [r for r in rows if r["overdue"]]
-    if due_within is not None:
-        horizon = office.calendar.add_working_days(as_of, due_within)
-        rows = [r for r in rows if r["due"] and as_of.isoformat() <= r["due"] <= horizon.isoformat()]
-    return rows
+    clocks_of, pauses = _clocks(session, ids), _pauses(session, ids)
+    return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
 
 
 def export_xlsx(rows: list[dict[str, Any]], path: Path) -> Path:

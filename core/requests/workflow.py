@@ -66,6 +66,11 @@ EVENT_NAMES = {
 }
 
 
+def next_state_after(state: str, event: str) -> str:
+    """The state ``event`` leads to from ``state`` (which must allow it)."""
+    return TRANSITIONS[event][1][state] or state
+
+
 def next_state(request: Request, event: str) -> str:
     """The state ``event`` leads to from the request's state; refused if not allowed."""
     _, moves = TRANSITIONS[event]
@@ -75,7 +80,7 @@ def next_state(request: Request, event: str) -> str:
             f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能{EVENT_NAMES[event]}"
             f"（仅限：{allowed}）。"
         )
-    return moves[request.state] or request.state
+    return next_state_after(request.state, event)
 
 
 def load(session: Session, request_id: int) -> Request:
