@@ -210,6 +210,11 @@ class WorkCalendar:
     def is_workday(self, day: dt.date) -> bool:
         return self._kinds[self._offset(day)] in (WORKDAY, MAKEUP)
 
+    @property
+    def final_until(self) -> dt.date:
+        """The last day of the last year with an official schedule."""
+        return dt.date(self.last_final_year, 12, 31)
+
     def is_provisional(self, day: dt.date) -> bool:
         """True when ``day`` lies in a year without an official schedule yet."""
         return day.year > self.last_final_year and day.year not in self.final_years
@@ -232,17 +237,6 @@ class WorkCalendar:
         if n == 0:
             return start
         raise GongkaiError(f"{start} 之后第{n}个工作日超出工作日历范围（至 {self.last}）。")
-
-    def index_tables(
-        self, first: dt.date, last: dt.date, ahead: int
-    ) -> tuple[list[tuple[dt.date, int]], list[tuple[int, dt.date]]]:
-        """The part of the index that adding up to ``ahead`` working days to a start in
-        [first, last] reads, as rows for databases that do the arithmetic themselves:
-        (day, working days from the calendar's first day to it) and (k, the k-th working day, from 0)."""
-        lo, hi = self._offset(first), self._offset(last)
-        days = [(_fromordinal(self._base + i), self._prefix[i]) for i in range(lo, hi + 1)]
-        ks = range(max(self._prefix[lo] - 1, 0), min(self._prefix[hi] + ahead, self._workday_count))
-        return days, [(k, _fromordinal(self._base + self._workdays[k])) for k in ks]
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]: how many have been used by ``end`` counting from ``start``."""

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Column, Date, Index, Integer, MetaData, Table, and_, case, func, or_, text, update
+from sqlalchemy import Column, Date, Index, Integer, MetaData, Table, and_, func, or_, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from gongkai.core.deadlines import Deadline
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from gongkai.core.calendar import WorkCalendar
 
 CALENDAR_SETTING = "calendar.fingerprint"
+FINAL_SETTING = "calendar.final_until"  # the last day with an official schedule in that calendar
 
 
 class StoredDeadline(SQLModel, table=True):
@@ -29,8 +30,6 @@ class StoredDeadline(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deadline_owner", "owner_kind", "owner_id", "name", unique=True),
         Index("ix_deadline_open_due", "status", "due"),
-        # partial: only the rows a new schedule may change, which leave it once final
-        Index("ix_deadline_provisional", "id", sqlite_where=text("provisional = 1"), postgresql_where=text("provisional")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,7 +46,6 @@ class StoredDeadline(SQLModel, table=True):
     due: dt.date | None = None
     due_at: dt.datetime | None = None
     limit: dt.date | None = None
-    provisional: bool = False
     paused: bool = False
     status: str = Field(default="open", max_length=20)  # open, met, cancelled
     met_on: dt.date | None = None
@@ -85,7 +83,6 @@ def deadline_columns(deadline: Deadline) -> dict[str, Any]:
         "due": due.date() if timed and due is not None else due,  # type: ignore[union-attr]
         "due_at": due if timed else None,
         "limit": deadline.limit if not timed else None,
-        "provisional": deadline.provisional,
         "paused": deadline.paused,
     }
 
@@ -110,7 +107,7 @@ def open_deadlines(session: Session, due_by: dt.date, owner_kind: str | None = N
     today plus N working days) in one range of the index ix_deadline_open_due (status, due).
     Rows carry the columns a digest needs."""
     c = StoredDeadline.__table__.c
-    query = select(c.id, c.owner_kind, c.owner_id, c.name, c.rule_id, c.due, c.limit, c.provisional).where(
+    query = select(c.id, c.owner_kind, c.owner_id, c.name, c.rule_id, c.due, c.due_at, c.limit).where(
         c.status == "open", c.due <= due_by
     )
     if due_from is not None:
@@ -122,102 +119,74 @@ def open_deadlines(session: Session, due_by: dt.date, owner_kind: str | None = N
     return list(session.execute(query.order_by(c.due, c.id)).all())
 
 
-def _recomputable() -> Any:
-    """Stored clocks that follow the calendar: open to recomputation while provisional."""
-    d = StoredDeadline.__table__.c
-    # ``provisional = 1`` as written matches the partial index ix_deadline_provisional
-    return and_(d.provisional == True, d.unit == Unit.WORKING_DAYS.value, d.paused == False)  # noqa: E712
+def is_provisional(row: Any, calendar: WorkCalendar) -> bool:
+    """Whether a stored clock's dates lie beyond the last official schedule: derived on reading
+    (never stored, so a new schedule rewrites only the clocks whose dates move). Clocks timed in
+    hours or minutes do not follow the calendar; a paused clock has no date yet."""
+    latest = row.limit or row.due
+    return row.due_at is None and latest is not None and calendar.is_provisional(latest)
 
 
-def recompute_provisional(session: Session, calendar: WorkCalendar) -> int:
-    """Recompute every stored provisional working-day deadline on ``calendar``; returns the count.
+def recompute_provisional(session: Session, calendar: WorkCalendar, computed_until: dt.date | None = None) -> int:
+    """Recompute on ``calendar`` every stored working-day clock whose dates were provisional when
+    computed, i.e. lie after ``computed_until`` (the last day with an official schedule in the
+    calendar they were computed with; ``None``: unknown, every working-day clock). Returns the count.
 
-    The arithmetic runs in the database: the calendar index goes into two temporary tables
-    (day -> working days up to it, k -> k-th working day) and one UPDATE joins them, writing
-    only the rows whose dates change; a second one clears ``provisional`` where the dates now
-    lie in years with an official schedule. Month-long extensions (rare, and month arithmetic
-    differs between databases) are recomputed in Python with the same rules as ``compute``.
+    A clock's dates depend only on (start, offset, limit offset, months), and the stored clocks
+    share few of those: the new dates are computed in Python once per distinct key (so with
+    the calendar's own arithmetic, month extensions included) into a small temporary table,
+    then one ``UPDATE … FROM`` joins it and writes only the rows whose dates change.
     """
-    d = StoredDeadline.__table__
-    c = d.c
-    todo = _recomputable()
-    count, first, last, offset, limit_offset = session.execute(
-        select(func.count(), func.min(c.start), func.max(c.start), func.max(c.offset), func.max(c.limit_offset))
-        .where(todo)
-    ).one()
-    if not count:
-        return 0
-    # the furthest date asked for: raises a clear error, before anything is written, when out of range
-    calendar.add_working_days(first, 0)
-    calendar.add_working_days(last, max(offset, limit_offset or 0))
-
-    _recompute_months(session, calendar, and_(todo, c.months_after != 0))
-    prefix, workday = _calendar_tables(session, calendar, first, last, max(offset, limit_offset or 0))
-
-    p = prefix.alias("p")
-    w = workday.alias("w")
-    wl = workday.alias("wl")
-    src = d.alias("src")
-    due = case((src.c.offset == 0, src.c.start), else_=w.c.day)  # day 0 is the start itself
-    new = (
-        select(src.c.id, due.label("due"), wl.c.day.label("limit"))
-        .select_from(
-            src.join(p, p.c.day == src.c.start)
-            .join(w, w.c.k == p.c.prefix + src.c.offset - 1)
-            .outerjoin(wl, wl.c.k == p.c.prefix + src.c.limit_offset - 1)
-        )
-        .where(src.c.provisional == True, src.c.unit == Unit.WORKING_DAYS.value,  # noqa: E712
-               src.c.paused == False, src.c.months_after == 0)  # noqa: E712
-        .subquery("new")
-    )
-    session.execute(
-        update(d)
-        .where(d.c.id == new.c.id, or_(c.due.is_distinct_from(new.c.due), c.limit.is_distinct_from(new.c.limit)))
-        .values(due=new.c.due, limit=new.c.limit)
-    )
-    final_until = dt.date(calendar.last_final_year, 12, 31)
-    session.execute(update(d).where(todo, func.coalesce(c.limit, c.due) <= final_until).values(provisional=False))
-    prefix.drop(session.connection())
-    workday.drop(session.connection())
-    return int(count)
-
-
-def _recompute_months(session: Session, calendar: WorkCalendar, where: Any) -> None:
     c = StoredDeadline.__table__.c
-    changes = []
+    todo = and_(c.unit == Unit.WORKING_DAYS.value, c.paused == False)  # noqa: E712
+    if computed_until is not None:
+        todo = and_(todo, func.coalesce(c.limit, c.due) > computed_until)
+    lo = func.coalesce(c.limit_offset, -1)  # NULL never equals NULL in a join
+    # DISTINCT, not GROUP BY: SQLite keeps the few distinct keys in a small b-tree instead of sorting every row
+    keys = session.execute(select(c.start, c.offset, lo, c.months_after).where(todo).distinct()).all()
+    if not keys:
+        return 0
+    # every date is computed (and an out-of-range one refused) before anything is written
     add = calendar.add_working_days
-    for row_id, start, offset, limit_offset, months in session.execute(
-        select(c.id, c.start, c.offset, c.limit_offset, c.months_after).where(where)
-    ):
-        due = add(start, offset) + relativedelta(months=months)
-        limit = add(start, limit_offset) + relativedelta(months=months) if limit_offset is not None else None
-        changes.append({"id": row_id, "due": due, "limit": limit, "provisional": calendar.is_provisional(limit or due)})
-    if changes:
-        session.execute(update(StoredDeadline), changes)
+    rows = []
+    for start, offset, limit_offset, months in keys:
+        shift = relativedelta(months=months)
+        limit = add(start, limit_offset) + shift if limit_offset >= 0 else None
+        rows.append({"start": start, "offset": offset, "lo": limit_offset, "months": months,
+                     "due": add(start, offset) + shift, "limit": limit})
+    count = session.execute(select(func.count()).select_from(StoredDeadline.__table__).where(todo)).scalar_one()
 
-
-def _calendar_tables(session: Session, calendar: WorkCalendar, first: dt.date, last: dt.date, ahead: int) -> tuple[Table, Table]:
-    """The calendar index for starts in [first, last] as two temporary tables on the session's connection."""
     meta = MetaData()
-    prefix = Table("gk_calendar_prefix", meta, Column("day", Date, primary_key=True), Column("prefix", Integer),
-                   prefixes=["TEMPORARY"], sqlite_with_rowid=False)
-    workday = Table("gk_calendar_workday", meta, Column("k", Integer, primary_key=True), Column("day", Date),
-                    prefixes=["TEMPORARY"])
+    new = Table("gk_recompute", meta, Column("start", Date, primary_key=True), Column("offset", Integer, primary_key=True),
+                Column("lo", Integer, primary_key=True), Column("months", Integer, primary_key=True),
+                Column("due", Date), Column("limit", Date), prefixes=["TEMPORARY"], sqlite_with_rowid=False)
     conn = session.connection()
     meta.create_all(conn)
-    days, workdays = calendar.index_tables(first, last, ahead)
-    conn.execute(prefix.insert(), [{"day": day, "prefix": n} for day, n in days])
-    conn.execute(workday.insert(), [{"k": k, "day": day} for k, day in workdays])
-    return prefix, workday
+    try:
+        conn.execute(new.insert(), rows)
+        d = StoredDeadline.__table__
+        conn.execute(
+            update(d)
+            .where(todo, new.c.start == c.start, new.c.offset == c.offset, new.c.lo == lo, new.c.months == c.months_after,
+                   or_(c.due.is_distinct_from(new.c.due), c.limit.is_distinct_from(new.c.limit)))
+            .values(due=new.c.due, limit=new.c.limit)
+        )
+    finally:
+        new.drop(conn)
+    return int(count)
 
 
 def ensure_calendar_current(session: Session, calendar: WorkCalendar) -> int:
     """Recompute provisional deadlines if the calendar changed since they were computed
-    (a schedule file dropped in, a ``holidays`` update, a new local adjustment)."""
+    (a schedule file dropped in, a ``holidays`` update, a new local adjustment). Beside the
+    calendar's fingerprint the database keeps its last day with an official schedule: the
+    clocks dated after it are the provisional ones the next calendar recomputes."""
     from gongkai.core.storage import get_setting, set_setting
 
     if get_setting(session, CALENDAR_SETTING) == calendar.fingerprint:
         return 0
-    count = recompute_provisional(session, calendar)
+    until = get_setting(session, FINAL_SETTING)
+    count = recompute_provisional(session, calendar, dt.date.fromisoformat(until) if until else None)
     set_setting(session, CALENDAR_SETTING, calendar.fingerprint)
+    set_setting(session, FINAL_SETTING, calendar.final_until.isoformat())
     return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 
 import pytest
@@ -10,7 +11,9 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import select
 
 from gongkai.core.calendar import load_calendar
-from gongkai.core.deadline_store import StoredDeadline, open_deadlines, recompute_provisional
+from gongkai.core.deadline_store import (
+    StoredDeadline, ensure_calendar_current, is_provisional, open_deadlines, recompute_provisional,
+)
 from gongkai.core.errors import GongkaiError
 from gongkai.core.storage import create_schema, make_engine, session_scope
 
@@ -28,7 +31,8 @@ makeup_workdays = [2027-02-20]
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    # the throwaway PostgreSQL schema with --backend=postgresql, else a SQLite file
+    engine = make_engine(os.environ.get("GONGKAI_DATABASE_URL") or f"sqlite:///{tmp_path / 'store.db'}")
     create_schema(engine)
     return engine
 
@@ -46,18 +50,17 @@ def clock(i: int, start: dt.date, offset: int, cal, limit_offset=None, months=0,
     due = cal.add_working_days(start, offset) + relativedelta(months=months)
     limit = cal.add_working_days(start, limit_offset) + relativedelta(months=months) if limit_offset else None
     row = dict(owner_kind="request", owner_id=i, name="reply", rule_id="request.reply", unit="working_days",
-               start=start, offset=offset, limit_offset=limit_offset, months_after=months, due=due, limit=limit,
-               provisional=cal.is_provisional(limit or due))
+               start=start, offset=offset, limit_offset=limit_offset, months_after=months, due=due, limit=limit)
     row.update(values)
     return StoredDeadline(**row)
 
 
-def expected(row: StoredDeadline, cal) -> tuple[dt.date, dt.date | None, bool]:
+def expected(row: StoredDeadline, cal) -> tuple[dt.date, dt.date | None]:
     """What ``compute`` gives: the calendar's own arithmetic, month extension after it."""
     months = relativedelta(months=row.months_after)
     due = cal.add_working_days(row.start, row.offset) + months
     limit = cal.add_working_days(row.start, row.limit_offset) + months if row.limit_offset is not None else None
-    return due, limit, cal.is_provisional(limit or due)
+    return due, limit
 
 
 def test_spring_festival_schedule_moves_a_provisional_deadline(engine, calendars):
@@ -66,10 +69,26 @@ def test_spring_festival_schedule_moves_a_provisional_deadline(engine, calendars
     with session_scope(engine) as s:
         s.add(clock(1, start, 10, old))
     with session_scope(engine) as s:
-        assert recompute_provisional(s, new) == 1
+        assert is_provisional(s.exec(select(StoredDeadline)).one(), old)
+        assert recompute_provisional(s, new, old.final_until) == 1
     with session_scope(engine) as s:
         row = s.exec(select(StoredDeadline)).one()
-    assert (row.due, row.provisional) == (dt.date(2027, 2, 19), False)
+    assert row.due == dt.date(2027, 2, 19) and not is_provisional(row, new)
+
+
+def test_a_calendar_change_recomputes_the_clocks_provisional_when_computed(engine, calendars):
+    old, new = calendars
+    with session_scope(engine) as s:
+        s.add(clock(1, dt.date(2027, 1, 29), 10, old))
+    with session_scope(engine) as s:
+        assert ensure_calendar_current(s, old) == 1  # first sync: the calendar they were computed with is unknown
+        assert ensure_calendar_current(s, old) == 0  # same fingerprint: nothing to do
+        s.add(clock(2, dt.date(2026, 11, 2), 20, old, due=dt.date(2026, 11, 20)))  # final (a wrong date: left alone)
+    with session_scope(engine) as s:
+        assert ensure_calendar_current(s, new) == 1  # only the clock dated after 2026, the last official year
+    with session_scope(engine) as s:
+        assert [(r.owner_id, r.due) for r in s.exec(select(StoredDeadline).order_by(StoredDeadline.id))] == [
+            (1, dt.date(2027, 2, 19)), (2, dt.date(2026, 11, 20))]
 
 
 def test_sql_recompute_agrees_with_the_calendar_on_random_rows(engine, calendars):
@@ -84,28 +103,28 @@ def test_sql_recompute_agrees_with_the_calendar_on_random_rows(engine, calendars
         if start.day > 28 and months:
             start = start.replace(day=31) if start.month in (1, 3, 5, 7, 8, 10, 12) else start  # end-of-month clipping
         rows.append(clock(i, start, offset, old, limit_offset, months))
-    untouched = [  # paused, calendar days, already final: a new schedule must not move them
+    untouched = [  # paused, calendar days, already final (a date in 2026): a new schedule must not move them
         clock(5001, dt.date(2027, 2, 1), 20, old, paused=True),
         clock(5002, dt.date(2027, 2, 1), 20, old, unit="calendar_days", due=dt.date(2027, 2, 21)),
-        clock(5003, dt.date(2027, 2, 1), 20, old, provisional=False, due=dt.date(2027, 3, 3)),
+        clock(5003, dt.date(2026, 11, 2), 20, old, due=dt.date(2026, 11, 20), limit=dt.date(2026, 12, 31)),
     ]
+    provisional = [is_provisional(r, old) for r in rows]
     with session_scope(engine) as s:
         s.add_all(rows + untouched)
     with session_scope(engine) as s:
-        assert recompute_provisional(s, new) == sum(r.provisional for r in rows) > 900
+        assert recompute_provisional(s, new, old.final_until) == sum(provisional) > 900
     with session_scope(engine) as s:
         stored = {r.owner_id: r for r in s.exec(select(StoredDeadline)).all()}
     changed = 0
-    for row in rows:
+    for row, was_provisional in zip(rows, provisional):
         got = stored[row.owner_id]
-        want = expected(row, new) if row.provisional else (row.due, row.limit, False)
-        assert (got.due, got.limit, got.provisional) == want, (row.start, row.offset, row.limit_offset, row.months_after)
+        want = expected(row, new) if was_provisional else (row.due, row.limit)
+        assert (got.due, got.limit) == want, (row.start, row.offset, row.limit_offset, row.months_after)
         changed += got.due != row.due
     assert changed > 50  # the schedule really moved deadlines
-    assert sum(r.provisional for r in stored.values() if r.owner_id < 5000) > 10  # 2028 stays provisional
+    assert sum(is_provisional(r, new) for r in stored.values() if r.owner_id < 5000) > 10  # 2028 stays provisional
     for row in untouched:
-        got = stored[row.owner_id]
-        assert (got.due, got.provisional) == (row.due, row.provisional)
+        assert (stored[row.owner_id].due, stored[row.owner_id].limit) == (row.due, row.limit)
 
 
 def test_out_of_range_recompute_writes_nothing(engine, calendars):
@@ -119,9 +138,10 @@ def test_out_of_range_recompute_writes_nothing(engine, calendars):
         s.exec(select(StoredDeadline).where(StoredDeadline.owner_id == 3)).one().offset = 30
     with pytest.raises(GongkaiError, match="超出工作日历范围"):
         with session_scope(engine) as s:
-            recompute_provisional(s, new)
+            recompute_provisional(s, new, old.final_until)
     with session_scope(engine) as s:
-        assert all(r.provisional for r in s.exec(select(StoredDeadline)).all())
+        assert [r.due for r in s.exec(select(StoredDeadline).order_by(StoredDeadline.id))][:2] == [
+            old.add_working_days(dt.date(2027, 2, 1), 20), old.add_working_days(dt.date(2027, 3, 1), 20)]
 
 
 def test_open_deadlines_lists_overdue_and_due_soon(engine, calendars):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect as sa_inspect, text
 
 from gongkai.core import schema
 from gongkai.core.storage import make_engine
@@ -102,3 +102,20 @@ def test_a_password_is_not_printed(unit, gk):
     unit("changning")
     result = gk.fails("--db", "postgresql://staff:s3cret@127.0.0.1:1/gongkai", "db", "current")
     assert "s3cret" not in result.stderr and "***" in result.stderr
+
+
+def test_the_provisional_flag_becomes_the_last_final_day(backend):
+    """Revision 0005 drops deadline.provisional and keeps what it meant: dates after 2026 were provisional."""
+    engine = make_engine(backend.url)
+    assert schema.upgrade(engine, "0004") == "0004"
+    with engine.begin() as c:
+        for owner, due, provisional in [(1, "2026-11-30", False), (2, "2027-01-29", True), (3, "2027-03-01", True)]:
+            c.execute(text(
+                'INSERT INTO deadline (owner_kind, owner_id, name, rule_id, unit, start, "offset", months_after, due, '
+                "provisional, paused, status) VALUES ('request', :owner, 'reply', 'request.reply', 'working_days', "
+                "'2026-11-02', 20, 0, :due, :provisional, false, 'open')"), {"owner": owner, "due": due, "provisional": provisional})
+    assert schema.upgrade(engine) == schema.head()
+    with engine.connect() as c:
+        assert c.execute(text("SELECT value FROM setting WHERE key = 'calendar.final_until'")).scalar() == "2026-12-31"
+        assert "provisional" not in {col["name"] for col in sa_inspect(c).get_columns("deadline")}
+    engine.dispose()

@@ -63,7 +63,7 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
             decision_kind=decision_kind, decided_on=decided, internal_version=internal_version,
             public_version=public_version, declassify_method=method, secrecy_confirmed_by=secrecy_confirmed_by,
         )
-        data = document_json(session, app.registry, doc)
+        data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
 
 
@@ -88,7 +88,7 @@ def review(app, document_id, step_id, by, decision, opinion, basis, checks, head
         doc = get_document(session, document_id)
         review_document(session, app.registry, doc, step_id=step_id, by=by, decision=decision, on=_today(on),
                         opinion=opinion, basis=basis, checks=checks, head=head, comment=comment)
-        data = document_json(session, app.registry, doc)
+        data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
 
 
@@ -106,7 +106,7 @@ def publish(app, document_id, on, channel, by, as_json):
     with app.session() as session:
         doc = get_document(session, document_id)
         publish_document(session, app.registry, doc, on=on, channel=channel, by=by)
-        data = document_json(session, app.registry, doc)
+        data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
 
 
@@ -119,7 +119,7 @@ def show(app, document_id, as_json):
     from gongkai.core.documents.workflow import document_json, get_document
 
     with app.session() as session:
-        data = document_json(session, app.registry, get_document(session, document_id))
+        data = document_json(session, app.registry, app.calendar, get_document(session, document_id))
     _print(data, as_json)
 
 
@@ -134,7 +134,7 @@ def form(app, document_id, fmt, out):
     from gongkai.core.documents.workflow import get_document
 
     with app.session() as session:
-        path = render_form(session, app.registry, get_document(session, document_id), app.config.unit, fmt, out)
+        path = render_form(session, app.registry, app.calendar, get_document(session, document_id), app.config.unit, fmt, out)
     click.echo(f"已生成：{path}")
 
 
@@ -214,7 +214,7 @@ def reevaluate(app, document_id, on, by, attribute, reason, note, as_json):
         doc = get_document(session, document_id)
         reevaluate_document(session, app.registry, app.calendar, doc, on=on, by=by, attribute=attribute,
                             reason=reason, note=note)
-        data = document_json(session, app.registry, doc)
+        data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
 
 
@@ -264,9 +264,9 @@ def documents(app, overdue, due_within, review_due, since, as_of, as_json):
     with app.session() as session:
         if review_due:
             since = since or dt.date(today.year, 1, 1)
-            rows = [document_json(session, app.registry, d, events=False) for d in due_for_review(session, app.registry, since)]
+            rows = [document_json(session, app.registry, app.calendar, d, events=False) for d in due_for_review(session, app.registry, since)]
         else:
-            rows = list_documents(session, app.registry, today=today, overdue=overdue, due_within=due_within)
+            rows = list_documents(session, app.registry, app.calendar, today=today, overdue=overdue, due_within=due_within)
     if as_json:
         emit_json(rows)
         return

@@ -59,7 +59,7 @@ def close(app, matter_id, at, as_json):
     from gongkai.core.matters.workflow import close_matter
 
     with app.session() as session:
-        data = close_matter(session, app.registry, matter_id, at or _now_text())
+        data = close_matter(session, app.registry, app.calendar, matter_id, at or _now_text())
     if as_json:
         emit_json(data)
         return
@@ -77,7 +77,7 @@ def show(app, matter_id, as_json):
     from gongkai.core.matters.workflow import get_matter
 
     with app.session() as session:
-        data = get_matter(session, app.registry, matter_id)
+        data = get_matter(session, app.registry, app.calendar, matter_id)
     if as_json:
         emit_json(data)
     else:
@@ -114,7 +114,7 @@ def matters(app, overdue, include_closed, as_of, as_json):
     now, _ = parse_at(as_of or _now_text(), "--as-of")
     app.sync_calendar()
     with app.session() as session:
-        rows = list_matters(session, app.registry, now, overdue_only=overdue, include_closed=include_closed)
+        rows = list_matters(session, app.registry, app.calendar, now, overdue_only=overdue, include_closed=include_closed)
     if as_json:
         emit_json(rows)
         return

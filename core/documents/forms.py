@@ -14,6 +14,7 @@ from gongkai.hookspecs.records import FormSpec
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from gongkai.core.calendar import WorkCalendar
     from gongkai.core.documents.models import Document
     from gongkai.core.plugins import Registry
 
@@ -25,7 +26,7 @@ def box(flag: bool) -> str:
     return CHECKED if flag else UNCHECKED
 
 
-def form_context(session: Session, registry: Registry, doc: Document, unit: str) -> dict[str, Any]:
+def form_context(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document, unit: str) -> dict[str, Any]:
     import json
 
     form = registry.find(APPROVAL_FORM, FormSpec)
@@ -56,7 +57,7 @@ def form_context(session: Session, registry: Registry, doc: Document, unit: str)
         "form": form,
         "fields": {f.name: f for f in form.fields} if form else {},
         "unit": unit,
-        "doc": document_json(session, registry, doc, events=False),
+        "doc": document_json(session, registry, calendar, doc, events=False),
         "steps": steps,
         "route": [rs.step.id for rs in route(registry, doc)],
         "points": list(points),
@@ -73,9 +74,9 @@ def template_name(registry: Registry) -> str:
     return GENERIC_TEMPLATE
 
 
-def render_form(session: Session, registry: Registry, doc: Document, unit: str, fmt: str, out: Path) -> Path:
+def render_form(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document, unit: str, fmt: str, out: Path) -> Path:
     from gongkai.core.render import render, write_output
 
-    context = form_context(session, registry, doc, unit)
+    context = form_context(session, registry, calendar, doc, unit)
     text = render(registry.template_dirs, template_name(registry), context)
     return write_output(text, fmt, out, context["title"])

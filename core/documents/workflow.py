@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from gongkai.core.deadline_store import is_provisional
 from gongkai.core.documents import clocks
 from gongkai.core.documents.attributes import (
     Draft,
@@ -288,11 +289,11 @@ def reevaluate_document(
 # --------------------------------------------------------------------------- reading
 
 
-def _clock_json(row: Any, registry: Registry) -> dict[str, Any]:
+def _clock_json(row: Any, registry: Registry, calendar: WorkCalendar) -> dict[str, Any]:
     return {
         "name": row.name, "label": clocks.clock_name(row.name, registry), "rule": row.rule_id,
         "start": row.start.isoformat(), "due": row.due.isoformat() if row.due else None,
-        "limit": row.limit.isoformat() if row.limit else None, "provisional": row.provisional,
+        "limit": row.limit.isoformat() if row.limit else None, "provisional": is_provisional(row, calendar),
         "status": row.status, "met_on": row.met_on.isoformat() if row.met_on else None,
     }
 
@@ -310,7 +311,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def document_json(session: Session, registry: Registry, doc: Document, *, events: bool = True) -> dict[str, Any]:
+def document_json(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document, *, events: bool = True) -> dict[str, Any]:
     rows = clocks.clocks_of(session, doc.id)
     reviews = reviews_of(session, doc.id)
     done = latest(reviews)
@@ -335,8 +336,8 @@ def document_json(session: Session, registry: Registry, doc: Document, *, events
         "formed": _iso(doc.formed), "changed": _iso(doc.changed), "finalised": _iso(doc.finalised),
         "repealed": _iso(doc.repealed), "decision_kind": doc.decision_kind, "decided_on": _iso(doc.decided_on),
         "due": _iso(clock.due) if clock else None, "limit": _iso(clock.limit) if clock else None,
-        "provisional": bool(clock and clock.provisional), "clock": clock.name if clock else None,
-        "clocks": [_clock_json(r, registry) for r in rows],
+        "provisional": bool(clock and is_provisional(clock, calendar)), "clock": clock.name if clock else None,
+        "clocks": [_clock_json(r, registry, calendar) for r in rows],
         "review_steps": steps, "confidentiality_reviews": points,
         "published_on": _iso(doc.published_on), "channel": doc.channel, "published_by": doc.published_by,
         "last_reevaluated": _iso(doc.last_reevaluated),
@@ -361,7 +362,7 @@ def _step_json(step: Any, review: Any, chain: str, done: bool) -> dict[str, Any]
 
 
 def list_documents(
-    session: Session, registry: Registry, *, today: dt.date, overdue: bool = False, due_within: int | None = None,
+    session: Session, registry: Registry, calendar: WorkCalendar, *, today: dt.date, overdue: bool = False, due_within: int | None = None,
 ) -> list[dict[str, Any]]:
     """The document ledger; ``overdue``/``due_within`` keep documents with an open clock
     past due, or due within that many calendar days."""
@@ -382,5 +383,5 @@ def list_documents(
     for doc in docs:
         if wanted is not None and doc.id not in wanted:
             continue
-        out.append(document_json(session, registry, doc, events=False))
+        out.append(document_json(session, registry, calendar, doc, events=False))
     return out

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.deadline_store import StoredDeadline, is_provisional
 from gongkai.core.deadlines import iso
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, due_moment, is_overdue
@@ -109,7 +109,7 @@ def digest(
                 "rule": row.rule_id,
                 "due": iso(due_moment(row)),
                 "limit": iso(row.limit),
-                "provisional": row.provisional,
+                "provisional": is_provisional(row, calendar),
                 "late_by": _late_by(row, now, calendar) if group == "overdue" else None,
                 "summary": rule.summary if rule is not None else "",
                 "citation": str(rule.citation) if rule is not None else "",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import StoredDeadline, close_deadline, store_deadline
+from gongkai.core.deadline_store import StoredDeadline, close_deadline, is_provisional, store_deadline
 from gongkai.core.deadlines import BEIJING, compute, iso
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.matters.kinds import matter_kind, matter_kinds
@@ -48,7 +48,7 @@ def parse_at(text: str, option: str = "--at") -> tuple[dt.datetime, bool]:
     return beijing(moment), True
 
 
-def _clock_json(row: StoredDeadline, registry: Registry | None = None) -> dict[str, Any]:
+def _clock_json(row: StoredDeadline, registry: Registry, calendar: WorkCalendar) -> dict[str, Any]:
     rule = registry.find(row.rule_id) if registry is not None else None
     return {
         "name": row.name,
@@ -56,7 +56,7 @@ def _clock_json(row: StoredDeadline, registry: Registry | None = None) -> dict[s
         "unit": row.unit,
         "due": iso(due_moment(row)),
         "limit": iso(row.limit),
-        "provisional": row.provisional,
+        "provisional": is_provisional(row, calendar),
         "status": row.status,
         "met_on": iso(row.met_on),
         "citation": str(rule.citation) if rule is not None else None,
@@ -74,7 +74,7 @@ def _clocks(session: Session, matter_id: int) -> list[StoredDeadline]:
     )
 
 
-def matter_json(matter: Matter, clocks: list[StoredDeadline], registry: Registry) -> dict[str, Any]:
+def matter_json(matter: Matter, clocks: list[StoredDeadline], registry: Registry, calendar: WorkCalendar) -> dict[str, Any]:
     """A matter with its main clock's ``due``/``limit``/``citation`` and every clock."""
     main = next((c for c in clocks if c.name == matter.kind), clocks[0] if clocks else None)
     data = {
@@ -85,10 +85,10 @@ def matter_json(matter: Matter, clocks: list[StoredDeadline], registry: Registry
         "note": matter.note,
         "jurisdiction": registry.jurisdiction.name,
     }
-    main_json = _clock_json(main, registry) if main else {}
+    main_json = _clock_json(main, registry, calendar) if main else {}
     for key in ("due", "limit", "provisional", "citation", "summary"):
         data[key] = main_json.get(key)
-    data["clocks"] = [_clock_json(c, registry) for c in clocks]
+    data["clocks"] = [_clock_json(c, registry, calendar) for c in clocks]
     return data
 
 
@@ -116,13 +116,13 @@ def open_matter(
         start = moment if rule.unit.is_timed else moment.date()
         clocks.append(store_deadline(session, OWNER, matter.id, rule.id, compute(rule, start, calendar)))
     session.flush()
-    data = matter_json(matter, clocks, registry)
+    data = matter_json(matter, clocks, registry, calendar)
     record_event(session, subject_kind=OWNER, subject_id=matter.id, action="open", actor=actor, after=data)
     return data
 
 
 def close_matter(
-    session: Session, registry: Registry, matter_id: int, at: str, actor: str = ""
+    session: Session, registry: Registry, calendar: WorkCalendar, matter_id: int, at: str, actor: str = ""
 ) -> dict[str, Any]:
     """Close a matter: every open clock is met at ``at``; ``late`` says which were not in time."""
     matter = session.get(Matter, matter_id)
@@ -135,7 +135,7 @@ def close_matter(
         raise GongkaiError(
             f"--at：办结时间 {moment.isoformat()} 早于事项开立时间 {beijing(matter.opened_at).isoformat()}，请核对。"
         )
-    before = matter_json(matter, _clocks(session, matter_id), registry)
+    before = matter_json(matter, _clocks(session, matter_id), registry, calendar)
     matter.closed_at = moment
     session.add(matter)
     late = []
@@ -147,7 +147,7 @@ def close_matter(
         close_deadline(session, OWNER, matter_id, clock.name, moment.date())
     session.flush()
     session.expire_all()
-    data = matter_json(matter, _clocks(session, matter_id), registry)
+    data = matter_json(matter, _clocks(session, matter_id), registry, calendar)
     data["late"] = late
     record_event(session, subject_kind=OWNER, subject_id=matter_id, action="close", actor=actor, before=before, after=data)
     return data
@@ -156,6 +156,7 @@ def close_matter(
 def list_matters(
     session: Session,
     registry: Registry,
+    calendar: WorkCalendar,
     now: dt.datetime,
     *,
     overdue_only: bool = False,
@@ -180,7 +181,7 @@ def list_matters(
         overdue = [c.name for c in own if c.status == "open" and is_overdue(c, now)]
         if overdue_only and not overdue:
             continue
-        data = matter_json(matter, own, registry)
+        data = matter_json(matter, own, registry, calendar)
         data["overdue"] = overdue
         out.append(data)
     return out
@@ -200,8 +201,8 @@ def kinds_json(registry: Registry) -> list[dict[str, Any]]:
     ]
 
 
-def get_matter(session: Session, registry: Registry, matter_id: int) -> dict[str, Any]:
+def get_matter(session: Session, registry: Registry, calendar: WorkCalendar, matter_id: int) -> dict[str, Any]:
     matter = session.get(Matter, matter_id)
     if matter is None:
         raise GongkaiError(f"没有编号为 {matter_id} 的事项。可用 `gongkai matters` 查看。")
-    return matter_json(matter, _clocks(session, matter_id), registry)
+    return matter_json(matter, _clocks(session, matter_id), registry, calendar)

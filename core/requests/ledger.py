@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gongkai.core import deadlines
-from gongkai.core.deadline_store import StoredDeadline, open_deadlines
+from gongkai.core.deadline_store import StoredDeadline, is_provisional, open_deadlines
 from gongkai.core.errors import GongkaiError
 from gongkai.core.privacy import mask_id_number, mask_phone
 from gongkai.core.requests import appeals, clock, review
@@ -90,7 +90,7 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "period_start": _iso(request.period_start),
         "due": _iso(due),
         "limit": _iso(reply_clock.limit if reply_clock else None),
-        "provisional": bool(reply_clock and reply_clock.provisional),
+        "provisional": bool(reply_clock and is_provisional(reply_clock, cal)),
         "working_days_used": used,
         "days_left": days_left,
         "paused": paused,
@@ -100,7 +100,7 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "replied_on": _iso(request.replied_on),
         "clocks": {
             name: {"rule": c.rule_id, "due": _iso(c.due), "limit": _iso(c.limit), "status": c.status,
-                   "met_on": _iso(c.met_on), "provisional": c.provisional}
+                   "met_on": _iso(c.met_on), "provisional": is_provisional(c, cal)}
             for name, c in sorted(clocks.items())
         },
     }
