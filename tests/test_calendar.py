@@ -149,3 +149,18 @@ def test_calendar_load_command_makes_2027_final(gk, tmp_path, unit):
     assert (tmp_path / "calendar" / "2027.toml").is_file()
     data = gk.json("deadline", "request.reply", "--start", "2026-12-15")
     assert data["provisional"] is False
+
+
+def test_request_show_uses_a_schedule_dropped_in_later(gk, tmp_path, unit):
+    unit("yanta")
+    rid = gk.json("request", "new", "--applicant", "张三", "--applicant-type", "natural_person",
+                  "--channel", "in_person", "--submitted", "2027-01-25", "--subject", "某信息")["id"]
+    before = gk.json("request", "show", str(rid))
+    assert before["provisional"] is True
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    (folder / "2027.toml").write_text(SCHEDULE_2027, encoding="utf-8")
+    after = gk.json("request", "show", str(rid))
+    assert after["provisional"] is False
+    expected = load_calendar([folder]).add_working_days(D(2027, 1, 25), 20)
+    assert after["due"] == expected.isoformat() != before["due"]

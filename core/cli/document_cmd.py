@@ -118,6 +118,7 @@ def show(app, document_id, as_json):
     """显示文件、审核环节、期限和全部事件。"""
     from gongkai.core.documents.workflow import document_json, get_document
 
+    app.sync_calendar()  # dates as on the newest holiday schedule
     with app.session() as session:
         data = document_json(session, app.registry, app.calendar, get_document(session, document_id))
     _print(data, as_json)
@@ -261,6 +262,7 @@ def documents(app, overdue, due_within, review_due, since, as_of, as_json):
     from gongkai.core.documents.workflow import document_json, list_documents, review_due as due_for_review
 
     today = _today(as_of)
+    app.sync_calendar()  # dates as on the newest holiday schedule
     with app.session() as session:
         if review_due:
             since = since or dt.date(today.year, 1, 1)

@@ -80,6 +80,7 @@ def show(app, request_id, as_of, reveal, by, as_json):
     from gongkai.core.privacy import record_reveal
     from gongkai.core.requests import ledger, workflow
 
+    app.sync_calendar()  # dates as on the newest holiday schedule
     with app.session() as session:
         req = workflow.load(session, request_id)
         if reveal:
