@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import random
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import operator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps uses
 from collections.abc import Callable, Sequence

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
+from gongkai.core.documents.models import DECISION_ALIASES
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.outcomes import APPLICANT_TYPE_CODES, REPORT_ROWS, RESULT_ROWS
@@ -59,12 +60,9 @@ APPEAL_LABELS: dict[str, str] = {
 
 # Section 二 (条例 第二十条): document kinds and decision kinds as the registry stores them.
 DOCUMENT_KINDS: dict[str, str] = {"rules": "规章", "normative_documents": "行政规范性文件"}
-DECISION_KINDS: dict[str, str] = {
-    "licensing": "行政许可",  # 第二十条第（五）项
-    "penalty": "行政处罚",  # 第二十条第（六）项
-    "coercion": "行政强制",  # 第二十条第（六）项
-}
-FEES_KIND = "行政事业性收费"  # 第二十条第（八）项, 万元
+# 第二十条第（五）项 行政许可, 第（六）项 行政处罚/行政强制 (decisions); 第（八）项 行政事业性收费 (万元)
+DECISION_KINDS: dict[str, str] = {k: v for k, v in DECISION_ALIASES.items() if k != "fees"}
+FEES_KIND = DECISION_ALIASES["fees"]
 
 NARRATIVE_SECTIONS: dict[str, str] = {
     "一": "一、总体情况",
