@@ -103,18 +103,19 @@ def _plan(calendar: Any, first: dt.date, days: int) -> list[tuple[Any, ...]]:
 
 # a row's kind from its id: a tenth with a limit, a tenth extended, one in fifty by a month
 KIND = "CASE WHEN (i * 7) % 100 < 10 THEN 1 WHEN (i * 7) % 100 < 20 THEN 2 WHEN (i * 7) % 100 < 22 THEN 3 ELSE 0 END"
-DEADLINE = ('INSERT INTO deadline (id, owner_kind, owner_id, name, rule_id, unit, start, "offset", limit_offset, '
-            'months_after, due, "limit", paused, status, met_on) ')
+DEADLINE = "INSERT INTO deadline (id, owner_kind, owner_id, name, rule_id, term_id, status, met_on) "
+# the clocks of one start day and kind share a term: its id is day * 4 + kind + 1
+TERMS = ('INSERT INTO deadline_term (id, unit, start, "offset", limit_offset, months_after, paused, due, "limit") '
+         "SELECT day * 4 + kind + 1, 'working_days', start, off, lim_off, months, 0, due, lim FROM plan")
 
 
 def provisional_deadlines(engine: Engine, n: int, calendar: Any) -> None:
     """``n`` open reply clocks starting from December 2026 to November 2027 (nearly all provisional)."""
     plan = _plan(calendar, dt.date(2026, 12, 1), 365)
     _execute(engine, [
-        (PLAN, ()), ("INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plan),
-        (NUMBERS + DEADLINE + "SELECT i, 'request', i, 'reply', 'request.reply', 'working_days', p.start, p.off, "
-         "p.lim_off, p.months, p.due, p.lim, 0, 'open', NULL FROM n JOIN plan p "
-         f"ON p.day = (i * 7919) % 365 AND p.kind = {KIND}", (n,)),
+        (PLAN, ()), ("INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plan), (TERMS, ()),
+        (NUMBERS + DEADLINE + f"SELECT i, 'request', i, 'reply', 'request.reply', ((i * 7919) % 365) * 4 + {KIND} + 1, "
+         "'open', NULL FROM n", (n,)),
     ])
 
 
@@ -148,10 +149,10 @@ def requests_database(engine: Engine, n: int, calendar: Any, today: dt.date, day
     names = ", ".join(f'"{c}"' for c in values)
     source = f"FROM n JOIN plan p ON p.day = (i - 1) * {days} / ? AND p.kind = 0"
     _execute(engine, [
-        (PLAN, ()), ("INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plan),
+        (PLAN, ()), ("INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plan), (TERMS + " WHERE kind = 0", ()),
         (f"{NUMBERS}INSERT INTO disclosure_request ({names}) SELECT {', '.join(values.values())} {source}", (n, n)),
-        (NUMBERS + DEADLINE + "SELECT i, 'request', i, 'reply', 'request.reply', 'working_days', p.start, p.off, "
-         f"NULL, 0, p.due, NULL, 0, CASE WHEN {is_open} THEN 'open' ELSE 'met' END, "
+        (NUMBERS + DEADLINE + "SELECT i, 'request', i, 'reply', 'request.reply', p.day * 4 + 1, "
+         f"CASE WHEN {is_open} THEN 'open' ELSE 'met' END, "
          f"CASE WHEN {is_open} THEN NULL ELSE date(p.start, '+' || (i % 25) || ' days') END {source}", (n, n)),
     ])
 

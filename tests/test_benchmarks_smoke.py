@@ -17,7 +17,7 @@ from benchmarks.common import Figure  # noqa: E402
 
 TINY = {
     "deadline": {"n": 20},
-    "recompute": {"n": 300, "baseline_sample": 50},
+    "recompute": {"n": 300},
     "queries": {"n": 600},
     "report": {"n": 300},
     "startup": {"repeat": 1},

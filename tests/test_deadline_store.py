@@ -8,11 +8,11 @@ import random
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from sqlmodel import select
+from sqlmodel import func, select
 
 from gongkai.core.calendar import load_calendar
 from gongkai.core.deadline_store import (
-    StoredDeadline, ensure_calendar_current, is_provisional, open_deadlines, recompute_provisional,
+    TERM_KEY, DeadlineTerm, StoredDeadline, ensure_calendar_current, is_provisional, open_deadlines, recompute_provisional,
 )
 from gongkai.core.errors import GongkaiError
 from gongkai.core.storage import create_schema, make_engine, session_scope
@@ -49,9 +49,11 @@ def calendars(tmp_path):
 def clock(i: int, start: dt.date, offset: int, cal, limit_offset=None, months=0, **values) -> StoredDeadline:
     due = cal.add_working_days(start, offset) + relativedelta(months=months)
     limit = cal.add_working_days(start, limit_offset) + relativedelta(months=months) if limit_offset else None
-    row = dict(owner_kind="request", owner_id=i, name="reply", rule_id="request.reply", unit="working_days",
-               start=start, offset=offset, limit_offset=limit_offset, months_after=months, due=due, limit=limit)
-    row.update(values)
+    term = dict(unit="working_days", start=start, offset=offset, limit_offset=limit_offset, months_after=months,
+                due=due, limit=limit)
+    term.update((k, v) for k, v in values.items() if k in TERM_KEY + ("due", "limit"))
+    row = dict(owner_kind="request", owner_id=i, name="reply", rule_id="request.reply", term=DeadlineTerm(**term))
+    row.update((k, v) for k, v in values.items() if k not in term)
     return StoredDeadline(**row)
 
 
@@ -135,7 +137,7 @@ def test_out_of_range_recompute_writes_nothing(engine, calendars):
     with session_scope(engine) as s:  # a start beyond the index: refused before anything is written
         s.add(clock(3, new.last - dt.timedelta(days=3), 1, new))
         s.flush()
-        s.exec(select(StoredDeadline).where(StoredDeadline.owner_id == 3)).one().offset = 30
+        s.exec(select(StoredDeadline).where(StoredDeadline.owner_id == 3)).one().term.offset = 30
     with pytest.raises(GongkaiError, match="超出工作日历范围"):
         with session_scope(engine) as s:
             recompute_provisional(s, new, old.final_until)
@@ -162,3 +164,30 @@ def test_open_deadlines_lists_overdue_and_due_soon(engine, calendars):
     assert [(r.owner_id, r.due) for r in rows] == [
         (1, dt.date(2026, 9, 1)), (2, dt.date(2026, 9, 23)), (4, dt.date(2026, 9, 24)), (5, dt.date(2026, 9, 30)),
     ]
+
+
+def test_clocks_with_the_same_arithmetic_share_a_term_and_part_when_one_changes(engine, calendars):
+    """A shared term is never edited for one clock: an extended clock moves to its own term,
+    and a new schedule rewrites the shared term once for every clock on it."""
+    from gongkai.core.deadline_store import store_deadline
+    from gongkai.core.deadlines import Extension, compute
+    from gongkai.hookspecs.records import DeadlineRule, cite
+
+    old, new = calendars
+    reply = DeadlineRule(id="request.reply", summary="20个工作日内答复", citation=cite("条例", "第三十三条"),
+                         unit="working_days", amount=20)
+    start = dt.date(2027, 1, 29)
+    with session_scope(engine) as s:
+        for owner in (1, 2, 3):
+            store_deadline(s, "request", owner, "reply", compute(reply, start, old))
+    with session_scope(engine) as s:
+        assert s.exec(select(func.count()).select_from(DeadlineTerm)).one() == 1
+        store_deadline(s, "request", 3, "reply", compute(reply, start, old, extension=Extension(20)))
+    with session_scope(engine) as s:
+        clocks = s.exec(select(StoredDeadline).order_by(StoredDeadline.owner_id)).all()
+        assert clocks[0].term_id == clocks[1].term_id != clocks[2].term_id
+        assert [c.due for c in clocks] == [old.add_working_days(start, 20)] * 2 + [old.add_working_days(start, 40)]
+        assert recompute_provisional(s, new, old.final_until) == 3  # clocks, not terms
+    with session_scope(engine) as s:
+        assert [c.due for c in s.exec(select(StoredDeadline).order_by(StoredDeadline.owner_id))] == [
+            new.add_working_days(start, 20)] * 2 + [new.add_working_days(start, 40)]

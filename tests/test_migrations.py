@@ -44,7 +44,8 @@ def test_a_database_at_the_first_revision_upgrades_with_its_data(backend, unit, 
                                 "ORDER BY id")).all()
         assert [tuple(e[:6]) for e in events] == [row[1:] for row in OLD_EVENTS]
         assert [e.seq for e in events] == [1, 2, 3]  # the old events were linked into the chain
-        deadline = c.execute(text("SELECT owner_id, name, start, due FROM deadline")).one()
+        deadline = c.execute(text("SELECT owner_id, name, start, due FROM deadline "
+                                  "JOIN deadline_term ON deadline_term.id = deadline.term_id")).one()
         assert tuple(map(str, deadline)) == ("1", "reply", "2026-03-02", "2026-03-30")  # str: SQLite gives text
         assert c.execute(text("SELECT count(*) FROM disclosure_request")).scalar() == 0  # newer tables exist
     engine.dispose()
@@ -118,4 +119,35 @@ def test_the_provisional_flag_becomes_the_last_final_day(backend):
     with engine.connect() as c:
         assert c.execute(text("SELECT value FROM setting WHERE key = 'calendar.final_until'")).scalar() == "2026-12-31"
         assert "provisional" not in {col["name"] for col in sa_inspect(c).get_columns("deadline")}
+    engine.dispose()
+
+
+def test_clocks_with_the_same_arithmetic_come_to_share_one_term_and_go_back(backend):
+    """Revision 0006 moves each clock's dates into deadline_term, one term per distinct
+    arithmetic and dates; its downgrade puts them back on every clock."""
+    from alembic import command
+
+    engine = make_engine(backend.url)
+    assert schema.upgrade(engine, "0005") == "0005"
+    clocks = [(1, "2026-11-30", None, "open"), (2, "2026-11-30", None, "met"), (3, "2027-03-01", 30, "open")]
+    with engine.begin() as c:
+        for owner, due, limit_offset, status in clocks:
+            c.execute(text(
+                'INSERT INTO deadline (owner_kind, owner_id, name, rule_id, unit, start, "offset", limit_offset, '
+                "months_after, due, paused, status) VALUES ('request', :owner, 'reply', 'request.reply', "
+                "'working_days', '2026-11-02', 20, :lo, 0, :due, false, :status)"),
+                {"owner": owner, "due": due, "lo": limit_offset, "status": status})
+    assert schema.upgrade(engine) == schema.head()
+    query = ('SELECT owner_id, status, t."offset", t.limit_offset, t.due, t.term FROM deadline '
+             "JOIN (SELECT *, id AS term FROM deadline_term) t ON t.id = deadline.term_id ORDER BY owner_id")
+    with engine.connect() as c:
+        rows = [tuple(map(str, r)) for r in c.execute(text(query))]
+        assert c.execute(text("SELECT count(*) FROM deadline_term")).scalar() == 2
+    assert [r[:5] for r in rows] == [(str(o), s, "20", str(lo), d) for o, d, lo, s in clocks]
+    assert rows[0][5] == rows[1][5] != rows[2][5]  # the first two share a term
+    with engine.begin() as connection:
+        command.downgrade(schema.alembic_config(connection), "0005")
+    with engine.connect() as c:
+        back = c.execute(text('SELECT owner_id, due, limit_offset, status FROM deadline ORDER BY owner_id')).all()
+    assert [tuple(map(str, r)) for r in back] == [(str(o), d, str(lo), s) for o, d, lo, s in clocks]
     engine.dispose()

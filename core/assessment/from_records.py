@@ -29,7 +29,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gongkai.core.assessment.findings import Finding, Findings
-from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline
 from gongkai.core.deadlines import BEIJING
 from gongkai.core.storage import Event
 from gongkai.hookspecs.records import Rubric
@@ -51,9 +51,9 @@ def _late(row: StoredDeadline, as_of: dt.date) -> str | None:
 
 
 def _late_deadlines(session: Session, year: int, as_of: dt.date, **where: Any) -> list[tuple[int, str]]:
-    query = select(StoredDeadline).where(
-        StoredDeadline.due >= dt.date(year, 1, 1),  # type: ignore[operator]
-        StoredDeadline.due <= dt.date(year, 12, 31),  # type: ignore[operator]
+    query = select(StoredDeadline).join(DeadlineTerm).where(
+        DeadlineTerm.due >= dt.date(year, 1, 1),  # type: ignore[operator]
+        DeadlineTerm.due <= dt.date(year, 12, 31),  # type: ignore[operator]
         StoredDeadline.status != "cancelled",
     )
     for column, value in where.items():

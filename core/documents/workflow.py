@@ -368,17 +368,18 @@ def list_documents(
     past due, or due within that many calendar days."""
     from sqlmodel import select
 
-    from gongkai.core.deadline_store import StoredDeadline
+    from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline
 
     docs = session.exec(select(Document).order_by(Document.id)).all()
     out = []
     wanted: set[int] | None = None
     if overdue or due_within is not None:
-        query = select(StoredDeadline.owner_id).where(StoredDeadline.owner_kind == OWNER, StoredDeadline.status == "open")
+        query = select(StoredDeadline.owner_id).join(DeadlineTerm).where(
+            StoredDeadline.owner_kind == OWNER, StoredDeadline.status == "open")
         if overdue:
-            query = query.where(StoredDeadline.due < today)
+            query = query.where(DeadlineTerm.due < today)
         if due_within is not None:
-            query = query.where(StoredDeadline.due <= today + dt.timedelta(days=due_within))
+            query = query.where(DeadlineTerm.due <= today + dt.timedelta(days=due_within))
         wanted = set(session.exec(query).all())
     for doc in docs:
         if wanted is not None and doc.id not in wanted:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import StoredDeadline, is_provisional
+from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional
 from gongkai.core.deadlines import iso
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, due_moment, is_overdue
@@ -75,15 +75,16 @@ def digest(
     horizon = calendar.add_working_days(today, within)
     rows = session.exec(
         select(StoredDeadline)
+        .join(DeadlineTerm)
         .where(
             StoredDeadline.status == "open",
-            StoredDeadline.paused == False,  # noqa: E712
+            DeadlineTerm.paused == False,  # noqa: E712
             StoredDeadline.owner_kind.in_(list(LABELS)),
-            StoredDeadline.due != None,  # noqa: E711
-            StoredDeadline.due <= horizon,
+            DeadlineTerm.due != None,  # noqa: E711
+            DeadlineTerm.due <= horizon,
         )
         # date-only clocks first on every backend (PostgreSQL sorts NULL last by default)
-        .order_by(StoredDeadline.due, StoredDeadline.due_at.asc().nulls_first(), StoredDeadline.id)
+        .order_by(DeadlineTerm.due, DeadlineTerm.due_at.asc().nulls_first(), StoredDeadline.id)
     ).all()
     owners: dict[str, set[int]] = {}
     for row in rows:

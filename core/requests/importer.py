@@ -22,7 +22,7 @@ import attrs
 
 from gongkai.core import limits
 from gongkai.core.audit import append_rows
-from gongkai.core.deadline_store import StoredDeadline, deadline_columns
+from gongkai.core.deadline_store import StoredDeadline, term_columns, term_for
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import intake
@@ -153,16 +153,23 @@ class _Batch:
         day = dt.date(2000, 1, 3)
         self.defaults = Request(applicant_name="", applicant_type="", channel="", submitted=day, received=day,
                                 subject="", period_start=day).model_dump(exclude={"id"})
-        # what many rows share, computed once: clocks per (rule, start), event JSON per content
-        self.clocks: dict[tuple[str, dt.date], dict[str, Any]] = {}
+        # what many rows share, computed once: a clock's term per (rule, start), event JSON per content
+        self.terms: dict[tuple[str, dt.date], int] = {}
         self.json: dict[tuple[Any, ...], str | None] = {}
         self.rows: list[tuple[dict[str, Any], list[dict[str, Any]], list[tuple[str, str | None, str | None]]]] = []
 
     def _clock(self, name: str, rule: Any, start: dt.date, met_on: dt.date | None = None) -> dict[str, Any]:
-        columns = self.clocks.get((rule.id, start))
-        if columns is None:
-            columns = self.clocks[rule.id, start] = deadline_columns(compute(rule, start, self.office.calendar))
-        return {**columns, "owner_kind": OWNER, "name": name, "status": "met" if met_on else "open", "met_on": met_on}
+        return {"owner_kind": OWNER, "name": name, "rule_id": rule.id, "term_id": (rule, start),
+                "status": "met" if met_on else "open", "met_on": met_on}
+
+    def _term_id(self, session: Any, rule: Any, start: dt.date) -> int:
+        """The id of the clock term of ``rule`` from ``start``: found or stored once per import."""
+        term_id = self.terms.get((rule.id, start))
+        if term_id is None:
+            term = term_for(session, term_columns(compute(rule, start, self.office.calendar)))
+            session.flush()
+            term_id = self.terms[rule.id, start] = term.id
+        return term_id
 
     def _json(self, *content: Any) -> str | None:
         """The event JSON of a dict given as alternating keys and values."""
@@ -210,7 +217,8 @@ class _Batch:
             return []
         ids = insert_rows(session, Request.__table__, [request for request, _, _ in self.rows], return_ids=True)
         insert_rows(session, StoredDeadline.__table__,
-                    [{**c, "owner_id": i} for i, (_, clocks, _) in zip(ids, self.rows) for c in clocks])
+                    [{**c, "owner_id": i, "term_id": self._term_id(session, *c["term_id"])}
+                     for i, (_, clocks, _) in zip(ids, self.rows) for c in clocks])
         now = dt.datetime.now(dt.timezone.utc)
         append_rows(session, [
             event_values(subject_kind=OWNER, subject_id=i, action=action, actor=self.actor, before=before,

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gongkai.core import deadlines
-from gongkai.core.deadline_store import StoredDeadline, is_provisional, open_deadlines
+from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional, open_deadlines, with_terms
 from gongkai.core.errors import GongkaiError
 from gongkai.core.privacy import mask_id_number, mask_phone
 from gongkai.core.requests import appeals, clock, review
@@ -47,9 +47,10 @@ def received_in(year: int) -> tuple[Any, ...]:
 def _clocks(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The clocks of these requests, as read-only rows (the ledger builds no ORM objects)."""
     out: dict[int, dict[str, Any]] = defaultdict(dict)
-    d = StoredDeadline.__table__
+    d, t = StoredDeadline.__table__, DeadlineTerm.__table__
+    query = select(d, t.c.due, t.c.due_at, t.c.limit).select_from(with_terms())
     for i in range(0, len(ids), 500):
-        for row in session.execute(select(d).where(d.c.owner_kind == OWNER, d.c.owner_id.in_(ids[i:i + 500]))):
+        for row in session.execute(query.where(d.c.owner_kind == OWNER, d.c.owner_id.in_(ids[i:i + 500]))):
             out[row.owner_id][row.name] = row
     return out
 
@@ -147,8 +148,8 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt.
 
     ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
-    Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, one range
-    of the index ix_deadline_open_due), so it costs what it lists, not the size of the ledger.
+    Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
+    of the index ix_deadline_term_due), so it costs what it lists, not the size of the ledger.
     """
     as_of = as_of or dt.date.today()
     if state is not None and state not in STATES:
