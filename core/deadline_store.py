@@ -113,6 +113,26 @@ def term_for(session: Session, columns: dict[str, Any]) -> DeadlineTerm:
     return found
 
 
+def term_ids(session: Session, terms: list[dict[str, Any]]) -> list[int]:
+    """The ids of terms with exactly these columns (:func:`term_columns`), the missing ones
+    stored: :func:`term_for` for many clocks at once (imports), one query per 500 start days."""
+    from gongkai.core.storage import insert_rows
+
+    t = DeadlineTerm.__table__
+    names = list(terms[0]) if terms else []
+    wanted = {tuple(term.values()): term for term in terms}
+    found: dict[tuple[Any, ...], int] = {}
+    starts = sorted({term["start"] for term in terms})
+    for i in range(0, len(starts), 500):
+        for row in session.execute(select(t).where(t.c.start.in_(starts[i:i + 500]))):
+            key = tuple(getattr(row, name) for name in names)
+            if key in wanted:
+                found.setdefault(key, row.id)
+    missing = [key for key in wanted if key not in found]
+    found.update(zip(missing, insert_rows(session, t, [wanted[key] for key in missing], return_ids=True)))
+    return [found[tuple(term.values())] for term in terms]
+
+
 def store_deadline(session: Session, owner_kind: str, owner_id: int, name: str, deadline: Deadline) -> StoredDeadline:
     """Insert or update the ``name`` clock of an owner from a computed :class:`Deadline`."""
     row = session.exec(

@@ -6,14 +6,17 @@ row is reported with its row number and skipped; every good row is kept.
 The import is a bulk path, not the workflow row by row: each row is checked with the same
 functions as ``request new`` (intake.request_fields) and its clocks computed in Python,
 then a batch is written with one executemany per table (requests, clocks, events), with
-no ORM objects and no per-row SELECT. The result is what intake.receive and a reply would
-have stored: the same columns, clocks, events and hash chain.
+no ORM objects and no per-row SELECT. The request and its reply clock are what
+intake.receive and a reply would have stored; its history is one ``import`` event on the
+hash chain, saying what the ledger gave (state, receipt, reply), not a receipt and a reply
+that gongkai never saw happen.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,13 +25,13 @@ import attrs
 
 from gongkai.core import limits
 from gongkai.core.audit import append_rows
-from gongkai.core.deadline_store import StoredDeadline, term_columns, term_for
+from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import intake
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import next_state_after
-from gongkai.core.storage import event_json, event_values, insert_rows
+from gongkai.core.storage import event_values, insert_rows
 
 FIELDS = {  # field -> (Chinese name, required)
     "applicant": ("申请人", True),
@@ -145,7 +148,7 @@ def _date(value: Any, name: str) -> dt.date | None:
 
 class _Batch:
     """The good rows of one batch, checked and computed in Python, written with one
-    executemany per table: requests, their clocks, their events (chained at the end)."""
+    executemany per table: requests, their reply clocks, their events (chained at the end)."""
 
     def __init__(self, office: Any, actor: str) -> None:
         self.office, self.actor = office, actor
@@ -153,30 +156,17 @@ class _Batch:
         day = dt.date(2000, 1, 3)
         self.defaults = Request(applicant_name="", applicant_type="", channel="", submitted=day, received=day,
                                 subject="", period_start=day).model_dump(exclude={"id"})
-        # what many rows share, computed once: a clock's term per (rule, start), event JSON per content
-        self.terms: dict[tuple[str, dt.date], int] = {}
-        self.json: dict[tuple[Any, ...], str | None] = {}
-        self.rows: list[tuple[dict[str, Any], list[dict[str, Any]], list[tuple[str, str | None, str | None]]]] = []
+        self.replied_state = next_state_after("received", "reply")
+        self.terms: dict[dt.date, int] = {}  # the reply clock's term per start: many rows share one
+        self.rows: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []  # request, reply clock, event
 
-    def _clock(self, name: str, rule: Any, start: dt.date, met_on: dt.date | None = None) -> dict[str, Any]:
-        return {"owner_kind": OWNER, "name": name, "rule_id": rule.id, "term_id": (rule, start),
-                "status": "met" if met_on else "open", "met_on": met_on}
-
-    def _term_id(self, session: Any, rule: Any, start: dt.date) -> int:
-        """The id of the clock term of ``rule`` from ``start``: found or stored once per import."""
-        term_id = self.terms.get((rule.id, start))
-        if term_id is None:
-            term = term_for(session, term_columns(compute(rule, start, self.office.calendar)))
-            session.flush()
-            term_id = self.terms[rule.id, start] = term.id
-        return term_id
-
-    def _json(self, *content: Any) -> str | None:
-        """The event JSON of a dict given as alternating keys and values."""
-        encoded = self.json.get(content)
-        if encoded is None:
-            encoded = self.json[content] = event_json(dict(zip(content[::2], content[1::2])))
-        return encoded
+    def _term_ids(self, session: Any) -> list[int]:
+        """The reply clocks' term ids of the queued rows; each start day's term found or stored once."""
+        new = sorted({request["received"] for request, _, _ in self.rows} - self.terms.keys())
+        if new:
+            terms = [term_columns(compute(self.reply_rule, start, self.office.calendar)) for start in new]
+            self.terms.update(zip(new, term_ids(session, terms)))
+        return [self.terms[request["received"]] for request, _, _ in self.rows]
 
     def add(self, values: dict[str, Any]) -> None:
         """Check one row and queue it; a GongkaiError (nothing queued) for a bad one."""
@@ -190,7 +180,11 @@ class _Batch:
             channel=text.get("channel", ""), submitted=submitted, confirmed=_date(values.get("confirmed"), "确认日期"),
             subject=text.get("subject", ""), id_number=text.get("id_number", ""), contact=text.get("contact", ""))
         received, channel = fields["received"], fields["channel"]
-        outcome = replied = None
+        request = {**self.defaults, **fields, "state": "received", "version": 1, "imported": True}
+        # the reply clock, met if the ledger has the reply; no intake clock: importing
+        # history is not the platform entry a local intake rule times
+        clock = {"owner_kind": OWNER, "name": "reply", "rule_id": self.reply_rule.id, "status": "open", "met_on": None}
+        event = {"state": "received", "version": 1, "received": received.isoformat(), "channel": channel}
         if text.get("outcome"):
             outcome = registry.outcome(text["outcome"])
             replied = _date(values.get("replied_on"), "答复日期")
@@ -198,32 +192,25 @@ class _Batch:
                 raise GongkaiError("有答复结果时须填写答复日期")
             if replied < received:
                 raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
-        # what intake.receive and then a reply store: the same columns, clocks and events
-        # No intake clock: importing history is not the entry a local intake rule times.
-        clocks = [self._clock("reply", self.reply_rule, received, replied)]
-        request = {**self.defaults, **fields, "state": "received", "version": 2, "imported": True}
-        events = [("receive", self._json("state", "received", "version", 1), self._json(
-            "state", "received", "version", 2, "received", received.isoformat(), "channel", channel))]
-        if outcome is not None:
-            state = next_state_after("received", "reply")
-            request.update(state=state, version=3, outcome=outcome.code, replied_on=replied, reasons=outcome.name)
-            events.append(("reply", self._json("state", "received", "version", 2), self._json(
-                "state", state, "version", 3, "outcome", outcome.code, "on", replied.isoformat(), "imported", True)))
-        self.rows.append((request, clocks, events))
+            request.update(state=self.replied_state, outcome=outcome.code, replied_on=replied, reasons=outcome.name)
+            clock.update(status="met", met_on=replied)
+            event.update(state=self.replied_state, outcome=outcome.code, on=replied.isoformat())
+        # One event per request says what was imported: the state, receipt and reply it came with.
+        # Its JSON is event_json's without the masking pass: codes and dates only, nothing to mask.
+        self.rows.append((request, clock, json.dumps(event, ensure_ascii=False, sort_keys=True)))
 
     def write(self, session: Any) -> list[int]:
         """Insert the queued rows in the caller's transaction; returns the new request ids."""
         if not self.rows:
             return []
         ids = insert_rows(session, Request.__table__, [request for request, _, _ in self.rows], return_ids=True)
-        insert_rows(session, StoredDeadline.__table__,
-                    [{**c, "owner_id": i, "term_id": self._term_id(session, *c["term_id"])}
-                     for i, (_, clocks, _) in zip(ids, self.rows) for c in clocks])
+        insert_rows(session, StoredDeadline.__table__, [
+            {**clock, "owner_id": i, "term_id": term} for i, term, (_, clock, _) in zip(ids, self._term_ids(session), self.rows)])
         now = dt.datetime.now(dt.timezone.utc)
         append_rows(session, [
-            event_values(subject_kind=OWNER, subject_id=i, action=action, actor=self.actor, before=before,
-                         after=after, at=now, encoded=True)
-            for i, (_, _, events) in zip(ids, self.rows) for action, before, after in events
+            event_values(subject_kind=OWNER, subject_id=i, action="import", actor=self.actor, after=after, at=now,
+                         encoded=True)
+            for i, (_, _, after) in zip(ids, self.rows)
         ])
         self.rows.clear()
         return ids
