@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 CALENDAR_SETTING = "calendar.fingerprint"
 FINAL_SETTING = "calendar.final_until"  # the last day with an official schedule in that calendar
-# what a term's dates are computed from: clocks that agree on all of these share a term
-TERM_KEY = ("unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused")
 
 
 class DeadlineTerm(SQLModel, table=True):

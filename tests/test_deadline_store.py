@@ -12,7 +12,7 @@ from sqlmodel import func, select
 
 from gongkai.core.calendar import load_calendar
 from gongkai.core.deadline_store import (
-    TERM_KEY, DeadlineTerm, StoredDeadline, ensure_calendar_current, is_provisional, open_deadlines, recompute_provisional,
+    DeadlineTerm, StoredDeadline, ensure_calendar_current, is_provisional, open_deadlines, recompute_provisional,
 )
 from gongkai.core.errors import GongkaiError
 from gongkai.core.storage import create_schema, make_engine, session_scope
@@ -51,7 +51,7 @@ def clock(i: int, start: dt.date, offset: int, cal, limit_offset=None, months=0,
     limit = cal.add_working_days(start, limit_offset) + relativedelta(months=months) if limit_offset else None
     term = dict(unit="working_days", start=start, offset=offset, limit_offset=limit_offset, months_after=months,
                 due=due, limit=limit)
-    term.update((k, v) for k, v in values.items() if k in TERM_KEY + ("due", "limit"))
+    term.update((k, v) for k, v in values.items() if k in DeadlineTerm.__table__.c)
     row = dict(owner_kind="request", owner_id=i, name="reply", rule_id="request.reply", term=DeadlineTerm(**term))
     row.update((k, v) for k, v in values.items() if k not in term)
     return StoredDeadline(**row)
