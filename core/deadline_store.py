@@ -5,7 +5,7 @@ of one ``due_date`` that means different things in different states. Its dates l
 :class:`DeadlineTerm`: the date arithmetic (unit, start, offset, limit offset, months) and
 its result (due, limit). Clocks with the same arithmetic share one term, so when a newer
 holiday schedule arrives every provisional deadline is recomputed by rewriting the few
-distinct terms (about 1,200 for 1,000,000 clocks), never the clocks themselves.
+distinct terms (a few thousand for a million clocks), never the clocks themselves.
 """
 
 from __future__ import annotations

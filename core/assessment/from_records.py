@@ -26,6 +26,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
 
 from gongkai.core.assessment.findings import Finding, Findings
@@ -51,7 +52,7 @@ def _late(row: StoredDeadline, as_of: dt.date) -> str | None:
 
 
 def _late_deadlines(session: Session, year: int, as_of: dt.date, **where: Any) -> list[tuple[int, str]]:
-    query = select(StoredDeadline).join(DeadlineTerm).where(
+    query = select(StoredDeadline).join(DeadlineTerm).options(contains_eager(StoredDeadline.term)).where(
         DeadlineTerm.due >= dt.date(year, 1, 1),  # type: ignore[operator]
         DeadlineTerm.due <= dt.date(year, 12, 31),  # type: ignore[operator]
         StoredDeadline.status != "cancelled",

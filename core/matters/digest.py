@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
 
 from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional
@@ -76,6 +77,7 @@ def digest(
     rows = session.exec(
         select(StoredDeadline)
         .join(DeadlineTerm)
+        .options(contains_eager(StoredDeadline.term))  # the joined term is the one the clock reads
         .where(
             StoredDeadline.status == "open",
             DeadlineTerm.paused == False,  # noqa: E712
