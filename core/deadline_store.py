@@ -102,8 +102,9 @@ def term_columns(deadline: Deadline) -> dict[str, Any]:
 
 def term_for(session: Session, columns: dict[str, Any]) -> DeadlineTerm:
     """The stored term with exactly these columns (inputs and dates), else a new one."""
-    found = session.exec(select(DeadlineTerm).where(
-        *(getattr(DeadlineTerm, name).is_not_distinct_from(value) for name, value in columns.items())
+    found = session.exec(select(DeadlineTerm).where(  # "=" where it can, so that ix_deadline_term_key serves
+        *(getattr(DeadlineTerm, name) == value if value is not None else getattr(DeadlineTerm, name).is_(None)
+          for name, value in columns.items())
     )).first()
     if found is None:
         found = DeadlineTerm(**columns)

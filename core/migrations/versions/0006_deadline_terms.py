@@ -41,7 +41,10 @@ def _tables() -> tuple[sa.TableClause, sa.TableClause]:
 
 
 def _same(a: sa.TableClause, b: sa.TableClause) -> list[sa.ColumnElement[bool]]:
-    return [a.c[n].is_not_distinct_from(b.c[n]) for n in NAMES]  # NULL matches NULL
+    # "=" where a column is never NULL, so both backends find the term by ix_deadline_term_key
+    # (PostgreSQL uses no index for IS NOT DISTINCT FROM); NULL matches NULL in the others
+    return [a.c[c.name] == b.c[c.name] if not c.nullable else a.c[c.name].is_not_distinct_from(b.c[c.name])
+            for c in TERM_COLUMNS]
 
 
 def upgrade() -> None:
