@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from benchmarks import synthetic
@@ -92,8 +93,6 @@ def flat_recompute(session, calendar, computed_until) -> None:
     conn = session.connection()
     where = f"""coalesce(flat."limit", flat.due) > '{computed_until.isoformat()}'"""
     keys = conn.exec_driver_sql(f'SELECT DISTINCT start, "offset", lo, months_after FROM flat WHERE {where}').all()
-    import datetime as dt
-
     rows = []
     for start, offset, lo, months in keys:
         due, limit = _new_dates(dt.date.fromisoformat(start), offset, lo if lo >= 0 else None, months, calendar)
