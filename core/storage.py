@@ -45,9 +45,9 @@ class Event(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int | None = None
-    at: dt.datetime = Field(index=True)
+    at: dt.datetime
     actor: str = Field(default="", max_length=200)
-    subject_kind: str = Field(index=True, max_length=40)  # "request", "document", "matter", ...
+    subject_kind: str = Field(max_length=40)  # "request", "document", "matter", ...
     subject_id: int | None = Field(default=None, index=True)
     action: str = Field(max_length=80)
     before: str | None = None  # JSON
