@@ -1,0 +1,100 @@
+"""Run a generator in a second process, so that its CPU work overlaps the caller's.
+
+A bulk import checks its rows in Python and stores them in SQLite. Both are CPU work, and
+a Python process runs one thread at a time (threads would take turns, not share the two
+cores). So the checking runs in a forked child process: it inherits everything the caller
+has loaded (the plugin registry, the calendar) and sends each item it yields through a
+pipe, while the caller stores the items before. A pipe write waits once the pipe is full
+(1 MiB), so the child is never more than that ahead: memory stays flat, and a caller that
+fails or stops closes the pipe, which ends the child.
+
+Where ``fork`` is not available (Windows) or not safe (macOS), the generator runs in the
+caller's process instead, item by item, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from gongkai.core.errors import GongkaiError
+
+T = TypeVar("T")
+_ITEM, _ERROR, _DONE = "item", "error", "done"
+PIPE_BYTES = 1 << 20
+
+
+def available() -> bool:
+    """Whether :func:`background` runs its generator in a child process here."""
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def background(produce: Callable[..., Iterator[T]], *args: Any, process: bool = True) -> Iterator[Iterator[T]]:
+    """The items of ``produce(*args)``, computed in a child process (``process=False``, or
+    :func:`available` false: in this one). An exception the generator raises is raised here,
+    after the items before it; leaving the block early stops the child."""
+    if not (process and available()):
+        yield produce(*args)
+        return
+    import fcntl  # Linux only, as fork here
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    try:  # Linux: room for a whole item or more, so the child goes on while the caller is busy
+        fcntl.fcntl(receiver.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError:
+        pass  # the system's limit (fs.pipe-max-size) is lower: the default size works, a little slower
+    child = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
+    child.start()
+    sender.close()  # the child's end: without this copy, EOF would never come if the child died
+    try:
+        yield _received(receiver, child)
+    finally:
+        receiver.close()
+        if child.is_alive():  # left early, or the child is just exiting: it holds nothing to save
+            child.kill()
+        child.join()
+
+
+def _received(receiver: Any, child: Any) -> Iterator[Any]:
+    while True:
+        try:
+            kind, value = receiver.recv()
+        except EOFError:
+            child.join()
+            raise GongkaiError(f"后台检查进程意外退出（退出码 {child.exitcode}），其后的行未导入；已提交的批次完整保留。") from None
+        if kind == _DONE:
+            return
+        if kind == _ERROR:
+            raise value
+        yield value
+
+
+def _produce(sender: Any, produce: Callable[..., Iterator[Any]], args: tuple[Any, ...]) -> None:
+    """The child: send each item, then ``done`` or the exception that ended the generator."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's; leaving its block stops us
+    try:
+        try:
+            for item in produce(*args):
+                sender.send((_ITEM, item))
+        except Exception as exc:
+            sender.send((_ERROR, exc if _picklable(exc) else RuntimeError(traceback.format_exc())))
+        else:
+            sender.send((_DONE, None))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the caller stopped reading: it failed or was stopped, and says why itself
+
+
+def _picklable(exc: BaseException) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return False
+    return True
