@@ -9,14 +9,17 @@ the ledger and the annual report are built from stored facts, never from hand co
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, insert
 from sqlalchemy import event as sa_event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel, create_engine
 
 from gongkai.core.errors import GongkaiError
@@ -113,43 +116,88 @@ def record_event(
 
 
 def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]], return_ids: bool = False) -> list[int]:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` with one DB-API executemany,
-    in the caller's transaction: the bulk path of imports, without SQLAlchemy's per-row
-    parameter processing (which costs more than SQLite's own insert). Values pass through
-    the column types' bind processors, column by column, as SQLAlchemy would store them.
-
-    With ``return_ids``, the new primary keys ``id`` in the order of ``rows``.
-    """
-    from operator import itemgetter
-
-    from sqlalchemy import insert
-
+    """Insert ``rows`` (dicts with the same keys) into ``table``: :func:`insert_columns`
+    for rows given one by one. With ``return_ids``, the new ids in the order of ``rows``."""
     if not rows:
+        return []
+    names = list(rows[0])
+    values = zip(*map(itemgetter(*names), rows)) if len(names) > 1 else [[r[names[0]] for r in rows]]
+    return insert_columns(session, table, dict(zip(names, map(list, values))), len(rows), return_ids)
+
+
+def insert_columns(session: Session, table: Any, columns: dict[str, Any], count: int,
+                   return_ids: bool = False) -> list[int]:
+    """Insert ``count`` rows into ``table``, given column by column: a list holds each row's
+    value, anything else is every row's value. One DB-API executemany in the caller's
+    transaction: the bulk path of imports, without SQLAlchemy's per-row parameter
+    processing (which costs more than SQLite's own insert). Values pass through the column
+    types' bind processors, as SQLAlchemy would store them.
+
+    On SQLite a column with one value for every row is written into the statement as a
+    literal (rendered by SQLAlchemy), so only the columns that vary are bound, row by row.
+    With ``return_ids``, the new primary keys ``id`` in the order of the rows.
+    """
+    if not count:
         return []
     conn = session.connection()
     dialect = conn.dialect
-    if return_ids and dialect.name != "sqlite":
-        # PostgreSQL: batched INSERT ... RETURNING, which SQLAlchemy sorts into the order of rows
-        return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
-    keys = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    names = list(compiled.positiontup) if compiled.positional else keys
-    columns = [list(c) for c in zip(*map(itemgetter(*names), rows))] if len(names) > 1 else [[r[names[0]] for r in rows]]
-    for name, values in zip(names, columns):
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:  # once per distinct value: dates, flags and times repeat
-            memo = {v: process(v) for v in set(values)}
-            values[:] = map(memo.__getitem__, values)
-    params: list[Any] = list(zip(*columns))
-    if not compiled.positional:
-        params = [dict(zip(names, p)) for p in params]
-    conn.exec_driver_sql(str(compiled), params)
+    if dialect.name != "sqlite":
+        rows = [dict(zip(columns, values)) for values in zip(*(
+            v if isinstance(v, list) else repeat(v, count) for v in columns.values()))]
+        if return_ids:  # PostgreSQL: batched INSERT ... RETURNING, sorted into the order of rows
+            return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+        session.execute(insert(table), rows)
+        return []
+    constants = {}
+    varying = {}
+    for name, values in columns.items():
+        if isinstance(values, list) and len(set(values)) == 1:
+            values = values[0]
+        if isinstance(values, list) or not _literal(values):
+            varying[name] = values if isinstance(values, list) else [values] * count
+        else:
+            constants[name] = values
+    sql, names = _insert_sql(table, tuple(varying), tuple(constants.items()), dialect)
+    bound = []
+    for name in names:
+        process = _bind_processor(table.c[name], dialect)
+        bound.append(varying[name] if process is None else list(map(process, varying[name])))
+    conn.exec_driver_sql(sql, list(zip(*bound)) if bound else [()] * count)
     if not return_ids:
         return []
     # SQLite: one writer, and this transaction holds the write lock since its first write, so
     # the rows just inserted got consecutive rowids (each the largest so far plus one)
     last = conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar()
-    return list(range(last - len(rows) + 1, last + 1))
+    return list(range(last - count + 1, last + 1))
+
+
+@functools.lru_cache(maxsize=None)
+def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The column type's bind processor, remembering its results: dates and times repeat."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return None if process is None else functools.lru_cache(maxsize=4096)(process)
+
+
+def _literal(value: Any) -> bool:
+    """Whether ``value`` is written into SQL as is (dates and times are bound: their stored
+    text is the bind processor's)."""
+    return value is None or type(value) in (bool, int) or (type(value) is str and "\x00" not in value)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(table: Any, varying: tuple[str, ...], constants: tuple[tuple[str, Any], ...],
+                dialect: Any) -> tuple[str, list[str]]:
+    """The INSERT of :func:`insert_columns` (``?`` per varying column, a literal per
+    constant one) and the varying columns in the order of its ``?``."""
+    from sqlalchemy import literal, literal_column
+
+    literals = {
+        name: literal_column(literal(value, table.c[name].type).compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}).string)
+        for name, value in constants
+    }
+    compiled = insert(table).values(literals).compile(dialect=dialect, column_keys=list(varying))
+    return str(compiled), list(compiled.positiontup or [])
 
 
 def events_for(session: Session, subject_kind: str, subject_id: int) -> list[dict[str, Any]]:
@@ -180,6 +228,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# SQLite settings for a bulk write, and the defaults they replace (sqlite.org/pragma.html)
+_BULK_PRAGMAS = {
+    "cache_size": (-65536, -2000),  # KiB: a batch's index pages stay in memory until commit (2 MiB by default)
+    "wal_autocheckpoint": (10000, 1000),  # pages: copy the WAL into the database every ~40 MB, not every 4 MB
+}
+
+
+@contextmanager
+def bulk_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection for the many transactions of a bulk import (``session_scope(conn)``).
+    On SQLite it holds a larger page cache and checkpoints less often while the block runs,
+    then has the defaults again (the pool reuses it). Durability is unchanged: each commit
+    is as durable as any other (WAL, synchronous=NORMAL)."""
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            for name, (bulk, _) in _BULK_PRAGMAS.items():
+                conn.exec_driver_sql(f"PRAGMA {name}={bulk}")
+            conn.commit()  # the pragmas opened no transaction in SQLite; end SQLAlchemy's too
+        try:
+            yield conn
+        finally:
+            if sqlite:
+                try:
+                    for name, (_, default) in _BULK_PRAGMAS.items():
+                        conn.exec_driver_sql(f"PRAGMA {name}={default}")
+                    conn.commit()
+                except Exception:
+                    conn.invalidate()  # never back into the pool with the bulk settings
 
 
 def normalise_url(url: str) -> str:
@@ -269,8 +348,9 @@ MODEL_MODULES: list[str] = [
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A transaction: committed when the block ends, rolled back on any error."""
+def session_scope(engine: Engine | Connection) -> Iterator[Session]:
+    """A transaction: committed when the block ends, rolled back on any error. ``engine``
+    may be a connection (:func:`bulk_connection`) that is in no transaction."""
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 

@@ -143,10 +143,15 @@ def test_a_million_row_import_is_refused_before_any_write(changning, gk, tmp_pat
 
 
 def test_an_oversized_csv_cell_is_a_row_error_not_a_crash(changning, gk, tmp_path):
+    from gongkai.core.requests.importer import CHUNK
+
+    good = CHUNK + 1  # more than one chunk of the checking process before the bad row
     bad = tmp_path / "cell.csv"
-    bad.write_text("申请人,类型,渠道,日期,内容\n张三,natural_person,in_person,2026-03-02,预算\n"
-                   f"李四,natural_person,in_person,2026-03-02,{'字' * (limits.IMPORT_CELL_CHARS + 1)}\n",
-                   encoding="utf-8")
+    bad.write_text("申请人,类型,渠道,日期,内容\n" + "张三,natural_person,in_person,2026-03-02,预算\n" * good
+                   + f"李四,natural_person,in_person,2026-03-02,{'字' * (limits.IMPORT_CELL_CHARS + 1)}\n"
+                   + "王五,natural_person,in_person,2026-03-02,预算\n", encoding="utf-8")
     result = gk.fails("request", "import", str(bad), "--map",
                       "申请人=applicant,类型=applicant_type,渠道=channel,日期=submitted,内容=subject")
-    assert "第 3 行无法读取" in result.stderr
+    assert f"第 {good + 2} 行无法读取" in result.stderr and "此前的行已导入" in result.stderr
+    assert len(gk.json("ledger")) == good  # as the message says: every row before it, none after
+    assert gk.json("audit", "verify")["ok"]

@@ -199,6 +199,35 @@ def test_import_reports_progress_per_batch_and_draws_a_bar_on_a_terminal(backend
     gk.ok("request", "close", str(report.imported[1]), "--on", "2026-03-23")
 
 
+def test_import_checks_rows_in_the_background_or_here_with_the_same_result(unit, gk, tmp_path):
+    from sqlmodel import select
+
+    from gongkai.core.app import App
+    from gongkai.core.deadline_store import StoredDeadline
+    from gongkai.core.requests.importer import CHUNK, import_ledger, parse_mapping
+    from gongkai.core.requests.models import Request
+    from gongkai.core.storage import Event
+
+    unit("changning")
+    path = tmp_path / "old.csv"
+    write_big_ledger(path, CHUNK + 7)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("错行,natural_person,in_person,2026-13-02,,错,,\n")
+    app = App()
+    first = import_ledger(app, path, parse_mapping([MAP]), in_background=True)
+    second = import_ledger(app, path, parse_mapping([MAP]), in_background=False)
+    with app.session() as session:
+        requests = {r.id: r.model_dump(exclude={"id"}) for r in session.exec(select(Request))}
+        clocks = {c.owner_id: (c.status, c.met_on, c.due) for c in session.exec(select(StoredDeadline))}
+        events = {e.subject_id: (e.action, e.after) for e in session.exec(select(Event))}
+    app.engine.dispose()
+    assert first.errors == second.errors == [(CHUNK + 9, "提交日期“2026-13-02”不是有效日期（应为 2026-03-02）")]
+    assert len(first.imported) == len(second.imported) == CHUNK + 7 == len(requests) / 2
+    for stored in (requests, clocks, events):
+        assert [stored[i] for i in first.imported] == [stored[i] for i in second.imported]
+    assert len(gk.json("ledger")) == 2 * (CHUNK + 7) and gk.json("audit", "verify")["ok"]
+
+
 def test_import_without_a_terminal_draws_no_bar(unit, gk, tmp_path):
     unit("changning")
     path = tmp_path / "old.csv"

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import itertools
 import json
+import operator
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,14 +27,15 @@ from typing import Any
 import attrs
 
 from gongkai.core import limits
-from gongkai.core.audit import append_rows
+from gongkai.core.audit import append_columns
+from gongkai.core.background import background
 from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import intake
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import next_state_after
-from gongkai.core.storage import event_values, insert_rows
+from gongkai.core.storage import bulk_connection, insert_columns, session_scope, utc
 
 FIELDS = {  # field -> (Chinese name, required)
     "applicant": ("申请人", True),
@@ -45,7 +49,8 @@ FIELDS = {  # field -> (Chinese name, required)
     "outcome": ("答复结果", False),
     "replied_on": ("答复日期", False),
 }
-BATCH = 2000  # rows per transaction
+BATCH = 10_000  # rows per transaction
+CHUNK = 1000  # rows the checking process sends at a time (BATCH is a multiple of it)
 
 
 @attrs.define
@@ -129,7 +134,10 @@ def count_rows(path: Path) -> int:
     return 0
 
 
+@functools.lru_cache(maxsize=4096)
 def _date(value: Any, name: str) -> dt.date | None:
+    """The date in a cell. Cached: a ledger repeats its dates, and equal cells give the very
+    same object, which a batch then carries to the writing process only once."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
@@ -146,82 +154,150 @@ def _date(value: Any, name: str) -> dt.date | None:
             raise GongkaiError(f"{name}“{value}”不是有效日期（应为 2026-03-02）") from None
 
 
-class _Batch:
-    """The good rows of one batch, checked and computed in Python, written with one
-    executemany per table: requests, their reply clocks, their events (chained at the end)."""
+# The request columns a ledger row gives, in the order _Checker.check returns them; every
+# other column has the value a new request has (_Writer.constants).
+COLUMNS = ("applicant_name", "applicant_type", "applicant_id_number", "applicant_contact", "channel", "submitted",
+           "confirmed", "received", "subject", "form_wanted", "period_start", "state", "outcome", "replied_on",
+           "reasons")
+_FIELDS = operator.itemgetter(*COLUMNS[:11])  # those intake.request_fields checks
 
-    def __init__(self, office: Any, actor: str) -> None:
-        self.office, self.actor = office, actor
-        self.reply_rule = office.registry.deadline("request.reply")
-        day = dt.date(2000, 1, 3)
-        self.defaults = Request(applicant_name="", applicant_type="", channel="", submitted=day, received=day,
-                                subject="", period_start=day).model_dump(exclude={"id"})
+
+@attrs.define
+class Checked:
+    """Some rows of a ledger, checked: what the writer stores, column by column."""
+
+    read: int  # rows read from the file so far
+    errors: list[tuple[int, str]]  # (row number, message) of the bad ones
+    requests: dict[str, list[Any]]  # the good rows' request columns (COLUMNS)
+    events: list[str]  # each good row's import event (its ``after`` JSON)
+    unreadable: str | None = None  # the last chunk: why the file cannot be read further
+
+
+class _Checker:
+    """Checks ledger rows with the same functions as ``request new`` and turns them into
+    stored values. No database: this is the CPU work that runs beside the writing."""
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
         self.replied_state = next_state_after("received", "reply")
-        self.terms: dict[dt.date, int] = {}  # the reply clock's term per start: many rows share one
-        self.rows: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []  # request, reply clock, event
+        self.encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as event_json writes
+        self.events: dict[tuple[Any, ...], str] = {}  # equal events share their JSON (and the pipe carries it once)
 
-    def _term_ids(self, session: Any) -> list[int]:
-        """The reply clocks' term ids of the queued rows; each start day's term found or stored once."""
-        new = sorted({request["received"] for request, _, _ in self.rows} - self.terms.keys())
-        if new:
-            terms = [term_columns(compute(self.reply_rule, start, self.office.calendar)) for start in new]
-            self.terms.update(zip(new, term_ids(session, terms)))
-        return [self.terms[request["received"]] for request, _, _ in self.rows]
+    def chunks(self, path: Path, mapping: dict[str, str]) -> Iterator[Checked]:
+        """The file's rows, checked, CHUNK rows at a time."""
+        rows = read_rows(path)
+        next(rows, None)  # the headers
+        read = 0
+        good: list[tuple[Any, ...]] = []
+        events: list[str] = []
+        errors: list[tuple[int, str]] = []
+        try:
+            for n, raw in rows:
+                read += 1
+                try:
+                    request, event = self.check({field: raw.get(column) for column, field in mapping.items()})
+                except GongkaiError as exc:
+                    errors.append((n, str(exc)))
+                else:
+                    good.append(request)
+                    events.append(event)
+                if read % CHUNK == 0:
+                    yield self._chunk(read, errors, good, events)
+                    good, events, errors = [], [], []
+        except GongkaiError as exc:  # an unreadable row: the rows before it are kept, as its message says
+            yield attrs.evolve(self._chunk(read, errors, good, events), unreadable=str(exc))
+            return
+        if read % CHUNK or not read:
+            yield self._chunk(read, errors, good, events)
 
-    def add(self, values: dict[str, Any]) -> None:
-        """Check one row and queue it; a GongkaiError (nothing queued) for a bad one."""
-        registry = self.office.registry
+    @staticmethod
+    def _chunk(read: int, errors: list[tuple[int, str]], good: list[tuple[Any, ...]], events: list[str]) -> Checked:
+        columns = zip(*good) if good else [[] for _ in COLUMNS]
+        return Checked(read, errors, dict(zip(COLUMNS, map(list, columns))), events)
+
+    def check(self, values: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+        """One row's request columns (COLUMNS) and import event; a GongkaiError for a bad row."""
         text = {k: ("" if v is None else str(v).strip()) for k, v in values.items()}
         submitted = _date(values.get("submitted"), "提交日期")
         if submitted is None:
             raise GongkaiError("提交日期为空")
         fields = intake.request_fields(
-            registry, applicant=text.get("applicant", ""), applicant_type=text.get("applicant_type", ""),
+            self.registry, applicant=text.get("applicant", ""), applicant_type=text.get("applicant_type", ""),
             channel=text.get("channel", ""), submitted=submitted, confirmed=_date(values.get("confirmed"), "确认日期"),
             subject=text.get("subject", ""), id_number=text.get("id_number", ""), contact=text.get("contact", ""))
-        received, channel = fields["received"], fields["channel"]
-        request = {**self.defaults, **fields, "state": "received", "version": 1, "imported": True}
-        # the reply clock, met if the ledger has the reply; no intake clock: importing
-        # history is not the platform entry a local intake rule times
-        clock = {"owner_kind": OWNER, "name": "reply", "rule_id": self.reply_rule.id, "status": "open", "met_on": None}
-        event = {"state": "received", "version": 1, "received": received.isoformat(), "channel": channel}
+        received = fields["received"]
+        state, outcome, replied, reasons = "received", None, None, ""
         if text.get("outcome"):
-            outcome = registry.outcome(text["outcome"])
+            found = self.registry.outcome(text["outcome"])
             replied = _date(values.get("replied_on"), "答复日期")
             if replied is None:
                 raise GongkaiError("有答复结果时须填写答复日期")
             if replied < received:
                 raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
-            request.update(state=self.replied_state, outcome=outcome.code, replied_on=replied, reasons=outcome.name)
-            clock.update(status="met", met_on=replied)
-            event.update(state=self.replied_state, outcome=outcome.code, on=replied.isoformat())
-        # One event per request says what was imported: the state, receipt and reply it came with.
-        # Its JSON is event_json's without the masking pass: codes and dates only, nothing to mask.
-        self.rows.append((request, clock, json.dumps(event, ensure_ascii=False, sort_keys=True)))
+            state, outcome, reasons = self.replied_state, found.code, found.name
+        # The import event says what was imported: the state, receipt and reply the row came with.
+        key = (state, received, fields["channel"], outcome, replied)
+        event = self.events.get(key)
+        if event is None:
+            after = {"state": state, "version": 1, "received": received.isoformat(), "channel": fields["channel"]}
+            if outcome:
+                after.update(outcome=outcome, on=replied.isoformat())
+            # event_json's JSON without its masking pass: codes and dates only, nothing to mask
+            event = self.events[key] = self.encode(after)
+        return (*_FIELDS(fields), state, outcome, replied, reasons), event
 
-    def write(self, session: Any) -> list[int]:
-        """Insert the queued rows in the caller's transaction; returns the new request ids."""
-        if not self.rows:
+
+class _Writer:
+    """Stores checked rows: requests, their reply clocks and their events (chained), one
+    executemany per table; no ORM objects and no per-row SELECT."""
+
+    def __init__(self, office: Any, actor: str) -> None:
+        self.office, self.actor = office, actor
+        self.reply_rule = office.registry.deadline("request.reply")
+        day = dt.date(2000, 1, 3)
+        blank = Request(applicant_name="", applicant_type="", channel="", submitted=day, received=day, subject="",
+                        period_start=day)
+        self.constants = {**blank.model_dump(exclude={"id", *COLUMNS}), "version": 1, "imported": True}
+        self.terms: dict[dt.date, int] = {}  # the reply clock's term per start day: many rows share one
+
+    def _term_ids(self, session: Any, starts: list[dt.date]) -> list[int]:
+        """The reply clocks' term ids; each start day's term found or stored once."""
+        new = sorted(set(starts) - self.terms.keys())
+        if new:
+            terms = [term_columns(compute(self.reply_rule, start, self.office.calendar)) for start in new]
+            self.terms.update(zip(new, term_ids(session, terms)))
+        return list(map(self.terms.__getitem__, starts))
+
+    def write(self, session: Any, chunk: Checked) -> list[int]:
+        """Store ``chunk`` in the caller's transaction; returns the new request ids."""
+        count = len(chunk.events)
+        if not count:
             return []
-        ids = insert_rows(session, Request.__table__, [request for request, _, _ in self.rows], return_ids=True)
-        insert_rows(session, StoredDeadline.__table__, [
-            {**clock, "owner_id": i, "term_id": term} for i, term, (_, clock, _) in zip(ids, self._term_ids(session), self.rows)])
-        now = dt.datetime.now(dt.timezone.utc)
-        append_rows(session, [
-            event_values(subject_kind=OWNER, subject_id=i, action="import", actor=self.actor, after=after, at=now,
-                         encoded=True)
-            for i, (_, _, after) in zip(ids, self.rows)
-        ])
-        self.rows.clear()
+        requests = chunk.requests
+        ids = insert_columns(session, Request.__table__, {**self.constants, **requests}, count, return_ids=True)
+        # the reply clock, met if the ledger has the reply; no intake clock: importing
+        # history is not the platform entry a local intake rule times
+        replied = requests["replied_on"]
+        insert_columns(session, StoredDeadline.__table__, {
+            "owner_kind": OWNER, "owner_id": ids, "name": "reply", "rule_id": self.reply_rule.id,
+            "status": ["open" if day is None else "met" for day in replied], "met_on": replied,
+            "term_id": self._term_ids(session, requests["received"]),
+        }, count)
+        append_columns(session, {
+            "at": utc(dt.datetime.now(dt.timezone.utc)), "actor": self.actor, "subject_kind": OWNER,
+            "subject_id": ids, "action": "import", "after": chunk.events,
+        }, count)
         return ids
 
 
 def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str = "",
-                  progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                  progress: Callable[[int, int], None] | None = None, in_background: bool = True) -> ImportReport:
     """Import ``path``; each batch of rows is one transaction, bad rows are reported and skipped.
 
     ``progress(rows_read, rows_expected)`` is called after each batch is committed
-    (``rows_expected`` is estimated from the file before reading it).
+    (``rows_expected`` is estimated from the file before reading it). The rows are checked
+    in a second process while the batch before is stored (:mod:`gongkai.core.background`;
+    ``in_background=False``: in this one).
     """
     path = Path(path)
     if not path.is_file():
@@ -234,26 +310,23 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str =
         )
     rows = read_rows(path)
     headers = next(rows, [])
+    rows.close()
     unknown = [c for c in mapping if c not in headers]
     if unknown:
         raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
-    batch = _Batch(office, actor)
-    read = 0
-    done = False
-    while not done:
-        for _ in range(BATCH):
-            item = next(rows, None)
-            if item is None:
-                done = True
-                break
-            read += 1
-            n, raw = item
-            try:
-                batch.add({field: raw.get(column) for column, field in mapping.items()})
-            except GongkaiError as exc:
-                report.errors.append((n, str(exc)))
-        with office.session() as session:
-            report.imported += batch.write(session)
-        if progress is not None:
-            progress(read, max(read, count - 1))
+    writer = _Writer(office, actor)
+    checker = _Checker(office.registry)
+    with background(checker.chunks, path, mapping, process=in_background) as chunks, \
+            bulk_connection(office.engine) as connection:
+        # BATCH rows per transaction: chunks are grouped as they arrive, so the first is
+        # stored while the next is being checked
+        for _, transaction in itertools.groupby(chunks, key=lambda chunk: (chunk.read - 1) // BATCH):
+            with session_scope(connection) as session:
+                for chunk in transaction:
+                    report.errors += chunk.errors
+                    report.imported += writer.write(session, chunk)
+            if progress is not None:
+                progress(chunk.read, max(chunk.read, count - 1))
+    if chunk.unreadable:
+        raise GongkaiError(chunk.unreadable)
     return report
