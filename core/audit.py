@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import hashlib
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps uses
 from typing import Any
@@ -90,24 +90,18 @@ def _lock_head(session: Session) -> AuditChain:
     return head
 
 
-def _link(session: Session, events: Sequence[Any], set_field: Callable[[Any, str, Any], None]) -> None:
-    """Lock the head, give each event (in order) its seq, prev_hash and hash, move the head past them."""
+def seal(session: Session, events: Sequence[Event]) -> None:
+    """Link ``events`` (in the order they were recorded) onto the chain; call before commit:
+    lock the head, give each event its seq, prev_hash and hash, move the head past them."""
+    session.flush()  # the transaction's own writes first, so the head is locked last
     head = _lock_head(session)
     prev, length = head.last_hash, head.length
     for event in events:
         length += 1
-        set_field(event, "seq", length)
-        set_field(event, "prev_hash", prev)
-        prev = event_hash(event, prev)
-        set_field(event, "hash", prev)
+        event.seq, event.prev_hash = length, prev
+        prev = event.hash = event_hash(event, prev)
     head.length, head.last_hash = length, prev
     session.add(head)
-
-
-def seal(session: Session, events: Sequence[Event]) -> None:
-    """Link ``events`` (in the order they were recorded) onto the chain; call before commit."""
-    session.flush()  # the transaction's own writes first, so the head is locked last
-    _link(session, events, setattr)
     session.flush()
 
 

@@ -1,15 +1,16 @@
 """Importing an existing ledger (.xlsx or .csv) with a column mapping.
 
-Rows stream in (openpyxl read-only, csv reader); each batch is one transaction. A bad
+Rows stream in (openpyxl read-only, csv reader); every BATCH rows are one transaction. A bad
 row is reported with its row number and skipped; every good row is kept.
 
-The import is a bulk path, not the workflow row by row: each row is checked with the same
-functions as ``request new`` (intake.request_fields) and its clocks computed in Python,
-then a batch is written with one executemany per table (requests, clocks, events), with
-no ORM objects and no per-row SELECT. The request and its reply clock are what
-intake.receive and a reply would have stored; its history is one ``import`` event on the
-hash chain, saying what the ledger gave (state, receipt, reply), not a receipt and a reply
-that gongkai never saw happen.
+The import is a bulk path, not the workflow row by row. Two processes share the work
+(:mod:`gongkai.core.background`): one reads the file and checks each row with the same
+functions as ``request new`` (intake.request_fields), CHUNK rows at a time (_Checker); the
+other stores each chunk as it comes, with one executemany per table (requests, clocks,
+events), no ORM objects and no per-row SELECT (_Writer). The request and its reply clock
+are what intake.receive and a reply would have stored; its history is one ``import`` event
+on the hash chain, saying what the ledger gave (state, receipt, reply), not a receipt and a
+reply that gongkai never saw happen.
 """
 
 from __future__ import annotations
