@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 import platform
+import sqlite3
 import sys
 import time
 
@@ -17,8 +19,8 @@ def main(argv: list[str]) -> None:
     unknown = sorted(set(chosen) - set(FIGURES))
     if unknown:
         sys.exit(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
-    print(f"gongkai benchmarks — {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {platform.processor() or 'cpu'}")
+    print(f"gongkai benchmarks — {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
+          f"SQLite {sqlite3.sqlite_version}, {platform.machine()}, {os.cpu_count()} CPUs")
     figures = []
     for name in chosen:
         figures += importlib.import_module(f"benchmarks.{name}").run()

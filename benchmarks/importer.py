@@ -11,70 +11,102 @@ from benchmarks.common import Figure, verdict
 
 N = 100_000
 TARGET = 20_000  # rows per second
+RUNS = 3  # the best is reported, as for the other figures: the least disturbed by other load
 TABLES = ["disclosure_request", "deadline", "event"]  # what the import writes per row (terms are shared)
 
 
-def run(n: int = N) -> list[Figure]:
+def run(n: int = N, runs: int = RUNS) -> list[Figure]:
     """Imports all ``n`` rows of a synthetic ledger file into a fresh SQLite unit, with a
-    progress callback (what ``gongkai request import`` draws its bar from on a terminal).
-    Baseline: SQLite alone storing the very rows the import stored, by raw executemany."""
-    from gongkai.core.app import App
-    from gongkai.core.audit import verify
-    from gongkai.core.requests.importer import BATCH, import_ledger
+    progress callback (what ``gongkai request import`` draws its bar from on a terminal),
+    ``runs`` times. Baseline: SQLite alone storing the very rows the import stored, by raw
+    executemany of the import's own statements, with its transactions and settings."""
+    from gongkai.core.background import available
+    from gongkai.core.requests.importer import BATCH
 
     with synthetic.workdir() as tmp:
-        (tmp / "gongkai.toml").write_text(
-            'jurisdiction = "changning"\nunit = "基准测试单位"\nreconsideration_body = "基准测试区人民政府"\n'
-            'database_url = "sqlite:///gongkai.db"\n', encoding="utf-8")
         mapping = synthetic.ledger_csv(tmp / "ledger.csv", n)
-        app = App(config_path=str(tmp / "gongkai.toml"))
-        app.engine  # the schema, the calendar and the plugin are loaded before timing
-        app.calendar
-        calls: list[tuple[int, int]] = []
-        start, cpu = time.perf_counter(), time.process_time()
-        report = import_ledger(app, tmp / "ledger.csv", mapping, progress=lambda done, total: calls.append((done, total)))
-        took, cpu = time.perf_counter() - start, time.process_time() - cpu
-        with app.session() as session:
-            chain = verify(session)
-        app.engine.dispose()
-        raw = raw_insert(tmp / "gongkai.db", tmp / "raw.db", BATCH)
-    assert len(report.imported) == n and not report.errors, report.errors[:3]
-    assert chain["ok"], chain
-    assert calls and calls[-1] == (n, n)
+        results = [import_once(tmp / f"run{i}", tmp / "ledger.csv", mapping, n) for i in range(runs)]
+        took, cpu, batches, events = min(results)
+        raw = min(raw_insert(tmp / "run0" / "gongkai.db", tmp / f"raw{i}.db", BATCH) for i in range(runs))
     rate, raw_rate = n / took, n / raw
+    where = "in a second process" if available() else "in the same process (no fork here)"
     return [Figure(
         f"import a {n:,}-row ledger file", f"{rate:,.0f} rows/s", f"SQLite alone, raw executemany {raw_rate:,.0f} rows/s",
         f"{rate / raw_rate:.0%} of it",
-        f"target at least {TARGET:,} rows/s ({verdict(rate >= TARGET, n == N)}); all {n:,} rows in {took:.1f} s "
-        f"(CPU {cpu:.1f} s, {n / cpu:,.0f} rows per CPU second; bulk path: {len(calls)} batches, one transaction and "
-        f"one progress callback each); `gongkai audit verify` passes on the {chain['events']:,} events; baseline: "
-        f"the same {n:,} requests, clocks and events as ready tuples into the same schema, {BATCH:,} rows per "
-        f"transaction, no checking, computing or hashing",
+        f"target at least {TARGET:,} rows/s ({verdict(rate >= TARGET, n == N)}); all {n:,} rows in {took:.2f} s, best "
+        f"of {runs} ({', '.join(f'{n / r[0]:,.0f}' for r in results)} rows/s), each into a fresh database; the storing "
+        f"process's CPU {cpu:.1f} s; rows checked {where}; {batches} transactions of up to {BATCH:,} rows, one progress "
+        f"callback each; `gongkai audit verify` passes on the {events:,} events; baseline: the same {n:,} requests, "
+        f"clocks and events as ready tuples into the same schema with the import's statements (constant columns as "
+        f"literals), transactions and SQLite settings, best of {runs}: no checking, computing or hashing",
     )]
+
+
+def import_once(folder: Path, ledger: Path, mapping: dict[str, str], n: int) -> tuple[float, float, int, int]:
+    """(seconds, CPU seconds of this process, progress callbacks, events on the verified chain)."""
+    from gongkai.core.app import App
+    from gongkai.core.audit import verify
+    from gongkai.core.requests.importer import import_ledger
+
+    folder.mkdir()
+    (folder / "gongkai.toml").write_text(
+        'jurisdiction = "changning"\nunit = "基准测试单位"\nreconsideration_body = "基准测试区人民政府"\n'
+        f'database_url = "sqlite:///{folder / "gongkai.db"}"\n', encoding="utf-8")
+    app = App(config_path=str(folder / "gongkai.toml"))
+    app.engine  # the schema, the calendar and the plugin are loaded before timing
+    app.calendar
+    calls: list[tuple[int, int]] = []
+    start, cpu = time.perf_counter(), time.process_time()
+    report = import_ledger(app, ledger, mapping, progress=lambda done, total: calls.append((done, total)))
+    took, cpu = time.perf_counter() - start, time.process_time() - cpu
+    with app.session() as session:
+        chain = verify(session)
+    app.engine.dispose()
+    assert len(report.imported) == n and not report.errors, report.errors[:3]
+    assert chain["ok"], chain
+    assert calls and calls[-1] == (n, n)
+    return took, cpu, len(calls), chain["events"]
 
 
 def raw_insert(source: Path, target: Path, batch: int) -> float:
     """Seconds for sqlite3 alone to store the rows the import stored in ``source`` again,
     into a fresh database with gongkai's schema: executemany of ready tuples, one
-    transaction per ``batch`` rows, as the import commits (WAL, synchronous=NORMAL)."""
+    transaction per ``batch`` rows, with the statements and settings of the import (WAL,
+    synchronous=NORMAL, storage.BULK_PRAGMAS; a column with one value is a literal)."""
+    from sqlalchemy.dialects import sqlite
+
+    from gongkai.core.deadline_store import StoredDeadline
+    from gongkai.core.requests.models import Request
+    from gongkai.core.storage import BULK_PRAGMAS, Event, insert_statement
+
     engine = synthetic.engine_at(target)
     engine.dispose()
     src = sqlite3.connect(source)
-    rows = {table: src.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() for table in TABLES}
-    src.close()
     db = sqlite3.connect(target, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
+    for name, (value, _) in BULK_PRAGMAS.items():
+        db.execute(f"PRAGMA {name}={value}")
+    work = []
+    for table in (Request.__table__, StoredDeadline.__table__, Event.__table__):
+        names = [c.name for c in table.c if c.name != "id"]
+        rows = src.execute(f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in names)} FROM {table.name} ORDER BY id")
+        columns = dict(zip(names, map(list, zip(*rows.fetchall()))))
+        constants = tuple((c, v[0]) for c, v in columns.items()  # what insert_columns makes literals
+                          if len(set(v)) == 1 and table.c[c].type.python_type in (str, int, bool))
+        sql, bound = insert_statement(table, tuple(c for c in names if c not in dict(constants)), constants,
+                                      sqlite.dialect())
+        work.append((sql, list(zip(*(columns[c] for c in bound)))))
+    src.close()
     db.execute(f"ATTACH '{source}' AS src")
     db.execute("INSERT INTO deadline_term SELECT * FROM src.deadline_term")  # shared, a few hundred: not timed
     db.execute("DETACH src")
-    sql = {table: f"INSERT INTO {table} VALUES ({', '.join('?' * len(r[0]))})" for table, r in rows.items()}
-    count = len(rows[TABLES[0]])
+    count = len(work[0][1])
     start = time.perf_counter()
     for i in range(0, count, batch):
         db.execute("BEGIN")
-        for table, values in rows.items():
-            db.executemany(sql[table], values[i:i + batch])
+        for sql, values in work:
+            db.executemany(sql, values[i:i + batch])
         db.execute("COMMIT")
     took = time.perf_counter() - start
     db.close()

@@ -157,7 +157,7 @@ def insert_columns(session: Session, table: Any, columns: dict[str, Any], count:
             varying[name] = values if isinstance(values, list) else [values] * count
         else:
             constants[name] = values
-    sql, names = _insert_sql(table, tuple(varying), tuple(constants.items()), dialect)
+    sql, names = insert_statement(table, tuple(varying), tuple(constants.items()), dialect)
     bound = []
     for name in names:
         process = _bind_processor(table.c[name], dialect)
@@ -185,8 +185,8 @@ def _literal(value: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_sql(table: Any, varying: tuple[str, ...], constants: tuple[tuple[str, Any], ...],
-                dialect: Any) -> tuple[str, list[str]]:
+def insert_statement(table: Any, varying: tuple[str, ...], constants: tuple[tuple[str, Any], ...],
+                     dialect: Any) -> tuple[str, list[str]]:
     """The INSERT of :func:`insert_columns` (``?`` per varying column, a literal per
     constant one) and the varying columns in the order of its ``?``."""
     from sqlalchemy import literal, literal_column
@@ -231,7 +231,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 # SQLite settings for a bulk write, and the defaults they replace (sqlite.org/pragma.html)
-_BULK_PRAGMAS = {
+BULK_PRAGMAS = {
     "cache_size": (-65536, -2000),  # KiB: a batch's index pages stay in memory until commit (2 MiB by default)
     "wal_autocheckpoint": (10000, 1000),  # pages: copy the WAL into the database every ~40 MB, not every 4 MB
 }
@@ -246,7 +246,7 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
-            for name, (bulk, _) in _BULK_PRAGMAS.items():
+            for name, (bulk, _) in BULK_PRAGMAS.items():
                 conn.exec_driver_sql(f"PRAGMA {name}={bulk}")
             conn.commit()  # the pragmas opened no transaction in SQLite; end SQLAlchemy's too
         try:
@@ -254,7 +254,7 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
         finally:
             if sqlite:
                 try:
-                    for name, (_, default) in _BULK_PRAGMAS.items():
+                    for name, (_, default) in BULK_PRAGMAS.items():
                         conn.exec_driver_sql(f"PRAGMA {name}={default}")
                     conn.commit()
                 except Exception:
