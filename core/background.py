@@ -8,8 +8,8 @@ pipe, while the caller stores the items before. A pipe write waits once the pipe
 (1 MiB), so the child is never more than that ahead: memory stays flat, and a caller that
 fails or stops closes the pipe, which ends the child.
 
-Where ``fork`` is not available (Windows) or not safe (macOS), the generator runs in the
-caller's process instead, item by item, with the same results.
+Where ``fork`` is not available (Windows) or not safe (macOS, a process with threads), the
+generator runs in the caller's process instead, item by item, with the same results.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import multiprocessing
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,8 +32,11 @@ PIPE_BYTES = 1 << 20
 
 
 def available() -> bool:
-    """Whether :func:`background` runs its generator in a child process here."""
-    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+    """Whether :func:`background` runs its generator in a child process here: on Linux, in a
+    process with one thread (forking a process with other threads can leave the child
+    waiting on a lock that one of them held, as a web server's might)."""
+    return (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
@@ -74,3 +75,17 @@ def test_leaving_early_stops_the_child():
     time.sleep(0.1)
     with pytest.raises(ProcessLookupError):  # reaped: not running, not a zombie
         os.kill(pid, 0)
+
+
+def test_a_process_with_threads_does_not_fork():
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert not available()
+        with background(numbered, 2) as items:
+            assert {pid for _, pid, _ in items} == {os.getpid()}
+    finally:
+        stop.set()
+        worker.join()
+    assert available()
