@@ -181,8 +181,6 @@ class _Checker:
     def __init__(self, registry: Any) -> None:
         self.registry = registry
         self.replied_state = next_state_after("received", "reply")
-        self.encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as event_json writes
-        self.events: dict[tuple[Any, ...], str] = {}  # equal events share their JSON (and the pipe carries it once)
 
     def chunks(self, path: Path, mapping: dict[str, str]) -> Iterator[Checked]:
         """The file's rows, checked, CHUNK rows at a time."""
@@ -236,16 +234,21 @@ class _Checker:
             if replied < received:
                 raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
             state, outcome, reasons = self.replied_state, found.code, found.name
-        # The import event says what was imported: the state, receipt and reply the row came with.
-        key = (state, received, fields["channel"], outcome, replied)
-        event = self.events.get(key)
-        if event is None:
-            after = {"state": state, "version": 1, "received": received.isoformat(), "channel": fields["channel"]}
-            if outcome:
-                after.update(outcome=outcome, on=replied.isoformat())
-            # event_json's JSON without its masking pass: codes and dates only, nothing to mask
-            event = self.events[key] = self.encode(after)
+        event = _import_event(state, received, fields["channel"], outcome, replied)
         return (*_FIELDS(fields), state, outcome, replied, reasons), event
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as event_json writes
+
+
+@functools.lru_cache(maxsize=4096)  # many rows share one, and the pipe then carries it once
+def _import_event(state: str, received: dt.date, channel: str, outcome: str | None, replied: dt.date | None) -> str:
+    """The ``after`` JSON of a row's import event: the state, receipt and reply it came with.
+    event_json's JSON without its masking pass: codes and dates only, nothing to mask."""
+    after = {"state": state, "version": 1, "received": received.isoformat(), "channel": channel}
+    if outcome:
+        after.update(outcome=outcome, on=replied.isoformat() if replied else None)
+    return _ENCODE(after)
 
 
 class _Writer:
