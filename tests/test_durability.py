@@ -78,3 +78,34 @@ def test_sigkill_during_an_import(backend, unit, gk, tmp_path):
     assert gk.json("request", "import", str(rest), "--map", MAPPING)["imported"] == 10
     assert len(gk.json("ledger")) == requests + 11
     assert gk.json("audit", "verify")["ok"]
+
+
+def test_ctrl_c_during_an_import_says_what_was_kept(unit, gk, tmp_path):
+    unit("changning")
+    gk.ok("db", "upgrade")
+    ledger = tmp_path / "old.csv"
+    write_ledger(ledger, ROWS)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from gongkai.core.cli import main; main()", "request", "import", str(ledger),
+         "--map", MAPPING],
+        cwd=tmp_path, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    # the unit's database: its SQLite file, or the PostgreSQL schema with --backend=postgresql
+    engine = make_engine(os.environ.get("GONGKAI_DATABASE_URL") or f"sqlite:///{tmp_path / 'gongkai.db'}")
+    try:
+        deadline = time.monotonic() + 120
+        while count(engine, "SELECT count(*) FROM disclosure_request") < BATCH:
+            assert proc.poll() is None, "the import ended before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        requests = count(engine, "SELECT count(*) FROM disclosure_request")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        engine.dispose()
+    assert proc.returncode == 1 and out == "" and "Traceback" not in err
+    assert BATCH <= requests < ROWS and requests % BATCH == 0
+    assert f"导入已中断：文件前 {requests:,} 行已处理并保存" in err and "其后的行未导入" in err
+    assert gk.json("audit", "verify")["ok"]

@@ -328,10 +328,17 @@ def import_cmd(app, file, mapping, by, as_json):
     """从 .xlsx 或 .csv 导入已有台账；有误的行列出行号，其余行照常导入。"""
     from pathlib import Path
 
+    from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import importer
 
-    with ImportProgress() as progress:
-        report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by), progress=progress)
+    try:
+        with ImportProgress() as progress:
+            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by),
+                                            progress=progress)
+    except KeyboardInterrupt:  # Ctrl-C: the transaction under way is rolled back, the ones before are kept
+        raise GongkaiError(
+            f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
+            "请将其余的行另存为新文件再导入，不要重复导入已保存的行。") from None
     data = report.to_json()
     if as_json:
         emit_json(data)
@@ -351,8 +358,10 @@ class ImportProgress:
         self.enabled = self.file.isatty()  # never in scripts, pipes, tests or the benchmark
         self.bar = None
         self.shown = 0
+        self.done = 0  # rows of the file committed so far
 
     def __call__(self, done: int, total: int) -> None:
+        self.done = done
         if not self.enabled:
             return
         if self.bar is None:
