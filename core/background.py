@@ -73,7 +73,8 @@ def _received(receiver: Any, child: Any) -> Iterator[Any]:
             kind, value = receiver.recv()
         except EOFError:
             child.join()
-            raise GongkaiError(f"后台检查进程意外退出（退出码 {child.exitcode}），其后的行未导入；已提交的批次完整保留。") from None
+            raise GongkaiError(
+                f"后台进程意外退出（退出码 {child.exitcode}），操作已中止；此前已保存的内容完整保留。") from None
         if kind == _DONE:
             return
         if kind == _ERROR:
