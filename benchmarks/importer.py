@@ -50,9 +50,10 @@ def import_once(folder: Path, ledger: Path, mapping: dict[str, str], n: int) -> 
 
     folder.mkdir()
     (folder / "gongkai.toml").write_text(
-        'jurisdiction = "changning"\nunit = "基准测试单位"\nreconsideration_body = "基准测试区人民政府"\n'
-        f'database_url = "sqlite:///{folder / "gongkai.db"}"\n', encoding="utf-8")
-    app = App(config_path=str(folder / "gongkai.toml"))
+        'jurisdiction = "changning"\nunit = "基准测试单位"\nreconsideration_body = "基准测试区人民政府"\n',
+        encoding="utf-8")
+    # a SQLite file, whatever GONGKAI_DATABASE_URL says (the database URL given here beats it)
+    app = App(config_path=str(folder / "gongkai.toml"), database_url=f"sqlite:///{folder / 'gongkai.db'}")
     app.engine  # the schema, the calendar and the plugin are loaded before timing
     app.calendar
     calls: list[tuple[int, int]] = []
