@@ -55,7 +55,7 @@ def background(produce: Callable[..., Iterator[T]], *args: Any, process: bool = 
         fcntl.fcntl(receiver.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     except OSError:
         pass  # the system's limit (fs.pipe-max-size) is lower: the default size works, a little slower
-    child = context.Process(target=_produce, args=(sender, produce, args), daemon=True)
+    child = context.Process(target=_produce, args=(receiver, sender, produce, args), daemon=True)
     child.start()
     sender.close()  # the child's end: without this copy, EOF would never come if the child died
     try:
@@ -82,8 +82,11 @@ def _received(receiver: Any, child: Any) -> Iterator[Any]:
         yield value
 
 
-def _produce(sender: Any, produce: Callable[..., Iterator[Any]], args: tuple[Any, ...]) -> None:
+def _produce(receiver: Any, sender: Any, produce: Callable[..., Iterator[Any]], args: tuple[Any, ...]) -> None:
     """The child: send each item, then ``done`` or the exception that ended the generator."""
+    # The caller's end, inherited through fork: closed, so that the pipe has no reader once
+    # the caller is gone (even killed), and the next send ends this process
+    receiver.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's; leaving its block stops us
     try:
         try:

@@ -89,3 +89,37 @@ def test_a_process_with_threads_does_not_fork():
         stop.set()
         worker.join()
     assert available()
+
+
+def test_a_child_whose_caller_is_killed_ends(tmp_path):
+    """The caller dies with SIGKILL (no cleanup runs): the child must not wait forever on the pipe."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "from gongkai.core.background import background\n"
+        "def endless():\n"
+        "    while True:\n"
+        "        yield os.getpid(), b'x' * 100_000\n"
+        "with background(endless) as items:\n"
+        "    print(next(items)[0], flush=True)\n"
+        "    os.kill(os.getpid(), 9)\n"
+    )
+    caller = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert caller.returncode == -signal.SIGKILL
+    child = int(caller.stdout)  # it printed its pid, and the pipe of stdout is closed: it has ended
+    deadline = time.monotonic() + 10
+    while running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(child), "the orphaned child is still running"
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for whoever reaps orphans here)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

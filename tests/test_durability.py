@@ -30,25 +30,33 @@ def count(engine, sql: str) -> int:
         return c.execute(text(sql)).scalar()
 
 
-def test_sigkill_during_an_import(backend, unit, gk, tmp_path):
-    unit("changning")
-    gk.ok("db", "upgrade")
-    ledger = tmp_path / "old.csv"
+def importing(folder, engine) -> subprocess.Popen:
+    """``gongkai request import`` of a ROWS-row ledger in a new process, once its first
+    transaction is committed (the import is under way)."""
+    ledger = folder / "old.csv"
     write_ledger(ledger, ROWS)
     proc = subprocess.Popen(
         [sys.executable, "-c", "from gongkai.core.cli import main; main()", "request", "import", str(ledger),
          "--map", MAPPING],
-        cwd=tmp_path, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=folder, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+    deadline = time.monotonic() + 120
+    while count(engine, "SELECT count(*) FROM disclosure_request") < BATCH:
+        assert proc.poll() is None, "the import ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return proc
+
+
+def test_sigkill_during_an_import(backend, unit, gk, tmp_path):
+    unit("changning")
+    gk.ok("db", "upgrade")
     engine = make_engine(backend.url)
+    proc = None
     try:
-        deadline = time.monotonic() + 120
-        while count(engine, "SELECT count(*) FROM disclosure_request") < BATCH:
-            assert proc.poll() is None, "the import ended before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        proc = importing(tmp_path, engine)
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
+        proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL
 
         requests = count(engine, "SELECT count(*) FROM disclosure_request")
@@ -65,7 +73,7 @@ def test_sigkill_during_an_import(backend, unit, gk, tmp_path):
         assert count(engine, "SELECT count(*) FROM deadline WHERE owner_kind = 'request' AND owner_id NOT IN "
                              "(SELECT id FROM disclosure_request)") == 0
     finally:
-        if proc.poll() is None:
+        if proc is not None and proc.poll() is None:
             proc.kill()
         engine.dispose()
 
@@ -83,26 +91,16 @@ def test_sigkill_during_an_import(backend, unit, gk, tmp_path):
 def test_ctrl_c_during_an_import_says_what_was_kept(unit, gk, tmp_path):
     unit("changning")
     gk.ok("db", "upgrade")
-    ledger = tmp_path / "old.csv"
-    write_ledger(ledger, ROWS)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from gongkai.core.cli import main; main()", "request", "import", str(ledger),
-         "--map", MAPPING],
-        cwd=tmp_path, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
     # the unit's database: its SQLite file, or the PostgreSQL schema with --backend=postgresql
     engine = make_engine(os.environ.get("GONGKAI_DATABASE_URL") or f"sqlite:///{tmp_path / 'gongkai.db'}")
+    proc = None
     try:
-        deadline = time.monotonic() + 120
-        while count(engine, "SELECT count(*) FROM disclosure_request") < BATCH:
-            assert proc.poll() is None, "the import ended before it could be interrupted"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        proc = importing(tmp_path, engine)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
         requests = count(engine, "SELECT count(*) FROM disclosure_request")
     finally:
-        if proc.poll() is None:
+        if proc is not None and proc.poll() is None:
             proc.kill()
         engine.dispose()
     assert proc.returncode == 1 and out == "" and "Traceback" not in err
