@@ -78,21 +78,6 @@ def utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.timezone.utc)
 
 
-def event_values(*, subject_kind: str, subject_id: int | None, action: str, actor: str = "", before: Any = None,
-                 after: Any = None, at: dt.datetime | None = None, encoded: bool = False) -> dict[str, Any]:
-    """The stored columns of an event (before it joins the chain). ``encoded``: ``before``
-    and ``after`` are already their stored JSON (:func:`event_json`)."""
-    return {
-        "at": utc(at or dt.datetime.now(dt.timezone.utc)),
-        "actor": actor,
-        "subject_kind": subject_kind,
-        "subject_id": subject_id,
-        "action": action,
-        "before": before if encoded else event_json(before),
-        "after": after if encoded else event_json(after),
-    }
-
-
 def record_event(
     session: Session,
     *,
@@ -108,8 +93,8 @@ def record_event(
 
     The event joins the hash chain when the transaction commits (see :mod:`gongkai.core.audit`).
     """
-    ev = Event(**event_values(subject_kind=subject_kind, subject_id=subject_id, action=action, actor=actor,
-                              before=before, after=after, at=at))
+    ev = Event(at=utc(at or dt.datetime.now(dt.timezone.utc)), actor=actor, subject_kind=subject_kind,
+               subject_id=subject_id, action=action, before=event_json(before), after=event_json(after))
     session.add(ev)
     session.info.setdefault(PENDING_EVENTS, []).append(ev)
     return ev

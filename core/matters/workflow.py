@@ -49,7 +49,7 @@ def parse_at(text: str, option: str = "--at") -> tuple[dt.datetime, bool]:
 
 
 def _clock_json(row: StoredDeadline, registry: Registry, calendar: WorkCalendar) -> dict[str, Any]:
-    rule = registry.find(row.rule_id) if registry is not None else None
+    rule = registry.find(row.rule_id)
     return {
         "name": row.name,
         "rule": row.rule_id,
