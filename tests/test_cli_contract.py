@@ -57,7 +57,8 @@ def test_rules_json_contract(gk):
         assert {"id", "summary", "citation", "source", "kind"} <= set(rule)
         assert rule["source"] in ("national", "wuyuan")
         assert rule["citation"]
-    extension = by_id["request.extension"]
+    assert by_id["request.extension"]["source"] == "national"  # 条例 第三十三条 for government information
+    extension = by_id["party.request.extension"]
     assert extension["source"] == "wuyuan"
     assert extension["unit"] == "months" and extension["amount"] == 3
     assert by_id["request.agency_opinion"]["source"] == "national"

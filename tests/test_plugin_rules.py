@@ -81,7 +81,7 @@ CATALOG = {
     ],
     "wuyuan": [
         "proactive.publish", "document.attribute", "review.confidentiality", "exemptions",
-        "request.nondisclosure_report", "request.extension", "request.third_party_opinion",
+        "request.nondisclosure_report", "party.request.extension", "party.request.third_party_opinion",
         "report.annual.agency", "newmedia.first_release", "newmedia.inactive",
         "newmedia.public_interest_reply", "policy.interpretation", "opinion.response",
         "participation.comment_period", "participation.hearing_notice", "participation.forum_materials",
@@ -391,17 +391,23 @@ def test_changning_request_provisions(changning):
 # --------------------------------------------------------------------------- 五原县
 
 
-def test_wuyuan_extension_3_months(wuyuan):
-    rule = local(wuyuan, "request.extension", DeadlineRule)
+def test_wuyuan_party_extension_3_months(wuyuan):
+    rule = local(wuyuan, "party.request.extension", DeadlineRule)
     assert (rule.unit, rule.amount, rule.max_count) == (Unit.MONTHS, 3, 1)
     assert "五" in rule.citation.article
 
 
-def test_wuyuan_third_party_silence_is_refusal(wuyuan):
-    rule = local(wuyuan, "request.third_party_opinion", DeadlineRule)
+def test_wuyuan_party_third_party_silence_is_refusal(wuyuan):
+    rule = local(wuyuan, "party.request.third_party_opinion", DeadlineRule)
     assert rule.on_silence.value == "refusal"
     assert (rule.unit, rule.amount) == (Unit.WORKING_DAYS, 15)
     assert "依申请公开制度" in rule.citation.article
+
+
+def test_wuyuan_government_requests_keep_the_regulation(wuyuan):
+    """The 3-month extension and silence-as-refusal are 党务公开 rules; 条例 第三十二、三十三条 stand."""
+    assert wuyuan.rules["request.extension"].source == "national"
+    assert wuyuan.rules["request.third_party_opinion"].source == "national"
 
 
 def test_wuyuan_grade_edges(wuyuan):

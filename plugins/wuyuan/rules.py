@@ -68,7 +68,9 @@ DEADLINES = [
         amount=5,
     ),
     DeadlineRule(
-        id="request.extension",
+        # 党务公开 only: the 依申请公开制度 rests on 党章 and Party regulations, so government-information
+        # requests keep the 条例's 20 working days (第三十三条).
+        id="party.request.extension",
         summary="因限期内确实不能办理答复的，可以适当延长反馈意见时间，但延长期限不得超过3个月；因不可抗力或者其他法定事由"
         "不能在规定时限内提供的，时限中止，待障碍消除后恢复计算期限，并及时告知申请人",
         citation=c(REQUEST, "五"),
@@ -78,7 +80,8 @@ DEADLINES = [
         pausable=True,  # 不可抗力: 时限中止，障碍消除后恢复计算
     ),
     DeadlineRule(
-        id="request.third_party_opinion",
+        # 党务公开 only; for government information 条例 第三十二条 stands (silence = the agency decides).
+        id="party.request.third_party_opinion",
         summary="可能影响第三方权益的，书面征询第三方的意见；第三方在要求的时限内未做答复的，视作不同意公开"
         "（时限未另定，沿用《条例》第三十二条的15个工作日）",
         citation=c(REQUEST, "六"),
