@@ -70,6 +70,13 @@ class App:
         adjustments = list(self.registry.calendar_adjustments) if self.config.jurisdiction else []
         return load_calendar([self.config.calendar_dir], adjustments + self.local_adjustments())
 
+    def output(self, path: str, force: bool = False) -> Any:
+        """Where a command's ``--out`` goes: a :class:`~gongkai.core.safe_write.Target` that never
+        replaces this unit's database or ``gongkai.toml``, nor any existing file without ``force``."""
+        from gongkai.core.safe_write import Target, protected_files
+
+        return Target(str(path), force, protected_files(self.config.path, self.config.database_url))
+
     # -- database ------------------------------------------------------------------
 
     @cached_property

@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.core.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from gongkai.core.safe_write import Target
 
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -165,10 +168,9 @@ def markdown_to_docx(text: str, path: Path, title: str = "") -> Path:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _add_runs(p, line)
         i += 1
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    from gongkai.core.safe_write import write_file
+
+    return write_file(path, doc.save)
 
 
 def docx_text(path: Path) -> str:
@@ -183,17 +185,15 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def write_output(text: str, fmt: str, path: Path, title: str) -> Path:
-    """Write rendered Markdown ``text`` as ``fmt`` (md, html or docx) to ``path``."""
-    path = Path(path)
+def write_output(text: str, fmt: str, path: Path | Target, title: str) -> Path:
+    """Write rendered Markdown ``text`` as ``fmt`` (md, html or docx) to ``path`` (see core.safe_write)."""
+    from gongkai.core.safe_write import write_file
+
     if fmt == "docx":
         return markdown_to_docx(text, path, title)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = _RIGHT_ALIGNED.sub("", text)  # the "=>" alignment marker means something only in .docx
     if fmt == "md":
-        path.write_text(text, encoding="utf-8")
-    elif fmt == "html":
-        path.write_text(markdown_to_html(text, title), encoding="utf-8")
-    else:
-        raise GongkaiError(f"不支持的格式“{fmt}”，可选：docx、md、html。")
-    return path
+        return write_file(path, text)
+    if fmt == "html":
+        return write_file(path, markdown_to_html(text, title))
+    raise GongkaiError(f"不支持的格式“{fmt}”，可选：docx、md、html。")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+import shutil
 import string
 from pathlib import Path
 
@@ -96,10 +97,15 @@ def new_plugin(name: str, chinese_name: str | None = None, out: Path | None = No
     letter = _letter_override(chinese_name, source_title)
     if letter is not None:
         files[f"{module}/templates/{letter[0]}"] = letter[1]
-    written = []
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    from gongkai.core.safe_write import write_file
+
+    written: list[Path] = []
+    fresh = not root.exists()
+    try:
+        for relative, text in files.items():
+            written.append(write_file(root / relative, text))
+    except GongkaiError:
+        if fresh:  # all or nothing: no half a package
+            shutil.rmtree(root, ignore_errors=True)
+        raise
     return Scaffold(name=name, chinese_name=chinese_name, root=root, module=module, files=tuple(written))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from gongkai.core.config import CONFIG_NAME
@@ -10,11 +11,16 @@ from gongkai.core.errors import GongkaiError
 
 def init_unit(folder: Path, jurisdiction: str, unit: str, reconsideration_body: str = "",
               database_url: str = "sqlite:///gongkai.db", force: bool = False) -> Path:
-    """Write ``folder/gongkai.toml`` and create the database; refuses to overwrite without ``force``."""
+    """Write ``folder/gongkai.toml`` and create the database; refuses to overwrite without ``force``.
+
+    Everything is checked first, the database included (built from a staged copy of the new
+    configuration); ``gongkai.toml`` is replaced only when all of it worked, so a failed
+    ``init --force`` leaves the unit as it was.
+    """
     import tomli_w
 
-    from gongkai.core.app import App
     from gongkai.core.plugins import load_registry
+    from gongkai.core.safe_write import Target, write_file
 
     path = Path(folder) / CONFIG_NAME
     if path.exists() and not force:
@@ -27,6 +33,41 @@ def init_unit(folder: Path, jurisdiction: str, unit: str, reconsideration_body: 
         raise GongkaiError("辖区插件未提供行政复议机关，请用 --reconsideration-body 填写。")
     config = {"jurisdiction": jurisdiction, "unit": unit.strip(), "reconsideration_body": body,
               "database_url": database_url}
-    path.write_text(tomli_w.dumps(config), encoding="utf-8")
-    App(str(path)).engine  # creates the schema
+    text = tomli_w.dumps(config)
+    staged = Path(folder) / f".{CONFIG_NAME}.{os.getpid()}.new"
+    write_file(Target(str(staged), force=True), text)
+    try:
+        _create_database(staged)
+        write_file(Target(str(path), force=True), text, allow_config=True)
+    finally:
+        staged.unlink(missing_ok=True)
     return path
+
+
+def _create_database(config_path: Path) -> None:
+    """Build the schema for the configuration at ``config_path``; a new SQLite file is removed on failure."""
+    from gongkai.core.app import App
+
+    app = App(str(config_path))
+    url = app.config.database_url
+    db_file = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+    fresh = db_file is not None and not db_file.exists()
+    try:
+        try:
+            app.engine  # noqa: B018 (creates the schema)
+        except GongkaiError:
+            raise
+        except Exception as exc:  # a foreign or damaged file, a newer schema, a refused connection
+            from gongkai.core.storage import display_url
+
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise GongkaiError(f"无法在 {display_url(url)} 建立数据库（{reason}）。gongkai.toml 未改动；"
+                               "请检查 --database-url 指向的是本单位的数据库或一个新文件。") from None
+        finally:
+            if "raw_engine" in app.__dict__:
+                app.raw_engine.dispose()
+    except GongkaiError:
+        if fresh:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+        raise

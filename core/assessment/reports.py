@@ -11,6 +11,7 @@ from gongkai.core.assessment import KINDS
 from gongkai.core.assessment.rubric import CATEGORY_KINDS, Scoring
 from gongkai.core.assessment.scoring import UnitResult, ranking
 from gongkai.core.deadlines import BEIJING
+from gongkai.core.errors import GongkaiError
 
 TEMPLATE = "assessment/report.md.j2"
 
@@ -48,10 +49,13 @@ def write_reports(
     """One report per unit: to ``path`` for one unit, else one file per unit in the folder ``path``."""
     from gongkai.core.render import write_output
 
-    path = Path(path)
+    from gongkai.core.safe_write import as_target
+
+    if as_target(path).to_stdout and len(results) > 1:
+        raise GongkaiError(f"有 {len(results)} 个单位的考核结果，每个单位一个文件，不能写到标准输出；请给出文件夹。")
     written = []
     for result in results:
-        target = path if len(results) == 1 else path / f"{_safe(result.unit)}_{result.year}.{fmt}"
+        target = as_target(path) if len(results) == 1 else as_target(path).child(f"{_safe(result.unit)}_{result.year}.{fmt}")
         text = report_text(result, scoring, registry, office)
         written.append(write_output(text, fmt, target, _title(result)))
     return written
@@ -88,7 +92,6 @@ def write_ranking(results: list[UnitResult], scoring: Scoring, path: Path) -> Pa
         for column in ws.columns:
             width = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(max(8, width * 2 + 2), 40)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(str(path))
-    return path
+    from gongkai.core.safe_write import write_file
+
+    return write_file(path, wb.save)

@@ -3,6 +3,7 @@
 import click
 
 from gongkai.core.assessment import KINDS
+from gongkai.core.cli.common import force_option
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -76,9 +77,10 @@ def _parse_day(text):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.option("--html", "html_path", type=click.Path(), help="输出各单位考核结果（HTML）；多个单位时为文件夹")
 @click.option("--docx", "docx_path", type=click.Path(), help="输出各单位考核结果（Word）；多个单位时为文件夹")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="输出全部单位排名（Excel）")
+@click.option("--xlsx", "xlsx_path", help="输出全部单位排名（Excel）")
+@force_option
 @click.pass_obj
-def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_path, xlsx_path):
+def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_path, xlsx_path, force):
     """按考核结果文件（TOML 或 CSV）评分：分项得分、总分、综合得分、等次。"""
     from gongkai.core.assessment.evaluation import all_tallies
     from gongkai.core.assessment.findings import load_all
@@ -111,11 +113,13 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
 
         for fmt, path in (("html", html_path), ("docx", docx_path)):
             if path:
-                written += write_reports(results, scoring, app.registry, fmt, path, app.config.unit)
+                written += write_reports(results, scoring, app.registry, fmt, app.output(path, force), app.config.unit)
     if xlsx_path:
         from gongkai.core.assessment.reports import write_ranking
 
-        written.append(write_ranking(results, scoring, xlsx_path))
+        written.append(write_ranking(results, scoring, app.output(xlsx_path, force)))
+    if "-" in (html_path, docx_path, xlsx_path):  # standard output carries the file alone
+        return
 
     if as_json:
         emit_json(

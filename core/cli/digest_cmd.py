@@ -2,16 +2,18 @@
 
 import click
 
+from gongkai.core.cli.common import force_option
 from gongkai.core.cli.output import emit_json, emit_table
 
 
 @click.command()
 @click.option("--within", type=click.IntRange(min=0), default=3, show_default=True, help="列出多少个工作日内到期的事项")
 @click.option("--as-of", "as_of", help="以该时间为“现在”，如 2026-10-09 或 2026-10-09T08:30（默认当前时间）")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="另存为 HTML 页面")
+@click.option("--html", "html_path", help="另存为 HTML 页面")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@force_option
 @click.pass_obj
-def digest(app, within, as_of, html_path, as_json):
+def digest(app, within, as_of, html_path, as_json, force):
     """今日提醒：依申请公开、文件和时限事项中已超期、今日到期和即将到期的全部时限。"""
     from gongkai.core.matters.digest import GROUPS, digest as build, render_digest
     from gongkai.core.matters.urgency import now_beijing
@@ -25,7 +27,9 @@ def digest(app, within, as_of, html_path, as_json):
         from gongkai.core.render import write_output
 
         text = render_digest(data, app.registry.template_dirs, app.config.unit, app.registry.jurisdiction.display_name)
-        write_output(text, "html", html_path, "今日提醒")
+        write_output(text, "html", app.output(html_path, force), "今日提醒")
+        if html_path == "-":
+            return
     if as_json:
         emit_json(data | {"html": html_path})
         return

@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from gongkai.core.cli.common import force_option, say_written
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -127,24 +128,27 @@ def show(app, document_id, as_json):
 @document.command("form")
 @click.argument("document_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx", help="输出格式")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件路径")
+@click.option("--out", required=True, help="输出文件路径（- 为标准输出）")
+@force_option
 @click.pass_obj
-def form(app, document_id, fmt, out):
+def form(app, document_id, fmt, out, force):
     """生成政务信息公开审批表。"""
     from gongkai.core.documents.forms import render_form
     from gongkai.core.documents.workflow import get_document
 
     with app.session() as session:
-        path = render_form(session, app.registry, app.calendar, get_document(session, document_id), app.config.unit, fmt, out)
-    click.echo(f"已生成：{path}")
+        path = render_form(session, app.registry, app.calendar, get_document(session, document_id), app.config.unit, fmt,
+                           app.output(out, force))
+    say_written("已生成：{}", path)
 
 
 @document.command("register")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="导出为 Excel 文件")
+@click.option("--xlsx", "xlsx_path", help="导出为 Excel 文件")
 @click.option("--year", type=int, help="只列某年发布的信息")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@force_option
 @click.pass_obj
-def register(app, xlsx_path, year, as_json):
+def register(app, xlsx_path, year, as_json, force):
     """信息发布登记簿（每条信息发布后登记）。"""
     from gongkai.core.documents.register import COLUMNS, export_xlsx, register_rows
 
@@ -152,7 +156,8 @@ def register(app, xlsx_path, year, as_json):
         rows = register_rows(session, year)
     if xlsx_path:
         title = f"{app.config.unit or app.registry.jurisdiction.display_name}政务信息公开发布登记簿"
-        click.echo(f"已导出 {len(rows)} 条：{export_xlsx(rows, xlsx_path, title)}", err=as_json)
+        path = export_xlsx(rows, app.output(xlsx_path, force), title)
+        say_written(f"已导出 {len(rows)} 条：{{}}", path, as_json)
     if as_json:
         emit_json(rows)
     elif not xlsx_path:

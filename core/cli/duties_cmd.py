@@ -2,15 +2,17 @@
 
 import click
 
+from gongkai.core.cli.common import force_option
 from gongkai.core.cli.output import emit_json, emit_table
 
 
 @click.command()
 @click.option("--year", type=click.IntRange(1990, 2100), help="年份（默认今年）")
-@click.option("--ics", "ics_path", type=click.Path(dir_okay=False), help="同时导出为日历文件（.ics），可导入常用日历软件")
+@click.option("--ics", "ics_path", help="同时导出为日历文件（.ics），可导入常用日历软件")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@force_option
 @click.pass_obj
-def duties(app, year, ics_path, as_json):
+def duties(app, year, ics_path, as_json, force):
     """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）及具体日期。"""
     from gongkai.core.matters.duties import duties as duty_dates
     from gongkai.core.matters.duties import write_ics
@@ -20,7 +22,9 @@ def duties(app, year, ics_path, as_json):
     j = app.registry.jurisdiction
     items = duty_dates(app.registry, year)
     if ics_path:
-        write_ics(items, ics_path, j.name, f"{j.display_name}{year}年政务公开例行工作")
+        write_ics(items, app.output(ics_path, force), j.name, f"{j.display_name}{year}年政务公开例行工作")
+        if ics_path == "-":
+            return
     if as_json:
         emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": [d.to_json(j.name) for d in items]})
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import day
+from gongkai.core.cli.common import day, force_option, say_written
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -14,11 +14,12 @@ from gongkai.core.cli.output import emit_json, emit_table
 @click.option("--state", help="只列该状态：received、correction_pending、processing、paused、reviewing、replied、closed、abandoned")
 @click.option("--year", type=int, help="只列该年收到的申请")
 @click.option("--as-of", help="按该日计算（默认今天）")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="导出为 Excel 文件")
+@click.option("--xlsx", "xlsx_path", help="导出为 Excel 文件")
 @click.option("--same-information", is_flag=True, help="多人申请同一信息、可转为主动公开的清单")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@force_option
 @click.pass_obj
-def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_information, as_json):
+def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_information, as_json, force):
     """依申请公开台账：状态、答复期限、已用工作日（扣除中止）、剩余工作日、是否逾期。"""
     from gongkai.core.requests import ledger as core
 
@@ -37,8 +38,8 @@ def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_informa
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year)
     if xlsx_path:
-        path = core.export_xlsx(rows, xlsx_path)
-        click.echo(f"已导出 {len(rows)} 件到 {path}", err=as_json)
+        path = core.export_xlsx(rows, app.output(xlsx_path, force))
+        say_written(f"已导出 {len(rows)} 件到 {{}}", path, as_json)
     if as_json:
         emit_json(rows)
         return

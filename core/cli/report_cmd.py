@@ -2,6 +2,7 @@
 
 import click
 
+from gongkai.core.cli.common import force_option
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -18,10 +19,11 @@ def report():
 @click.option("--narrative", type=click.Path(file_okay=False),
               help="文字材料目录：一.md（总体情况）、五.md（存在的主要问题及改进情况）、六.md（其他需要报告的事项）")
 @click.option("--format", "fmt", type=click.Choice(["html", "docx", "xlsx"]), help="输出格式（须同时给 --out）")
-@click.option("--out", type=click.Path(dir_okay=False), help="输出文件路径")
+@click.option("--out", help="输出文件路径（- 为标准输出）")
 @click.option("--json", "as_json", is_flag=True, help="输出全部数字（JSON）")
+@force_option
 @click.pass_obj
-def annual(app, year, unit, government, narrative, fmt, out, as_json):
+def annual(app, year, unit, government, narrative, fmt, out, as_json, force):
     """按国办公开办函〔2021〕30号格式生成年度报告；先做勾稽关系校验，不通过则不生成。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.reports import annual as annual_report
@@ -31,7 +33,9 @@ def annual(app, year, unit, government, narrative, fmt, out, as_json):
     if bool(fmt) != bool(out):
         raise GongkaiError("--format 与 --out 须同时给出，如 --format docx --out 2026年报.docx。")
     data = annual_report.build(app, year, unit=unit, government=government, narrative=narrative)
-    written = write(app.registry.template_dirs, data, fmt, out) if fmt else None
+    written = write(app.registry.template_dirs, data, fmt, app.output(out, force)) if fmt else None
+    if out == "-":
+        return
     if as_json:
         emit_json({**data, "output": str(written) if written else None})
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import actor, day
+from gongkai.core.cli.common import actor, day, force_option, say_written
 from gongkai.core.cli.output import emit_json, emit_table
 
 BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
@@ -273,15 +273,16 @@ def fee(app, request_id, method, pages, by, as_json):
 @request.command("letter")
 @click.argument("request_id", type=int)
 @click.option("--format", "fmt", required=True, type=click.Choice(["docx", "md", "html"]), help="输出格式")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件")
+@click.option("--out", required=True, help="输出文件（- 为标准输出）")
+@force_option
 @click.pass_obj
-def letter(app, request_id, fmt, out):
+def letter(app, request_id, fmt, out, force):
     """生成答复告知书（按本辖区模板）。"""
     from gongkai.core.requests import letters, workflow
 
     with app.session() as session:
-        path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, out)
-    click.echo(f"已生成答复告知书：{path}")
+        path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, app.output(out, force))
+    say_written("已生成答复告知书：{}", path)
 
 
 @request.command("appeal")

@@ -61,7 +61,6 @@ def export_xlsx(rows: list[dict[str, Any]], path: Path, title: str) -> Path:
     for i, name in enumerate(COLUMNS, 1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = widths.get(name, 12)
     ws.freeze_panes = "A3"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(str(path))
-    return path
+    from gongkai.core.safe_write import write_file
+
+    return write_file(path, wb.save)

@@ -161,7 +161,6 @@ def write_ics(items: list[DutyDate], path: Path, jurisdiction: str, calendar_nam
         event.add("categories", ["政务公开"])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(cal.to_ical())
-    return path
+    from gongkai.core.safe_write import write_file
+
+    return write_file(path, cal.to_ical())

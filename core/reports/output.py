@@ -119,10 +119,9 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
         four.append([label, *(int(c) for c in cells)])
     for sheet in (two, four):
         sheet.column_dimensions["A"].width = 24
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(str(path))
-    return path
+    from gongkai.core.safe_write import write_file
+
+    return write_file(path, wb.save)
 
 
 def write(template_dirs: Any, report: dict[str, Any], fmt: str, path: str | Path) -> Path:
@@ -131,6 +130,6 @@ def write(template_dirs: Any, report: dict[str, Any], fmt: str, path: str | Path
     if fmt not in FORMATS:
         raise GongkaiError(f"不支持的格式“{fmt}”（--format），可选：{'、'.join(FORMATS)}。")
     if fmt == "xlsx":
-        return write_xlsx(report, Path(path))
-    return write_output(markdown(template_dirs, report), fmt, Path(path), report["title"])
+        return write_xlsx(report, path)
+    return write_output(markdown(template_dirs, report), fmt, path, report["title"])
 

@@ -8,10 +8,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from gongkai.core.config import CONFIG_NAME
 from gongkai.core.errors import GongkaiError
 
 SURNAMES = "李王赵钱孙周吴郑冯陈"
 OUTCOME = "partial"
+DATABASE = "demo.db"
 
 
 def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None) -> dict[str, Any]:
@@ -23,10 +25,18 @@ def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None) -> dic
     if not jurisdiction:
         raise GongkaiError("请用 --jurisdiction 指定演示的辖区，如 gongkai demo --jurisdiction changning。")
     folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="gongkai-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    for name in (CONFIG_NAME, DATABASE):  # a unit's folder, or an earlier demo: never overwritten
+        if (folder / name).exists():
+            raise GongkaiError(f"{folder} 中已有 {name}，演示不能写在这里（会覆盖该文件夹中的配置或数据）。"
+                               "请用 --out 换一个新的空文件夹，或不给 --out，使用临时文件夹。")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from gongkai.core.safe_write import os_error
+
+        raise os_error(exc, folder) from None
     display = load_registry(jurisdiction).jurisdiction.display_name
-    config = init_unit(folder, jurisdiction, f"{display}住房和城乡建设局", force=True,
-                       database_url="sqlite:///demo.db")
+    config = init_unit(folder, jurisdiction, f"{display}住房和城乡建设局", database_url=f"sqlite:///{DATABASE}")
     app = App(str(config))
     cal = app.calendar
     steps: list[str] = []
@@ -70,5 +80,5 @@ def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None) -> dic
         req = workflow.load(session, request_id)
         docx = letters.write_letter(session, app, req, "docx", folder / f"答复告知书-{request_id}.docx")
         md = letters.write_letter(session, app, req, "md", folder / f"答复告知书-{request_id}.md")
-    return {"jurisdiction": jurisdiction, "directory": str(folder), "database": str(folder / "demo.db"),
+    return {"jurisdiction": jurisdiction, "directory": str(folder), "database": str(folder / DATABASE),
             "request_id": request_id, "steps": steps, "letter_docx": str(docx), "letter_md": str(md)}

@@ -181,15 +181,17 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
 def export_xlsx(rows: list[dict[str, Any]], path: Path) -> Path:
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("依申请公开台账")
-    ws.append([header for _, header in COLUMNS])
-    for r in rows:
-        ws.append(["是" if r[k] is True else "否" if r[k] is False else r[k] for k, _ in COLUMNS])
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(str(path))
-    return path
+    from gongkai.core.safe_write import write_file
+
+    def save(stream: Any) -> None:  # built only once the target is accepted (an unsaved write-only book complains)
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("依申请公开台账")
+        ws.append([header for _, header in COLUMNS])
+        for r in rows:
+            ws.append(["是" if r[k] is True else "否" if r[k] is False else r[k] for k, _ in COLUMNS])
+        wb.save(stream)
+
+    return write_file(path, save)
 
 
 # --------------------------------------------------------------------------- same information

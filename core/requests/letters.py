@@ -115,4 +115,4 @@ def write_letter(session: Session, office: Any, request: Request, fmt: str, out:
     if fmt not in FORMATS:
         raise GongkaiError(f"格式“{fmt}”无效（--format），可选：{'、'.join(FORMATS)}。")
     text = render_letter(session, office, request)
-    return write_output(text, fmt, Path(out), title=f"政府信息公开申请答复告知书 {request.applicant_name}")
+    return write_output(text, fmt, out, title=f"政府信息公开申请答复告知书 {request.applicant_name}")
