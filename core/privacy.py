@@ -20,10 +20,23 @@ _CHECK = "10X98765432"  # check character for sum mod 11 = 0..10
 _RESIDENT_ID = re.compile(r"[1-9]\d{16}[\dX]")
 _DIGITS_ONLY = re.compile(r"\d{14,19}[\dXx]?")
 
-# In free text: an 18-character ID, a mainland mobile number, a landline with area code.
-_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![\dA-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(0\d{2,3}-)\d{3,4}(\d{4})(?!\d)")
+# Numbers in free text, however they are written: digits (ASCII or full-width) in groups
+# joined by single spaces, dashes or dots, an optional +86/0086 in front, an optional area
+# code in brackets. A run is split into its groups and each window of groups is classified
+# (mobile, landline, 400/800, ID number), so a date next to a phone number hides nothing.
+_DIGIT = "0-9\uff10-\uff19"
+_SEP = "\u0020\u00a0\u3000\\-\u2010-\u2015\u2212\uff0d.\u00b7"
+_RUN = re.compile(
+    rf"(?<![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])"
+    rf"(?:(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16)[{_SEP}]?)?"
+    rf"(?:[(\uff08][{_DIGIT}]{{3,4}}[)\uff09][{_SEP}]?)?"
+    rf"[{_DIGIT}]+(?:[{_SEP}][{_DIGIT}]+)*[XxＸｘ]?"
+    rf"(?![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])"
+)
+_GROUP = re.compile(rf"[{_DIGIT}]+[XxＸｘ]?|[(\uff08][{_DIGIT}]+[)\uff09]")
+_PREFIX = re.compile(rf"^(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16)[{_SEP}]?")
+# a bare 7- or 8-digit local number counts only right after a word that says it is a phone number
+_LOCAL_CONTEXT = re.compile(r"(?:电话|手机|座机|固话|联系方式|联系电话|热线|号码|tel|Tel|TEL|phone|Phone)\s*[:：]?\s*$")
 
 
 def check_digit(first17: str) -> str:
@@ -81,20 +94,80 @@ def mask_id_number(value: str | None) -> str:
     return "*" * len(text)
 
 
+def _plain(text: str) -> str:
+    """Full-width digits and letters as ASCII (NFKC), brackets and separators dropped."""
+    import unicodedata
+
+    return re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", text).upper())
+
+
+def _kept(digits: str, local_context: bool) -> tuple[int, int] | None:
+    """How many leading and trailing characters of a number stay visible; None: not personal data."""
+    n = len(digits)
+    if n == 11 and re.fullmatch(r"1[3-9]\d{9}", digits):
+        return 3, 4  # mobile
+    if (n == 18 and re.fullmatch(r"[1-9]\d{16}[\dX]", digits)) or (n == 15 and re.fullmatch(r"[1-9]\d{14}", digits)):
+        return 3, 4  # 居民身份证 (18 digits, or the old 15)
+    if n == 10 and digits[:3] in ("400", "800"):
+        return 3, 4
+    if 10 <= n <= 12 and re.fullmatch(r"0[1-9]\d+", digits):
+        return (3 if digits[1] in "12" else 4), 4  # landline with area code (010, 02x: three digits)
+    if n in (7, 8) and local_context and digits[0] != "0":
+        return 0, 4
+    return None
+
+
+def _hide(text: str, keep: tuple[int, int]) -> str:
+    """``text`` with its digits between the first ``keep[0]`` and last ``keep[1]`` shown as *."""
+    positions = [i for i, ch in enumerate(text) if _plain(ch)]
+    hidden = set(positions[keep[0]:len(positions) - keep[1]])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    prefix = _PREFIX.match(run)
+    head, body = (run[: prefix.end()], run[prefix.end():]) if prefix else ("", run)
+    groups = list(_GROUP.finditer(body))
+    context = bool(_LOCAL_CONTEXT.search(match.string[max(0, match.start() - 12): match.start()]))
+    out, at, i = [], 0, 0
+    while i < len(groups):
+        for j in range(len(groups), i, -1):  # the longest window of groups that is a number to hide
+            start, end = groups[i].start(), groups[j - 1].end()
+            keep = _kept(_plain(body[start:end]), context and i == 0)
+            if keep:
+                out += [body[at:start], _hide(body[start:end], keep)]
+                at, i = end, j
+                break
+        else:
+            i += 1
+    return head + "".join(out) + body[at:]
+
+
 def mask_phone(value: str | None) -> str:
-    """Phone numbers in ``value`` masked: ``13812345678`` -> ``138****5678``; other text kept."""
+    """Phone and ID numbers in ``value`` masked: ``13812345678`` -> ``138****5678``; other text kept."""
     if not value:
         return ""
-    text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", str(value))
-    return _LANDLINE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    return _RUN.sub(_mask_run, str(value))
 
 
 def mask_text(value: str | None) -> str:
-    """Every ID and phone number found in free text (a log line, an event's JSON) masked."""
+    """Every ID and phone number found in free text (a subject, a log line, an event's JSON) masked,
+    whatever its spacing, dashes, +86/0086 prefix or full-width digits."""
     if not value:
         return value or ""
-    text = _ID_IN_TEXT.sub(lambda m: f"{m.group(1)}{'*' * 11}{m.group(2)}", str(value))
-    return mask_phone(text)
+    return mask_phone(value)
+
+
+def mask_values(value: Any) -> Any:
+    """``value`` (a JSON-like structure) with :func:`mask_text` applied to every string in it."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_values(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_values(v) for v in value]
+    return value
 
 
 def record_reveal(session: Any, *, what: str, actor: str, subject_kind: str = "privacy",

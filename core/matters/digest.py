@@ -18,6 +18,7 @@ from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisi
 from gongkai.core.deadlines import iso
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, due_moment, is_overdue
+from gongkai.core.privacy import mask_text
 
 if TYPE_CHECKING:
     from gongkai.core.calendar import WorkCalendar
@@ -57,7 +58,7 @@ def titles(session: Session, registry: Registry | None, owner_kind: str, ids: It
     """Titles of the given owners; owners without one get "依申请公开 #12"."""
     ids = sorted(set(ids))
     found = _TITLES[owner_kind](session, registry, ids)
-    return {i: found.get(i) or f"{LABELS[owner_kind]} #{i}" for i in ids}
+    return {i: mask_text(found.get(i)) or f"{LABELS[owner_kind]} #{i}" for i in ids}  # a subject may hold a phone
 
 
 def _late_by(row: StoredDeadline, now: dt.datetime, calendar: WorkCalendar) -> str:

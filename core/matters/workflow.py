@@ -19,6 +19,7 @@ from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.matters.kinds import matter_kind, matter_kinds
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, is_overdue, due_moment
+from gongkai.core.privacy import mask_text
 from gongkai.core.storage import record_event
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def matter_json(matter: Matter, clocks: list[StoredDeadline], registry: Registry
         "kind": matter.kind,
         "opened_at": beijing(matter.opened_at).isoformat(),
         "closed_at": beijing(matter.closed_at).isoformat() if matter.closed_at else None,
-        "note": matter.note,
+        "note": mask_text(matter.note),  # a 舆情 or mailbox note may quote a citizen's number
         "jurisdiction": registry.jurisdiction.name,
     }
     main_json = _clock_json(main, registry, calendar) if main else {}

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from gongkai.core import deadlines
 from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional, open_deadlines, with_terms
 from gongkai.core.errors import GongkaiError
-from gongkai.core.privacy import mask_id_number, mask_phone
+from gongkai.core.privacy import mask_id_number, mask_text, mask_values
 from gongkai.core.requests import appeals, clock, review
 from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.reply import withheld_parts
@@ -81,10 +81,10 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "version": request.version,
         "state": request.state,
         "state_name": STATES[request.state],
-        "applicant": request.applicant_name,
+        "applicant": mask_text(request.applicant_name),  # free text: a number typed in is still masked
         "applicant_type": request.applicant_type,
         "channel": request.channel,
-        "subject": request.subject,
+        "subject": mask_text(request.subject),
         "submitted": _iso(request.submitted),
         "confirmed": _iso(request.confirmed),
         "received": _iso(request.received),
@@ -119,7 +119,7 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
     correction = clock.correction_of(session, request.id)
     data.update({
         "applicant_id_number": request.applicant_id_number if reveal else mask_id_number(request.applicant_id_number),
-        "applicant_contact": request.applicant_contact if reveal else mask_phone(request.applicant_contact),
+        "applicant_contact": request.applicant_contact if reveal else mask_text(request.applicant_contact),
         "form_wanted": request.form_wanted,
         "proposed_outcome": request.proposed_outcome,
         "reasons": request.reasons,
@@ -140,7 +140,9 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
         "events": events_for(session, OWNER, request.id),
     })
-    return data
+    if reveal:  # the caller has logged it
+        return data | {"applicant": request.applicant_name, "subject": request.subject}
+    return mask_values(data)
 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
@@ -221,8 +223,8 @@ def same_information(session: Session, office: Any, year: int | None = None, min
         applicants = sorted({(r.applicant_name, r.applicant_id_number) for r in items})
         if len(applicants) >= minimum:
             candidates.append({
-                "subject": items[0].subject,
-                "applicants": [a[0] for a in applicants],
+                "subject": mask_text(items[0].subject),
+                "applicants": [mask_text(a[0]) for a in applicants],
                 "requests": [r.id for r in items],
                 "outcomes": sorted({r.outcome for r in items if r.outcome}),
             })
