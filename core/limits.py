@@ -6,6 +6,8 @@ a pasted file or a runaway script cannot fill the database or the server's memor
 
 from __future__ import annotations
 
+import math
+
 from gongkai.core.errors import GongkaiError
 
 SUBJECT_CHARS = 10_000  # the information asked for (申请公开的政府信息内容)
@@ -16,6 +18,31 @@ ID_NUMBER_CHARS = 100
 TEXT_CHARS = 100_000  # reasons, notes and other free text
 IMPORT_ROWS = 200_000  # one import; split larger ledgers into several files
 IMPORT_CELL_CHARS = 1_000_000  # one CSV cell (Python's csv module refuses > 131,072 by default)
+YEARS = (1990, 2100)  # years a unit's records, reports and schedules can be about
+FEE_PAGES = 1_000_000  # pages in one reply charged by volume (按量计收)
+FEES_10K_YUAN = 100_000_000  # 行政事业性收费 of one unit in one year, in 万元 (a trillion yuan)
+POINTS = 100_000  # an assessment score or a rubric's points
+DECISIONS = 100_000_000  # 行政许可/处罚/强制 decisions of one unit in one year
+
+
+def check_year(year: int, flag: str = "--year") -> int:
+    """``year`` if it lies in :data:`YEARS`; else a Chinese error giving the range."""
+    low, high = YEARS
+    if isinstance(year, bool) or not isinstance(year, int) or not low <= year <= high:
+        raise GongkaiError(f"年份“{year}”无效（{flag}），应为 {low} 至 {high} 年之间的四位年份，如 2026。")
+    return year
+
+
+def check_number(value: float, field: str, low: float, high: float) -> float:
+    """A finite number in [low, high]; ``inf``, ``nan`` and absurd values get a Chinese error."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not low <= value <= high:
+        raise GongkaiError(f"{field}“{value}”无效，应为 {_shown(low)} 至 {_shown(high)} 之间的数值，请核对。")
+    return value
+
+
+def _shown(number: float) -> str:
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
 
 
 def check_text(value: str, limit: int, field: str) -> str:

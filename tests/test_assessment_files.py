@@ -53,6 +53,13 @@ BAD_TOML = [
     ('unit = "甲"\nyear = 2026\nkind = "self"\n[findings]\nplatform = 1.5\n', "次数应为不小于0的整数"),
     ('unit = "甲"\nyear = 2026\nkind = "self"\n[findings]\nplatform = { points = 2 }\n', "按次数计分，不能直接给分"),
     ('unit = "甲"\nyear = 2026\nkind = "self"\n[findings]\ninnovation = 2\n', "按情况定分"),
+    # issue 20 item 6: TOML's inf and nan, and absurd values, are refused
+    ('unit = "甲"\nyear = 2026\nkind = "self"\n[findings]\ninnovation = { points = inf }\n', "points = inf 无效"),
+    ('unit = "甲"\nyear = 2026\nkind = "self"\n[findings]\ninnovation = { points = nan }\n', "points = nan 无效"),
+    ('unit = "甲"\nyear = 2026\nkind = "self"\n[findings]\ninnovation = { points = 1e300 }\n', "points = 1e\\+300 无效"),
+    ('unit = "甲"\nyear = 2026\nkind = "self"\n[findings]\nplatform = 99999999999\n', "至多 100,000"),
+    ('unit = "甲"\nyear = 2026\nkind = "self"\ntotal = nan\n', "应为 0 到 100 之间"),
+    ('unit = "甲"\nyear = 1900\nkind = "self"\n', "1990 至 2100"),
     (
         'unit = "甲"\nyear = 2026\nkind = "self"\nnot_carried = ["platform"]\n[findings]\nplatform = 1\n',
         "既列为不承担",
@@ -109,6 +116,8 @@ def test_toml_rubric_builds_the_plugin_records():
 BAD_RUBRICS = [
     (YANTA_RUBRIC.replace('kind = "activity"', 'kind = "extra"'), "第30行 第3个 \\[\\[category\\]\\]（training）：kind = 'extra' 无效"),
     (YANTA_RUBRIC.replace("cap = 10", "cap = -4"), "第18行 .*（request）：cap = -4 无效"),
+    (YANTA_RUBRIC.replace("cap = 10", "cap = inf"), "cap = inf 无效"),
+    (YANTA_RUBRIC.replace("cap = 10", "cap = nan"), "cap = nan 无效"),
     (YANTA_RUBRIC.replace("points = 4", 'points = "四"'), "第18行 .*的第1个 unit：points = '四' 无效"),
     (YANTA_RUBRIC.replace('id = "training"', 'id = "Training"'), "第30行 .*id = 'Training' 无效"),
     (YANTA_RUBRIC.replace('"request.late_reply"', '"request.late"'), "records = \\['request.late'\\] 无效"),

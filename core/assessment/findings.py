@@ -34,6 +34,7 @@ from attrs import define, field, frozen
 
 from gongkai.core.assessment import KINDS
 from gongkai.core.errors import GongkaiError
+from gongkai.core.limits import POINTS as MAX_POINTS, YEARS
 from gongkai.hookspecs.records import Rubric, RubricCategory
 
 POINTS = "points"  # the finding key for points set directly
@@ -120,14 +121,14 @@ def _finding(
     if finding == POINTS:
         if ids:
             raise place.fail(where, f"{label} 按次数计分，不能直接给分；请填写情形次数：{'、'.join(ids)}。")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise place.fail(where, f"{label} 的 points = {value!r} 无效，应为不小于0的分值。")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_POINTS:  # nan fails too
+            raise place.fail(where, f"{label} 的 points = {value!r} 无效，应为不小于0的分值（至多 {MAX_POINTS:,}）。")
         return Finding(cat_id, POINTS, float(value), str(place.path))
     if finding not in ids:
         choices = "、".join(ids) if ids else "points（直接给分）"
         raise place.fail(where, f"{label} 没有情形“{finding}”，可选：{choices}。")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise place.fail(where, f"{label} 的 {finding} = {value!r} 无效，次数应为不小于0的整数。")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POINTS:
+        raise place.fail(where, f"{label} 的 {finding} = {value!r} 无效，次数应为不小于0的整数（至多 {MAX_POINTS:,}）。")
     return Finding(cat_id, finding, value, str(place.path))
 
 
@@ -136,8 +137,8 @@ def _header(place: _Place, where: str, unit: Any, year: Any, kind: Any) -> tuple
         raise place.fail(where, "缺少 unit（被考核单位名称）。")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise place.fail(where, f"year = {year!r} 无效，应为考核年度，如 2026。")
+    if isinstance(year, bool) or not isinstance(year, int) or not YEARS[0] <= year <= YEARS[1]:
+        raise place.fail(where, f"year = {year!r} 无效，应为 {YEARS[0]} 至 {YEARS[1]} 年之间的考核年度，如 2026。")
     if kind not in KINDS:
         choices = "、".join(f"{k}（{v}）" for k, v in KINDS.items())
         raise place.fail(where, f"kind = {kind!r} 无效，可选：{choices}。")

@@ -22,6 +22,7 @@ from attrs import frozen
 
 from gongkai.core.assessment import KINDS
 from gongkai.core.errors import GongkaiError
+from gongkai.core.limits import POINTS
 from gongkai.hookspecs.records import (
     CompositeScheme,
     FindingUnit,
@@ -143,8 +144,8 @@ def _number(where: _Where, place: str, line: int | None, data: dict, key: str, r
         if required:
             raise where.fail(place, f"缺少 {key}，请填写一个不小于0的数。", line)
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise where.fail(place, f"{key} = {value!r} 无效，应为不小于0的数。", line)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= POINTS:  # nan fails too
+        raise where.fail(place, f"{key} = {value!r} 无效，应为不小于0的数（至多 {POINTS:,}）。", line)
     return float(value)
 
 

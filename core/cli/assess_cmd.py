@@ -3,7 +3,7 @@
 import click
 
 from gongkai.core.assessment import KINDS
-from gongkai.core.cli.common import force_option
+from gongkai.core.cli.common import force_option, year_type
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -71,7 +71,7 @@ def _parse_day(text):
 @assess.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--from-records", is_flag=True, help="从本单位数据库统计逾期答复、复议诉讼被纠正、领导信箱逾期回复，并入考核结果")
-@click.option("--year", type=int, help="--from-records 统计的年度（默认：考核结果文件的年度）")
+@click.option("--year", type=year_type(), help="--from-records 统计的年度（默认：考核结果文件的年度）")
 @click.option("--kind", type=click.Choice(list(KINDS)), default="year_end", show_default=True, help="没有本单位文件时，台账统计计入的考核类型")
 @click.option("--as-of", help="判断未办结事项是否逾期的日期（默认今天）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
@@ -164,7 +164,7 @@ def evaluation():
 
 @evaluation.command("record")
 @click.option("--unit", required=True, help="被评议单位名称")
-@click.option("--year", type=int, required=True, help="评议年度")
+@click.option("--year", type=year_type(), required=True, help="评议年度")
 @click.option("--tally", "pairs", multiple=True, required=True, help="等次=人数，如 --tally 满意=120，可重复")
 @click.option("--actor", default="", help="记录人")
 @click.pass_obj
@@ -181,7 +181,7 @@ def record(app, unit, year, pairs, actor):
 
 @evaluation.command("show")
 @click.option("--unit", help="只看某单位")
-@click.option("--year", type=int, help="只看某年度")
+@click.option("--year", type=year_type(), help="只看某年度")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def show(app, unit, year, as_json):

@@ -5,6 +5,7 @@ import shutil
 
 import click
 
+from gongkai.core.cli.common import year_type
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.errors import GongkaiError
 
@@ -13,7 +14,7 @@ KIND_LABELS = {"workday": "工作日", "weekend": "周末", "holiday": "节假�
 
 @click.command()
 @click.argument("date", required=False)
-@click.option("--year", type=int, help="列出该年的节假日与调休上班日")
+@click.option("--year", type=year_type(), help="列出该年的节假日与调休上班日")
 @click.option("--load", "load_file", type=click.Path(exists=True, dir_okay=False), help="载入一年的国务院节假日安排文件（TOML）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj

@@ -6,6 +6,8 @@ import datetime as dt
 import getpass
 import os
 
+import click
+
 from gongkai.core.errors import GongkaiError
 
 ENV_USER = "GONGKAI_USER"
@@ -33,8 +35,6 @@ def actor(by: str | None) -> str:
 
 def force_option(func):
     """``--force``: replace an existing output file (never the unit's database or gongkai.toml)."""
-    import click
-
     return click.option("--force", is_flag=True,
                         help="输出文件已存在时覆盖它（本单位的数据库和 gongkai.toml 永不覆盖）；输出文件给 - 则写到标准输出")(func)
 
@@ -42,7 +42,50 @@ def force_option(func):
 def say_written(message: str, path, as_json: bool = False) -> None:
     """Confirm a written file (``{}`` in ``message`` is its path); on stderr when the file went to
     standard output or JSON is printed."""
-    import click
-
     stdout = str(path) == "-"
     click.echo(message.format("标准输出" if stdout else path), err=as_json or stdout)
+
+
+class Bounded(click.ParamType):
+    """A bounded number: refusals are a Chinese :class:`GongkaiError` (no ``inf``, ``nan`` or
+    absurd values), raised before the command touches anything."""
+
+    name = "number"
+
+    def __init__(self, kind: type, low: float, high: float, what: str) -> None:
+        self.kind, self.low, self.high, self.what = kind, low, high, what
+
+    def convert(self, value, param, ctx):
+        from gongkai.core.limits import check_number, check_year
+
+        if isinstance(value, self.kind) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = self.kind(str(value).strip())
+            except ValueError:
+                raise GongkaiError(f"{_flag(param)}“{value}”不是{self.what}，请核对。") from None
+        if self.what == "年份":
+            return check_year(number, _flag(param))
+        return check_number(number, _flag(param), self.low, self.high)
+
+
+def _flag(param) -> str:
+    return param.opts[0] if param is not None and getattr(param, "opts", None) else "数值"
+
+
+def year_type() -> Bounded:
+    """``--year``: an int in :data:`gongkai.core.limits.YEARS`, the range named in the error."""
+    from gongkai.core.limits import YEARS
+
+    return Bounded(int, *YEARS, "年份")
+
+
+def count_type(high: int, low: int = 0) -> Bounded:
+    """A whole number between ``low`` and ``high`` (pages, people, decisions)."""
+    return Bounded(int, low, high, "整数")
+
+
+def amount_type(high: float) -> Bounded:
+    """A finite amount between 0 and ``high`` (money)."""
+    return Bounded(float, 0, high, "数值")

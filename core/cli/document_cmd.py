@@ -6,7 +6,8 @@ import datetime as dt
 
 import click
 
-from gongkai.core.cli.common import force_option, say_written
+from gongkai.core.cli.common import amount_type, count_type, force_option, say_written, year_type
+from gongkai.core.limits import DECISIONS, FEES_10K_YUAN
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -144,7 +145,7 @@ def form(app, document_id, fmt, out, force):
 
 @document.command("register")
 @click.option("--xlsx", "xlsx_path", help="导出为 Excel 文件")
-@click.option("--year", type=int, help="只列某年发布的信息")
+@click.option("--year", type=year_type(), help="只列某年发布的信息")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @force_option
 @click.pass_obj
@@ -165,11 +166,11 @@ def register(app, xlsx_path, year, as_json, force):
 
 
 @document.command("decisions")
-@click.option("--year", type=int, required=True, help="年度")
-@click.option("--licensing", type=int, help="行政许可决定数")
-@click.option("--penalty", type=int, help="行政处罚决定数")
-@click.option("--coercion", type=int, help="行政强制决定数")
-@click.option("--fees", type=float, help="行政事业性收费金额（万元）")
+@click.option("--year", type=year_type(), required=True, help="年度")
+@click.option("--licensing", type=count_type(DECISIONS), help="行政许可决定数")
+@click.option("--penalty", type=count_type(DECISIONS), help="行政处罚决定数")
+@click.option("--coercion", type=count_type(DECISIONS), help="行政强制决定数")
+@click.option("--fees", type=amount_type(FEES_10K_YUAN), help="行政事业性收费金额（万元）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def decisions(app, year, licensing, penalty, coercion, fees, as_json):

@@ -2,12 +2,12 @@
 
 import click
 
-from gongkai.core.cli.common import force_option
+from gongkai.core.cli.common import force_option, year_type
 from gongkai.core.cli.output import emit_json, emit_table
 
 
 @click.command()
-@click.option("--year", type=click.IntRange(1990, 2100), help="年份（默认今年）")
+@click.option("--year", type=year_type(), help="年份（默认今年）")
 @click.option("--ics", "ics_path", help="同时导出为日历文件（.ics），可导入常用日历软件")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @force_option

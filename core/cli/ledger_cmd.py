@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import day, force_option, say_written
+from gongkai.core.cli.common import day, force_option, say_written, year_type
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -12,7 +12,7 @@ from gongkai.core.cli.output import emit_json, emit_table
 @click.option("--overdue", is_flag=True, help="只列已逾期未答复的申请（与 --due-within 同用时，列出逾期的和 N 个工作日内到期的）")
 @click.option("--due-within", type=int, help="只列 N 个工作日内到期的申请")
 @click.option("--state", help="只列该状态：received、correction_pending、processing、paused、reviewing、replied、closed、abandoned")
-@click.option("--year", type=int, help="只列该年收到的申请")
+@click.option("--year", type=year_type(), help="只列该年收到的申请")
 @click.option("--as-of", help="按该日计算（默认今天）")
 @click.option("--xlsx", "xlsx_path", help="导出为 Excel 文件")
 @click.option("--same-information", is_flag=True, help="多人申请同一信息、可转为主动公开的清单")

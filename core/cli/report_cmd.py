@@ -2,7 +2,7 @@
 
 import click
 
-from gongkai.core.cli.common import force_option
+from gongkai.core.cli.common import force_option, year_type
 from gongkai.core.cli.output import emit_json, emit_table
 
 
@@ -12,7 +12,7 @@ def report():
 
 
 @report.command()
-@click.option("--year", required=True, type=int, help="报告年度，如 2026")
+@click.option("--year", required=True, type=year_type(), help="报告年度，如 2026")
 @click.option("--unit", help="报告单位名称（默认：gongkai.toml 中的 unit）")
 @click.option("--government", is_flag=True, default=None,
               help="本级政府的年度报告（3月31日前，长宁区2月28日前）；默认按 gongkai.toml 的 unit_level，否则为部门报告（1月31日前）")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import actor, day, force_option, say_written
+from gongkai.core.cli.common import actor, count_type, day, force_option, say_written
+from gongkai.core.limits import FEE_PAGES
 from gongkai.core.cli.output import emit_json, emit_table
 
 BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
@@ -258,7 +259,7 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
 @request.command("fee")
 @click.argument("request_id", type=int)
 @click.option("--method", required=True, type=click.Choice(["per_request", "per_page"]), help="按件或按量，二者择一")
-@click.option("--pages", type=int, help="按量计收的页数")
+@click.option("--pages", type=count_type(FEE_PAGES, low=1), help="按量计收的页数")
 @BY
 @JSON
 @click.pass_obj

@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from gongkai.core.documents.models import DECISION_ALIASES
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
+from gongkai.core.limits import check_year
 from gongkai.core.outcomes import APPLICANT_TYPE_CODES, REPORT_ROWS, RESULT_ROWS
 
 TOTAL = "total"
@@ -73,8 +74,7 @@ UNPAID_FEE = "other.unpaid_fee"
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    if not 1900 < year < 3000:
-        raise GongkaiError(f"年度“{year}”无效（--year），应为四位年份，如 2026。")
+    check_year(year)
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.limits import FEE_PAGES
 from gongkai.core.requests.models import Request
 from gongkai.core.requests.workflow import apply
 from gongkai.hookspecs.records import FeeBand, FeeSchedule
@@ -36,8 +37,26 @@ def per_request_fee(schedule: FeeSchedule, nth_in_month: int) -> int:
 
 
 def per_page_fee(schedule: FeeSchedule, pages: int) -> int:
-    """Fee for a reply of ``pages`` pages: each page priced by the band it falls in."""
-    return sum(band_price(schedule.per_page, p) for p in range(1, pages + 1))
+    """Fee for a reply of ``pages`` pages: each page priced by the band it falls in.
+
+    Computed band by band in closed form (not page by page), so any page count costs the same.
+    """
+    if isinstance(pages, bool) or not isinstance(pages, int) or not 1 <= pages <= FEE_PAGES:
+        raise GongkaiError(f"页数“{pages}”无效（--pages），应为 1 至 {FEE_PAGES:,} 之间的整数。")
+    total, covered = 0, 0
+    for band in schedule.per_page:
+        last = pages if band.last is None else min(band.last, pages)
+        count = last - band.first + 1
+        if count <= 0:
+            continue
+        covered += count
+        total += band.price * count
+        if band.step_every:  # + step_price for every full step_every pages past the band's first
+            steps, rest = divmod(count, band.step_every)
+            total += band.step_price * (band.step_every * steps * (steps - 1) // 2 + steps * rest)
+    if covered < pages:
+        raise GongkaiError(f"收费标准未覆盖全部 {pages} 页，请检查 request.fee 规则。")
+    return total
 
 
 def nth_in_month(session: Session, request: Request) -> int:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from gongkai.core import deadlines
 from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional, open_deadlines, with_terms
 from gongkai.core.errors import GongkaiError
+from gongkai.core.limits import check_year
 from gongkai.core.privacy import mask_id_number, mask_text, mask_values
 from gongkai.core.requests import appeals, clock, review
 from gongkai.core.requests.models import OWNER, Pause, Request
@@ -39,8 +40,7 @@ def _iso(d: dt.date | None) -> str | None:
 
 def received_in(year: int) -> tuple[Any, ...]:
     """The filter for requests received in ``year``; a clear error for an impossible year."""
-    if not 1 <= year <= 9999:
-        raise GongkaiError(f"年份 {year} 无效（--year），请写成 2026 这样的四位年份。")
+    check_year(year)
     return Request.received >= dt.date(year, 1, 1), Request.received <= dt.date(year, 12, 31)
 
 
