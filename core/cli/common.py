@@ -25,8 +25,10 @@ def day(text: str | None, flag: str) -> dt.date | None:
 
 def actor(by: str | None) -> str:
     """Who acts: --by, else GONGKAI_USER, else the login name (recorded in every event)."""
-    if by and by.strip():
-        return by.strip()
+    from gongkai.core.names import clean_name
+
+    if by and clean_name(by):
+        return clean_name(by)  # no zero-width or control characters in the log
     try:
         return os.environ.get(ENV_USER) or getpass.getuser()
     except Exception:  # no login name in some containers

@@ -22,6 +22,7 @@ import attrs
 from gongkai.core.documents.attributes import attribute_rule, is_published, resolve_attribute
 from gongkai.core.documents.models import Document, DocumentReview
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.names import clean_name, person_key, same_person
 from gongkai.hookspecs.records import ReviewChain, ReviewStep
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def check_self_approval(steps: list[RouteStep], done: dict[str, DocumentReview],
     if i == 0:
         return
     before = steps[i - 1].step
-    if by in signers(done.get(before.id)):
+    if any(same_person(by, signer) for signer in signers(done.get(before.id))):
         raise StepRefused(
             f"“{by}”已签署上一步“{before.name}”，不能再审批“{steps[i].step.name}”（{steps[i].chain}：同一人不得审批自己经办的上一环节）。请由其他人员办理。"
         )
@@ -165,7 +166,8 @@ def record_review(
     (or "route" for a route step). The caller updates the state and writes the event."""
     if decision not in ("approve", "reject"):
         raise GongkaiError(f"--decision 应为 approve（通过）或 reject（退回），不是“{decision}”。")
-    if not by.strip():
+    by = clean_name(by)
+    if not person_key(by):
         raise GongkaiError("--by 不能为空：请写明审核人姓名。")
     if doc.state == "repealed":
         raise StepRefused(f"文件 {doc.id} 已废止，不能再审核。")
@@ -213,7 +215,7 @@ def record_review(
         kind = "route"
     confirmed = resolve_checks(step, checks)
     review = DocumentReview(
-        document_id=doc.id, step_id=step_id, step_name=step.name, decision=decision, by=by, head=head.strip(),
+        document_id=doc.id, step_id=step_id, step_name=step.name, decision=decision, by=by, head=clean_name(head),
         opinion=opinion, basis=basis, checks=json.dumps(confirmed, ensure_ascii=False), comment=comment, on=on,
     )
     session.add(review)

@@ -37,6 +37,7 @@ from gongkai.core.documents.review import (
     route,
 )
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.names import clean_name, person_key
 from gongkai.core.storage import events_for, record_event
 from gongkai.hookspecs.records import FormSpec, Provision
 
@@ -180,7 +181,8 @@ def publish_document(session: Session, registry: Registry, doc: Document, *, on:
         raise StepRefused(f"文件 {doc.id} 已于 {doc.published_on} 发布。")
     if doc.state in ("repealed", "exempted", "escalated"):
         raise StepRefused(f"文件 {doc.id} 当前状态为“{STATE_NAMES[doc.state]}”，不能发布（review.confidentiality：先审查、后公开）。")
-    if not by.strip():
+    by = clean_name(by)
+    if not person_key(by):
         raise GongkaiError("--by 不能为空：请写明信息发布员。")
     channel = check_channel(registry, channel)
     steps = route(registry, doc)

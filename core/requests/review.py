@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from gongkai.core import deadlines
 from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.names import clean_name, person_key, same_person
 from gongkai.core.requests.models import OWNER, Request, ReviewAction
 from gongkai.core.requests.workflow import apply, check_date
 from gongkai.hookspecs.records import ReviewChain, ReviewStep
@@ -66,7 +67,8 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
         raise GongkaiError(f"审核步骤“{step_id}”不存在（--step），{registry.jurisdiction.display_name}的审核流程为：{steps}") from None
     if decision not in DECISIONS:
         raise GongkaiError(f"审核意见“{decision}”无效（--decision），可选：approve（同意）、reject（退回）。")
-    if not actor.strip():
+    actor = clean_name(actor)
+    if not person_key(actor):
         raise GongkaiError("请用 --by 填写审核人姓名。")
     on = on or dt.date.today()
     check_date(request, on, "审核")
@@ -93,7 +95,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
         first = the_chain.steps[0]
         previous = before_steps[-1]
         for prior in {first.id: first, previous.id: previous}.values():
-            if prior.id in done and done[prior.id].actor == actor.strip():
+            if prior.id in done and same_person(done[prior.id].actor, actor):
                 raise StepRefused(
                     f"{actor}已办理{step_label(prior)}，不能审批自己经手的文稿：{step_label(step)}须由另一名{step.role}办理。"
                 )
