@@ -399,9 +399,17 @@ def get_setting(session: Session, key: str, default: str = "") -> str:
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
+    """Store ``key`` in one statement (an upsert): processes that open a new database together
+    may all write the same key, and a read-then-insert would meet ``UNIQUE setting.key``."""
+    from sqlalchemy.orm.util import identity_key
+
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        row.value = value
-        session.add(row)
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(Setting.__table__).values(key=key, value=value)
+    session.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    loaded = session.identity_map.get(identity_key(Setting, key))
+    if loaded is not None:
+        session.expire(loaded)
