@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from gongkai.core.assessment import KINDS
 from gongkai.core.assessment.rubric import CATEGORY_KINDS, Scoring
 from gongkai.core.assessment.scoring import UnitResult, ranking
-from gongkai.core.deadlines import BEIJING
+from gongkai.core.today import today
 
 TEMPLATE = "assessment/report.md.j2"
 
@@ -33,7 +32,7 @@ def report_text(result: UnitResult, scoring: Scoring, registry: Any, office: str
         "grade_rule": str(scoring.grade.citation) if scoring.grade is not None else "",
         "kinds": CATEGORY_KINDS,
         "office": office or registry.jurisdiction.display_name,
-        "today": dt.datetime.now(BEIJING).date(),
+        "today": today(),
     }
     return render(registry.template_dirs, TEMPLATE, context)
 

@@ -287,16 +287,18 @@ def letter(app, request_id, fmt, out):
 @request.command("appeal")
 @click.argument("request_id", type=int)
 @click.option("--kind", type=click.Choice(["reconsideration", "lawsuit", "lawsuit_after_reconsideration"]),
-              help="登记新的复议或诉讼")
+              help="登记新的复议或诉讼：reconsideration 行政复议；lawsuit 未经复议直接起诉；"
+                   "lawsuit_after_reconsideration 复议后起诉")
 @click.option("--filed", help="申请复议或起诉的日期")
+@click.option("--reconsidered-on", help="复议后起诉、而复议在本系统启用前已办结的：复议决定日期")
 @click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼的结果")
 @click.option("--result", default="尚未审结", type=click.Choice(["维持", "纠正", "其他", "尚未审结"]), help="结果")
 @click.option("--decided", help="收到复议决定书或判决书的日期")
 @BY
 @JSON
 @click.pass_obj
-def appeal(app, request_id, kind, filed, appeal_id, result, decided, by, as_json):
-    """登记行政复议、行政诉讼及其结果。"""
+def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, decided, by, as_json):
+    """登记行政复议、行政诉讼及其结果；尚未答复的申请也可登记（申请人以行政机关不作为为由申请复议或起诉）。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import appeals
 
@@ -308,7 +310,7 @@ def appeal(app, request_id, kind, filed, appeal_id, result, decided, by, as_json
             appeals.decide(session, office, req, row, result, day(decided, "--decided"), actor(by))
         elif kind and filed:
             appeals.record_appeal(session, office, req, kind, day(filed, "--filed"), result, day(decided, "--decided"),
-                                  actor(by))
+                                  actor(by), reconsidered_on=day(reconsidered_on, "--reconsidered-on"))
         else:
             raise GongkaiError("登记新的复议或诉讼请给出 --kind 和 --filed；更新结果请给出 --appeal-id 和 --result。")
 

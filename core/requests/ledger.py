@@ -22,6 +22,7 @@ from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.reply import withheld_parts
 from gongkai.core.requests.workflow import OPEN_STATES, STATES
 from gongkai.core.storage import events_for
+from gongkai.core.today import today
 
 SAME_INFO_RULES = ("request.same_info_many_applicants", "request.convert_to_proactive")
 
@@ -113,7 +114,7 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
 
     The applicant's ID and phone numbers are masked unless ``reveal`` (which the caller logs).
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     pauses = clock.pauses_of(session, request.id)
     data = row(office, request, _clocks(session, [request.id])[request.id], clock.engine_pauses(pauses), as_of)
     correction = clock.correction_of(session, request.id)
@@ -151,7 +152,7 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
     of the index ix_deadline_term_due), so it costs what it lists, not the size of the ledger.
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     if state is not None and state not in STATES:
         raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
     if due_within is not None and due_within < 0:

@@ -18,6 +18,7 @@ from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests.models import OWNER, Request, ReviewAction
 from gongkai.core.requests.workflow import apply, check_date
+from gongkai.core.today import today
 from gongkai.hookspecs.records import ReviewChain, ReviewStep
 
 CHAIN = "request.review_chain"
@@ -68,7 +69,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
         raise GongkaiError(f"审核意见“{decision}”无效（--decision），可选：approve（同意）、reject（退回）。")
     if not actor.strip():
         raise GongkaiError("请用 --by 填写审核人姓名。")
-    on = on or dt.date.today()
+    on = on or today()
     check_date(request, on, "审核")
     outcome = request.outcome or request.proposed_outcome
     if step.stage == "after" and request.state not in ("replied", "closed"):
