@@ -6,6 +6,7 @@ asks here, so the reviews, the ledger and the digest never disagree about the da
 from __future__ import annotations
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 from gongkai.core.errors import GongkaiError
@@ -18,8 +19,17 @@ def now() -> dt.datetime:
     return dt.datetime.now(BEIJING)
 
 
+ENV_TODAY = "GONGKAI_TODAY"  # a fixed "today" (ISO date): rehearsing a given day, replaying a past year
+
+
 def today() -> dt.date:
-    """Today's date in Beijing."""
+    """Today's date in Beijing, or the date ``GONGKAI_TODAY`` names."""
+    fixed = os.environ.get(ENV_TODAY, "").strip()
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            raise GongkaiError(f"环境变量 {ENV_TODAY}=“{fixed}”不是有效日期，请写成 2026-09-24 的形式，或删除该变量。") from None
     return now().date()
 
 
