@@ -272,16 +272,44 @@ def fee(app, request_id, method, pages, by, as_json):
 
 @request.command("letter")
 @click.argument("request_id", type=int)
-@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "md", "html"]), help="输出格式")
+@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf", "md", "html"]),
+              help="输出格式（pdf 由 LibreOffice 转换）")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件")
 @click.pass_obj
 def letter(app, request_id, fmt, out):
-    """生成答复告知书（按本辖区模板）。"""
+    """生成答复告知书（按本辖区模板，党政机关公文格式 GB/T 9704-2012）。"""
     from gongkai.core.requests import letters, workflow
 
     with app.session() as session:
         path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, out)
     click.echo(f"已生成答复告知书：{path}")
+    if not app.config.letter_prefix:
+        click.echo("提示：gongkai.toml 未设置 letter_prefix（机关代字），文号只有“〔年份〕序号号”。", err=True)
+
+
+@request.command("notice")
+@click.argument("request_id", type=int)
+@click.option("--kind", required=True,
+              help="告知书种类：receipt（收到申请确认书）、correction（补正告知书）、extension（延期答复告知书）、"
+                   "third_party_opinion（征求第三方意见书）、third_party_disclosure（第三方告知书：决定公开）、fee（收费通知书）")
+@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf", "md", "html"]), help="输出格式")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件")
+@click.option("--on", help="告知书日期（默认取登记的日期：收到、补正告知、延期告知、中止计时）")
+@click.option("--what", default="", help="补正告知书：需要补正的事项")
+@click.option("--to", default="", help="第三方的名称或姓名（征求第三方意见书、第三方告知书）")
+@click.option("--reason", default="", help="延期的理由；决定公开的理由（第三方告知书）")
+@click.option("--content", default="", help="第三方告知书：决定公开的政府信息内容（默认为申请内容）")
+@click.option("--payment", default="", help="收费通知书：缴纳方式")
+@click.pass_obj
+def notice(app, request_id, kind, fmt, out, on, what, to, reason, content, payment):
+    """生成条例要求的书面告知（收到确认、补正、延期、征求第三方意见、第三方告知、收费通知）。"""
+    from gongkai.core.requests import notices, workflow
+
+    options = {"on": day(on, "--on"), "what": what, "to": to, "reason": reason, "content": content,
+               "payment": payment}
+    with app.session() as session:
+        path = notices.write_notice(session, app, workflow.load(session, request_id), kind, fmt, out, options)
+    click.echo(f"已生成{notices.kind_of(kind).title}：{path}")
 
 
 @request.command("appeal")
