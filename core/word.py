@@ -270,7 +270,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
                tables: Mapping[str, Any] | None = None) -> Path:
     """Write the dialect ``text`` as a .docx laid out per GB/T 9704-2012."""
     from docx import Document
-    from docx.enum.section import WD_SECTION
+    from docx.enum.section import WD_ORIENT, WD_SECTION
 
     from gongkai.core.render import _table_rows
 
@@ -327,7 +327,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
             _grid_table(doc, _table_rows(payload), layout)
         elif kind == "directive":
             word = payload[0] if payload else ""
-            if word == "landscape" or (not payload and doc.sections[-1].orientation != section.orientation):
+            if word == "landscape" or (not payload and doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE):
                 new = doc.add_section(WD_SECTION.NEW_PAGE)
                 _page(new, layout, landscape=word == "landscape")
             elif word == "table":

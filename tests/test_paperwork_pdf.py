@@ -15,7 +15,9 @@ import pytest
 
 from gongkai.core import pdf
 from gongkai.core.app import App
+from gongkai.core.reports import annual, output
 from gongkai.core.requests import clock, fees, intake, letters, notices
+from report_ledger import built_ledger  # noqa: F401 (fixture)
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
@@ -62,7 +64,7 @@ def _request_with_every_notice(app):
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
+def printed(tmp_path_factory, built_ledger):
     """Every letter and notice kind as .docx, then all printed to PDF in one LibreOffice run."""
     from conftest import write_config
     from test_requests_letters import replied
@@ -83,6 +85,10 @@ def printed(tmp_path_factory):
         with app.session() as session:
             sources[outcome] = letters.write_letter(session, app, workflow.load(session, req.id), "docx",
                                                     docx / f"{outcome}.docx")
+    report_app = App(str(built_ledger / "gongkai.toml"))  # the report's ledger (tests/report_ledger.py)
+    data = annual.build(report_app, 2026)
+    data["date"] = "2027-01-20"
+    sources["report"] = output.write(report_app.registry.template_dirs, data, "docx", docx / "report.docx")
     made = pdf.convert(list(sources.values()), folder / "pdf")
     return {"app": app, "request_id": request_id, **{name: path for name, path in zip(sources, made)}}
 
@@ -182,3 +188,22 @@ def test_notice_refused_before_its_step(gk, unit):
         assert "请先用" in result.stderr
     assert "--to" in gk.fails("request", "notice", rid, "--kind", "third_party_opinion", "--format", "md",
                               "--out", "x.md", "--on", "2026-03-05").stderr
+
+
+def test_annual_report_prints_section_three_on_one_landscape_page(printed):
+    reader = pypdf.PdfReader(str(printed["report"]))
+    sizes = [(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in reader.pages]
+    landscape = [i for i, size in enumerate(sizes) if size == A4[::-1]]
+    assert len(landscape) == 1, sizes  # section 三, whole, on one landscape page
+    assert all(size == A4 for i, size in enumerate(sizes) if i not in landscape)
+    page = re.sub(r"\s+", "", reader.pages[landscape[0]].extract_text())
+    for label in ("三、收到和处理政府信息公开申请情况", "申请人情况", "法人或其他组织", "商业企业",
+                  "一、本年新收政府信息公开申请数量", "三、本年度办理结果", "（三）不予公开", "1.属于国家秘密",
+                  "（七）总计", "四、结转下年度继续办理"):
+        assert label in page, label
+    assert "法人或其他组织·商业企业" not in page  # the two-level header is drawn, not flattened
+    assert "四、政府信息公开行政复议" not in page  # section 四 returns to portrait
+    text = pdf_text(printed["report"])
+    assert text.endswith("测试单位政府办公室2027年1月20日")  # the unit and the date at the end
+    cjk = [f for f in pdf_fonts(printed["report"]) if re.search(r"CJK|WenQuanYi", f)]
+    assert cjk

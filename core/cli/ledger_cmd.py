@@ -37,7 +37,7 @@ def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_informa
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year)
     if xlsx_path:
-        path = core.export_xlsx(rows, xlsx_path)
+        path = core.export_xlsx(rows, xlsx_path, app)
         click.echo(f"已导出 {len(rows)} 件到 {path}", err=as_json)
     if as_json:
         emit_json(rows)

@@ -179,14 +179,30 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
 
 
-def export_xlsx(rows: list[dict[str, Any]], path: Path) -> Path:
+def _labeller(office: Any) -> dict[str, Any]:
+    """Code columns shown by their Chinese names (codes stay in --json)."""
+    from gongkai.core.outcomes import APPLICANT_TYPES
+    from gongkai.core.requests.intake import channels
+
+    types = {t.code: (f"{t.group}·{t.label}" if t.group else t.label) for t in APPLICANT_TYPES}
+    names = {c.channel: c.name for c in channels(office.registry)}
+    outcomes = {code: o.name for code, o in office.registry.outcomes.items()}
+    return {"applicant_type": types.get, "channel": names.get, "outcome": outcomes.get}
+
+
+def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str = "") -> Path:
+    """The ledger as a workbook people can use (``core.xlsx``): title, Chinese labels, typed cells."""
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("依申请公开台账")
-    ws.append([header for _, header in COLUMNS])
-    for r in rows:
-        ws.append(["是" if r[k] is True else "否" if r[k] is False else r[k] for k, _ in COLUMNS])
+    from gongkai.core import xlsx
+
+    label = _labeller(office)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "依申请公开台账"
+    values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS] for r in rows]
+    unit = office.config.unit
+    xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(), [h for _, h in COLUMNS], values)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(path))
