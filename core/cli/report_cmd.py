@@ -32,15 +32,14 @@ def annual(app, year, unit, government, narrative, fmt, report_date, out, as_jso
 
     if bool(fmt) != bool(out):
         raise GongkaiError("--format 与 --out 须同时给出，如 --format docx --out 2026年报.docx。")
-    import datetime as dt
-
     import attrs
 
     from gongkai.core import word
     from gongkai.core.cli.common import day
+    from gongkai.core.today import today
 
     data = annual_report.build(app, year, unit=unit, government=government, narrative=narrative)
-    data["date"] = (day(report_date, "--date") or dt.date.today()).isoformat()
+    data["date"] = (day(report_date, "--date") or today()).isoformat()
     layout = attrs.evolve(word.DOCUMENT, fonts=word.fonts(app.config))
     written = write(app.registry.template_dirs, data, fmt, out, layout) if fmt else None
     if as_json:

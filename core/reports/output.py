@@ -26,6 +26,7 @@ from gongkai.core.reports.annual import (
 )
 from gongkai.core.reports.check import COLUMN_LABELS
 from gongkai.core.tables import Cell, Table, cells
+from gongkai.core.today import today
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 TEMPLATE = "report/annual.md.j2"
@@ -156,7 +157,7 @@ def markdown(template_dirs: Any, report: dict[str, Any]) -> str:
         "appeal_columns": list(APPEAL_KINDS.values()),
         "appeal_rows": appeal_rows(report),
         "fees_sentence": fees_sentence(report),
-        "report_date": dt.date.fromisoformat(report["date"]) if report.get("date") else dt.date.today(),
+        "report_date": dt.date.fromisoformat(report["date"]) if report.get("date") else today(),
     }
     return render(template_dirs, TEMPLATE, context)
 
