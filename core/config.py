@@ -43,6 +43,7 @@ class Config:
     jurisdiction: str | None = None
     unit: str = ""  # the unit's name as it signs letters
     reconsideration_body: str = ""
+    letter_prefix: str = ""  # 机关代字 of the letters' 文号, e.g. "长府办信" (GB/T 9704-2012 7.2.4)
     database_url: str = ""
     calendar_dir: Path | None = None  # drop-in State Council schedule files (*.toml)
     rubric_file: Path | None = None
@@ -117,6 +118,7 @@ def load_config(
         jurisdiction=str(chosen) if chosen else None,
         unit=str(raw.get("unit", "")),
         reconsideration_body=str(raw.get("reconsideration_body", "")),
+        letter_prefix=str(raw.get("letter_prefix", "")).strip(),
         database_url=_sqlite_url(str(url), base),
         calendar_dir=(base / calendar_dir),
         rubric_file=(base / rubric) if rubric else None,

@@ -15,16 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
 from gongkai.core.calendar import WorkCalendar
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.today import BEIJING
 from gongkai.hookspecs.records import DeadlineRule, Unit
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 Moment = dt.date | dt.datetime
 

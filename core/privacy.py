@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from gongkai.core.errors import GongkaiError
+from gongkai.core.today import today as beijing_today
 
 # GB 11643-1999 公民身份号码: 6-digit address code, 8-digit birth date, 3-digit order, check digit
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -60,7 +61,7 @@ def validate_resident_id(value: str, today: dt.date | None = None, flag: str = "
         raise GongkaiError(
             f"居民身份证号码 {flag} 第 7-14 位的出生日期“{number[6:14]}”不是有效日期，请核对。"
         ) from None
-    if born.year < 1900 or born > (today or dt.date.today()):
+    if born.year < 1900 or born > (today or beijing_today()):
         raise GongkaiError(f"居民身份证号码 {flag} 中的出生日期 {born} 不合理（早于 1900 年或晚于今天），请核对。")
     expected = check_digit(number[:17])
     if number[17] != expected:

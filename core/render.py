@@ -8,7 +8,9 @@ of the same name.
 A template is written once, in a small Markdown dialect (``#`` headings, paragraphs,
 ``- `` lists, ``|`` tables, ``**bold**``, ☐/☑ boxes), and comes out as:
 - Markdown (``.md``) and HTML (``.html``) for web publication;
-- Word (``.docx``) for letters and forms that units print and stamp.
+- Word (``.docx``) for letters and forms that units print and stamp, laid out in the
+  党政机关公文格式 by ``core.word`` (which documents the layout lines ``::``, ``=>``, ``:::``);
+- PDF, the .docx printed by LibreOffice (``core.pdf``).
 ``*.html.j2`` templates are autoescaped.
 """
 
@@ -74,32 +76,27 @@ def render(template_dirs: Iterable[Path], name: str, context: Mapping[str, Any])
 # --------------------------------------------------------------------------- output formats
 
 
-def markdown_to_html(text: str, title: str) -> str:
+def markdown_to_html(text: str, title: str, tables: Mapping[str, Any] | None = None) -> str:
     """A complete, standalone HTML page for the portal."""
     from markdown_it import MarkdownIt
     from markupsafe import escape
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    for name, table in (tables or {}).items():
+        body = body.replace(f"<p>{_TABLE_SLOT.format(name)}</p>", table.to_html())
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{escape(title)}</title>\n"
         "<style>body{font-family:'SimSun','Songti SC',serif;max-width:52em;margin:2em auto;line-height:1.8;padding:0 1em}"
         "h1{text-align:center;font-size:1.6em}table{border-collapse:collapse;width:100%;margin:1em 0}"
-        "th,td{border:1px solid #333;padding:.3em .5em;text-align:left;vertical-align:top}</style>\n"
+        "th,td{border:1px solid #333;padding:.3em .5em;text-align:left;vertical-align:top}"
+        "th{text-align:center;vertical-align:middle}td.n{text-align:right}"
+        "@media print{@page{size:A4}body{max-width:none;margin:0}}</style>\n"
         f"</head>\n<body>\n{body}</body>\n</html>\n"
     )
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _RIGHT_ALIGNED = re.compile(r"^=>\s?", re.M)
-
-
-def _add_runs(paragraph: Any, text: str) -> None:
-    parts = _BOLD.split(text)
-    for i, part in enumerate(parts):
-        if part:
-            run = paragraph.add_run(part)
-            run.bold = i % 2 == 1
 
 
 def _table_rows(lines: list[str]) -> list[list[str]]:
@@ -112,65 +109,12 @@ def _table_rows(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-def markdown_to_docx(text: str, path: Path, title: str = "") -> Path:
-    """Write the Markdown dialect above as a Word document that prints and stamps well."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def markdown_to_docx(text: str, path: Path, title: str = "", layout: Any = None,
+                    tables: Mapping[str, Any] | None = None) -> Path:
+    """Write the Markdown dialect above as a Word document in the 公文 format (``core.word``)."""
+    from gongkai.core import word
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    if title:
-        doc.core_properties.title = title
-
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        if not line.strip():
-            i += 1
-            continue
-        if line.lstrip().startswith("|"):
-            block = []
-            while i < len(lines) and lines[i].lstrip().startswith("|"):
-                block.append(lines[i])
-                i += 1
-            rows = _table_rows(block)
-            width = max(len(r) for r in rows)
-            table = doc.add_table(rows=len(rows), cols=width)
-            table.style = "Table Grid"
-            # row by row: table.cell(r, c) rescans the whole table on each call (quadratic)
-            for table_row, row in zip(table.rows, rows):
-                for cell, value in zip(table_row.cells, row):
-                    cell.text = ""
-                    _add_runs(cell.paragraphs[0], value.replace("<br>", "\n"))
-            continue
-        heading = re.match(r"^(#{1,4})\s+(.*)$", line)
-        if heading:
-            level = len(heading.group(1))
-            p = doc.add_heading(level=min(level, 4))
-            _add_runs(p, heading.group(2))
-            if level == 1:
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif re.match(r"^\s*[-*]\s+", line):
-            p = doc.add_paragraph(style="List Bullet")
-            _add_runs(p, re.sub(r"^\s*[-*]\s+", "", line))
-        else:
-            p = doc.add_paragraph()
-            if line.startswith(">"):
-                line = line.lstrip("> ")
-            if line.startswith("=>"):  # right-aligned signature lines
-                line = line[2:].strip()
-                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _add_runs(p, line)
-        i += 1
-    from gongkai.core.safe_write import write_file
-
-    return write_file(path, doc.save)
+    return word.write_docx(text, path, title, layout or word.DOCUMENT, tables)
 
 
 def docx_text(path: Path) -> str:
@@ -185,15 +129,45 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def write_output(text: str, fmt: str, path: Path | Target, title: str) -> Path:
-    """Write rendered Markdown ``text`` as ``fmt`` (md, html or docx) to ``path`` (see core.safe_write)."""
+def write_output(text: str, fmt: str, path: Path | Target, title: str, layout: Any = None,
+                 tables: Mapping[str, Any] | None = None) -> Path:
+    """Write rendered Markdown ``text`` as ``fmt`` (docx, pdf, md or html) to ``path`` (through
+    ``core.safe_write``: never the unit's database, never an existing file without --force).
+
+    ``layout`` is a ``core.word.Layout`` (letters and notices use ``word.LETTER``);
+    ``tables`` fills the ``::: table NAME`` lines with structured tables (``core.tables``)."""
     from gongkai.core.safe_write import write_file
 
     if fmt == "docx":
-        return markdown_to_docx(text, path, title)
-    text = _RIGHT_ALIGNED.sub("", text)  # the "=>" alignment marker means something only in .docx
-    if fmt == "md":
-        return write_file(path, text)
-    if fmt == "html":
-        return write_file(path, markdown_to_html(text, title))
-    raise GongkaiError(f"不支持的格式“{fmt}”，可选：docx、md、html。")
+        return markdown_to_docx(text, path, title, layout, tables)
+    if fmt == "pdf":
+        from gongkai.core.pdf import write_via
+
+        return write_via(lambda source: markdown_to_docx(text, source, title, layout, tables), path,
+                         fonts=getattr(layout, "fonts", None))
+    if fmt not in ("md", "html"):
+        raise GongkaiError(f"不支持的格式“{fmt}”，可选：docx、pdf、md、html。")
+    text = plain_text(text, tables, html=fmt == "html")
+    return write_file(path, text if fmt == "md" else markdown_to_html(text, title, tables))
+
+
+_DIRECTIVE = re.compile(r"^:::.*$", re.M)
+_TABLE_DIRECTIVE = re.compile(r"^:::\s*table\s+(\S+)\s*$", re.M)
+_CENTERED = re.compile(r"^::\s?", re.M)
+_TABLE_SLOT = "GONGKAI-TABLE-{}-END"
+
+
+def plain_text(text: str, tables: Mapping[str, Any] | None = None, html: bool = False) -> str:
+    """The dialect as plain Markdown: layout markers dropped, structured tables as pipe tables
+    (or, for ``html``, a slot that ``markdown_to_html`` fills with the merged-cell table)."""
+
+    def table(match: re.Match) -> str:
+        name = match.group(1)
+        if not tables or name not in tables:
+            raise GongkaiError(f"模板引用了未提供的表格“{name}”。")
+        return _TABLE_SLOT.format(name) if html else tables[name].to_markdown()
+
+    text = _RIGHT_ALIGNED.sub("", text)  # "=>" (signature) and "::" (centred) mean something only in .docx
+    text = _TABLE_DIRECTIVE.sub(table, text)
+    text = _DIRECTIVE.sub("", text)
+    return _CENTERED.sub("", text)

@@ -75,6 +75,16 @@ def protected_files(config_path: Path | None, database_url: str) -> tuple[str, .
     return tuple(sorted({_resolved(p) for p in paths}))
 
 
+def check_target(dest: str | os.PathLike[str] | Target, *, allow_config: bool = False) -> None:
+    """Refuse ``dest`` now, as :func:`write_file` would, before slow work (a PDF conversion)."""
+    target = as_target(dest)
+    if not target.path.strip():
+        raise GongkaiError("输出文件路径为空，请给出文件名，如 --out 答复告知书.docx。")
+    if not target.to_stdout:
+        _refuse_protected(Path(target.path), target.protected, allow_config)
+        _refuse_existing(Path(target.path), target.force)
+
+
 def write_file(dest: str | os.PathLike[str] | Target, data: Data, *, allow_config: bool = False) -> Path:
     """Write ``data`` (bytes, text, or a function that saves into a binary stream) to ``dest``.
 
@@ -82,14 +92,11 @@ def write_file(dest: str | os.PathLike[str] | Target, data: Data, *, allow_confi
     ``gongkai init`` alone, which writes ``gongkai.toml`` on purpose.
     """
     target = as_target(dest)
-    if not target.path.strip():
-        raise GongkaiError("输出文件路径为空，请给出文件名，如 --out 答复告知书.docx。")
+    check_target(target, allow_config=allow_config)
     if target.to_stdout:
         _to_stdout(_bytes(data))
         return Path(STDOUT)
     path = Path(target.path)
-    _refuse_protected(path, target.protected, allow_config)
-    _refuse_existing(path, target.force)
     content = _bytes(data)  # built in memory: a failed disk write cannot leave a half-closed zip behind
     created = _make_parents(path)
     tmp_name = None

@@ -10,7 +10,7 @@ from gongkai.core.errors import GongkaiError
 
 
 def init_unit(folder: Path, jurisdiction: str, unit: str, reconsideration_body: str = "",
-              database_url: str = "sqlite:///gongkai.db", force: bool = False) -> Path:
+              database_url: str = "sqlite:///gongkai.db", force: bool = False, letter_prefix: str = "") -> Path:
     """Write ``folder/gongkai.toml`` and create the database; refuses to overwrite without ``force``.
 
     Everything is checked first, the database included (built from a staged copy of the new
@@ -33,6 +33,8 @@ def init_unit(folder: Path, jurisdiction: str, unit: str, reconsideration_body: 
         raise GongkaiError("辖区插件未提供行政复议机关，请用 --reconsideration-body 填写。")
     config = {"jurisdiction": jurisdiction, "unit": unit.strip(), "reconsideration_body": body,
               "database_url": database_url}
+    if letter_prefix.strip():
+        config["letter_prefix"] = letter_prefix.strip()  # 机关代字 of the 文号 (GB/T 9704-2012 7.2.4)
     text = tomli_w.dumps(config)
     staged = Path(folder) / f".{CONFIG_NAME}.{os.getpid()}.new"
     write_file(Target(str(staged), force=True), text)

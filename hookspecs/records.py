@@ -558,7 +558,7 @@ class Outcome:
     report_row: str = field(validator=_rule_id)
     basis: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
     template: str = ""  # letter template name; default: "<code>.md.j2"
-    withholds: bool = False  # withholding under 第十四至十六条: reconsideration comes first
+    withholds: bool = False  # a refusal to disclose (不予公开): reconsideration comes first (行政复议法 第二十三条)
 
 
 # --------------------------------------------------------------------------- calendar and templates

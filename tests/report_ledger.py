@@ -61,6 +61,7 @@ def built_ledger(tmp_path_factory, calendar_cache):
     write_config(folder, "changning")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
+        mp.setenv("GONGKAI_TODAY", "2027-06-30")  # the records run into 2027: built as on a day after them
         for var in ENV_VARS:
             mp.delenv(var, raising=False)
         app = App(config_path=str(folder / "gongkai.toml"))

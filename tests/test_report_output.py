@@ -29,10 +29,9 @@ TABLE_LABELS = [
     "第二十条第（一）项", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "行政规范性文件",
     "第二十条第（五）项", "行政许可", "本年处理决定数量", "第二十条第（六）项", "行政处罚", "行政强制",
     "第二十条第（八）项", "行政事业性收费", "本年收费金额（单位：万元）",
-    "行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）",
+    "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
     "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-    "自然人", "法人或其他组织·商业企业", "法人或其他组织·科研机构", "法人或其他组织·社会公益组织",
-    "法人或其他组织·法律服务机构", "法人或其他组织·其他",
+    "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
 ]
 
 
@@ -68,17 +67,20 @@ def test_xlsx_has_the_exact_labels_and_numbers(ledger, gk, tmp_path):
     assert wb.sheetnames == ["二、主动公开", "三、依申请公开", "四、复议诉讼"]
     values = {c for ws in wb for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)}
     assert not [label for label in TABLE_LABELS if label not in values]
-    three = {row[0]: row[1:] for row in wb["三、依申请公开"].iter_rows(values_only=True)}
+    # section 三: the label area is three columns (三、本年度办理结果 / （三）不予公开 / 1.…)
+    three = {next(c for c in reversed(row[:3]) if c): row[3:]
+             for row in wb["三、依申请公开"].iter_rows(min_row=5, values_only=True)}
     assert three["（七）总计"] == (5, 5, 4, 3, 4, 3, 24)
     assert three["1.本机关不掌握相关政府信息"] == (0, 1, 0, 1, 0, 0, 2)
-    four = {row[0]: row[1:] for row in wb["四、复议诉讼"].iter_rows(values_only=True)}
-    assert four["结果纠正"] == (2, 1, 1) and four["总计"] == (5, 6, 5)
+    # section 四: one row of 15 cells, 行政复议 then the two kinds of 行政诉讼, each 维持/纠正/其他/未结/总计
+    four = [c.value for c in wb["四、复议诉讼"][5]]
+    assert four[1::5] == [2, 1, 1] and four[4::5] == [5, 6, 5]
 
 
 class _Cells(HTMLParser):
     """Counts cells per table row and checks tags close in order (a well-formedness check)."""
 
-    VOID = {"meta", "br", "hr", "img", "link", "input"}
+    VOID = {"meta", "br", "hr", "img", "link", "input", "col"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,8 +111,10 @@ def test_html_is_standalone_and_well_formed(ledger, gk, tmp_path, narrative):
     parser = _Cells()
     parser.feed(page)
     assert not parser.errors and not parser.stack
-    # section 三: header, 25 rows and 5 group headings, 8 cells each (label, 6 applicant types, 总计)
-    assert parser.rows.count(8) == 1 + len(ROW_LABELS) + 5
+    # section 三 as the format draws it: 申请人情况 over seven columns, 三、本年度办理结果 down its rows;
+    # section 四: one row of fifteen counts
+    assert '<th colspan="7">申请人情况</th>' in page and f'rowspan="{len(RESULT_ROWS) + 1}">三、本年度办理结果' in page
+    assert 15 in parser.rows
     for label in TABLE_LABELS:
         assert label in page, label
 

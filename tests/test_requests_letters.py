@@ -13,7 +13,8 @@ from requests_helpers import JURISDICTIONS
 
 WITHHOLDING = {"partial", "withheld.state_secret", "withheld.law_prohibited", "withheld.security_stability",
                "withheld.third_party", "withheld.internal_affairs", "withheld.process_info",
-               "withheld.enforcement_file"}
+               "withheld.enforcement_file",
+               "withheld.administrative_query"}  # counted as 不予公开: reconsideration first too
 
 
 def replied(app, outcome):

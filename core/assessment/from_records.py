@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 
 from gongkai.core.assessment.findings import Finding, Findings
 from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline
-from gongkai.core.deadlines import BEIJING
+from gongkai.core.today import BEIJING, today
 from gongkai.core.storage import Event
 from gongkai.hookspecs.records import Rubric
 
@@ -107,7 +107,7 @@ def findings_from_records(
     session: Session, rubric: Rubric, unit: str, year: int, kind: str, as_of: dt.date | None = None
 ) -> Findings:
     """The findings of ``rubric``'s record-counted units for ``unit`` in ``year``."""
-    as_of = as_of or dt.datetime.now(BEIJING).date()
+    as_of = as_of or today()
     facts = count_facts(session, year, as_of)
     findings = Findings(unit, year, kind, sources=[SOURCE])
     for category in rubric.categories:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -10,8 +9,8 @@ from typing import Any
 from gongkai.core.assessment import KINDS
 from gongkai.core.assessment.rubric import CATEGORY_KINDS, Scoring
 from gongkai.core.assessment.scoring import UnitResult, ranking
-from gongkai.core.deadlines import BEIJING
 from gongkai.core.errors import GongkaiError
+from gongkai.core.today import today
 
 TEMPLATE = "assessment/report.md.j2"
 
@@ -34,7 +33,7 @@ def report_text(result: UnitResult, scoring: Scoring, registry: Any, office: str
         "grade_rule": str(scoring.grade.citation) if scoring.grade is not None else "",
         "kinds": CATEGORY_KINDS,
         "office": office or registry.jurisdiction.display_name,
-        "today": dt.datetime.now(BEIJING).date(),
+        "today": today(),
     }
     return render(registry.template_dirs, TEMPLATE, context)
 
@@ -48,7 +47,6 @@ def write_reports(
 ) -> list[Path]:
     """One report per unit: to ``path`` for one unit, else one file per unit in the folder ``path``."""
     from gongkai.core.render import write_output
-
     from gongkai.core.safe_write import as_target
 
     if as_target(path).to_stdout and len(results) > 1:

@@ -21,7 +21,9 @@ def _date(ctx, param, value):
 
 
 def _today(value: dt.date | None) -> dt.date:
-    return value or dt.date.today()
+    from gongkai.core.today import today
+
+    return value or today()
 
 
 @click.group()

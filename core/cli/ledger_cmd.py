@@ -38,7 +38,7 @@ def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_informa
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year)
     if xlsx_path:
-        path = core.export_xlsx(rows, app.output(xlsx_path, force))
+        path = core.export_xlsx(rows, app.output(xlsx_path, force), app)
         say_written(f"已导出 {len(rows)} 件到 {{}}", path, as_json)
     if as_json:
         emit_json(rows)

@@ -18,12 +18,14 @@ def report():
               help="本级政府的年度报告（3月31日前，长宁区2月28日前）；默认按 gongkai.toml 的 unit_level，否则为部门报告（1月31日前）")
 @click.option("--narrative", type=click.Path(file_okay=False),
               help="文字材料目录：一.md（总体情况）、五.md（存在的主要问题及改进情况）、六.md（其他需要报告的事项）")
-@click.option("--format", "fmt", type=click.Choice(["html", "docx", "xlsx"]), help="输出格式（须同时给 --out）")
+@click.option("--format", "fmt", type=click.Choice(["html", "docx", "pdf", "xlsx"]),
+              help="输出格式（须同时给 --out；pdf 由 LibreOffice 转换）")
+@click.option("--date", "report_date", help="成文日期（报告末尾的日期，默认今天）")
 @click.option("--out", help="输出文件路径（- 为标准输出）")
 @click.option("--json", "as_json", is_flag=True, help="输出全部数字（JSON）")
 @force_option
 @click.pass_obj
-def annual(app, year, unit, government, narrative, fmt, out, as_json, force):
+def annual(app, year, unit, government, narrative, fmt, report_date, out, as_json, force):
     """按国办公开办函〔2021〕30号格式生成年度报告；先做勾稽关系校验，不通过则不生成。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.reports import annual as annual_report
@@ -32,8 +34,16 @@ def annual(app, year, unit, government, narrative, fmt, out, as_json, force):
 
     if bool(fmt) != bool(out):
         raise GongkaiError("--format 与 --out 须同时给出，如 --format docx --out 2026年报.docx。")
+    import attrs
+
+    from gongkai.core import word
+    from gongkai.core.cli.common import day
+    from gongkai.core.today import today
+
     data = annual_report.build(app, year, unit=unit, government=government, narrative=narrative)
-    written = write(app.registry.template_dirs, data, fmt, app.output(out, force)) if fmt else None
+    data["date"] = (day(report_date, "--date") or today()).isoformat()
+    layout = attrs.evolve(word.DOCUMENT, fonts=word.fonts(app.config))
+    written = write(app.registry.template_dirs, data, fmt, app.output(out, force), layout) if fmt else None
     if out == "-":
         return
     if as_json:

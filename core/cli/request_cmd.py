@@ -273,32 +273,64 @@ def fee(app, request_id, method, pages, by, as_json):
 
 @request.command("letter")
 @click.argument("request_id", type=int)
-@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "md", "html"]), help="输出格式")
+@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf", "md", "html"]),
+              help="输出格式（pdf 由 LibreOffice 转换）")
 @click.option("--out", required=True, help="输出文件（- 为标准输出）")
 @force_option
 @click.pass_obj
 def letter(app, request_id, fmt, out, force):
-    """生成答复告知书（按本辖区模板）。"""
+    """生成答复告知书（按本辖区模板，党政机关公文格式 GB/T 9704-2012）。"""
     from gongkai.core.requests import letters, workflow
 
     with app.session() as session:
         path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, app.output(out, force))
     say_written("已生成答复告知书：{}", path)
+    if not app.config.letter_prefix:
+        click.echo("提示：gongkai.toml 未设置 letter_prefix（机关代字），文号只有“〔年份〕序号号”。", err=True)
+
+
+@request.command("notice")
+@click.argument("request_id", type=int)
+@click.option("--kind", required=True,
+              help="告知书种类：receipt（收到申请确认书）、correction（补正告知书）、extension（延期答复告知书）、"
+                   "third_party_opinion（征求第三方意见书）、third_party_disclosure（第三方告知书：决定公开）、fee（收费通知书）")
+@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf", "md", "html"]), help="输出格式")
+@click.option("--out", required=True, help="输出文件（- 为标准输出）")
+@force_option
+@click.option("--on", help="告知书日期（默认取登记的日期：收到、补正告知、延期告知、中止计时）")
+@click.option("--what", default="", help="补正告知书：需要补正的事项")
+@click.option("--to", default="", help="第三方的名称或姓名（征求第三方意见书、第三方告知书）")
+@click.option("--reason", default="", help="延期的理由；决定公开的理由（第三方告知书）")
+@click.option("--content", default="", help="第三方告知书：决定公开的政府信息内容（默认为申请内容）")
+@click.option("--payment", default="", help="收费通知书：缴纳方式")
+@click.pass_obj
+def notice(app, request_id, kind, fmt, out, force, on, what, to, reason, content, payment):
+    """生成条例要求的书面告知（收到确认、补正、延期、征求第三方意见、第三方告知、收费通知）。"""
+    from gongkai.core.requests import notices, workflow
+
+    options = {"on": day(on, "--on"), "what": what, "to": to, "reason": reason, "content": content,
+               "payment": payment}
+    with app.session() as session:
+        path = notices.write_notice(session, app, workflow.load(session, request_id), kind, fmt,
+                                    app.output(out, force), options)
+    say_written(f"已生成{notices.kind_of(kind).title}：{{}}", path)
 
 
 @request.command("appeal")
 @click.argument("request_id", type=int)
 @click.option("--kind", type=click.Choice(["reconsideration", "lawsuit", "lawsuit_after_reconsideration"]),
-              help="登记新的复议或诉讼")
+              help="登记新的复议或诉讼：reconsideration 行政复议；lawsuit 未经复议直接起诉；"
+                   "lawsuit_after_reconsideration 复议后起诉")
 @click.option("--filed", help="申请复议或起诉的日期")
+@click.option("--reconsidered-on", help="复议后起诉、而复议在本系统启用前已办结的：复议决定日期")
 @click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼的结果")
 @click.option("--result", default="尚未审结", type=click.Choice(["维持", "纠正", "其他", "尚未审结"]), help="结果")
 @click.option("--decided", help="收到复议决定书或判决书的日期")
 @BY
 @JSON
 @click.pass_obj
-def appeal(app, request_id, kind, filed, appeal_id, result, decided, by, as_json):
-    """登记行政复议、行政诉讼及其结果。"""
+def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, decided, by, as_json):
+    """登记行政复议、行政诉讼及其结果；尚未答复的申请也可登记（申请人以行政机关不作为为由申请复议或起诉）。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import appeals
 
@@ -310,7 +342,7 @@ def appeal(app, request_id, kind, filed, appeal_id, result, decided, by, as_json
             appeals.decide(session, office, req, row, result, day(decided, "--decided"), actor(by))
         elif kind and filed:
             appeals.record_appeal(session, office, req, kind, day(filed, "--filed"), result, day(decided, "--decided"),
-                                  actor(by))
+                                  actor(by), reconsidered_on=day(reconsidered_on, "--reconsidered-on"))
         else:
             raise GongkaiError("登记新的复议或诉讼请给出 --kind 和 --filed；更新结果请给出 --appeal-id 和 --result。")
 

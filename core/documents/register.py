@@ -3,7 +3,6 @@ built from stored facts and exported to Excel."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,28 +38,15 @@ def register_rows(session: Session, year: int | None = None) -> list[dict[str, A
 
 
 def export_xlsx(rows: list[dict[str, Any]], path: Path, title: str) -> Path:
+    """The register as a workbook people can use (``core.xlsx``)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+
+    from gongkai.core import xlsx
 
     wb = Workbook()
     ws = wb.active
     ws.title = "登记簿"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(list(COLUMNS))
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        ws.append([row[c] for c in COLUMNS])
-    for r in ws.iter_rows(min_row=3):
-        for cell in r:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    widths = {"信息名称": 40, "文号": 20, "信息产生机构": 20, "是否按期": 24}
-    for i, name in enumerate(COLUMNS, 1):
-        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = widths.get(name, 12)
-    ws.freeze_panes = "A3"
+    xlsx.table_sheet(ws, title, COLUMNS, [[row[c] for c in COLUMNS] for row in rows])
     from gongkai.core.safe_write import write_file
 
     return write_file(path, wb.save)

@@ -39,6 +39,7 @@ from gongkai.core.documents.review import (
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.names import clean_name, person_key
 from gongkai.core.storage import events_for, record_event
+from gongkai.core.today import today as beijing_today
 from gongkai.hookspecs.records import FormSpec, Provision
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def register_document(
     if decision_kind:
         decision_kind = resolve_decision_kind(decision_kind, clocks.DOUBLE_PUBLICITY_KINDS)
     if not (formed or changed or finalised):
-        formed = today or dt.date.today()  # formed when it is registered
+        formed = today or beijing_today()  # formed when it is registered
     doc = Document(
         title=title.strip(), number=number.strip(), producer=producer, handler=handler, summary=summary,
         kind=kind, major_policy=major_policy, decision_kind=decision_kind, decided_on=decided_on,

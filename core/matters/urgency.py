@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from gongkai.core.deadline_store import StoredDeadline
-from gongkai.core.deadlines import BEIJING
+from gongkai.core import today
+from gongkai.core.today import BEIJING
 
 
 def beijing(moment: dt.datetime) -> dt.datetime:
@@ -18,7 +19,7 @@ def beijing(moment: dt.datetime) -> dt.datetime:
 
 
 def now_beijing() -> dt.datetime:
-    return dt.datetime.now(BEIJING)
+    return today.now()
 
 
 def due_moment(row: StoredDeadline) -> dt.date | dt.datetime | None:

@@ -223,7 +223,10 @@ OUTCOMES = [
     _outcome("withheld.internal_affairs", "不予公开（属于三类内部事务信息）", "withheld.internal_affairs", cite(TIAOLI, "第十六条第一款"), True),
     _outcome("withheld.process_info", "不予公开（属于四类过程性信息）", "withheld.process_info", cite(TIAOLI, "第十六条第二款"), True),
     _outcome("withheld.enforcement_file", "不予公开（属于行政执法案卷）", "withheld.enforcement_file", cite(TIAOLI, "第十六条第二款"), True),
-    _outcome("withheld.administrative_query", "不予公开（属于行政查询事项）", "withheld.administrative_query"),
+    # Counted as 不予公开 (report row （三）8), so reconsideration comes first as for any refusal to
+    # disclose (行政复议法 第二十三条第一款第（四）项); no article of the 条例 is its basis.
+    _outcome("withheld.administrative_query", "不予公开（属于行政查询事项）", "withheld.administrative_query",
+             withholds=True),
     _outcome("unavailable.not_held", "无法提供（本机关不掌握相关政府信息）", "unavailable.not_held", cite(TIAOLI, "第三十六条第（四）项")),
     _outcome("unavailable.other_agency", "无法提供（不属于本机关负责公开，告知负责公开的机关）", "unavailable.not_held", cite(TIAOLI, "第三十六条第（五）项")),
     _outcome("unavailable.needs_creation", "无法提供（没有现成信息需要另行制作）", "unavailable.needs_creation", cite(TIAOLI, "第三十八条")),

@@ -13,6 +13,7 @@ from typing import Any
 from gongkai.core.errors import GongkaiError
 from gongkai.core.outcomes import RESULT_ROWS
 from gongkai.core.reports.annual import (
+    TOTAL,
     APPEAL_KINDS,
     APPEAL_LABELS,
     COLUMNS,
@@ -24,8 +25,10 @@ from gongkai.core.reports.annual import (
     ROW_LABELS,
 )
 from gongkai.core.reports.check import COLUMN_LABELS
+from gongkai.core.tables import Cell, Table, cells
+from gongkai.core.today import today
 
-FORMATS = ("html", "docx", "xlsx")
+FORMATS = ("html", "docx", "pdf", "xlsx")
 TEMPLATE = "report/annual.md.j2"
 
 
@@ -49,6 +52,85 @@ def request_rows(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
 def appeal_rows(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """Section 四, one row per result (结果维持 … 总计), one column per kind."""
     return [(label, [str(report["appeals"][kind][key]) for kind in APPEAL_KINDS]) for key, label in APPEAL_LABELS.items()]
+
+
+# --------------------------------------------------------------------------- the format's tables
+
+
+def _n(value: Any) -> Any:
+    return value if isinstance(value, (int, float)) else (int(value) if str(value).lstrip("-").isdigit() else value)
+
+
+def section_two(report: dict[str, Any]) -> Table:
+    """Section 二 as the format draws it: one table, four columns, a heading row per item of 第二十条."""
+    p = report["proactive"]
+    h = lambda text, span=1: Cell(text, colspan=span, header=True)  # noqa: E731
+    rows: list[list[Cell]] = [[h("第二十条第（一）项", 4)],
+                              [h("信息内容"), h("本年制发件数"), h("本年废止件数"), h("现行有效件数")]]
+    for key, kind in DOCUMENT_KINDS.items():
+        f = p[key]
+        rows.append(cells(kind, f["issued"], f["repealed"], f["in_force"]))
+    for item, keys in (("第二十条第（五）项", ("licensing",)), ("第二十条第（六）项", ("penalty", "coercion"))):
+        rows += [[h(item, 4)], [h("信息内容"), h("本年处理决定数量", 3)]]
+        rows += [[Cell(DECISION_KINDS[key]), Cell(p[key]["decisions"], colspan=3)] for key in keys]
+    rows += [[h("第二十条第（八）项", 4)], [h("信息内容"), h("本年收费金额（单位：万元）", 3)],
+             [Cell(FEES_KIND), Cell(p["fees"]["amount_10k_yuan"], colspan=3)]]
+    return Table(rows=rows, widths=(26, 14, 14, 14), font_size=12)
+
+
+def section_three(report: dict[str, Any]) -> Table:
+    """Section 三: the two-level header over the applicant columns, the three-column label area
+    (三、本年度办理结果 → （三）不予公开 → 1.属于国家秘密 …) as the format draws it; landscape."""
+    from gongkai.core.outcomes import APPLICANT_TYPES
+
+    h = lambda text, span=1, down=1: Cell(text, colspan=span, rowspan=down, header=True)  # noqa: E731
+    organisations = [t for t in APPLICANT_TYPES if t.group]
+    people = [t for t in APPLICANT_TYPES if not t.group]
+    rows: list[list[Cell]] = [
+        [h("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), h("申请人情况", len(COLUMNS))],
+        [*(h(t.label, 1, 2) for t in people), h(organisations[0].group, len(organisations)), h("总计", 1, 2)],
+        [h(t.label) for t in organisations],
+    ]
+    numbers = lambda code: [Cell(report["requests"][code][c]) for c in COLUMNS]  # noqa: E731
+    rows.append([Cell(ROW_LABELS["new"], colspan=3), *numbers("new")])
+    rows.append([Cell(ROW_LABELS["carried_over"], colspan=3), *numbers("carried_over")])
+    group_sizes: dict[str, int] = {}
+    for r in RESULT_ROWS:
+        if r.group:
+            group_sizes[r.group] = group_sizes.get(r.group, 0) + 1
+    seen: set[str] = set()
+    for i, r in enumerate(RESULT_ROWS):
+        row: list[Cell] = []
+        if i == 0:
+            row.append(Cell(RESULTS_HEADING, rowspan=len(RESULT_ROWS) + 1))
+        if r.group and r.group not in seen:
+            seen.add(r.group)
+            row.append(Cell(r.group, rowspan=group_sizes[r.group]))
+        row.append(Cell(r.label, colspan=1 if r.group else 2))
+        rows.append(row + numbers(r.code))
+    rows.append([Cell(ROW_LABELS[TOTAL], colspan=2), *numbers(TOTAL)])
+    rows.append([Cell(ROW_LABELS["carried_forward"], colspan=3), *numbers("carried_forward")])
+    return Table(rows=rows, widths=(3.2, 7.6, 38, *([5.2] * len(COLUMNS))), header_rows=3, font_size=8.5,
+                 landscape=True)
+
+
+def section_four(report: dict[str, Any]) -> Table:
+    """Section 四: one row of 15 cells under the three-level header (行政复议 / 行政诉讼:
+    未经复议直接起诉, 复议后起诉 / 结果维持 … 总计)."""
+    h = lambda text, span=1, down=1: Cell(text, colspan=span, rowspan=down, header=True)  # noqa: E731
+    results = list(APPEAL_LABELS.values())
+    kinds = list(APPEAL_KINDS)
+    rows = [
+        [h("行政复议", len(results), 2), h("行政诉讼", 2 * len(results))],
+        [h("未经复议直接起诉", len(results)), h("复议后起诉", len(results))],
+        [h(label) for _ in kinds for label in results],
+        [Cell(report["appeals"][kind][key]) for kind in kinds for key in APPEAL_LABELS],
+    ]
+    return Table(rows=rows, widths=[1] * (len(kinds) * len(results)), header_rows=3, font_size=9)
+
+
+def tables(report: dict[str, Any]) -> dict[str, Table]:
+    return {"two": section_two(report), "three": section_three(report), "four": section_four(report)}
 
 
 def fees_sentence(report: dict[str, Any]) -> str:
@@ -75,61 +157,52 @@ def markdown(template_dirs: Any, report: dict[str, Any]) -> str:
         "appeal_columns": list(APPEAL_KINDS.values()),
         "appeal_rows": appeal_rows(report),
         "fees_sentence": fees_sentence(report),
+        "report_date": dt.date.fromisoformat(report["date"]) if report.get("date") else today(),
     }
     return render(template_dirs, TEMPLATE, context)
 
 
 def write_xlsx(report: dict[str, Any], path: Path) -> Path:
-    """The report's tables, one sheet per section, with the format's row labels in column A."""
+    """The report's tables, one sheet per section, drawn as in the format (merged headers), each
+    with a title row, a frozen header and A4 landscape printing one page wide."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+
+    from gongkai.core import xlsx
 
     wb = Workbook()
-    bold = Font(bold=True)
-    two = wb.active
-    two.title = "二、主动公开"
-    two.append(["第二十条第（一）项"])
-    two.append(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"])
-    for key, kind in DOCUMENT_KINDS.items():
-        f = report["proactive"][key]
-        two.append([kind, f["issued"], f["repealed"], f["in_force"]])
-    for item, keys in (("第二十条第（五）项", ("licensing",)), ("第二十条第（六）项", ("penalty", "coercion"))):
-        two.append([item])
-        two.append(["信息内容", "本年处理决定数量"])
-        for key in keys:
-            two.append([DECISION_KINDS[key], report["proactive"][key]["decisions"]])
-    two.append(["第二十条第（八）项"])
-    two.append(["信息内容", "本年收费金额（单位：万元）"])
-    two.append([FEES_KIND, report["proactive"]["fees"]["amount_10k_yuan"]])
-
-    three = wb.create_sheet("三、依申请公开")
-    three.append(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-                  *(COLUMN_LABELS[c] for c in COLUMNS)])
-    for label, cells in request_rows(report):
-        three.append([label, *(int(c) if c else None for c in cells)])
-    three.column_dimensions["A"].width = 60
-    for row in three.iter_rows(min_row=1, max_row=1):
-        for cell in row:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True)
-
-    four = wb.create_sheet("四、复议诉讼")
-    four.append(["", *APPEAL_KINDS.values()])
-    for label, cells in appeal_rows(report):
-        four.append([label, *(int(c) for c in cells)])
-    for sheet in (two, four):
-        sheet.column_dimensions["A"].width = 24
+    sheets = (("二、主动公开", "二、主动公开政府信息情况", "two", 0),
+              ("三、依申请公开", "三、收到和处理政府信息公开申请情况", "three", 3),
+              ("四、复议诉讼", "四、政府信息公开行政复议、行政诉讼情况", "four", 3))
+    drawn = tables(report)
+    for i, (name, heading, key, header_rows) in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = name
+        table = drawn[key]
+        xlsx.title_row(ws, f"{report['title']}　{heading}", table.columns)
+        table.to_sheet(ws, first_row=2)
+        for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _sheet_widths(table)):
+            ws.column_dimensions[column].width = width
+        if header_rows:
+            ws.freeze_panes = ws.cell(2 + header_rows, 4 if key == "three" else 1)
+        xlsx.print_a4_landscape(ws, 1 + header_rows if header_rows else None)
     from gongkai.core.safe_write import write_file
 
     return write_file(path, wb.save)
 
 
-def write(template_dirs: Any, report: dict[str, Any], fmt: str, path: str | Path) -> Path:
+def _sheet_widths(table: Table) -> list[float]:
+    """Excel column widths (characters) from the table's relative widths."""
+    scale = 2.2 if table.landscape else 1.2
+    return [max(6.0, round(w * scale, 1)) for w in table.widths]
+
+
+def write(template_dirs: Any, report: dict[str, Any], fmt: str, path: str | Path, layout: Any = None) -> Path:
+    """Write the report as ``fmt``; ``layout`` is a ``core.word.Layout`` (the unit's fonts)."""
     from gongkai.core.render import write_output
 
     if fmt not in FORMATS:
         raise GongkaiError(f"不支持的格式“{fmt}”（--format），可选：{'、'.join(FORMATS)}。")
     if fmt == "xlsx":
         return write_xlsx(report, path)
-    return write_output(markdown(template_dirs, report), fmt, path, report["title"])
+    return write_output(markdown(template_dirs, report), fmt, path, report["title"], layout, tables(report))
 

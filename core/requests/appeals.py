@@ -1,4 +1,4 @@
-"""Reconsideration and lawsuits against replies (年度报告 第四部分).
+"""Reconsideration and lawsuits against replies, or over silence (不作为) (年度报告 第四部分).
 
 An appeal that overturns the reply (纠正) starts the ``overturned_registration`` clock
 where the jurisdiction has that rule (长宁区 第四十九条: registered within one week).
@@ -15,7 +15,8 @@ from gongkai.core.deadlines import compute
 from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests.models import OWNER, Appeal, Request
-from gongkai.core.requests.workflow import apply
+from gongkai.core.requests.workflow import apply, check_after, check_date
+from gongkai.core.today import not_future
 from gongkai.hookspecs.records import DeadlineRule
 
 KINDS = {
@@ -34,19 +35,38 @@ def appeals_of(session: Session, request_id: int) -> list[Appeal]:
 
 
 def record_appeal(session: Session, office: Any, request: Request, kind: str, filed_on: dt.date,
-                  result: str = "尚未审结", decided_on: dt.date | None = None, actor: str = "") -> Appeal:
+                  result: str = "尚未审结", decided_on: dt.date | None = None, actor: str = "",
+                  reconsidered_on: dt.date | None = None) -> Appeal:
+    """Register a reconsideration or lawsuit: against the reply, or over silence (不作为) while
+    the request is unanswered. 复议后起诉 needs the reconsideration: registered on this request,
+    or, where it predates the records, its decision date (``reconsidered_on``).
+
+    The one function every path registering an appeal calls (``request appeal``, imports)."""
     if kind not in KINDS:
         raise GongkaiError(f"救济类型“{kind}”无效（--kind），可选：{'、'.join(f'{k}（{v}）' for k, v in KINDS.items())}")
-    if request.replied_on is None:
-        raise StepRefused(f"申请 {request.id} 尚未答复，不能登记复议或诉讼。")
-    if filed_on < request.replied_on:
-        raise GongkaiError(f"提起日期 {filed_on} 早于答复日期 {request.replied_on}，请核对 --filed。")
-    if kind == "lawsuit_after_reconsideration" and not any(a.kind == "reconsideration" for a in appeals_of(session, request.id)):
-        raise StepRefused("登记复议后起诉前，须先登记该申请的行政复议（--kind reconsideration）。")
-    appeal = Appeal(request_id=request.id, kind=kind, filed_on=filed_on)
+    check_date(request, filed_on, "提起复议或诉讼")
+    check_after(filed_on, request.replied_on, "提起复议或诉讼", "答复日期")
+    earlier = [a for a in appeals_of(session, request.id) if a.kind == "reconsideration"]
+    if kind == "lawsuit_after_reconsideration":
+        if reconsidered_on is not None:
+            not_future(reconsidered_on, "复议决定")
+            check_after(filed_on, reconsidered_on, "提起诉讼", "复议决定日期（--reconsidered-on）")
+        elif not earlier:
+            raise StepRefused("登记复议后起诉，须先登记该申请的行政复议（--kind reconsideration）；"
+                              "复议在本系统启用前已办结的，请用 --reconsidered-on 填写复议决定日期。")
+        else:
+            decided = [a.decided_on for a in earlier if a.decided_on is not None]
+            if decided:
+                check_after(filed_on, min(decided), "提起诉讼", "复议决定日期")
+    elif reconsidered_on is not None:
+        raise GongkaiError("--reconsidered-on 只用于复议后起诉（--kind lawsuit_after_reconsideration）。")
+    appeal = Appeal(request_id=request.id, kind=kind, filed_on=filed_on, over_silence=request.replied_on is None,
+                    reconsidered_on=reconsidered_on)
     session.add(appeal)
     session.flush()
-    apply(session, request, "appeal", actor, {"appeal": appeal.id, "kind": kind, "filed_on": filed_on.isoformat()})
+    apply(session, request, "appeal", actor, {"appeal": appeal.id, "kind": kind, "filed_on": filed_on.isoformat(),
+                                              "over_silence": appeal.over_silence,
+                                              "reconsidered_on": reconsidered_on.isoformat() if reconsidered_on else None})
     if result != "尚未审结":
         decide(session, office, request, appeal, result, decided_on, actor)
     return appeal
@@ -59,11 +79,18 @@ def decide(session: Session, office: Any, request: Request, appeal: Appeal, resu
         raise GongkaiError(f"结果“{result}”无效（--result），可选：{'、'.join(RESULTS)}")
     if result != "尚未审结" and decided_on is None:
         raise GongkaiError("已审结的，请用 --decided 填写收到复议决定书或判决书的日期。")
+    if decided_on is not None:
+        if result == "尚未审结":
+            raise GongkaiError("尚未审结的不应填写 --decided；已审结的请用 --result 填写结果。")
+        not_future(decided_on, "复议决定或判决")
+        check_after(decided_on, appeal.filed_on, "复议决定或判决", "提起复议或诉讼的日期")
+    before = {"result": appeal.result, "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None}
     appeal.result = result
     appeal.decided_on = decided_on
     session.add(appeal)
     apply(session, request, "appeal", actor, {"appeal": appeal.id, "result": result,
-                                              "decided_on": decided_on.isoformat() if decided_on else None})
+                                              "decided_on": decided_on.isoformat() if decided_on else None},
+          before=before)
     rule = office.registry.find(REGISTRATION_RULE, DeadlineRule)
     if result == OVERTURNED and rule is not None:
         store_deadline(session, OWNER, request.id, REGISTRATION_CLOCK, compute(rule, decided_on, office.calendar))
@@ -73,6 +100,8 @@ def register_overturned(session: Session, office: Any, request: Request, on: dt.
     overturned = [a for a in appeals_of(session, request.id) if a.result == OVERTURNED and a.registered_on is None]
     if not overturned:
         raise StepRefused(f"申请 {request.id} 没有待登记的被纠正答复。")
+    check_date(request, on, "登记被纠正答复")
+    check_after(on, max(a.decided_on for a in overturned if a.decided_on), "登记被纠正答复", "收到纠正决定的日期")
     for a in overturned:
         a.registered_on = on
         session.add(a)
@@ -83,4 +112,6 @@ def register_overturned(session: Session, office: Any, request: Request, on: dt.
 def appeal_json(a: Appeal) -> dict[str, Any]:
     return {"id": a.id, "kind": a.kind, "kind_name": KINDS[a.kind], "filed_on": a.filed_on.isoformat(),
             "result": a.result, "decided_on": a.decided_on.isoformat() if a.decided_on else None,
-            "registered_on": a.registered_on.isoformat() if a.registered_on else None}
+            "registered_on": a.registered_on.isoformat() if a.registered_on else None,
+            "over_silence": a.over_silence,
+            "reconsidered_on": a.reconsidered_on.isoformat() if a.reconsidered_on else None}

@@ -14,6 +14,7 @@ from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_text
 from gongkai.core.privacy import check_applicant_id
 from gongkai.core.outcomes import APPLICANT_TYPES
+from gongkai.core.today import today
 from gongkai.core.requests import clock
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import apply
@@ -121,7 +122,7 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
     clock.refresh(session, office, request)
     rule = intake_rule(office.registry, request.channel)
     if rule is not None:
-        entered = entered or max(dt.date.today(), request.received)
+        entered = entered or max(today(), request.received)
         if entered < request.received:
             raise GongkaiError(f"录入日期 {entered} 早于收到日期 {request.received}，请核对 --entered。")
         store_deadline(session, OWNER, request.id, "intake", compute(rule, request.received, office.calendar))

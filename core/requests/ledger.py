@@ -23,6 +23,7 @@ from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.reply import withheld_parts
 from gongkai.core.requests.workflow import OPEN_STATES, STATES
 from gongkai.core.storage import events_for
+from gongkai.core.today import today
 
 SAME_INFO_RULES = ("request.same_info_many_applicants", "request.convert_to_proactive")
 
@@ -113,7 +114,7 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
 
     The applicant's ID and phone numbers are masked unless ``reveal`` (which the caller logs).
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     pauses = clock.pauses_of(session, request.id)
     data = row(office, request, _clocks(session, [request.id])[request.id], clock.engine_pauses(pauses), as_of)
     correction = clock.correction_of(session, request.id)
@@ -153,7 +154,7 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
     of the index ix_deadline_term_due), so it costs what it lists, not the size of the ledger.
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     if state is not None and state not in STATES:
         raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
     if due_within is not None and due_within < 0:
@@ -180,20 +181,33 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
 
 
-def export_xlsx(rows: list[dict[str, Any]], path: Path) -> Path:
+def _labeller(office: Any) -> dict[str, Any]:
+    """Code columns shown by their Chinese names (codes stay in --json)."""
+    from gongkai.core.outcomes import APPLICANT_TYPES
+    from gongkai.core.requests.intake import channels
+
+    types = {t.code: (f"{t.group}·{t.label}" if t.group else t.label) for t in APPLICANT_TYPES}
+    names = {c.channel: c.name for c in channels(office.registry)}
+    outcomes = {code: o.name for code, o in office.registry.outcomes.items()}
+    return {"applicant_type": types.get, "channel": names.get, "outcome": outcomes.get}
+
+
+def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str = "") -> Path:
+    """The ledger as a workbook people can use (``core.xlsx``): title, Chinese labels, typed cells."""
     from openpyxl import Workbook
 
+    from gongkai.core import xlsx
+
+    label = _labeller(office)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "依申请公开台账"
+    values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS] for r in rows]
+    unit = office.config.unit
+    xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(), [h for _, h in COLUMNS], values)
     from gongkai.core.safe_write import write_file
 
-    def save(stream: Any) -> None:  # built only once the target is accepted (an unsaved write-only book complains)
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("依申请公开台账")
-        ws.append([header for _, header in COLUMNS])
-        for r in rows:
-            ws.append(["是" if r[k] is True else "否" if r[k] is False else r[k] for k, _ in COLUMNS])
-        wb.save(stream)
-
-    return write_file(path, save)
+    return write_file(path, wb.save)
 
 
 # --------------------------------------------------------------------------- same information

@@ -1,7 +1,7 @@
 """The reply letter (政府信息公开申请答复告知书), from the jurisdiction's templates.
 
-Remedies follow outcomes.md: withholding under 条例 第十四至十六条 (``Outcome.withholds``)
-must go to reconsideration first (行政复议法 第二十三条第一款第（四）项), so the letter offers
+Remedies follow outcomes.md: withholding under 条例 第十四至十六条, and any other refusal to
+disclose the report counts as 不予公开 (``Outcome.withholds``), must go to reconsideration first (行政复议法 第二十三条第一款第（四）项), so the letter offers
 no direct lawsuit; every other reply offers reconsideration within 60 days (行政复议法
 第二十条) or a lawsuit within 6 months (行政诉讼法 第四十六条).
 """
@@ -19,7 +19,7 @@ from gongkai.core.requests.models import Request
 from gongkai.core.requests.reply import withheld_parts
 from gongkai.hookspecs.records import Unit
 
-FORMATS = ("docx", "md", "html")
+FORMATS = ("docx", "pdf", "md", "html")
 TIAOLI_TITLE = "《中华人民共和国政府信息公开条例》"
 RECONSIDERATION_DAYS = 60  # 行政复议法 第二十条
 LAWSUIT_MONTHS = 6  # 行政诉讼法 第四十六条
@@ -59,6 +59,21 @@ def full_basis(text: str) -> str:
     return text
 
 
+def document_number(office: Any, year: int, serial: int, kind: str = "") -> str:
+    """The 文号 "机关代字〔年份〕序号号" (GB/T 9704-2012 7.2.4): the unit's ``letter_prefix``, then
+    ``kind`` (one character per kind of notice, so no two documents share a number)."""
+    return f"{office.config.letter_prefix}{kind}〔{year}〕{serial}号"
+
+
+def letter_layout(office: Any) -> Any:
+    """The 公文 layout with the unit's fonts (``[fonts]`` in gongkai.toml)."""
+    import attrs
+
+    from gongkai.core import word
+
+    return attrs.evolve(word.LETTER, fonts=word.fonts(office.config))
+
+
 def template_name(outcome: Any) -> str:
     return outcome.template or f"letters/{outcome.code}.md.j2"
 
@@ -80,7 +95,7 @@ def context(session: Session, office: Any, request: Request) -> dict[str, Any]:
     return {
         "unit": office.config.unit,
         "jurisdiction": office.registry.jurisdiction.display_name,
-        "number": f"〔{request.received.year}〕第{request.id}号",
+        "number": document_number(office, request.replied_on.year, request.id),
         "applicant": {"name": request.applicant_name, "contact": request.applicant_contact},
         "channel": intake.channel_code(office.registry, request.channel).name,
         "received": request.received,
@@ -115,4 +130,5 @@ def write_letter(session: Session, office: Any, request: Request, fmt: str, out:
     if fmt not in FORMATS:
         raise GongkaiError(f"格式“{fmt}”无效（--format），可选：{'、'.join(FORMATS)}。")
     text = render_letter(session, office, request)
-    return write_output(text, fmt, out, title=f"政府信息公开申请答复告知书 {request.applicant_name}")
+    return write_output(text, fmt, out, title=f"政府信息公开申请答复告知书 {request.applicant_name}",
+                        layout=letter_layout(office))

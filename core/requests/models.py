@@ -125,7 +125,7 @@ class ReviewAction(SQLModel, table=True):
 
 
 class Appeal(SQLModel, table=True):
-    """A reconsideration or lawsuit against a reply (年报 第四部分)."""
+    """A reconsideration or lawsuit against a reply, or over the lack of one (年报 第四部分)."""
 
     __tablename__ = "request_appeal"
 
@@ -136,3 +136,6 @@ class Appeal(SQLModel, table=True):
     result: str = Field(default="尚未审结", max_length=10)  # 维持 / 纠正 / 其他 / 尚未审结
     decided_on: dt.date | None = None
     registered_on: dt.date | None = None  # an overturned reply registered (长宁区 第四十九条)
+    over_silence: bool = False  # 不作为: filed while the request had no reply
+    # 复议后起诉 where the reconsideration predates the records: the date it was decided
+    reconsidered_on: dt.date | None = None

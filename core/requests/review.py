@@ -19,6 +19,7 @@ from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.names import clean_name, person_key, same_person
 from gongkai.core.requests.models import OWNER, Request, ReviewAction
 from gongkai.core.requests.workflow import apply, check_date
+from gongkai.core.today import today
 from gongkai.hookspecs.records import ReviewChain, ReviewStep
 
 CHAIN = "request.review_chain"
@@ -70,7 +71,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     actor = clean_name(actor)
     if not person_key(actor):
         raise GongkaiError("请用 --by 填写审核人姓名。")
-    on = on or dt.date.today()
+    on = on or today()
     check_date(request, on, "审核")
     outcome = request.outcome or request.proposed_outcome
     if step.stage == "after" and request.state not in ("replied", "closed"):

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.storage import record_event
+from gongkai.core.today import not_future
 
 STATES: dict[str, str] = {
     "received": "已接收",
@@ -44,7 +45,8 @@ TRANSITIONS: dict[str, tuple[str, dict[str, str | None]]] = {
     "reply": ("承办人", {s: "replied" for s in _ACTIVE}),
     "fee": ("承办人", {s: None for s in (*_ACTIVE, "paused")}),
     "close": ("承办人", {"replied": "closed"}),
-    "appeal": ("承办人", {"replied": None, "closed": None}),
+    # an appeal may also be over silence (不作为): no reply came
+    "appeal": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed")}),
     "register_overturned": ("承办人", {"replied": None, "closed": None}),
 }
 
@@ -91,10 +93,11 @@ def load(session: Session, request_id: int) -> Request:
 
 
 def apply(session: Session, request: Request, event: str, actor: str, details: dict[str, Any] | None = None,
-          to_state: str | None = None) -> None:
-    """Move ``request`` by ``event`` and append the event (before/after) in the same transaction."""
+          to_state: str | None = None, before: dict[str, Any] | None = None) -> None:
+    """Move ``request`` by ``event`` and append the event in the same transaction: ``before``
+    holds the values the step replaced, ``details`` the new ones (with the state and version)."""
     new_state = to_state or next_state(request, event)
-    before = {"state": request.state, "version": request.version}
+    before = {**(before or {}), "state": request.state, "version": request.version}
     request.state = new_state
     request.version += 1
     session.add(request)
@@ -111,5 +114,13 @@ def apply(session: Session, request: Request, event: str, actor: str, details: d
 
 
 def check_date(request: Request, on: dt.date, what: str) -> None:
+    """A step's date: not before the request was received, not after today."""
     if on < request.received:
         raise GongkaiError(f"{what}日期 {on} 早于收到申请之日 {request.received}，请核对日期。")
+    not_future(on, what)
+
+
+def check_after(on: dt.date, earlier: dt.date | None, what: str, earlier_what: str) -> None:
+    """A step is not dated before the step it depends on."""
+    if earlier is not None and on < earlier:
+        raise GongkaiError(f"{what}日期 {on} 早于{earlier_what}（{earlier}），请核对日期：{what}须在其后。")
