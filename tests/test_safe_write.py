@@ -51,6 +51,7 @@ def state(folder: Path) -> tuple[str, bytes, list[str]]:
 WRITERS = [
     ("request", "letter", "1", "--format", "md", "--out"),
     ("request", "letter", "1", "--format", "docx", "--out"),
+    ("request", "notice", "1", "--kind", "receipt", "--format", "md", "--out"),
     ("ledger", "--xlsx"),
     ("digest", "--as-of", "2026-10-09", "--html"),
     ("duties", "--year", "2026", "--ics"),
@@ -70,6 +71,13 @@ def test_no_writer_replaces_the_database_or_the_configuration(gk, demo_unit, com
     before = state(demo_unit)
     result = gk.fails(*command, target, "--force")
     assert "不能写到这里" in result.stderr
+    assert state(demo_unit) == before
+
+
+@pytest.mark.parametrize("target", ["demo.db", "gongkai.toml", "答复告知书-1.md"])
+def test_pdf_is_refused_before_libreoffice_runs(gk, demo_unit, target):
+    before = state(demo_unit)
+    gk.fails("request", "letter", "1", "--format", "pdf", "--out", target)
     assert state(demo_unit) == before
 
 
