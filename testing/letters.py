@@ -55,6 +55,7 @@ def sample_context(registry: Any, outcome: Outcome, unit: str = "测试单位政
         "remedies": remedies(outcome.withholds, body),
         "reconsideration_body": body,
         "replied_on": dt.date(2026, 10, 20),
+        "supersedes": None,
     }
 
 

@@ -19,7 +19,8 @@ from gongkai.core.errors import GongkaiError
 from gongkai.core.privacy import mask_id_number, mask_phone
 from gongkai.core.requests import appeals, clock, review
 from gongkai.core.requests.models import OWNER, Pause, Request
-from gongkai.core.requests.reply import withheld_parts
+from gongkai.core.requests.amend import prior_replies
+from gongkai.core.requests.reply import reply_values, withheld_parts
 from gongkai.core.requests.workflow import OPEN_STATES, STATES
 from gongkai.core.storage import events_for
 from gongkai.core.today import today
@@ -122,6 +123,8 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "applicant_id_number": request.applicant_id_number if reveal else mask_id_number(request.applicant_id_number),
         "applicant_contact": request.applicant_contact if reveal else mask_phone(request.applicant_contact),
         "form_wanted": request.form_wanted,
+        "outcome_name": office.registry.outcomes[request.outcome].name if request.outcome in office.registry.outcomes
+        else request.outcome,
         "proposed_outcome": request.proposed_outcome,
         "reasons": request.reasons,
         "legal_basis": request.legal_basis,
@@ -139,6 +142,14 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
                        for e in clock.extensions_of(session, request.id)],
         "review_steps": review.steps_json(session, office.registry, request),
         "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
+        "amended_on": _iso(request.amended_on),
+        "reanswer_days": request.reanswer_days,
+        "withdrawal_how": request.withdrawal_how or None,
+        # earlier replies, as issued: `request letter N --prior K` prints the K-th
+        "prior_replies": [{"number": i, **reply_values(p), "withheld": withheld_parts(p),
+                           "superseded_on": _iso(p.superseded_on), "superseded_by": p.superseded_by,
+                           "reason": p.reason, "appeal": p.appeal_id}
+                          for i, p in enumerate(prior_replies(session, request.id), 1)],
         "events": events_for(session, OWNER, request.id),
     })
     return data

@@ -48,7 +48,7 @@ TRANSITIONS: dict[str, tuple[str, dict[str, str | None]]] = {
     "close": ("承办人", {"replied": "closed"}),
     # an appeal may also be over silence (不作为): no reply came
     "appeal": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed")}),
-    "register_overturned": ("承办人", {"replied": None, "closed": None}),
+    "register_overturned": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed")}),
     "amend": ("承办人", {"replied": None, "closed": None}),
     # a 纠正 decision orders a new answer: a replied request reopens; an unanswered one
     # (an appeal over silence) gets the new period
