@@ -135,5 +135,32 @@ def test_a_replayed_year_counts_the_reply_in_force(backend, gk, unit):
     assert data["appeals"]["reconsideration"] == {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1}
     assert data["appeals"]["lawsuit"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}
     assert data["appeals"]["lawsuit_after_reconsideration"]["total"] == 0
+    assert [r["applicant"] for r in gk.json("ledger", "--search", "李思")] == ["李思"]
+    assert gk.json("ledger", "--search", "李四") == []  # the old name is gone from the index
     verified = gk.json("audit", "verify")
     assert verified["ok"] and verified["broken"] is None
+
+
+def test_ledger_search_with_filters(backend, gk, unit):
+    unit("xixian")
+    a = new_request(gk, applicant="张三", subject="2026年老旧小区改造资金安排")["id"]
+    b = new_request(gk, applicant="张三丰", applicant_type="commercial", subject="道路拓宽工程立项批复",
+                    submitted="2026-04-01")["id"]
+    c = new_request(gk, applicant="Li Lei", subject="老旧小区加装电梯补贴名单 50%_x")["id"]
+    ids = lambda *args: [r["id"] for r in gk.json("ledger", *args)]  # noqa: E731
+    assert ids("--search", "张三") == [a, b]
+    assert ids("--search", "老旧小区") == [a, c]
+    assert ids("--search", "小区改造") == [a]
+    assert ids("--search", "区") == [a, c]  # one character: read the table
+    assert ids("--search", "li lei") == [c] and ids("--search", "50%_") == [c] and ids("--search", "%") == [c]
+    assert b in ids("--search", str(b)) and ids("--search", f"第{b}号") == [b]  # the 编号
+    assert ids("--search", "张三", "--applicant-type", "commercial") == [b]
+    assert ids("--search", "张三", "--from", "2026-03-15") == [b] and ids("--to", "2026-03-15", "--search", "张三") == [a]
+    gk.ok("request", "withdraw", str(a), "--on", "2026-03-05", "--how", "电话")
+    assert ids("--outcome", "other.withdrawn") == [a] and ids("--state", "withdrawn", "--search", "老旧") == [a]
+    d = new_request(gk, applicant="王五", subject="老旧小区名单")["id"]  # stored after the index was built
+    assert ids("--search", "老旧小区") == [a, c, d]
+    gk.ok("request", "edit", str(d), "--subject", "征收补偿方案", "--reason", "申请内容录入错误")
+    assert ids("--search", "老旧小区") == [a, c] and ids("--search", "补偿方案") == [d]
+    assert gk.fails("ledger", "--search", " ").stderr.strip()
+    gk.fails("ledger", "--outcome", "nonsense")

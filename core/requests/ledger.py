@@ -156,8 +156,12 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
-           due_within: int | None = None, state: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
-    """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt.
+           due_within: int | None = None, state: str | None = None, year: int | None = None,
+           search: str | None = None, outcome: str | None = None, applicant_type: str | None = None,
+           received_from: dt.date | None = None, received_to: dt.date | None = None) -> list[dict[str, Any]]:
+    """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt,
+    by text (the applicant's name, the subject, the 编号: :mod:`gongkai.core.requests.search`), by
+    outcome, applicant type and receipt dates. Filters combine (AND).
 
     ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
     Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
@@ -174,6 +178,25 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         query = query.where(table.c.state == state)
     if year:
         query = query.where(*received_in(year))
+    if search is not None:
+        if not search.strip():
+            raise GongkaiError("--search 不能为空，请输入申请人姓名、申请内容中的文字或申请编号。")
+        from gongkai.core.requests import search as text_search
+
+        text_search.sync_index(session)
+        query = query.where(text_search.condition(session, search))
+    if outcome:
+        if outcome not in office.registry.outcomes:
+            raise GongkaiError(f"答复结果“{outcome}”无效（--outcome），可选：{'、'.join(office.registry.outcomes)}")
+        query = query.where(table.c.outcome == outcome)
+    if applicant_type:
+        from gongkai.core.requests.intake import applicant_type_code
+
+        query = query.where(table.c.applicant_type == applicant_type_code(applicant_type))
+    if received_from:
+        query = query.where(table.c.received >= received_from)
+    if received_to:
+        query = query.where(table.c.received <= received_to)
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
     if overdue or horizon is not None:
         # overdue: due before as_of; due within N: due in [as_of, horizon]
