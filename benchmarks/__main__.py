@@ -11,7 +11,7 @@ import time
 
 from benchmarks.common import print_table
 
-FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer"]
+FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer", "search"]
 
 
 def main(argv: list[str]) -> None:

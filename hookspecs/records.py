@@ -559,6 +559,7 @@ class Outcome:
     basis: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
     template: str = ""  # letter template name; default: "<code>.md.j2"
     withholds: bool = False  # a refusal to disclose (不予公开): reconsideration comes first (行政复议法 第二十三条)
+    letter: bool = True  # False: recorded by its own step with no reply letter (a withdrawal)
 
 
 # --------------------------------------------------------------------------- calendar and templates

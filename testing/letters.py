@@ -55,6 +55,7 @@ def sample_context(registry: Any, outcome: Outcome, unit: str = "测试单位政
         "remedies": remedies(outcome.withholds, body),
         "reconsideration_body": body,
         "replied_on": dt.date(2026, 10, 20),
+        "supersedes": None,
     }
 
 
@@ -64,6 +65,8 @@ def letter_problems(c: Any) -> list[str]:
     dirs = [*registry.template_dirs, CORE_TEMPLATES]
     problems = []
     for outcome in registry.outcomes.values():
+        if not outcome.letter:
+            continue
         name = template_name(outcome)
         if not any((Path(d) / name).is_file() for d in dirs):
             problems.append(f"辖区 {c.name} 的结果“{outcome.code}”没有答复告知书模板“{name}”。")
@@ -81,7 +84,7 @@ def letter_problems(c: Any) -> list[str]:
 
 def _unused_overrides(c: Any) -> list[str]:
     """A plugin letter that matches no core template and no outcome is a misspelt override."""
-    used = {template_name(o) for o in c.registry.outcomes.values()}
+    used = {template_name(o) for o in c.registry.outcomes.values() if o.letter}
     core = {p.relative_to(CORE_TEMPLATES).as_posix() for p in CORE_TEMPLATES.rglob("*.j2")} if CORE_TEMPLATES.is_dir() else set()
     problems = []
     for t in c.own("gongkai_template_dirs"):

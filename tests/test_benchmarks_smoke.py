@@ -22,6 +22,7 @@ TINY = {
     "report": {"n": 300},
     "startup": {"repeat": 1},
     "importer": {"n": 30},
+    "search": {"n": 600},
 }
 
 

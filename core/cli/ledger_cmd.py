@@ -13,13 +13,19 @@ from gongkai.core.cli.output import emit_json, emit_table
 @click.option("--due-within", type=int, help="只列 N 个工作日内到期的申请")
 @click.option("--state", help="只列该状态：received、correction_pending、processing、paused、reviewing、replied、closed、abandoned")
 @click.option("--year", type=year_type(), help="只列该年收到的申请")
+@click.option("--search", help="按申请人姓名、申请内容中的文字或申请编号查找，如 --search 张三")
+@click.option("--outcome", help="只列该答复结果，如 disclosed、partial、other.withdrawn")
+@click.option("--applicant-type", help="只列该类申请人，如 natural_person（自然人）")
+@click.option("--from", "received_from", help="只列该日及以后收到的申请")
+@click.option("--to", "received_to", help="只列该日及以前收到的申请")
 @click.option("--as-of", help="按该日计算（默认今天）")
 @click.option("--xlsx", "xlsx_path", help="导出为 Excel 文件")
 @click.option("--same-information", is_flag=True, help="多人申请同一信息、可转为主动公开的清单")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @force_option
 @click.pass_obj
-def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_information, as_json, force):
+def ledger(app, overdue, due_within, state, year, search, outcome, applicant_type, received_from, received_to, as_of,
+           xlsx_path, same_information, as_json, force):
     """依申请公开台账：状态、答复期限、已用工作日（扣除中止）、剩余工作日、是否逾期。"""
     from gongkai.core.requests import ledger as core
 
@@ -36,7 +42,8 @@ def ledger(app, overdue, due_within, state, year, as_of, xlsx_path, same_informa
                          "、".join(map(str, c["requests"]))] for c in report["candidates"]])
             return
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
-                           state=state, year=year)
+                           state=state, year=year, search=search, outcome=outcome, applicant_type=applicant_type,
+                           received_from=day(received_from, "--from"), received_to=day(received_to, "--to"))
     if xlsx_path:
         path = core.export_xlsx(rows, app.output(xlsx_path, force), app)
         say_written(f"已导出 {len(rows)} 件到 {{}}", path, as_json)

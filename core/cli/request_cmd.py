@@ -233,16 +233,30 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_
     _report(data, as_json, f"已记录审核：{step_id} {review.DECISIONS[decision]}")
 
 
+def _reply_options(reason_flag):
+    """The options describing a reply's content (``request reply`` and ``request amend``)."""
+    options = [
+        click.option("--outcome", required=True, help="答复结果编码，如 disclosed、partial、withheld.state_secret"),
+        click.option(reason_flag, "reason", default="", help="答复的理由"),
+        click.option("--basis", default="", help="法律依据（默认取答复结果的依据）"),
+        click.option("--provision", default="", help="提供信息的方式和时间"),
+        click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用"),
+        click.option("--agency", default="", help="负责公开的机关名称（unavailable.other_agency）"),
+        click.option("--agency-contact", default="", help="负责公开的机关联系方式"),
+    ]
+
+    def wrap(fn):
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return wrap
+
+
 @request.command("reply")
 @click.argument("request_id", type=int)
-@click.option("--outcome", required=True, help="答复结果编码，如 disclosed、partial、withheld.state_secret")
 @click.option("--on", required=True, help="答复日期")
-@click.option("--reason", default="", help="理由")
-@click.option("--basis", default="", help="法律依据（默认取答复结果的依据）")
-@click.option("--provision", default="", help="提供信息的方式和时间")
-@click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用")
-@click.option("--agency", default="", help="负责公开的机关名称（unavailable.other_agency）")
-@click.option("--agency-contact", default="", help="负责公开的机关联系方式")
+@_reply_options("--reason")
 @BY
 @JSON
 @click.pass_obj
@@ -253,7 +267,91 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
     data = _run(app, request_id, reply.reply, outcome=outcome, on=day(on, "--on"), reasons=reason, legal_basis=basis,
                 provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
                 agency_contact=agency_contact, actor=actor(by))
-    _report(data, as_json, f"已答复：{outcome}")
+    _report(data, as_json, f"已答复：{data['outcome_name']}")
+
+
+@request.command("amend")
+@click.argument("request_id", type=int)
+@click.option("--on", required=True, help="更正答复（新告知书）的日期")
+@click.option("--reason", "why", required=True, help="更正理由，写入新告知书")
+@_reply_options("--reply-reason")
+@BY
+@JSON
+@click.pass_obj
+def amend_cmd(app, request_id, on, why, outcome, reason, basis, provision, withheld, agency, agency_contact, by,
+              as_json):
+    """更正有误的答复：出具新的答复告知书并写明所更正的答复，原答复保留在记录中（年度报告按更正后的结果统计）。
+
+    --reason 是更正理由；新答复自身的理由用 --reply-reason。"""
+    from gongkai.core.requests import amend, reply
+
+    data = _run(app, request_id, amend.amend, outcome=outcome, reason=why, on=day(on, "--on"), reasons=reason,
+                legal_basis=basis, provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
+                agency_contact=agency_contact, actor=actor(by))
+    _report(data, as_json, f"已更正答复：{data['outcome_name']}（原答复见 request show 的 prior_replies）")
+
+
+@request.command("reanswer")
+@click.argument("request_id", type=int)
+@click.option("--decision-on", required=True, help="纠正决定（复议决定书、判决书）送达之日")
+@click.option("--days", type=int, help="决定规定的重新答复期限（工作日；默认20个工作日，条例第三十三条）")
+@BY
+@JSON
+@click.pass_obj
+def reanswer_cmd(app, request_id, decision_on, days, by, as_json):
+    """复议或诉讼决定纠正、责令重新答复：申请重新办理，答复期限重新计算，审核流程重新进行。"""
+    from gongkai.core.requests import amend
+
+    data = _run(app, request_id, amend.reanswer, day(decision_on, "--decision-on"), days, actor=actor(by))
+    _report(data, as_json, "已重新办理，请按审核流程重新答复")
+
+
+@request.command("withdraw")
+@click.argument("request_id", type=int)
+@click.option("--on", required=True, help="申请人撤回申请的日期")
+@click.option("--how", required=True, type=click.Choice(["书面", "电话", "当面", "网上"]), help="撤回的方式")
+@BY
+@JSON
+@click.pass_obj
+def withdraw_cmd(app, request_id, on, how, by, as_json):
+    """登记申请人撤回申请：不出具答复告知书，期限停止；年度报告计入“（六）其他处理 3.其他”。"""
+    from gongkai.core.requests import withdrawal
+
+    data = _run(app, request_id, withdrawal.withdraw, day(on, "--on"), how, actor=actor(by))
+    _report(data, as_json, f"已登记申请人撤回（{how}）")
+
+
+@request.command("edit")
+@click.argument("request_id", type=int)
+@click.option("--applicant", help="申请人姓名或名称")
+@click.option("--applicant-type", help="申请人类型")
+@click.option("--id-number", help="证件号码")
+@click.option("--contact", help="联系方式")
+@click.option("--channel", help="提交渠道（改变收到日期的，答复期限重新计算）")
+@click.option("--submitted", help="提交日期（改变收到日期的，答复期限重新计算）")
+@click.option("--confirmed", help="双方确认日期")
+@click.option("--subject", help="申请公开的政府信息内容")
+@click.option("--form", "form_wanted", help="获取信息的方式")
+@click.option("--reason", required=True, help="更正理由，如“申请人姓名录入错误”")
+@BY
+@JSON
+@click.pass_obj
+def edit_cmd(app, request_id, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject,
+             form_wanted, reason, by, as_json):
+    """更正申请的登记信息，须说明理由；更正前后的内容记入事件日志。"""
+    from gongkai.core.requests import edits
+
+    changed = {}
+
+    def act(session, office, req):
+        changed.update(edits.edit(
+            session, office, req, reason=reason, actor=actor(by), applicant=applicant, applicant_type=applicant_type,
+            id_number=id_number, contact=contact, channel=channel, submitted=day(submitted, "--submitted"),
+            confirmed=day(confirmed, "--confirmed"), subject=subject, form_wanted=form_wanted))
+
+    data = _run(app, request_id, act)
+    data["edited"] = changed
+    _report(data, as_json, f"已更正：{'、'.join(edits.LABELS[k] for k in changed['after'] if k in edits.LABELS)}")
 
 
 @request.command("fee")
@@ -277,13 +375,15 @@ def fee(app, request_id, method, pages, by, as_json):
               help="输出格式（pdf 由 LibreOffice 转换）")
 @click.option("--out", required=True, help="输出文件（- 为标准输出）")
 @force_option
+@click.option("--prior", type=int, help="生成已被更正或重新答复的第 K 份答复的告知书（见 request show 的 prior_replies）")
 @click.pass_obj
-def letter(app, request_id, fmt, out, force):
-    """生成答复告知书（按本辖区模板，党政机关公文格式 GB/T 9704-2012）。"""
+def letter(app, request_id, fmt, out, prior, force):
+    """生成答复告知书（按本辖区模板，党政机关公文格式 GB/T 9704-2012）；更正后的答复告知书写明所更正的答复及理由。"""
     from gongkai.core.requests import letters, workflow
 
     with app.session() as session:
-        path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, app.output(out, force))
+        path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, app.output(out, force),
+                                     prior)
     say_written("已生成答复告知书：{}", path)
     if not app.config.letter_prefix:
         click.echo("提示：gongkai.toml 未设置 letter_prefix（机关代字），文号只有“〔年份〕序号号”。", err=True)

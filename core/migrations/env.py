@@ -7,6 +7,7 @@ from typing import Any
 from alembic import context
 from sqlmodel import SQLModel
 
+from gongkai.core.schema import include_name
 from gongkai.core.storage import import_models, make_engine
 
 import_models()
@@ -28,6 +29,7 @@ def run(connection: Any) -> None:
         target_metadata=SQLModel.metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

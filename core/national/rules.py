@@ -206,8 +206,8 @@ PROVISIONS = [
 ]
 
 
-def _outcome(code, name, row, basis=None, withholds=False):
-    return Outcome(code=code, name=name, report_row=row, basis=basis, withholds=withholds)
+def _outcome(code, name, row, basis=None, withholds=False, letter=True):
+    return Outcome(code=code, name=name, report_row=row, basis=basis, withholds=withholds, letter=letter)
 
 
 OUTCOMES = [
@@ -240,4 +240,7 @@ OUTCOMES = [
     _outcome("other.unpaid_fee", "其他处理（逾期未缴纳信息处理费，不再处理）", "other.unpaid_fee", cite(TIAOLI, "第四十二条")),
     _outcome("other.special_procedure", "其他处理（工商、不动产登记资料等依其规定办理）", "other.other", cite(TIAOLI, "第三十六条第（七）项")),
     _outcome("other.other", "其他处理", "other.other"),
+    # 申请人撤回: recorded by `request withdraw`, no reply letter; the 2021 format counts it
+    # under （六）其他处理 3.其他
+    _outcome("other.withdrawn", "其他处理（申请人撤回申请）", "other.other", letter=False),
 ]

@@ -46,15 +46,30 @@ def engine_pauses(pauses: list[Pause]) -> list[deadlines.Pause]:
     return [deadlines.Pause(p.start, p.end, p.reason) for p in pauses]
 
 
+REANSWER_DAYS = 20  # 条例 第三十三条: the period for a new answer unless the 纠正 decision sets one
+
+
+def reply_rule(office: Any, request: Request) -> DeadlineRule:
+    """The rule the reply clock runs on: a re-answer's period (重新答复), else the reply rule."""
+    if request.reanswer_days is None:
+        return office.registry.deadline("request.reply")
+    return DeadlineRule(id="request.reanswer", summary=f"复议或诉讼决定纠正后，{request.reanswer_days}个工作日内重新答复",
+                        citation=cite("条例", "第三十三条"), unit="working_days", amount=request.reanswer_days)
+
+
 def reply_deadline(session: Session, office: Any, request: Request) -> deadlines.Deadline:
     """The reply deadline from the period start, net of pauses, plus any extension."""
-    rule = office.registry.deadline("request.reply")
+    rule = reply_rule(office, request)
     granted = extensions_of(session, request.id)
+    pauses = pauses_of(session, request.id)
+    if request.reanswer_days is not None:  # a re-answer's clock: only what happened since it started
+        granted = [e for e in granted if e.approved_on >= request.period_start]
+        pauses = [p for p in pauses if p.start >= request.period_start]
     extension = None
     if granted:
         extension = deadlines.Extension(sum(e.amount for e in granted), Unit(granted[0].unit))
     result = deadlines.compute(rule, request.period_start, office.calendar,
-                               pauses=engine_pauses(pauses_of(session, request.id)), extension=extension)
+                               pauses=engine_pauses(pauses), extension=extension)
     if request.later_due is not None and result.due is not None and request.later_due > result.due:
         # 条例 第三十五条: a reasonable later deadline replaces the statutory one
         offset = office.calendar.working_days_between(request.period_start, request.later_due)

@@ -20,7 +20,8 @@ from gongkai.core.limits import check_year
 from gongkai.core.privacy import mask_id_number, mask_text, mask_values
 from gongkai.core.requests import appeals, clock, review
 from gongkai.core.requests.models import OWNER, Pause, Request
-from gongkai.core.requests.reply import withheld_parts
+from gongkai.core.requests.amend import prior_replies
+from gongkai.core.requests.reply import reply_values, withheld_parts
 from gongkai.core.requests.workflow import OPEN_STATES, STATES
 from gongkai.core.storage import events_for
 from gongkai.core.today import today
@@ -122,6 +123,8 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "applicant_id_number": request.applicant_id_number if reveal else mask_id_number(request.applicant_id_number),
         "applicant_contact": request.applicant_contact if reveal else mask_text(request.applicant_contact),
         "form_wanted": request.form_wanted,
+        "outcome_name": office.registry.outcomes[request.outcome].name if request.outcome in office.registry.outcomes
+        else request.outcome,
         "proposed_outcome": request.proposed_outcome,
         "reasons": request.reasons,
         "legal_basis": request.legal_basis,
@@ -139,6 +142,14 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
                        for e in clock.extensions_of(session, request.id)],
         "review_steps": review.steps_json(session, office.registry, request),
         "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
+        "amended_on": _iso(request.amended_on),
+        "reanswer_days": request.reanswer_days,
+        "withdrawal_how": request.withdrawal_how or None,
+        # earlier replies, as issued: `request letter N --prior K` prints the K-th
+        "prior_replies": [{"number": i, **reply_values(p), "withheld": withheld_parts(p),
+                           "superseded_on": _iso(p.superseded_on), "superseded_by": p.superseded_by,
+                           "reason": p.reason, "appeal": p.appeal_id}
+                          for i, p in enumerate(prior_replies(session, request.id), 1)],
         "events": events_for(session, OWNER, request.id),
     })
     if reveal:  # the caller has logged it
@@ -147,8 +158,12 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
-           due_within: int | None = None, state: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
-    """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt.
+           due_within: int | None = None, state: str | None = None, year: int | None = None,
+           search: str | None = None, outcome: str | None = None, applicant_type: str | None = None,
+           received_from: dt.date | None = None, received_to: dt.date | None = None) -> list[dict[str, Any]]:
+    """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt,
+    by text (the applicant's name, the subject, the 编号: :mod:`gongkai.core.requests.search`), by
+    outcome, applicant type and receipt dates. Filters combine (AND).
 
     ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
     Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
@@ -165,6 +180,25 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         query = query.where(table.c.state == state)
     if year:
         query = query.where(*received_in(year))
+    if search is not None:
+        if not search.strip():
+            raise GongkaiError("--search 不能为空，请输入申请人姓名、申请内容中的文字或申请编号。")
+        from gongkai.core.requests import search as text_search
+
+        text_search.sync_index(session)
+        query = query.where(text_search.condition(session, search))
+    if outcome:
+        if outcome not in office.registry.outcomes:
+            raise GongkaiError(f"答复结果“{outcome}”无效（--outcome），可选：{'、'.join(office.registry.outcomes)}")
+        query = query.where(table.c.outcome == outcome)
+    if applicant_type:
+        from gongkai.core.requests.intake import applicant_type_code
+
+        query = query.where(table.c.applicant_type == applicant_type_code(applicant_type))
+    if received_from:
+        query = query.where(table.c.received >= received_from)
+    if received_to:
+        query = query.where(table.c.received <= received_to)
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
     if overdue or horizon is not None:
         # overdue: due before as_of; due within N: due in [as_of, horizon]

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import clock, fees, intake
 from gongkai.core.requests.models import Request
-from gongkai.core.requests.reply import withheld_parts
+from gongkai.core.requests.reply import REPLY_FIELDS, withheld_parts
 from gongkai.hookspecs.records import Unit
 
 FORMATS = ("docx", "pdf", "md", "html")
@@ -78,10 +78,30 @@ def template_name(outcome: Any) -> str:
     return outcome.template or f"letters/{outcome.code}.md.j2"
 
 
-def context(session: Session, office: Any, request: Request) -> dict[str, Any]:
+def supersedes(office: Any, prior: Any) -> dict[str, Any]:
+    """What a letter replaces: the earlier reply's date and outcome, and why (a correction's reason)."""
+    return {"kind": prior.superseded_by, "replied_on": prior.amended_on or prior.replied_on,
+            "outcome_name": office.registry.outcome(prior.outcome).name, "reason": prior.reason}
+
+
+def context(session: Session, office: Any, request: Request, prior: int | None = None) -> dict[str, Any]:
+    """The letter's variables: of the reply in force, or of the ``prior``-th earlier reply (1 = the first)."""
+    from gongkai.core.requests.amend import prior_replies
+
+    priors = prior_replies(session, request.id)
+    if prior is not None:
+        if not 1 <= prior <= len(priors):
+            have = f"共有 {len(priors)} 份" if priors else "没有"
+            raise GongkaiError(f"申请 {request.id} {have}已被更正或重新答复的答复（--prior 应为 1 至 {max(len(priors), 1)}）。")
+        replaced = priors[prior - 2] if prior > 1 else None
+        request = as_issued(request, priors[prior - 1])
+    else:
+        replaced = priors[-1] if priors else None
     if not request.outcome or not request.replied_on:
         raise GongkaiError(f"申请 {request.id} 尚未答复，不能生成答复告知书。请先用 `gongkai request reply` 答复。")
     outcome = office.registry.outcome(request.outcome)
+    if not outcome.letter:
+        raise GongkaiError(f"申请 {request.id} 的办理结果为“{outcome.name}”，不出具答复告知书。")
     if not office.config.unit:
         raise GongkaiError("未设置单位名称：请在 gongkai.toml 中填写 unit（落款单位）。")
     correction = clock.correction_of(session, request.id)
@@ -113,22 +133,32 @@ def context(session: Session, office: Any, request: Request) -> dict[str, Any]:
         "fee": fee,
         "remedies": remedies(outcome.withholds, reconsideration_body(office)),
         "reconsideration_body": reconsideration_body(office),
-        "replied_on": request.replied_on,
+        "replied_on": request.amended_on or request.replied_on,
+        # the reply this letter replaces (更正答复, 重新答复), or None
+        "supersedes": supersedes(office, replaced) if replaced else None,
     }
 
 
-def render_letter(session: Session, office: Any, request: Request) -> str:
+def as_issued(request: Request, prior: Any) -> Request:
+    """A detached copy of the request holding an earlier reply, for printing that letter again."""
+    copy = Request(**request.model_dump())
+    for f in REPLY_FIELDS:
+        setattr(copy, f, getattr(prior, f))
+    return copy
+
+
+def render_letter(session: Session, office: Any, request: Request, prior: int | None = None) -> str:
     from gongkai.core.render import render
 
-    outcome = office.registry.outcome(request.outcome or "")
-    return render(office.registry.template_dirs, template_name(outcome), context(session, office, request))
+    data = context(session, office, request, prior)
+    return render(office.registry.template_dirs, template_name(office.registry.outcome(data["outcome"])), data)
 
 
-def write_letter(session: Session, office: Any, request: Request, fmt: str, out: Path) -> Path:
+def write_letter(session: Session, office: Any, request: Request, fmt: str, out: Path, prior: int | None = None) -> Path:
     from gongkai.core.render import write_output
 
     if fmt not in FORMATS:
         raise GongkaiError(f"格式“{fmt}”无效（--format），可选：{'、'.join(FORMATS)}。")
-    text = render_letter(session, office, request)
+    text = render_letter(session, office, request, prior)
     return write_output(text, fmt, out, title=f"政府信息公开申请答复告知书 {request.applicant_name}",
                         layout=letter_layout(office))

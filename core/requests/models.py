@@ -66,6 +66,37 @@ class Request(SQLModel, table=True):
     fee_amount: int | None = None
     closed_on: dt.date | None = None
     imported: bool = False
+    # the life after the first reply: a corrected reply's date (更正答复; replied_on keeps the
+    # day the request was first answered), the period a 纠正 decision set for the new answer
+    # (重新答复, working days from period_start; None: the reply rule), a withdrawal's channel
+    amended_on: dt.date | None = None
+    reanswer_days: int | None = None
+    withdrawal_how: str = Field(default="", max_length=10)
+
+
+class PriorReply(SQLModel, table=True):
+    """A reply no longer in force, kept as it was issued: corrected (更正答复) or overturned and
+    answered again (重新答复). The request row holds the reply in force; these hold the earlier
+    letters, never overwritten."""
+
+    __tablename__ = "request_prior_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="disclosure_request.id", index=True)
+    outcome: str = Field(max_length=60)
+    replied_on: dt.date
+    amended_on: dt.date | None = None  # the earlier letter was itself a correction, dated so
+    replied_by: str = Field(default="", max_length=200)
+    reasons: str = ""
+    legal_basis: str = ""
+    provision: str = ""
+    withheld_parts: str = ""
+    other_agency: str = Field(default="", max_length=200)
+    other_agency_contact: str = Field(default="", max_length=300)
+    superseded_on: dt.date  # the correction's date, or the 纠正 decision's service date
+    superseded_by: str = Field(max_length=20)  # amend, reanswer
+    reason: str = ""  # why it was corrected; for a re-answer, the decision
+    appeal_id: int | None = Field(default=None, foreign_key="request_appeal.id")
 
 
 class Correction(SQLModel, table=True):

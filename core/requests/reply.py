@@ -12,7 +12,7 @@ from gongkai.core.deadline_store import close_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import clock, review
 from gongkai.core.requests.models import OWNER, Request
-from gongkai.core.requests.workflow import STATES, apply, check_date
+from gongkai.core.requests.workflow import STATES, apply, check_after, check_date
 
 PARTIAL = "partial"
 OTHER_AGENCY = "unavailable.other_agency"
@@ -37,6 +37,37 @@ def propose(session: Session, office: Any, request: Request, outcome: str, actor
     session.add(request)
 
 
+REPLY_FIELDS = ("outcome", "replied_on", "amended_on", "replied_by", "reasons", "legal_basis", "provision",
+                "withheld_parts", "other_agency", "other_agency_contact")
+
+
+def reply_values(obj: Any) -> dict[str, Any]:
+    """The reply a request (or a :class:`PriorReply`) holds, as JSON values: what the events
+    of a correction or re-answer carry before and after."""
+    return {f: v.isoformat() if isinstance(v, dt.date) else v for f in REPLY_FIELDS
+            if (v := getattr(obj, f, None)) is not None or f in ("outcome", "replied_on")}
+
+
+def set_reply(registry: Any, request: Request, *, outcome: str, reasons: str = "", legal_basis: str = "",
+              provision: str = "", withheld: list[dict[str, str]] | None = None, agency: str = "",
+              agency_contact: str = "") -> None:
+    """Check a reply's content against its outcome and write it onto the request."""
+    record = registry.outcome(outcome)
+    if not record.letter:
+        raise StepRefused(f"答复结果“{record.name}”不以答复办理（如申请人撤回，请用 `gongkai request withdraw`）。")
+    if outcome == PARTIAL and not withheld:
+        raise GongkaiError("部分公开须列明不予公开的内容及理由（--withheld “内容：理由”，可多次使用）。")
+    if outcome == OTHER_AGENCY and not (agency.strip() and agency_contact.strip()):
+        raise GongkaiError("不属于本机关负责公开的，须告知负责公开的机关名称及联系方式（--agency 和 --agency-contact）。")
+    request.outcome = outcome
+    request.reasons = reasons.strip() or record.name
+    request.legal_basis = legal_basis.strip() or (str(record.basis) if record.basis else "")
+    request.provision = provision.strip()
+    request.withheld_parts = json.dumps(withheld or [], ensure_ascii=False)
+    request.other_agency = agency.strip()
+    request.other_agency_contact = agency_contact.strip()
+
+
 def reply(
     session: Session,
     office: Any,
@@ -54,14 +85,16 @@ def reply(
 ) -> Request:
     """Answer the request; refused while a review step before the reply is missing."""
     registry = office.registry
-    record = registry.outcome(outcome)
+    registry.outcome(outcome)
     check_date(request, on, "答复")
+    check_after(on, request.period_start, "答复", "答复期限起算日")
     if request.state == "paused":
         raise StepRefused(f"申请 {request.id} 正在中止计时，答复前请先用 `gongkai request resume` 恢复计时。")
     if request.state == "correction_pending":
         raise StepRefused(f"申请 {request.id} 正在等待补正；补正后再答复，逾期未补正请用 `gongkai request abandon`。")
     if request.state not in ("received", "processing", "reviewing"):
-        raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能再答复。")
+        hint = "；答复有误的，请用 `gongkai request amend` 更正答复" if request.state in ("replied", "closed") else ""
+        raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能再答复{hint}。")
     missing = review.missing_steps(session, registry, request, outcome)
     if missing:
         names = "、".join(review.step_label(s) for s in missing)
@@ -69,22 +102,16 @@ def reply(
             f"审核流程未完成，不能答复：缺少{names}（{registry.review_chain(review.CHAIN).citation}）。"
             f"请先用 `gongkai request review {request.id} --step {missing[0].id}` 办理。"
         )
-    if outcome == PARTIAL and not withheld:
-        raise GongkaiError("部分公开须列明不予公开的内容及理由（--withheld “内容：理由”，可多次使用）。")
-    if outcome == OTHER_AGENCY and not (agency.strip() and agency_contact.strip()):
-        raise GongkaiError("不属于本机关负责公开的，须告知负责公开的机关名称及联系方式（--agency 和 --agency-contact）。")
-    request.outcome = outcome
+    approved = [a.on for a in review.approvals(session, request.id).values()]
+    check_after(on, max(approved, default=None), "答复", "审核同意的日期")
+    set_reply(registry, request, outcome=outcome, reasons=reasons, legal_basis=legal_basis, provision=provision,
+              withheld=withheld, agency=agency, agency_contact=agency_contact)
     request.replied_on = on
     request.replied_by = actor
-    request.reasons = reasons.strip() or record.name
-    request.legal_basis = legal_basis.strip() or (str(record.basis) if record.basis else "")
-    request.provision = provision.strip()
-    request.withheld_parts = json.dumps(withheld or [], ensure_ascii=False)
-    request.other_agency = agency.strip()
-    request.other_agency_contact = agency_contact.strip()
     late = clock.reply_deadline(session, office, request)
     close_deadline(session, OWNER, request.id, "reply", on, status="met" if late.due is None or on <= late.due else "late")
-    apply(session, request, "reply", actor, {"outcome": outcome, "on": on.isoformat(), "reasons": request.reasons})
+    apply(session, request, "reply", actor, {"outcome": outcome, "on": on.isoformat(), "reasons": request.reasons,
+                                             **reply_values(request)})
     review.start_after_steps(session, office, request)
     return request
 
@@ -95,6 +122,8 @@ def close(session: Session, office: Any, request: Request, on: dt.date, actor: s
     if missing and request.state == "replied":
         names = "、".join(review.step_label(s) for s in missing)
         raise StepRefused(f"答复后的步骤未完成，不能归档：缺少{names}。")
+    check_date(request, on, "归档")
+    check_after(on, request.amended_on or request.replied_on, "归档", "答复日期")
     request.closed_on = on
     apply(session, request, "close", actor, {"on": on.isoformat()})
 

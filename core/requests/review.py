@@ -18,7 +18,7 @@ from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.names import clean_name, person_key, same_person
 from gongkai.core.requests.models import OWNER, Request, ReviewAction
-from gongkai.core.requests.workflow import apply, check_date
+from gongkai.core.requests.workflow import apply, check_after, check_date
 from gongkai.core.today import today
 from gongkai.hookspecs.records import ReviewChain, ReviewStep
 
@@ -100,6 +100,10 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
                 raise StepRefused(
                     f"{actor}已办理{step_label(prior)}，不能审批自己经手的文稿：{step_label(step)}须由另一名{step.role}办理。"
                 )
+    # a step is not dated before the one it follows (the draft, the previous approval, the reply)
+    check_after(on, max((a.on for a in live_actions(session, request.id)), default=None), "审核", "上一审核步骤的日期")
+    if step.stage == "after":
+        check_after(on, request.replied_on, "审核", "答复日期")
     action = ReviewAction(request_id=request.id, step_id=step.id, actor=actor.strip(), decision=decision,
                           comment=comment, on=on)
     if decision == "reject":

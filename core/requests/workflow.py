@@ -27,6 +27,7 @@ STATES: dict[str, str] = {
     "replied": "已答复",
     "closed": "已办结归档",
     "abandoned": "视为放弃",
+    "withdrawn": "申请人撤回",
 }
 OPEN_STATES = ("received", "correction_pending", "processing", "paused", "reviewing")
 
@@ -47,7 +48,13 @@ TRANSITIONS: dict[str, tuple[str, dict[str, str | None]]] = {
     "close": ("承办人", {"replied": "closed"}),
     # an appeal may also be over silence (不作为): no reply came
     "appeal": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed")}),
-    "register_overturned": ("承办人", {"replied": None, "closed": None}),
+    "register_overturned": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed")}),
+    "amend": ("承办人", {"replied": None, "closed": None}),
+    # a 纠正 decision orders a new answer: a replied request reopens; an unanswered one
+    # (an appeal over silence) gets the new period
+    "reanswer": ("承办人", {"replied": "processing", "closed": "processing", **{s: None for s in OPEN_STATES}}),
+    "withdraw": ("承办人", {s: "withdrawn" for s in OPEN_STATES}),
+    "edit": ("承办人", {s: None for s in STATES}),
 }
 
 EVENT_NAMES = {
@@ -65,6 +72,10 @@ EVENT_NAMES = {
     "close": "办结归档",
     "appeal": "登记复议诉讼",
     "register_overturned": "登记被纠正答复",
+    "amend": "更正答复",
+    "reanswer": "重新答复",
+    "withdraw": "登记申请人撤回",
+    "edit": "更正登记信息",
 }
 
 

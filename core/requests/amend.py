@@ -1,0 +1,113 @@
+"""Correcting a reply that was wrong (更正答复) and answering again after a 纠正 decision
+(重新答复). Either way the earlier reply is kept as it was issued (:class:`PriorReply`), so its
+letter can still be printed, and the event log holds both. The request row holds the reply in
+force, which is what the annual report counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests import appeals, clock, reply
+from gongkai.core.requests.models import OWNER, Appeal, PriorReply, Request, ReviewAction
+from gongkai.core.requests.workflow import STATES, apply, check_after, check_date
+from gongkai.core.today import not_future
+
+
+
+def prior_replies(session: Session, request_id: int) -> list[PriorReply]:
+    return list(session.exec(select(PriorReply).where(PriorReply.request_id == request_id).order_by(PriorReply.id)).all())
+
+
+def _archive(session: Session, request: Request, on: dt.date, by: str, reason: str,
+             appeal_id: int | None = None) -> PriorReply:
+    prior = PriorReply(request_id=request.id, outcome=request.outcome or "", replied_on=request.replied_on,
+                       amended_on=request.amended_on, replied_by=request.replied_by, reasons=request.reasons,
+                       legal_basis=request.legal_basis, provision=request.provision,
+                       withheld_parts=request.withheld_parts, other_agency=request.other_agency,
+                       other_agency_contact=request.other_agency_contact, superseded_on=on, superseded_by=by,
+                       reason=reason, appeal_id=appeal_id)
+    session.add(prior)
+    session.flush()
+    return prior
+
+
+def amend(session: Session, office: Any, request: Request, *, outcome: str, reason: str, on: dt.date,
+          reasons: str = "", legal_basis: str = "", provision: str = "", withheld: list[dict[str, str]] | None = None,
+          agency: str = "", agency_contact: str = "", actor: str = "") -> PriorReply:
+    """Issue a corrected reply (a new letter dated ``on``) in place of the reply in force."""
+    if request.state not in ("replied", "closed") or request.replied_on is None:
+        raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，没有可更正的答复。")
+    if not reason.strip():
+        raise GongkaiError("更正答复须说明更正理由（--reason），如“误将可以公开的信息答复为不予公开”。")
+    check_date(request, on, "更正答复")
+    check_after(on, request.amended_on or request.replied_on, "更正答复", "原答复日期")
+    before = reply.reply_values(request)
+    prior = _archive(session, request, on, "amend", reason.strip())
+    reply.set_reply(office.registry, request, outcome=outcome, reasons=reasons, legal_basis=legal_basis,
+                    provision=provision, withheld=withheld, agency=agency, agency_contact=agency_contact)
+    request.amended_on = on
+    request.replied_by = actor
+    apply(session, request, "amend", actor, {**reply.reply_values(request), "reason": reason.strip(),
+                                             "prior_reply": prior.id}, before=before)
+    return prior
+
+
+def reanswer(session: Session, office: Any, request: Request, decision_on: dt.date, days: int | None = None,
+             actor: str = "") -> None:
+    """A 纠正 decision ordered a new answer, served on ``decision_on``: the reply in force is kept
+    as a prior reply, the request reopens with a new reply clock (``days`` working days, default
+    20, 条例 第三十三条) and its review chain runs again."""
+    overturned = [a for a in appeals.appeals_of(session, request.id) if a.result == appeals.OVERTURNED]
+    if not overturned:
+        raise StepRefused(f"申请 {request.id} 没有结果为“纠正”的复议或诉讼，不能重新答复。"
+                          "请先用 `gongkai request appeal --appeal-id … --result 纠正 --decided …` 登记决定。")
+    decision: Appeal = overturned[-1]
+    used = {p.appeal_id for p in prior_replies(session, request.id)}
+    if decision.id in used and request.state not in ("replied", "closed"):
+        raise StepRefused(f"申请 {request.id} 已按该纠正决定重新办理，正在等待重新答复。")
+    if decision.id in used:
+        raise StepRefused(f"申请 {request.id} 已按该纠正决定重新答复；新的纠正决定请先登记为新的复议或诉讼。")
+    if days is not None and days <= 0:
+        raise GongkaiError("重新答复的期限必须为正数（--days，单位：工作日）。")
+    not_future(decision_on, "送达纠正决定")
+    check_after(decision_on, decision.decided_on, "送达纠正决定", "登记的复议决定或判决日期")
+    days = days or clock.REANSWER_DAYS
+    before = {**reply.reply_values(request), "period_start": request.period_start.isoformat(),
+              "reanswer_days": request.reanswer_days, "proposed_outcome": request.proposed_outcome}
+    prior_id = None
+    if request.replied_on is not None:
+        prior_id = _archive(session, request, decision_on, "reanswer",
+                            f"{appeals.KINDS[decision.kind]}决定纠正", decision.id).id
+        for f in ("outcome", "replied_on", "amended_on"):
+            setattr(request, f, None)
+        for f in ("replied_by", "reasons", "legal_basis", "provision", "withheld_parts", "other_agency",
+                  "other_agency_contact"):
+            setattr(request, f, "")
+        request.closed_on = None
+    request.proposed_outcome = None
+    request.period_start = decision_on
+    request.reanswer_days = days
+    # the review chain runs again: every earlier approval lapses; the clocks of the old reply stop
+    session.execute(update(ReviewAction).where(ReviewAction.request_id == request.id).values(superseded=True))
+    session.execute(update(StoredDeadline)
+                    .where(StoredDeadline.owner_kind == OWNER, StoredDeadline.owner_id == request.id,
+                           StoredDeadline.status == "open", StoredDeadline.name != appeals.REGISTRATION_CLOCK)
+                    .values(status="cancelled", met_on=decision_on))
+    apply(session, request, "reanswer", actor,
+          {"appeal": decision.id, "decision_on": decision_on.isoformat(), "period_start": decision_on.isoformat(),
+           "reanswer_days": days, "prior_reply": prior_id, "outcome": None, "replied_on": None},
+          before=before)
+    row = session.exec(select(StoredDeadline).where(StoredDeadline.owner_kind == OWNER,
+                                                    StoredDeadline.owner_id == request.id,
+                                                    StoredDeadline.name == "reply")).first()
+    if row is not None:
+        row.status, row.met_on = "open", None
+        session.add(row)
+    clock.refresh(session, office, request)
