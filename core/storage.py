@@ -329,6 +329,7 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.documents.models",
     "gongkai.core.assessment.evaluation",
     "gongkai.core.matters.models",
+    "gongkai.core.accounts.models",
 ]
 
 

@@ -116,17 +116,24 @@ def signers(review: DocumentReview | None) -> set[str]:
     return {n for n in (review.by, review.head) if n}
 
 
-def check_self_approval(steps: list[RouteStep], done: dict[str, DocumentReview], step_id: str, by: str) -> None:
-    """Nobody approves a step after signing the step before it (审批与经办分离)."""
+def self_approval_conflict(steps: list[RouteStep], signed: dict[str, set[str]], step_id: str, by: str) -> str | None:
+    """Why ``by`` may not approve ``step_id`` (None: they may): nobody approves a step after
+    signing the step before it (审批与经办分离). ``signed`` maps a step to who signed it."""
     ids = [rs.step.id for rs in steps]
     i = ids.index(step_id)
     if i == 0:
-        return
+        return None
     before = steps[i - 1].step
-    if any(same_person(by, signer) for signer in signers(done.get(before.id))):
-        raise StepRefused(
-            f"“{by}”已签署上一步“{before.name}”，不能再审批“{steps[i].step.name}”（{steps[i].chain}：同一人不得审批自己经办的上一环节）。请由其他人员办理。"
-        )
+    if any(same_person(by, signer) for signer in signed.get(before.id, set())):  # "甲\u200b" is 甲
+        return (f"“{by}”已签署上一步“{before.name}”，不能再审批“{steps[i].step.name}”（{steps[i].chain}："
+                "同一人不得审批自己经办的上一环节）。请由其他人员办理。")
+    return None
+
+
+def check_self_approval(steps: list[RouteStep], done: dict[str, DocumentReview], step_id: str, by: str) -> None:
+    conflict = self_approval_conflict(steps, {k: signers(r) for k, r in done.items()}, step_id, by)
+    if conflict:
+        raise StepRefused(conflict)
 
 
 def resolve_checks(step: ReviewStep, checks: tuple[str, ...]) -> list[str]:

@@ -56,6 +56,20 @@ def step_label(step: ReviewStep) -> str:
     return f"“{step.name}”（{step.id}，{step.role}）"
 
 
+def self_approval_conflict(the_chain: ReviewChain, signed: dict[str, str], step: ReviewStep, actor: str) -> str | None:
+    """Why ``actor`` may not approve ``step`` (None: they may): nobody approves their own draft
+    (the chain's first step) or the step they approved right before (separation of duties).
+    ``signed`` maps each approved step to its approver."""
+    order = the_chain.steps
+    before_steps = [s for s in order if s.id in signed and order.index(s) < order.index(step)]
+    if not before_steps:
+        return None
+    for prior in {order[0].id: order[0], before_steps[-1].id: before_steps[-1]}.values():
+        if same_person(signed.get(prior.id), actor):  # as people read names: "甲\u200b" is 甲
+            return f"{actor}已办理{step_label(prior)}，不能审批自己经手的文稿：{step_label(step)}须由另一名{step.role}办理。"
+    return None
+
+
 def review(session: Session, office: Any, request: Request, step_id: str, actor: str, decision: str,
            comment: str = "", on: dt.date | None = None) -> ReviewAction:
     """Record one reviewer's decision on one step, in the chain's order."""
@@ -90,16 +104,10 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     for prior in earlier:
         if prior.applies_to(outcome) and prior.id not in done:
             raise StepRefused(f"审核须按顺序进行：{step_label(step)}之前须先完成{step_label(prior)}。")
-    # nobody approves their own draft or the step right before (the chain's separation of duties)
-    before_steps = [s for s in the_chain.steps if s.id in done and the_chain.steps.index(s) < the_chain.steps.index(step)]
-    if before_steps and decision == "approve":
-        first = the_chain.steps[0]
-        previous = before_steps[-1]
-        for prior in {first.id: first, previous.id: previous}.values():
-            if prior.id in done and same_person(done[prior.id].actor, actor):
-                raise StepRefused(
-                    f"{actor}已办理{step_label(prior)}，不能审批自己经手的文稿：{step_label(step)}须由另一名{step.role}办理。"
-                )
+    if decision == "approve":
+        conflict = self_approval_conflict(the_chain, {k: a.actor for k, a in done.items()}, step, actor.strip())
+        if conflict:
+            raise StepRefused(conflict)
     # a step is not dated before the one it follows (the draft, the previous approval, the reply)
     check_after(on, max((a.on for a in live_actions(session, request.id)), default=None), "审核", "上一审核步骤的日期")
     if step.stage == "after":

@@ -1,0 +1,91 @@
+"""Logging in: a name and a password give an :class:`Actor`, or a refusal in Chinese.
+
+Five consecutive failures lock the account for 15 minutes (the lock is an event); a
+disabled account cannot log in; a hash made with older Argon2 parameters is renewed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from gongkai.core.accounts.permissions import Actor
+from gongkai.core.errors import GongkaiError
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+WRONG = "账户名或密码错误。"
+
+
+class LoginRefused(GongkaiError):
+    """A login that did not succeed; the message says why and what to do."""
+
+
+def beijing(moment: dt.datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
+def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = None) -> Actor:
+    """The actor of account ``name`` if ``password`` is right; else :class:`LoginRefused`.
+
+    Failures are counted (and a lock written) in their own transaction, so they persist
+    although the login is refused."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    from gongkai.core.accounts import store
+    from gongkai.core.accounts.roles import catalogue
+    from gongkai.core.storage import record_event, utc
+
+    now = utc(now or dt.datetime.now(dt.timezone.utc))
+    ph = store.hasher()
+    refusal = None
+    with app.session() as session:
+        account = store.find(session, name) if name.strip() else None
+        if account is None:
+            try:  # the same work as a real check, so timing does not reveal which names exist
+                ph.verify(_dummy_hash(), password)
+            except VerificationError:
+                pass
+            raise LoginRefused(WRONG)
+        if account.locked_until is not None and utc(account.locked_until) > now:
+            raise LoginRefused(f"账户已因连续 {MAX_FAILURES} 次密码错误被锁定，请于 {beijing(account.locked_until)}（北京时间）后再试，"
+                               "或请单位管理员用 gongkai user passwd 重设密码。")
+        try:
+            ph.verify(account.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            account.failed_logins += 1
+            refusal = WRONG
+            if account.failed_logins >= MAX_FAILURES:
+                account.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                account.failed_logins = 0
+                record_event(session, subject_kind=store.SUBJECT, subject_id=account.id, action="user_locked",
+                             actor=account.name, at=now,
+                             after={"name": account.name, "failures": MAX_FAILURES, "locked_until": account.locked_until.isoformat()})
+                refusal = (f"{WRONG}连续 {MAX_FAILURES} 次密码错误，账户已锁定 {LOCK_MINUTES} 分钟"
+                           f"（至 {beijing(account.locked_until)}，北京时间）。")
+            session.add(account)
+        else:
+            if account.disabled:
+                raise LoginRefused(f"账户“{account.name}”已停用，不能登录。请联系单位管理员。")
+            if account.failed_logins or account.locked_until is not None:
+                account.failed_logins = 0
+                account.locked_until = None
+                session.add(account)
+            if ph.check_needs_rehash(account.password_hash):
+                account.password_hash = ph.hash(password)
+                session.add(account)
+            return store.actor_of(catalogue(app.registry), account)
+    raise LoginRefused(refusal)
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        from gongkai.core.accounts.store import hasher
+
+        _DUMMY.append(hasher().hash("不存在的账户"))
+    return _DUMMY[0]

@@ -1,0 +1,211 @@
+"""The one permission question: may this actor take this action (on this record)?
+
+Datasette's idea: every request carries one :class:`Actor` (or ``None``), and
+:func:`allowed` answers every permission question, for the web views, the templates (to
+hide buttons) and the CLI's ``--by``. An action needs one of its roles; a review step also
+obeys its chain's separation of duties (nobody approves their own draft or the step they
+signed just before), checked by the same functions the workflow uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from attrs import field, frozen
+
+from gongkai.core.accounts.roles import HANDLER, UNIT_ADMIN, Catalogue, step_roles
+from gongkai.core.errors import StepRefused
+
+ANY_ROLE = ()  # an action every account may take (reading)
+
+# Actions outside the review chains: code -> (Chinese label, role codes that may take it).
+FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "request.register": ("登记申请", (HANDLER,)),
+    "request.correct": ("告知补正", (HANDLER,)),
+    "request.corrected": ("登记补正", (HANDLER,)),
+    "request.pause": ("中止计时", (HANDLER,)),
+    "request.resume": ("恢复计时", (HANDLER,)),
+    "request.extend": ("延长答复期限", (HANDLER,)),
+    "request.extend.approve": ("批准延长答复期限", ("disclosure_office_head",)),  # 条例 第三十三条
+    "request.excessive": ("要求说明理由或确定延迟答复期限", (HANDLER,)),
+    "request.reply": ("答复申请", (HANDLER,)),
+    "request.fee": ("核定信息处理费", (HANDLER,)),
+    "request.appeal": ("登记行政复议或诉讼", (HANDLER,)),
+    "request.abandon": ("认定视为放弃申请", (HANDLER,)),
+    "request.close": ("办结归档", (HANDLER,)),
+    "request.register_overturned": ("登记被纠正的答复", (HANDLER,)),
+    "request.import": ("导入台账", (HANDLER,)),
+    "request.reveal": ("显示申请人证件号码和联系方式", (HANDLER,)),  # plus the request chain's roles
+    "document.register": ("登记文件", (HANDLER,)),
+    "document.publish": ("信息发布", ("publisher",)),  # the publish step's role, where the chain has one
+    "document.repeal": ("废止文件", (HANDLER,)),
+    "document.reevaluate": ("定期审查公开属性", (HANDLER,)),
+    "document.meet": ("办结文件期限", (HANDLER,)),
+    "document.decisions": ("登记年度决定数", (HANDLER,)),
+    "user.manage": ("管理账户", (UNIT_ADMIN,)),
+    "view": ("查看", ANY_ROLE),
+}
+
+
+@frozen
+class Action:
+    code: str
+    label: str
+    roles: tuple[str, ...]  # any one of them suffices; () = any account
+    step: str | None = None  # the review step it signs (separation of duties applies)
+
+
+@frozen
+class Actor:
+    """Who acts: an active account, with the catalogue of its unit's roles."""
+
+    name: str
+    display_name: str
+    roles: frozenset[str]
+    catalogue: Catalogue = field(eq=False, repr=False)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [self.catalogue.label(c) for c in sorted(self.roles)]
+
+    @property
+    def title(self) -> str:
+        """How the actor is named in messages: display name and login name."""
+        return f"{self.display_name}（{self.name}）" if self.display_name and self.display_name != self.name else self.name
+
+
+@frozen
+class Decision:
+    ok: bool
+    reason: str = ""  # Chinese; empty when allowed
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+class Forbidden(StepRefused):
+    """An action the actor's roles (or the chain's separation of duties) do not allow."""
+
+
+class Record(Protocol):
+    """What a permission question knows of one request or document."""
+
+    def conflict(self, step_id: str, name: str) -> str | None:
+        """Why ``name`` may not sign ``step_id`` under the chain's separation of duties."""
+
+
+def build_actions(catalogue: Catalogue) -> dict[str, Action]:
+    """Every action of the unit: the fixed ones and one per review step of its chains."""
+    from gongkai.core.documents.review import PUBLISH_STEP
+    from gongkai.hookspecs.records import DocumentAttributes, ReviewChain
+
+    registry = catalogue.registry
+    chains = {c.id: c for c in registry.rules_of(ReviewChain)}
+    out = {code: Action(code, label, roles) for code, (label, roles) in FIXED_ACTIONS.items()}
+    request_roles: set[str] = set()
+    for chain in chains.values():
+        for step in chain.steps:
+            signer, *second = step_roles(step.role)
+            if chain.workflow == "request":
+                code = f"request.review:{step.id}"
+                request_roles.add(signer)
+            elif step.id == PUBLISH_STEP:
+                out["document.publish"] = Action("document.publish", step.name, (signer,), step.id)
+                continue
+            else:
+                code = f"document.review:{step.id}"
+            out.setdefault(code, Action(code, step.name, (signer,), step.id))
+            if second:
+                cosign = f"{code}.head"
+                out.setdefault(cosign, Action(cosign, f"{step.name}（{catalogue.label(second[0])}签字）", (second[0],), step.id))
+    approvers = tuple(dict.fromkeys(
+        step_roles(a.needs_approval_by)[0]
+        for rule in registry.rules_of(DocumentAttributes) for a in rule.attributes
+        if a.needs_approval_by and not a.needs_public_version
+    ))
+    if approvers:
+        from gongkai.core.documents.review import ATTRIBUTE_STEP
+
+        code = f"document.review:{ATTRIBUTE_STEP}"
+        out[code] = Action(code, "审查同意公开属性", approvers, ATTRIBUTE_STEP)
+    reveal = out["request.reveal"]
+    out["request.reveal"] = Action(reveal.code, reveal.label, tuple(dict.fromkeys((*reveal.roles, *sorted(request_roles)))))
+    return out
+
+
+def _labels(catalogue: Catalogue, roles: tuple[str, ...]) -> str:
+    return "或".join(f"“{catalogue.label(r)}”" for r in roles)
+
+
+def allowed(actor: Actor | None, action: str | Action, record: Record | None = None) -> Decision:
+    """Whether ``actor`` may take ``action`` (on ``record``), and if not, why (in Chinese)."""
+    if actor is None:
+        return Decision(False, "请先登录。")
+    found = action if isinstance(action, Action) else actor.catalogue.actions.get(action)
+    if found is None:
+        return Decision(False, f"本单位没有“{action}”这项操作。")
+    if found.roles and not actor.roles.intersection(found.roles):
+        return Decision(False, f"{actor.title}没有{_labels(actor.catalogue, found.roles)}角色，不能办理“{found.label}”。"
+                               f"请由具有该角色的人员办理，或请单位管理员为其添加角色。")
+    if not found.roles and not actor.roles:
+        return Decision(False, f"{actor.title}尚未被授予任何角色，不能{found.label}。")
+    if record is not None and found.step is not None:
+        conflict = record.conflict(found.step, actor.name)
+        if conflict:
+            return Decision(False, conflict)
+    return Decision(True)
+
+
+def require(actor: Actor | None, action: str | Action, record: Record | None = None) -> None:
+    """:func:`allowed`, raising :class:`Forbidden` with its reason when refused."""
+    decision = allowed(actor, action, record)
+    if not decision:
+        raise Forbidden(decision.reason)
+
+
+@frozen
+class RequestRecord:
+    """A request as a permission question sees it: who approved which step of its chain."""
+
+    id: int
+    chain: Any
+    signed: dict[str, str]  # step id -> approver
+
+    def conflict(self, step_id: str, name: str) -> str | None:
+        from gongkai.core.requests.review import self_approval_conflict
+
+        try:
+            step = self.chain.step(step_id)
+        except KeyError:
+            return None
+        return self_approval_conflict(self.chain, self.signed, step, name)
+
+
+@frozen
+class DocumentRecord:
+    """A document as a permission question sees it: its route and who signed each step."""
+
+    id: int
+    steps: list[Any]
+    signed: dict[str, set[str]]
+
+    def conflict(self, step_id: str, name: str) -> str | None:
+        from gongkai.core.documents.review import self_approval_conflict
+
+        if step_id not in {rs.step.id for rs in self.steps}:
+            return None
+        return self_approval_conflict(self.steps, self.signed, step_id, name)
+
+
+def request_record(session: Any, registry: Any, request: Any) -> RequestRecord:
+    from gongkai.core.requests import review
+
+    done = review.approvals(session, request.id)
+    return RequestRecord(request.id, review.chain(registry), {k: a.actor for k, a in done.items()})
+
+
+def document_record(session: Any, registry: Any, doc: Any) -> DocumentRecord:
+    from gongkai.core.documents import review
+
+    done = review.latest(review.reviews_of(session, doc.id))
+    return DocumentRecord(doc.id, review.route(registry, doc), {k: review.signers(r) for k, r in done.items()})
