@@ -100,7 +100,8 @@ def _appealed(record: dict[str, Any], after: dict[str, Any], _actor: str) -> Non
     appeals = record.setdefault("appeals", {})
     number = after.get("appeal")
     if "kind" in after:  # registered: kind, filed_on, not yet decided
-        appeals[number] = [after["kind"], after.get("filed_on"), "尚未审结", None, None]
+        appeals[number] = [after["kind"], after.get("filed_on"), "尚未审结", None, None,
+                           bool(after.get("over_silence")), after.get("reconsidered_on")]
     elif number in appeals:  # decided
         appeals[number][2:4] = [after.get("result"), after.get("decided_on")]
 
@@ -200,7 +201,7 @@ REQUEST = Subject(
         Child("extensions", "延期记录（批准人、日期）", "request_extension", "request_id",
               ("amount", "unit", "approved_by", "approved_on")),
         Child("appeals", "复议诉讼记录", "request_appeal", "request_id",
-              ("kind", "filed_on", "result", "decided_on", "registered_on"), key="id"),
+              ("kind", "filed_on", "result", "decided_on", "registered_on", "over_silence", "reconsidered_on"), key="id"),
         Child("reply_clock", "答复期限（办结日期）", "deadline", "owner_id", ("met_on",),
               where="owner_kind = 'request' AND name = 'reply'", key="name"),
     ),
@@ -391,6 +392,8 @@ def describe(column: str, value: Any) -> str:
     """A stored or logged value as a reader knows it: states and outcomes by their Chinese names."""
     if value is None or value == "":
         return "（空）"
+    if isinstance(value, bool) or value in ("True", "False"):
+        return "是" if value in (True, "True") else "否"
     if column == "state":
         from gongkai.core.documents.review import STATE_NAMES
         from gongkai.core.requests.workflow import STATES
