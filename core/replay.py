@@ -264,6 +264,16 @@ class Findings:
         return {"ok": self.count == 0, "checked": self.checked, "problems": self.problems, "count": self.count}
 
 
+def verify_all(session: Session, expect: tuple[int, str] | None = None) -> dict[str, Any]:
+    """The chain (:func:`gongkai.core.audit.verify`) and then the records against it, as
+    ``audit verify`` reports them: ``ok`` is both; ``chain_ok`` and ``records`` each part."""
+    from gongkai.core.audit import verify
+
+    chain = verify(session, expect=expect)
+    records = check_records(session)
+    return {**chain, "ok": chain["ok"] and records["ok"], "chain_ok": chain["ok"], "records": records}
+
+
 def check_records(session: Session, batch: int = 5000) -> dict[str, Any]:
     """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``."""
     findings = Findings()
