@@ -101,6 +101,21 @@ def test_a_state_changed_on_a_received_request_is_named(office, gk):
     assert "申请 2 的收到申请日期为“2026-02-01”，事件日志记载为“2026-03-03”" in refused
 
 
+def test_corrected_withdrawn_and_edited_requests_are_checked_too(office, gk):
+    """The lifecycle's steps (更正答复, 撤回, 更正登记信息) are entries of the replay's table."""
+    gk.ok("request", "amend", "1", "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")
+    gk.ok("request", "withdraw", "2", "--on", "2026-03-05", "--how", "电话")
+    gk.ok("request", "edit", "2", "--applicant", "李思", "--reason", "姓名录入错误")
+    assert gk.json("audit", "verify")["ok"]
+    sql(office, "UPDATE disclosure_request SET outcome = 'withheld.process_info', amended_on = NULL WHERE id = 1",
+        "UPDATE disclosure_request SET withdrawal_how = '书面', applicant_name = '李四' WHERE id = 2")
+    refused = gk.fails("audit", "verify", code=2).stderr
+    assert "申请 1 的答复结果为“属于四类过程性信息”，事件日志记载为“予以公开”" in refused
+    assert "申请 1 的更正答复日期为“（空）”，事件日志记载为“2026-03-20”" in refused
+    assert "申请 2 的撤回方式为“书面”，事件日志记载为“电话”" in refused
+    assert "申请 2 的申请人为“李四”，事件日志记载为“李思”" in refused
+
+
 def chain(app: App) -> list[dict]:
     table = Event.__table__
     with app.engine.connect() as c:
@@ -153,7 +168,7 @@ def test_a_bad_expected_head_is_refused_in_chinese(office, gk):
 
 def test_every_request_event_kind_has_an_entry_in_the_replay_table():
     """A new kind of request step is one entry of REQUEST.actions: this fails until it has one."""
-    assert set(TRANSITIONS) | {"receive", "import", "reveal"} <= set(REQUEST.actions)
+    assert set(TRANSITIONS) | {"receive", "import", "reveal", "edit"} <= set(REQUEST.actions)
     assert all(subject.actions for subject in SUBJECTS)
 
 
