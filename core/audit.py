@@ -134,8 +134,30 @@ def append_columns(session: Session, columns: dict[str, Any], count: int) -> Non
     session.flush()
 
 
-def verify(session: Session, batch: int = 2000) -> dict[str, Any]:
-    """Walk the chain; ``{"ok", "events", "head", "broken"}`` with the first broken link or None."""
+def head(session: Session) -> dict[str, Any]:
+    """The chain's head as stored: ``{"length", "hash", "head"}`` (``head`` is ``length:hash``,
+    what ``audit verify --expect-head`` takes)."""
+    row = session.get(AuditChain, HEAD_ID)
+    length, last_hash = (row.length, row.last_hash) if row else (0, GENESIS)
+    return {"length": length, "hash": last_hash, "head": f"{length}:{last_hash}"}
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``N:HASH`` as ``audit head`` prints it; a Chinese error otherwise."""
+    from gongkai.core.errors import GongkaiError
+
+    length, sep, value = text.strip().partition(":")
+    value = value.strip().lower()
+    if not sep or not length.strip().isdigit() or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise GongkaiError(f"--expect-head “{text}”格式应为“事件条数:链头哈希”（64 位十六进制），即 `gongkai audit head` 的输出。")
+    return int(length), value
+
+
+def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None = None) -> dict[str, Any]:
+    """Walk the chain; ``{"ok", "events", "head", "broken"}`` with the first broken link or None.
+
+    ``expect`` (length, hash): a head written down earlier; the chain must still pass
+    through it (a log cut back below it, or rewritten up to it, is broken)."""
 
     def broken(event: Event | None, seq: int, problem: str) -> dict[str, Any]:
         return {
@@ -160,6 +182,9 @@ def verify(session: Session, batch: int = 2000) -> dict[str, Any]:
                 return broken(event, expected, "前一哈希（prev_hash）与上一条事件不符：事件被删除、插入或顺序被改动")
             if event_hash(event, prev) != event.hash:
                 return broken(event, expected, "事件内容与其哈希不符：事件在应用之外被修改")
+            if expect is not None and event.seq == expect[0] and event.hash != expect[1]:
+                return broken(event, expected, f"第 {expect[0]} 条事件的哈希与此前记下的链头不符：此后日志被改写"
+                                               "（事件被修改、删除后重算了哈希）")
             prev, expected = event.hash, expected + 1
             last_seq = event.seq
         session.expunge_all()
@@ -170,4 +195,6 @@ def verify(session: Session, batch: int = 2000) -> dict[str, Any]:
     length, last_hash = (head.length, head.last_hash) if head else (0, GENESIS)
     if length != expected - 1 or last_hash != prev:
         return broken(None, expected, f"链头记录共 {length} 条事件，实际链上只有 {expected - 1} 条：链尾事件被删除")
+    if expect is not None and expect[0] > expected - 1:
+        return broken(None, expected, f"此前记下的链头有 {expect[0]} 条事件，现在只有 {expected - 1} 条：日志被截短（链尾事件被删除、链头被回退）")
     return {"ok": True, "events": expected - 1, "head": prev, "broken": None}

@@ -17,7 +17,7 @@ from gongkai.core.storage import Event, record_event
 def write_events(app: App, n: int, subject_id: int = 1) -> None:
     for i in range(n):
         with app.session() as s:
-            record_event(s, subject_kind="request", subject_id=subject_id, action=f"step{i}", actor="张三",
+            record_event(s, subject_kind="test", subject_id=subject_id, action=f"step{i}", actor="张三",
                          before={"state": "a"}, after={"state": "b", "i": i})
 
 

@@ -1,4 +1,4 @@
-"""``gongkai audit``: checking the hash chain of the event log."""
+"""``gongkai audit``: the event log's hash chain, and the records checked against it."""
 
 import click
 
@@ -7,25 +7,65 @@ from gongkai.core.cli.output import emit_json
 
 @click.group()
 def audit():
-    """审计：校验事件日志的哈希链。"""
+    """审计：校验事件日志的哈希链，并按日志核对每一条记录。"""
+
+
+@audit.command()
+@click.option("--expect-head", "expect", metavar="N:HASH",
+              help="此前记下的链头（`gongkai audit head` 的输出）：核对日志此后未被截短或改写")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_context
+def verify(ctx, expect, as_json):
+    """逐条校验事件日志的哈希链，再按日志重放核对每件申请、文件、事项及其复议诉讼、审核记录
+    （状态、答复结果、日期、签批人、期限）；报告第一处断链和每一条在应用之外被修改、删除或添加的记录。
+    退出码 2 表示校验失败。"""
+    from gongkai.core.audit import parse_head
+    from gongkai.core.replay import verify_all
+
+    expected = parse_head(expect) if expect else None
+    with ctx.obj.session() as session:
+        report = verify_all(session, expected)
+    if as_json:
+        emit_json(report)
+    echo_verify(report, errors_only=as_json)
+    if not report["ok"]:
+        ctx.exit(2)
+
+
+def echo_verify(report: dict, errors_only: bool = False) -> None:
+    """The report in words: what is broken on stderr, what is sound on stdout (unless ``errors_only``)."""
+    broken, records = report["broken"], report["records"]
+    echo = (lambda *_a, **_k: None) if errors_only else click.echo
+    if report["chain_ok"]:
+        echo(f"事件日志完整：共 {report['events']} 条事件，链头 {report['events']}:{report['head']}。")
+    else:
+        where = f"（事件 id={broken['event_id']}）" if broken["event_id"] is not None else ""
+        click.echo(f"错误：事件日志在第 {broken['seq']} 条处断链{where}：{broken['problem']}。", err=True)
+    checked = "，".join(f"{label} {records['checked'].get(kind, 0)} 件" for kind, label in
+                        (("request", "申请"), ("document", "文件"), ("matter", "事项"), ("decision_count", "年度决定数")))
+    if records["ok"]:
+        echo(f"记录与事件日志一致：{checked}。")
+    else:
+        click.echo(f"错误：{records['count']} 处记录与事件日志不符（已核对 {checked}）：", err=True)
+        for problem in records["problems"]:
+            click.echo(f"  {problem['message']}", err=True)
+        if records["count"] > len(records["problems"]):
+            click.echo(f"  ……另有 {records['count'] - len(records['problems'])} 处未列出（--json 同样只列前 "
+                       f"{len(records['problems'])} 处）。", err=True)
+    if report["ok"]:
+        echo("可将链头（`gongkai audit head`）记录在库外（如签章的台账），日后用 --expect-head 核对。")
 
 
 @audit.command()
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-@click.pass_context
-def verify(ctx, as_json):
-    """逐条校验事件日志；报告第一处断链（事件被修改、删除或调换顺序）。退出码 2 表示校验失败。"""
-    from gongkai.core.audit import verify as verify_chain
+@click.pass_obj
+def head(app, as_json):
+    """显示事件日志的链头：事件条数与最后一条的哈希（N:HASH）。记在库外，日后用
+    `gongkai audit verify --expect-head N:HASH` 核对日志未被截短或改写。"""
+    from gongkai.core.audit import head as chain_head
 
-    with ctx.obj.session() as session:
-        report = verify_chain(session)
+    with app.session() as session:
+        data = chain_head(session)
     if as_json:
-        emit_json(report)
-    elif report["ok"]:
-        click.echo(f"事件日志完整：共 {report['events']} 条事件，链头哈希 {report['head']}。")
-        click.echo("可将链头哈希记录在库外（如签章的台账），以便日后核对。")
-    broken = report["broken"]
-    if broken:
-        where = f"（事件 id={broken['event_id']}）" if broken["event_id"] is not None else ""
-        click.echo(f"错误：事件日志在第 {broken['seq']} 条处断链{where}：{broken['problem']}。", err=True)
-        ctx.exit(2)
+        return emit_json(data)
+    click.echo(data["head"])

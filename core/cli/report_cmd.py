@@ -52,6 +52,7 @@ def annual(app, year, unit, government, narrative, fmt, report_date, out, as_jso
     click.echo(data["title"])
     click.echo(f"公布期限：{data['due']['date']}（{data['due']['citation']}）")
     click.echo("勾稽关系校验：通过")
+    click.echo(f"依据的事件日志链头：{data['audit_head']['head']}（日后可用 `gongkai audit verify --expect-head` 核对）")
     headers = ["项目", *(label.rpartition("·")[2] for label in COLUMN_LABELS.values())]
     emit_table(headers, [(label, *cells) for label, cells in request_rows(data)], max_width=40)
     missing = [k for k, v in data["narrative"].items() if not v]

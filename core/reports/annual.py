@@ -236,7 +236,10 @@ def build(app: Any, year: int, *, unit: str | None = None, government: bool | No
 
     if government is None:
         government = str(app.config.raw.get("unit_level", "")) == "government"
+    from gongkai.core.audit import head
+
     with app.session() as session:
+        built_from = head(session)  # first: the figures below are read in the same transaction
         requests = request_table(session, app.registry, year)
         ensure_balanced(requests)
         appeals = appeal_table(session, year)
@@ -254,4 +257,5 @@ def build(app: Any, year: int, *, unit: str | None = None, government: bool | No
         "fees_collected": fees,
         "narrative": read_narrative(narrative),
         "check": {"ok": True, "rule": "本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理（每一列）"},
+        "audit_head": built_from,  # the event log's head the figures were read at (audit verify --expect-head)
     }

@@ -1,0 +1,180 @@
+"""``audit verify`` replays the log and compares every record with it: a record changed,
+deleted or added in the database behind the application's back is named (issue 20 item 2),
+and ``--expect-head`` finds a log cut back or rewritten since its head was written down."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, text
+
+from gongkai.core.app import App
+from gongkai.core.audit import event_hash
+from gongkai.core.replay import REQUEST, SUBJECTS
+from gongkai.core.requests.workflow import TRANSITIONS
+from gongkai.core.storage import Event
+
+
+@pytest.fixture
+def office(backend, unit, gk):
+    """A Changning unit with a replied and appealed request, a received one, a document, a
+    closed matter and a decision count: every kind of record the replay checks."""
+    unit("changning")
+    for applicant, day in (("张三", "2026-03-02"), ("李四", "2026-03-03")):
+        gk.ok("request", "new", "--applicant", applicant, "--applicant-type", "natural_person", "--channel",
+              "in_person", "--submitted", day, "--subject", "2026年老旧小区改造资金安排")
+    for i, step in enumerate(("draft", "office_head")):
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
+    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人")
+    gk.ok("request", "appeal", "1", "--kind", "reconsideration", "--filed", "2026-04-01", "--result", "纠正",
+          "--decided", "2026-05-29")
+    gk.ok("document", "new", "--title", "关于某事的通知", "--kind", "其他", "--attribute", "主动公开",
+          "--finalised", "2026-09-24")
+    gk.ok("matter", "open", "consult.reply", "--at", "2026-10-06")
+    gk.ok("matter", "close", "1", "--at", "2026-10-09")
+    gk.ok("document", "decisions", "--year", "2026", "--licensing", "12")
+    app = App()
+    yield app
+    app.engine.dispose()
+
+
+def sql(app: App, *statements: str) -> None:
+    with app.engine.begin() as c:
+        for statement in statements:
+            c.execute(text(statement))
+
+
+def test_untouched_records_pass(office, gk):
+    report = gk.json("audit", "verify")
+    assert report["ok"] and report["records"]["ok"]
+    assert report["records"]["checked"] == {"request": 2, "document": 1, "matter": 1, "decision_count": 1}
+    out = gk.ok("audit", "verify").stdout
+    assert "记录与事件日志一致：申请 2 件，文件 1 件，事项 1 件" in out
+
+
+TAMPERING = [
+    ("UPDATE disclosure_request SET outcome = 'withheld.state_secret' WHERE id = 1",
+     "申请 1 的答复结果为“属于国家秘密”，事件日志记载为“属于四类过程性信息”"),
+    ("UPDATE disclosure_request SET replied_on = '2026-03-05' WHERE id = 1", "申请 1 的答复日期为“2026-03-05”"),
+    ("UPDATE disclosure_request SET replied_by = '王五' WHERE id = 1", "申请 1 的答复经办人为“王五”，事件日志记载为“经办人”"),
+    ("UPDATE request_review SET actor = '王五' WHERE step_id = 'draft'",
+     "申请 1 的审核记录（审核人、意见、日期）与事件日志不符：库中有而日志没有 （draft，王五，同意，2026-03-10）"),
+    ("DELETE FROM request_review WHERE step_id = 'office_head'", "（office_head，审核人1，同意，2026-03-10）"),
+    ("UPDATE request_appeal SET result = '维持'", "申请 1 的复议诉讼记录与事件日志不符"),
+    ("UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'request' AND owner_id = 1 AND name = 'reply'",
+     "申请 1 的答复期限（办结日期）与事件日志不符"),
+    ("DELETE FROM disclosure_request WHERE id = 2", "申请 2 在事件日志中有 1 条记载，但记录已不存在：记录在应用之外被删除"),
+    ("INSERT INTO disclosure_request (id, version, applicant_name, applicant_type, channel, submitted, received, subject, "
+     "state, period_start, replied_by, reasons, legal_basis, provision, withheld_parts, other_agency, "
+     "other_agency_contact, applicant_id_number, applicant_contact, form_wanted, imported) VALUES (3, 1, '赵六', "
+     "'natural_person', 'in_person', '2026-03-04', '2026-03-04', '插入的申请', 'replied', '2026-03-04', '', '', '', '', "
+     "'', '', '', '', '', '', false)", "申请 3 在事件日志中没有任何记载：记录在应用之外写入"),
+    ("UPDATE document SET title = '改过的标题'", "文件 1 的标题为“改过的标题”，事件日志记载为“关于某事的通知”"),
+    ("UPDATE document SET attribute_name = '不予公开'", "文件 1 的公开属性为“不予公开”"),
+    ("UPDATE matter SET closed_at = NULL", "事项 1 的办结时间为“（空）”，事件日志记载为“2026-10-09T00:00:00+08:00”"),
+    ("UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'matter'", "事项 1 的期限（状态、办结日期）与事件日志不符"),
+    ("UPDATE decision_count SET count = 13", "年度决定数 1 的件数为“13”，事件日志记载为“12”"),
+]
+
+
+
+
+def test_each_record_changed_deleted_or_added_in_the_database_is_named(office, gk):
+    sql(office, *(statement for statement, _ in TAMPERING))
+    refused = gk("audit", "verify")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    for _, named in TAMPERING:
+        assert named in refused.stderr
+    assert "事件日志完整" in refused.stdout  # the chain itself is intact: only the records were touched
+    report = json.loads(gk("audit", "verify", "--json").stdout)
+    assert report["chain_ok"] and not report["ok"]
+    # one problem per tampered field or set of rows (the two changes to the reviews are one)
+    assert report["records"]["count"] == len(TAMPERING) - 1
+    assert {p["problem"] for p in report["records"]["problems"]} == {"changed", "deleted", "added"}
+
+
+def test_a_state_changed_on_a_received_request_is_named(office, gk):
+    sql(office, "UPDATE disclosure_request SET state = 'closed', received = '2026-02-01' WHERE id = 2")
+    refused = gk.fails("audit", "verify", code=2).stderr
+    assert "申请 2 的状态为“已办结归档”，事件日志记载为“已接收”" in refused
+    assert "申请 2 的收到申请日期为“2026-02-01”，事件日志记载为“2026-03-03”" in refused
+
+
+def test_corrected_withdrawn_and_edited_requests_are_checked_too(office, gk):
+    """The lifecycle's steps (更正答复, 撤回, 更正登记信息) are entries of the replay's table."""
+    gk.ok("request", "amend", "1", "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")
+    gk.ok("request", "withdraw", "2", "--on", "2026-03-05", "--how", "电话")
+    gk.ok("request", "edit", "2", "--applicant", "李思", "--reason", "姓名录入错误")
+    assert gk.json("audit", "verify")["ok"]
+    sql(office, "UPDATE disclosure_request SET outcome = 'withheld.process_info', amended_on = NULL WHERE id = 1",
+        "UPDATE disclosure_request SET withdrawal_how = '书面', applicant_name = '李四' WHERE id = 2")
+    refused = gk.fails("audit", "verify", code=2).stderr
+    assert "申请 1 的答复结果为“属于四类过程性信息”，事件日志记载为“予以公开”" in refused
+    assert "申请 1 的更正答复日期为“（空）”，事件日志记载为“2026-03-20”" in refused
+    assert "申请 2 的撤回方式为“书面”，事件日志记载为“电话”" in refused
+    assert "申请 2 的申请人为“李四”，事件日志记载为“李思”" in refused
+
+
+def chain(app: App) -> list[dict]:
+    table = Event.__table__
+    with app.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(select(table).order_by(table.c.seq))]
+
+
+def test_a_log_cut_back_with_its_head_rewound_is_found_by_the_head_written_down(office, gk):
+    written = gk.ok("audit", "head").stdout.strip()
+    length, head = written.split(":")
+    assert int(length) == len(chain(office)) and len(head) == 64
+    assert gk.json("audit", "head") == {"length": int(length), "hash": head, "head": written}
+    gk.ok("audit", "verify", "--expect-head", written)
+    # the last two events deleted and the chain's head rewound onto the one before them
+    events = chain(office)
+    keep = events[-3]
+    sql(office, f"DELETE FROM event WHERE seq > {keep['seq']}",
+        f"UPDATE audit_chain SET length = {keep['seq']}, last_hash = '{keep['hash']}'")
+    cut = gk("audit", "verify", "--expect-head", written)
+    assert cut.exit_code == 2 and "日志被截短" in cut.stderr
+    # without the head written down, the records still give it away: the decision count's event is gone
+    plain = gk("audit", "verify")
+    assert plain.exit_code == 2 and "年度决定数 1 在事件日志中没有任何记载" in plain.stderr
+
+
+def test_a_log_rewritten_with_recomputed_hashes_is_found(office, gk):
+    written = gk.ok("audit", "head").stdout.strip()
+    # the reply's event and record both say 国家秘密, and every hash from there on recomputed
+    sql(office, "UPDATE disclosure_request SET outcome = 'withheld.state_secret' WHERE id = 1")
+    events = chain(office)
+    prev = None
+    with office.engine.begin() as c:
+        for event in events:
+            if event["action"] == "reply":
+                event["after"] = event["after"].replace("withheld.process_info", "withheld.state_secret")
+            if prev is not None:
+                event["prev_hash"] = prev
+                event["hash"] = event_hash(event, prev)
+                c.execute(text("UPDATE event SET after = :after, prev_hash = :prev_hash, hash = :hash WHERE id = :id"),
+                          event)
+            prev = event["hash"]
+        c.execute(text("UPDATE audit_chain SET last_hash = :h"), {"h": prev})
+    assert gk.json("audit", "verify")["ok"]  # chain and records agree with each other now...
+    rewritten = gk("audit", "verify", "--expect-head", written)  # ...but not with the head written down
+    assert rewritten.exit_code == 2 and "此后日志被改写" in rewritten.stderr
+
+
+def test_a_bad_expected_head_is_refused_in_chinese(office, gk):
+    assert "--expect-head" in gk.fails("audit", "verify", "--expect-head", "12abc").stderr
+
+
+def test_every_request_event_kind_has_an_entry_in_the_replay_table():
+    """A new kind of request step is one entry of REQUEST.actions: this fails until it has one."""
+    assert set(TRANSITIONS) | {"receive", "import", "reveal", "edit"} <= set(REQUEST.actions)
+    assert all(subject.actions for subject in SUBJECTS)
+
+
+def test_the_annual_report_prints_the_head_it_was_built_from(office, gk):
+    report = gk.json("report", "annual", "--year", "2026")
+    written = gk.ok("audit", "head").stdout.strip()
+    assert report["audit_head"]["head"] == written
+    assert f"依据的事件日志链头：{written}" in gk.ok("report", "annual", "--year", "2026").stdout
+    gk.ok("audit", "verify", "--expect-head", written)
