@@ -17,7 +17,7 @@ from gongkai.core import deadlines
 from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests.models import OWNER, Correction, Extension, Pause, Request
-from gongkai.core.requests.workflow import apply, check_date
+from gongkai.core.requests.workflow import apply, check_after, check_date
 from gongkai.hookspecs.records import DeadlineRule, Unit, cite
 
 # pause reason -> (Chinese name, the consultation rule that times it, its clock name)
@@ -130,6 +130,7 @@ def corrected(session: Session, office: Any, request: Request, on: dt.date, good
         raise StepRefused(f"申请 {request.id} 没有待补正的告知，不能登记补正。")
     if on < correction.notice_on:
         raise GongkaiError(f"补正日期 {on} 早于补正告知日期 {correction.notice_on}，请核对 --on。")
+    check_date(request, on, "收到补正")
     if on > correction.due and not good_reason:
         raise StepRefused(
             f"补正期限已于 {correction.due} 届满（条例 第三十条），逾期补正须说明正当理由（--good-reason）；"
@@ -151,6 +152,7 @@ def abandon(session: Session, office: Any, request: Request, on: dt.date, actor:
         raise StepRefused(f"申请 {request.id} 没有待补正的告知，不能按逾期不补正处理。")
     if on <= correction.due:
         raise StepRefused(f"补正期限至 {correction.due} 才届满（条例 第三十条），{on} 尚不能视为放弃申请。")
+    check_date(request, on, "认定视为放弃")
     request.outcome = "other.no_correction"
     request.replied_on = on
     request.reasons = "申请人无正当理由逾期不补正，视为放弃申请，本机关不再处理该政府信息公开申请。"
@@ -208,6 +210,7 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
         raise StepRefused(f"申请 {request.id} 未中止计时，不能恢复。")
     if on < open_pause.start:
         raise GongkaiError(f"恢复日期 {on} 早于中止日期 {open_pause.start}，请核对 --on。")
+    check_date(request, on, "恢复计时")
     _, rule_id, clock_name = PAUSE_REASONS[open_pause.reason]
     details: dict[str, Any] = {"on": on.isoformat(), "reason": open_pause.reason}
     if rule_id:
@@ -249,6 +252,9 @@ def extend(session: Session, office: Any, request: Request, amount: int, approve
     if not approved_by.strip():
         raise GongkaiError("延长答复期限须经政府信息公开工作机构负责人同意，请用 --approved-by 填写批准人。")
     check_date(request, on, "延期批准")
+    if told_on is not None:
+        check_date(request, told_on, "告知申请人延期")
+        check_after(told_on, on, "告知申请人延期", "批准延期的日期")
     granted = extensions_of(session, request.id)
     current = reply_deadline(session, office, request)
     if current.due is not None and on > current.due:

@@ -14,7 +14,7 @@ from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_text
 from gongkai.core.privacy import check_applicant_id
 from gongkai.core.outcomes import APPLICANT_TYPES
-from gongkai.core.today import today
+from gongkai.core.today import not_future, today
 from gongkai.core.requests import clock
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import apply
@@ -114,6 +114,9 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
     第四十九条: a request not received online is entered within 2 working days) is met on
     ``entered`` (default today, or the receipt date if that is later) — late if that is after its due date.
     """
+    for key, what in (("submitted", "提交"), ("confirmed", "确认")):
+        not_future(fields.get(key), what)
+    not_future(entered, "录入")
     request = Request(**request_fields(office.registry, **fields))
     session.add(request)
     session.flush()
