@@ -151,8 +151,9 @@ def test_calendar_load_command_makes_2027_final(gk, tmp_path, unit):
     assert data["provisional"] is False
 
 
-def test_request_show_uses_a_schedule_dropped_in_later(gk, tmp_path, unit):
+def test_request_show_uses_a_schedule_dropped_in_later(gk, tmp_path, unit, monkeypatch):
     unit("yanta")
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-25")  # a request of a year still provisional, on its day
     rid = gk.json("request", "new", "--applicant", "张三", "--applicant-type", "natural_person",
                   "--channel", "in_person", "--submitted", "2027-01-25", "--subject", "某信息")["id"]
     before = gk.json("request", "show", str(rid))
