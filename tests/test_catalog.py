@@ -100,6 +100,33 @@ def test_national_rule_in_force_everywhere(registries, jurisdiction, rule_id):
     assert str(entry.rule.citation)
 
 
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """49 -> 四十九, as articles are numbered in the texts (1 to 99)."""
+    tens, ones = divmod(n, 10)
+    return (DIGITS[tens] if tens > 1 else "") + ("十" if tens else "") + (DIGITS[ones] if ones or not tens else "")
+
+
+def cited_articles(source: str) -> list[str]:
+    """"条例 第49条第2款 (第50条 is …)" -> ["第四十九条第二款"]: the articles the catalog cites."""
+    cited = source.split("(")[0]
+    return [
+        f"第{chinese_number(int(article))}条" + (f"第{chinese_number(int(clause))}款" if clause else "")
+        for article, clause in re.findall(r"第(\d+)条(?:第(\d+)款)?", cited)
+    ]
+
+
+@pytest.mark.parametrize(("rule_id", "source"), CATALOG.get("national", []))
+def test_national_rule_cites_the_catalogs_article(registries, rule_id, source):
+    entries = [r.rules[rule_id] for r in registries.values() if r.rules[rule_id].source == "national"]
+    for entry in entries:
+        citation = str(entry.rule.citation)
+        for article in cited_articles(source):
+            assert article in citation, f"{rule_id} cites {citation}, the catalog {source}"
+
+
 @pytest.mark.parametrize(("jurisdiction", "rule_id", "source"), ALL, ids=[f"{j}:{r}" for j, r, _ in ALL])
 def test_local_rule_is_encoded_by_its_plugin(registries, jurisdiction, rule_id, source):
     entry = registries[jurisdiction].rules.get(rule_id)
