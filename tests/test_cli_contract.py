@@ -81,3 +81,13 @@ def test_help_is_fast_because_heavy_modules_are_lazy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+def test_commands_outside_a_unit_folder_create_no_database(gk, tmp_path):
+    for command in (["ledger"], ["documents"], ["digest"], ["request", "show", "1"]):
+        result = gk.fails("-j", "changning", *command)
+        assert "没有 gongkai.toml" in result.stderr and "gongkai init" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no stray gongkai.db
+    # a database named explicitly is still used
+    gk.ok("-j", "changning", "--db", f"sqlite:///{tmp_path / 'elsewhere.db'}", "ledger")
+    assert (tmp_path / "elsewhere.db").is_file()
