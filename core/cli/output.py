@@ -14,12 +14,13 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese (wide) characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
@@ -28,14 +29,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int 
     def cell(v: Any) -> str:
         text = "" if v is None else ("是" if v is True else "否" if v is False else str(v))
         text = text.replace("\n", " ")
-        if _width(text) > max_width:
-            while _width(text) > max_width - 1:
+        if display_width(text) > max_width:
+            while display_width(text) > max_width - 1:
                 text = text[:-1]
             text += "…"
         return text
 
     cells = [[cell(v) for v in row] for row in rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
