@@ -58,7 +58,7 @@ EXTENDS: dict[str, tuple[str, ...]] = {
     "clock": ("gongkai.core.documents.clocks:CLOCK_NAMES",),
 }
 
-REGISTRY_VOCABULARIES = {"outcome": "答复结果", "channel": "提交渠道", "step": "审核步骤"}
+REGISTRY_VOCABULARIES = {"outcome": "答复结果", "channel": "提交渠道", "step": "审核步骤", "track": "申请类别"}
 
 
 def _load(target: str) -> dict[str, str]:
@@ -86,6 +86,10 @@ def _from_registry(vocabulary: str, registry: Any) -> dict[str, str]:
         from gongkai.core.requests.intake import channels
 
         return {c.channel: c.name for c in channels(registry)}
+    if vocabulary == "track":
+        from gongkai.core.requests.tracks import names
+
+        return names(registry)
     from gongkai.core.requests.review import chain
 
     return {s.id: s.name for s in chain(registry).steps}

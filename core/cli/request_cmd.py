@@ -48,11 +48,13 @@ def _report(data, as_json, message):
 @click.option("--subject", required=True, help="申请公开的政府信息内容")
 @click.option("--form", "form_wanted", default="", help="获取信息的方式，如 纸质、电子邮件")
 @click.option("--entered", help="录入申请平台的日期（默认今天；用于本地录入时限，如长宁区2个工作日）")
+@click.option("--track", type=LabelChoice("track"), default="government",
+              help="申请类别：政府信息公开申请（默认），或本辖区规定的其他类别，如五原县的 党务公开申请（party）")
 @BY
 @JSON
 @click.pass_obj
 def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted,
-        entered, by, as_json):
+        entered, track, by, as_json):
     """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
     from gongkai.core.requests import intake, ledger
 
@@ -61,13 +63,14 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
             session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
             submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
             id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
-            entered=day(entered, "--entered"),
+            entered=day(entered, "--entered"), track=track,
         )
         data = ledger.show(session, app, req)
     if as_json:
         emit_json(data)
     else:
-        click.echo(f"已登记申请 {data['id']}：收到日期 {data['received']}，答复期限 {data['due']}")
+        kind = "" if track == "government" else f"（{label('track', track, app.registry)}）"
+        click.echo(f"已登记申请 {data['id']}{kind}：收到日期 {data['received']}，答复期限 {data['due']}")
 
 
 @request.command("show")
@@ -92,7 +95,8 @@ def show(app, request_id, as_of, reveal, by, as_json):
     if as_json:
         emit_json(data)
         return
-    click.echo(f"申请 {data['id']}：{data['applicant']}　“{data['subject']}”")
+    kind = "" if data["track"] == "government" else f"（{label('track', data['track'], app.registry)}）"
+    click.echo(f"申请 {data['id']}{kind}：{data['applicant']}　“{data['subject']}”")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
                f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
     if data["outcome"]:
