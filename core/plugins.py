@@ -143,7 +143,7 @@ class Registry:
             return self.outcomes[code]
         except KeyError:
             raise GongkaiError(
-                f"未知的答复结果“{code}”。可选：{'、'.join(self.outcomes)}"
+                f"未知的答复结果“{code}”。可选：{'、'.join(o.name for o in self.outcomes.values())}"
             ) from None
 
 

@@ -72,3 +72,20 @@ def test_ledger_show_and_digest_print_no_codes(gk, unit):
     assert "答复期限" in digest and not codes_in(digest), digest
     plugins = gk.ok("plugins").stdout
     assert "长宁区" in plugins
+
+
+def test_show_reveal_letter_unanswered_and_rules_in_full(gk, unit, tmp_path):
+    unit("wuyuan")
+    rid = new_request(gk, extra=("--id-number", "110101199003077774", "--contact", "13800138000"))["id"]
+    masked = gk.ok("request", "show", str(rid)).stdout
+    assert "110***********7774" in masked and "138****8000" in masked and "13800138000" not in masked
+    revealed = gk.ok("request", "show", str(rid), "--reveal").stdout
+    assert "110101199003077774" in revealed and "13800138000" in revealed  # text mode too, not only --json
+    refused = gk.fails("request", "letter", str(rid), "--format", "md", "--out", tmp_path / "l.md")
+    assert "尚未答复" in refused.stderr and "request reply" in refused.stderr
+    listing = gk.ok("rules", "request.third_party_opinion").stdout
+    full = load_registry("wuyuan").rules["request.third_party_opinion"].rule.summary
+    assert full.replace("，", "") in listing.replace("\n", "").replace(" ", "").replace("，", "")  # whole, wrapped
+    assert "…" not in listing
+    assert "期限：15个工作日" in listing and "逾期未提出意见的由行政机关决定" in listing  # the parameters
+    assert all(len(line) <= 80 for line in listing.splitlines())

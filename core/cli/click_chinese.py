@@ -8,12 +8,10 @@ table instead; a message not in the table stays as click wrote it.
 
 from __future__ import annotations
 
-import re
-
 import click
 from click import formatting
 
-from gongkai.core.cli.output import display_width
+from gongkai.core.cli.output import display_width, wrap
 
 MESSAGES = {
     "Usage:": "用法：",  # the formatter drops the space click adds after it
@@ -87,22 +85,6 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     # click formats both forms with the same fields, so one Chinese form serves
     return PLURALS.get((singular, plural)) or (singular if n == 1 else plural)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns, a Chinese character counting two; breaks between
-    words or between Chinese characters, never inside an English word that fits on a line."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line = ""
-        for token in re.findall(r"[\x21-\x7e]+|\s+|.", paragraph):
-            if display_width(line + token) > width and line.strip():
-                lines.append(line.rstrip())
-                line = "" if token.isspace() else token
-            else:
-                line += token
-        lines.append(line.rstrip())
-    return lines
 
 
 class ChineseHelpFormatter(formatting.HelpFormatter):

@@ -277,7 +277,7 @@ def documents(app, overdue, due_within, review_due, since, as_of, as_json):
         emit_json(rows)
         return
     emit_table(
-        ["编号", "文号", "标题", "种类", "公开属性", "状态", "到期", "最迟", "发布日期"],
+        ["编号", "文号", "标题", "种类", "公开属性", "状态", "到期", "最迟", "逾期", "发布日期"],
         [[r["id"], r["number"], r["title"], r["kind"], r["attribute"], r["state_name"], r["due"], r["limit"],
-          r["published_on"]] for r in rows],
+          r.get("overdue", False), r["published_on"]] for r in rows],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +18,22 @@ def emit_json(data: Any) -> None:
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Chinese (wide) characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, a Chinese character counting two; breaks between
+    words or between Chinese characters, never inside an English word that fits on a line."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for token in re.findall(r"[\x21-\x7e]+|\s+|.", paragraph):
+            if display_width(line + token) > width and line.strip():
+                lines.append(line.rstrip())
+                line = "" if token.isspace() else token
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return lines
 
 
 def _pad(text: str, width: int) -> str:

@@ -97,6 +97,8 @@ def show(app, request_id, as_of, reveal, by, as_json):
         return
     kind = "" if data["track"] == "government" else f"（{label('track', data['track'], app.registry)}）"
     click.echo(f"申请 {data['id']}{kind}：{data['applicant']}　“{data['subject']}”")
+    if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
+        click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
                f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
     if data["outcome"]:
