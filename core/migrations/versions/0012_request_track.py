@@ -2,8 +2,8 @@
 jurisdiction declares (五原县: 党务公开 applications, which the 条例's annual report leaves out).
 The report's covering index gains the column so the report still reads the index alone.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-27
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
