@@ -13,7 +13,10 @@ from typing import Any
 
 import click
 
+from gongkai.core.cli import click_chinese
 from gongkai.core.errors import GongkaiError
+
+click_chinese.install()
 
 # name -> (module:attribute, short help). Keep sorted by workflow, not alphabet.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -72,7 +75,7 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, help_text) in self.lazy.items()]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section("命令"):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import day
+from gongkai.core.cli.common import LabelChoice, day
 from gongkai.core.cli.output import emit_json, emit_table
+from gongkai.core.labels import label
 
 
 @click.command()
 @click.option("--overdue", is_flag=True, help="只列已逾期未答复的申请（与 --due-within 同用时，列出逾期的和 N 个工作日内到期的）")
 @click.option("--due-within", type=int, help="只列 N 个工作日内到期的申请")
-@click.option("--state", help="只列该状态：received、correction_pending、processing、paused、reviewing、replied、closed、abandoned")
+@click.option("--state", type=LabelChoice("state"), help="只列该状态，如 办理中、已答复")
 @click.option("--year", type=int, help="只列该年收到的申请")
 @click.option("--search", help="按申请人姓名、申请内容中的文字或申请编号查找，如 --search 张三")
 @click.option("--outcome", help="只列该答复结果，如 disclosed、partial、other.withdrawn")
@@ -52,4 +53,4 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
     if not xlsx_path:
         emit_table(["编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
                    [[r["id"], r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
-                     r["days_left"], r["overdue"], r["outcome"]] for r in rows])
+                     r["days_left"], r["overdue"], label("outcome", r["outcome"], app.registry)] for r in rows])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import actor, day
+from gongkai.core.cli.common import LabelChoice, actor, day
 from gongkai.core.cli.output import emit_json, emit_table
+from gongkai.core.labels import label
 
 BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
@@ -37,20 +38,23 @@ def _report(data, as_json, message):
 
 @request.command("new")
 @click.option("--applicant", required=True, help="申请人姓名或名称")
-@click.option("--applicant-type", required=True, help="申请人类型：natural_person、commercial、research、public_interest、legal_services、other")
+@click.option("--applicant-type", required=True, type=LabelChoice("applicant_type"),
+              help="申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他")
 @click.option("--id-number", default="", help="证件号码")
 @click.option("--contact", default="", help="联系方式")
-@click.option("--channel", required=True, help="提交渠道：in_person、post_signed、post_ordinary、online、fax")
+@click.option("--channel", required=True, type=LabelChoice("channel"), help="提交渠道，如 当面提交、互联网（见本辖区规定）")
 @click.option("--submitted", required=True, help="提交日期（签收日期）")
 @click.option("--confirmed", help="双方确认日期（平常信函、互联网、传真）")
 @click.option("--subject", required=True, help="申请公开的政府信息内容")
 @click.option("--form", "form_wanted", default="", help="获取信息的方式，如 纸质、电子邮件")
 @click.option("--entered", help="录入申请平台的日期（默认今天；用于本地录入时限，如长宁区2个工作日）")
+@click.option("--track", type=LabelChoice("track"), default="government",
+              help="申请类别：政府信息公开申请（默认），或本辖区规定的其他类别，如五原县的 党务公开申请（party）")
 @BY
 @JSON
 @click.pass_obj
 def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted,
-        entered, by, as_json):
+        entered, track, by, as_json):
     """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
     from gongkai.core.requests import intake, ledger
 
@@ -59,13 +63,14 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
             session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
             submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
             id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
-            entered=day(entered, "--entered"),
+            entered=day(entered, "--entered"), track=track,
         )
         data = ledger.show(session, app, req)
     if as_json:
         emit_json(data)
     else:
-        click.echo(f"已登记申请 {data['id']}：收到日期 {data['received']}，答复期限 {data['due']}")
+        kind = "" if track == "government" else f"（{label('track', track, app.registry)}）"
+        click.echo(f"已登记申请 {data['id']}{kind}：收到日期 {data['received']}，答复期限 {data['due']}")
 
 
 @request.command("show")
@@ -90,14 +95,18 @@ def show(app, request_id, as_of, reveal, by, as_json):
     if as_json:
         emit_json(data)
         return
-    click.echo(f"申请 {data['id']}：{data['applicant']}　“{data['subject']}”")
+    kind = "" if data["track"] == "government" else f"（{label('track', data['track'], app.registry)}）"
+    click.echo(f"申请 {data['id']}{kind}：{data['applicant']}　“{data['subject']}”")
+    if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
+        click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
                f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
     if data["outcome"]:
-        click.echo(f"答复结果 {data['outcome']}（{data['replied_on']}）")
-    emit_table(["审核步骤", "名称", "阶段", "完成", "审核人"],
-               [[s["id"], s["name"], s["stage"], s["done"], s["by"]] for s in data["review_steps"]])
-    emit_table(["时间", "经办人", "事项"], [[e["at"][:19], e["actor"], e["action"]] for e in data["events"]])
+        click.echo(f"答复结果 {label('outcome', data['outcome'], app.registry)}（{data['replied_on']}）")
+    emit_table(["审核步骤", "阶段", "完成", "审核人"],
+               [[s["name"], label("stage", s["stage"]), s["done"], s["by"]] for s in data["review_steps"]])
+    emit_table(["时间", "经办人", "事项"],
+               [[e["at"][:19].replace("T", " "), e["actor"], label("event", e["action"])] for e in data["events"]])
 
 
 @request.command("correct")
@@ -132,8 +141,8 @@ def corrected(app, request_id, on, good_reason, by, as_json):
 
 @request.command("pause")
 @click.argument("request_id", type=int)
-@click.option("--reason", required=True, type=click.Choice(["third_party", "other_agency", "force_majeure"]),
-              help="third_party 征求第三方意见；other_agency 征求其他机关意见；force_majeure 不可抗力")
+@click.option("--reason", required=True, type=LabelChoice("pause_reason"),
+              help="征求第三方意见、征求其他行政机关意见、不可抗力等法定事由")
 @click.option("--on", required=True, help="中止计时日期（发出征求意见书之日）")
 @click.option("--note", default="", help="说明")
 @BY
@@ -211,11 +220,11 @@ def excessive(app, request_id, asked_on, later_due, by, as_json):
 
 @request.command("review")
 @click.argument("request_id", type=int)
-@click.option("--step", "step_id", required=True, help="审核步骤编号（见 request show）")
+@click.option("--step", "step_id", required=True, type=LabelChoice("step"), help="审核步骤（名称，见 request show）")
 @click.option("--by", required=True, help="审核人姓名")
-@click.option("--decision", required=True, type=click.Choice(["approve", "reject"]), help="approve 同意；reject 退回")
+@click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--comment", default="", help="审核意见")
-@click.option("--outcome", help="拟答复结果（决定哪些步骤适用）")
+@click.option("--outcome", type=LabelChoice("outcome"), help="拟答复结果，如 部分公开（决定哪些步骤适用）")
 @click.option("--on", help="审核日期（默认今天）")
 @JSON
 @click.pass_obj
@@ -229,13 +238,15 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_
         review.review(session, office, req, step_id, by, decision, comment, day(on, "--on"))
 
     data = _run(app, request_id, act)
-    _report(data, as_json, f"已记录审核：{step_id} {review.DECISIONS[decision]}")
+    registry = app.registry
+    _report(data, as_json, f"已记录审核：{label('step', step_id, registry)} {label('decision', decision)}")
 
 
 def _reply_options(reason_flag):
     """The options describing a reply's content (``request reply`` and ``request amend``)."""
     options = [
-        click.option("--outcome", required=True, help="答复结果编码，如 disclosed、partial、withheld.state_secret"),
+        click.option("--outcome", required=True, type=LabelChoice("outcome"),
+                     help="答复结果，如 予以公开、部分公开、不予公开（属于国家秘密）"),
         click.option(reason_flag, "reason", default="", help="答复的理由"),
         click.option("--basis", default="", help="法律依据（默认取答复结果的依据）"),
         click.option("--provision", default="", help="提供信息的方式和时间"),
@@ -355,7 +366,7 @@ def edit_cmd(app, request_id, applicant, applicant_type, id_number, contact, cha
 
 @request.command("fee")
 @click.argument("request_id", type=int)
-@click.option("--method", required=True, type=click.Choice(["per_request", "per_page"]), help="按件或按量，二者择一")
+@click.option("--method", required=True, type=LabelChoice("fee_method"), help="按件计收 或 按量计收，二者择一")
 @click.option("--pages", type=int, help="按量计收的页数")
 @BY
 @JSON
@@ -413,9 +424,8 @@ def notice(app, request_id, kind, fmt, out, on, what, to, reason, content, payme
 
 @request.command("appeal")
 @click.argument("request_id", type=int)
-@click.option("--kind", type=click.Choice(["reconsideration", "lawsuit", "lawsuit_after_reconsideration"]),
-              help="登记新的复议或诉讼：reconsideration 行政复议；lawsuit 未经复议直接起诉；"
-                   "lawsuit_after_reconsideration 复议后起诉")
+@click.option("--kind", type=LabelChoice("appeal_kind"),
+              help="登记新的复议或诉讼：行政复议、行政诉讼（未经复议直接起诉）、行政诉讼（复议后起诉）")
 @click.option("--filed", help="申请复议或起诉的日期")
 @click.option("--reconsidered-on", help="复议后起诉、而复议在本系统启用前已办结的：复议决定日期")
 @click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼的结果")

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from gongkai.core.deadlines import compute
 from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests import tracks
 from gongkai.core.requests.models import OWNER, Appeal, Request
 from gongkai.core.requests.workflow import apply, check_after, check_date
 from gongkai.core.today import not_future
@@ -44,6 +45,7 @@ def record_appeal(session: Session, office: Any, request: Request, kind: str, fi
     The one function every path registering an appeal calls (``request appeal``, imports)."""
     if kind not in KINDS:
         raise GongkaiError(f"救济类型“{kind}”无效（--kind），可选：{'、'.join(f'{k}（{v}）' for k, v in KINDS.items())}")
+    tracks.require_government(office.registry, request.track, "行政复议、行政诉讼", remedy=True)
     check_date(request, filed_on, "提起复议或诉讼")
     check_after(filed_on, request.replied_on, "提起复议或诉讼", "答复日期")
     earlier = [a for a in appeals_of(session, request.id) if a.kind == "reconsideration"]

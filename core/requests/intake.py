@@ -15,7 +15,7 @@ from gongkai.core.limits import check_text
 from gongkai.core.privacy import check_applicant_id
 from gongkai.core.outcomes import APPLICANT_TYPES
 from gongkai.core.today import not_future, today
-from gongkai.core.requests import clock
+from gongkai.core.requests import clock, tracks
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import apply
 from gongkai.hookspecs.records import ChannelReceipt, DeadlineRule, ReceiptRule
@@ -69,6 +69,7 @@ def request_fields(
     id_number: str = "",
     contact: str = "",
     form_wanted: str = "",
+    track: str = "",
 ) -> dict[str, Any]:
     """The columns of a new :class:`Request`, every field checked; a Chinese error naming the bad one."""
     if not applicant.strip():
@@ -84,6 +85,7 @@ def request_fields(
                                    natural_person=type_code == "natural_person")
     ch = channel_code(registry, channel)
     received = receipt_date(ch, submitted, confirmed)
+    declared = tracks.track_of(registry, track)  # refused where the jurisdiction has no such track
     return {
         "applicant_name": applicant.strip(),
         "applicant_type": type_code,
@@ -96,6 +98,7 @@ def request_fields(
         "subject": subject.strip(),
         "form_wanted": form_wanted,
         "period_start": received,
+        "track": declared.track if declared else tracks.GOVERNMENT,
     }
 
 
@@ -121,7 +124,8 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
     session.add(request)
     session.flush()
     apply(session, request, "receive", actor,
-          {"received": request.received.isoformat(), "channel": request.channel}, to_state="received")
+          {"received": request.received.isoformat(), "channel": request.channel, "track": request.track},
+          to_state="received")
     clock.refresh(session, office, request)
     rule = intake_rule(office.registry, request.channel)
     if rule is not None:

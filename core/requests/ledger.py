@@ -86,6 +86,7 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "applicant": request.applicant_name,
         "applicant_type": request.applicant_type,
         "channel": request.channel,
+        "track": request.track,
         "subject": request.subject,
         "submitted": _iso(request.submitted),
         "confirmed": _iso(request.confirmed),

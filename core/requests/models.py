@@ -44,6 +44,8 @@ class Request(SQLModel, table=True):
     received: dt.date = Field(index=True)
     subject: str
     form_wanted: str = Field(default="", max_length=100)  # 纸质、电子、光盘...
+    # 政府信息公开 ("government"), or a track the jurisdiction declares (core.requests.tracks)
+    track: str = Field(default="government", max_length=40, sa_column_kwargs={"server_default": "government"})
     # the clock: the reply period runs from period_start (receipt, or the corrected request)
     state: str = Field(default="received", max_length=30)
     period_start: dt.date
