@@ -27,12 +27,15 @@ from typing import Any
 
 import attrs
 
+from sqlmodel import select
+
 from gongkai.core import limits
 from gongkai.core.audit import append_columns
 from gongkai.core.background import background
 from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
+from gongkai.core.privacy import mask_text
 from gongkai.core.requests import intake
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import next_state_after
@@ -49,6 +52,7 @@ FIELDS = {  # field -> (Chinese name, required)
     "contact": ("联系方式", False),
     "outcome": ("答复结果", False),
     "replied_on": ("答复日期", False),
+    "ref": ("本单位编号", False),
 }
 BATCH = 10_000  # rows per transaction
 CHUNK = 1000  # rows the checking process sends at a time (BATCH is a multiple of it)
@@ -158,9 +162,9 @@ def _date(value: Any, name: str) -> dt.date | None:
 # The request columns a ledger row gives, in the order _Checker.check returns them; every
 # other column has the value a new request has (_Writer.constants).
 COLUMNS = ("applicant_name", "applicant_type", "applicant_id_number", "applicant_contact", "channel", "submitted",
-           "confirmed", "received", "subject", "form_wanted", "period_start", "state", "outcome", "replied_on",
+           "confirmed", "received", "subject", "form_wanted", "period_start", "ref", "state", "outcome", "replied_on",
            "reasons")
-_FIELDS = operator.itemgetter(*COLUMNS[:11])  # those intake.request_fields checks
+_FIELDS = operator.itemgetter(*COLUMNS[:12])  # those intake.request_fields checks
 
 
 @attrs.define
@@ -178,9 +182,10 @@ class _Checker:
     """Checks ledger rows with the same functions as ``request new`` and turns them into
     stored values. No database: this is the CPU work that runs beside the writing."""
 
-    def __init__(self, registry: Any) -> None:
+    def __init__(self, registry: Any, refs: set[str] | None = None) -> None:
         self.registry = registry
         self.replied_state = next_state_after("received", "reply")
+        self.refs = refs if refs is not None else set()  # references already used: stored, or earlier in the file
 
     def chunks(self, path: Path, mapping: dict[str, str]) -> Iterator[Checked]:
         """The file's rows, checked, CHUNK rows at a time."""
@@ -223,7 +228,12 @@ class _Checker:
         fields = intake.request_fields(
             self.registry, applicant=text.get("applicant", ""), applicant_type=text.get("applicant_type", ""),
             channel=text.get("channel", ""), submitted=submitted, confirmed=_date(values.get("confirmed"), "确认日期"),
-            subject=text.get("subject", ""), id_number=text.get("id_number", ""), contact=text.get("contact", ""))
+            subject=text.get("subject", ""), id_number=text.get("id_number", ""), contact=text.get("contact", ""),
+            ref=text.get("ref"))
+        if fields["ref"] is not None:
+            if fields["ref"] in self.refs:
+                raise GongkaiError(f"本单位编号“{fields['ref']}”已被使用（已有的申请或本文件中前面的行），同一单位内不能重复")
+            self.refs.add(fields["ref"])
         received = fields["received"]
         state, outcome, replied, reasons = "received", None, None, ""
         if text.get("outcome"):
@@ -234,7 +244,7 @@ class _Checker:
             if replied < received:
                 raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
             state, outcome, reasons = self.replied_state, found.code, found.name
-        event = _import_event(state, received, fields["channel"], outcome, replied)
+        event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"])
         return (*_FIELDS(fields), state, outcome, replied, reasons), event
 
 
@@ -242,10 +252,13 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as even
 
 
 @functools.lru_cache(maxsize=4096)  # many rows share one, and the pipe then carries it once
-def _import_event(state: str, received: dt.date, channel: str, outcome: str | None, replied: dt.date | None) -> str:
+def _import_event(state: str, received: dt.date, channel: str, outcome: str | None, replied: dt.date | None,
+                  ref: str | None = None) -> str:
     """The ``after`` JSON of a row's import event: the state, receipt and reply it came with.
-    event_json's JSON without its masking pass: codes and dates only, nothing to mask."""
+    event_json's JSON without its masking pass: codes, dates and the unit's reference."""
     after = {"state": state, "version": 1, "received": received.isoformat(), "channel": channel}
+    if ref:
+        after["ref"] = mask_text(ref)  # as event_json would
     if outcome:
         after.update(outcome=outcome, on=replied.isoformat() if replied else None)
     return _ENCODE(after)
@@ -319,7 +332,9 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str =
     if unknown:
         raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
     writer = _Writer(office, actor)
-    checker = _Checker(office.registry)
+    with session_scope(office.engine) as session:
+        refs = set(session.execute(select(Request.ref).where(Request.ref.is_not(None))).scalars())
+    checker = _Checker(office.registry, refs)
     with background(checker.chunks, path, mapping, process=in_background) as chunks, \
             bulk_connection(office.engine) as connection:
         # BATCH rows per transaction: chunks are grouped as they arrive, so the first is

@@ -31,7 +31,7 @@ COLUMNS = [  # (key, xlsx header)
     ("id", "编号"), ("received", "收到日期"), ("applicant", "申请人"), ("applicant_type", "申请人类型"),
     ("channel", "渠道"), ("subject", "申请内容"), ("state_name", "状态"), ("due", "答复期限"),
     ("working_days_used", "已用工作日"), ("days_left", "剩余工作日"), ("overdue", "是否逾期"),
-    ("outcome", "答复结果"), ("replied_on", "答复日期"),
+    ("outcome", "答复结果"), ("replied_on", "答复日期"), ("ref", "本单位编号"),
 ]
 
 
@@ -80,6 +80,7 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
     paused = request.state in ("paused", "correction_pending")
     return {
         "id": request.id,
+        "ref": request.ref,
         "version": request.version,
         "state": request.state,
         "state_name": STATES[request.state],
@@ -158,10 +159,12 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
            due_within: int | None = None, state: str | None = None, year: int | None = None,
            search: str | None = None, outcome: str | None = None, applicant_type: str | None = None,
-           received_from: dt.date | None = None, received_to: dt.date | None = None) -> list[dict[str, Any]]:
+           received_from: dt.date | None = None, received_to: dt.date | None = None,
+           ref: str | None = None) -> list[dict[str, Any]]:
     """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt,
     by text (the applicant's name, the subject, the 编号: :mod:`gongkai.core.requests.search`), by
-    outcome, applicant type and receipt dates. Filters combine (AND).
+    outcome, applicant type and receipt dates, by the unit's reference (``ref``: the requests
+    whose reference contains it). Filters combine (AND).
 
     ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
     Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
@@ -197,6 +200,8 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         query = query.where(table.c.received >= received_from)
     if received_to:
         query = query.where(table.c.received <= received_to)
+    if ref:
+        query = query.where(table.c.ref.contains(ref.strip(), autoescape=True))
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
     if overdue or horizon is not None:
         # overdue: due before as_of; due within N: due in [as_of, horizon]
