@@ -68,23 +68,24 @@ class ImportReport:
                 "errors": [{"row": n, "error": e} for n, e in self.errors]}
 
 
-def parse_mapping(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+def parse_mapping(items: tuple[str, ...] | list[str], fields: dict[str, tuple[str, bool]] = FIELDS) -> dict[str, str]:
     """``--map 申请人=applicant --map 日期=submitted`` (or one comma-separated value) -> column -> field."""
     mapping: dict[str, str] = {}
     for item in items:
         for pair in item.split(","):
             column, sep, field = pair.partition("=")
-            if not sep or not column.strip() or field.strip() not in FIELDS:
-                raise GongkaiError(f"--map “{pair}” 应为“表头=字段”，字段可选：{'、'.join(FIELDS)}")
+            if not sep or not column.strip() or field.strip() not in fields:
+                raise GongkaiError(f"--map “{pair}” 应为“表头=字段”，字段可选：{'、'.join(fields)}")
             mapping[column.strip()] = field.strip()
-    missing = [f for f, (_, required) in FIELDS.items() if required and f not in mapping.values()]
+    missing = [f for f, (_, required) in fields.items() if required and f not in mapping.values()]
     if missing:
-        raise GongkaiError(f"--map 缺少必填字段：{'、'.join(f'{f}（{FIELDS[f][0]}）' for f in missing)}")
+        raise GongkaiError(f"--map 缺少必填字段：{'、'.join(f'{f}（{fields[f][0]}）' for f in missing)}")
     return mapping
 
 
-def read_rows(path: Path) -> Iterator[Any]:
-    """First the header list, then (row number as the user sees it, {header: value}) per data row."""
+def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
+    """First the header list, then (row number as the user sees it, {header: value}) per data row.
+    A workbook is read from its sheet named ``sheet`` if it has one, else from its active sheet."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         csv.field_size_limit(limits.IMPORT_CELL_CHARS)
@@ -108,7 +109,7 @@ def read_rows(path: Path) -> Iterator[Any]:
 
         wb = load_workbook(str(path), read_only=True, data_only=True)
         try:
-            rows = wb.active.iter_rows(values_only=True)
+            rows = (wb[sheet] if sheet in wb.sheetnames else wb.active).iter_rows(values_only=True)
             headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
             yield headers
             for n, values in enumerate(rows, start=2):
