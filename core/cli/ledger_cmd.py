@@ -20,7 +20,8 @@ from gongkai.core.cli.output import emit_json, emit_table
 @click.option("--to", "received_to", help="只列该日及以前收到的申请")
 @click.option("--ref", help="只列本单位编号含此文字的申请，如 --ref 〔2025〕17号")
 @click.option("--as-of", help="按该日计算（默认今天）")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="导出为 Excel 文件")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False),
+              help="导出为 Excel 文件（另有“复议诉讼”工作表）；可用 request import 与 appeal import 原样导入")
 @click.option("--same-information", is_flag=True, help="多人申请同一信息、可转为主动公开的清单")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
@@ -44,8 +45,9 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year, search=search, outcome=outcome, applicant_type=applicant_type,
                            received_from=day(received_from, "--from"), received_to=day(received_to, "--to"), ref=ref)
+        appeals = core.appeal_rows(session, rows) if xlsx_path else None
     if xlsx_path:
-        path = core.export_xlsx(rows, xlsx_path, app)
+        path = core.export_xlsx(rows, xlsx_path, app, appeal_cells=appeals)
         click.echo(f"已导出 {len(rows)} 件到 {path}", err=as_json)
     if as_json:
         emit_json(rows)

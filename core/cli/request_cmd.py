@@ -451,9 +451,10 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
 
 @request.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--map", "mapping", multiple=True, required=True,
+@click.option("--map", "mapping", multiple=True,
               help="表头与字段的对应，如 --map 申请人=applicant,申请日期=submitted（字段：applicant、applicant_type、"
-                   "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on）")
+                   "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on、ref 本单位编号、"
+                   "fee_amount 信息处理费）。本系统导出的台账（ledger --xlsx）无需 --map")
 @BY
 @JSON
 @click.pass_obj
@@ -466,8 +467,8 @@ def import_cmd(app, file, mapping, by, as_json):
 
     try:
         with ImportProgress() as progress:
-            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by),
-                                            progress=progress)
+            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
+                                            actor(by), progress=progress)
     except KeyboardInterrupt:  # Ctrl-C: the transaction under way is rolled back, the ones before are kept
         raise GongkaiError(
             f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"

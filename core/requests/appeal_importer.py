@@ -26,6 +26,7 @@ from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import appeals, importer
 from gongkai.core.requests.importer import _ENCODE, ImportReport
+from gongkai.core.requests.ledger import APPEALS_SHEET
 from gongkai.core.requests.models import OWNER, Appeal, Request
 from gongkai.core.storage import CONFLICT_MESSAGE, insert_columns, session_scope, utc
 
@@ -47,15 +48,7 @@ RESULTS = {  # the report's codes (section 四) or the results themselves
     **{r: r for r in appeals.RESULTS},
 }
 BATCH = 5000  # rows per transaction
-SHEET = "复议诉讼"  # the sheet of a workbook read, if it has one (``ledger --xlsx`` writes it)
-
-
-def default_mapping(headers: list[str]) -> dict[str, str] | None:
-    """The mapping of a file whose headers are the fields' Chinese names (as ``ledger --xlsx``
-    writes its appeals sheet), or None."""
-    by_name = {name: field for field, (name, _) in FIELDS.items()}
-    mapping = {h: by_name[h] for h in headers if h in by_name}
-    return mapping if {f for f, (_, required) in FIELDS.items() if required} <= set(mapping.values()) else None
+SHEET = APPEALS_SHEET  # the sheet of a workbook read, if it has one
 
 
 def _choice(value: Any, choices: dict[str, str], name: str, shown: str) -> str:
@@ -215,7 +208,7 @@ def import_appeals(office: Any, path: Path, mapping: dict[str, str] | None, acto
     rows = importer.read_rows(path, sheet=SHEET)
     headers = next(rows, [])
     if mapping is None:
-        mapping = default_mapping(headers)
+        mapping = importer.default_mapping(headers, FIELDS)
         if mapping is None:
             raise GongkaiError(f"文件表头（{'、'.join(headers)}）不是本系统导出的格式，请用 --map 指明各列，"
                                f"如 --map 申请编号=ref,类型=kind,日期=filed")

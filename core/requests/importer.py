@@ -53,7 +53,9 @@ FIELDS = {  # field -> (Chinese name, required)
     "outcome": ("答复结果", False),
     "replied_on": ("答复日期", False),
     "ref": ("本单位编号", False),
+    "fee_amount": ("信息处理费（元）", False),
 }
+FEE_LIMIT = 1_000_000  # yuan: far above any fee of 国办函〔2020〕109号's bands, a typo's bound
 BATCH = 10_000  # rows per transaction
 CHUNK = 1000  # rows the checking process sends at a time (BATCH is a multiple of it)
 
@@ -81,6 +83,14 @@ def parse_mapping(items: tuple[str, ...] | list[str], fields: dict[str, tuple[st
     if missing:
         raise GongkaiError(f"--map 缺少必填字段：{'、'.join(f'{f}（{fields[f][0]}）' for f in missing)}")
     return mapping
+
+
+def default_mapping(headers: list[str], fields: dict[str, tuple[str, bool]] = FIELDS) -> dict[str, str] | None:
+    """The mapping of a file whose headers are the fields' Chinese names (as ``ledger --xlsx``
+    writes them), or None if a required field has no such column."""
+    by_name = {name: field for field, (name, _) in fields.items()}
+    mapping = {h: by_name[h] for h in headers if h in by_name}
+    return mapping if {f for f, (_, required) in fields.items() if required} <= set(mapping.values()) else None
 
 
 def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
@@ -164,7 +174,7 @@ def _date(value: Any, name: str) -> dt.date | None:
 # other column has the value a new request has (_Writer.constants).
 COLUMNS = ("applicant_name", "applicant_type", "applicant_id_number", "applicant_contact", "channel", "submitted",
            "confirmed", "received", "subject", "form_wanted", "period_start", "ref", "state", "outcome", "replied_on",
-           "reasons")
+           "reasons", "fee_amount")
 _FIELDS = operator.itemgetter(*COLUMNS[:12])  # those intake.request_fields checks
 
 
@@ -245,21 +255,38 @@ class _Checker:
             if replied < received:
                 raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
             state, outcome, reasons = self.replied_state, found.code, found.name
-        event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"])
-        return (*_FIELDS(fields), state, outcome, replied, reasons), event
+        fee = _fee(values.get("fee_amount"))
+        event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"], fee)
+        return (*_FIELDS(fields), state, outcome, replied, reasons, fee), event
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as event_json writes
 
 
 @functools.lru_cache(maxsize=4096)  # many rows share one, and the pipe then carries it once
+def _fee(value: Any) -> int | None:
+    """The information-processing fee in a cell (whole yuan; 条例 第四十二条), or None if blank."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    try:
+        amount = float(text)
+    except ValueError:
+        amount = float("nan")
+    if not (0 <= amount <= FEE_LIMIT) or amount != int(amount):
+        raise GongkaiError(f"信息处理费“{text}”无效：应为 0 至 {FEE_LIMIT:,} 之间的整数元")
+    return int(amount)
+
+
 def _import_event(state: str, received: dt.date, channel: str, outcome: str | None, replied: dt.date | None,
-                  ref: str | None = None) -> str:
+                  ref: str | None = None, fee: int | None = None) -> str:
     """The ``after`` JSON of a row's import event: the state, receipt and reply it came with.
     event_json's JSON without its masking pass: codes, dates and the unit's reference."""
     after = {"state": state, "version": 1, "received": received.isoformat(), "channel": channel}
     if ref:
         after["ref"] = mask_text(ref)  # as event_json would
+    if fee is not None:
+        after["fee"] = fee
     if outcome:
         after.update(outcome=outcome, on=replied.isoformat() if replied else None)
     return _ENCODE(after)
@@ -308,9 +335,11 @@ class _Writer:
         return ids
 
 
-def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str = "",
+def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor: str = "",
                   progress: Callable[[int, int], None] | None = None, in_background: bool = True) -> ImportReport:
     """Import ``path``; each batch of rows is one transaction, bad rows are reported and skipped.
+    ``mapping`` (header -> field) may be None for a file whose headers are the fields'
+    Chinese names (:func:`default_mapping`: a ledger exported by ``ledger --xlsx``).
 
     ``progress(rows_read, rows_expected)`` is called after each batch is committed
     (``rows_expected`` is estimated from the file before reading it). The rows are checked
@@ -329,6 +358,11 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str =
     rows = read_rows(path)
     headers = next(rows, [])
     rows.close()
+    if mapping is None:  # a ledger exported by `ledger --xlsx`, or headers named as the fields are
+        mapping = default_mapping(headers)
+        if mapping is None:
+            raise GongkaiError(f"文件表头（{'、'.join(headers)}）不是本系统导出的台账格式，请用 --map 指明各列，"
+                               "如 --map 申请人=applicant,申请日期=submitted")
     unknown = [c for c in mapping if c not in headers]
     if unknown:
         raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
