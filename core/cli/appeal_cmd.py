@@ -29,8 +29,7 @@ def import_cmd(app, file, mapping, by, as_json):
     有误的行列出行号且不导入，其余行照常导入；每批（5,000 行）整批保存或整批不保存。"""
     from pathlib import Path
 
-    from gongkai.core.cli.request_cmd import ImportProgress
-    from gongkai.core.errors import GongkaiError
+    from gongkai.core.cli.request_cmd import ImportProgress, import_interrupted
     from gongkai.core.requests import appeal_importer, importer
 
     fields = importer.parse_mapping(mapping, appeal_importer.FIELDS) if mapping else None
@@ -38,9 +37,7 @@ def import_cmd(app, file, mapping, by, as_json):
         with ImportProgress() as progress:
             report = appeal_importer.import_appeals(app, Path(file), fields, actor(by), progress=progress)
     except KeyboardInterrupt:
-        raise GongkaiError(
-            f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
-            "请将其余的行另存为新文件再导入，不要重复导入已保存的行。") from None
+        raise import_interrupted(progress) from None
     data = report.to_json()
     if as_json:
         emit_json(data)

@@ -462,17 +462,14 @@ def import_cmd(app, file, mapping, by, as_json):
     """从 .xlsx 或 .csv 导入已有台账；有误的行列出行号，其余行照常导入。"""
     from pathlib import Path
 
-    from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import importer
 
     try:
         with ImportProgress() as progress:
             report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
                                             actor(by), progress=progress)
-    except KeyboardInterrupt:  # Ctrl-C: the transaction under way is rolled back, the ones before are kept
-        raise GongkaiError(
-            f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
-            "请将其余的行另存为新文件再导入，不要重复导入已保存的行。") from None
+    except KeyboardInterrupt:
+        raise import_interrupted(progress) from None
     data = report.to_json()
     if as_json:
         emit_json(data)
@@ -480,6 +477,14 @@ def import_cmd(app, file, mapping, by, as_json):
         click.echo(f"已导入 {data['imported']} 件。")
         for e in data["errors"]:
             click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+
+
+def import_interrupted(progress: ImportProgress) -> Exception:
+    """Ctrl-C during an import: the transaction under way is rolled back, the ones before are kept."""
+    from gongkai.core.errors import GongkaiError
+
+    return GongkaiError(f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
+                        "请将其余的行另存为新文件再导入，不要重复导入已保存的行。")
 
 
 class ImportProgress:
