@@ -28,8 +28,8 @@ def test_a_reference_given_at_intake_names_the_request_everywhere(backend, unit,
     gk.ok("ledger", "--xlsx", str(tmp_path / "l.xlsx"))
     sheet = load_workbook(tmp_path / "l.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
-    column = rows[0].index("本单位编号")
-    assert rows[1][column] == REF
+    column = rows[1].index("本单位编号")  # under the title row
+    assert rows[2][column] == REF
 
 
 def test_a_reference_is_unique_within_the_unit(unit, gk):

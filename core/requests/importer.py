@@ -119,10 +119,13 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
 
         wb = load_workbook(str(path), read_only=True, data_only=True)
         try:
-            rows = (wb[sheet] if sheet in wb.sheetnames else wb.active).iter_rows(values_only=True)
-            headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+            rows = enumerate((wb[sheet] if sheet in wb.sheetnames else wb.active).iter_rows(values_only=True), 1)
+            # the header row: the first with two cells or more (a title row above it is skipped,
+            # as in the workbooks `ledger --xlsx` writes)
+            first = next(((n, v) for n, v in rows if sum(x not in (None, "") for x in v) > 1), (1, ()))
+            headers = [str(h).strip() if h is not None else "" for h in first[1]]
             yield headers
-            for n, values in enumerate(rows, start=2):
+            for n, values in rows:
                 if any(v not in (None, "") for v in values):
                     yield n, dict(zip(headers, values))
         finally:
@@ -197,6 +200,8 @@ class _Checker:
         self.registry = registry
         self.replied_state = next_state_after("received", "reply")
         self.refs = refs if refs is not None else set()  # references already used: stored, or earlier in the file
+        # outcomes by code or by their Chinese names (as exported ledgers show them)
+        self.outcomes = {**{o.name: code for code, o in registry.outcomes.items()}, **{c: c for c in registry.outcomes}}
 
     def chunks(self, path: Path, mapping: dict[str, str]) -> Iterator[Checked]:
         """The file's rows, checked, CHUNK rows at a time."""
@@ -248,7 +253,7 @@ class _Checker:
         received = fields["received"]
         state, outcome, replied, reasons = "received", None, None, ""
         if text.get("outcome"):
-            found = self.registry.outcome(text["outcome"])
+            found = self.registry.outcome(self.outcomes.get(text["outcome"], text["outcome"]))
             replied = _date(values.get("replied_on"), "答复日期")
             if replied is None:
                 raise GongkaiError("有答复结果时须填写答复日期")

@@ -38,7 +38,7 @@ def channel_code(registry: Any, value: str) -> ChannelReceipt:
 
 def applicant_type_code(value: str) -> str:
     for t in APPLICANT_TYPES:
-        if value in (t.code, t.label, f"{t.group}{t.label}"):
+        if value in (t.code, t.label, f"{t.group}{t.label}", f"{t.group}·{t.label}"):
             return t.code
     choices = "、".join(f"{t.code}（{t.label}）" for t in APPLICANT_TYPES)
     raise GongkaiError(f"申请人类型“{value}”无效（--applicant-type），可选：{choices}")
