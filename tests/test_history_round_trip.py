@@ -74,7 +74,9 @@ def test_an_exported_ledger_imports_again_and_reports_the_same(backend, unit, gk
     assert gk.json("ledger") == []
     assert gk.json("request", "import", str(exported))["imported"] == len(YEAR) + 1
     assert gk.json("appeal", "import", str(exported))["imported"] == len(APPEALS) + 1
-    for year, original in reports.items():
-        assert gk.json("report", "annual", "--year", str(year)) == original
+    for year, original in reports.items():  # every cell; only the log's head differs (another log)
+        moved = gk.json("report", "annual", "--year", str(year))
+        assert moved.pop("audit_head") != original.pop("audit_head")
+        assert moved == original
     assert gk.json("request", "show", "长房申〔2025〕2号")["fee"]["amount"] == 100
     assert gk.json("audit", "verify")["ok"]
