@@ -39,6 +39,7 @@ def sample_context(registry: Any, outcome: Outcome, unit: str = "测试单位政
         "unit": unit,
         "jurisdiction": registry.jurisdiction.display_name,
         "number": f"〔{received.year}〕第12号",
+        "ref": f"测申〔{received.year}〕7号",  # the unit's own reference of the request (None if it has none)
         "applicant": {"name": "张三", "contact": "13800000000"},
         "channel": "当面提交",
         "received": received,

@@ -19,13 +19,15 @@ from gongkai.core.labels import label
 @click.option("--applicant-type", help="只列该类申请人，如 natural_person（自然人）")
 @click.option("--from", "received_from", help="只列该日及以后收到的申请")
 @click.option("--to", "received_to", help="只列该日及以前收到的申请")
+@click.option("--ref", help="只列本单位编号含此文字的申请，如 --ref 〔2025〕17号")
 @click.option("--as-of", help="按该日计算（默认今天）")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="导出为 Excel 文件")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False),
+              help="导出为 Excel 文件（另有“复议诉讼”工作表）；可用 request import 与 appeal import 原样导入")
 @click.option("--same-information", is_flag=True, help="多人申请同一信息、可转为主动公开的清单")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def ledger(app, overdue, due_within, state, year, search, outcome, applicant_type, received_from, received_to, as_of,
-           xlsx_path, same_information, as_json):
+def ledger(app, overdue, due_within, state, year, search, outcome, applicant_type, received_from, received_to, ref,
+           as_of, xlsx_path, same_information, as_json):
     """依申请公开台账：状态、答复期限、已用工作日（扣除中止）、剩余工作日、是否逾期。"""
     from gongkai.core.requests import ledger as core
 
@@ -43,14 +45,15 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
             return
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year, search=search, outcome=outcome, applicant_type=applicant_type,
-                           received_from=day(received_from, "--from"), received_to=day(received_to, "--to"))
+                           received_from=day(received_from, "--from"), received_to=day(received_to, "--to"), ref=ref)
+        appeals = core.appeal_rows(session, rows) if xlsx_path else None
     if xlsx_path:
-        path = core.export_xlsx(rows, xlsx_path, app)
+        path = core.export_xlsx(rows, xlsx_path, app, appeal_cells=appeals)
         click.echo(f"已导出 {len(rows)} 件到 {path}", err=as_json)
     if as_json:
         emit_json(rows)
         return
     if not xlsx_path:
-        emit_table(["编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
-                   [[r["id"], r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
+        emit_table(["编号", "本单位编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
+                   [[r["id"], r["ref"] or "", r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
                      r["days_left"], r["overdue"], label("outcome", r["outcome"], app.registry)] for r in rows])

@@ -10,6 +10,8 @@ from gongkai.core.labels import label
 
 BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+# a request by gongkai's 编号 (a number) or the unit's own reference (长房申〔2025〕17号)
+REQUEST = click.argument("request_id", metavar="编号或本单位编号")
 REVEAL = click.option("--reveal", is_flag=True, help="显示完整的证件号码和电话（此操作本身记入事件日志）")
 
 
@@ -50,11 +52,12 @@ def _report(data, as_json, message):
 @click.option("--entered", help="录入申请平台的日期（默认今天；用于本地录入时限，如长宁区2个工作日）")
 @click.option("--track", type=LabelChoice("track"), default="government",
               help="申请类别：政府信息公开申请（默认），或本辖区规定的其他类别，如五原县的 党务公开申请（party）")
+@click.option("--ref", help="本单位编号，如 长房申〔2025〕17号（本单位内不得重复；之后的命令可用它代替编号）")
 @BY
 @JSON
 @click.pass_obj
 def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted,
-        entered, track, by, as_json):
+        entered, track, ref, by, as_json):
     """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
     from gongkai.core.requests import intake, ledger
 
@@ -63,18 +66,19 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
             session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
             submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
             id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
-            entered=day(entered, "--entered"), track=track,
+            entered=day(entered, "--entered"), track=track, ref=ref,
         )
         data = ledger.show(session, app, req)
     if as_json:
         emit_json(data)
     else:
         kind = "" if track == "government" else f"（{label('track', track, app.registry)}）"
-        click.echo(f"已登记申请 {data['id']}{kind}：收到日期 {data['received']}，答复期限 {data['due']}")
+        ref = f"（{data['ref']}）" if data["ref"] else ""
+        click.echo(f"已登记申请 {data['id']}{ref}{kind}：收到日期 {data['received']}，答复期限 {data['due']}")
 
 
 @request.command("show")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--as-of", help="按该日计算已用和剩余工作日（默认今天）")
 @REVEAL
 @BY
@@ -96,7 +100,8 @@ def show(app, request_id, as_of, reveal, by, as_json):
         emit_json(data)
         return
     kind = "" if data["track"] == "government" else f"（{label('track', data['track'], app.registry)}）"
-    click.echo(f"申请 {data['id']}{kind}：{data['applicant']}　“{data['subject']}”")
+    ref = f"（{data['ref']}）" if data["ref"] else ""
+    click.echo(f"申请 {data['id']}{ref}{kind}：{data['applicant']}　“{data['subject']}”")
     if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
         click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
@@ -110,7 +115,7 @@ def show(app, request_id, as_of, reveal, by, as_json):
 
 
 @request.command("correct")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--notice-on", required=True, help="告知补正日期（收到申请后7个工作日内）")
 @click.option("--period-days", required=True, type=int, help="补正期限（工作日）")
 @BY
@@ -125,7 +130,7 @@ def correct(app, request_id, notice_on, period_days, by, as_json):
 
 
 @request.command("corrected")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="收到补正申请的日期")
 @click.option("--good-reason", default="", help="逾期补正的正当理由")
 @BY
@@ -140,7 +145,7 @@ def corrected(app, request_id, on, good_reason, by, as_json):
 
 
 @request.command("pause")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--reason", required=True, type=LabelChoice("pause_reason"),
               help="征求第三方意见、征求其他行政机关意见、不可抗力等法定事由")
 @click.option("--on", required=True, help="中止计时日期（发出征求意见书之日）")
@@ -157,7 +162,7 @@ def pause(app, request_id, reason, on, note, by, as_json):
 
 
 @request.command("resume")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="恢复计时日期（收到意见或障碍消除之日）")
 @click.option("--no-answer", is_flag=True, help="被征求意见方逾期未提出意见（按本辖区规则处理）")
 @BY
@@ -174,7 +179,7 @@ def resume(app, request_id, on, no_answer, by, as_json):
 
 
 @request.command("extend")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--days", type=int, help="延长的工作日数")
 @click.option("--months", type=int, help="延长的月数（本辖区规则以月计的）")
 @click.option("--approved-by", required=True, help="批准延期的负责人")
@@ -196,7 +201,7 @@ def extend(app, request_id, days, months, approved_by, on, told_on, by, as_json)
 
 
 @request.command("excessive")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--asked-on", help="要求申请人说明理由的日期")
 @click.option("--later-due", help="理由合理但无法按期答复：确定的延迟答复期限")
 @BY
@@ -219,7 +224,7 @@ def excessive(app, request_id, asked_on, later_due, by, as_json):
 
 
 @request.command("review")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--step", "step_id", required=True, type=LabelChoice("step"), help="审核步骤（名称，见 request show）")
 @click.option("--by", required=True, help="审核人姓名")
 @click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
@@ -264,7 +269,7 @@ def _reply_options(reason_flag):
 
 
 @request.command("reply")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="答复日期")
 @_reply_options("--reason")
 @BY
@@ -281,7 +286,7 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
 
 
 @request.command("amend")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="更正答复（新告知书）的日期")
 @click.option("--reason", "why", required=True, help="更正理由，写入新告知书")
 @_reply_options("--reply-reason")
@@ -302,7 +307,7 @@ def amend_cmd(app, request_id, on, why, outcome, reason, basis, provision, withh
 
 
 @request.command("reanswer")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--decision-on", required=True, help="纠正决定（复议决定书、判决书）送达之日")
 @click.option("--days", type=int, help="决定规定的重新答复期限（工作日；默认20个工作日，条例第三十三条）")
 @BY
@@ -317,7 +322,7 @@ def reanswer_cmd(app, request_id, decision_on, days, by, as_json):
 
 
 @request.command("withdraw")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="申请人撤回申请的日期")
 @click.option("--how", required=True, type=click.Choice(["书面", "电话", "当面", "网上"]), help="撤回的方式")
 @BY
@@ -332,7 +337,7 @@ def withdraw_cmd(app, request_id, on, how, by, as_json):
 
 
 @request.command("edit")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--applicant", help="申请人姓名或名称")
 @click.option("--applicant-type", help="申请人类型")
 @click.option("--id-number", help="证件号码")
@@ -365,7 +370,7 @@ def edit_cmd(app, request_id, applicant, applicant_type, id_number, contact, cha
 
 
 @request.command("fee")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--method", required=True, type=LabelChoice("fee_method"), help="按件计收 或 按量计收，二者择一")
 @click.option("--pages", type=int, help="按量计收的页数")
 @BY
@@ -380,7 +385,7 @@ def fee(app, request_id, method, pages, by, as_json):
 
 
 @request.command("letter")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf", "md", "html"]),
               help="输出格式（pdf 由 LibreOffice 转换）")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件")
@@ -398,7 +403,7 @@ def letter(app, request_id, fmt, out, prior):
 
 
 @request.command("notice")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--kind", required=True,
               help="告知书种类：receipt（收到申请确认书）、correction（补正告知书）、extension（延期答复告知书）、"
                    "third_party_opinion（征求第三方意见书）、third_party_disclosure（第三方告知书：决定公开）、fee（收费通知书）")
@@ -423,7 +428,7 @@ def notice(app, request_id, kind, fmt, out, on, what, to, reason, content, payme
 
 
 @request.command("appeal")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--kind", type=LabelChoice("appeal_kind"),
               help="登记新的复议或诉讼：行政复议、行政诉讼（未经复议直接起诉）、行政诉讼（复议后起诉）")
 @click.option("--filed", help="申请复议或起诉的日期")
@@ -457,9 +462,10 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
 
 @request.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--map", "mapping", multiple=True, required=True,
+@click.option("--map", "mapping", multiple=True,
               help="表头与字段的对应，如 --map 申请人=applicant,申请日期=submitted（字段：applicant、applicant_type、"
-                   "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on）")
+                   "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on、ref 本单位编号、"
+                   "fee_amount 信息处理费）。本系统导出的台账（ledger --xlsx）无需 --map")
 @BY
 @JSON
 @click.pass_obj
@@ -467,17 +473,14 @@ def import_cmd(app, file, mapping, by, as_json):
     """从 .xlsx 或 .csv 导入已有台账；有误的行列出行号，其余行照常导入。"""
     from pathlib import Path
 
-    from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import importer
 
     try:
         with ImportProgress() as progress:
-            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by),
-                                            progress=progress)
-    except KeyboardInterrupt:  # Ctrl-C: the transaction under way is rolled back, the ones before are kept
-        raise GongkaiError(
-            f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
-            "请将其余的行另存为新文件再导入，不要重复导入已保存的行。") from None
+            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
+                                            actor(by), progress=progress)
+    except KeyboardInterrupt:
+        raise import_interrupted(progress) from None
     data = report.to_json()
     if as_json:
         emit_json(data)
@@ -485,6 +488,14 @@ def import_cmd(app, file, mapping, by, as_json):
         click.echo(f"已导入 {data['imported']} 件。")
         for e in data["errors"]:
             click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+
+
+def import_interrupted(progress: ImportProgress) -> Exception:
+    """Ctrl-C during an import: the transaction under way is rolled back, the ones before are kept."""
+    from gongkai.core.errors import GongkaiError
+
+    return GongkaiError(f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
+                        "请将其余的行另存为新文件再导入，不要重复导入已保存的行。")
 
 
 class ImportProgress:
@@ -521,7 +532,7 @@ class ImportProgress:
 def _dated_step(name, target, on_help, doc, message):
     """A command ``request NAME ID --on DATE`` that runs one core step (``module:function``)."""
 
-    @click.argument("request_id", type=int)
+    @REQUEST
     @click.option("--on", required=True, help=on_help)
     @BY
     @JSON

@@ -118,6 +118,7 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
         "unit": office.config.unit,
         "jurisdiction": office.registry.jurisdiction.display_name,
         "number": document_number(office, request.replied_on.year, request.id),
+        "ref": request.ref,  # the unit's own reference of the request
         "applicant": {"name": request.applicant_name, "contact": request.applicant_contact},
         "channel": intake.channel_code(office.registry, request.channel).name,
         "received": request.received,

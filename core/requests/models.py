@@ -22,10 +22,14 @@ class Request(SQLModel, table=True):
     __table_args__ = (
         Index("ix_request_state", "state"),
         Index("ix_request_applicant_month", "applicant_name", "applicant_id_number", "received"),
+        Index("ix_request_ref", "ref", unique=True),  # NULL (no reference) may repeat
     )
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=0)
+    # the unit's own reference, e.g. 长房申〔2025〕17号: unique in the unit, how its letters,
+    # ledgers and files name the request (``id`` is gongkai's)
+    ref: str | None = Field(default=None, max_length=100)
 
     @declared_attr  # type: ignore[misc]
     def __mapper_args__(cls) -> dict[str, Any]:
