@@ -11,7 +11,8 @@ import time
 
 from benchmarks.common import print_table
 
-FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer", "search"]
+FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer", "search", "appeals",
+           "commands"]
 
 
 def main(argv: list[str]) -> None:

@@ -138,7 +138,7 @@ def requests_database(engine: Engine, n: int, calendar: Any, today: dt.date, day
     values = {
         "id": "i", "version": "1", "applicant_name": "'申请人' || i", "applicant_type": pick(types, 13),
         "channel": pick(["in_person", "post_signed", "online"], 17), "submitted": "p.start", "received": "p.start",
-        "subject": "'关于第' || (i % 997) || '号事项的信息'", "period_start": "p.start",
+        "subject": "'关于第' || (i % 997) || '号事项的信息'", "period_start": "p.start", "track": "'government'",
         "state": f"CASE WHEN {is_open} THEN 'processing' ELSE 'closed' END",
         "outcome": f"CASE WHEN {is_open} THEN NULL ELSE {pick(outcomes, 31)} END",
         "replied_on": f"CASE WHEN {is_open} THEN NULL ELSE date(p.start, '+' || (i % 25) || ' days') END",

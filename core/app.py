@@ -82,8 +82,15 @@ class App:
     @cached_property
     def raw_engine(self) -> Any:
         """The database engine as it is, not yet migrated (``gongkai db`` inspects it)."""
+        from gongkai.core.errors import GongkaiError
         from gongkai.core.storage import make_engine
 
+        if not self.config.database_url:
+            raise GongkaiError(
+                "当前目录及其上级目录中没有 gongkai.toml，不知道使用哪个数据库。"
+                "请进入本单位的文件夹，或先运行 gongkai init --jurisdiction 辖区 --unit 单位名称 建立，"
+                "也可用 --config 指定 gongkai.toml、用 --db 指定数据库。"
+            )
         return make_engine(self.config.database_url)
 
     @cached_property
@@ -103,6 +110,8 @@ class App:
 
     def database_exists(self) -> bool:
         url = self.config.database_url
+        if not url:
+            return False
         if url.startswith("sqlite:///"):
             from pathlib import Path
 

@@ -104,7 +104,9 @@ def load_config(
     base = path.parent if path else (cwd or Path.cwd())
 
     chosen = jurisdiction or os.environ.get(ENV_JURISDICTION) or raw.get("jurisdiction") or None
-    url = database_url or os.environ.get(ENV_DATABASE) or raw.get("database_url") or "sqlite:///gongkai.db"
+    # No database unless one is named or a unit folder (gongkai.toml) holds it: a command run
+    # elsewhere must not leave a stray gongkai.db behind (App.raw_engine says what to do).
+    url = database_url or os.environ.get(ENV_DATABASE) or raw.get("database_url") or ("sqlite:///gongkai.db" if path else "")
     calendar = raw.get("calendar", {})
     if not isinstance(calendar, dict):
         raise GongkaiError(f"配置文件 {path} 中 calendar 应为表（[calendar]），请修改。")

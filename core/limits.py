@@ -15,6 +15,7 @@ NAME_CHARS = 200  # a person's or organisation's name (the column is 200 wide)
 CONTACT_CHARS = 300
 FORM_CHARS = 100  # how the applicant wants the information (纸质、电子邮件...)
 ID_NUMBER_CHARS = 100
+REF_CHARS = 100  # the unit's own reference of a request (长房申〔2025〕17号)
 TEXT_CHARS = 100_000  # reasons, notes and other free text
 IMPORT_ROWS = 200_000  # one import; split larger ledgers into several files
 IMPORT_CELL_CHARS = 1_000_000  # one CSV cell (Python's csv module refuses > 131,072 by default)

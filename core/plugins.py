@@ -143,7 +143,7 @@ class Registry:
             return self.outcomes[code]
         except KeyError:
             raise GongkaiError(
-                f"未知的答复结果“{code}”。可选：{'、'.join(self.outcomes)}"
+                f"未知的答复结果“{code}”。可选：{'、'.join(o.name for o in self.outcomes.values())}"
             ) from None
 
 
@@ -274,7 +274,8 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
     outcomes: dict[str, Outcome] = {}
     for plugin, value in call_hook(pm, "gongkai_outcomes"):
         for outcome in hook_records(plugin, "gongkai_outcomes", value, (Outcome,)):
-            if outcome.report_row not in REPORT_ROWS:
+            # a track's outcome (党务公开) may stay out of the 条例's report; every other one counts in a row
+            if outcome.report_row not in REPORT_ROWS and not (outcome.track and not outcome.report_row):
                 raise PluginError(
                     f"插件 {plugin} 的结果“{outcome.code}”对应的年报行“{outcome.report_row}”不存在，"
                     f"应为：{'、'.join(REPORT_ROWS)}"

@@ -70,6 +70,8 @@ def _request_created(defaults_from: str) -> Action:
                       withdrawal_how="", reanswer_days=None,
                       received=after.get("received"), period_start=after.get("received"), channel=after.get("channel"))
         record["reply_clock"] = {"reply": (None,)}
+        if defaults_from == "import":  # the fee a ledger row gave (request import's "fee")
+            record["fee_amount"] = after.get("fee")
         if defaults_from == "import" and after.get("outcome"):
             record.update(outcome=after["outcome"], replied_on=after.get("on"))
             record["reply_clock"] = {"reply": (after.get("on"),)}

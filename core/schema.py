@@ -12,6 +12,8 @@ with ``checkfirst``), so a branch adding a table works before its revision is wr
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +43,38 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     return not (name and name.startswith(UNMODELLED))
 
 
-def head() -> str:
-    """The newest revision id."""
-    from alembic.script import ScriptDirectory
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+@functools.lru_cache(maxsize=1)
+def head() -> str:
+    """The newest revision id: the revision no other names as its ``down_revision``. Read from
+    the revision files' assignments, not through Alembic, whose import alone costs several
+    times a bare interpreter's start and which a database already at head never needs
+    (tests/test_migrations.py checks this agrees with Alembic's own answer)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision"))
+    heads = revisions - parents
+    if len(heads) != 1:  # a fork in the chain: let Alembic say what is wrong
+        from alembic.script import ScriptDirectory
+
+        return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return heads.pop()
 
 
 def current(engine: Engine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
+    """The revision the database is at, or None for an empty database (Alembic's
+    ``alembic_version`` table, read with one query)."""
+    from sqlalchemy import inspect, text
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _lock(connection: Connection) -> None:
@@ -65,15 +86,18 @@ def _lock(connection: Connection) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Migrate the database to ``revision`` (all-or-nothing); returns the revision reached."""
-    from alembic import command
     from sqlmodel import SQLModel
 
     from gongkai.core.storage import import_models
 
-    import_models()
     target = head() if revision == "head" else revision
-    if revision == "head" and current(engine) == target and _tables_complete(engine):
+    # the usual case: at head with the tables of the models loaded so far (the command's
+    # own): nothing to do, and neither Alembic nor the other workflows' models imported
+    if revision == "head" and _at_head(engine, target):
         return target
+    from alembic import command
+
+    import_models()
     with engine.begin() as connection:
         _lock(connection)
         command.upgrade(alembic_config(connection), revision)
@@ -82,11 +106,18 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     return current(engine)
 
 
-def _tables_complete(engine: Engine) -> bool:
-    from sqlalchemy import inspect
+def _at_head(engine: Engine, target: str) -> bool:
+    """Whether the database is at ``target`` with every table of the loaded models (one connection)."""
+    from sqlalchemy import inspect, text
     from sqlmodel import SQLModel
 
-    return set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        found = inspect(connection)
+        if not found.has_table("alembic_version"):
+            return False
+        if connection.execute(text("SELECT version_num FROM alembic_version")).scalar() != target:
+            return False
+        return set(SQLModel.metadata.tables) <= set(found.get_table_names())
 
 
 def revision(message: str) -> Path:

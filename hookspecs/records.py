@@ -555,11 +555,34 @@ class Outcome:
 
     code: str = field(validator=_rule_id)
     name: str = field(validator=_non_empty)  # Chinese
-    report_row: str = field(validator=_rule_id)
+    report_row: str = field(default="", validator=lambda i, a, v: v == "" or _rule_id(i, a, v))  # "": not counted
     basis: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
     template: str = ""  # letter template name; default: "<code>.md.j2"
     withholds: bool = False  # a refusal to disclose (不予公开): reconsideration comes first (行政复议法 第二十三条)
     letter: bool = True  # False: recorded by its own step with no reply letter (a withdrawal)
+    track: str = ""  # the RequestTrack it ends; "" for government-information requests
+
+
+@frozen(kw_only=True)
+class RequestTrack(Rule):
+    """A kind of application a jurisdiction handles besides 政府信息公开 under the 条例 (五原县:
+    党务公开 under Party rules). A request registered on the track is timed by the track's own
+    rules where it has them (``rules``: national rule ID -> the track's rule ID), ends with the
+    outcomes whose ``track`` is ``track``, and its letter states ``remedy`` instead of
+    行政复议 and 行政诉讼. It is counted in the 条例's annual report only if ``in_annual_report``."""
+
+    kind: ClassVar[str] = "request_track"
+
+    track: str = field(validator=_rule_id)  # the code, e.g. "party"
+    name: str = field(validator=_non_empty)  # e.g. 党务公开申请
+    rules: tuple[tuple[str, str], ...] = field(converter=lambda v: tuple(dict(v).items()), default=())
+    remedy: str = field(validator=_non_empty)
+    letter_title: str = field(validator=_non_empty)
+    in_annual_report: bool = False
+
+    def rule_for(self, rule_id: str) -> str:
+        """The track's rule standing in for a national rule ID (the ID itself if none does)."""
+        return dict(self.rules).get(rule_id, rule_id)
 
 
 # --------------------------------------------------------------------------- calendar and templates
@@ -604,5 +627,6 @@ RULE_TYPES: tuple[type[Rule], ...] = (
     ReceiptRule,
     FeeSchedule,
     FormSpec,
+    RequestTrack,
     Provision,
 )

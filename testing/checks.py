@@ -126,7 +126,7 @@ def check_hooks(c: Conformance) -> list[str]:
                          for t in records if not Path(t.path).is_dir()]
         if hook == "gongkai_outcomes":
             problems += [f"插件 {c.name} 的结果“{o.code}”对应的年报行“{o.report_row}”不存在"
-                         for o in records if o.report_row not in REPORT_ROWS]
+                         for o in records if o.report_row not in REPORT_ROWS and not (o.track and not o.report_row)]
     for attr in dir(c.plugin):
         if not attr.startswith("gongkai_") or not callable(getattr(c.plugin, attr)):
             continue

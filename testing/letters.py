@@ -29,14 +29,17 @@ def template_name(outcome: Outcome) -> str:
 
 def sample_context(registry: Any, outcome: Outcome, unit: str = "测试单位政府办公室") -> dict[str, Any]:
     """A realistic replied request, shaped as the core's letter context."""
-    from gongkai.core.requests.letters import DEFAULT_PROVISION, full_basis, remedies
+    from gongkai.core.requests.letters import DEFAULT_PROVISION, TITLE, full_basis, remedies
+    from gongkai.core.requests.tracks import track_of
 
     body = registry.jurisdiction.reconsideration_body or "本级人民政府"
+    track = track_of(registry, outcome.track)
     received = dt.date(2026, 9, 24)
     return {
         "unit": unit,
         "jurisdiction": registry.jurisdiction.display_name,
         "number": f"〔{received.year}〕第12号",
+        "ref": f"测申〔{received.year}〕7号",  # the unit's own reference of the request (None if it has none)
         "applicant": {"name": "张三", "contact": "13800000000"},
         "channel": "当面提交",
         "received": received,
@@ -52,8 +55,9 @@ def sample_context(registry: Any, outcome: Outcome, unit: str = "测试单位政
         "withheld": [{"part": "施工单位负责人身份证号码、联系电话", "reason": "个人隐私（条例 第十五条）"}],
         "other_agency": {"name": "某某区住房保障和房屋管理局", "contact": "021-12345678"},
         "fee": "按件计收 100 元",
-        "remedies": remedies(outcome.withholds, body),
-        "reconsideration_body": body,
+        "title": track.letter_title if track else TITLE,
+        "remedies": [track.remedy] if track else remedies(outcome.withholds, body),
+        "reconsideration_body": "" if track else body,
         "replied_on": dt.date(2026, 10, 20),
         "supersedes": None,
     }

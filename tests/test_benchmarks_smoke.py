@@ -23,6 +23,8 @@ TINY = {
     "startup": {"repeat": 1},
     "importer": {"n": 30},
     "search": {"n": 600},
+    "appeals": {"n": 40, "sample": 2, "runs": 1},
+    "commands": {"n": 3000, "repeat": 1},
 }
 
 

@@ -151,8 +151,22 @@ def test_calendar_load_command_makes_2027_final(gk, tmp_path, unit):
     assert data["provisional"] is False
 
 
-def test_request_show_uses_a_schedule_dropped_in_later(gk, tmp_path, unit):
+def test_calendar_load_of_the_file_already_in_place_recomputes(gk, tmp_path, unit, monkeypatch):
+    unit("changning")  # the README's own path: calendar/2027.toml in the unit folder
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-25")  # a request of a year still provisional, on its day
+    rid = gk.json("request", "new", "--applicant", "张三", "--applicant-type", "natural_person",
+                  "--channel", "in_person", "--submitted", "2027-01-25", "--subject", "某信息")["id"]
+    assert gk.json("request", "show", str(rid))["provisional"] is True
+    (tmp_path / "calendar").mkdir()
+    (tmp_path / "calendar" / "2027.toml").write_text(SCHEDULE_2027, encoding="utf-8")
+    result = gk.json("calendar", "--load", "calendar/2027.toml")
+    assert result["final"] is True and result["recomputed"] >= 1
+    assert (tmp_path / "calendar" / "2027.toml").read_text(encoding="utf-8") == SCHEDULE_2027  # intact
+
+
+def test_request_show_uses_a_schedule_dropped_in_later(gk, tmp_path, unit, monkeypatch):
     unit("yanta")
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-25")  # a request of a year still provisional, on its day
     rid = gk.json("request", "new", "--applicant", "张三", "--applicant-type", "natural_person",
                   "--channel", "in_person", "--submitted", "2027-01-25", "--subject", "某信息")["id"]
     before = gk.json("request", "show", str(rid))

@@ -81,3 +81,41 @@ def test_help_is_fast_because_heavy_modules_are_lazy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+def test_commands_outside_a_unit_folder_create_no_database(gk, tmp_path):
+    for command in (["ledger"], ["documents"], ["digest"], ["request", "show", "1"]):
+        result = gk.fails("-j", "changning", *command)
+        assert "没有 gongkai.toml" in result.stderr and "gongkai init" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no stray gongkai.db
+    # a database named explicitly is still used
+    gk.ok("-j", "changning", "--db", f"sqlite:///{tmp_path / 'elsewhere.db'}", "ledger")
+    assert (tmp_path / "elsewhere.db").is_file()
+
+
+ENGLISH_CHROME = ("Usage:", "Options", "Commands", "Error:", "Try '", "Show this message", "No such", "Missing", "Invalid value", "[required]", "TEXT", "INTEGER")
+
+
+def test_clicks_own_usage_errors_are_in_chinese(gk):
+    cases = {
+        ("ledger", "--bogus"): "没有选项 '--bogus'",
+        ("ledger", "--overdu"): "是否想用：'--overdue'",
+        ("request", "show"): "缺少参数",
+        ("request", "nosuch"): "没有子命令 'nosuch'",
+        ("calendar", "--year", "abc"): "'abc' 不是有效的整数",
+        ("calendar", "--load", "nowhere.toml"): "文件 'nowhere.toml' 不存在",
+        ("calendar", "2026-01-01", "extra"): "多余的参数：extra",
+    }
+    for args, expected in cases.items():
+        result = gk.fails(*args, code=2)
+        assert expected in result.stderr, result.stderr
+        assert "用法：" in result.stderr and "查看帮助" in result.stderr and "错误：" in result.stderr
+        assert not [w for w in ENGLISH_CHROME if w in result.stderr], result.stderr
+
+
+def test_help_chrome_is_in_chinese(gk):
+    for args in ((), ("request",), ("request", "new"), ("calendar",)):
+        out = gk.ok(*args, "--help").stdout
+        assert out.startswith("用法：") and "选项：" in out and "显示本帮助并退出。" in out
+        assert not [w for w in ENGLISH_CHROME if w in out], out
+    assert "[必填]" in gk.ok("request", "new", "--help").stdout

@@ -105,3 +105,14 @@ def test_non_published_attribute_has_no_publication_clock(unit, gk):
     data = new(gk, "--kind", "其他", "--attribute", "依申请公开", "--reason", "过程性信息", "--finalised", "2026-09-24")
     assert data["due"] is None and data["clocks"] == []
     assert data["state"] == "filed"
+
+
+def test_due_within_marks_the_overdue_ones(unit, gk):
+    unit("changning")
+    new(gk, "--kind", "其他", "--attribute", "主动公开", "--formed", "2026-02-12")
+    new(gk, "--kind", "其他", "--attribute", "主动公开", "--formed", "2026-03-02")
+    rows = gk.json("documents", "--due-within", "14", "--as-of", "2026-03-05")
+    assert [r["overdue"] for r in rows] == [True, False]  # due 2026-03-04: already late
+    table = gk.ok("documents", "--due-within", "14", "--as-of", "2026-03-05").stdout
+    header, _, first, second = table.splitlines()[:4]
+    assert "逾期" in header and "是" in first and "是" not in second.replace("主动公开", "")

@@ -179,3 +179,17 @@ def test_kinds_listing(unit, gk):
     assert set(kinds) == KINDS["wuyuan"]
     assert [c["rule"] for c in kinds["opinion.response"]["clocks"]] == [
         "opinion.response", "opinion.response.press_conference"]
+
+
+def test_closing_one_clock_of_a_major_incident_leaves_the_other(gk, unit):
+    unit("yanta")
+    mid = str(gk.json("matter", "open", "opinion.major_incident", "--at", "2026-09-30T21:30")["id"])
+    first = gk.json("matter", "close", mid, "--clock", "发布权威信息", "--at", "2026-10-01T01:00")
+    status = {c["rule"]: c["status"] for c in first["clocks"]}
+    assert status == {"opinion.major_incident": "met", "opinion.major_incident.press_conference": "open"}
+    assert first["closed_at"] is None and first["late"] == []
+    assert gk.ok("matter", "show", mid).stdout.count("（已办结）") == 1
+    assert [m["id"] for m in gk.json("matters")] == [int(mid)]  # still open: the press conference runs on
+    gk.fails("matter", "close", mid, "--clock", "发布权威信息", "--at", "2026-10-01T02:00")  # already met
+    done = gk.json("matter", "close", mid, "--at", "2026-10-01T20:00")
+    assert done["closed_at"] is not None and all(c["status"] == "met" for c in done["clocks"])

@@ -10,16 +10,36 @@ ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"tests", "benchmarks", "build", "dist", "docs"}
 
 
-def test_every_package_directory_is_listed():
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {"gongkai"}
-    for init in ROOT.rglob("__init__.py"):
-        rel = init.parent.relative_to(ROOT)
-        if rel.parts and (rel.parts[0] in SKIP or rel.parts[0].startswith(".") or "egg-info" in rel.parts[0]):
+def _listed() -> set[str]:
+    return set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+
+
+def _shipped_folders():
+    """Folders of the `gongkai` package (relative parts), skipping the repository's own tooling."""
+    for folder in sorted(p for p in ROOT.rglob("*") if p.is_dir()):
+        rel = folder.relative_to(ROOT)
+        if rel.parts[0] in SKIP or any(part.startswith(".") or part == "__pycache__" or "egg-info" in part for part in rel.parts):
             continue
-        if rel.parts:
-            found.add(".".join(("gongkai", *rel.parts)))
-    assert found == listed
+        yield folder, rel
+
+
+def test_every_package_directory_is_listed():
+    listed = _listed()
+    found = {"gongkai"} | {".".join(("gongkai", *rel.parts)) for folder, rel in _shipped_folders() if (folder / "__init__.py").is_file()}
+    assert found <= listed
+    assert all((ROOT.joinpath(*name.split(".")[1:])).is_dir() for name in listed)
+
+
+def test_data_folders_are_declared_so_setuptools_does_not_warn():
+    # setuptools warns "Package would be ignored" for every importable-named folder holding
+    # files that `packages` omits; .ci/run must print no such warnings.
+    listed = _listed()
+    holding_files = {
+        ".".join(("gongkai", *rel.parts))
+        for folder, rel in _shipped_folders()
+        if all(part.isidentifier() for part in rel.parts) and any(p.is_file() for p in folder.iterdir())
+    }
+    assert holding_files - listed == set()
 
 
 def test_wheel_installs_into_a_fresh_venv(wheel_venv, tmp_path):

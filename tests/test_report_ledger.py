@@ -105,7 +105,7 @@ def test_carry_over_chains_between_years(ledger, gk):
 def test_due_dates(ledger, gk):
     assert gk.json("report", "annual", "--year", "2026", "--government")["due"]["date"] == "2027-02-28"  # 长宁区
     nation = gk.json("--jurisdiction", "yanta", "report", "annual", "--year", "2026", "--government")["due"]
-    assert nation["date"] == "2027-03-31" and nation["citation"] == "条例 第五十条"
+    assert nation["date"] == "2027-03-31" and nation["citation"] == "条例 第四十九条第二款"
 
 
 def test_unit_level_from_config(unit, gk):

@@ -13,7 +13,10 @@ from typing import Any
 
 import click
 
+from gongkai.core.cli import click_chinese
 from gongkai.core.errors import GongkaiError
+
+click_chinese.install()
 
 # name -> (module:attribute, short help). Keep sorted by workflow, not alphabet.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -26,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("gongkai.core.cli.init_cmd:init", "为本单位写入 gongkai.toml 并建立数据库"),
     "user": ("gongkai.core.cli.user_cmd:user", "本单位工作人员账户与角色：新增、列出、停用、改密码"),
     "request": ("gongkai.core.cli.request_cmd:request", "依申请公开：登记、计时、审核、答复、告知书"),
+    "appeal": ("gongkai.core.cli.appeal_cmd:appeal", "行政复议、行政诉讼：从 .xlsx 或 .csv 导入"),
     "ledger": ("gongkai.core.cli.ledger_cmd:ledger", "依申请公开台账：期限、逾期、导出 Excel"),
     "demo": ("gongkai.core.cli.demo_cmd:demo", "用临时数据库演示一件申请从登记到答复告知书"),
     "document": ("gongkai.core.cli.document_cmd:document", "文件登记、公开属性、审核、发布、审批表与登记簿"),
@@ -72,7 +76,7 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, help_text) in self.lazy.items()]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section("命令"):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:

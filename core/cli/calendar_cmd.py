@@ -53,7 +53,8 @@ def _load(app, path, as_json):
     target_dir = app.config.calendar_dir
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{schedule.year}.toml"
-    shutil.copyfile(path, target)
+    if not (target.exists() and target.samefile(path)):  # the file may already be in place
+        shutil.copyfile(path, target)
     app.reload_calendar()
     result = {
         "year": schedule.year,

@@ -1,10 +1,11 @@
-"""Small helpers shared by the command modules: dates, the acting person."""
+"""Small helpers shared by the command modules: dates, the acting person, coded options."""
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
 import os
+from typing import Any
 
 import click
 
@@ -91,3 +92,28 @@ def count_type(high: int, low: int = 0) -> Bounded:
 def amount_type(high: float) -> Bounded:
     """A finite amount between 0 and ``high`` (money)."""
     return Bounded(float, 0, high, "数值")
+
+
+class LabelChoice(click.ParamType):
+    """An option taking a code or its Chinese label (``--outcome partial`` or ``--outcome 部分公开``);
+    the command receives the code. A bad value is refused with the labels listed
+    (vocabularies: :mod:`gongkai.core.labels`)."""
+
+    def __init__(self, vocabulary: str) -> None:
+        self.vocabulary = vocabulary
+
+    @property
+    def name(self) -> str:  # the metavar in help, e.g. "--state 申请状态"
+        from gongkai.core.labels import vocabulary_name
+
+        return vocabulary_name(self.vocabulary)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from gongkai.core.labels import REGISTRY_VOCABULARIES, code_of
+
+        app = ctx.find_root().obj if ctx is not None else None
+        registry = app.registry if self.vocabulary in REGISTRY_VOCABULARIES and app is not None else None
+        try:
+            return code_of(self.vocabulary, str(value), registry)
+        except GongkaiError as error:
+            self.fail(str(error), param, ctx)

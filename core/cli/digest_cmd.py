@@ -44,7 +44,7 @@ def digest(app, within, as_of, html_path, as_json, force):
         click.echo(f"\n{label}：")
         emit_table(
             ["到期", "类别", "事项", "时限", "超期"],
-            [[i["due"], f"{i['owner_label']} #{i['owner_id']}", i["title"], i["rule"], i["late_by"] or ""] for i in items],
+            [[i["due"], f"{i['owner_label']} #{i['owner_id']}", i["title"], i["clock_name"], i["late_by"] or ""] for i in items],
             max_width=40,
         )
     if html_path:

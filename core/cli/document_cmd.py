@@ -6,9 +6,10 @@ import datetime as dt
 
 import click
 
-from gongkai.core.cli.common import amount_type, count_type, force_option, say_written, year_type
+from gongkai.core.cli.common import LabelChoice, amount_type, count_type, force_option, say_written, year_type
 from gongkai.core.limits import DECISIONS, FEES_10K_YUAN
 from gongkai.core.cli.output import emit_json, emit_table
+from gongkai.core.labels import label
 
 
 def _date(ctx, param, value):
@@ -75,7 +76,7 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
 @click.argument("document_id", type=int)
 @click.option("--step", "step_id", required=True, help="审核环节 ID，见 document show 的 review_steps")
 @click.option("--by", required=True, help="审核人")
-@click.option("--decision", required=True, type=click.Choice(["approve", "reject"]), help="approve 通过 / reject 退回")
+@click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--opinion", default="", help="保密审查意见，如 公开、免予公开、需报审")
 @click.option("--basis", default="", help="审查意见的依据和理由")
 @click.option("--check", "checks", multiple=True, help="已核对的事项（原文或序号），可重复")
@@ -229,7 +230,7 @@ def reevaluate(app, document_id, on, by, attribute, reason, note, as_json):
 
 @document.command("meet")
 @click.argument("document_id", type=int)
-@click.option("--clock", required=True, help="期限名，如 archive_delivery、nondisclosure_report")
+@click.option("--clock", required=True, type=LabelChoice("clock"), help="期限，如 送交档案馆、图书馆，不予公开书面报告")
 @click.option("--on", callback=_date, required=True, help="办结日期")
 @click.option("--by", default="", help="经办人")
 @click.pass_obj
@@ -239,7 +240,7 @@ def meet(app, document_id, clock, on, by):
 
     with app.session() as session:
         meet_clock(session, app.registry, get_document(session, document_id), clock, on, by)
-    click.echo(f"文件 {document_id} 的期限“{clock}”已办结（{on}）。")
+    click.echo(f"文件 {document_id} 的期限“{label('clock', clock)}”已办结（{on}）。")
 
 
 def _print(data, as_json):
@@ -250,7 +251,7 @@ def _print(data, as_json):
     click.echo(f"种类：{data['kind']}；公开属性：{data['attribute']}；状态：{data['state_name']}")
     for c in data["clocks"]:
         limit = f"，最迟 {c['limit']}" if c["limit"] else ""
-        click.echo(f"期限 {c['label']}：{c['due']}{limit}（{c['status']}）")
+        click.echo(f"期限 {c['label']}：{c['due']}{limit}（{label('clock_status', c['status'])}）")
     for s in data["review_steps"]:
         click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}（{s['id']}）{s['by'] or ''}")
     for w in data["warnings"]:
@@ -281,7 +282,7 @@ def documents(app, overdue, due_within, review_due, since, as_of, as_json):
         emit_json(rows)
         return
     emit_table(
-        ["编号", "文号", "标题", "种类", "公开属性", "状态", "到期", "最迟", "发布日期"],
+        ["编号", "文号", "标题", "种类", "公开属性", "状态", "到期", "最迟", "逾期", "发布日期"],
         [[r["id"], r["number"], r["title"], r["kind"], r["attribute"], r["state_name"], r["due"], r["limit"],
-          r["published_on"]] for r in rows],
+          r.get("overdue", False), r["published_on"]] for r in rows],
     )

@@ -4,28 +4,31 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import day, force_option, say_written, year_type
+from gongkai.core.cli.common import LabelChoice, day, force_option, say_written, year_type
 from gongkai.core.cli.output import emit_json, emit_table
+from gongkai.core.labels import label
 
 
 @click.command()
 @click.option("--overdue", is_flag=True, help="只列已逾期未答复的申请（与 --due-within 同用时，列出逾期的和 N 个工作日内到期的）")
 @click.option("--due-within", type=int, help="只列 N 个工作日内到期的申请")
-@click.option("--state", help="只列该状态：received、correction_pending、processing、paused、reviewing、replied、closed、abandoned")
+@click.option("--state", type=LabelChoice("state"), help="只列该状态，如 办理中、已答复")
 @click.option("--year", type=year_type(), help="只列该年收到的申请")
 @click.option("--search", help="按申请人姓名、申请内容中的文字或申请编号查找，如 --search 张三")
 @click.option("--outcome", help="只列该答复结果，如 disclosed、partial、other.withdrawn")
 @click.option("--applicant-type", help="只列该类申请人，如 natural_person（自然人）")
 @click.option("--from", "received_from", help="只列该日及以后收到的申请")
 @click.option("--to", "received_to", help="只列该日及以前收到的申请")
+@click.option("--ref", help="只列本单位编号含此文字的申请，如 --ref 〔2025〕17号")
 @click.option("--as-of", help="按该日计算（默认今天）")
-@click.option("--xlsx", "xlsx_path", help="导出为 Excel 文件")
+@click.option("--xlsx", "xlsx_path",
+              help="导出为 Excel 文件（另有“复议诉讼”工作表）；可用 request import 与 appeal import 原样导入")
 @click.option("--same-information", is_flag=True, help="多人申请同一信息、可转为主动公开的清单")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @force_option
 @click.pass_obj
-def ledger(app, overdue, due_within, state, year, search, outcome, applicant_type, received_from, received_to, as_of,
-           xlsx_path, same_information, as_json, force):
+def ledger(app, overdue, due_within, state, year, search, outcome, applicant_type, received_from, received_to, ref,
+           as_of, xlsx_path, same_information, as_json, force):
     """依申请公开台账：状态、答复期限、已用工作日（扣除中止）、剩余工作日、是否逾期。"""
     from gongkai.core.requests import ledger as core
 
@@ -43,14 +46,15 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
             return
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year, search=search, outcome=outcome, applicant_type=applicant_type,
-                           received_from=day(received_from, "--from"), received_to=day(received_to, "--to"))
+                           received_from=day(received_from, "--from"), received_to=day(received_to, "--to"), ref=ref)
+        appeals = core.appeal_rows(session, rows) if xlsx_path else None
     if xlsx_path:
-        path = core.export_xlsx(rows, app.output(xlsx_path, force), app)
+        path = core.export_xlsx(rows, app.output(xlsx_path, force), app, appeal_cells=appeals)
         say_written(f"已导出 {len(rows)} 件到 {{}}", path, as_json)
     if as_json:
         emit_json(rows)
         return
     if not xlsx_path:
-        emit_table(["编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
-                   [[r["id"], r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
-                     r["days_left"], r["overdue"], r["outcome"]] for r in rows])
+        emit_table(["编号", "本单位编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
+                   [[r["id"], r["ref"] or "", r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
+                     r["days_left"], r["overdue"], label("outcome", r["outcome"], app.registry)] for r in rows])

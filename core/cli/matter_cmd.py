@@ -52,20 +52,22 @@ def open_(app, kind, at, note, as_json):
 @matter.command("close")
 @click.argument("matter_id", type=int)
 @click.option("--at", "at", help="办结" + AT_HELP)
+@click.option("--clock", help="只办结其中一项时限，如 新闻发布会（其余时限继续计时；默认全部办结）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def close(app, matter_id, at, as_json):
-    """办结事项 MATTER_ID，其全部时限一并了结。"""
+def close(app, matter_id, at, clock, as_json):
+    """办结事项 MATTER_ID，其全部时限一并了结；--clock 只办结其中一项。"""
     from gongkai.core.matters.workflow import close_matter
 
     with app.session() as session:
-        data = close_matter(session, app.registry, app.calendar, matter_id, at or _now_text())
+        data = close_matter(session, app.registry, app.calendar, matter_id, at or _now_text(), clock=clock)
     if as_json:
         emit_json(data)
         return
-    _print_matter(data, "已办结")
+    _print_matter(data, "已办结" if data["closed_at"] else "已办结其中一项时限")
     if data["late"]:
-        click.echo(f"注意：以下时限已超期办结：{'、'.join(data['late'])}")
+        names = {c.get("name"): c["summary"] for c in data["clocks"]}
+        click.echo(f"注意：以下时限已超期办结：{'、'.join(names.get(n) or n for n in data['late'])}")
 
 
 @matter.command("show")

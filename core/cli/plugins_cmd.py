@@ -17,7 +17,7 @@ def plugins(app, as_json):
         emit_json(rows)
         return
     emit_table(
-        ["", "名称", "辖区", "版本", "规则数", "依据文件"],
+        ["", "插件名（-j）", "辖区", "版本", "规则数", "依据文件"],
         [
             ["*" if r["active"] else "", r["name"], r["display_name"], r["version"], r["rules"],
              r["error"] or "；".join(s["title"] for s in r["sources"])]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import actor, count_type, day, force_option, say_written
+from gongkai.core.cli.common import LabelChoice, actor, count_type, day, force_option, say_written
 from gongkai.core.limits import FEE_PAGES
 from gongkai.core.cli.output import emit_json, emit_table
+from gongkai.core.labels import label
 
 BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+# a request by gongkai's 编号 (a number) or the unit's own reference (长房申〔2025〕17号)
+REQUEST = click.argument("request_id", metavar="编号或本单位编号")
 REVEAL = click.option("--reveal", is_flag=True, help="显示完整的证件号码和电话（此操作本身记入事件日志）")
 
 
@@ -38,20 +41,24 @@ def _report(data, as_json, message):
 
 @request.command("new")
 @click.option("--applicant", required=True, help="申请人姓名或名称")
-@click.option("--applicant-type", required=True, help="申请人类型：natural_person、commercial、research、public_interest、legal_services、other")
+@click.option("--applicant-type", required=True, type=LabelChoice("applicant_type"),
+              help="申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他")
 @click.option("--id-number", default="", help="证件号码")
 @click.option("--contact", default="", help="联系方式")
-@click.option("--channel", required=True, help="提交渠道：in_person、post_signed、post_ordinary、online、fax")
+@click.option("--channel", required=True, type=LabelChoice("channel"), help="提交渠道，如 当面提交、互联网（见本辖区规定）")
 @click.option("--submitted", required=True, help="提交日期（签收日期）")
 @click.option("--confirmed", help="双方确认日期（平常信函、互联网、传真）")
 @click.option("--subject", required=True, help="申请公开的政府信息内容")
 @click.option("--form", "form_wanted", default="", help="获取信息的方式，如 纸质、电子邮件")
 @click.option("--entered", help="录入申请平台的日期（默认今天；用于本地录入时限，如长宁区2个工作日）")
+@click.option("--track", type=LabelChoice("track"), default="government",
+              help="申请类别：政府信息公开申请（默认），或本辖区规定的其他类别，如五原县的 党务公开申请（party）")
+@click.option("--ref", help="本单位编号，如 长房申〔2025〕17号（本单位内不得重复；之后的命令可用它代替编号）")
 @BY
 @JSON
 @click.pass_obj
 def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted,
-        entered, by, as_json):
+        entered, track, ref, by, as_json):
     """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
     from gongkai.core.requests import intake, ledger
 
@@ -60,17 +67,19 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
             session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
             submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
             id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
-            entered=day(entered, "--entered"),
+            entered=day(entered, "--entered"), track=track, ref=ref,
         )
         data = ledger.show(session, app, req)
     if as_json:
         emit_json(data)
     else:
-        click.echo(f"已登记申请 {data['id']}：收到日期 {data['received']}，答复期限 {data['due']}")
+        kind = "" if track == "government" else f"（{label('track', track, app.registry)}）"
+        ref = f"（{data['ref']}）" if data["ref"] else ""
+        click.echo(f"已登记申请 {data['id']}{ref}{kind}：收到日期 {data['received']}，答复期限 {data['due']}")
 
 
 @request.command("show")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--as-of", help="按该日计算已用和剩余工作日（默认今天）")
 @REVEAL
 @BY
@@ -91,18 +100,23 @@ def show(app, request_id, as_of, reveal, by, as_json):
     if as_json:
         emit_json(data)
         return
-    click.echo(f"申请 {data['id']}：{data['applicant']}　“{data['subject']}”")
+    kind = "" if data["track"] == "government" else f"（{label('track', data['track'], app.registry)}）"
+    ref = f"（{data['ref']}）" if data["ref"] else ""
+    click.echo(f"申请 {data['id']}{ref}{kind}：{data['applicant']}　“{data['subject']}”")
+    if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
+        click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
                f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
     if data["outcome"]:
-        click.echo(f"答复结果 {data['outcome']}（{data['replied_on']}）")
-    emit_table(["审核步骤", "名称", "阶段", "完成", "审核人"],
-               [[s["id"], s["name"], s["stage"], s["done"], s["by"]] for s in data["review_steps"]])
-    emit_table(["时间", "经办人", "事项"], [[e["at"][:19], e["actor"], e["action"]] for e in data["events"]])
+        click.echo(f"答复结果 {label('outcome', data['outcome'], app.registry)}（{data['replied_on']}）")
+    emit_table(["审核步骤", "阶段", "完成", "审核人"],
+               [[s["name"], label("stage", s["stage"]), s["done"], s["by"]] for s in data["review_steps"]])
+    emit_table(["时间", "经办人", "事项"],
+               [[e["at"][:19].replace("T", " "), e["actor"], label("event", e["action"])] for e in data["events"]])
 
 
 @request.command("correct")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--notice-on", required=True, help="告知补正日期（收到申请后7个工作日内）")
 @click.option("--period-days", required=True, type=int, help="补正期限（工作日）")
 @BY
@@ -117,7 +131,7 @@ def correct(app, request_id, notice_on, period_days, by, as_json):
 
 
 @request.command("corrected")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="收到补正申请的日期")
 @click.option("--good-reason", default="", help="逾期补正的正当理由")
 @BY
@@ -132,9 +146,9 @@ def corrected(app, request_id, on, good_reason, by, as_json):
 
 
 @request.command("pause")
-@click.argument("request_id", type=int)
-@click.option("--reason", required=True, type=click.Choice(["third_party", "other_agency", "force_majeure"]),
-              help="third_party 征求第三方意见；other_agency 征求其他机关意见；force_majeure 不可抗力")
+@REQUEST
+@click.option("--reason", required=True, type=LabelChoice("pause_reason"),
+              help="征求第三方意见、征求其他行政机关意见、不可抗力等法定事由")
 @click.option("--on", required=True, help="中止计时日期（发出征求意见书之日）")
 @click.option("--note", default="", help="说明")
 @BY
@@ -149,7 +163,7 @@ def pause(app, request_id, reason, on, note, by, as_json):
 
 
 @request.command("resume")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="恢复计时日期（收到意见或障碍消除之日）")
 @click.option("--no-answer", is_flag=True, help="被征求意见方逾期未提出意见（按本辖区规则处理）")
 @BY
@@ -166,7 +180,7 @@ def resume(app, request_id, on, no_answer, by, as_json):
 
 
 @request.command("extend")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--days", type=int, help="延长的工作日数")
 @click.option("--months", type=int, help="延长的月数（本辖区规则以月计的）")
 @click.option("--approved-by", required=True, help="批准延期的负责人")
@@ -188,7 +202,7 @@ def extend(app, request_id, days, months, approved_by, on, told_on, by, as_json)
 
 
 @request.command("excessive")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--asked-on", help="要求申请人说明理由的日期")
 @click.option("--later-due", help="理由合理但无法按期答复：确定的延迟答复期限")
 @BY
@@ -211,12 +225,12 @@ def excessive(app, request_id, asked_on, later_due, by, as_json):
 
 
 @request.command("review")
-@click.argument("request_id", type=int)
-@click.option("--step", "step_id", required=True, help="审核步骤编号（见 request show）")
+@REQUEST
+@click.option("--step", "step_id", required=True, type=LabelChoice("step"), help="审核步骤（名称，见 request show）")
 @click.option("--by", required=True, help="审核人姓名")
-@click.option("--decision", required=True, type=click.Choice(["approve", "reject"]), help="approve 同意；reject 退回")
+@click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--comment", default="", help="审核意见")
-@click.option("--outcome", help="拟答复结果（决定哪些步骤适用）")
+@click.option("--outcome", type=LabelChoice("outcome"), help="拟答复结果，如 部分公开（决定哪些步骤适用）")
 @click.option("--on", help="审核日期（默认今天）")
 @JSON
 @click.pass_obj
@@ -230,13 +244,15 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_
         review.review(session, office, req, step_id, by, decision, comment, day(on, "--on"))
 
     data = _run(app, request_id, act)
-    _report(data, as_json, f"已记录审核：{step_id} {review.DECISIONS[decision]}")
+    registry = app.registry
+    _report(data, as_json, f"已记录审核：{label('step', step_id, registry)} {label('decision', decision)}")
 
 
 def _reply_options(reason_flag):
     """The options describing a reply's content (``request reply`` and ``request amend``)."""
     options = [
-        click.option("--outcome", required=True, help="答复结果编码，如 disclosed、partial、withheld.state_secret"),
+        click.option("--outcome", required=True, type=LabelChoice("outcome"),
+                     help="答复结果，如 予以公开、部分公开、不予公开（属于国家秘密）"),
         click.option(reason_flag, "reason", default="", help="答复的理由"),
         click.option("--basis", default="", help="法律依据（默认取答复结果的依据）"),
         click.option("--provision", default="", help="提供信息的方式和时间"),
@@ -254,7 +270,7 @@ def _reply_options(reason_flag):
 
 
 @request.command("reply")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="答复日期")
 @_reply_options("--reason")
 @BY
@@ -271,7 +287,7 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
 
 
 @request.command("amend")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="更正答复（新告知书）的日期")
 @click.option("--reason", "why", required=True, help="更正理由，写入新告知书")
 @_reply_options("--reply-reason")
@@ -292,7 +308,7 @@ def amend_cmd(app, request_id, on, why, outcome, reason, basis, provision, withh
 
 
 @request.command("reanswer")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--decision-on", required=True, help="纠正决定（复议决定书、判决书）送达之日")
 @click.option("--days", type=int, help="决定规定的重新答复期限（工作日；默认20个工作日，条例第三十三条）")
 @BY
@@ -307,7 +323,7 @@ def reanswer_cmd(app, request_id, decision_on, days, by, as_json):
 
 
 @request.command("withdraw")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--on", required=True, help="申请人撤回申请的日期")
 @click.option("--how", required=True, type=click.Choice(["书面", "电话", "当面", "网上"]), help="撤回的方式")
 @BY
@@ -322,7 +338,7 @@ def withdraw_cmd(app, request_id, on, how, by, as_json):
 
 
 @request.command("edit")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--applicant", help="申请人姓名或名称")
 @click.option("--applicant-type", help="申请人类型")
 @click.option("--id-number", help="证件号码")
@@ -355,8 +371,8 @@ def edit_cmd(app, request_id, applicant, applicant_type, id_number, contact, cha
 
 
 @request.command("fee")
-@click.argument("request_id", type=int)
-@click.option("--method", required=True, type=click.Choice(["per_request", "per_page"]), help="按件或按量，二者择一")
+@REQUEST
+@click.option("--method", required=True, type=LabelChoice("fee_method"), help="按件计收 或 按量计收，二者择一")
 @click.option("--pages", type=count_type(FEE_PAGES, low=1), help="按量计收的页数")
 @BY
 @JSON
@@ -370,7 +386,7 @@ def fee(app, request_id, method, pages, by, as_json):
 
 
 @request.command("letter")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf", "md", "html"]),
               help="输出格式（pdf 由 LibreOffice 转换）")
 @click.option("--out", required=True, help="输出文件（- 为标准输出）")
@@ -390,7 +406,7 @@ def letter(app, request_id, fmt, out, prior, force):
 
 
 @request.command("notice")
-@click.argument("request_id", type=int)
+@REQUEST
 @click.option("--kind", required=True,
               help="告知书种类：receipt（收到申请确认书）、correction（补正告知书）、extension（延期答复告知书）、"
                    "third_party_opinion（征求第三方意见书）、third_party_disclosure（第三方告知书：决定公开）、fee（收费通知书）")
@@ -417,10 +433,9 @@ def notice(app, request_id, kind, fmt, out, force, on, what, to, reason, content
 
 
 @request.command("appeal")
-@click.argument("request_id", type=int)
-@click.option("--kind", type=click.Choice(["reconsideration", "lawsuit", "lawsuit_after_reconsideration"]),
-              help="登记新的复议或诉讼：reconsideration 行政复议；lawsuit 未经复议直接起诉；"
-                   "lawsuit_after_reconsideration 复议后起诉")
+@REQUEST
+@click.option("--kind", type=LabelChoice("appeal_kind"),
+              help="登记新的复议或诉讼：行政复议、行政诉讼（未经复议直接起诉）、行政诉讼（复议后起诉）")
 @click.option("--filed", help="申请复议或起诉的日期")
 @click.option("--reconsidered-on", help="复议后起诉、而复议在本系统启用前已办结的：复议决定日期")
 @click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼的结果")
@@ -452,9 +467,10 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
 
 @request.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--map", "mapping", multiple=True, required=True,
+@click.option("--map", "mapping", multiple=True,
               help="表头与字段的对应，如 --map 申请人=applicant,申请日期=submitted（字段：applicant、applicant_type、"
-                   "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on）")
+                   "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on、ref 本单位编号、"
+                   "fee_amount 信息处理费）。本系统导出的台账（ledger --xlsx）无需 --map")
 @BY
 @JSON
 @click.pass_obj
@@ -462,17 +478,14 @@ def import_cmd(app, file, mapping, by, as_json):
     """从 .xlsx 或 .csv 导入已有台账；有误的行列出行号，其余行照常导入。"""
     from pathlib import Path
 
-    from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import importer
 
     try:
         with ImportProgress() as progress:
-            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping), actor(by),
-                                            progress=progress)
-    except KeyboardInterrupt:  # Ctrl-C: the transaction under way is rolled back, the ones before are kept
-        raise GongkaiError(
-            f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
-            "请将其余的行另存为新文件再导入，不要重复导入已保存的行。") from None
+            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
+                                            actor(by), progress=progress)
+    except KeyboardInterrupt:
+        raise import_interrupted(progress) from None
     data = report.to_json()
     if as_json:
         emit_json(data)
@@ -480,6 +493,14 @@ def import_cmd(app, file, mapping, by, as_json):
         click.echo(f"已导入 {data['imported']} 件。")
         for e in data["errors"]:
             click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+
+
+def import_interrupted(progress: ImportProgress) -> Exception:
+    """Ctrl-C during an import: the transaction under way is rolled back, the ones before are kept."""
+    from gongkai.core.errors import GongkaiError
+
+    return GongkaiError(f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
+                        "请将其余的行另存为新文件再导入，不要重复导入已保存的行。")
 
 
 class ImportProgress:
@@ -516,7 +537,7 @@ class ImportProgress:
 def _dated_step(name, target, on_help, doc, message):
     """A command ``request NAME ID --on DATE`` that runs one core step (``module:function``)."""
 
-    @click.argument("request_id", type=int)
+    @REQUEST
     @click.option("--on", required=True, help=on_help)
     @BY
     @JSON

@@ -2,7 +2,7 @@
 
 import click
 
-from gongkai.core.cli.output import emit_json, emit_table
+from gongkai.core.cli.output import emit_json
 
 
 def rule_json(entry):
@@ -38,12 +38,16 @@ def rules(app, as_json, kind, prefix):
     if as_json:
         emit_json([rule_json(e) for e in entries])
         return
+    from gongkai.core.cli.output import wrap
+    from gongkai.core.rule_text import details
+
     click.echo(f"{registry.jurisdiction.display_name}（{registry.jurisdiction.name}）生效规则 {len(entries)} 条：")
-    emit_table(
-        ["编号", "来源", "内容", "依据"],
-        [
-            [e.rule.id, "国家" if e.source == "national" else e.source, e.rule.summary, str(e.rule.citation)]
-            for e in entries
-        ],
-        max_width=48,
-    )
+    for e in entries:  # the whole text, wrapped, never cut (as the regulation reads)
+        source = "国家" if e.source == "national" else registry.jurisdiction.display_name
+        click.echo(f"\n{e.rule.id}（{source}）")
+        lines = [f"内容：{e.rule.summary}", f"依据：{e.rule.citation}", *details(e.rule)]
+        if e.overrides is not None:
+            lines.append(f"替代国家规则：{e.overrides.citation}")
+        for line in lines:
+            for i, part in enumerate(wrap(line, 74)):
+                click.echo(("  " if i == 0 else "    ") + part)

@@ -376,9 +376,11 @@ def list_documents(
     docs = session.exec(select(Document).order_by(Document.id)).all()
     out = []
     wanted: set[int] | None = None
+    open_clocks = select(StoredDeadline.owner_id).join(DeadlineTerm).where(
+        StoredDeadline.owner_kind == OWNER, StoredDeadline.status == "open")
+    late = set(session.exec(open_clocks.where(DeadlineTerm.due < today)).all())  # marked in every listing
     if overdue or due_within is not None:
-        query = select(StoredDeadline.owner_id).join(DeadlineTerm).where(
-            StoredDeadline.owner_kind == OWNER, StoredDeadline.status == "open")
+        query = open_clocks
         if overdue:
             query = query.where(DeadlineTerm.due < today)
         if due_within is not None:
@@ -387,5 +389,5 @@ def list_documents(
     for doc in docs:
         if wanted is not None and doc.id not in wanted:
             continue
-        out.append(document_json(session, registry, calendar, doc, events=False))
+        out.append(document_json(session, registry, calendar, doc, events=False) | {"overdue": doc.id in late})
     return out

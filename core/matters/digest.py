@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional
 from gongkai.core.deadlines import iso
+from gongkai.core.errors import GongkaiError
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, due_moment, is_overdue
 from gongkai.core.privacy import mask_text
@@ -69,6 +70,19 @@ def _late_by(row: StoredDeadline, now: dt.datetime, calendar: WorkCalendar) -> s
     return f"{days}个工作日" if days else f"{(beijing(now).date() - row.due).days}日（均为休息日）"  # type: ignore[operator]
 
 
+def _clock_names(registry: Registry | None) -> dict[str, str]:
+    """Chinese names of the clocks: the fixed ones, and the review steps timed after a reply."""
+    from gongkai.core.labels import labels
+
+    names = labels("clock")
+    if registry is not None:
+        try:
+            names = labels("step", registry) | names
+        except GongkaiError:  # a jurisdiction without a request review chain
+            pass
+    return names
+
+
 def digest(
     session: Session, registry: Registry | None, calendar: WorkCalendar, now: dt.datetime, within: int = 3
 ) -> dict[str, Any]:
@@ -93,6 +107,7 @@ def digest(
     for row in rows:
         owners.setdefault(row.owner_kind, set()).add(row.owner_id)
     names = {kind: titles(session, registry, kind, ids) for kind, ids in owners.items()}
+    clock_names = _clock_names(registry)
 
     groups: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in GROUPS}
     for row in rows:
@@ -110,6 +125,7 @@ def digest(
                 "owner_id": row.owner_id,
                 "title": names[row.owner_kind][row.owner_id],
                 "clock": row.name,
+                "clock_name": clock_names.get(row.name) or (rule.summary if rule is not None else row.name),
                 "rule": row.rule_id,
                 "due": iso(due_moment(row)),
                 "limit": iso(row.limit),

@@ -122,10 +122,30 @@ def open_matter(
     return data
 
 
+def _chosen_clock(registry: Registry, clocks: list[Any], wanted: str) -> Any:
+    """The open clock ``wanted`` names: its rule ID, the ID's last part, or words of its rule's summary."""
+    def summary(clock: Any) -> str:
+        rule = registry.find(clock.rule_id)
+        return rule.summary if rule is not None else ""
+
+    open_clocks = [c for c in clocks if c.status == "open"]
+    for test in (lambda c: wanted in (c.name, c.rule_id), lambda c: c.name.endswith("." + wanted),
+                 lambda c: wanted in summary(c)):
+        found = [c for c in open_clocks if test(c)]
+        if len(found) == 1:
+            return found[0]
+    choices = "；".join(summary(c) or c.name for c in open_clocks)
+    raise GongkaiError(f"--clock “{wanted}”未能确定唯一一项未办结的时限。未办结的时限：{choices or '（无）'}")
+
+
 def close_matter(
-    session: Session, registry: Registry, calendar: WorkCalendar, matter_id: int, at: str, actor: str = ""
+    session: Session, registry: Registry, calendar: WorkCalendar, matter_id: int, at: str, actor: str = "",
+    clock: str | None = None,
 ) -> dict[str, Any]:
-    """Close a matter: every open clock is met at ``at``; ``late`` says which were not in time."""
+    """Close a matter: every open clock is met at ``at``; ``late`` says which were not in time.
+
+    With ``clock``, only that clock is met (a major incident's 5-hour first release, while the
+    24-hour press conference stays open); the matter closes with its last open clock."""
     matter = session.get(Matter, matter_id)
     if matter is None:
         raise GongkaiError(f"没有编号为 {matter_id} 的事项。可用 `gongkai matters` 查看。")
@@ -136,16 +156,17 @@ def close_matter(
         raise GongkaiError(
             f"--at：办结时间 {moment.isoformat()} 早于事项开立时间 {beijing(matter.opened_at).isoformat()}，请核对。"
         )
-    before = matter_json(matter, _clocks(session, matter_id), registry, calendar)
-    matter.closed_at = moment
-    session.add(matter)
+    clocks = _clocks(session, matter_id)
+    before = matter_json(matter, clocks, registry, calendar)
+    chosen = [_chosen_clock(registry, clocks, clock)] if clock else [c for c in clocks if c.status == "open"]
+    if len(chosen) == sum(c.status == "open" for c in clocks):
+        matter.closed_at = moment
+        session.add(matter)
     late = []
-    for clock in _clocks(session, matter_id):
-        if clock.status != "open":
-            continue
-        if is_overdue(clock, moment):
-            late.append(clock.name)
-        close_deadline(session, OWNER, matter_id, clock.name, moment.date())
+    for row in chosen:
+        if is_overdue(row, moment):
+            late.append(row.name)
+        close_deadline(session, OWNER, matter_id, row.name, moment.date())
     session.flush()
     session.expire_all()
     data = matter_json(matter, _clocks(session, matter_id), registry, calendar)

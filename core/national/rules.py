@@ -84,7 +84,7 @@ DEADLINES = [
     DeadlineRule(
         id="report.annual.government",
         summary="县级以上地方人民政府的政府信息公开工作主管部门于每年3月31日前向社会公布本级政府上一年度政府信息公开工作年度报告",
-        citation=cite(TIAOLI, "第五十条"),
+        citation=cite(TIAOLI, "第四十九条第二款"),  # 第五十条 is the report's content and format
         unit="annual_date",
         month=3,
         day=31,

@@ -25,6 +25,7 @@ from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_year
 from gongkai.core.outcomes import APPLICANT_TYPE_CODES, REPORT_ROWS, RESULT_ROWS
+from gongkai.core.requests import tracks
 
 TOTAL = "total"
 COLUMNS: tuple[str, ...] = (*APPLICANT_TYPE_CODES, TOTAL)
@@ -112,7 +113,7 @@ def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str,
             func.count().filter(and_(r.received <= end, or_(r.replied_on.is_(None), r.replied_on > end))),
             func.count().filter(answered),
         )
-        .where(or_(flows, answered))
+        .where(or_(flows, answered), r.track.in_(tracks.counted_in_annual_report(registry)))  # not 党务公开
         .group_by(r.applicant_type, r.outcome)
     ).all()
     _check_columns({g[0] for g in groups})

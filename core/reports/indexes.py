@@ -17,4 +17,5 @@ REQUEST_REPORT = Index(
     Request.__table__.c.outcome,
     Request.__table__.c.received,
     Request.__table__.c.replied_on,
+    Request.__table__.c.track,  # the report counts only the 条例's track: filtered from the index too
 )

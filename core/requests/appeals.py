@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from gongkai.core.deadlines import compute
+from gongkai.core.deadlines import Deadline, compute
 from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests import tracks
 from gongkai.core.requests.models import OWNER, Appeal, Request
-from gongkai.core.requests.workflow import apply, check_after, check_date
+from gongkai.core.requests.workflow import apply, check_after, check_date, next_state
 from gongkai.core.today import not_future
 from gongkai.hookspecs.records import DeadlineRule
 
@@ -34,47 +35,38 @@ def appeals_of(session: Session, request_id: int) -> list[Appeal]:
     return list(session.exec(select(Appeal).where(Appeal.request_id == request_id).order_by(Appeal.id)).all())
 
 
-def record_appeal(session: Session, office: Any, request: Request, kind: str, filed_on: dt.date,
-                  result: str = "尚未审结", decided_on: dt.date | None = None, actor: str = "",
-                  reconsidered_on: dt.date | None = None) -> Appeal:
-    """Register a reconsideration or lawsuit: against the reply, or over silence (不作为) while
-    the request is unanswered. 复议后起诉 needs the reconsideration: registered on this request,
-    or, where it predates the records, its decision date (``reconsidered_on``).
-
-    The one function every path registering an appeal calls (``request appeal``, imports)."""
+def check_appeal(registry: Any, request: Any, earlier: list[Any], kind: str, filed_on: dt.date,
+                 result: str = "尚未审结",
+                 decided_on: dt.date | None = None, reconsidered_on: dt.date | None = None) -> None:
+    """Every check of registering an appeal and its result, writing nothing. ``request`` and
+    ``earlier`` (its appeals so far, in order) may be ORM objects or rows with their columns:
+    :func:`record_appeal` and the appeals import both call it."""
     if kind not in KINDS:
         raise GongkaiError(f"救济类型“{kind}”无效（--kind），可选：{'、'.join(f'{k}（{v}）' for k, v in KINDS.items())}")
+    tracks.require_government(registry, request.track, "行政复议、行政诉讼", remedy=True)
+    next_state(request, "appeal")
     check_date(request, filed_on, "提起复议或诉讼")
     check_after(filed_on, request.replied_on, "提起复议或诉讼", "答复日期")
-    earlier = [a for a in appeals_of(session, request.id) if a.kind == "reconsideration"]
+    reconsiderations = [a for a in earlier if a.kind == "reconsideration"]
     if kind == "lawsuit_after_reconsideration":
         if reconsidered_on is not None:
             not_future(reconsidered_on, "复议决定")
             check_after(filed_on, reconsidered_on, "提起诉讼", "复议决定日期（--reconsidered-on）")
-        elif not earlier:
+        elif not reconsiderations:
             raise StepRefused("登记复议后起诉，须先登记该申请的行政复议（--kind reconsideration）；"
                               "复议在本系统启用前已办结的，请用 --reconsidered-on 填写复议决定日期。")
         else:
-            decided = [a.decided_on for a in earlier if a.decided_on is not None]
+            decided = [a.decided_on for a in reconsiderations if a.decided_on is not None]
             if decided:
                 check_after(filed_on, min(decided), "提起诉讼", "复议决定日期")
     elif reconsidered_on is not None:
         raise GongkaiError("--reconsidered-on 只用于复议后起诉（--kind lawsuit_after_reconsideration）。")
-    appeal = Appeal(request_id=request.id, kind=kind, filed_on=filed_on, over_silence=request.replied_on is None,
-                    reconsidered_on=reconsidered_on)
-    session.add(appeal)
-    session.flush()
-    apply(session, request, "appeal", actor, {"appeal": appeal.id, "kind": kind, "filed_on": filed_on.isoformat(),
-                                              "over_silence": appeal.over_silence,
-                                              "reconsidered_on": reconsidered_on.isoformat() if reconsidered_on else None})
     if result != "尚未审结":
-        decide(session, office, request, appeal, result, decided_on, actor)
-    return appeal
+        check_decision(filed_on, result, decided_on)
 
 
-def decide(session: Session, office: Any, request: Request, appeal: Appeal, result: str, decided_on: dt.date | None,
-           actor: str = "") -> None:
-    """Record the result; an overturned reply starts the registration clock where a rule requires it."""
+def check_decision(filed_on: dt.date, result: str, decided_on: dt.date | None) -> None:
+    """The checks of recording an appeal's result."""
     if result not in RESULTS:
         raise GongkaiError(f"结果“{result}”无效（--result），可选：{'、'.join(RESULTS)}")
     if result != "尚未审结" and decided_on is None:
@@ -83,17 +75,62 @@ def decide(session: Session, office: Any, request: Request, appeal: Appeal, resu
         if result == "尚未审结":
             raise GongkaiError("尚未审结的不应填写 --decided；已审结的请用 --result 填写结果。")
         not_future(decided_on, "复议决定或判决")
-        check_after(decided_on, appeal.filed_on, "复议决定或判决", "提起复议或诉讼的日期")
+        check_after(decided_on, filed_on, "复议决定或判决", "提起复议或诉讼的日期")
+
+
+def record_appeal(session: Session, office: Any, request: Request, kind: str, filed_on: dt.date,
+                  result: str = "尚未审结", decided_on: dt.date | None = None, actor: str = "",
+                  reconsidered_on: dt.date | None = None) -> Appeal:
+    """Register a reconsideration or lawsuit: against the reply, or over silence (不作为) while
+    the request is unanswered. 复议后起诉 needs the reconsideration: registered on this request,
+    or, where it predates the records, its decision date (``reconsidered_on``).
+
+    The one function every path registering an appeal calls (``request appeal``; the appeals
+    import checks its rows with the same :func:`check_appeal` and stores them in bulk)."""
+    check_appeal(office.registry, request, appeals_of(session, request.id), kind, filed_on, result, decided_on, reconsidered_on)
+    appeal = Appeal(request_id=request.id, kind=kind, filed_on=filed_on, over_silence=request.replied_on is None,
+                    reconsidered_on=reconsidered_on)
+    session.add(appeal)
+    session.flush()
+    apply(session, request, "appeal", actor, filed_details(appeal))
+    if result != "尚未审结":
+        decide(session, office, request, appeal, result, decided_on, actor)
+    return appeal
+
+
+def decide(session: Session, office: Any, request: Request, appeal: Appeal, result: str, decided_on: dt.date | None,
+           actor: str = "") -> None:
+    """Record the result; an overturned reply starts the registration clock where a rule requires it."""
+    check_decision(appeal.filed_on, result, decided_on)
     before = {"result": appeal.result, "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None}
     appeal.result = result
     appeal.decided_on = decided_on
     session.add(appeal)
-    apply(session, request, "appeal", actor, {"appeal": appeal.id, "result": result,
-                                              "decided_on": decided_on.isoformat() if decided_on else None},
-          before=before)
+    apply(session, request, "appeal", actor, decided_details(appeal), before=before)
+    clock = registration_clock(office, result, decided_on)
+    if clock is not None:
+        store_deadline(session, OWNER, request.id, REGISTRATION_CLOCK, clock)
+
+
+def filed_details(appeal: Any) -> dict[str, Any]:
+    """What the event of an appeal's registration records (``appeal``: an object or row with its columns)."""
+    return {"appeal": appeal.id, "kind": appeal.kind, "filed_on": appeal.filed_on.isoformat(),
+            "over_silence": appeal.over_silence,
+            "reconsidered_on": appeal.reconsidered_on.isoformat() if appeal.reconsidered_on else None}
+
+
+def decided_details(appeal: Any) -> dict[str, Any]:
+    """What the event of an appeal's result records (the event's ``after``; ``before`` holds pending)."""
+    return {"appeal": appeal.id, "result": appeal.result,
+            "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None}
+
+
+def registration_clock(office: Any, result: str, decided_on: dt.date | None) -> Deadline | None:
+    """The clock an overturned reply starts where a rule requires its registration, else None."""
     rule = office.registry.find(REGISTRATION_RULE, DeadlineRule)
-    if result == OVERTURNED and rule is not None:
-        store_deadline(session, OWNER, request.id, REGISTRATION_CLOCK, compute(rule, decided_on, office.calendar))
+    if result != OVERTURNED or rule is None or decided_on is None:
+        return None
+    return compute(rule, decided_on, office.calendar)
 
 
 def register_overturned(session: Session, office: Any, request: Request, on: dt.date, actor: str = "") -> None:

@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 from gongkai.core import deadlines
 from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.requests import tracks
 from gongkai.core.requests.models import OWNER, Correction, Extension, Pause, Request
-from gongkai.core.requests.workflow import apply, check_date
+from gongkai.core.requests.workflow import apply, check_after, check_date
 from gongkai.hookspecs.records import DeadlineRule, Unit, cite
 
 # pause reason -> (Chinese name, the consultation rule that times it, its clock name)
@@ -52,7 +53,7 @@ REANSWER_DAYS = 20  # 条例 第三十三条: the period for a new answer unless
 def reply_rule(office: Any, request: Request) -> DeadlineRule:
     """The rule the reply clock runs on: a re-answer's period (重新答复), else the reply rule."""
     if request.reanswer_days is None:
-        return office.registry.deadline("request.reply")
+        return office.registry.deadline(tracks.rule_id(office.registry, request.track, "request.reply"))
     return DeadlineRule(id="request.reanswer", summary=f"复议或诉讼决定纠正后，{request.reanswer_days}个工作日内重新答复",
                         citation=cite("条例", "第三十三条"), unit="working_days", amount=request.reanswer_days)
 
@@ -103,6 +104,7 @@ def notify_correction(session: Session, office: Any, request: Request, notice_on
         raise GongkaiError("补正期限必须为正数（--period-days，单位：工作日）。")
     if correction_of(session, request.id) is not None:
         raise StepRefused("补正只能一次性告知（条例 第三十条），本申请已告知过补正。")
+    tracks.require_government(office.registry, request.track, "《条例》第三十条的补正告知（申请内容不明确的，以办理结果告知更改、补充）")
     rule = office.registry.deadline("request.correction_notice")
     notice = deadlines.compute(rule, request.received, office.calendar)
     if notice_on > notice.due:
@@ -130,6 +132,7 @@ def corrected(session: Session, office: Any, request: Request, on: dt.date, good
         raise StepRefused(f"申请 {request.id} 没有待补正的告知，不能登记补正。")
     if on < correction.notice_on:
         raise GongkaiError(f"补正日期 {on} 早于补正告知日期 {correction.notice_on}，请核对 --on。")
+    check_date(request, on, "收到补正")
     if on > correction.due and not good_reason:
         raise StepRefused(
             f"补正期限已于 {correction.due} 届满（条例 第三十条），逾期补正须说明正当理由（--good-reason）；"
@@ -151,6 +154,7 @@ def abandon(session: Session, office: Any, request: Request, on: dt.date, actor:
         raise StepRefused(f"申请 {request.id} 没有待补正的告知，不能按逾期不补正处理。")
     if on <= correction.due:
         raise StepRefused(f"补正期限至 {correction.due} 才届满（条例 第三十条），{on} 尚不能视为放弃申请。")
+    check_date(request, on, "认定视为放弃")
     request.outcome = "other.no_correction"
     request.replied_on = on
     request.reasons = "申请人无正当理由逾期不补正，视为放弃申请，本机关不再处理该政府信息公开申请。"
@@ -163,14 +167,14 @@ def abandon(session: Session, office: Any, request: Request, on: dt.date, actor:
 # --------------------------------------------------------------------------- pauses (条例 第三十二、三十四条)
 
 
-def force_majeure_rule(registry: Any) -> Any:
-    """The rule that lets force majeure stop the clock, or None: the 条例 has none; a
-    jurisdiction marks its extension rule ``pausable`` (五原县 依申请公开制度 五: 时限中止，
-    待障碍消除后恢复计算) or gives a ``request.force_majeure`` rule."""
-    rule = registry.find(FORCE_MAJEURE_RULE)
+def force_majeure_rule(registry: Any, track: str | None = None) -> Any:
+    """The rule that lets force majeure stop the clock on this track, or None: the 条例 has none;
+    a jurisdiction marks its extension rule ``pausable`` (五原县 依申请公开制度 五, on its 党务公开
+    track: 时限中止，待障碍消除后恢复计算) or gives a ``request.force_majeure`` rule."""
+    rule = registry.find(tracks.rule_id(registry, track, FORCE_MAJEURE_RULE))
     if rule is not None:
         return rule
-    extension = registry.find("request.extension", DeadlineRule)
+    extension = registry.find(tracks.rule_id(registry, track, "request.extension"), DeadlineRule)
     return extension if extension is not None and extension.pausable else None
 
 
@@ -182,10 +186,10 @@ def pause(session: Session, office: Any, request: Request, reason: str, on: dt.d
     if on < request.period_start:
         raise GongkaiError(f"中止日期 {on} 早于答复期限起算日 {request.period_start}，请核对 --on。")
     name, rule_id, clock_name = PAUSE_REASONS[reason]
-    if reason == "force_majeure" and force_majeure_rule(office.registry) is None:
+    if reason == "force_majeure" and force_majeure_rule(office.registry, request.track) is None:
         raise StepRefused(
             f"{office.registry.jurisdiction.display_name}的规则未规定因不可抗力中止答复期限"
-            "（条例 第三十三条只允许征求意见时间不计入期限），不能以 force_majeure 中止计时。"
+            "（条例 第三十三条只允许征求意见时间不计入期限），不能以不可抗力中止计时。"
         )
     current = reply_deadline(session, office, request)
     if current.due is not None and on > current.due:
@@ -193,8 +197,8 @@ def pause(session: Session, office: Any, request: Request, reason: str, on: dt.d
     row = Pause(request_id=request.id, reason=reason, start=on, note=note)
     session.add(row)
     if rule_id:
-        store_deadline(session, OWNER, request.id, clock_name,
-                       deadlines.compute(office.registry.deadline(rule_id), on, office.calendar))
+        rule = office.registry.deadline(tracks.rule_id(office.registry, request.track, rule_id))
+        store_deadline(session, OWNER, request.id, clock_name, deadlines.compute(rule, on, office.calendar))
     apply(session, request, "pause", actor, {"reason": reason, "on": on.isoformat()})
     refresh(session, office, request)
     return row
@@ -208,10 +212,11 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
         raise StepRefused(f"申请 {request.id} 未中止计时，不能恢复。")
     if on < open_pause.start:
         raise GongkaiError(f"恢复日期 {on} 早于中止日期 {open_pause.start}，请核对 --on。")
+    check_date(request, on, "恢复计时")
     _, rule_id, clock_name = PAUSE_REASONS[open_pause.reason]
     details: dict[str, Any] = {"on": on.isoformat(), "reason": open_pause.reason}
     if rule_id:
-        rule = office.registry.deadline(rule_id)
+        rule = office.registry.deadline(tracks.rule_id(office.registry, request.track, rule_id))
         if no_answer:
             due = deadlines.compute(rule, open_pause.start, office.calendar).due
             if on <= due:
@@ -245,10 +250,13 @@ def _live_reviews(session: Session, request_id: int) -> list[Any]:
 def extend(session: Session, office: Any, request: Request, amount: int, approved_by: str, on: dt.date,
            told_on: dt.date | None = None, months: bool = False, actor: str = "") -> Extension:
     """Extend the reply period, bounded by ``request.extension``; refused if too long or repeated."""
-    rule = office.registry.deadline("request.extension")
+    rule = office.registry.deadline(tracks.rule_id(office.registry, request.track, "request.extension"))
     if not approved_by.strip():
         raise GongkaiError("延长答复期限须经政府信息公开工作机构负责人同意，请用 --approved-by 填写批准人。")
     check_date(request, on, "延期批准")
+    if told_on is not None:
+        check_date(request, told_on, "告知申请人延期")
+        check_after(told_on, on, "告知申请人延期", "批准延期的日期")
     granted = extensions_of(session, request.id)
     current = reply_deadline(session, office, request)
     if current.due is not None and on > current.due:

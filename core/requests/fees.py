@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.limits import FEE_PAGES
+from gongkai.core.requests import tracks
 from gongkai.core.requests.models import Request
 from gongkai.core.requests.workflow import apply
 from gongkai.hookspecs.records import FeeBand, FeeSchedule
@@ -79,6 +80,7 @@ def nth_in_month(session: Session, request: Request) -> int:
 def charge(session: Session, office: Any, request: Request, method: str, pages: int | None = None,
            actor: str = "") -> int:
     """Set the fee of ``request`` by ``method``; a second method on the same request is refused."""
+    tracks.require_government(office.registry, request.track, "《条例》第四十二条的信息处理费")
     schedule = office.registry.rule("request.fee", FeeSchedule)
     if method not in METHODS:
         raise GongkaiError(f"计费方式“{method}”无效（--method），可选：per_request（按件）、per_page（按量）。")

@@ -27,12 +27,15 @@ from typing import Any
 
 import attrs
 
+from sqlmodel import select
+
 from gongkai.core import limits
 from gongkai.core.audit import append_columns
 from gongkai.core.background import background
 from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
+from gongkai.core.privacy import mask_text
 from gongkai.core.requests import intake
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import next_state_after
@@ -49,7 +52,10 @@ FIELDS = {  # field -> (Chinese name, required)
     "contact": ("联系方式", False),
     "outcome": ("答复结果", False),
     "replied_on": ("答复日期", False),
+    "ref": ("本单位编号", False),
+    "fee_amount": ("信息处理费（元）", False),
 }
+FEE_LIMIT = 1_000_000  # yuan: far above any fee of 国办函〔2020〕109号's bands, a typo's bound
 BATCH = 10_000  # rows per transaction
 CHUNK = 1000  # rows the checking process sends at a time (BATCH is a multiple of it)
 
@@ -64,23 +70,32 @@ class ImportReport:
                 "errors": [{"row": n, "error": e} for n, e in self.errors]}
 
 
-def parse_mapping(items: tuple[str, ...] | list[str]) -> dict[str, str]:
+def parse_mapping(items: tuple[str, ...] | list[str], fields: dict[str, tuple[str, bool]] = FIELDS) -> dict[str, str]:
     """``--map 申请人=applicant --map 日期=submitted`` (or one comma-separated value) -> column -> field."""
     mapping: dict[str, str] = {}
     for item in items:
         for pair in item.split(","):
             column, sep, field = pair.partition("=")
-            if not sep or not column.strip() or field.strip() not in FIELDS:
-                raise GongkaiError(f"--map “{pair}” 应为“表头=字段”，字段可选：{'、'.join(FIELDS)}")
+            if not sep or not column.strip() or field.strip() not in fields:
+                raise GongkaiError(f"--map “{pair}” 应为“表头=字段”，字段可选：{'、'.join(fields)}")
             mapping[column.strip()] = field.strip()
-    missing = [f for f, (_, required) in FIELDS.items() if required and f not in mapping.values()]
+    missing = [f for f, (_, required) in fields.items() if required and f not in mapping.values()]
     if missing:
-        raise GongkaiError(f"--map 缺少必填字段：{'、'.join(f'{f}（{FIELDS[f][0]}）' for f in missing)}")
+        raise GongkaiError(f"--map 缺少必填字段：{'、'.join(f'{f}（{fields[f][0]}）' for f in missing)}")
     return mapping
 
 
-def read_rows(path: Path) -> Iterator[Any]:
-    """First the header list, then (row number as the user sees it, {header: value}) per data row."""
+def default_mapping(headers: list[str], fields: dict[str, tuple[str, bool]] = FIELDS) -> dict[str, str] | None:
+    """The mapping of a file whose headers are the fields' Chinese names (as ``ledger --xlsx``
+    writes them), or None if a required field has no such column."""
+    by_name = {name: field for field, (name, _) in fields.items()}
+    mapping = {h: by_name[h] for h in headers if h in by_name}
+    return mapping if {f for f, (_, required) in fields.items() if required} <= set(mapping.values()) else None
+
+
+def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
+    """First the header list, then (row number as the user sees it, {header: value}) per data row.
+    A workbook is read from its sheet named ``sheet`` if it has one, else from its active sheet."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         csv.field_size_limit(limits.IMPORT_CELL_CHARS)
@@ -104,10 +119,13 @@ def read_rows(path: Path) -> Iterator[Any]:
 
         wb = load_workbook(str(path), read_only=True, data_only=True)
         try:
-            rows = wb.active.iter_rows(values_only=True)
-            headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+            rows = enumerate((wb[sheet] if sheet in wb.sheetnames else wb.active).iter_rows(values_only=True), 1)
+            # the header row: the first with two cells or more (a title row above it is skipped,
+            # as in the workbooks `ledger --xlsx` writes)
+            first = next(((n, v) for n, v in rows if sum(x not in (None, "") for x in v) > 1), (1, ()))
+            headers = [str(h).strip() if h is not None else "" for h in first[1]]
             yield headers
-            for n, values in enumerate(rows, start=2):
+            for n, values in rows:
                 if any(v not in (None, "") for v in values):
                     yield n, dict(zip(headers, values))
         finally:
@@ -158,9 +176,9 @@ def _date(value: Any, name: str) -> dt.date | None:
 # The request columns a ledger row gives, in the order _Checker.check returns them; every
 # other column has the value a new request has (_Writer.constants).
 COLUMNS = ("applicant_name", "applicant_type", "applicant_id_number", "applicant_contact", "channel", "submitted",
-           "confirmed", "received", "subject", "form_wanted", "period_start", "state", "outcome", "replied_on",
-           "reasons")
-_FIELDS = operator.itemgetter(*COLUMNS[:11])  # those intake.request_fields checks
+           "confirmed", "received", "subject", "form_wanted", "period_start", "ref", "state", "outcome", "replied_on",
+           "reasons", "fee_amount")
+_FIELDS = operator.itemgetter(*COLUMNS[:12])  # those intake.request_fields checks
 
 
 @attrs.define
@@ -178,9 +196,12 @@ class _Checker:
     """Checks ledger rows with the same functions as ``request new`` and turns them into
     stored values. No database: this is the CPU work that runs beside the writing."""
 
-    def __init__(self, registry: Any) -> None:
+    def __init__(self, registry: Any, refs: set[str] | None = None) -> None:
         self.registry = registry
         self.replied_state = next_state_after("received", "reply")
+        self.refs = refs if refs is not None else set()  # references already used: stored, or earlier in the file
+        # outcomes by code or by their Chinese names (as exported ledgers show them)
+        self.outcomes = {**{o.name: code for code, o in registry.outcomes.items()}, **{c: c for c in registry.outcomes}}
 
     def chunks(self, path: Path, mapping: dict[str, str]) -> Iterator[Checked]:
         """The file's rows, checked, CHUNK rows at a time."""
@@ -223,29 +244,54 @@ class _Checker:
         fields = intake.request_fields(
             self.registry, applicant=text.get("applicant", ""), applicant_type=text.get("applicant_type", ""),
             channel=text.get("channel", ""), submitted=submitted, confirmed=_date(values.get("confirmed"), "确认日期"),
-            subject=text.get("subject", ""), id_number=text.get("id_number", ""), contact=text.get("contact", ""))
+            subject=text.get("subject", ""), id_number=text.get("id_number", ""), contact=text.get("contact", ""),
+            ref=text.get("ref"))
+        if fields["ref"] is not None:
+            if fields["ref"] in self.refs:
+                raise GongkaiError(f"本单位编号“{fields['ref']}”已被使用（已有的申请或本文件中前面的行），同一单位内不能重复")
+            self.refs.add(fields["ref"])
         received = fields["received"]
         state, outcome, replied, reasons = "received", None, None, ""
         if text.get("outcome"):
-            found = self.registry.outcome(text["outcome"])
+            found = self.registry.outcome(self.outcomes.get(text["outcome"], text["outcome"]))
             replied = _date(values.get("replied_on"), "答复日期")
             if replied is None:
                 raise GongkaiError("有答复结果时须填写答复日期")
             if replied < received:
                 raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
             state, outcome, reasons = self.replied_state, found.code, found.name
-        event = _import_event(state, received, fields["channel"], outcome, replied)
-        return (*_FIELDS(fields), state, outcome, replied, reasons), event
+        fee = _fee(values.get("fee_amount"))
+        event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"], fee)
+        return (*_FIELDS(fields), state, outcome, replied, reasons, fee), event
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as event_json writes
 
 
 @functools.lru_cache(maxsize=4096)  # many rows share one, and the pipe then carries it once
-def _import_event(state: str, received: dt.date, channel: str, outcome: str | None, replied: dt.date | None) -> str:
+def _fee(value: Any) -> int | None:
+    """The information-processing fee in a cell (whole yuan; 条例 第四十二条), or None if blank."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    try:
+        amount = float(text)
+    except ValueError:
+        amount = float("nan")
+    if not (0 <= amount <= FEE_LIMIT) or amount != int(amount):
+        raise GongkaiError(f"信息处理费“{text}”无效：应为 0 至 {FEE_LIMIT:,} 之间的整数元")
+    return int(amount)
+
+
+def _import_event(state: str, received: dt.date, channel: str, outcome: str | None, replied: dt.date | None,
+                  ref: str | None = None, fee: int | None = None) -> str:
     """The ``after`` JSON of a row's import event: the state, receipt and reply it came with.
-    event_json's JSON without its masking pass: codes and dates only, nothing to mask."""
+    event_json's JSON without its masking pass: codes, dates and the unit's reference."""
     after = {"state": state, "version": 1, "received": received.isoformat(), "channel": channel}
+    if ref:
+        after["ref"] = mask_text(ref)  # as event_json would
+    if fee is not None:
+        after["fee"] = fee
     if outcome:
         after.update(outcome=outcome, on=replied.isoformat() if replied else None)
     return _ENCODE(after)
@@ -294,9 +340,11 @@ class _Writer:
         return ids
 
 
-def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str = "",
+def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor: str = "",
                   progress: Callable[[int, int], None] | None = None, in_background: bool = True) -> ImportReport:
     """Import ``path``; each batch of rows is one transaction, bad rows are reported and skipped.
+    ``mapping`` (header -> field) may be None for a file whose headers are the fields'
+    Chinese names (:func:`default_mapping`: a ledger exported by ``ledger --xlsx``).
 
     ``progress(rows_read, rows_expected)`` is called after each batch is committed
     (``rows_expected`` is estimated from the file before reading it). The rows are checked
@@ -315,11 +363,18 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str], actor: str =
     rows = read_rows(path)
     headers = next(rows, [])
     rows.close()
+    if mapping is None:  # a ledger exported by `ledger --xlsx`, or headers named as the fields are
+        mapping = default_mapping(headers)
+        if mapping is None:
+            raise GongkaiError(f"文件表头（{'、'.join(headers)}）不是本系统导出的台账格式，请用 --map 指明各列，"
+                               "如 --map 申请人=applicant,申请日期=submitted")
     unknown = [c for c in mapping if c not in headers]
     if unknown:
         raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
     writer = _Writer(office, actor)
-    checker = _Checker(office.registry)
+    with session_scope(office.engine) as session:
+        refs = set(session.execute(select(Request.ref).where(Request.ref.is_not(None))).scalars())
+    checker = _Checker(office.registry, refs)
     with background(checker.chunks, path, mapping, process=in_background) as chunks, \
             bulk_connection(office.engine) as connection:
         # BATCH rows per transaction: chunks are grouped as they arrive, so the first is

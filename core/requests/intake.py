@@ -14,8 +14,8 @@ from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_text
 from gongkai.core.privacy import check_applicant_id
 from gongkai.core.outcomes import APPLICANT_TYPES
-from gongkai.core.today import today
-from gongkai.core.requests import clock
+from gongkai.core.today import not_future, today
+from gongkai.core.requests import clock, tracks
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import apply
 from gongkai.hookspecs.records import ChannelReceipt, DeadlineRule, ReceiptRule
@@ -38,7 +38,7 @@ def channel_code(registry: Any, value: str) -> ChannelReceipt:
 
 def applicant_type_code(value: str) -> str:
     for t in APPLICANT_TYPES:
-        if value in (t.code, t.label, f"{t.group}{t.label}"):
+        if value in (t.code, t.label, f"{t.group}{t.label}", f"{t.group}·{t.label}"):
             return t.code
     choices = "、".join(f"{t.code}（{t.label}）" for t in APPLICANT_TYPES)
     raise GongkaiError(f"申请人类型“{value}”无效（--applicant-type），可选：{choices}")
@@ -57,6 +57,25 @@ def receipt_date(ch: ChannelReceipt, submitted: dt.date, confirmed: dt.date | No
     return confirmed
 
 
+def check_ref(ref: str | None) -> str | None:
+    """The unit's own reference of a request, checked (None if blank). All digits is refused:
+    commands take a number as gongkai's own 编号, so such a reference could never be named."""
+    ref = (ref or "").strip()
+    if not ref:
+        return None
+    check_text(ref, limits.REF_CHARS, "本单位编号（--ref）")
+    if ref.isdigit():
+        raise GongkaiError(f"本单位编号“{ref}”全为数字，会与 gongkai 的编号混淆；请写出完整编号，如“长房申〔2025〕17号”。")
+    return ref
+
+
+def ref_taken(session: Session, ref: str) -> int | None:
+    """The id of the request that already has ``ref``, or None."""
+    from sqlmodel import select
+
+    return session.exec(select(Request.id).where(Request.ref == ref)).first()
+
+
 def request_fields(
     registry: Any,
     *,
@@ -69,6 +88,8 @@ def request_fields(
     id_number: str = "",
     contact: str = "",
     form_wanted: str = "",
+    track: str = "",
+    ref: str | None = None,
 ) -> dict[str, Any]:
     """The columns of a new :class:`Request`, every field checked; a Chinese error naming the bad one."""
     if not applicant.strip():
@@ -84,7 +105,9 @@ def request_fields(
                                    natural_person=type_code == "natural_person")
     ch = channel_code(registry, channel)
     received = receipt_date(ch, submitted, confirmed)
+    declared = tracks.track_of(registry, track)  # refused where the jurisdiction has no such track
     return {
+        "ref": check_ref(ref),
         "applicant_name": applicant.strip(),
         "applicant_type": type_code,
         "applicant_id_number": id_number,
@@ -96,6 +119,7 @@ def request_fields(
         "subject": subject.strip(),
         "form_wanted": form_wanted,
         "period_start": received,
+        "track": declared.track if declared else tracks.GOVERNMENT,
     }
 
 
@@ -114,11 +138,17 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
     第四十九条: a request not received online is entered within 2 working days) is met on
     ``entered`` (default today, or the receipt date if that is later) — late if that is after its due date.
     """
+    for key, what in (("submitted", "提交"), ("confirmed", "确认")):
+        not_future(fields.get(key), what)
+    not_future(entered, "录入")
     request = Request(**request_fields(office.registry, **fields))
+    if request.ref is not None and (other := ref_taken(session, request.ref)) is not None:
+        raise GongkaiError(f"本单位编号“{request.ref}”已用于申请 {other}，同一单位内不能重复（--ref）。")
     session.add(request)
     session.flush()
     apply(session, request, "receive", actor,
-          {"received": request.received.isoformat(), "channel": request.channel}, to_state="received")
+          {"received": request.received.isoformat(), "channel": request.channel, "track": request.track,
+           **({"ref": request.ref} if request.ref else {})}, to_state="received")
     clock.refresh(session, office, request)
     rule = intake_rule(office.registry, request.channel)
     if rule is not None:

@@ -32,8 +32,12 @@ COLUMNS = [  # (key, xlsx header)
     ("id", "编号"), ("received", "收到日期"), ("applicant", "申请人"), ("applicant_type", "申请人类型"),
     ("channel", "渠道"), ("subject", "申请内容"), ("state_name", "状态"), ("due", "答复期限"),
     ("working_days_used", "已用工作日"), ("days_left", "剩余工作日"), ("overdue", "是否逾期"),
-    ("outcome", "答复结果"), ("replied_on", "答复日期"),
+    ("outcome", "答复结果"), ("replied_on", "答复日期"), ("ref", "本单位编号"),
+    # what `request import` needs besides the above to rebuild the request (its headers are
+    # the import's field names, so an exported ledger imports again without --map)
+    ("submitted", "提交日期"), ("confirmed", "确认日期"), ("fee_amount", "信息处理费（元）"),
 ]
+APPEALS_SHEET = "复议诉讼"  # the appeals of the listed requests, as `appeal import` reads them
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -80,12 +84,14 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
     paused = request.state in ("paused", "correction_pending")
     return {
         "id": request.id,
+        "ref": request.ref,
         "version": request.version,
         "state": request.state,
         "state_name": STATES[request.state],
         "applicant": mask_text(request.applicant_name),  # free text: a number typed in is still masked
         "applicant_type": request.applicant_type,
         "channel": request.channel,
+        "track": request.track,
         "subject": mask_text(request.subject),
         "submitted": _iso(request.submitted),
         "confirmed": _iso(request.confirmed),
@@ -101,6 +107,7 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "late": bool(request.replied_on and due and request.replied_on > due),
         "outcome": request.outcome,
         "replied_on": _iso(request.replied_on),
+        "fee_amount": request.fee_amount,
         "clocks": {
             name: {"rule": c.rule_id, "due": _iso(c.due), "limit": _iso(c.limit), "status": c.status,
                    "met_on": _iso(c.met_on), "provisional": is_provisional(c, cal)}
@@ -160,10 +167,12 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
            due_within: int | None = None, state: str | None = None, year: int | None = None,
            search: str | None = None, outcome: str | None = None, applicant_type: str | None = None,
-           received_from: dt.date | None = None, received_to: dt.date | None = None) -> list[dict[str, Any]]:
+           received_from: dt.date | None = None, received_to: dt.date | None = None,
+           ref: str | None = None) -> list[dict[str, Any]]:
     """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt,
     by text (the applicant's name, the subject, the 编号: :mod:`gongkai.core.requests.search`), by
-    outcome, applicant type and receipt dates. Filters combine (AND).
+    outcome, applicant type and receipt dates, by the unit's reference (``ref``: the requests
+    whose reference contains it). Filters combine (AND).
 
     ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
     Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
@@ -199,6 +208,8 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         query = query.where(table.c.received >= received_from)
     if received_to:
         query = query.where(table.c.received <= received_to)
+    if ref:
+        query = query.where(table.c.ref.contains(ref.strip(), autoescape=True))
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
     if overdue or horizon is not None:
         # overdue: due before as_of; due within N: due in [as_of, horizon]
@@ -215,6 +226,21 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
 
 
+def appeal_rows(session: Session, rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """The appeals of the ledger ``rows``' requests, one list of cells per appeal, in the order
+    of ``appeal import``'s fields, so that they import again as they are."""
+    from gongkai.core.requests.models import Appeal
+
+    refs = {r["id"]: r["ref"] for r in rows}
+    ids = list(refs)
+    out = []
+    for i in range(0, len(ids), 500):
+        for a in session.exec(select(Appeal).where(Appeal.request_id.in_(ids[i:i + 500])).order_by(Appeal.id)).all():
+            out.append([refs[a.request_id], appeals.KINDS[a.kind], _iso(a.filed_on), a.result, _iso(a.decided_on),
+                        _iso(a.reconsidered_on)])
+    return out
+
+
 def _labeller(office: Any) -> dict[str, Any]:
     """Code columns shown by their Chinese names (codes stay in --json)."""
     from gongkai.core.outcomes import APPLICANT_TYPES
@@ -226,8 +252,10 @@ def _labeller(office: Any) -> dict[str, Any]:
     return {"applicant_type": types.get, "channel": names.get, "outcome": outcomes.get}
 
 
-def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str = "") -> Path:
-    """The ledger as a workbook people can use (``core.xlsx``): title, Chinese labels, typed cells."""
+def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str = "",
+                appeal_cells: list[list[Any]] | None = None) -> Path:
+    """The ledger as a workbook people can use (``core.xlsx``): title, Chinese labels, typed cells;
+    with ``appeal_cells`` (:func:`appeal_rows`), their sheet too. Both import again without --map."""
     from openpyxl import Workbook
 
     from gongkai.core import xlsx
@@ -239,6 +267,11 @@ def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str 
     values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS] for r in rows]
     unit = office.config.unit
     xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(), [h for _, h in COLUMNS], values)
+    if appeal_cells is not None:
+        from gongkai.core.requests.appeal_importer import FIELDS
+
+        xlsx.table_sheet(wb.create_sheet(APPEALS_SHEET), f"{unit}行政复议、行政诉讼".strip(),
+                         [name for name, _ in FIELDS.values()], appeal_cells)
     from gongkai.core.safe_write import write_file
 
     return write_file(path, wb.save)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.requests import clock, fees, intake
+from gongkai.core.requests import clock, fees, intake, tracks
 from gongkai.core.requests.models import Request
 from gongkai.core.requests.reply import REPLY_FIELDS, withheld_parts
 from gongkai.hookspecs.records import Unit
@@ -23,6 +23,7 @@ FORMATS = ("docx", "pdf", "md", "html")
 TIAOLI_TITLE = "《中华人民共和国政府信息公开条例》"
 RECONSIDERATION_DAYS = 60  # 行政复议法 第二十条
 LAWSUIT_MONTHS = 6  # 行政诉讼法 第四十六条
+TITLE = "政府信息公开申请答复告知书"
 DEFAULT_PROVISION = "随本告知书一并提供"
 
 
@@ -102,6 +103,7 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
     outcome = office.registry.outcome(request.outcome)
     if not outcome.letter:
         raise GongkaiError(f"申请 {request.id} 的办理结果为“{outcome.name}”，不出具答复告知书。")
+    track = tracks.track_of(office.registry, request.track)
     if not office.config.unit:
         raise GongkaiError("未设置单位名称：请在 gongkai.toml 中填写 unit（落款单位）。")
     correction = clock.correction_of(session, request.id)
@@ -116,6 +118,7 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
         "unit": office.config.unit,
         "jurisdiction": office.registry.jurisdiction.display_name,
         "number": document_number(office, request.replied_on.year, request.id),
+        "ref": request.ref,  # the unit's own reference of the request
         "applicant": {"name": request.applicant_name, "contact": request.applicant_contact},
         "channel": intake.channel_code(office.registry, request.channel).name,
         "received": request.received,
@@ -131,8 +134,10 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
         "withheld": withheld_parts(request),
         "other_agency": {"name": request.other_agency, "contact": request.other_agency_contact},
         "fee": fee,
-        "remedies": remedies(outcome.withholds, reconsideration_body(office)),
-        "reconsideration_body": reconsideration_body(office),
+        "title": track.letter_title if track else TITLE,
+        # another track's route (五原县 党务公开: 上级主管部门 or 纪检机关), never 行政复议/行政诉讼
+        "remedies": [track.remedy] if track else remedies(outcome.withholds, reconsideration_body(office)),
+        "reconsideration_body": "" if track else reconsideration_body(office),
         "replied_on": request.amended_on or request.replied_on,
         # the reply this letter replaces (更正答复, 重新答复), or None
         "supersedes": supersedes(office, replaced) if replaced else None,
@@ -160,5 +165,7 @@ def write_letter(session: Session, office: Any, request: Request, fmt: str, out:
     if fmt not in FORMATS:
         raise GongkaiError(f"格式“{fmt}”无效（--format），可选：{'、'.join(FORMATS)}。")
     text = render_letter(session, office, request, prior)
-    return write_output(text, fmt, out, title=f"政府信息公开申请答复告知书 {request.applicant_name}",
+    track = tracks.track_of(office.registry, request.track)
+    title = track.letter_title if track else TITLE
+    return write_output(text, fmt, out, title=f"{title} {request.applicant_name}",
                         layout=letter_layout(office))

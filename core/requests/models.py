@@ -22,10 +22,14 @@ class Request(SQLModel, table=True):
     __table_args__ = (
         Index("ix_request_state", "state"),
         Index("ix_request_applicant_month", "applicant_name", "applicant_id_number", "received"),
+        Index("ix_request_ref", "ref", unique=True),  # NULL (no reference) may repeat
     )
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=0)
+    # the unit's own reference, e.g. 长房申〔2025〕17号: unique in the unit, how its letters,
+    # ledgers and files name the request (``id`` is gongkai's)
+    ref: str | None = Field(default=None, max_length=100)
 
     @declared_attr  # type: ignore[misc]
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -44,6 +48,8 @@ class Request(SQLModel, table=True):
     received: dt.date = Field(index=True)
     subject: str
     form_wanted: str = Field(default="", max_length=100)  # 纸质、电子、光盘...
+    # 政府信息公开 ("government"), or a track the jurisdiction declares (core.requests.tracks)
+    track: str = Field(default="government", max_length=40, sa_column_kwargs={"server_default": "government"})
     # the clock: the reply period runs from period_start (receipt, or the corrected request)
     state: str = Field(default="received", max_length=30)
     period_start: dt.date

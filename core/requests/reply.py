@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from gongkai.core.deadline_store import close_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.requests import clock, review
+from gongkai.core.requests import clock, review, tracks
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import STATES, apply, check_after, check_date
 
@@ -32,7 +32,7 @@ def parse_withheld(items: list[str]) -> list[dict[str, str]]:
 
 def propose(session: Session, office: Any, request: Request, outcome: str, actor: str = "") -> None:
     """Record the outcome the draft proposes, so outcome-limited review steps are known."""
-    office.registry.outcome(outcome)
+    tracks.check_outcome(office.registry, request.track, outcome)
     request.proposed_outcome = outcome
     session.add(request)
 
@@ -51,8 +51,8 @@ def reply_values(obj: Any) -> dict[str, Any]:
 def set_reply(registry: Any, request: Request, *, outcome: str, reasons: str = "", legal_basis: str = "",
               provision: str = "", withheld: list[dict[str, str]] | None = None, agency: str = "",
               agency_contact: str = "") -> None:
-    """Check a reply's content against its outcome and write it onto the request."""
-    record = registry.outcome(outcome)
+    """Check a reply's content against its outcome (and the request's track) and write it onto the request."""
+    record = tracks.check_outcome(registry, request.track, outcome)
     if not record.letter:
         raise StepRefused(f"答复结果“{record.name}”不以答复办理（如申请人撤回，请用 `gongkai request withdraw`）。")
     if outcome == PARTIAL and not withheld:
@@ -85,7 +85,7 @@ def reply(
 ) -> Request:
     """Answer the request; refused while a review step before the reply is missing."""
     registry = office.registry
-    registry.outcome(outcome)
+    tracks.check_outcome(registry, request.track, outcome)
     check_date(request, on, "答复")
     check_after(on, request.period_start, "答复", "答复期限起算日")
     if request.state == "paused":

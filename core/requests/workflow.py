@@ -96,8 +96,16 @@ def next_state(request: Request, event: str) -> str:
     return next_state_after(request.state, event)
 
 
-def load(session: Session, request_id: int) -> Request:
-    request = session.get(Request, request_id)
+def load(session: Session, request_id: int | str) -> Request:
+    """A request by gongkai's 编号 (a number) or by the unit's own reference (any other text)."""
+    if isinstance(request_id, str) and not request_id.strip().isdigit():
+        from sqlmodel import select
+
+        request = session.exec(select(Request).where(Request.ref == request_id.strip())).first()
+        if request is None:
+            raise GongkaiError(f"没有本单位编号为“{request_id}”的申请。请用 `gongkai ledger --ref` 查找。")
+        return request
+    request = session.get(Request, int(request_id))
     if request is None:
         raise GongkaiError(f"没有编号为 {request_id} 的申请。请用 `gongkai ledger` 查看已登记的申请。")
     return request

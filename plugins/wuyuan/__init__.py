@@ -4,7 +4,7 @@ The rules are data in :mod:`rules`; the hookimpls below only hand them over.
 """
 
 from gongkai.hookspecs import hookimpl
-from gongkai.hookspecs.records import Jurisdiction, SourceDocument
+from gongkai.hookspecs.records import Jurisdiction, SourceDocument, TemplateDir
 from gongkai.plugins.wuyuan import rules
 
 
@@ -42,3 +42,13 @@ def gongkai_exemptions():
 @hookimpl
 def gongkai_provisions():
     return rules.PROVISIONS
+
+
+@hookimpl
+def gongkai_outcomes():
+    return rules.OUTCOMES  # the 党务公开 track's (依申请公开制度 四)
+
+
+@hookimpl
+def gongkai_template_dirs():
+    return [TemplateDir.beside(__file__)]  # the 党务公开 letter

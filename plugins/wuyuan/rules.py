@@ -24,8 +24,10 @@ from gongkai.hookspecs.records import (
     InterpretationRule,
     LeadTime,
     MinimumCount,
+    Outcome,
     Provision,
     RecurringDuty,
+    RequestTrack,
     ReviewChain,
     ReviewStep,
     cite,
@@ -66,6 +68,16 @@ DEADLINES = [
         citation=c(PROACTIVE, "七"),
         unit="working_days",
         amount=5,
+    ),
+    DeadlineRule(
+        # 党务公开 only: item 四 asks for a timely written answer and 五 speaks of "限期" without
+        # setting one, so the 条例's 20 working days (第三十三条) are kept as the period.
+        id="party.request.reply",
+        summary="有关单位应当及时进行审查，作出处理并以书面形式向申请人反馈处理意见和情况"
+        "（时限未另定，沿用《条例》第三十三条的20个工作日）",
+        citation=c(REQUEST, "四"),
+        unit="working_days",
+        amount=20,
     ),
     DeadlineRule(
         # 党务公开 only: the 依申请公开制度 rests on 党章 and Party regulations, so government-information
@@ -290,7 +302,45 @@ RUBRICS = [
 
 # --------------------------------------------------------------------------- other provisions
 
+# 党务公开 applications (《依申请公开制度》 rests on 党章 and Party regulations, not the 条例): a
+# second request track with its own clocks, outcomes (item 四) and remedy (item 七).
+PARTY_TRACK = RequestTrack(
+    id="party.request.track",
+    summary="党务公开申请：申请人以信函、传真、电子邮件等方式向有关党组织提出，依党内法规办理，"
+    "不适用《条例》的答复、复议和诉讼，不计入政府信息公开工作年度报告",
+    citation=c(REQUEST, "序言、三、四、七"),
+    track="party",
+    name="党务公开申请",
+    rules={
+        "request.reply": "party.request.reply",
+        "request.extension": "party.request.extension",
+        "request.third_party_opinion": "party.request.third_party_opinion",
+    },
+    remedy="申请人认为有关单位不按规定履行党务公开义务的，可以向该单位的上级主管部门或者纪检机关反映"
+    "（《五原县政务公开依申请公开制度》七）。",
+    letter_title="党务公开申请处理意见告知书",
+)
+
+
+def _party(code: str, name: str, item: str) -> Outcome:
+    return Outcome(code=f"party.{code}", name=name, basis=c(REQUEST, f"四（{item}）"), track="party",
+                   template="letters/party.md.j2")
+
+
+# 《依申请公开制度》 四 (一)–(七)
+OUTCOMES = [
+    _party("disclosed", "可以公开", "一"),
+    _party("not_suitable", "暂不宜公开或不能公开，说明情况", "二"),
+    _party("already_public", "已主动公开，告知获取途径", "三"),
+    _party("published_now", "应主动公开未公开，及时公开并告知", "四"),
+    _party("transferred", "不属本单位职责，转递受理部门", "五"),
+    _party("not_exist", "申请公开的内容不存在", "六"),
+    _party("unclear", "申请公开的内容不明确，告知更改补充", "七"),
+]
+
+
 PROVISIONS = [
+    PARTY_TRACK,
     DocumentAttributes(
         id="document.attribute",
         summary="信息制作产生过程中同步确定公开属性：主动公开、脱密后公开、依申请公开、不予公开；依申请公开和不予公开的公文"

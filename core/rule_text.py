@@ -1,0 +1,57 @@
+"""A rule's parameters in Chinese words, for the ``rules`` listing (``--json`` keeps the fields)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gongkai.hookspecs.records import DeadlineRule, Rule, Silence
+
+# parameter field -> what it is, in Chinese
+FIELDS = {
+    "attributes": "公开属性", "on_missing": "缺少时", "requires_interpretation": "须附解读材料",
+    "dates": "日期", "hours": "学时", "period": "周期", "times": "次数", "what": "事项",
+    "items": "情形", "per_page": "按量计收", "per_request": "按件计收", "bands": "等次",
+    "document_kinds": "文件种类", "major_policy": "含重要政策文件", "options": "可选",
+    "relation": "起算", "minimum": "最少", "of": "对象", "channels": "提交渠道",
+    "in_annual_report": "计入年度报告", "letter_title": "告知书", "name": "名称", "remedy": "救济途径",
+    "rules": "适用规则", "track": "类别代码", "steps": "步骤", "workflow": "适用于",
+    "amount": "数量", "unit": "单位", "weights": "权重", "categories": "类别", "total": "满分",
+    "schedule": "标准", "fields": "栏目", "form": "表式",
+}
+WORDS = {"two_weeks": "每两周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年",
+         "request": "依申请公开", "proactive": "主动公开"}
+SILENCE = {Silence.AGENCY_DECIDES: "逾期未提出意见的由行政机关决定", Silence.CONSENT: "逾期未提出意见的视为同意",
+           Silence.REFUSAL: "逾期未提出意见的视为不同意"}
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return str(value.get("name") or "，".join(f"{FIELDS.get(k, k)} {_value(v)}" for k, v in value.items() if v))
+    if isinstance(value, (list, tuple)):
+        return "、".join(_value(v) for v in value)
+    return WORDS.get(str(value), str(value))
+
+
+def details(rule: Rule) -> list[str]:
+    """Lines such as "期限：20个工作日" and "步骤：承办人拟稿、…" describing the rule's parameters."""
+    if isinstance(rule, DeadlineRule):
+        lines = [f"期限：{rule.describe()}"]
+        if rule.max_count:
+            lines.append(f"最多{rule.max_count}次")
+        if rule.pausable:
+            lines.append("可中止计时")
+        if rule.restarts:
+            lines.append("补正后重新计算")
+        if rule.on_silence is not None:
+            lines.append(SILENCE[rule.on_silence])
+        return lines
+    lines = []
+    for key, value in rule.parameters().items():
+        if value in (None, "", (), [], {}, False) or key == "track":  # the code itself is the --track value
+            continue
+        if key == "rules":  # a track's rule map: the track's own rule IDs
+            value = [local for _, local in value]
+        lines.append(f"{FIELDS.get(key, key)}：{_value(value)}")
+    return lines
