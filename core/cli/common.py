@@ -61,13 +61,8 @@ class Bounded(click.ParamType):
     def convert(self, value, param, ctx):
         from gongkai.core.limits import check_number, check_year
 
-        if isinstance(value, self.kind) and not isinstance(value, bool):
-            number = value
-        else:
-            try:
-                number = self.kind(str(value).strip())
-            except ValueError:
-                raise GongkaiError(f"{_flag(param)}“{value}”不是{self.what}，请核对。") from None
+        # what is not a number at all is click's own usage error (exit 2, in Chinese like the others)
+        number = (click.INT if self.kind is int else click.FLOAT).convert(value, param, ctx)
         if self.what == "年份":
             return check_year(number, _flag(param))
         return check_number(number, _flag(param), self.low, self.high)
