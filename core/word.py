@@ -367,13 +367,12 @@ def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) 
 
 
 def _grid_table(doc: Any, rows: list[list[str]], layout: Layout) -> Any:
-    """A plain bordered table (a Markdown ``|`` block)."""
-    width = max(len(r) for r in rows)
-    table = doc.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
-    for table_row, row in zip(table.rows, rows):  # row by row: table.cell() rescans the table each call
-        for cell, value in zip(table_row.cells, row):
-            p = cell.paragraphs[0]
-            _paragraph_format(p, align="left", size=layout.table_size)
-            _runs(p, value.replace("<br>", "\n"), layout, layout.table_size)
-    return table
+    """A Markdown ``|`` block as a bordered table, its first row the header, columns as wide as
+    their text needs (a long label column is not squeezed to the width of a date)."""
+    from gongkai.core.tables import Cell, Table
+
+    columns = max(len(r) for r in rows)
+    rows = [r + [""] * (columns - len(r)) for r in rows]
+    widths = [min(max(_width(r[c]) for r in rows), 30) + 2 for c in range(columns)]
+    cells = [[Cell(_BOLD.sub(r"\1", v.replace("<br>", "\n")), header=i == 0) for v in r] for i, r in enumerate(rows)]
+    return Table(rows=cells, widths=widths, header_rows=1, font_size=layout.table_size).to_docx(doc, layout)
