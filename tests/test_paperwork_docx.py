@@ -80,3 +80,28 @@ def test_bad_fonts_setting_is_a_chinese_error(tmp_path):
 def test_letter_without_prefix_still_numbers_by_year(tmp_path):
     doc = Document(str(_letter(tmp_path)))
     assert any(p.text.startswith("〔2026〕") for p in doc.paragraphs)  # the reply's year, then its serial
+
+
+def test_steps_make_their_notices(gk, unit, tmp_path):
+    """Each step the 条例 ties to a written notice makes it with --notice, in the same transaction."""
+    from requests_helpers import new_request
+
+    unit("yanta", letter_prefix="雁信")
+    rid = new_request(gk, extra=["--notice", "回执.md"])["id"]
+    assert f"雁信收〔2026〕{rid}号" in (tmp_path / "回执.md").read_text(encoding="utf-8")
+    # no --what: the notice cannot say what to supplement, so the correction is not recorded either
+    gk.fails("request", "correct", rid, "--notice-on", "2026-03-04", "--period-days", "10", "--notice", "补正.md")
+    assert gk.json("request", "show", rid)["state"] == "received" and not (tmp_path / "补正.md").exists()
+    gk.ok("request", "correct", rid, "--notice-on", "2026-03-04", "--period-days", "10", "--what", "信息的文号",
+          "--notice", "补正.md")
+    text = (tmp_path / "补正.md").read_text(encoding="utf-8")
+    assert "需要补正的事项：**信息的文号" in text and "视为放弃申请" in text
+    gk.ok("request", "corrected", rid, "--on", "2026-03-06")
+    gk.ok("request", "pause", rid, "--reason", "third_party", "--on", "2026-03-09", "--to", "某公司",
+          "--notice", "征求意见.md")
+    assert "某公司：" in (tmp_path / "征求意见.md").read_text(encoding="utf-8")
+    gk.ok("request", "resume", rid, "--on", "2026-03-12")
+    gk.ok("request", "extend", rid, "--days", "10", "--approved-by", "赵主任", "--on", "2026-03-20",
+          "--reason", "档案较多", "--notice", "延期.md")
+    assert "延长10个工作日" in (tmp_path / "延期.md").read_text(encoding="utf-8")
+    gk.fails("request", "fee", rid, "--method", "per_page", "--pages", "50", "--notice", "收费.txt")
