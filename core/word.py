@@ -186,12 +186,12 @@ def _doc_grid(section: Any) -> None:
 
 def _page_numbers(doc: Any, section: Any, layout: Layout) -> None:
     """"— 1 —" in 4号: odd pages on the right, even pages on the left, one character in (7.5)."""
+    from docx.shared import Pt
+
     doc.settings.odd_and_even_pages_header_footer = True
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         p = footer.paragraphs[0]
         _paragraph_format(p, align=align, size=SIHAO)
-        from docx.shared import Pt
-
         if align == "right":
             p.paragraph_format.right_indent = Pt(SIHAO)
         else:
@@ -291,7 +291,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
         kind, payload = blocks[i]
         if kind != "item":
             bullets = 0
-        if kind in ("h1", "h2", "h3", "h4") and kind == "h1":
+        if kind == "h1":
             p = doc.add_paragraph()
             _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, ERHAO * 1.3))
             _runs(p, payload, layout, ERHAO, layout.fonts.title)
