@@ -227,6 +227,34 @@ def _styles(doc: Any, layout: Layout) -> None:
         rpr.append(spacing)
 
 
+# Names Windows ships, for a 公文 font that is not installed: Word substitutes by ``w:altName``.
+ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "方正小标宋_GBK": "宋体",
+             "黑体": "SimHei", "宋体": "SimSun"}
+GB2312 = "86"  # the charset code of simplified Chinese
+
+
+def _font_table(doc: Any, fonts: Fonts) -> None:
+    """Declare the Chinese fonts in the font table (charset GB2312, a Windows alternative), so an
+    office program without them picks a Chinese face of the same kind, never a Latin one."""
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    w = root.nsmap["w"]
+    names = {fonts.title, fonts.body, fonts.heading1, fonts.heading2, fonts.page_number}
+    for name in sorted(names):
+        font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
+        if name in ALT_NAMES:
+            etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": ALT_NAMES[name]})
+        etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": GB2312})
+        kind = "swiss" if name == fonts.heading1 else "roman"  # 黑体 sans, the others serif
+        etree.SubElement(font, f"{{{w}}}family", {f"{{{w}}}val": kind})
+        etree.SubElement(font, f"{{{w}}}pitch", {f"{{{w}}}val": "variable"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 # --------------------------------------------------------------------------- the document
 
 
@@ -278,6 +306,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     if title:
         doc.core_properties.title = title
     _styles(doc, layout)
+    _font_table(doc, layout.fonts)
     section = doc.sections[0]
     _page(section, layout)
     _page_numbers(doc, section, layout)
