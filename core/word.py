@@ -379,11 +379,16 @@ def _width(text: str) -> float:
 def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) -> None:
     """Unit centred over the date; the date four characters from the right (7.3.5.1).
 
-    Two blank lines above are the seal's place: the seal sits over the unit and the date,
-    its top within one line of the text."""
+    The blank line above is the seal's place: the seal sits over the unit and the date, its top
+    within one line of the text. The block stays with the last paragraph of the text, so the
+    date never stands alone on a page."""
     size = layout.body_size
-    for _ in range(2 if layout.letter else 1):
-        _paragraph_format(doc.add_paragraph(), size=size, exact=pitch)
+    body = doc.paragraphs[-1] if doc.paragraphs else None
+    if body is not None:
+        body.paragraph_format.keep_with_next = True
+    blank = doc.add_paragraph()
+    _paragraph_format(blank, size=size, exact=pitch)
+    blank.paragraph_format.keep_with_next = True
     date = lines[-1]
     right = 4.0
     for line in lines:
@@ -392,6 +397,7 @@ def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) 
             right, r = 2 + (_width(line) - _width(date)) / 2, 2
         p = doc.add_paragraph()
         _paragraph_format(p, right_chars=max(r, 0), align="right", size=size, exact=pitch)
+        p.paragraph_format.keep_with_next = line is not date
         _runs(p, line, layout, size)
 
 
