@@ -79,7 +79,8 @@ class Layout:
 
 
 LETTER = Layout()
-DOCUMENT = Layout(letter=False, body_size=SANHAO, table_size=XIAOSI)  # reports and forms
+DOCUMENT = Layout(letter=False, body_size=SANHAO, table_size=XIAOSI)  # reports
+FORM = Layout(letter=False, body_size=SIHAO, table_size=XIAOSI)  # approval forms (审批表)
 
 
 # --------------------------------------------------------------------------- low-level helpers
@@ -403,11 +404,31 @@ def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) 
 
 def _grid_table(doc: Any, rows: list[list[str]], layout: Layout) -> Any:
     """A Markdown ``|`` block as a bordered table, its first row the header, columns as wide as
-    their text needs (a long label column is not squeezed to the width of a date)."""
+    their text needs. Forms drawn in Markdown merge as on paper: empty cells at the end of a row
+    widen the last filled cell (not the row's label), and an empty first cell joins the label
+    above it (e.g. 内容审核 over its six check rows)."""
     from gongkai.core.tables import Cell, Table
 
     columns = max(len(r) for r in rows)
-    rows = [r + [""] * (columns - len(r)) for r in rows]
-    widths = [min(max(_width(r[c]) for r in rows), 30) + 2 for c in range(columns)]
-    cells = [[Cell(_BOLD.sub(r"\1", v.replace("<br>", "\n")), header=i == 0) for v in r] for i, r in enumerate(rows)]
-    return Table(rows=cells, widths=widths, header_rows=1, font_size=layout.table_size).to_docx(doc, layout)
+    rows = [[_BOLD.sub(r"\1", v.replace("<br>", "\n")) for v in r] + [""] * (columns - len(r)) for r in rows]
+    spans: list[list[list[int]]] = []  # per row: [column, colspan, rowspan] of each cell kept
+    for i, row in enumerate(rows):
+        filled = [c for c, v in enumerate(row) if v]
+        last = filled[-1] if filled else 0
+        keep = [[c, 1, 1] for c in range(columns) if c <= last or last == 0]
+        if last > 0 and last < columns - 1:
+            keep[-1][1] = columns - last
+        if i > 1 and not row[0]:
+            above = next((s for s in reversed(spans) if s and s[0][0] == 0), None)
+            if above is not None:
+                above[0][2] += 1
+                keep = keep[1:]
+        spans.append(keep)
+    widths = [2.0] * columns
+    for row, kept in zip(rows, spans):
+        for c, colspan, _ in kept:
+            if colspan == 1:
+                widths[c] = max(widths[c], min(_width(row[c]) * 1.1, 30) + 3)
+    table_rows = [[Cell(row[c], colspan=cs, rowspan=rs, header=i == 0) for c, cs, rs in kept]
+                  for i, (row, kept) in enumerate(zip(rows, spans))]
+    return Table(rows=table_rows, widths=widths, header_rows=1, font_size=layout.table_size).to_docx(doc, layout)
