@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from gongkai.core import pdf
+from gongkai.core import pdf, word
 from gongkai.core.app import App
 from gongkai.core.reports import annual, output
 from gongkai.core.requests import clock, fees, intake, letters, notices
@@ -23,6 +23,7 @@ pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 PREFIX = "长住建信"
+LINE = "政府信息公开申请答复告知书依照条例第三十三条规定办理完毕"  # 28 characters
 A4 = (595.3, 841.9)  # points
 NOTICE_OPTIONS = {
     "receipt": {},
@@ -111,6 +112,7 @@ def printed(tmp_path_factory, built_ledger):
     data["date"] = "2027-01-20"
     sources["report"] = output.write(report_app.registry.template_dirs, data, "docx", docx / "report.docx")
     sources["form"] = _signed_form(folder / "wuyuan", docx / "form.docx")
+    sources["grid"] = word.write_docx("\n\n".join([LINE * 2] + [LINE[:26]] * 30), docx / "grid.docx")
     made = pdf.convert(list(sources.values()), folder / "pdf")
     return {"app": app, "request_id": request_id, **{name: path for name, path in zip(sources, made)}}
 
@@ -239,3 +241,14 @@ def test_approval_form_prints_what_was_signed(printed):
                   "主动公开政府信息前的保密审查", "审查人：公开乙", "依申请提供政府信息的保密审查",
                   "签字：保密丙、分管丁", "同意公开；签字：局长戊；日期：2026-09-26"):
         assert value in text, value
+
+
+def test_type_area_holds_22_lines_of_28_characters(printed):
+    """GB/T 9704-2012 5.2.4: a paragraph of 56 characters fills two lines (26 after the two-character
+    indent, then 28), and the first page holds 22 lines."""
+    assert len(LINE) == 28
+    page = pypdf.PdfReader(str(printed["grid"])).pages[0].extract_text()
+    lines = [re.sub(r"\s+", "", line) for line in page.splitlines()]
+    body = [line for line in lines if line and not re.fullmatch(r"—\d+—", line)]
+    assert [len(line) for line in body[:3]] == [26, 28, 2]
+    assert len(body) == 22
