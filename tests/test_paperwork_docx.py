@@ -105,3 +105,17 @@ def test_steps_make_their_notices(gk, unit, tmp_path):
           "--reason", "档案较多", "--notice", "延期.md")
     assert "延长10个工作日" in (tmp_path / "延期.md").read_text(encoding="utf-8")
     gk.fails("request", "fee", rid, "--method", "per_page", "--pages", "50", "--notice", "收费.txt")
+
+
+def test_a_corrected_reply_has_a_number_of_its_own(gk, unit, tmp_path):
+    from requests_helpers import approve_chain, before_steps, new_request
+
+    unit("yanta", letter_prefix="雁信")
+    rid = new_request(gk)["id"]
+    approve_chain(gk, rid, before_steps(gk, rid), on="2026-03-10", outcome="withheld.process_info")
+    gk.ok("request", "reply", rid, "--outcome", "withheld.process_info", "--on", "2026-03-11")
+    gk.ok("request", "amend", rid, "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")
+    gk.ok("request", "letter", rid, "--format", "md", "--out", "new.md")
+    gk.ok("request", "letter", rid, "--format", "md", "--out", "old.md", "--prior", "1")
+    assert f"雁信更〔2026〕{rid}号" in (tmp_path / "new.md").read_text(encoding="utf-8")
+    assert f"\n雁信〔2026〕{rid}号" in (tmp_path / "old.md").read_text(encoding="utf-8")
