@@ -130,7 +130,8 @@ def show(app, document_id, as_json):
 
 @document.command("form")
 @click.argument("document_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx", help="输出格式")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md"]), default="docx",
+              help="输出格式（pdf 由 LibreOffice 转换）")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出文件路径")
 @click.pass_obj
 def form(app, document_id, fmt, out):

@@ -12,6 +12,8 @@ BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登�
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 # a request by gongkai's 编号 (a number) or the unit's own reference (长房申〔2025〕17号)
 REQUEST = click.argument("request_id", metavar="编号或本单位编号")
+NOTICE = click.option("--notice", "notice_out", type=click.Path(dir_okay=False),
+                      help="同时生成本步骤的书面告知，格式按扩展名：.docx、.pdf、.md、.html")
 REVEAL = click.option("--reveal", is_flag=True, help="显示完整的证件号码和电话（此操作本身记入事件日志）")
 
 
@@ -20,14 +22,28 @@ def request():
     """依申请公开：登记、补正、中止、延期、审核、答复、告知书。"""
 
 
-def _run(app, request_id, fn, *args, **kwargs):
-    """Load the request and run ``fn`` in one transaction; returns show() of the result."""
+def _run(app, request_id, fn, *args, notice=None, **kwargs):
+    """Load the request and run ``fn`` in one transaction; returns show() of the result.
+
+    ``notice``: (kind, file, options) of the written notice the step requires, made in the same
+    transaction, so a notice that cannot be made leaves the step unrecorded."""
     from gongkai.core.requests import ledger, workflow
 
     with app.session() as session:
         req = workflow.load(session, request_id)
         fn(session, app, req, *args, **kwargs)
+        _write_notice(session, app, req, notice)
         return ledger.show(session, app, req)
+
+
+def _write_notice(session, app, req, notice):
+    if notice is None or not notice[1]:
+        return
+    from gongkai.core.requests import notices
+
+    kind, out, options = notice
+    path = notices.write_notice(session, app, req, kind, notices.format_of(out), out, options)
+    click.echo(f"已生成{notices.KINDS[kind].title}：{path}", err=True)
 
 
 def _report(data, as_json, message):
@@ -53,11 +69,12 @@ def _report(data, as_json, message):
 @click.option("--track", type=LabelChoice("track"), default="government",
               help="申请类别：政府信息公开申请（默认），或本辖区规定的其他类别，如五原县的 党务公开申请（party）")
 @click.option("--ref", help="本单位编号，如 长房申〔2025〕17号（本单位内不得重复；之后的命令可用它代替编号）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
 def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted,
-        entered, track, ref, by, as_json):
+        entered, track, ref, notice_out, by, as_json):
     """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
     from gongkai.core.requests import intake, ledger
 
@@ -68,6 +85,7 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
             id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
             entered=day(entered, "--entered"), track=track, ref=ref,
         )
+        _write_notice(session, app, req, ("receipt", notice_out, {}))  # 条例 第三十一条: 收到申请的确认
         data = ledger.show(session, app, req)
     if as_json:
         emit_json(data)
@@ -118,14 +136,17 @@ def show(app, request_id, as_of, reveal, by, as_json):
 @REQUEST
 @click.option("--notice-on", required=True, help="告知补正日期（收到申请后7个工作日内）")
 @click.option("--period-days", required=True, type=int, help="补正期限（工作日）")
+@click.option("--what", default="", help="需要补正的事项（写入补正告知书）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def correct(app, request_id, notice_on, period_days, by, as_json):
+def correct(app, request_id, notice_on, period_days, what, notice_out, by, as_json):
     """一次性告知申请人补正（条例第三十条），答复期限停止计算。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.notify_correction, day(notice_on, "--notice-on"), period_days, actor=actor(by))
+    data = _run(app, request_id, clock.notify_correction, day(notice_on, "--notice-on"), period_days, actor=actor(by),
+                notice=("correction", notice_out, {"what": what}))
     _report(data, as_json, f"已告知补正，补正期限至 {data['correction']['due']}")
 
 
@@ -150,14 +171,21 @@ def corrected(app, request_id, on, good_reason, by, as_json):
               help="征求第三方意见、征求其他行政机关意见、不可抗力等法定事由")
 @click.option("--on", required=True, help="中止计时日期（发出征求意见书之日）")
 @click.option("--note", default="", help="说明")
+@click.option("--to", default="", help="被征求意见的第三方（写入征求第三方意见书）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def pause(app, request_id, reason, on, note, by, as_json):
+def pause(app, request_id, reason, on, note, to, notice_out, by, as_json):
     """中止计时：征求意见期间不计入答复期限。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.pause, reason, day(on, "--on"), note, actor=actor(by))
+    from gongkai.core.errors import GongkaiError
+
+    if notice_out and reason != "third_party":
+        raise GongkaiError("--notice 在此只生成征求第三方意见书（--reason third_party）。")
+    data = _run(app, request_id, clock.pause, reason, day(on, "--on"), note, actor=actor(by),
+                notice=("third_party_opinion", notice_out, {"to": to}))
     _report(data, as_json, "已中止计时")
 
 
@@ -185,10 +213,12 @@ def resume(app, request_id, on, no_answer, by, as_json):
 @click.option("--approved-by", required=True, help="批准延期的负责人")
 @click.option("--on", required=True, help="批准日期")
 @click.option("--told-on", help="告知申请人的日期（默认同批准日期）")
+@click.option("--reason", default="", help="延期的理由（写入延期答复告知书）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def extend(app, request_id, days, months, approved_by, on, told_on, by, as_json):
+def extend(app, request_id, days, months, approved_by, on, told_on, reason, notice_out, by, as_json):
     """延长答复期限（条例第三十三条，受本辖区规则限制）。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import clock
@@ -196,7 +226,8 @@ def extend(app, request_id, days, months, approved_by, on, told_on, by, as_json)
     if (days is None) == (months is None):
         raise GongkaiError("请给出 --days 或 --months 之一。")
     data = _run(app, request_id, clock.extend, days if days is not None else months, approved_by, day(on, "--on"),
-                day(told_on, "--told-on"), months is not None, actor=actor(by))
+                day(told_on, "--told-on"), months is not None, actor=actor(by),
+                notice=("extension", notice_out, {"reason": reason}))
     _report(data, as_json, "已延长答复期限")
 
 
@@ -373,14 +404,20 @@ def edit_cmd(app, request_id, applicant, applicant_type, id_number, contact, cha
 @REQUEST
 @click.option("--method", required=True, type=LabelChoice("fee_method"), help="按件计收 或 按量计收，二者择一")
 @click.option("--pages", type=int, help="按量计收的页数")
+@click.option("--payment", default="", help="缴纳方式（写入收费通知书）")
+@click.option("--notice-on", help="发出收费通知的日期（默认今天）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def fee(app, request_id, method, pages, by, as_json):
+def fee(app, request_id, method, pages, payment, notice_on, notice_out, by, as_json):
     """核定信息处理费（条例第四十二条，国办函〔2020〕109号）。"""
     from gongkai.core.requests import fees
 
-    data = _run(app, request_id, fees.charge, method, pages, actor=actor(by))
+    from gongkai.core.today import today
+
+    data = _run(app, request_id, fees.charge, method, pages, actor=actor(by),
+                notice=("fee", notice_out, {"payment": payment, "on": day(notice_on, "--notice-on") or today()}))
     _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）")
 
 
