@@ -101,3 +101,15 @@ def test_document_signers_and_the_second_signer(gk, unit):
     gk.ok("document", "repeal", doc, "--on", "2026-09-28", "--by", "clerk")
     events = [e for e in _events(App()) if e.subject_kind == "document"]
     assert [e.actor for e in events][0] == "clerk" and events[-1].actor == "clerk"
+
+
+def test_matters_are_opened_and_closed_by_a_handler(gk, unit):
+    unit("changning")
+    assert gk.json("matter", "open", "consult.reply", "--at", "2026-09-24T10:00")["id"]  # no accounts: as before
+    accounts(gk, {"admin": ["单位管理员"], "clerk": ["承办人"], "head": ["政府信息公开工作机构负责人"]})
+    assert "“承办人”" in gk.fails("matter", "open", "consult.reply", "--at", "2026-09-24T10:00", "--by", "head",
+                                 code=3).stderr
+    opened = gk.json("matter", "open", "consult.reply", "--at", "2026-09-24T10:00", "--by", "clerk")
+    gk.ok("matter", "close", str(opened["id"]), "--at", "2026-09-24T11:00", "--by", "clerk")
+    actors = [e.actor for e in _events(App()) if e.subject_kind == "matter"]
+    assert actors == ["", "clerk", "clerk"]

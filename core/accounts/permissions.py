@@ -46,6 +46,8 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "document.reevaluate": ("定期审查公开属性", (HANDLER,)),
     "document.meet": ("办结文件期限", (HANDLER,)),
     "document.decisions": ("登记年度决定数", (HANDLER,)),
+    "matter.open": ("开立时限事项", (HANDLER,)),
+    "matter.close": ("办结时限事项", (HANDLER,)),
     "user.manage": ("管理账户", (UNIT_ADMIN,)),
     "view": ("查看", ANY_ROLE),
 }
