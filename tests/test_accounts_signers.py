@@ -113,3 +113,15 @@ def test_matters_are_opened_and_closed_by_a_handler(gk, unit):
     gk.ok("matter", "close", str(opened["id"]), "--at", "2026-09-24T11:00", "--by", "clerk")
     actors = [e.actor for e in _events(App()) if e.subject_kind == "matter"]
     assert actors == ["", "clerk", "clerk"]
+
+
+def test_corrections_and_withdrawals_are_a_handlers(gk, unit):
+    unit("yanta")
+    accounts(gk, {"admin": ["单位管理员"], "clerk": ["承办人"], "chief": ["政府信息公开工作机构负责人"]})
+    rid = str(new_request(gk, extra=["--by", "clerk"])["id"])
+    edit = ["request", "edit", rid, "--subject", "2026年老旧小区改造资金", "--reason", "录入错误", "--by"]
+    assert "“承办人”" in gk.fails(*edit, "chief", code=3).stderr
+    gk.ok(*edit, "clerk")
+    withdraw = ["request", "withdraw", rid, "--on", "2026-03-05", "--how", "书面", "--by"]
+    assert "“承办人”" in gk.fails(*withdraw, "admin", code=3).stderr
+    assert gk.json(*withdraw, "clerk")["state"] != "received"
