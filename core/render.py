@@ -124,8 +124,12 @@ def docx_text(path: Path) -> str:
     doc = Document(str(path))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
+        seen: dict[int, object] = {}  # a merged cell is listed once per grid place it covers
         for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
+            for cell in row.cells:
+                if id(cell._tc) not in seen:
+                    seen[id(cell._tc)] = cell._tc  # kept alive, so no id is reused
+                    parts.append(cell.text)
     return "\n".join(parts)
 
 

@@ -77,6 +77,48 @@ def current(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def state(engine: Engine) -> dict[str, Any]:
+    """The database's revision against this gongkai's: ``{"current", "head", "status"}``;
+    status ``current``, ``behind`` (``gongkai db upgrade``), ``empty`` (no tables yet),
+    ``newer`` (written by a newer gongkai) or ``foreign`` (tables, none of them gongkai's)."""
+    from sqlalchemy import inspect
+    from sqlmodel import SQLModel
+
+    from gongkai.core.storage import import_models
+
+    revision, top = current(engine), head()
+    if revision is None:
+        import_models()
+        tables = set(inspect(engine).get_table_names())
+        status = "empty" if not tables else "behind" if tables & set(SQLModel.metadata.tables) else "foreign"
+        return {"current": None, "head": top, "status": status, "tables": sorted(tables)[:10]}
+    status = "current" if revision == top else "behind" if revision in known_revisions() else "newer"
+    return {"current": revision, "head": top, "status": status}
+
+
+def refuse_incompatible(engine: Engine, found: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A database gongkai must not touch, refused in words: one from a newer gongkai (its
+    revision unknown here) or another system's (tables, none of them gongkai's)."""
+    from gongkai.core.errors import GongkaiError
+
+    found = found or state(engine)
+    if found["status"] == "newer":
+        raise GongkaiError(
+            f"数据库的结构版本 {found['current']} 比本程序支持的最新版本 {found['head']} 新：它已被更新版本的 gongkai "
+            "使用过。请升级 gongkai（pip install -U gongkai）后再使用；旧版本不会改写它。")
+    if found["status"] == "foreign":
+        raise GongkaiError(
+            f"数据库中已有其他表（{'、'.join(found['tables'])}……），但没有 gongkai 的结构版本记录：它不是 gongkai 的数据库。"
+            "请核对 database_url（gongkai.toml、GONGKAI_DATABASE_URL 或 --db）；gongkai 不会在其他系统的数据库里建表。")
+    return found
+
+
 def _lock(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
@@ -98,6 +140,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     from alembic import command
 
     import_models()
+    refuse_incompatible(engine)
     with engine.begin() as connection:
         _lock(connection)
         command.upgrade(alembic_config(connection), revision)

@@ -278,17 +278,28 @@ def display_url(url: str) -> str:
 
 @contextmanager
 def unreachable(url: str) -> Iterator[None]:
-    """Turn a failed connection into a Chinese error naming the database and the fix."""
-    from sqlalchemy.exc import OperationalError
+    """Turn a failed connection, or a file that is not a readable database, into a Chinese
+    error naming the database and the fix."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
 
     try:
         yield
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if "not a database" in reason or "malformed" in reason:
+            raise GongkaiError(_damaged(url, reason)) from None
         raise GongkaiError(
             f"无法连接数据库 {display_url(url)}：{reason}。请检查 database_url（gongkai.toml、"
             "GONGKAI_DATABASE_URL 或 --db）、数据库服务器是否运行、用户名和密码是否正确。"
         ) from None
+    except DatabaseError as exc:  # SQLite: a file that is not a database, or a damaged one
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise GongkaiError(_damaged(url, reason)) from None
+
+
+def _damaged(url: str, reason: str) -> str:
+    return (f"数据库 {display_url(url)} 无法读取（{reason}）：文件已损坏，或不是数据库文件。请核对 database_url；"
+            "是本单位的数据库的，请从备份恢复，恢复前不要在此库上办理业务（`gongkai db check` 可检查）。")
 
 
 def refused_value(exc: BaseException) -> GongkaiError | None:

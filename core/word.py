@@ -79,7 +79,8 @@ class Layout:
 
 
 LETTER = Layout()
-DOCUMENT = Layout(letter=False, body_size=SANHAO, table_size=XIAOSI)  # reports and forms
+DOCUMENT = Layout(letter=False, body_size=SANHAO, table_size=XIAOSI)  # reports
+FORM = Layout(letter=False, body_size=SIHAO, table_size=XIAOSI)  # approval forms (审批表)
 
 
 # --------------------------------------------------------------------------- low-level helpers
@@ -186,12 +187,12 @@ def _doc_grid(section: Any) -> None:
 
 def _page_numbers(doc: Any, section: Any, layout: Layout) -> None:
     """"— 1 —" in 4号: odd pages on the right, even pages on the left, one character in (7.5)."""
+    from docx.shared import Pt
+
     doc.settings.odd_and_even_pages_header_footer = True
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         p = footer.paragraphs[0]
         _paragraph_format(p, align=align, size=SIHAO)
-        from docx.shared import Pt
-
         if align == "right":
             p.paragraph_format.right_indent = Pt(SIHAO)
         else:
@@ -225,6 +226,34 @@ def _styles(doc: Any, layout: Layout) -> None:
         rpr = normal.element.get_or_add_rPr()
         spacing = rpr.makeelement(qn("w:spacing"), {qn("w:val"): "-5"})
         rpr.append(spacing)
+
+
+# Names Windows ships, for a 公文 font that is not installed: Word substitutes by ``w:altName``.
+ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "方正小标宋_GBK": "宋体",
+             "黑体": "SimHei", "宋体": "SimSun"}
+GB2312 = "86"  # the charset code of simplified Chinese
+
+
+def _font_table(doc: Any, fonts: Fonts) -> None:
+    """Declare the Chinese fonts in the font table (charset GB2312, a Windows alternative), so an
+    office program without them picks a Chinese face of the same kind, never a Latin one."""
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    w = root.nsmap["w"]
+    names = {fonts.title, fonts.body, fonts.heading1, fonts.heading2, fonts.page_number}
+    for name in sorted(names):
+        font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
+        if name in ALT_NAMES:
+            etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": ALT_NAMES[name]})
+        etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": GB2312})
+        kind = "swiss" if name == fonts.heading1 else "roman"  # 黑体 sans, the others serif
+        etree.SubElement(font, f"{{{w}}}family", {f"{{{w}}}val": kind})
+        etree.SubElement(font, f"{{{w}}}pitch", {f"{{{w}}}val": "variable"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # --------------------------------------------------------------------------- the document
@@ -278,6 +307,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     if title:
         doc.core_properties.title = title
     _styles(doc, layout)
+    _font_table(doc, layout.fonts)
     section = doc.sections[0]
     _page(section, layout)
     _page_numbers(doc, section, layout)
@@ -291,7 +321,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
         kind, payload = blocks[i]
         if kind != "item":
             bullets = 0
-        if kind in ("h1", "h2", "h3", "h4") and kind == "h1":
+        if kind == "h1":
             p = doc.add_paragraph()
             _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, ERHAO * 1.3))
             _runs(p, payload, layout, ERHAO, layout.fonts.title)
@@ -349,11 +379,16 @@ def _width(text: str) -> float:
 def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) -> None:
     """Unit centred over the date; the date four characters from the right (7.3.5.1).
 
-    Two blank lines above are the seal's place: the seal sits over the unit and the date,
-    its top within one line of the text."""
+    The blank line above is the seal's place: the seal sits over the unit and the date, its top
+    within one line of the text. The block stays with the last paragraph of the text, so the
+    date never stands alone on a page."""
     size = layout.body_size
-    for _ in range(2 if layout.letter else 1):
-        _paragraph_format(doc.add_paragraph(), size=size, exact=pitch)
+    body = doc.paragraphs[-1] if doc.paragraphs else None
+    if body is not None:
+        body.paragraph_format.keep_with_next = True
+    blank = doc.add_paragraph()
+    _paragraph_format(blank, size=size, exact=pitch)
+    blank.paragraph_format.keep_with_next = True
     date = lines[-1]
     right = 4.0
     for line in lines:
@@ -362,17 +397,37 @@ def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) 
             right, r = 2 + (_width(line) - _width(date)) / 2, 2
         p = doc.add_paragraph()
         _paragraph_format(p, right_chars=max(r, 0), align="right", size=size, exact=pitch)
+        p.paragraph_format.keep_with_next = line is not date
         _runs(p, line, layout, size)
 
 
 def _grid_table(doc: Any, rows: list[list[str]], layout: Layout) -> Any:
-    """A plain bordered table (a Markdown ``|`` block)."""
-    width = max(len(r) for r in rows)
-    table = doc.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
-    for table_row, row in zip(table.rows, rows):  # row by row: table.cell() rescans the table each call
-        for cell, value in zip(table_row.cells, row):
-            p = cell.paragraphs[0]
-            _paragraph_format(p, align="left", size=layout.table_size)
-            _runs(p, value.replace("<br>", "\n"), layout, layout.table_size)
-    return table
+    """A Markdown ``|`` block as a bordered table, its first row the header, columns as wide as
+    their text needs. Forms drawn in Markdown merge as on paper: empty cells at the end of a row
+    widen the last filled cell (not the row's label), and an empty first cell joins the label
+    above it (e.g. 内容审核 over its six check rows)."""
+    from gongkai.core.tables import Cell, Table
+
+    columns = max(len(r) for r in rows)
+    rows = [[_BOLD.sub(r"\1", v.replace("<br>", "\n")) for v in r] + [""] * (columns - len(r)) for r in rows]
+    spans: list[list[list[int]]] = []  # per row: [column, colspan, rowspan] of each cell kept
+    for i, row in enumerate(rows):
+        filled = [c for c, v in enumerate(row) if v]
+        last = filled[-1] if filled else 0
+        keep = [[c, 1, 1] for c in range(columns) if c <= last or last == 0]
+        if last > 0 and last < columns - 1:
+            keep[-1][1] = columns - last
+        if i > 1 and not row[0]:
+            above = next((s for s in reversed(spans) if s and s[0][0] == 0), None)
+            if above is not None:
+                above[0][2] += 1
+                keep = keep[1:]
+        spans.append(keep)
+    widths = [2.0] * columns
+    for row, kept in zip(rows, spans):
+        for c, colspan, _ in kept:
+            if colspan == 1:
+                widths[c] = max(widths[c], min(_width(row[c]) * 1.1, 30) + 3)
+    table_rows = [[Cell(row[c], colspan=cs, rowspan=rs, header=i == 0) for c, cs, rs in kept]
+                  for i, (row, kept) in enumerate(zip(rows, spans))]
+    return Table(rows=table_rows, widths=widths, header_rows=1, font_size=layout.table_size).to_docx(doc, layout)

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from gongkai.core import pdf
+from gongkai.core import pdf, word
 from gongkai.core.app import App
 from gongkai.core.reports import annual, output
 from gongkai.core.requests import clock, fees, intake, letters, notices
@@ -23,6 +23,7 @@ pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 PREFIX = "长住建信"
+LINE = "政府信息公开申请答复告知书依照条例第三十三条规定办理完毕"  # 28 characters
 A4 = (595.3, 841.9)  # points
 NOTICE_OPTIONS = {
     "receipt": {},
@@ -63,6 +64,27 @@ def _request_with_every_notice(app):
         return req.id
 
 
+def _signed_form(folder, out):
+    """五原县's 审批表 after the three 保密审查 points and the route were signed."""
+    from conftest import Cli, write_config
+
+    folder.mkdir()
+    config = str(write_config(folder, "wuyuan"))
+    gk = Cli()
+    run = lambda *args: gk.ok("--config", config, *args)  # noqa: E731
+    run("document", "new", "--title", "关于某项工作的通知", "--number", "五政发〔2026〕1号", "--kind", "其他",
+        "--attribute", "主动公开", "--finalised", "2026-09-24", "--producer", "县政府办公室", "--handler", "张经办")
+    step = ("document", "review", "1", "--decision", "approve")
+    run(*step, "--step", "on_formation", "--by", "文书甲", "--opinion", "公开", "--basis", "不涉及国家秘密",
+        "--on", "2026-09-24")
+    run(*step, "--step", "before_publication", "--by", "公开乙", "--opinion", "公开", "--basis", "已脱敏",
+        "--on", "2026-09-25")
+    run(*step, "--step", "confidentiality", "--by", "保密丙", "--head", "分管丁", "--on", "2026-09-25")
+    run(*step, "--step", "approval", "--by", "局长戊", "--comment", "同意公开", "--on", "2026-09-26")
+    run("document", "form", "1", "--format", "docx", "--out", str(out))
+    return out
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory, built_ledger):
     """Every letter and notice kind as .docx, then all printed to PDF in one LibreOffice run."""
@@ -89,6 +111,8 @@ def printed(tmp_path_factory, built_ledger):
     data = annual.build(report_app, 2026)
     data["date"] = "2027-01-20"
     sources["report"] = output.write(report_app.registry.template_dirs, data, "docx", docx / "report.docx")
+    sources["form"] = _signed_form(folder / "wuyuan", docx / "form.docx")
+    sources["grid"] = word.write_docx("\n\n".join([LINE * 2] + [LINE[:26]] * 30), docx / "grid.docx")
     made = pdf.convert(list(sources.values()), folder / "pdf")
     return {"app": app, "request_id": request_id, **{name: path for name, path in zip(sources, made)}}
 
@@ -207,3 +231,24 @@ def test_annual_report_prints_section_three_on_one_landscape_page(printed):
     assert text.endswith("测试单位政府办公室2027年1月20日")  # the unit and the date at the end
     cjk = [f for f in pdf_fonts(printed["report"]) if re.search(r"CJK|WenQuanYi", f)]
     assert cjk
+
+
+def test_approval_form_prints_what_was_signed(printed):
+    assert_printed_like_a_letter(printed["form"], max_pages=1)
+    text = pdf_text(printed["form"])
+    for value in ("政务信息公开审批表", "信息产生机构", "县政府办公室", "经办人", "张经办",
+                  "公文类政府信息形成时保密审查", "意见：公开，依据：不涉及国家秘密；审查人：文书甲；日期：2026-09-24",
+                  "主动公开政府信息前的保密审查", "审查人：公开乙", "依申请提供政府信息的保密审查",
+                  "签字：保密丙、分管丁", "同意公开；签字：局长戊；日期：2026-09-26"):
+        assert value in text, value
+
+
+def test_type_area_holds_22_lines_of_28_characters(printed):
+    """GB/T 9704-2012 5.2.4: a paragraph of 56 characters fills two lines (26 after the two-character
+    indent, then 28), and the first page holds 22 lines."""
+    assert len(LINE) == 28
+    page = pypdf.PdfReader(str(printed["grid"])).pages[0].extract_text()
+    lines = [re.sub(r"\s+", "", line) for line in page.splitlines()]
+    body = [line for line in lines if line and not re.fullmatch(r"—\d+—", line)]
+    assert [len(line) for line in body[:3]] == [26, 28, 2]
+    assert len(body) == 22

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -101,8 +103,12 @@ def test_init_writes_config_and_refuses_overwrite(gk, tmp_path):
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
 def test_demo_leaves_the_letter_on_disk(gk, tmp_path, jurisdiction):
     out = tmp_path / "demo"
-    result = gk.json("demo", "--jurisdiction", jurisdiction, "--out", str(out))
+    pdf = jurisdiction == "xixian" and shutil.which("soffice")  # LibreOffice once, for the README's demo
+    result = gk.json("demo", "--jurisdiction", jurisdiction, "--out", str(out), *([] if pdf else ["--no-pdf"]))
     assert (out / "demo.db").is_file()
     md = (out / f"答复告知书-{result['request_id']}.md").read_text(encoding="utf-8")
     assert "部分公开" in md or "不予公开的内容" in md
     assert "张明" in docx_text(result["letter_docx"])
+    assert "收到申请的日期为2026年9月24日" in docx_text(result["receipt_docx"])
+    if pdf:
+        assert Path(result["letter_pdf"]).read_bytes().startswith(b"%PDF")

@@ -29,6 +29,10 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request.extend.approve": ("批准延长答复期限", ("disclosure_office_head",)),  # 条例 第三十三条
     "request.excessive": ("要求说明理由或确定延迟答复期限", (HANDLER,)),
     "request.reply": ("答复申请", (HANDLER,)),
+    "request.amend": ("更正答复", (HANDLER,)),
+    "request.reanswer": ("重新办理（复议、诉讼决定责令重新答复）", (HANDLER,)),
+    "request.withdraw": ("登记申请人撤回申请", (HANDLER,)),
+    "request.edit": ("更正申请登记信息", (HANDLER,)),
     "request.fee": ("核定信息处理费", (HANDLER,)),
     "request.appeal": ("登记行政复议或诉讼", (HANDLER,)),
     "request.abandon": ("认定视为放弃申请", (HANDLER,)),
@@ -42,6 +46,8 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "document.reevaluate": ("定期审查公开属性", (HANDLER,)),
     "document.meet": ("办结文件期限", (HANDLER,)),
     "document.decisions": ("登记年度决定数", (HANDLER,)),
+    "matter.open": ("开立时限事项", (HANDLER,)),
+    "matter.close": ("办结时限事项", (HANDLER,)),
     "user.manage": ("管理账户", (UNIT_ADMIN,)),
     "view": ("查看", ANY_ROLE),
 }
@@ -128,6 +134,13 @@ def build_actions(catalogue: Catalogue) -> dict[str, Action]:
 
         code = f"document.review:{ATTRIBUTE_STEP}"
         out[code] = Action(code, "审查同意公开属性", approvers, ATTRIBUTE_STEP)
+    declassifiers = tuple(dict.fromkeys(
+        step_roles(a.needs_approval_by)[0]
+        for rule in registry.rules_of(DocumentAttributes) for a in rule.attributes
+        if a.needs_approval_by and a.needs_public_version
+    ))
+    if declassifiers:  # 脱密后公开: the secrecy office confirms the public version
+        out["document.declassify"] = Action("document.declassify", "审核确认脱密后公开的文稿", declassifiers)
     reveal = out["request.reveal"]
     out["request.reveal"] = Action(reveal.code, reveal.label, tuple(dict.fromkeys((*reveal.roles, *sorted(request_roles)))))
     return out

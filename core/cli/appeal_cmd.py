@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import actor
+from gongkai.core.cli.common import signer
 from gongkai.core.cli.output import emit_json
 
 
@@ -33,9 +33,11 @@ def import_cmd(app, file, mapping, by, as_json):
     from gongkai.core.requests import appeal_importer, importer
 
     fields = importer.parse_mapping(mapping, appeal_importer.FIELDS) if mapping else None
+    with app.session() as session:
+        who = signer(session, app, by, "request.appeal")
     try:
         with ImportProgress() as progress:
-            report = appeal_importer.import_appeals(app, Path(file), fields, actor(by), progress=progress)
+            report = appeal_importer.import_appeals(app, Path(file), fields, who, progress=progress)
     except KeyboardInterrupt:
         raise import_interrupted(progress) from None
     data = report.to_json()

@@ -112,3 +112,13 @@ class LabelChoice(click.ParamType):
             return code_of(self.vocabulary, str(value), registry)
         except GongkaiError as error:
             self.fail(str(error), param, ctx)
+
+
+def signer(session, app, by: str | None, action: str, record=None, *, flag: str = "--by", free: str | None = None) -> str:
+    """Who acts, bound to the unit's accounts once it has any (:mod:`gongkai.core.accounts.binding`):
+    ``by`` (else GONGKAI_USER) must then be an active account allowed ``action``. Without
+    accounts, ``free`` is recorded (default: :func:`actor`), as before accounts existed."""
+    from gongkai.core.accounts.binding import signer as bound
+
+    name = by.strip() if by and by.strip() else os.environ.get(ENV_USER, "")
+    return bound(session, app.registry, name, action, record, flag=flag, free=actor(by) if free is None else free)

@@ -8,7 +8,7 @@ from gongkai.core.errors import GongkaiError
 
 @click.group()
 def db():
-    """数据库结构版本：查看（current）与升级（upgrade）。"""
+    """数据库：结构版本（current、upgrade）与完好性检查（check）。"""
 
 
 def _status(app) -> dict:
@@ -70,3 +70,38 @@ def revision(message):
         raise GongkaiError("请用 -m 写明这次结构变化的说明。")
     path = schema.revision(message.strip())
     click.echo(f"已生成迁移文件 {path}，请检查后提交。")
+
+
+@db.command()
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_context
+def check(ctx, as_json):
+    """检查数据库是否完好：存储引擎的完整性检查（SQLite integrity_check；PostgreSQL 逐表读取及 amcheck 索引检查）、
+    结构版本、事件日志哈希链及每条记录与日志是否一致（同 `gongkai audit verify`）。只读，不改动数据库。
+    退出码 2 表示发现问题。"""
+    from gongkai.core.cli.audit_cmd import echo_verify
+    from gongkai.core.database_check import check as check_database
+
+    report = check_database(ctx.obj)
+    if as_json:
+        emit_json(report)
+    out = (lambda *_a, **_k: None) if as_json else click.echo
+    storage, revision = report["storage"], report["schema"]
+    out(f"数据库：{report['url']}（{report['backend']}）")
+    if storage["ok"]:
+        out("存储完整性检查：通过")
+    else:
+        click.echo(f"错误：存储完整性检查发现 {len(storage['problems'])} 处问题（请从备份恢复）：", err=True)
+        for problem in storage["problems"][:20]:
+            click.echo(f"  {problem}", err=True)
+    if revision["status"] == "current":
+        out(f"结构版本：{revision['current']}（已是最新）")
+    elif revision["status"] == "empty":
+        click.echo("错误：空库，尚未建表：请先运行 `gongkai db upgrade` 或办理第一项业务。", err=True)
+    else:
+        click.echo(f"错误：结构版本 {revision['current'] or '（无）'} 落后于最新版本 {revision['head']}，"
+                   "请先运行 `gongkai db upgrade`，再检查事件日志与记录。", err=True)
+    if report["audit"] is not None:
+        echo_verify(report["audit"], errors_only=as_json)
+    if not report["ok"]:
+        ctx.exit(2)

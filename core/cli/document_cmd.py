@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from gongkai.core.cli.common import LabelChoice, amount_type, count_type, force_option, say_written, year_type
+from gongkai.core.cli.common import LabelChoice, amount_type, count_type, force_option, say_written, signer, year_type
 from gongkai.core.limits import DECISIONS, FEES_10K_YUAN
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.labels import label
@@ -52,21 +52,26 @@ def document():
 @click.option("--public-version", default="", help="脱密后公开：脱密后公开的文稿")
 @click.option("--method", default="", help="脱密处理方式：删除、摘录、其他")
 @click.option("--secrecy-confirmed-by", default="", help="脱密后公开：审核确认的保密办人员")
+@click.option("--by", default=None, help="登记人（本单位已启用账户的：账户名；默认：--handler）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def new(app, title, number, kind, attribute, reason, formed, changed, finalised, producer, handler, summary,
         interpretation, major_policy, decision_kind, decided, internal_version, public_version, method,
-        secrecy_confirmed_by, as_json):
+        secrecy_confirmed_by, by, as_json):
     """登记起草的文件及其公开属性，并计算发布期限。"""
     from gongkai.core.documents.workflow import document_json, register_document
 
     with app.session() as session:
+        if secrecy_confirmed_by:
+            secrecy_confirmed_by = signer(session, app, secrecy_confirmed_by, "document.declassify",
+                                          flag="--secrecy-confirmed-by", free=secrecy_confirmed_by)
         doc = register_document(
             session, app.registry, app.calendar, title=title, kind=kind, attribute=attribute, number=number,
             producer=producer, handler=handler, summary=summary, reason=reason, interpretation=interpretation,
             major_policy=major_policy, formed=formed, changed=changed, finalised=finalised,
             decision_kind=decision_kind, decided_on=decided, internal_version=internal_version,
             public_version=public_version, declassify_method=method, secrecy_confirmed_by=secrecy_confirmed_by,
+            actor=signer(session, app, by, "document.register", free=by or ""),
         )
         data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
@@ -75,7 +80,7 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
 @document.command("review")
 @click.argument("document_id", type=int)
 @click.option("--step", "step_id", required=True, help="审核环节 ID，见 document show 的 review_steps")
-@click.option("--by", required=True, help="审核人")
+@click.option("--by", required=True, help="审核人（本单位已启用账户的：账户名，须具有该环节的角色）")
 @click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--opinion", default="", help="保密审查意见，如 公开、免予公开、需报审")
 @click.option("--basis", default="", help="审查意见的依据和理由")
@@ -89,8 +94,14 @@ def review(app, document_id, step_id, by, decision, opinion, basis, checks, head
     """办理一个审核环节（依次进行，不得跳过，不得审批本人经办的上一环节）。"""
     from gongkai.core.documents.workflow import document_json, get_document, review_document
 
+    from gongkai.core.accounts.permissions import document_record
+
     with app.session() as session:
         doc = get_document(session, document_id)
+        record = document_record(session, app.registry, doc) if decision == "approve" else None
+        by = signer(session, app, by, f"document.review:{step_id}", record, free=by)
+        if head:
+            head = signer(session, app, head, f"document.review:{step_id}.head", flag="--head", free=head)
         review_document(session, app.registry, doc, step_id=step_id, by=by, decision=decision, on=_today(on),
                         opinion=opinion, basis=basis, checks=checks, head=head, comment=comment)
         data = document_json(session, app.registry, app.calendar, doc)
@@ -101,15 +112,17 @@ def review(app, document_id, step_id, by, decision, opinion, basis, checks, head
 @click.argument("document_id", type=int)
 @click.option("--on", callback=_date, required=True, help="发布日期")
 @click.option("--channel", required=True, help="发布渠道，如 政府网站、政务新媒体、新闻媒体、政务公开栏、其他")
-@click.option("--by", required=True, help="信息发布员")
+@click.option("--by", required=True, help="信息发布员（本单位已启用账户的：账户名）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def publish(app, document_id, on, channel, by, as_json):
     """发布已审批的文件，并登记到登记簿。"""
+    from gongkai.core.accounts.permissions import document_record
     from gongkai.core.documents.workflow import document_json, get_document, publish_document
 
     with app.session() as session:
         doc = get_document(session, document_id)
+        by = signer(session, app, by, "document.publish", document_record(session, app.registry, doc), free=by)
         publish_document(session, app.registry, doc, on=on, channel=channel, by=by)
         data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
@@ -131,7 +144,8 @@ def show(app, document_id, as_json):
 
 @document.command("form")
 @click.argument("document_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx", help="输出格式")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md"]), default="docx",
+              help="输出格式（pdf 由 LibreOffice 转换）")
 @click.option("--out", required=True, help="输出文件路径（- 为标准输出）")
 @force_option
 @click.pass_obj
@@ -203,7 +217,8 @@ def repeal(app, document_id, on, by):
     from gongkai.core.documents.workflow import get_document, repeal_document
 
     with app.session() as session:
-        repeal_document(session, app.registry, get_document(session, document_id), on, by)
+        repeal_document(session, app.registry, get_document(session, document_id), on,
+                        signer(session, app, by, "document.repeal", free=by))
     click.echo(f"文件 {document_id} 已登记废止（{on}）。")
 
 
@@ -222,6 +237,7 @@ def reevaluate(app, document_id, on, by, attribute, reason, note, as_json):
 
     with app.session() as session:
         doc = get_document(session, document_id)
+        by = signer(session, app, by, "document.reevaluate", free=by)
         reevaluate_document(session, app.registry, app.calendar, doc, on=on, by=by, attribute=attribute,
                             reason=reason, note=note)
         data = document_json(session, app.registry, app.calendar, doc)
@@ -239,7 +255,8 @@ def meet(app, document_id, clock, on, by):
     from gongkai.core.documents.workflow import get_document, meet_clock
 
     with app.session() as session:
-        meet_clock(session, app.registry, get_document(session, document_id), clock, on, by)
+        meet_clock(session, app.registry, get_document(session, document_id), clock, on,
+                   signer(session, app, by, "document.meet", free=by))
     click.echo(f"文件 {document_id} 的期限“{label('clock', clock)}”已办结（{on}）。")
 
 

@@ -2,6 +2,7 @@
 
 import click
 
+from gongkai.core.cli.common import signer
 from gongkai.core.cli.output import emit_json, emit_table
 
 AT_HELP = "时间，如 2026-09-24 或 2026-09-24T22:30（北京时间；默认当前时间）"
@@ -26,6 +27,9 @@ def _print_matter(data, heading):
         click.echo(f"  到期：{clock['due']}{limit}{provisional}{state}；依据：{clock['citation']}")
 
 
+BY_HELP = "经办人（本单位已启用账户的：账户名，须具有承办人角色；默认：GONGKAI_USER）"
+
+
 @click.group()
 def matter():
     """时限事项：舆情回应、政务新媒体、在线咨询、领导信箱、双公示等。"""
@@ -35,14 +39,16 @@ def matter():
 @click.argument("kind")
 @click.option("--at", "at", help="事件发生或收到的" + AT_HELP)
 @click.option("--note", default="", help="事项说明，如来信标题、事件名称")
+@click.option("--by", default=None, help=BY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def open_(app, kind, at, note, as_json):
+def open_(app, kind, at, note, by, as_json):
     """开立 KIND 类事项并登记全部时限（`gongkai matter kinds` 查看可用类型）。"""
     from gongkai.core.matters.workflow import open_matter
 
     with app.session() as session:
-        data = open_matter(session, app.registry, app.calendar, kind, at or _now_text(), note)
+        data = open_matter(session, app.registry, app.calendar, kind, at or _now_text(), note,
+                           actor=signer(session, app, by, "matter.open", free=by or ""))
     if as_json:
         emit_json(data)
     else:
@@ -53,14 +59,16 @@ def open_(app, kind, at, note, as_json):
 @click.argument("matter_id", type=int)
 @click.option("--at", "at", help="办结" + AT_HELP)
 @click.option("--clock", help="只办结其中一项时限，如 新闻发布会（其余时限继续计时；默认全部办结）")
+@click.option("--by", default=None, help=BY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def close(app, matter_id, at, clock, as_json):
+def close(app, matter_id, at, clock, by, as_json):
     """办结事项 MATTER_ID，其全部时限一并了结；--clock 只办结其中一项。"""
     from gongkai.core.matters.workflow import close_matter
 
     with app.session() as session:
-        data = close_matter(session, app.registry, app.calendar, matter_id, at or _now_text(), clock=clock)
+        data = close_matter(session, app.registry, app.calendar, matter_id, at or _now_text(), clock=clock,
+                            actor=signer(session, app, by, "matter.close", free=by or ""))
     if as_json:
         emit_json(data)
         return

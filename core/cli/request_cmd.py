@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import LabelChoice, actor, count_type, day, force_option, say_written
+from gongkai.core.cli.common import LabelChoice, count_type, day, force_option, say_written, signer
 from gongkai.core.limits import FEE_PAGES
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.labels import label
 
-BY = click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
+BY = click.option("--by", help="经办人（本单位已启用账户的：账户名；默认：GONGKAI_USER 或登录名）")
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 # a request by gongkai's 编号 (a number) or the unit's own reference (长房申〔2025〕17号)
 REQUEST = click.argument("request_id", metavar="编号或本单位编号")
+NOTICE = click.option("--notice", "notice_out", type=click.Path(dir_okay=False),
+                      help="同时生成本步骤的书面告知，格式按扩展名：.docx、.pdf、.md、.html")
 REVEAL = click.option("--reveal", is_flag=True, help="显示完整的证件号码和电话（此操作本身记入事件日志）")
 
 
@@ -21,14 +23,31 @@ def request():
     """依申请公开：登记、补正、中止、延期、审核、答复、告知书。"""
 
 
-def _run(app, request_id, fn, *args, **kwargs):
-    """Load the request and run ``fn`` in one transaction; returns show() of the result."""
+def _run(app, request_id, fn, *args, notice=None, sign=None, **kwargs):
+    """Load the request and run ``fn`` in one transaction; returns show() of the result.
+
+    ``notice``: (kind, file, options) of the written notice the step requires, made in the same
+    transaction, so a notice that cannot be made leaves the step unrecorded.
+    ``sign=(action, by)``: ``fn`` gets ``actor=`` the signer bound to the unit's accounts."""
     from gongkai.core.requests import ledger, workflow
 
     with app.session() as session:
         req = workflow.load(session, request_id)
+        if sign:
+            kwargs["actor"] = signer(session, app, sign[1], sign[0])
         fn(session, app, req, *args, **kwargs)
+        _write_notice(session, app, req, notice)
         return ledger.show(session, app, req)
+
+
+def _write_notice(session, app, req, notice):
+    if notice is None or not notice[1]:
+        return
+    from gongkai.core.requests import notices
+
+    kind, out, options = notice
+    path = notices.write_notice(session, app, req, kind, notices.format_of(out), out, options)
+    click.echo(f"已生成{notices.KINDS[kind].title}：{path}", err=True)
 
 
 def _report(data, as_json, message):
@@ -54,11 +73,12 @@ def _report(data, as_json, message):
 @click.option("--track", type=LabelChoice("track"), default="government",
               help="申请类别：政府信息公开申请（默认），或本辖区规定的其他类别，如五原县的 党务公开申请（party）")
 @click.option("--ref", help="本单位编号，如 长房申〔2025〕17号（本单位内不得重复；之后的命令可用它代替编号）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
 def new(app, applicant, applicant_type, id_number, contact, channel, submitted, confirmed, subject, form_wanted,
-        entered, track, ref, by, as_json):
+        entered, track, ref, notice_out, by, as_json):
     """登记一件政府信息公开申请，按条例第三十一条确定收到日期并开始计时。"""
     from gongkai.core.requests import intake, ledger
 
@@ -66,9 +86,11 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
         req = intake.receive(
             session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
             submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
-            id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor(by),
+            id_number=id_number, contact=contact, form_wanted=form_wanted,
+            actor=signer(session, app, by, "request.register"),
             entered=day(entered, "--entered"), track=track, ref=ref,
         )
+        _write_notice(session, app, req, ("receipt", notice_out, {}))  # 条例 第三十一条: 收到申请的确认
         data = ledger.show(session, app, req)
     if as_json:
         emit_json(data)
@@ -94,7 +116,8 @@ def show(app, request_id, as_of, reveal, by, as_json):
     with app.session() as session:
         req = workflow.load(session, request_id)
         if reveal:
-            record_reveal(session, what="申请人证件号码、联系方式", actor=actor(by), subject_kind="request",
+            record_reveal(session, what="申请人证件号码、联系方式", actor=signer(session, app, by, "request.reveal"),
+                          subject_kind="request",
                           subject_id=req.id)
         data = ledger.show(session, app, req, day(as_of, "--as-of"), reveal=reveal)
     if as_json:
@@ -119,14 +142,17 @@ def show(app, request_id, as_of, reveal, by, as_json):
 @REQUEST
 @click.option("--notice-on", required=True, help="告知补正日期（收到申请后7个工作日内）")
 @click.option("--period-days", required=True, type=int, help="补正期限（工作日）")
+@click.option("--what", default="", help="需要补正的事项（写入补正告知书）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def correct(app, request_id, notice_on, period_days, by, as_json):
+def correct(app, request_id, notice_on, period_days, what, notice_out, by, as_json):
     """一次性告知申请人补正（条例第三十条），答复期限停止计算。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.notify_correction, day(notice_on, "--notice-on"), period_days, actor=actor(by))
+    data = _run(app, request_id, clock.notify_correction, day(notice_on, "--notice-on"), period_days, sign=("request.correct", by),
+                notice=("correction", notice_out, {"what": what}))
     _report(data, as_json, f"已告知补正，补正期限至 {data['correction']['due']}")
 
 
@@ -141,7 +167,7 @@ def corrected(app, request_id, on, good_reason, by, as_json):
     """登记收到补正的申请，答复期限自该日重新计算。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.corrected, day(on, "--on"), good_reason, actor=actor(by))
+    data = _run(app, request_id, clock.corrected, day(on, "--on"), good_reason, sign=("request.corrected", by))
     _report(data, as_json, "已登记补正，答复期限重新计算")
 
 
@@ -151,14 +177,21 @@ def corrected(app, request_id, on, good_reason, by, as_json):
               help="征求第三方意见、征求其他行政机关意见、不可抗力等法定事由")
 @click.option("--on", required=True, help="中止计时日期（发出征求意见书之日）")
 @click.option("--note", default="", help="说明")
+@click.option("--to", default="", help="被征求意见的第三方（写入征求第三方意见书）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def pause(app, request_id, reason, on, note, by, as_json):
+def pause(app, request_id, reason, on, note, to, notice_out, by, as_json):
     """中止计时：征求意见期间不计入答复期限。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.pause, reason, day(on, "--on"), note, actor=actor(by))
+    from gongkai.core.errors import GongkaiError
+
+    if notice_out and reason != "third_party":
+        raise GongkaiError("--notice 在此只生成征求第三方意见书（--reason third_party）。")
+    data = _run(app, request_id, clock.pause, reason, day(on, "--on"), note, sign=("request.pause", by),
+                notice=("third_party_opinion", notice_out, {"to": to}))
     _report(data, as_json, "已中止计时")
 
 
@@ -173,7 +206,7 @@ def resume(app, request_id, on, no_answer, by, as_json):
     """恢复计时。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, actor=actor(by))
+    data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by))
     last = data["pauses"][-1]
     silence = f"；逾期未提出意见：{clock.SILENCE_NAMES.get(last['silence_means'], '')}" if last["silence_means"] else ""
     _report(data, as_json, f"已恢复计时{silence}")
@@ -186,18 +219,24 @@ def resume(app, request_id, on, no_answer, by, as_json):
 @click.option("--approved-by", required=True, help="批准延期的负责人")
 @click.option("--on", required=True, help="批准日期")
 @click.option("--told-on", help="告知申请人的日期（默认同批准日期）")
+@click.option("--reason", default="", help="延期的理由（写入延期答复告知书）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def extend(app, request_id, days, months, approved_by, on, told_on, by, as_json):
+def extend(app, request_id, days, months, approved_by, on, told_on, reason, notice_out, by, as_json):
     """延长答复期限（条例第三十三条，受本辖区规则限制）。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import clock
 
     if (days is None) == (months is None):
         raise GongkaiError("请给出 --days 或 --months 之一。")
-    data = _run(app, request_id, clock.extend, days if days is not None else months, approved_by, day(on, "--on"),
-                day(told_on, "--told-on"), months is not None, actor=actor(by))
+    def act(session, office, req):
+        approver = signer(session, office, approved_by, "request.extend.approve", flag="--approved-by", free=approved_by)
+        clock.extend(session, office, req, days if days is not None else months, approver, day(on, "--on"),
+                     day(told_on, "--told-on"), months is not None, actor=signer(session, office, by, "request.extend"))
+
+    data = _run(app, request_id, act, notice=("extension", notice_out, {"reason": reason}))
     _report(data, as_json, "已延长答复期限")
 
 
@@ -218,16 +257,16 @@ def excessive(app, request_id, asked_on, later_due, by, as_json):
     if (asked_on is None) == (later_due is None):
         raise GongkaiError("请给出 --asked-on 或 --later-due 之一。")
     if asked_on:
-        data = _run(app, request_id, clock.ask_reasons, day(asked_on, "--asked-on"), actor=actor(by))
+        data = _run(app, request_id, clock.ask_reasons, day(asked_on, "--asked-on"), sign=("request.excessive", by))
     else:
-        data = _run(app, request_id, clock.set_later_due, day(later_due, "--later-due"), actor=actor(by))
+        data = _run(app, request_id, clock.set_later_due, day(later_due, "--later-due"), sign=("request.excessive", by))
     _report(data, as_json, "已登记")
 
 
 @request.command("review")
 @REQUEST
 @click.option("--step", "step_id", required=True, type=LabelChoice("step"), help="审核步骤（名称，见 request show）")
-@click.option("--by", required=True, help="审核人姓名")
+@click.option("--by", required=True, help="审核人（本单位已启用账户的：账户名，须具有该步骤的角色）")
 @click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--comment", default="", help="审核意见")
 @click.option("--outcome", type=LabelChoice("outcome"), help="拟答复结果，如 部分公开（决定哪些步骤适用）")
@@ -239,9 +278,13 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_
     from gongkai.core.requests import reply, review
 
     def act(session, office, req):
+        from gongkai.core.accounts.permissions import request_record
+
         if outcome:
             reply.propose(session, office, req, outcome)
-        review.review(session, office, req, step_id, by, decision, comment, day(on, "--on"))
+        record = request_record(session, office.registry, req) if decision == "approve" else None
+        name = signer(session, office, by, f"request.review:{step_id}", record, free=by)
+        review.review(session, office, req, step_id, name, decision, comment, day(on, "--on"))
 
     data = _run(app, request_id, act)
     registry = app.registry
@@ -282,7 +325,7 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
 
     data = _run(app, request_id, reply.reply, outcome=outcome, on=day(on, "--on"), reasons=reason, legal_basis=basis,
                 provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
-                agency_contact=agency_contact, actor=actor(by))
+                agency_contact=agency_contact, sign=("request.reply", by))
     _report(data, as_json, f"已答复：{data['outcome_name']}")
 
 
@@ -303,7 +346,7 @@ def amend_cmd(app, request_id, on, why, outcome, reason, basis, provision, withh
 
     data = _run(app, request_id, amend.amend, outcome=outcome, reason=why, on=day(on, "--on"), reasons=reason,
                 legal_basis=basis, provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
-                agency_contact=agency_contact, actor=actor(by))
+                agency_contact=agency_contact, sign=("request.amend", by))
     _report(data, as_json, f"已更正答复：{data['outcome_name']}（原答复见 request show 的 prior_replies）")
 
 
@@ -318,7 +361,7 @@ def reanswer_cmd(app, request_id, decision_on, days, by, as_json):
     """复议或诉讼决定纠正、责令重新答复：申请重新办理，答复期限重新计算，审核流程重新进行。"""
     from gongkai.core.requests import amend
 
-    data = _run(app, request_id, amend.reanswer, day(decision_on, "--decision-on"), days, actor=actor(by))
+    data = _run(app, request_id, amend.reanswer, day(decision_on, "--decision-on"), days, sign=("request.reanswer", by))
     _report(data, as_json, "已重新办理，请按审核流程重新答复")
 
 
@@ -333,7 +376,7 @@ def withdraw_cmd(app, request_id, on, how, by, as_json):
     """登记申请人撤回申请：不出具答复告知书，期限停止；年度报告计入“（六）其他处理 3.其他”。"""
     from gongkai.core.requests import withdrawal
 
-    data = _run(app, request_id, withdrawal.withdraw, day(on, "--on"), how, actor=actor(by))
+    data = _run(app, request_id, withdrawal.withdraw, day(on, "--on"), how, sign=("request.withdraw", by))
     _report(data, as_json, f"已登记申请人撤回（{how}）")
 
 
@@ -361,7 +404,8 @@ def edit_cmd(app, request_id, applicant, applicant_type, id_number, contact, cha
 
     def act(session, office, req):
         changed.update(edits.edit(
-            session, office, req, reason=reason, actor=actor(by), applicant=applicant, applicant_type=applicant_type,
+            session, office, req, reason=reason, actor=signer(session, office, by, "request.edit"),
+            applicant=applicant, applicant_type=applicant_type,
             id_number=id_number, contact=contact, channel=channel, submitted=day(submitted, "--submitted"),
             confirmed=day(confirmed, "--confirmed"), subject=subject, form_wanted=form_wanted))
 
@@ -374,14 +418,20 @@ def edit_cmd(app, request_id, applicant, applicant_type, id_number, contact, cha
 @REQUEST
 @click.option("--method", required=True, type=LabelChoice("fee_method"), help="按件计收 或 按量计收，二者择一")
 @click.option("--pages", type=count_type(FEE_PAGES, low=1), help="按量计收的页数")
+@click.option("--payment", default="", help="缴纳方式（写入收费通知书）")
+@click.option("--notice-on", help="发出收费通知的日期（默认今天）")
+@NOTICE
 @BY
 @JSON
 @click.pass_obj
-def fee(app, request_id, method, pages, by, as_json):
+def fee(app, request_id, method, pages, payment, notice_on, notice_out, by, as_json):
     """核定信息处理费（条例第四十二条，国办函〔2020〕109号）。"""
     from gongkai.core.requests import fees
 
-    data = _run(app, request_id, fees.charge, method, pages, actor=actor(by))
+    from gongkai.core.today import today
+
+    data = _run(app, request_id, fees.charge, method, pages, sign=("request.fee", by),
+                notice=("fee", notice_out, {"payment": payment, "on": day(notice_on, "--notice-on") or today()}))
     _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）")
 
 
@@ -450,14 +500,15 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
     from gongkai.core.requests import appeals
 
     def act(session, office, req):
+        who = signer(session, office, by, "request.appeal")
         if appeal_id is not None:
             row = next((a for a in appeals.appeals_of(session, req.id) if a.id == appeal_id), None)
             if row is None:
                 raise GongkaiError(f"申请 {req.id} 没有编号为 {appeal_id} 的复议或诉讼记录（--appeal-id）。")
-            appeals.decide(session, office, req, row, result, day(decided, "--decided"), actor(by))
+            appeals.decide(session, office, req, row, result, day(decided, "--decided"), who)
         elif kind and filed:
             appeals.record_appeal(session, office, req, kind, day(filed, "--filed"), result, day(decided, "--decided"),
-                                  actor(by), reconsidered_on=day(reconsidered_on, "--reconsidered-on"))
+                                  who, reconsidered_on=day(reconsidered_on, "--reconsidered-on"))
         else:
             raise GongkaiError("登记新的复议或诉讼请给出 --kind 和 --filed；更新结果请给出 --appeal-id 和 --result。")
 
@@ -480,10 +531,12 @@ def import_cmd(app, file, mapping, by, as_json):
 
     from gongkai.core.requests import importer
 
+    with app.session() as session:
+        who = signer(session, app, by, "request.import")
     try:
         with ImportProgress() as progress:
             report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
-                                            actor(by), progress=progress)
+                                            who, progress=progress)
     except KeyboardInterrupt:
         raise import_interrupted(progress) from None
     data = report.to_json()
@@ -534,7 +587,7 @@ class ImportProgress:
             self.bar.__exit__(*exc)
 
 
-def _dated_step(name, target, on_help, doc, message):
+def _dated_step(name, target, action, on_help, doc, message):
     """A command ``request NAME ID --on DATE`` that runs one core step (``module:function``)."""
 
     @REQUEST
@@ -547,15 +600,16 @@ def _dated_step(name, target, on_help, doc, message):
 
         module, _, function = target.partition(":")
         step = getattr(importlib.import_module(module), function)
-        data = _run(app, request_id, step, day(on, "--on"), actor=actor(by))
+        data = _run(app, request_id, step, day(on, "--on"), sign=(action, by))
         _report(data, as_json, message)
 
     command.__doc__ = doc
     return request.command(name)(command)
 
 
-_dated_step("abandon", "gongkai.core.requests.clock:abandon", "认定日期（补正期限届满后）",
+_dated_step("abandon", "gongkai.core.requests.clock:abandon", "request.abandon", "认定日期（补正期限届满后）",
             "补正期限届满未补正：视为放弃申请（other.no_correction）。", "申请人逾期未补正，已按视为放弃申请办结")
-_dated_step("close", "gongkai.core.requests.reply:close", "归档日期", "答复后的步骤完成后办结归档。", "已办结归档")
-_dated_step("register-overturned", "gongkai.core.requests.appeals:register_overturned", "在依申请公开平台登记的日期",
+_dated_step("close", "gongkai.core.requests.reply:close", "request.close", "归档日期", "答复后的步骤完成后办结归档。", "已办结归档")
+_dated_step("register-overturned", "gongkai.core.requests.appeals:register_overturned", "request.register_overturned",
+           "在依申请公开平台登记的日期",
             "登记被复议或诉讼纠正的答复（如长宁区：收到决定后一周内）。", "已登记被纠正的答复")

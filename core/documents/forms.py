@@ -75,8 +75,9 @@ def template_name(registry: Registry) -> str:
 
 
 def render_form(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document, unit: str, fmt: str, out: Path) -> Path:
+    from gongkai.core import word
     from gongkai.core.render import render, write_output
 
     context = form_context(session, registry, calendar, doc, unit)
     text = render(registry.template_dirs, template_name(registry), context)
-    return write_output(text, fmt, out, context["title"])
+    return write_output(text, fmt, out, context["title"], layout=word.FORM)

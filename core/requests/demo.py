@@ -4,6 +4,8 @@ throwaway SQLite database, leaving the rendered letter on disk (``gongkai demo``
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,12 @@ OUTCOME = "partial"
 DATABASE = "demo.db"
 
 
-def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None) -> dict[str, Any]:
+def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None, pdf: bool = True) -> dict[str, Any]:
     from gongkai.core.app import App
     from gongkai.core.plugins import load_registry
-    from gongkai.core.requests import clock, intake, letters, reply, review, workflow
+    from gongkai.core.pdf import ENV_SOFFICE, to_pdf
+    from gongkai.core.requests import clock, intake, letters, notices, reply, review, workflow
+    from gongkai.core.requests.letters import letter_layout
     from gongkai.core.unit_setup import init_unit
 
     if not jurisdiction:
@@ -36,7 +40,8 @@ def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None) -> dic
 
         raise os_error(exc, folder) from None
     display = load_registry(jurisdiction).jurisdiction.display_name
-    config = init_unit(folder, jurisdiction, f"{display}住房和城乡建设局", database_url=f"sqlite:///{DATABASE}")
+    config = init_unit(folder, jurisdiction, f"{display}住房和城乡建设局", database_url=f"sqlite:///{DATABASE}",
+                       letter_prefix=f"{display[:2]}住建信")
     app = App(str(config))
     cal = app.calendar
     steps: list[str] = []
@@ -78,7 +83,12 @@ def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None) -> dic
         request_id = req.id
     with app.session() as session:
         req = workflow.load(session, request_id)
+        receipt = notices.write_notice(session, app, req, "receipt", "docx", folder / f"收到申请确认书-{request_id}.docx")
         docx = letters.write_letter(session, app, req, "docx", folder / f"答复告知书-{request_id}.docx")
         md = letters.write_letter(session, app, req, "md", folder / f"答复告知书-{request_id}.md")
+    letter_pdf = None
+    if pdf and (shutil.which("soffice") or os.environ.get(ENV_SOFFICE)):  # where LibreOffice is installed
+        letter_pdf = str(to_pdf(docx, folder / f"答复告知书-{request_id}.pdf", letter_layout(app).fonts))
     return {"jurisdiction": jurisdiction, "directory": str(folder), "database": str(folder / DATABASE),
-            "request_id": request_id, "steps": steps, "letter_docx": str(docx), "letter_md": str(md)}
+            "request_id": request_id, "steps": steps, "receipt_docx": str(receipt), "letter_docx": str(docx),
+            "letter_md": str(md), "letter_pdf": letter_pdf}

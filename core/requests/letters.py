@@ -66,6 +66,10 @@ def document_number(office: Any, year: int, serial: int, kind: str = "") -> str:
     return f"{office.config.letter_prefix}{kind}〔{year}〕{serial}号"
 
 
+# The letter that replaces a reply has a 文号 of its own: 更 a corrected reply, 重 a new reply.
+SUPERSEDING_MARKS = {"amend": "更", "reanswer": "重"}
+
+
 def letter_layout(office: Any) -> Any:
     """The 公文 layout with the unit's fonts (``[fonts]`` in gongkai.toml)."""
     import attrs
@@ -117,7 +121,8 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
     return {
         "unit": office.config.unit,
         "jurisdiction": office.registry.jurisdiction.display_name,
-        "number": document_number(office, request.replied_on.year, request.id),
+        "number": document_number(office, (request.amended_on or request.replied_on).year, request.id,
+                                  (SUPERSEDING_MARKS.get(replaced.superseded_by, "重") if replaced else "")),
         "ref": request.ref,  # the unit's own reference of the request
         "applicant": {"name": request.applicant_name, "contact": request.applicant_contact},
         "channel": intake.channel_code(office.registry, request.channel).name,

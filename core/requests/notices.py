@@ -199,3 +199,11 @@ def write_notice(session: Session, office: Any, req: Request, kind: str, fmt: st
     notice = kind_of(kind)
     text = render_notice(session, office, req, notice.code, options or {})
     return write_output(text, fmt, out, title=f"{notice.title} {req.applicant_name}", layout=letter_layout(office))
+
+
+def format_of(out: str | Path) -> str:
+    """The output format named by a file's extension (``--notice 补正告知书.pdf``)."""
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise GongkaiError(f"告知书文件“{out}”的扩展名应为 {'、'.join('.' + f for f in FORMATS)} 之一（--notice）。")
+    return suffix

@@ -1,0 +1,127 @@
+"""Once a unit has accounts, every signer (--by, --approved-by, --head) is an active account
+holding the step's role, and the event log's actor is the account."""
+
+from __future__ import annotations
+
+from gongkai.core.app import App
+
+from requests_helpers import new_request
+from test_accounts import _events, add
+
+ROLES = {  # xixian: 承办人 → 律师 → 单位主要负责同志, then filing with the zone's office
+    "admin": ["单位管理员"],
+    "clerk": ["承办人"],
+    "lawyer": ["律师"],
+    "head": ["单位主要负责同志"],
+    "both": ["承办人", "律师"],  # drafts, and is a lawyer: may not review their own draft
+    "chief": ["政府信息公开工作机构负责人"],
+}
+
+
+def accounts(gk, roles=ROLES):
+    for name, its in roles.items():
+        assert add(gk, name, *its, by=None if name == "admin" else "admin").exit_code == 0
+
+
+def review(gk, rid, step, by, decision="approve"):
+    return gk("request", "review", rid, "--step", step, "--by", by, "--decision", decision, "--on", "2026-03-10")
+
+
+def test_a_unit_without_accounts_keeps_free_text_signers(gk, unit):
+    unit("xixian")
+    rid = str(new_request(gk, extra=["--by", "任何人"])["id"])
+    assert review(gk, rid, "draft", "随便谁").exit_code == 0
+    assert {e.actor for e in _events(App()) if e.subject_kind == "request"} == {"任何人", "随便谁"}
+
+
+def test_signers_are_accounts_holding_the_steps_role(gk, unit, backend, monkeypatch):
+    unit("xixian")
+    accounts(gk)
+    rid = str(new_request(gk, extra=["--by", "clerk"])["id"])
+    # registering: 承办人 only; an unknown, a missing and a disabled signer are refused
+    assert "承办人" in gk.fails("request", "new", "--applicant", "李四", "--applicant-type", "natural_person",
+                               "--channel", "in_person", "--submitted", "2026-03-02", "--subject", "某事",
+                               "--by", "lawyer", code=3).stderr
+    assert "不是本单位的账户" in gk.fails("request", "pause", rid, "--reason", "third_party", "--on", "2026-03-03",
+                                     "--by", "张三").stderr
+    assert "请用 --by" in gk.fails("request", "pause", rid, "--reason", "third_party", "--on", "2026-03-03").stderr
+    monkeypatch.setenv("GONGKAI_USER", "clerk")  # the default signer
+    gk.ok("request", "pause", rid, "--reason", "third_party", "--on", "2026-03-03")
+    monkeypatch.delenv("GONGKAI_USER")
+    gk.ok("request", "resume", rid, "--on", "2026-03-04", "--by", "clerk")
+
+    # the chain: each step by its role; the drafter who is also a lawyer may not review the draft
+    refused = review(gk, rid, "draft", "lawyer")
+    assert refused.exit_code == 3 and "“承办人”" in refused.stderr and "lawyer" in refused.stderr
+    assert review(gk, rid, "draft", "both").exit_code == 0
+    own = review(gk, rid, "lawyer", "both")
+    assert own.exit_code == 3 and "不能审批自己经手" in own.stderr
+    assert review(gk, rid, "lawyer", "lawyer").exit_code == 0
+    wrong = review(gk, rid, "principal_head", "clerk")
+    assert wrong.exit_code == 3 and "“单位主要负责同志”" in wrong.stderr and "单位主要负责同志审批" in wrong.stderr
+    admin = review(gk, rid, "principal_head", "admin")  # the administrator signs no workflow step
+    assert admin.exit_code == 3
+    assert review(gk, rid, "principal_head", "head").exit_code == 0
+
+    # 条例 第三十三条: an extension is approved by the office head, an account with that role
+    extend = ["request", "extend", rid, "--days", "20", "--on", "2026-03-11", "--by", "clerk", "--approved-by"]
+    assert "政府信息公开工作机构负责人" in gk.fails(*extend, "head", code=3).stderr
+    gk.ok(*extend, "chief")
+
+    # reveal: the request's people, not the administrator
+    gk.fails("request", "show", rid, "--reveal", "--by", "admin", code=3)
+    gk.ok("request", "show", rid, "--reveal", "--by", "lawyer")
+
+    gk.ok("user", "disable", "clerk", "--by", "admin")
+    assert "已停用" in gk.fails("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-03-12",
+                               "--by", "clerk").stderr
+    replied = gk.json("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-03-12", "--by", "both")
+    assert replied["state"] == "replied"
+    assert [s["by"] for s in replied["review_steps"] if s["done"]] == ["both", "lawyer", "head"]
+
+    actors = [(e.action, e.actor) for e in _events(App()) if e.subject_kind == "request"]
+    assert actors[0] == ("receive", "clerk") and actors[-1][1] == "both"
+    assert {a for _, a in actors} <= set(ROLES)  # every actor in the log is an account
+    assert gk.json("audit", "verify")["ok"] is True
+
+
+def test_document_signers_and_the_second_signer(gk, unit):
+    unit("xixian")
+    accounts(gk, {"admin": ["单位管理员"], "clerk": ["承办人"], "secrecy": ["保密审查员"],
+                  "lead": ["分管保密工作负责人"], "publisher": ["信息发布员"]})
+    doc = str(gk.json("document", "new", "--title", "关于开展某项工作的通知", "--kind", "其他", "--attribute", "主动公开",
+                      "--finalised", "2026-09-24", "--by", "clerk")["id"])
+    step = ["document", "review", doc, "--step", "confidentiality", "--decision", "approve", "--on", "2026-09-25"]
+    assert "“保密审查员”" in gk.fails(*step, "--by", "clerk", "--head", "lead", code=3).stderr
+    assert "“分管保密工作负责人”" in gk.fails(*step, "--by", "secrecy", "--head", "clerk", code=3).stderr
+    gk.ok(*step, "--by", "secrecy", "--head", "lead")
+    refused = gk.fails("document", "publish", doc, "--on", "2026-09-28", "--channel", "政府网站", "--by", "clerk", code=3)
+    assert "信息发布员" in refused.stderr or "内容审核" in refused.stderr
+    gk.fails("document", "repeal", doc, "--on", "2026-09-28", "--by", "secrecy", code=3)
+    gk.ok("document", "repeal", doc, "--on", "2026-09-28", "--by", "clerk")
+    events = [e for e in _events(App()) if e.subject_kind == "document"]
+    assert [e.actor for e in events][0] == "clerk" and events[-1].actor == "clerk"
+
+
+def test_matters_are_opened_and_closed_by_a_handler(gk, unit):
+    unit("changning")
+    assert gk.json("matter", "open", "consult.reply", "--at", "2026-09-24T10:00")["id"]  # no accounts: as before
+    accounts(gk, {"admin": ["单位管理员"], "clerk": ["承办人"], "head": ["政府信息公开工作机构负责人"]})
+    assert "“承办人”" in gk.fails("matter", "open", "consult.reply", "--at", "2026-09-24T10:00", "--by", "head",
+                                 code=3).stderr
+    opened = gk.json("matter", "open", "consult.reply", "--at", "2026-09-24T10:00", "--by", "clerk")
+    gk.ok("matter", "close", str(opened["id"]), "--at", "2026-09-24T11:00", "--by", "clerk")
+    actors = [e.actor for e in _events(App()) if e.subject_kind == "matter"]
+    assert actors == ["", "clerk", "clerk"]
+
+
+def test_corrections_and_withdrawals_are_a_handlers(gk, unit):
+    unit("yanta")
+    accounts(gk, {"admin": ["单位管理员"], "clerk": ["承办人"], "chief": ["政府信息公开工作机构负责人"]})
+    rid = str(new_request(gk, extra=["--by", "clerk"])["id"])
+    edit = ["request", "edit", rid, "--subject", "2026年老旧小区改造资金", "--reason", "录入错误", "--by"]
+    assert "“承办人”" in gk.fails(*edit, "chief", code=3).stderr
+    gk.ok(*edit, "clerk")
+    withdraw = ["request", "withdraw", rid, "--on", "2026-03-05", "--how", "书面", "--by"]
+    assert "“承办人”" in gk.fails(*withdraw, "admin", code=3).stderr
+    assert gk.json(*withdraw, "clerk")["state"] != "received"
