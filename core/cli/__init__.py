@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "digest": ("gongkai.core.cli.digest_cmd:digest", "今日提醒：已超期和即将到期的全部事项"),
     "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
     "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new NAME）"),
+    "serve": ("gongkai.core.cli.serve_cmd:serve", "启动网页版（默认 http://127.0.0.1:8000/），各人登录后办理"),
 }
 
 

@@ -30,20 +30,16 @@ def annual(app, year, unit, government, narrative, fmt, report_date, out, as_jso
     from gongkai.core.errors import GongkaiError
     from gongkai.core.reports import annual as annual_report
     from gongkai.core.reports.check import COLUMN_LABELS
-    from gongkai.core.reports.output import request_rows, write
+    from gongkai.core.reports.output import layout_for, request_rows, write
 
     if bool(fmt) != bool(out):
         raise GongkaiError("--format 与 --out 须同时给出，如 --format docx --out 2026年报.docx。")
-    import attrs
-
-    from gongkai.core import word
     from gongkai.core.cli.common import day
     from gongkai.core.today import today
 
     data = annual_report.build(app, year, unit=unit, government=government, narrative=narrative)
     data["date"] = (day(report_date, "--date") or today()).isoformat()
-    layout = attrs.evolve(word.DOCUMENT, fonts=word.fonts(app.config))
-    written = write(app.registry.template_dirs, data, fmt, app.output(out, force), layout) if fmt else None
+    written = write(app.registry.template_dirs, data, fmt, app.output(out, force), layout_for(app.config)) if fmt else None
     if out == "-":
         return
     if as_json:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
@@ -84,40 +85,53 @@ def _clock_names(registry: Registry | None) -> dict[str, str]:
 
 
 def digest(
-    session: Session, registry: Registry | None, calendar: WorkCalendar, now: dt.datetime, within: int = 3
+    session: Session, registry: Registry | None, calendar: WorkCalendar, now: dt.datetime, within: int = 3,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    """Open clocks overdue at ``now``, due today, or due within ``within`` working days."""
+    """Open clocks overdue at ``now``, due today, or due within ``within`` working days.
+
+    ``limit``: list at most that many of each group (the earliest due); the counts are of all."""
     today = beijing(now).date()
     horizon = calendar.add_working_days(today, within)
-    rows = session.exec(
-        select(StoredDeadline)
-        .join(DeadlineTerm)
-        .options(contains_eager(StoredDeadline.term))  # the joined term is the one the clock reads
-        .where(
-            StoredDeadline.status == "open",
-            DeadlineTerm.paused == False,  # noqa: E712
-            StoredDeadline.owner_kind.in_(list(LABELS)),
-            DeadlineTerm.due != None,  # noqa: E711
-            DeadlineTerm.due <= horizon,
-        )
-        # date-only clocks first on every backend (PostgreSQL sorts NULL last by default)
-        .order_by(DeadlineTerm.due, DeadlineTerm.due_at.asc().nulls_first(), StoredDeadline.id)
-    ).all()
+    d, t = StoredDeadline, DeadlineTerm
+    open_clocks = (d.status == "open", t.paused == False, d.owner_kind.in_(list(LABELS)), t.due != None)  # noqa: E711,E712
+    joined = sa_select(d.id, t.paused, t.due, t.due_at).join(t, d.term_id == t.id).where(*open_clocks)
+    # date-only clocks first on every backend (PostgreSQL sorts NULL last by default)
+    in_order = (t.due, t.due_at.asc().nulls_first(), d.id)
+
+    def clock_ids(*where: Any) -> list[int]:
+        query = joined.where(*where).order_by(*in_order)
+        return [r.id for r in session.execute(query if limit is None else query.limit(limit))]
+
+    def count(*where: Any) -> int:
+        return session.execute(sa_select(func.count()).select_from(d).join(t, d.term_id == t.id)
+                               .where(*open_clocks, *where)).scalar_one()
+
+    # before today: overdue; after: upcoming; only today's clocks need the moment (hour and minute rules)
+    todays = session.execute(joined.where(t.due == today).order_by(*in_order)).all()
+    late_today = [r.id for r in todays if is_overdue(r, now)]
+    chosen = {"overdue": clock_ids(t.due < today) + late_today,
+              "today": [r.id for r in todays if r.id not in late_today],
+              "upcoming": clock_ids(t.due > today, t.due <= horizon)}
+    counts = {"overdue": count(t.due < today) + len(late_today), "today": len(chosen["today"]),
+              "upcoming": count(t.due > today, t.due <= horizon)}
+    if limit is not None:
+        chosen = {key: found[:limit] for key, found in chosen.items()}
+    wanted = [i for ids in chosen.values() for i in ids]
+    loaded: dict[int, StoredDeadline] = {}
+    for i in range(0, len(wanted), 500):
+        loaded.update((r.id, r) for r in session.exec(
+            select(d).join(t).options(contains_eager(d.term)).where(d.id.in_(wanted[i:i + 500]))).all())
+    grouped = {key: [loaded[i] for i in ids] for key, ids in chosen.items()}
     owners: dict[str, set[int]] = {}
-    for row in rows:
+    for row in (r for items in grouped.values() for r in items):
         owners.setdefault(row.owner_kind, set()).add(row.owner_id)
     names = {kind: titles(session, registry, kind, ids) for kind, ids in owners.items()}
     clock_names = _clock_names(registry)
 
     groups: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in GROUPS}
-    for row in rows:
+    for group, row in ((g, r) for g, items in grouped.items() for r in items):
         rule = registry.find(row.rule_id) if registry is not None else None
-        if is_overdue(row, now):
-            group = "overdue"
-        elif row.due == today:
-            group = "today"
-        else:
-            group = "upcoming"
         groups[group].append(
             {
                 "owner_kind": row.owner_kind,
@@ -140,7 +154,7 @@ def digest(
         "today": today.isoformat(),
         "within": within,
         "horizon": horizon.isoformat(),
-        "counts": {key: len(items) for key, items in groups.items()},
+        "counts": counts,
         "groups": groups,
     }
 

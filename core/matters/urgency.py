@@ -7,10 +7,14 @@ moment (compared as aware times; a naive time is taken as Beijing time).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from gongkai.core.deadline_store import StoredDeadline
 from gongkai.core import today
 from gongkai.core.today import BEIJING
+
+if TYPE_CHECKING:
+    from gongkai.core.calendar import WorkCalendar
 
 
 def beijing(moment: dt.datetime) -> dt.datetime:
@@ -36,3 +40,19 @@ def is_overdue(row: StoredDeadline, now: dt.datetime) -> bool:
     if row.due_at is not None:
         return beijing(now) > beijing(row.due_at)
     return row.due is not None and beijing(now).date() > row.due
+
+
+def time_left(due: str | None, now: dt.datetime, calendar: WorkCalendar) -> str:
+    """How long until a digest item's ``due`` (ISO date or date-time): hours and minutes for
+    hour and minute rules, working days for day rules; "" once it is past."""
+    if not due:
+        return ""
+    if "T" in due:
+        minutes = int((beijing(dt.datetime.fromisoformat(due)) - beijing(now)).total_seconds() // 60)
+        if minutes < 0:
+            return ""
+        return f"剩 {minutes // 60} 小时 {minutes % 60} 分钟" if minutes >= 60 else f"剩 {minutes} 分钟"
+    today, day = beijing(now).date(), dt.date.fromisoformat(due)
+    if day < today:
+        return ""
+    return "今日到期" if day == today else f"剩 {calendar.working_days_between(today, day)} 个工作日"

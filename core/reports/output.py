@@ -196,6 +196,15 @@ def _sheet_widths(table: Table) -> list[float]:
     return [max(6.0, round(w * scale, 1)) for w in table.widths]
 
 
+def layout_for(config: Any) -> Any:
+    """The report's page layout with the unit's fonts (``gongkai.toml``)."""
+    import attrs
+
+    from gongkai.core import word
+
+    return attrs.evolve(word.DOCUMENT, fonts=word.fonts(config))
+
+
 def write(template_dirs: Any, report: dict[str, Any], fmt: str, path: str | Path, layout: Any = None) -> Path:
     """Write the report as ``fmt``; ``layout`` is a ``core.word.Layout`` (the unit's fonts)."""
     from gongkai.core.render import write_output

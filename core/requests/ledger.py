@@ -179,10 +179,7 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     of the index ix_deadline_term_due), so it costs what it lists, not the size of the ledger.
     """
     as_of = as_of or today()
-    if state is not None and state not in STATES:
-        raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
-    if due_within is not None and due_within < 0:
-        raise GongkaiError("--due-within 应为非负的工作日数。")
+    _check_filters(state, due_within)
     table = Request.__table__  # read-only rows with the model's attributes: no ORM objects to build
     query = select(table).order_by(table.c.id)
     if state:
@@ -239,6 +236,75 @@ def appeal_rows(session: Session, rows: list[dict[str, Any]]) -> list[list[Any]]
             out.append([refs[a.request_id], appeals.KINDS[a.kind], _iso(a.filed_on), a.result, _iso(a.decided_on),
                         _iso(a.reconsidered_on)])
     return out
+
+
+def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
+         due_within: int | None = None, state: str | None = None, year: int | None = None, search: str = "",
+         cursor: str | None = None, size: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the ledger and the cursor of the next page (None on the last one).
+
+    Keyset paging, never OFFSET, so every page costs the same on any size of ledger: newest
+    first (cursor: the last id), or, filtered by the reply clock (overdue, due within N),
+    earliest due first (cursor: "due:id"), read along ix_deadline_term_due and stopped at
+    the page's end. The filters are :func:`ledger`'s; ``search`` is its text search (applicant,
+    subject, 编号).
+    """
+    as_of = as_of or today()
+    _check_filters(state, due_within)
+    table = Request.__table__
+    where = []
+    if state:
+        where.append(table.c.state == state)
+    if year:
+        where += received_in(year)
+    if search.strip():
+        from gongkai.core.requests import search as text_search
+
+        text_search.sync_index(session)
+        where.append(text_search.condition(session, search))
+    horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
+    if overdue or horizon is not None:
+        d, t = StoredDeadline.__table__, DeadlineTerm.__table__
+        clocks = table.join(d, (d.c.owner_id == table.c.id) & (d.c.owner_kind == OWNER) & (d.c.name == "reply")) \
+            .join(t, t.c.id == d.c.term_id)
+        # overdue: due before as_of; due within N: due in [as_of, horizon]; both: due up to the horizon
+        where += [d.c.status == "open", table.c.state.in_(OPEN_STATES), t.c.due <= (horizon or as_of - dt.timedelta(days=1))]
+        if not overdue:
+            where.append(t.c.due >= as_of)
+        if cursor:
+            due, _, last = _cursor(cursor, with_due=True)
+            where.append((t.c.due > due) | ((t.c.due == due) & (table.c.id > last)))
+        query = select(table, t.c.due.label("page_due")).select_from(clocks).order_by(t.c.due, table.c.id)
+    else:
+        if cursor:
+            where.append(table.c.id < _cursor(cursor)[2])
+        query = select(table).order_by(table.c.id.desc())
+    requests = list(session.execute(query.where(*where).limit(size + 1)))
+    more = len(requests) > size
+    requests = requests[:size]
+    ids = [r.id for r in requests]
+    clocks_of, pauses = _clocks(session, ids), _pauses(session, ids)
+    rows = [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
+    if not more:
+        return rows, None
+    last = requests[-1]
+    return rows, f"{last.page_due.isoformat()}:{last.id}" if "page_due" in last._fields else str(last.id)
+
+
+def _cursor(text: str, with_due: bool = False) -> tuple[dt.date | None, str, int]:
+    """A page cursor back from the address bar; a clear error if it was edited into nonsense."""
+    due, sep, last = text.rpartition(":") if with_due else ("", "", text)
+    try:
+        return (dt.date.fromisoformat(due) if with_due else None), sep, int(last)
+    except ValueError:
+        raise GongkaiError(f"翻页位置“{text}”无效，请从第一页重新浏览。") from None
+
+
+def _check_filters(state: str | None, due_within: int | None) -> None:
+    if state is not None and state not in STATES:
+        raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
+    if due_within is not None and due_within < 0:
+        raise GongkaiError("--due-within 应为非负的工作日数。")
 
 
 def _labeller(office: Any) -> dict[str, Any]:

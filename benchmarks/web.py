@@ -1,0 +1,159 @@
+"""The web app under load: ``gongkai serve`` on a 1,000,000-request SQLite unit, 20 clients at once.
+
+Three pages a 承办人 opens all day (the ledger filtered to overdue, a request's page, 我的待办)
+and, as the baseline in the same run, a static file from the same server. Each page gets a
+bounded run (every client makes the same number of requests, then stops). The server's
+own time per request is read from its ``Server-Timing`` header; the clients' wall time is
+shown beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import os
+import statistics
+import threading
+import time
+from pathlib import Path
+
+from benchmarks import synthetic
+from benchmarks.common import Figure
+
+N = 1_000_000
+CLIENTS = 20
+PER_CLIENT = 15  # requests per client per page: a bounded run
+TARGET_MS = 150.0
+PASSWORD = "Benchmark-Pass-2026"
+
+
+def unit(folder: Path, n: int) -> tuple[Path, list[int]]:
+    """A 西咸新区 unit of ``n`` synthetic requests (received up to today, Beijing), with one
+    承办人 account; returns its gongkai.toml and the ids of some open requests."""
+    from sqlalchemy import text
+
+    from gongkai.core.accounts.roles import catalogue
+    from gongkai.core.accounts.store import add_account
+    from gongkai.core.app import App
+    from gongkai.core.matters.urgency import now_beijing
+
+    config = folder / "gongkai.toml"
+    config.write_text('jurisdiction = "xixian"\nunit = "基准测试单位"\ndatabase_url = "sqlite:///gongkai.db"\n',
+                      encoding="utf-8")
+    office = App(str(config))
+    engine = synthetic.engine_at(folder / "gongkai.db")
+    synthetic.requests_database(engine, n, office.calendar, now_beijing().date())
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+        open_ids = [r[0] for r in connection.execute(
+            text("SELECT id FROM disclosure_request WHERE state = 'processing' ORDER BY id DESC LIMIT 200"))]
+    engine.dispose()
+    with office.session() as session:
+        add_account(session, catalogue(office.registry), "clerk", PASSWORD, ["承办人"])
+    return config, open_ids
+
+
+class Load:
+    """``CLIENTS`` keep-alive connections, each making ``PER_CLIENT`` requests, all at once."""
+
+    def __init__(self, port: int, cookie: str, clients: int = CLIENTS, per_client: int = PER_CLIENT) -> None:
+        self.port, self.cookie, self.clients, self.per_client = port, cookie, clients, per_client
+
+    def once(self, path: str) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn.request("GET", path, headers={"Cookie": self.cookie})
+        assert conn.getresponse().status == 200, path
+        conn.close()
+
+    def run(self, paths: list[str]) -> tuple[list[float], list[float]]:
+        server_ms: list[float] = []
+        wall_ms: list[float] = []
+        failures: list[str] = []
+        start = threading.Barrier(self.clients)
+
+        def client(k: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            start.wait()
+            for i in range(self.per_client):
+                path = paths[(k * self.per_client + i) % len(paths)]
+                began = time.perf_counter()
+                conn.request("GET", path, headers={"Cookie": self.cookie})
+                response = conn.getresponse()
+                response.read()
+                wall_ms.append((time.perf_counter() - began) * 1000)
+                if response.status != 200:
+                    failures.append(f"{path}: {response.status}")
+                timing = response.getheader("server-timing", "")
+                server_ms.append(float(timing.partition("dur=")[2] or "nan"))
+            conn.close()
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(self.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not failures, failures[:3]
+        return server_ms, wall_ms
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def login(port: int) -> str:
+    import re
+    from urllib.parse import urlencode
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/login")
+    page = conn.getresponse()
+    body = page.read().decode()
+    cookie = page.getheader("set-cookie").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+    conn.request("POST", "/login", body=urlencode({"name": "clerk", "password": PASSWORD, "csrf_token": token}),
+                 headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    answer = conn.getresponse()
+    answer.read()
+    assert answer.status == 303, answer.status
+    return answer.getheader("set-cookie").split(";")[0]
+
+
+def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT) -> list[Figure]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from web_support import Server
+
+    with synthetic.workdir() as tmp:
+        os.environ.setdefault("GONGKAI_CACHE_DIR", str(tmp / "cache"))
+        built = time.perf_counter()
+        config, open_ids = unit(tmp, n)
+        built = time.perf_counter() - built
+        server = Server(config, Path(os.environ["GONGKAI_CACHE_DIR"]), tmp / "serve.log")
+        try:
+            load = Load(server.port, login(server.port), clients, per_client)
+            pages = {
+                "static file (baseline)": ["/static/style.css"],
+                "ledger page, overdue": ["/ledger?overdue=1"],
+                "a request's page": [f"/requests/{i}" for i in open_ids or [1]],
+                "我的待办": ["/todo"],
+            }
+            for paths in pages.values():  # warm-up: imports, templates, the database's page cache
+                for path in paths[:3]:
+                    load.once(path)
+            results = {name: load.run(paths) for name, paths in pages.items()}
+        finally:
+            server.stop()
+    base_server, base_wall = results.pop("static file (baseline)")
+    figures = []
+    for name, (server_ms, wall_ms) in results.items():
+        met = p95(server_ms) < TARGET_MS
+        figures.append(Figure(
+            f"web: {name}, {n:,} requests, {clients} clients", f"p95 {p95(server_ms):.1f} ms server",
+            f"static file p95 {p95(base_server):.1f} ms", f"{p95(server_ms) / max(p95(base_server), 0.1):.0f}×",
+            f"target p95 under {TARGET_MS:.0f} ms server time ({'met' if met else 'MISSED'}"
+            f"{'' if n == N else ', reduced size'}); median {statistics.median(server_ms):.1f} ms; client wall p95 "
+            f"{p95(wall_ms):.1f} ms (static {p95(base_wall):.1f} ms); {clients}×{per_client} requests; "
+            f"unit built in {built:.0f} s; {dt.date.today()}",
+        ))
+    return figures

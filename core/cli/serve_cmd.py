@@ -1,0 +1,26 @@
+"""``gongkai serve``: the office's web application on this unit's database."""
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（对外提供服务时放在 HTTPS 反向代理之后）")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
+@click.pass_obj
+def serve(app, host, port):
+    """启动本单位的网页版（登录后办理：待办、台账、申请登记与审核、答复告知书等）。"""
+    import uvicorn
+
+    from gongkai.core.accounts.store import has_accounts
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.web.app import create_app
+
+    if not app.database_exists():
+        raise GongkaiError("尚未建立本单位的数据库：请先运行 `gongkai init`，或用 --config / --db 指明数据库。")
+    web = create_app(app)
+    with app.session() as session:
+        if not has_accounts(session):
+            click.echo("提示：尚无账号，无法登录。请先用 `gongkai user add 用户名 --role 角色` 建立账号。", err=True)
+    click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", err=True)
+    # behind a TLS proxy on this machine, X-Forwarded-Proto makes the session cookie Secure
+    uvicorn.run(web, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="warning")

@@ -1,0 +1,320 @@
+"""A request's pages: intake (登记申请), the request (申请详情) with its next actions, the letter.
+
+Every action is a POST form that names the permission code (asked of the one permission
+function) and the workflow event (its allowed states come from the state machine), and
+calls the same core step as ``gongkai request …``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from gongkai.core.errors import GongkaiError
+from gongkai.core.requests import appeals, clock, fees, intake, ledger, letters, reply, review, workflow
+from gongkai.core.web.app import back_to, render
+from gongkai.core.web.pages import download, need, today
+
+
+class Form:
+    """The fields of a posted form, read with Chinese errors naming the field."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    def text(self, name: str, default: str = "") -> str:
+        return str(self.data.get(name) or default).strip()
+
+    def _parsed(self, name: str, label: str, required: bool, parse: Callable[[str], Any], form: str) -> Any:
+        text = self.text(name)
+        if not text:
+            if required:
+                raise GongkaiError(f"请填写{label}。")
+            return None
+        try:
+            return parse(text)
+        except ValueError:
+            raise GongkaiError(f"{label}“{text}”{form}") from None
+
+    def day(self, name: str, label: str, required: bool = True) -> dt.date | None:
+        return self._parsed(name, label, required, dt.date.fromisoformat, "不是有效日期，请写成 2026-09-24 的形式。")
+
+    def whole(self, name: str, label: str, required: bool = True) -> int | None:
+        return self._parsed(name, label, required, int, "应为整数。")
+
+    def flag(self, name: str) -> bool:
+        return self.text(name) in ("1", "on", "true")
+
+
+@frozen
+class Action:
+    """One next action on a request: its form (``action_<name>`` in request.html) and core step."""
+
+    name: str
+    label: str
+    permission: str
+    event: str  # the state machine's event: which states allow it
+    run: Callable[[Any, Any, Any, Form, str], Any]
+
+
+def _extend(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    from gongkai.core.accounts.binding import signer
+
+    amount, on, told_on = f.whole("amount", "延长的数量"), f.day("on", "批准日期"), f.day("told_on", "告知申请人日期", False)
+    # 条例 第三十三条: the extension needs the approval of the office's head, an account holding that role
+    approver = signer(session, office.registry, f.text("approved_by") or by, "request.extend.approve")
+    return clock.extend(session, office, req, amount, approver, on, told_on, f.text("unit") == "months",
+                                    actor=by)
+
+
+def _reply(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    withheld = reply.parse_withheld([line for line in f.text("withheld").splitlines() if line.strip()])
+    return reply.reply(session, office, req, outcome=f.text("outcome"), on=f.day("on", "答复日期"), reasons=f.text("reason"),
+                 legal_basis=f.text("basis"), provision=f.text("provision"), withheld=withheld,
+                 agency=f.text("agency"), agency_contact=f.text("agency_contact"), actor=by)
+
+
+def _appeal(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    return appeals.record_appeal(session, office, req, f.text("kind"), f.day("filed", "申请复议或起诉日期"),
+                                             f.text("result") or "尚未审结", f.day("decided", "收到决定日期", False), by)
+
+
+ACTIONS: dict[str, Action] = {a.name: a for a in [
+    Action("correct", "告知补正", "request.correct", "notify_correction",
+           lambda s, o, r, f, by: clock.notify_correction(
+               s, o, r, f.day("notice_on", "告知补正日期"), f.whole("period_days", "补正期限"), actor=by)),
+    Action("corrected", "收到补正", "request.corrected", "corrected",
+           lambda s, o, r, f, by: clock.corrected(s, o, r, f.day("on", "收到补正日期"), f.text("good_reason"),
+                                                             actor=by)),
+    Action("abandon", "逾期未补正，视为放弃", "request.abandon", "abandon",
+           lambda s, o, r, f, by: clock.abandon(s, o, r, f.day("on", "认定日期"), actor=by)),
+    Action("pause", "中止计时", "request.pause", "pause",
+           lambda s, o, r, f, by: clock.pause(s, o, r, f.text("reason"), f.day("on", "中止计时日期"),
+                                                         f.text("note"), actor=by)),
+    Action("resume", "恢复计时", "request.resume", "resume",
+           lambda s, o, r, f, by: clock.resume(s, o, r, f.day("on", "恢复计时日期"), f.flag("no_answer"),
+                                                          actor=by)),
+    Action("extend", "延长答复期限", "request.extend", "extend", _extend),
+    Action("fee", "核定信息处理费", "request.fee", "fee",
+           lambda s, o, r, f, by: fees.charge(s, o, r, f.text("method"), f.whole("pages", "页数", False),
+                                                         actor=by)),
+    Action("reply", "答复", "request.reply", "reply", _reply),
+    Action("close", "办结归档", "request.close", "close",
+           lambda s, o, r, f, by: reply.close(s, o, r, f.day("on", "归档日期"), actor=by)),
+    Action("appeal", "登记复议或诉讼", "request.appeal", "appeal", _appeal),
+    Action("register_overturned", "登记被纠正的答复", "request.register_overturned", "register_overturned",
+           lambda s, o, r, f, by: appeals.register_overturned(s, o, r, f.day("on", "登记日期"), actor=by)),
+]}
+
+
+def _review(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+
+    if f.text("outcome"):
+        reply.propose(session, office, req, f.text("outcome"))
+    return review.review(session, office, req, f.text("step"), by, f.text("decision"), f.text("comment"),
+                         f.day("on", "审核日期", False))
+
+
+def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool = False) -> dict[str, Any]:
+    """What the request page shows: the facts, clocks, timeline and the actions open to ``actor``."""
+    from gongkai.core.accounts.permissions import allowed, request_record
+
+    data = ledger.show(session, office, req, today(), reveal=reveal)
+    record = request_record(session, office.registry, req)
+    open_actions = [a for a in ACTIONS.values()
+                    if req.state in workflow.TRANSITIONS[a.event][1] and allowed(actor, a.permission, record)]
+    stage = "after" if req.state in ("replied", "closed") else "before"
+    steps = [s for s in data["review_steps"] if not s["done"] and s["stage"] == stage]
+    next_step = steps[0] if steps and req.state in workflow.TRANSITIONS["review"][1] else None
+    step_decision = allowed(actor, f"request.review:{next_step['id']}", record) if next_step else None
+    return {
+        "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
+        "outcomes": office.registry.outcomes, "pause_reasons": {k: v[0] for k, v in clock.PAUSE_REASONS.items()},
+        "decisions": review.DECISIONS, "can_reveal": allowed(actor, "request.reveal", record), "revealed": reveal,
+        "today": today().isoformat(), "event_names": _event_names(),
+        "clock_rules": {c["rule"]: office.registry.find(c["rule"]) for c in data["clocks"].values()},
+    }
+
+
+def _event_names() -> dict[str, str]:
+    return {**workflow.EVENT_NAMES, "receive": "登记收到申请", "reveal": "查看完整证件号码和电话", "propose": "拟定答复结果"}
+
+
+def _request_id(request: Request) -> int:
+    return int(request.path_params["request_id"])
+
+
+def detail(request: Request) -> Response:
+
+    actor = need(request, "view")
+    office = request.app.state.office
+    with office.session() as session:
+        req = workflow.load(session, _request_id(request))
+        context = detail_context(session, office, req, actor)
+    return render(request, "request.html", **context)
+
+
+def _reveal(office: Any, actor: Any, request_id: int) -> dict[str, Any]:
+    from gongkai.core.accounts.permissions import request_record, require
+    from gongkai.core.privacy import record_reveal
+
+    with office.session() as session:
+        req = workflow.load(session, request_id)
+        require(actor, "request.reveal", request_record(session, office.registry, req))
+        record_reveal(session, what="申请人证件号码、联系方式", actor=actor.name, subject_kind="request", subject_id=req.id)
+        return detail_context(session, office, req, actor, reveal=True)
+
+
+async def reveal(request: Request) -> Response:
+    """显示: the unmasked ID and phone, shown once on this response; the reveal is logged."""
+    context = await run_in_threadpool(_reveal, request.app.state.office, request.scope["actor"], _request_id(request))
+    return render(request, "request.html", **context)
+
+
+def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str:
+    from gongkai.core.accounts.permissions import request_record, require
+
+    with office.session() as session:
+        req = workflow.load(session, request_id)
+        record = request_record(session, office.registry, req)
+        if name == "review":
+            step = form.text("step")
+            require(actor, f"request.review:{step}", record)
+            _review(session, office, req, form, actor.name)
+            return f"已记录审核：{step}"
+        action = ACTIONS.get(name)
+        if action is None:
+            raise GongkaiError(f"没有“{name}”这项操作。")
+        require(actor, action.permission, record)
+        action.run(session, office, req, form, actor.name)
+        return f"已办理：{action.label}"
+
+
+async def act(request: Request) -> Response:
+    request_id = _request_id(request)
+    form = Form(await request.form())
+    try:
+        done = await run_in_threadpool(_act, request.app.state.office, request.scope["actor"], request_id,
+                                       request.path_params["action"], form)
+    except GongkaiError as exc:
+        from gongkai.core.accounts.permissions import Forbidden
+
+        if isinstance(exc, Forbidden):
+            raise
+        return back_to(request, f"/requests/{request_id}", error=str(exc))
+    return back_to(request, f"/requests/{request_id}", notice=done)
+
+
+def html_body(page: str) -> Any:
+    """The body of a page core wrote as HTML (the preview shows exactly what the file says)."""
+    from markupsafe import Markup
+
+    return Markup(page.partition("<body>")[2].rpartition("</body>")[0])
+
+
+def _letter(office: Any, request_id: int, fmt: str) -> tuple[bytes, str]:
+    """The reply letter as ``fmt`` (html or docx), as ``gongkai request letter`` writes it."""
+
+    with office.session() as session, tempfile.TemporaryDirectory() as tmp:
+        req = workflow.load(session, request_id)
+        if not req.outcome:
+            raise GongkaiError(f"申请 {req.id} 尚未答复，答复后才能生成答复告知书。")
+        path = letters.write_letter(session, office, req, fmt, Path(tmp) / f"letter.{fmt}")
+        return path.read_bytes(), f"答复告知书-{req.id}-{req.applicant_name}.{fmt}"
+
+
+def letter(request: Request) -> Response:
+    """The reply letter, previewed (the same text the .docx carries)."""
+    need(request, "view")
+    content, _ = _letter(request.app.state.office, _request_id(request), "html")
+    return render(request, "letter.html", request_id=_request_id(request), body=html_body(content.decode("utf-8")))
+
+
+def letter_docx(request: Request) -> Response:
+    need(request, "view")
+    content, name = _letter(request.app.state.office, _request_id(request), "docx")
+    return download(content, name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def intake_context(office: Any) -> dict[str, Any]:
+    from gongkai.core.outcomes import APPLICANT_TYPES
+
+    rule = office.registry.rule("request.receipt_date")
+    local = intake.intake_rule(office.registry, "")
+    return {"channels": intake.channels(office.registry), "applicant_types": APPLICANT_TYPES, "receipt_rule": rule,
+            "intake_rule": local, "today": today().isoformat()}
+
+
+def new_form(request: Request) -> Response:
+    need(request, "request.register")
+    return render(request, "new.html", values={}, **intake_context(request.app.state.office))
+
+
+def _register(office: Any, actor: Any, f: Form) -> int:
+    from gongkai.core.accounts.permissions import require
+
+    require(actor, "request.register")
+    with office.session() as session:
+        req = intake.receive(
+            session, office, applicant=f.text("applicant"), applicant_type=f.text("applicant_type"),
+            channel=f.text("channel"), submitted=f.day("submitted", "提交日期"), confirmed=f.day("confirmed", "确认日期", False),
+            subject=f.text("subject"), id_number=f.text("id_number"), contact=f.text("contact"),
+            form_wanted=f.text("form_wanted"), actor=actor.name, entered=f.day("entered", "录入日期", False))
+        return int(req.id)
+
+
+async def register(request: Request) -> Response:
+    from gongkai.core.accounts.permissions import Forbidden
+
+    data = await request.form()
+    office = request.app.state.office
+    try:
+        request_id = await run_in_threadpool(_register, office, request.scope["actor"], Form(data))
+    except GongkaiError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        values = {k: str(v) for k, v in data.items() if k != "csrf_token"}
+        return render(request, "new.html", status=400, error=str(exc), values=values, **intake_context(office))
+    return back_to(request, f"/requests/{request_id}", notice=f"已登记申请 {request_id}。")
+
+
+def check_id(request: Request) -> Response:
+    """The ID number checked as it is typed (htmx swaps this fragment in under the field)."""
+    from markupsafe import escape
+
+    from gongkai.core.privacy import check_applicant_id
+
+    need(request, "request.register")
+    value = request.query_params.get("id_number", "")
+    natural = request.query_params.get("applicant_type", "natural_person") == "natural_person"
+    if not value.strip():
+        return HTMLResponse('<span id="id-check" class="hint"></span>')
+    try:
+        check_applicant_id(value, natural, flag="证件号码")
+    except GongkaiError as exc:
+        return HTMLResponse(f'<span id="id-check" class="error">{escape(str(exc))}</span>')
+    return HTMLResponse('<span id="id-check" class="ok">证件号码格式有效。</span>')
+
+
+routes = [
+    Route("/requests/new", new_form, methods=["GET"]),
+    Route("/requests", register, methods=["POST"]),
+    Route("/requests/check-id", check_id, methods=["GET"]),
+    Route("/requests/{request_id:int}", detail, methods=["GET"]),
+    Route("/requests/{request_id:int}/reveal", reveal, methods=["POST"]),
+    Route("/requests/{request_id:int}/letter", letter, methods=["GET"]),
+    Route("/requests/{request_id:int}/letter.docx", letter_docx, methods=["GET"]),
+    Route("/requests/{request_id:int}/{action}", act, methods=["POST"]),
+]

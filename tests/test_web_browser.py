@@ -1,0 +1,229 @@
+"""The web app in a real browser: Debian's Chromium driven by Selenium against ``gongkai serve``.
+
+One server and one browser for the whole module. A 承办人 registers a request, the lawyer and
+the head sign their steps, the 承办人 replies and downloads the letter; a 承办人 trying the
+lawyer's step gets the 403 page; a form without its CSRF token is refused; five wrong
+passwords lock the account. Screenshots of the main pages go to the run's artefacts folder
+(``GONGKAI_ARTIFACTS`` or ``<pytest basetemp>/screenshots``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import pytest
+from web_support import PASSWORD, Server, make_unit
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def artefacts(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("GONGKAI_ARTIFACTS") or tmp_path_factory.getbasetemp() / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, calendar_cache):
+    folder = tmp_path_factory.mktemp("web-unit")
+    running = Server(make_unit(folder), calendar_cache, folder / "serve.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium and chromium-driver are missing: .ci/run installs them")
+        pytest.skip("/usr/bin/chromium or /usr/bin/chromedriver is not installed")
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--lang=zh-CN", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.downloads = downloads
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, css: str):
+    return WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def submit(driver, button) -> None:
+    """Click a submit button and wait until the next page has loaded."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(driver, 20).until(EC.staleness_of(page))
+    wait_for(driver, "main")
+
+
+def login(driver, server, name: str, password: str = PASSWORD) -> None:
+    driver.delete_all_cookies()
+    driver.get(server.url + "/login")
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button"))
+
+
+def open_action(driver, name: str):
+    """Open the <details> of a next action on the request page; returns its form."""
+    details = wait_for(driver, f"#action-{name}")
+    if details.get_attribute("open") is None:
+        details.find_element(By.TAG_NAME, "summary").click()
+    return details.find_element(By.TAG_NAME, "form")
+
+
+def notice(driver) -> str:
+    return wait_for(driver, ".notice, .error").text
+
+
+def shot(driver, artefacts: Path, name: str) -> None:
+    driver.save_screenshot(str(artefacts / f"{name}.png"))
+
+
+def post_without_browser_form(driver, action: str, fields: dict[str, str]) -> None:
+    """Submit a hand-made form (what a forged or stale page would send)."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script(
+        "const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+        "for (const [k, v] of Object.entries(arguments[1])) {"
+        "  const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }"
+        "document.body.appendChild(f); f.submit();", action, fields)
+    WebDriverWait(driver, 20).until(EC.staleness_of(page))
+    wait_for(driver, "main h1")
+
+
+def test_request_from_intake_to_letter(server, browser, artefacts):
+    today = dt.date.today().isoformat()
+    login(browser, server, "clerk")
+    shot(browser, artefacts, "01-我的待办-empty")
+    browser.get(server.url + "/requests/new")
+    browser.find_element(By.NAME, "applicant").send_keys("张三")
+    id_field = browser.find_element(By.ID, "id_number")
+    id_field.send_keys("110105194912310021")  # wrong check digit: htmx shows why as it is typed
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.ID, "id-check"), "校验码"))
+    shot(browser, artefacts, "02-登记申请-id-check")
+    id_field.clear()
+    id_field.send_keys("11010519491231002X")
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.ID, "id-check"), "有效"))
+    browser.find_element(By.NAME, "contact").send_keys("13800138000")
+    Select(browser.find_element(By.NAME, "channel")).select_by_visible_text("当面提交")
+    browser.find_element(By.NAME, "subject").send_keys("2025年本区道路维修工程预算")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/requests'] button[type=submit]"))
+    assert "已登记申请" in notice(browser)
+    request_url = browser.current_url
+    assert "138****8000" in browser.find_element(By.ID, "contact").text  # masked until 显示
+    shot(browser, artefacts, "03-申请详情-registered")
+
+    form = open_action(browser, "review")  # the 承办人's own step: the draft, with the proposed outcome
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("disclosed")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已记录审核" in notice(browser)
+    assert "律师" in browser.find_element(By.CSS_SELECTOR, ".actions").text  # the next step waits for a lawyer
+
+    for name, step in (("lawyer", "律师审核"), ("head", "单位主要负责同志审批")):
+        login(browser, server, name)
+        assert step in browser.find_element(By.TAG_NAME, "main").text  # in 我的待办
+        shot(browser, artefacts, f"04-我的待办-{name}")
+        browser.get(request_url)
+        form = open_action(browser, "review")
+        form.find_element(By.NAME, "comment").send_keys("同意。")
+        submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        assert "已记录审核" in notice(browser)
+
+    login(browser, server, "clerk")
+    browser.get(request_url)
+    form = open_action(browser, "reply")
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("disclosed")
+    form.find_element(By.NAME, "provision").send_keys("通过电子邮件提供")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已办理：答复" in notice(browser)
+    assert "已答复" in browser.find_element(By.TAG_NAME, "main").text
+    timeline = browser.find_element(By.ID, "timeline").text
+    for who in ("clerk", "lawyer", "head"):
+        assert who in timeline
+    shot(browser, artefacts, "05-申请详情-replied")
+
+    submit(browser, browser.find_element(By.ID, "reveal"))  # 显示: the full number, and the look is logged
+    assert "11010519491231002X" in wait_for(browser, "#id-number").text
+    assert "查看完整证件号码和电话" in browser.find_element(By.ID, "timeline").text
+
+    browser.get(request_url + "/letter")
+    assert "政府信息公开申请答复告知书" in wait_for(browser, ".letter").text
+    shot(browser, artefacts, "06-答复告知书")
+    browser.find_element(By.ID, "download-letter").click()
+    deadline = time.monotonic() + 30
+    while not list(browser.downloads.glob("*.docx")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    letters = list(browser.downloads.glob("*.docx"))
+    assert letters, "the letter was not downloaded"
+    from gongkai.core.render import docx_text
+
+    assert "张三" in docx_text(letters[0]) and today[:4] in docx_text(letters[0])
+
+    for path, name in (("/ledger", "07-台账"), ("/rules", "08-规则"), ("/calendar", "09-日历"),
+                       ("/documents", "10-主动公开"), ("/report", "11-年度报告"), ("/assess", "12-考核"),
+                       ("/todo", "13-我的待办")):
+        browser.get(server.url + path)
+        wait_for(browser, "main h1")
+        assert "无法办理" not in browser.find_element(By.TAG_NAME, "main").text
+        shot(browser, artefacts, name)
+
+
+def test_handler_cannot_sign_the_lawyers_step(server, browser, artefacts):
+    login(browser, server, "clerk2")
+    browser.get(server.url + "/requests/new")
+    browser.find_element(By.NAME, "applicant").send_keys("李四")
+    browser.find_element(By.NAME, "subject").send_keys("某小区规划许可")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/requests'] button[type=submit]"))
+    assert "已登记申请" in notice(browser)
+    request_path = browser.current_url.removeprefix(server.url)
+    form = open_action(browser, "review")
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("disclosed")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已记录审核" in notice(browser)
+    token = browser.find_element(By.NAME, "csrf_token").get_attribute("value")
+    post_without_browser_form(browser, request_path + "/review",
+                              {"csrf_token": token, "step": "lawyer", "decision": "approve"})
+    page = browser.find_element(By.TAG_NAME, "main").text
+    assert "无权办理（403）" in page and "律师" in page
+    shot(browser, artefacts, "20-403-handler-tries-lawyer-step")
+
+
+def test_form_without_csrf_token_is_refused(server, browser, artefacts):
+    login(browser, server, "clerk")
+    browser.get(server.url + "/ledger")
+    before = browser.find_element(By.ID, "ledger").text
+    post_without_browser_form(browser, "/requests", {"applicant": "王五", "applicant_type": "natural_person",
+                                                     "channel": "in_person", "submitted": "2026-09-24",
+                                                     "subject": "伪造的登记"})
+    assert "安全校验码" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, artefacts, "21-403-missing-csrf")
+    browser.get(server.url + "/ledger")
+    assert browser.find_element(By.ID, "ledger").text == before  # nothing was registered
+
+
+def test_five_wrong_passwords_lock_the_account(server, browser, artefacts):
+    for _ in range(5):
+        login(browser, server, "officehead", "wrong-password")
+        assert "/login" in browser.current_url
+    login(browser, server, "officehead")  # the right password, now refused
+    assert "/login" in browser.current_url
+    assert "锁定" in browser.find_element(By.CSS_SELECTOR, ".error").text
+    shot(browser, artefacts, "22-login-locked")

@@ -1,0 +1,205 @@
+"""Every page and every action of the web app, for every role, over HTTP (Starlette's test client).
+
+The answer must be the one permission function's (:func:`gongkai.core.accounts.permissions.allowed`):
+a refused action is the 403 page naming what is missing and changes nothing; an allowed one
+gets past the check (here it then stops at the empty form, so nothing changes either).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web app's dependencies: pip install -e '.[test]'")
+from web_support import PASSWORD, STAFF, make_unit  # noqa: E402
+
+from gongkai.core.app import App  # noqa: E402
+
+PAGES = ["/todo", "/ledger", "/ledger.xlsx", "/rules", "/calendar", "/documents", "/documents/1",
+         "/documents/1/form.docx", "/report", "/assess", "/requests/1", "/requests/new"]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def office(request, tmp_path_factory, calendar_cache):
+    """One unit per backend for the module: SQLite beside gongkai.toml, or a fresh PostgreSQL database."""
+    import datetime as dt
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
+    mp.delenv("GONGKAI_DATABASE_URL", raising=False)
+    url = request.getfixturevalue("pg_server").new_database() if request.param == "postgresql" else None
+    office = App(str(make_unit(tmp_path_factory.mktemp("web-permissions"), database_url=url)), database_url=url)
+    from gongkai.core.requests import intake
+
+    from gongkai.core.documents.workflow import register_document
+
+    with office.session() as session:
+        intake.receive(session, office, applicant="张三", applicant_type="natural_person", channel="in_person",
+                       submitted=dt.date(2026, 9, 24), confirmed=None, subject="道路维修预算", actor="clerk")
+        register_document(session, office.registry, office.calendar, title="关于道路维修的通知", kind="其他",
+                          attribute="主动公开", finalised=dt.date(2026, 9, 24), interpretation="解读材料")
+    yield office
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def web(office):
+    from gongkai.core.web.app import create_app
+
+    return create_app(office)
+
+
+def client(web, name=None):
+    from starlette.testclient import TestClient
+
+    c = TestClient(web, follow_redirects=False)
+    page = c.get("/login")
+    c.token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    if name:
+        r = c.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": c.token, "next": "/todo"})
+        assert r.status_code == 303 and r.headers["location"] == "/todo", r.text
+        c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/todo").text).group(1)
+    return c
+
+
+@pytest.fixture(scope="module")
+def clients(web):
+    return {name: client(web, name) for name in STAFF}
+
+
+def actions(office):
+    from gongkai.core.requests.review import chain
+    from gongkai.core.web.request_views import ACTIONS
+
+    out = [(f"/requests/1/{a.name}", a.permission) for a in ACTIONS.values()]
+    out += [(f"/requests/1/review?step={s.id}", f"request.review:{s.id}") for s in chain(office.registry).steps]
+    from gongkai.core.documents.workflow import document_json, get_document
+
+    with office.session() as session:
+        steps = document_json(session, office.registry, office.calendar, get_document(session, 1))["review_steps"]
+    out += [(f"/documents/1/review?step={s['id']}", f"document.review:{s['id']}") for s in steps]
+    return out + [("/requests/1/reveal", "request.reveal"), ("/requests", "request.register")]
+
+
+def state(office):
+    from gongkai.core.storage import Event
+
+    with office.session() as session:
+        from sqlmodel import func, select
+
+        return session.exec(select(func.count()).select_from(Event).where(Event.action != "reveal")).one()
+
+
+def test_anonymous_gets_the_login_page_everywhere(web, office):
+    c = client(web)
+    for path in PAGES:
+        r = c.get(path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next="), path
+    for path, _ in actions(office):
+        r = c.post(path.partition("?")[0], data={"csrf_token": c.token})
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+    assert c.get("/healthz").status_code == 200
+
+
+def test_every_role_reads_every_page(clients):
+    for name, c in clients.items():
+        for path in PAGES:
+            r = c.get(path)
+            if path == "/requests/new" and name != "clerk" and "clerk" not in name:
+                assert r.status_code == 403 and "承办人" in r.text, (name, path)
+            else:
+                assert r.status_code == 200, (name, path, r.text[-500:])
+
+
+def test_every_role_times_every_action_matches_allowed(office, clients):
+    from gongkai.core.accounts.permissions import allowed, document_record, request_record
+    from gongkai.core.accounts.store import load_actor
+    from gongkai.core.documents.workflow import get_document
+    from gongkai.core.requests import workflow
+
+    before = state(office)
+    checked = 0
+    for name, c in clients.items():
+        actor = load_actor(office, name)
+        with office.session() as session:
+            records = {"requests": request_record(session, office.registry, workflow.load(session, 1)),
+                       "documents": document_record(session, office.registry, get_document(session, 1))}
+        for path, permission in actions(office):
+            record = records["documents" if path.startswith("/documents") else "requests"]
+            url, _, query = path.partition("?")
+            data = {"csrf_token": c.token, **dict([query.split("=")] if query else [])}
+            r = c.post(url, data=data)
+            decision = allowed(actor, permission, record)
+            if decision:
+                assert r.status_code != 403, (name, permission, r.text[-800:])
+            else:
+                assert r.status_code == 403, (name, permission, r.status_code)
+                assert "无权办理" in r.text and decision.reason in r.text.replace("&#34;", '"')
+            checked += 1
+    assert checked == len(STAFF) * len(actions(office))
+    assert state(office) == before  # nothing refused (or stopped at the empty form) changed a record
+
+
+def test_a_form_without_its_csrf_token_is_refused(clients, office):
+    before = state(office)
+    r = clients["clerk"].post("/requests/1/close", data={"on": "2026-10-01"})
+    assert r.status_code == 403 and "安全校验码" in r.text
+    r = clients["clerk"].post("/requests/1/close", data={"on": "2026-10-01", "csrf_token": "forged"})
+    assert r.status_code == 403
+    assert state(office) == before
+
+
+def test_session_cookie_and_security_headers(web):
+    c = client(web)
+    r = c.get("/login")
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["referrer-policy"]
+    assert "<script>" not in r.text  # no inline script anywhere
+    from starlette.testclient import TestClient
+
+    secure = TestClient(web, base_url="https://gongkai.example").get("/login")
+    assert "Secure" in secure.headers["set-cookie"]
+
+
+def session_cookie(office, data, age_seconds):
+    """A session cookie signed with the unit's secret, last used ``age_seconds`` ago."""
+    import base64
+    import json
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    from gongkai.core.web.app import session_secret
+
+    class Then(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time() - age_seconds)
+
+    payload = base64.urlsafe_b64encode(json.dumps(data).encode())
+    return Then(session_secret(office), salt="gongkai.session").sign(payload).decode()
+
+
+def test_idle_session_times_out(office, web):
+    from starlette.testclient import TestClient
+
+    from gongkai.core.web.app import IDLE_MINUTES
+
+    fresh = TestClient(web, follow_redirects=False,
+                       cookies={"gongkai_session": session_cookie(office, {"user": "clerk"}, 60)})
+    assert fresh.get("/todo").status_code == 200
+    idle = TestClient(web, follow_redirects=False,
+                      cookies={"gongkai_session": session_cookie(office, {"user": "clerk"}, IDLE_MINUTES * 60 + 5)})
+    r = idle.get("/todo")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/todo&expired=1"
+    assert "登录已超时" in idle.get(r.headers["location"]).text
+
+
+def test_logout_ends_the_session(web):
+    c = client(web, "lawyer")
+    r = c.post("/logout", data={"csrf_token": c.token})
+    assert r.status_code == 303
+    assert c.get("/todo").headers["location"].startswith("/login")
