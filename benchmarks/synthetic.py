@@ -175,12 +175,13 @@ def ledger_csv(path: Path, n: int, seed: int = 6) -> dict[str, str]:
     first = dt.date(2026, 1, 5).toordinal()
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
-        out.writerow(["申请人", "申请人类型", "渠道", "提交日期", "申请内容", "答复结果", "答复日期"])
+        out.writerow(["申请人", "申请人类型", "渠道", "提交日期", "申请内容", "答复结果", "答复日期", "不予公开的内容"])
         for i in range(n):
             submitted = dt.date.fromordinal(first + rng.randrange(300))
             outcome = rng.choice(outcomes)
             replied = (submitted + dt.timedelta(days=rng.randrange(5, 25))).isoformat() if outcome else ""
+            withheld = "第2页联系人电话：个人隐私（条例 第十五条）" if outcome == "partial" else ""
             out.writerow([f"申请人{i}", rng.choice(types), rng.choice(channels), submitted.isoformat(),
-                          f"关于第{i % 997}号事项的信息", outcome, replied])
+                          f"关于第{i % 997}号事项的信息", outcome, replied, withheld])
     return {"申请人": "applicant", "申请人类型": "applicant_type", "渠道": "channel", "提交日期": "submitted",
-            "申请内容": "subject", "答复结果": "outcome", "答复日期": "replied_on"}
+            "申请内容": "subject", "答复结果": "outcome", "答复日期": "replied_on", "不予公开的内容": "withheld"}

@@ -105,5 +105,6 @@ def test_ctrl_c_during_an_import_says_what_was_kept(unit, gk, tmp_path):
         engine.dispose()
     assert proc.returncode == 1 and out == "" and "Traceback" not in err
     assert BATCH <= requests < ROWS and requests % BATCH == 0
-    assert f"导入已中断：文件前 {requests:,} 行已处理并保存" in err and "其后的行未导入" in err
+    assert f"导入已中断。已保存 {requests:,} 件：文件第 2 至 {requests + 1} 行已处理完毕" in err
+    assert f"--from-line {requests + 2}" in err
     assert gk.json("audit", "verify")["ok"]

@@ -10,16 +10,16 @@ from openpyxl import load_workbook
 
 from requests_helpers import before_steps, new_request
 
-HEADERS = ["编号", "申请人", "类型", "渠道", "提交日期", "确认日期", "内容", "结果", "答复日期", "收费"]
+HEADERS = ["编号", "申请人", "类型", "渠道", "提交日期", "确认日期", "内容", "结果", "答复日期", "收费", "不予公开"]
 YEAR = [  # a year's history that did not start in gongkai: ref, applicant, type, channel, submitted, confirmed, ...
-    ["长房申〔2025〕1号", "甲", "自然人", "当面提交", "2025-01-06", "", "预算", "disclosed", "2025-01-20", ""],
-    ["长房申〔2025〕2号", "乙公司", "商业企业", "当面提交", "2025-02-03", "", "规划", "partial", "2025-02-25", "100"],
+    ["长房申〔2025〕1号", "甲", "自然人", "当面提交", "2025-01-06", "", "预算", "disclosed", "2025-01-20", "", ""],
+    ["长房申〔2025〕2号", "乙公司", "商业企业", "当面提交", "2025-02-03", "", "规划", "partial", "2025-02-25", "100", "第3页联系人电话：个人隐私"],
     ["长房申〔2025〕3号", "丙", "自然人", "互联网渠道", "2025-03-03", "2025-03-04", "征收", "withheld.third_party",
-     "2025-03-28", ""],
-    ["长房申〔2025〕4号", "丁研究所", "科研机构", "当面提交", "2025-12-15", "", "统计", "", "", ""],  # open at year end
+     "2025-03-28", "", ""],
+    ["长房申〔2025〕4号", "丁研究所", "科研机构", "当面提交", "2025-12-15", "", "统计", "", "", "", ""],  # open at year end
     ["长房申〔2024〕90号", "戊", "自然人", "当面提交", "2024-12-20", "", "补偿", "unavailable.not_held",
-     "2025-01-10", ""],  # carried over from 2024
-    ["长房申〔2025〕5号", "己", "自然人", "当面提交", "2025-04-01", "", "合同", "other.unpaid_fee", "2025-04-20", "50"],
+     "2025-01-10", "", ""],  # carried over from 2024
+    ["长房申〔2025〕5号", "己", "自然人", "当面提交", "2025-04-01", "", "合同", "other.unpaid_fee", "2025-04-20", "50", ""],
 ]
 APPEALS = [  # ref, kind, filed, result, decided, reconsidered_on
     ["长房申〔2025〕3号", "复议", "2025-04-10", "维持", "2025-06-01", ""],
@@ -40,7 +40,7 @@ def build_original(gk, tmp_path):
     """Part of the year imported, part recorded through the workflow (a reply with a fee)."""
     report = gk.json("request", "import", str(write_csv(tmp_path / "year.csv", HEADERS, YEAR)), "--map",
                      "编号=ref,申请人=applicant,类型=applicant_type,渠道=channel,提交日期=submitted,确认日期=confirmed,"
-                     "内容=subject,结果=outcome,答复日期=replied_on,收费=fee_amount")
+                     "内容=subject,结果=outcome,答复日期=replied_on,收费=fee_amount,不予公开=withheld")
     assert report["imported"] == len(YEAR) and not report["errors"]
     data = new_request(gk, submitted="2025-05-06", applicant="庚", extra=["--ref", "长房申〔2025〕6号",
                                                                         "--entered", "2025-05-06"])

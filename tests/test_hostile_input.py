@@ -147,11 +147,11 @@ def test_an_oversized_csv_cell_is_a_row_error_not_a_crash(changning, gk, tmp_pat
 
     good = CHUNK + 1  # more than one chunk of the checking process before the bad row
     bad = tmp_path / "cell.csv"
-    bad.write_text("申请人,类型,渠道,日期,内容\n" + "张三,natural_person,in_person,2026-03-02,预算\n" * good
+    bad.write_text("申请人,类型,渠道,日期,内容\n" + "".join(f"张三,natural_person,in_person,2026-03-02,预算{i}\n" for i in range(good))
                    + f"李四,natural_person,in_person,2026-03-02,{'字' * (limits.IMPORT_CELL_CHARS + 1)}\n"
                    + "王五,natural_person,in_person,2026-03-02,预算\n", encoding="utf-8")
     result = gk.fails("request", "import", str(bad), "--map",
                       "申请人=applicant,类型=applicant_type,渠道=channel,日期=submitted,内容=subject")
-    assert f"第 {good + 2} 行无法读取" in result.stderr and "此前的行已导入" in result.stderr
+    assert f"第 {good + 2} 行无法读取" in result.stderr and f"已保存 {good:,} 件" in result.stderr
     assert len(gk.json("ledger")) == good  # as the message says: every row before it, none after
     assert gk.json("audit", "verify")["ok"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import text
@@ -113,7 +114,9 @@ def test_import_reports_a_bad_id_by_row(unit, gk, tmp_path):
         "申请人,类型,渠道,日期,内容,证件\n"
         f"张三,natural_person,in_person,2026-03-02,预算,{VALID}\n"
         "李四,natural_person,in_person,2026-03-02,决算,110101199003077778\n", encoding="utf-8")
-    report = gk.json("request", "import", str(csv_file), "--map",
-                     "申请人=applicant,类型=applicant_type,渠道=channel,日期=submitted,内容=subject,证件=id_number")
+    result = gk("request", "import", str(csv_file), "--map",
+                "申请人=applicant,类型=applicant_type,渠道=channel,日期=submitted,内容=subject,证件=id_number", "--json")
+    assert result.exit_code == 1  # a row was refused
+    report = json.loads(result.stdout)
     assert report["imported"] == 1
     assert report["errors"][0]["row"] == 3 and "校验码不符" in report["errors"][0]["error"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -107,7 +108,9 @@ MAP = "申请人=applicant,类型=applicant_type,渠道=channel,提交日期=sub
 
 
 def check_import(gk, path):
-    report = gk.json("request", "import", str(path), "--map", MAP)
+    result = gk("request", "import", str(path), "--map", MAP, "--json")
+    assert result.exit_code == 1 and "共 5 行未导入" in result.stderr  # rows were refused: not a clean success
+    report = json.loads(result.stdout)
     assert report["imported"] == 2
     assert [e["row"] for e in report["errors"]] == [3, 4, 6, 7, 8]
     assert "提交日期" in report["errors"][0]["error"] and "carrier_pigeon" in report["errors"][1]["error"]
@@ -220,7 +223,7 @@ def test_import_checks_rows_in_the_background_or_here_with_the_same_result(unit,
         fh.write("错行,natural_person,in_person,2026-13-02,,错,,\n")
     app = App()
     first = import_ledger(app, path, parse_mapping([MAP]), in_background=True)
-    second = import_ledger(app, path, parse_mapping([MAP]), in_background=False)
+    second = import_ledger(app, path, parse_mapping([MAP]), in_background=False, again=True)
     with app.session() as session:
         requests = {r.id: r.model_dump(exclude={"id"}) for r in session.exec(select(Request))}
         clocks = {c.owner_id: (c.status, c.met_on, c.due) for c in session.exec(select(StoredDeadline))}

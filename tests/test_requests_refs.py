@@ -4,6 +4,7 @@ in the ledger and on letters, and accepted wherever a command names a request.""
 from __future__ import annotations
 
 import csv
+import json
 
 from openpyxl import load_workbook
 
@@ -67,8 +68,10 @@ def test_an_import_keeps_references_and_refuses_a_repeated_one(backend, unit, gk
         out.writerow([REF, "乙", "自然人", "当面提交", "2025-03-02", "决算"])  # already in the database
         out.writerow(["长房申〔2025〕20号", "丙", "自然人", "当面提交", "2025-03-03", "规划"])  # earlier in the file
         out.writerow(["", "丁", "自然人", "当面提交", "2025-03-03", "规划"])  # no reference: fine
-    report = gk.json("request", "import", str(path), "--map",
-                     "编号=ref,申请人=applicant,类型=applicant_type,渠道=channel,提交日期=submitted,内容=subject")
+    result = gk("request", "import", str(path), "--map",
+                "编号=ref,申请人=applicant,类型=applicant_type,渠道=channel,提交日期=submitted,内容=subject", "--json")
+    assert result.exit_code == 1  # rows were refused
+    report = json.loads(result.stdout)
     assert report["imported"] == 2
     assert [(e["row"], "已被使用" in e["error"]) for e in report["errors"]] == [(3, True), (4, True)]
     assert gk.json("request", "show", "长房申〔2025〕20号")["applicant"] == "甲"

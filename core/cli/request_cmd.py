@@ -521,31 +521,37 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
 @click.option("--map", "mapping", multiple=True,
               help="表头与字段的对应，如 --map 申请人=applicant,申请日期=submitted（字段：applicant、applicant_type、"
                    "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on、ref 本单位编号、"
-                   "fee_amount 信息处理费）。本系统导出的台账（ledger --xlsx）无需 --map")
+                   "fee_amount 信息处理费、withheld、agency、agency_contact）。本系统导出的台账（ledger --xlsx）无需 --map")
+@click.option("--again", is_flag=True, help="再次导入内容相同、已导入过的文件（默认拒绝，以免重复登记）")
+@click.option("--from-line", type=int, default=2, show_default=True,
+              help="从文件第几行起导入（第 1 行为表头）：继续一次中断的导入")
 @BY
 @JSON
-@click.pass_obj
-def import_cmd(app, file, mapping, by, as_json):
-    """从 .xlsx 或 .csv 导入已有台账；有误的行列出行号，其余行照常导入。"""
+@click.pass_context
+def import_cmd(ctx, file, mapping, again, from_line, by, as_json):
+    """从 .xlsx 或 .csv 导入已有台账。按 `request new` 和 `request reply` 的规则逐行检查：有误的行和
+    重复的行列出行号、不导入，其余行照常导入，此时退出码为 1。同一文件（内容相同）不重复导入，除非 --again；
+    中断后提示已保存到第几行，用 --from-line 继续。"""
     from pathlib import Path
 
     from gongkai.core.requests import importer
 
+    app = ctx.obj
     with app.session() as session:
         who = signer(session, app, by, "request.import")
-    try:
-        with ImportProgress() as progress:
-            report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
-                                            who, progress=progress)
-    except KeyboardInterrupt:
-        raise import_interrupted(progress) from None
+    with ImportProgress() as progress:
+        report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
+                                        who, progress=progress, again=again, from_line=from_line)
     data = report.to_json()
     if as_json:
         emit_json(data)
     else:
         click.echo(f"已导入 {data['imported']} 件。")
-        for e in data["errors"]:
-            click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+    for e in data["errors"]:
+        click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
+    if data["errors"]:
+        click.echo(f"共 {len(data['errors'])} 行未导入（行号见上），改正后可将这些行另存为新文件再导入。", err=True)
+        ctx.exit(1)
 
 
 def import_interrupted(progress: ImportProgress) -> Exception:
@@ -566,10 +572,8 @@ class ImportProgress:
         self.enabled = self.file.isatty()  # never in scripts, pipes, tests or the benchmark
         self.bar = None
         self.shown = 0
-        self.done = 0  # rows of the file committed so far
 
     def __call__(self, done: int, total: int) -> None:
-        self.done = done
         if not self.enabled:
             return
         if self.bar is None:

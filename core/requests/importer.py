@@ -1,7 +1,13 @@
 """Importing an existing ledger (.xlsx or .csv) with a column mapping.
 
 Rows stream in (openpyxl read-only, csv reader); every BATCH rows are one transaction. A bad
-row is reported with its row number and skipped; every good row is kept.
+row (one ``request new`` or ``reply`` would refuse, or a repeat of an earlier row) is
+reported with its line number and skipped; every good row is kept, whole.
+
+Each run is a :class:`LedgerImport` row: the file's SHA-256 (the same file is not imported
+twice unless asked), and how far it got, updated in the same transaction as each batch. So
+after Ctrl-C, a crash or a failure, it says exactly which rows are stored and where to go
+on (``--from-line``).
 
 The import is a bulk path, not the workflow row by row. Two processes share the work
 (:mod:`gongkai.core.background`): one reads the file and checks each row with the same
@@ -18,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import json
 import operator
@@ -37,9 +44,11 @@ from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.privacy import mask_text
 from gongkai.core.requests import intake
-from gongkai.core.requests.models import OWNER, Request
-from gongkai.core.requests.workflow import next_state_after
+from gongkai.core.requests.models import OWNER, LedgerImport, Request
+from gongkai.core.requests.reply import check_reply_facts, parse_withheld
+from gongkai.core.requests.workflow import check_after, next_state_after
 from gongkai.core.storage import bulk_connection, insert_columns, session_scope, utc
+from gongkai.core.today import not_future
 
 FIELDS = {  # field -> (Chinese name, required)
     "applicant": ("申请人", True),
@@ -54,6 +63,10 @@ FIELDS = {  # field -> (Chinese name, required)
     "replied_on": ("答复日期", False),
     "ref": ("本单位编号", False),
     "fee_amount": ("信息处理费（元）", False),
+    # what `request reply` also asks for these outcomes (条例 第三十六、三十七条)
+    "withheld": ("不予公开的内容及理由", False),
+    "agency": ("负责公开的机关", False),
+    "agency_contact": ("负责公开机关的联系方式", False),
 }
 FEE_LIMIT = 1_000_000  # yuan: far above any fee of 国办函〔2020〕109号's bands, a typo's bound
 BATCH = 10_000  # rows per transaction
@@ -64,10 +77,30 @@ CHUNK = 1000  # rows the checking process sends at a time (BATCH is a multiple o
 class ImportReport:
     imported: list[int] = attrs.field(factory=list)
     errors: list[tuple[int, str]] = attrs.field(factory=list)  # (row number, message)
+    run: int | None = None  # the LedgerImport row
 
     def to_json(self) -> dict[str, Any]:
-        return {"imported": len(self.imported), "ids": self.imported,
+        return {"imported": len(self.imported), "ids": self.imported, "import": self.run,
                 "errors": [{"row": n, "error": e} for n, e in self.errors]}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_so_far(run: LedgerImport) -> str:
+    """What a run stored, in words: exactly the committed batches."""
+    if run.last_line < run.first_line:
+        return (f"已保存 0 件：文件第 {run.first_line} 行起均未导入。可用同一命令重新导入"
+                f"{'' if run.first_line == 2 else f'（加 --from-line {run.first_line}）'}")
+    refused = f"，其中 {run.rejected:,} 行有误或重复未导入" if run.rejected else ""
+    return (f"已保存 {run.stored:,} 件：文件第 {run.first_line} 至 {run.last_line} 行已处理完毕{refused}；"
+            f"第 {run.last_line + 1} 行起均未导入。继续导入其余的行，请用同一命令加 --from-line {run.last_line + 1}"
+            "（已保存的行不要再导入）")
 
 
 def parse_mapping(items: tuple[str, ...] | list[str], fields: dict[str, tuple[str, bool]] = FIELDS) -> dict[str, str]:
@@ -110,10 +143,10 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
                         yield n, dict(zip(headers, values))
             except csv.Error as exc:
                 raise GongkaiError(
-                    f"第 {n + 1} 行无法读取（{exc}）；单元格上限 {limits.IMPORT_CELL_CHARS:,} 个字符。此前的行已导入。"
+                    f"第 {n + 1} 行无法读取（{exc}）；单元格上限 {limits.IMPORT_CELL_CHARS:,} 个字符。"
                 ) from None
             except UnicodeDecodeError:
-                raise GongkaiError(f"文件 {path.name} 第 {n + 1} 行附近不是 UTF-8 编码，请另存为 UTF-8 的 CSV。此前的行已导入。") from None
+                raise GongkaiError(f"文件 {path.name} 第 {n + 1} 行附近不是 UTF-8 编码，请另存为 UTF-8 的 CSV。") from None
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -177,7 +210,7 @@ def _date(value: Any, name: str) -> dt.date | None:
 # other column has the value a new request has (_Writer.constants).
 COLUMNS = ("applicant_name", "applicant_type", "applicant_id_number", "applicant_contact", "channel", "submitted",
            "confirmed", "received", "subject", "form_wanted", "period_start", "ref", "state", "outcome", "replied_on",
-           "reasons", "fee_amount")
+           "reasons", "fee_amount", "withheld_parts", "other_agency", "other_agency_contact")
 _FIELDS = operator.itemgetter(*COLUMNS[:12])  # those intake.request_fields checks
 
 
@@ -186,6 +219,7 @@ class Checked:
     """Some rows of a ledger, checked: what the writer stores, column by column."""
 
     read: int  # rows read from the file so far
+    line: int  # the file line of the last of them
     errors: list[tuple[int, str]]  # (row number, message) of the bad ones
     requests: dict[str, list[Any]]  # the good rows' request columns (COLUMNS)
     events: list[str]  # each good row's import event (its ``after`` JSON)
@@ -196,25 +230,35 @@ class _Checker:
     """Checks ledger rows with the same functions as ``request new`` and turns them into
     stored values. No database: this is the CPU work that runs beside the writing."""
 
-    def __init__(self, registry: Any, refs: set[str] | None = None) -> None:
-        self.registry = registry
+    def __init__(self, office: Any, refs: set[str] | None = None) -> None:
+        self.registry = office.registry
         self.replied_state = next_state_after("received", "reply")
+        self.reply_rule = office.registry.deadline("request.reply")
+        self.calendar = office.calendar
         self.refs = refs if refs is not None else set()  # references already used: stored, or earlier in the file
         # outcomes by code or by their Chinese names (as exported ledgers show them)
-        self.outcomes = {**{o.name: code for code, o in registry.outcomes.items()}, **{c: c for c in registry.outcomes}}
+        self.outcomes = {**{o.name: code for code, o in self.registry.outcomes.items()}, **{c: c for c in self.registry.outcomes}}
 
-    def chunks(self, path: Path, mapping: dict[str, str]) -> Iterator[Checked]:
-        """The file's rows, checked, CHUNK rows at a time."""
+    def chunks(self, path: Path, mapping: dict[str, str], from_line: int = 2) -> Iterator[Checked]:
+        """The file's rows from line ``from_line`` on, checked, CHUNK rows at a time."""
         rows = read_rows(path)
         next(rows, None)  # the headers
-        read = 0
+        read = n = 0
         good: list[tuple[Any, ...]] = []
         events: list[str] = []
         errors: list[tuple[int, str]] = []
+        seen: dict[tuple[str, ...], int] = {}  # each distinct row -> the line it was first on
+        columns = list(mapping)
         try:
             for n, raw in rows:
+                if n < from_line:
+                    continue
                 read += 1
+                key = tuple("" if raw.get(c) is None else str(raw.get(c)).strip() for c in columns)
+                first = seen.setdefault(key, n)
                 try:
+                    if first != n:
+                        raise GongkaiError(f"与第 {first} 行完全相同（同一台账中的重复行），未重复导入")
                     request, event = self.check({field: raw.get(column) for column, field in mapping.items()})
                 except GongkaiError as exc:
                     errors.append((n, str(exc)))
@@ -222,18 +266,19 @@ class _Checker:
                     good.append(request)
                     events.append(event)
                 if read % CHUNK == 0:
-                    yield self._chunk(read, errors, good, events)
+                    yield self._chunk(read, n, errors, good, events)
                     good, events, errors = [], [], []
-        except GongkaiError as exc:  # an unreadable row: the rows before it are kept, as its message says
-            yield attrs.evolve(self._chunk(read, errors, good, events), unreadable=str(exc))
+        except GongkaiError as exc:  # an unreadable row: the rows before it are kept, as the caller says
+            yield attrs.evolve(self._chunk(read, n, errors, good, events), unreadable=str(exc))
             return
         if read % CHUNK or not read:
-            yield self._chunk(read, errors, good, events)
+            yield self._chunk(read, n, errors, good, events)
 
     @staticmethod
-    def _chunk(read: int, errors: list[tuple[int, str]], good: list[tuple[Any, ...]], events: list[str]) -> Checked:
+    def _chunk(read: int, line: int, errors: list[tuple[int, str]], good: list[tuple[Any, ...]],
+               events: list[str]) -> Checked:
         columns = zip(*good) if good else [[] for _ in COLUMNS]
-        return Checked(read, errors, dict(zip(COLUMNS, map(list, columns))), events)
+        return Checked(read, line, errors, dict(zip(COLUMNS, map(list, columns))), events)
 
     def check(self, values: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
         """One row's request columns (COLUMNS) and import event; a GongkaiError for a bad row."""
@@ -251,18 +296,40 @@ class _Checker:
                 raise GongkaiError(f"本单位编号“{fields['ref']}”已被使用（已有的申请或本文件中前面的行），同一单位内不能重复")
             self.refs.add(fields["ref"])
         received = fields["received"]
-        state, outcome, replied, reasons = "received", None, None, ""
+        not_future(received, "收到申请")
+        self._reply_clock(received)
+        state, outcome, replied, reasons, withheld, agency, contact = "received", None, None, "", "", "", ""
         if text.get("outcome"):
             found = self.registry.outcome(self.outcomes.get(text["outcome"], text["outcome"]))
             replied = _date(values.get("replied_on"), "答复日期")
             if replied is None:
                 raise GongkaiError("有答复结果时须填写答复日期")
-            if replied < received:
-                raise GongkaiError(f"答复日期 {replied} 早于收到日期 {received}")
+            check_after(replied, received, "答复", "收到申请之日")
+            not_future(replied, "答复")
+            parts = parse_withheld(_items(text.get("withheld", "")), "不予公开的内容及理由")
+            agency, contact = text.get("agency", ""), text.get("agency_contact", "")
+            check_reply_facts(found.code, parts, agency, contact, how=IMPORT_HOW)
             state, outcome, reasons = self.replied_state, found.code, found.name
+            withheld = json.dumps(parts, ensure_ascii=False) if parts else ""
         fee = _fee(values.get("fee_amount"))
         event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"], fee)
-        return (*_FIELDS(fields), state, outcome, replied, reasons, fee), event
+        return (*_FIELDS(fields), state, outcome, replied, reasons, fee, withheld, agency, contact), event
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  # one checker per import; a ledger repeats its dates
+    def _reply_clock(self, received: dt.date) -> None:
+        """The reply clock the writer will store can be computed (the calendar covers it):
+        refused here, with its line, rather than failing the batch when it is stored."""
+        compute(self.reply_rule, received, self.calendar)
+
+
+# how the import names the columns `request reply`'s checks ask for
+IMPORT_HOW = {"withheld": "“不予公开的内容及理由”列（withheld，如“联系人电话：个人隐私”，多项用；分隔）",
+              "agency": "“负责公开的机关”和“负责公开机关的联系方式”列（agency、agency_contact）"}
+
+
+def _items(text: str) -> list[str]:
+    """The items of a cell that lists several, separated by ；, ; or line breaks."""
+    return [item for item in text.replace("；", ";").replace("\n", ";").split(";") if item.strip()]
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as event_json writes
@@ -341,20 +408,25 @@ class _Writer:
 
 
 def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor: str = "",
-                  progress: Callable[[int, int], None] | None = None, in_background: bool = True) -> ImportReport:
-    """Import ``path``; each batch of rows is one transaction, bad rows are reported and skipped.
-    ``mapping`` (header -> field) may be None for a file whose headers are the fields'
-    Chinese names (:func:`default_mapping`: a ledger exported by ``ledger --xlsx``).
+                  progress: Callable[[int, int], None] | None = None, in_background: bool = True,
+                  again: bool = False, from_line: int = 2) -> ImportReport:
+    """Import ``path`` from line ``from_line`` on; each batch of rows is one transaction, bad
+    rows are reported and skipped. ``mapping`` (header -> field) may be None for a file whose
+    headers are the fields' Chinese names (:func:`default_mapping`: a ledger exported by
+    ``ledger --xlsx``). A file imported before (the same SHA-256) is refused unless ``again``,
+    or unless this goes on where its interrupted run stopped (``from_line``).
 
     ``progress(rows_read, rows_expected)`` is called after each batch is committed
     (``rows_expected`` is estimated from the file before reading it). The rows are checked
     in a second process while the batch before is stored (:mod:`gongkai.core.background`;
-    ``in_background=False``: in this one).
+    ``in_background=False``: in this one). Interrupted or failed, it raises a GongkaiError
+    saying exactly which rows are stored (read back from the database).
     """
     path = Path(path)
     if not path.is_file():
         raise GongkaiError(f"找不到文件 {path}。")
-    report = ImportReport()
+    if from_line < 2:
+        raise GongkaiError(f"--from-line {from_line} 无效：第 1 行是表头，数据从第 2 行起。")
     count = count_rows(path)
     if count > limits.IMPORT_ROWS:
         raise GongkaiError(
@@ -371,21 +443,76 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
     unknown = [c for c in mapping if c not in headers]
     if unknown:
         raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
+    run = _start(office, path, actor, again, from_line)
+    report = ImportReport(run=run)
     writer = _Writer(office, actor)
     with session_scope(office.engine) as session:
         refs = set(session.execute(select(Request.ref).where(Request.ref.is_not(None))).scalars())
-    checker = _Checker(office.registry, refs)
-    with background(checker.chunks, path, mapping, process=in_background) as chunks, \
-            bulk_connection(office.engine) as connection:
-        # BATCH rows per transaction: chunks are grouped as they arrive, so the first is
-        # stored while the next is being checked
-        for _, transaction in itertools.groupby(chunks, key=lambda chunk: (chunk.read - 1) // BATCH):
-            with session_scope(connection) as session:
-                for chunk in transaction:
-                    report.errors += chunk.errors
-                    report.imported += writer.write(session, chunk)
-            if progress is not None:
-                progress(chunk.read, max(chunk.read, count - 1))
-    if chunk.unreadable:
-        raise GongkaiError(chunk.unreadable)
+    checker = _Checker(office, refs)
+    try:
+        with background(checker.chunks, path, mapping, from_line, process=in_background) as chunks, \
+                bulk_connection(office.engine) as connection:
+            # BATCH rows per transaction: chunks are grouped as they arrive, so the first is
+            # stored while the next is being checked
+            for _, transaction in itertools.groupby(chunks, key=lambda chunk: (chunk.read - 1) // BATCH):
+                with session_scope(connection) as session:
+                    stored = refused = 0
+                    for chunk in transaction:
+                        report.errors += chunk.errors
+                        ids = writer.write(session, chunk)
+                        report.imported += ids
+                        stored, refused = stored + len(ids), refused + len(chunk.errors)
+                    _advance(session, run, stored, refused, chunk.line)
+                if progress is not None:
+                    progress(chunk.read, max(chunk.read, count - 1))
+        if chunk.unreadable:
+            raise GongkaiError(chunk.unreadable)
+        with office.session() as session:
+            session.get(LedgerImport, run).finished = True
+    except KeyboardInterrupt:
+        raise GongkaiError(f"导入已中断。{_so_far(office, run)}。") from None
+    except GongkaiError as exc:
+        raise GongkaiError(f"{exc} 导入已停止。{_so_far(office, run)}。") from None
     return report
+
+
+def _start(office: Any, path: Path, actor: str, again: bool, from_line: int) -> int:
+    """The run's LedgerImport row (committed); refused if the file was imported before."""
+    from sqlmodel import select
+
+    digest = file_sha256(path)
+    with office.session() as session:
+        last = session.exec(select(LedgerImport).where(LedgerImport.sha256 == digest)
+                            .order_by(LedgerImport.id.desc())).first()  # type: ignore[union-attr]
+        if last is not None and not again and not (not last.finished and from_line == last.last_line + 1):
+            when = last.started_at.date().isoformat()
+            if last.finished:
+                message = (f"文件 {path.name} 已于 {when} 导入过（内容相同，第 {last.first_line} 至 {last.last_line} 行，"
+                           f"保存 {last.stored:,} 件），为免重复登记，本次未导入任何行。确需再次导入，请加 --again。")
+            else:
+                message = (f"文件 {path.name} 已于 {when} 导入过一部分（第 {last.first_line} 至 {last.last_line} 行，"
+                           f"保存 {last.stored:,} 件，随后中断）。继续导入其余的行请加 --from-line {last.last_line + 1}；"
+                           "确需从头再次导入，请加 --again。")
+            raise GongkaiError(message)
+        run = LedgerImport(sha256=digest, file_name=path.name[:300], started_at=dt.datetime.now(dt.timezone.utc),
+                           actor=actor, first_line=from_line, last_line=from_line - 1)
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _advance(session: Any, run: int, stored: int, refused: int, line: int) -> None:
+    """Move the run's record past a batch, in the batch's transaction: what it says is
+    committed exactly when the batch is."""
+    from sqlalchemy import update
+
+    c = LedgerImport.__table__.c
+    moved = {"last_line": line} if line else {}  # line 0: a file with no rows
+    session.execute(update(LedgerImport.__table__).where(c.id == run).values(
+        stored=c.stored + stored, rejected=c.rejected + refused, **moved))
+
+
+def _so_far(office: Any, run: int) -> str:
+    """Exactly what the run stored, read back from the database."""
+    with office.session() as session:
+        return stored_so_far(session.get(LedgerImport, run))

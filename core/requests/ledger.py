@@ -36,6 +36,7 @@ COLUMNS = [  # (key, xlsx header)
     # what `request import` needs besides the above to rebuild the request (its headers are
     # the import's field names, so an exported ledger imports again without --map)
     ("submitted", "提交日期"), ("confirmed", "确认日期"), ("fee_amount", "信息处理费（元）"),
+    ("withheld", "不予公开的内容及理由"), ("agency", "负责公开的机关"), ("agency_contact", "负责公开机关的联系方式"),
 ]
 APPEALS_SHEET = "复议诉讼"  # the appeals of the listed requests, as `appeal import` reads them
 
@@ -108,6 +109,10 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "outcome": request.outcome,
         "replied_on": _iso(request.replied_on),
         "fee_amount": request.fee_amount,
+        # what `request reply` asks for these outcomes, in the import's cell form (条例 第三十六、三十七条)
+        "withheld": "；".join(f"{w['part']}：{w['reason']}" for w in withheld_parts(request)),
+        "agency": request.other_agency,
+        "agency_contact": mask_text(request.other_agency_contact),
         "clocks": {
             name: {"rule": c.rule_id, "due": _iso(c.due), "limit": _iso(c.limit), "status": c.status,
                    "met_on": _iso(c.met_on), "provisional": is_provisional(c, cal)}

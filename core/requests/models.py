@@ -176,3 +176,22 @@ class Appeal(SQLModel, table=True):
     over_silence: bool = False  # 不作为: filed while the request had no reply
     # 复议后起诉 where the reconsideration predates the records: the date it was decided
     reconsidered_on: dt.date | None = None
+
+
+class LedgerImport(SQLModel, table=True):
+    """One run of ``request import``: the file (its SHA-256, so the same file is not imported
+    twice by mistake) and exactly how far the run got. Updated in the transaction of each
+    batch of rows, so it says what is stored even after Ctrl-C or a crash."""
+
+    __tablename__ = "ledger_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    file_name: str = Field(max_length=300)
+    started_at: dt.datetime
+    actor: str = Field(default="", max_length=200)
+    first_line: int = 2  # the file line the run began at (--from-line; line 1 is the header)
+    last_line: int = 1  # the last file line the committed batches cover
+    stored: int = 0  # requests stored
+    rejected: int = 0  # rows refused: bad or repeated
+    finished: bool = False

@@ -18,14 +18,15 @@ PARTIAL = "partial"
 OTHER_AGENCY = "unavailable.other_agency"
 
 
-def parse_withheld(items: list[str]) -> list[dict[str, str]]:
-    """``--withheld "第3页联系人电话：个人隐私（条例 第十五条）"``: part and reason split at the first colon."""
+def parse_withheld(items: list[str], where: str = "--withheld") -> list[dict[str, str]]:
+    """``--withheld "第3页联系人电话：个人隐私（条例 第十五条）"``: part and reason split at the first colon.
+    ``where`` names the option or column the items came from."""
     parts = []
     for raw in items:
         text = raw.replace("：", ":")
         part, sep, reason = text.partition(":")
         if not sep or not part.strip() or not reason.strip():
-            raise GongkaiError(f"--withheld “{raw}” 格式应为“不予公开的内容：理由”，如“联系人电话：个人隐私（条例 第十五条）”。")
+            raise GongkaiError(f"{where} “{raw}” 格式应为“不予公开的内容：理由”，如“联系人电话：个人隐私（条例 第十五条）”。")
         parts.append({"part": part.strip(), "reason": reason.strip()})
     return parts
 
@@ -55,10 +56,7 @@ def set_reply(registry: Any, request: Request, *, outcome: str, reasons: str = "
     record = tracks.check_outcome(registry, request.track, outcome)
     if not record.letter:
         raise StepRefused(f"答复结果“{record.name}”不以答复办理（如申请人撤回，请用 `gongkai request withdraw`）。")
-    if outcome == PARTIAL and not withheld:
-        raise GongkaiError("部分公开须列明不予公开的内容及理由（--withheld “内容：理由”，可多次使用）。")
-    if outcome == OTHER_AGENCY and not (agency.strip() and agency_contact.strip()):
-        raise GongkaiError("不属于本机关负责公开的，须告知负责公开的机关名称及联系方式（--agency 和 --agency-contact）。")
+    check_reply_facts(outcome, withheld, agency, agency_contact)
     request.outcome = outcome
     request.reasons = reasons.strip() or record.name
     request.legal_basis = legal_basis.strip() or (str(record.basis) if record.basis else "")
@@ -114,6 +112,20 @@ def reply(
                                              **reply_values(request)})
     review.start_after_steps(session, office, request)
     return request
+
+
+REPLY_HOW = {"withheld": "--withheld “内容：理由”，可多次使用", "agency": "--agency 和 --agency-contact"}
+
+
+def check_reply_facts(outcome: str, withheld: list[dict[str, str]] | None, agency: str, agency_contact: str,
+                      how: dict[str, str] = REPLY_HOW) -> None:
+    """What a reply with ``outcome`` must state (条例 第三十七条: the parts withheld and why;
+    第三十六条（五）: the agency responsible and how to reach it). Shared by ``reply`` and the
+    ledger import; ``how`` names the options or columns that give them."""
+    if outcome == PARTIAL and not withheld:
+        raise GongkaiError(f"部分公开须列明不予公开的内容及理由（{how['withheld']}）。")
+    if outcome == OTHER_AGENCY and not (agency.strip() and agency_contact.strip()):
+        raise GongkaiError(f"不属于本机关负责公开的，须告知负责公开的机关名称及联系方式（{how['agency']}）。")
 
 
 def close(session: Session, office: Any, request: Request, on: dt.date, actor: str = "") -> None:
