@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from gongkai.core.cli.common import signer
-from gongkai.core.cli.output import emit_json
 
 
 @click.group()
@@ -29,7 +28,7 @@ def import_cmd(app, file, mapping, by, as_json):
     有误的行列出行号且不导入，其余行照常导入；每批（5,000 行）整批保存或整批不保存。"""
     from pathlib import Path
 
-    from gongkai.core.cli.request_cmd import ImportProgress, import_interrupted
+    from gongkai.core.cli.request_cmd import ImportProgress, finish_import, import_interrupted
     from gongkai.core.requests import appeal_importer, importer
 
     fields = importer.parse_mapping(mapping, appeal_importer.FIELDS) if mapping else None
@@ -40,12 +39,4 @@ def import_cmd(app, file, mapping, by, as_json):
             report = appeal_importer.import_appeals(app, Path(file), fields, who, progress=progress)
     except KeyboardInterrupt:
         raise import_interrupted(progress) from None
-    data = report.to_json()
-    if as_json:
-        emit_json(data)
-    else:
-        click.echo(f"已导入复议、诉讼 {data['imported']} 件；有误未导入 {len(data['errors'])} 行。")
-        for e in data["errors"]:
-            click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
-    if data["errors"]:
-        raise SystemExit(1)
+    finish_import(report.to_json(), as_json, "已导入复议、诉讼 {imported} 件；有误未导入 {refused} 行。")

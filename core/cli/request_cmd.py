@@ -527,8 +527,8 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
               help="从文件第几行起导入（第 1 行为表头）：继续一次中断的导入")
 @BY
 @JSON
-@click.pass_context
-def import_cmd(ctx, file, mapping, again, from_line, by, as_json):
+@click.pass_obj
+def import_cmd(app, file, mapping, again, from_line, by, as_json):
     """从 .xlsx 或 .csv 导入已有台账。按 `request new` 和 `request reply` 的规则逐行检查：有误的行和
     重复的行列出行号、不导入，其余行照常导入，此时退出码为 1。同一文件（内容相同）不重复导入，除非 --again；
     中断后提示已保存到第几行，用 --from-line 继续。"""
@@ -536,22 +536,26 @@ def import_cmd(ctx, file, mapping, again, from_line, by, as_json):
 
     from gongkai.core.requests import importer
 
-    app = ctx.obj
     with app.session() as session:
         who = signer(session, app, by, "request.import")
     with ImportProgress() as progress:
         report = importer.import_ledger(app, Path(file), importer.parse_mapping(mapping) if mapping else None,
                                         who, progress=progress, again=again, from_line=from_line)
-    data = report.to_json()
+    finish_import(report.to_json(), as_json, "已导入 {imported} 件。")
+
+
+def finish_import(data: dict, as_json: bool, done: str) -> None:
+    """An import's summary (``done`` formatted with its counts), each refused row by line on
+    stderr, and exit status 1 when any row was refused."""
     if as_json:
         emit_json(data)
     else:
-        click.echo(f"已导入 {data['imported']} 件。")
+        click.echo(done.format(imported=data["imported"], refused=len(data["errors"])))
     for e in data["errors"]:
         click.echo(f"第{e['row']}行未导入：{e['error']}", err=True)
     if data["errors"]:
         click.echo(f"共 {len(data['errors'])} 行未导入（行号见上），改正后可将这些行另存为新文件再导入。", err=True)
-        ctx.exit(1)
+        raise SystemExit(1)
 
 
 def import_interrupted(progress: ImportProgress) -> Exception:

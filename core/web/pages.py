@@ -43,7 +43,7 @@ def home(request: Request) -> Response:
     return RedirectResponse("/todo", status_code=303)
 
 
-TODO_ROWS = 30  # rows per list on 我的待办; the counts are of all, the ledger lists the rest
+WORKLIST_ROWS = 30  # rows per list on 我的待办; the counts are of all, the ledger lists the rest
 
 
 def todo(request: Request) -> Response:
@@ -61,8 +61,8 @@ def todo(request: Request) -> Response:
     mine = {s.id for s in chain(office.registry).steps if allowed(actor, f"request.review:{s.id}")}
     now = now_beijing()
     with office.session() as session:
-        steps, more = waiting_steps(session, office.registry, mine, limit=TODO_ROWS)
-        data = digest(session, office.registry, office.calendar, now, within, limit=TODO_ROWS)
+        steps, more = waiting_steps(session, office.registry, mine, limit=WORKLIST_ROWS)
+        data = digest(session, office.registry, office.calendar, now, within, limit=WORKLIST_ROWS)
     for items in data["groups"].values():
         for item in items:
             item["left"] = time_left(item["due"], now, office.calendar)
