@@ -21,6 +21,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -69,8 +70,18 @@ def submit(driver, button) -> None:
     """Click a submit button and wait until the next page has loaded."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 20).until(EC.staleness_of(page))
+    WebDriverWait(driver, 20).until(lambda _: gone(page))
     wait_for(driver, "main")
+
+
+def gone(element) -> bool:
+    """The element's page has been replaced. Chromium may answer a node of the old page with
+    "Node … does not belong to the document" rather than a stale reference: both mean gone."""
+    try:
+        element.is_enabled()
+    except WebDriverException:  # StaleElementReferenceException is one
+        return True
+    return False
 
 
 def login(driver, server, name: str, password: str = PASSWORD) -> None:
@@ -105,7 +116,7 @@ def post_without_browser_form(driver, action: str, fields: dict[str, str]) -> No
         "for (const [k, v] of Object.entries(arguments[1])) {"
         "  const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }"
         "document.body.appendChild(f); f.submit();", action, fields)
-    WebDriverWait(driver, 20).until(EC.staleness_of(page))
+    WebDriverWait(driver, 20).until(lambda _: gone(page))
     wait_for(driver, "main h1")
 
 
