@@ -238,3 +238,32 @@ def test_five_wrong_passwords_lock_the_account(server, browser, artefacts):
     assert "/login" in browser.current_url
     assert "锁定" in browser.find_element(By.CSS_SELECTOR, ".error").text
     shot(browser, artefacts, "22-login-locked")
+
+
+def test_handler_corrects_the_facts_then_records_the_withdrawal(server, browser, artefacts):
+    login(browser, server, "clerk2")
+    browser.get(server.url + "/requests/new")
+    browser.find_element(By.NAME, "applicant").send_keys("赵六")
+    browser.find_element(By.NAME, "subject").send_keys("某路段交通改造方案")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/requests'] button[type=submit]"))
+    assert "已登记申请" in notice(browser)
+    assert not browser.find_elements(By.ID, "action-amend")  # nothing replied yet: nothing to amend
+
+    form = open_action(browser, "edit")  # 更正登记信息: only what changes, with the reason
+    form.find_element(By.NAME, "why").send_keys("申请人姓名录入错误")
+    form.find_element(By.NAME, "applicant").send_keys("赵六一")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已办理：更正登记信息" in notice(browser)
+    assert "赵六一" in browser.find_element(By.CSS_SELECTOR, ".facts").text
+    shot(browser, artefacts, "14-申请详情-更正登记信息")
+
+    form = open_action(browser, "withdraw")
+    Select(form.find_element(By.NAME, "how")).select_by_visible_text("电话")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已办理：登记申请人撤回" in notice(browser)
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "申请人撤回" in main and "不出具答复告知书" in main
+    assert not browser.find_elements(By.ID, "action-withdraw")  # once only
+    timeline = browser.find_element(By.ID, "timeline").text
+    assert "更正登记信息" in timeline and "登记申请人撤回" in timeline
+    shot(browser, artefacts, "15-申请详情-撤回")

@@ -502,10 +502,8 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
     def act(session, office, req):
         who = signer(session, office, by, "request.appeal")
         if appeal_id is not None:
-            row = next((a for a in appeals.appeals_of(session, req.id) if a.id == appeal_id), None)
-            if row is None:
-                raise GongkaiError(f"申请 {req.id} 没有编号为 {appeal_id} 的复议或诉讼记录（--appeal-id）。")
-            appeals.decide(session, office, req, row, result, day(decided, "--decided"), who)
+            appeals.decide(session, office, req, appeals.appeal_of(session, req, appeal_id), result,
+                           day(decided, "--decided"), who)
         elif kind and filed:
             appeals.record_appeal(session, office, req, kind, day(filed, "--filed"), result, day(decided, "--decided"),
                                   who, reconsidered_on=day(reconsidered_on, "--reconsidered-on"))

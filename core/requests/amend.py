@@ -59,21 +59,28 @@ def amend(session: Session, office: Any, request: Request, *, outcome: str, reas
     return prior
 
 
-def reanswer(session: Session, office: Any, request: Request, decision_on: dt.date, days: int | None = None,
-             actor: str = "") -> None:
-    """A 纠正 decision ordered a new answer, served on ``decision_on``: the reply in force is kept
-    as a prior reply, the request reopens with a new reply clock (``days`` working days, default
-    20, 条例 第三十三条) and its review chain runs again."""
+def reanswer_decision(session: Session, request: Request) -> Appeal:
+    """The 纠正 decision a new answer would follow; refused when there is none not yet answered."""
     overturned = [a for a in appeals.appeals_of(session, request.id) if a.result == appeals.OVERTURNED]
     if not overturned:
         raise StepRefused(f"申请 {request.id} 没有结果为“纠正”的复议或诉讼，不能重新答复。"
-                          "请先用 `gongkai request appeal --appeal-id … --result 纠正 --decided …` 登记决定。")
+                          "请先登记复议或诉讼的结果“纠正”及收到决定的日期"
+                          "（`gongkai request appeal --appeal-id … --result 纠正 --decided …`）。")
     decision: Appeal = overturned[-1]
     used = {p.appeal_id for p in prior_replies(session, request.id)}
     if decision.id in used and request.state not in ("replied", "closed"):
         raise StepRefused(f"申请 {request.id} 已按该纠正决定重新办理，正在等待重新答复。")
     if decision.id in used:
         raise StepRefused(f"申请 {request.id} 已按该纠正决定重新答复；新的纠正决定请先登记为新的复议或诉讼。")
+    return decision
+
+
+def reanswer(session: Session, office: Any, request: Request, decision_on: dt.date, days: int | None = None,
+             actor: str = "") -> None:
+    """A 纠正 decision ordered a new answer, served on ``decision_on``: the reply in force is kept
+    as a prior reply, the request reopens with a new reply clock (``days`` working days, default
+    20, 条例 第三十三条) and its review chain runs again."""
+    decision = reanswer_decision(session, request)
     if days is not None and days <= 0:
         raise GongkaiError("重新答复的期限必须为正数（--days，单位：工作日）。")
     not_future(decision_on, "送达纠正决定")

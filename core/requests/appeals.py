@@ -98,6 +98,14 @@ def record_appeal(session: Session, office: Any, request: Request, kind: str, fi
     return appeal
 
 
+def appeal_of(session: Session, request: Request, appeal_id: int) -> Appeal:
+    """One of the request's registered appeals, by its number; refused if it has none such."""
+    found = next((a for a in appeals_of(session, request.id) if a.id == appeal_id), None)
+    if found is None:
+        raise GongkaiError(f"申请 {request.id} 没有编号为 {appeal_id} 的复议或诉讼记录。")
+    return found
+
+
 def decide(session: Session, office: Any, request: Request, appeal: Appeal, result: str, decided_on: dt.date | None,
            actor: str = "") -> None:
     """Record the result; an overturned reply starts the registration clock where a rule requires it."""

@@ -20,7 +20,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.requests import appeals, clock, fees, intake, ledger, letters, reply, review, workflow
+from gongkai.core.requests import (amend, appeals, clock, edits, fees, intake, ledger, letters, reply, review,
+                                   withdrawal, workflow)
 from gongkai.core.web.app import back_to, render
 from gongkai.core.web.pages import download, need, today
 
@@ -64,6 +65,8 @@ class Action:
     permission: str
     event: str  # the state machine's event: which states allow it
     run: Callable[[Any, Any, Any, Form, str], Any]
+    # beyond the state: whether the step is possible for this request now (else its form is not shown)
+    possible: Callable[[Any, Any], bool] | None = None
 
 
 def _extend(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
@@ -76,16 +79,55 @@ def _extend(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
                                     actor=by)
 
 
-def _reply(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+def _reply_content(f: Form) -> dict[str, Any]:
+    """What a reply says (the reply form's fields, also the corrected reply's): reply() and amend() keywords."""
     withheld = reply.parse_withheld([line for line in f.text("withheld").splitlines() if line.strip()])
-    return reply.reply(session, office, req, outcome=f.text("outcome"), on=f.day("on", "答复日期"), reasons=f.text("reason"),
-                 legal_basis=f.text("basis"), provision=f.text("provision"), withheld=withheld,
-                 agency=f.text("agency"), agency_contact=f.text("agency_contact"), actor=by)
+    return {"outcome": f.text("outcome"), "reasons": f.text("reason"), "legal_basis": f.text("basis"),
+            "provision": f.text("provision"), "withheld": withheld, "agency": f.text("agency"),
+            "agency_contact": f.text("agency_contact")}
+
+
+def _reply(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    return reply.reply(session, office, req, on=f.day("on", "答复日期"), actor=by, **_reply_content(f))
+
+
+def _amend(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    on = f.day("on", "更正答复日期")
+    return amend.amend(session, office, req, reason=f.text("why"), on=on, actor=by, **_reply_content(f))
 
 
 def _appeal(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     return appeals.record_appeal(session, office, req, f.text("kind"), f.day("filed", "申请复议或起诉日期"),
                                              f.text("result") or "尚未审结", f.day("decided", "收到决定日期", False), by)
+
+
+def _decide(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    found = appeals.appeal_of(session, req, f.whole("appeal", "复议或诉讼"))
+    return appeals.decide(session, office, req, found, f.text("result"), f.day("decided", "收到决定日期", False), by)
+
+
+def _undecided(session: Any, req: Any) -> bool:
+    return any(a.result == "尚未审结" for a in appeals.appeals_of(session, req.id))
+
+
+def _can_reanswer(session: Any, req: Any) -> bool:
+    from gongkai.core.errors import StepRefused
+
+    try:
+        amend.reanswer_decision(session, req)
+    except StepRefused:
+        return False
+    return True
+
+
+# the fields 更正事实 may correct: blank = unchanged (the page shows ID and phone masked, so never prefilled)
+EDIT_TEXT = ("applicant", "applicant_type", "id_number", "contact", "channel", "subject", "form_wanted")
+
+
+def _edit(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    changes = {name: f.text(name) or None for name in EDIT_TEXT}
+    changes.update(submitted=f.day("submitted", "提交日期", False), confirmed=f.day("confirmed", "确认日期", False))
+    return edits.edit(session, office, req, reason=f.text("why"), actor=by, **changes)
 
 
 ACTIONS: dict[str, Action] = {a.name: a for a in [
@@ -111,8 +153,16 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("close", "办结归档", "request.close", "close",
            lambda s, o, r, f, by: reply.close(s, o, r, f.day("on", "归档日期"), actor=by)),
     Action("appeal", "登记复议或诉讼", "request.appeal", "appeal", _appeal),
+    Action("decide", "登记复议或诉讼的结果", "request.appeal", "appeal", _decide, _undecided),
     Action("register_overturned", "登记被纠正的答复", "request.register_overturned", "register_overturned",
            lambda s, o, r, f, by: appeals.register_overturned(s, o, r, f.day("on", "登记日期"), actor=by)),
+    Action("amend", "更正答复", "request.amend", "amend", _amend),
+    Action("reanswer", "重新答复（复议、诉讼决定纠正）", "request.reanswer", "reanswer",
+           lambda s, o, r, f, by: amend.reanswer(s, o, r, f.day("decision_on", "纠正决定送达日期"),
+                                                 f.whole("days", "重新答复期限", False), actor=by), _can_reanswer),
+    Action("withdraw", "登记申请人撤回", "request.withdraw", "withdraw",
+           lambda s, o, r, f, by: withdrawal.withdraw(s, o, r, f.day("on", "撤回日期"), f.text("how"), actor=by)),
+    Action("edit", "更正登记信息", "request.edit", "edit", _edit),
 ]}
 
 
@@ -131,7 +181,8 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
     data = ledger.show(session, office, req, today(), reveal=reveal)
     record = request_record(session, office.registry, req)
     open_actions = [a for a in ACTIONS.values()
-                    if req.state in workflow.TRANSITIONS[a.event][1] and allowed(actor, a.permission, record)]
+                    if req.state in workflow.TRANSITIONS[a.event][1] and allowed(actor, a.permission, record)
+                    and (a.possible is None or a.possible(session, req))]
     stage = "after" if req.state in ("replied", "closed") else "before"
     steps = [s for s in data["review_steps"] if not s["done"] and s["stage"] == stage]
     next_step = steps[0] if steps and req.state in workflow.TRANSITIONS["review"][1] else None
@@ -140,9 +191,17 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
         "outcomes": office.registry.outcomes, "pause_reasons": {k: v[0] for k, v in clock.PAUSE_REASONS.items()},
         "decisions": review.DECISIONS, "can_reveal": allowed(actor, "request.reveal", record), "revealed": reveal,
-        "today": today().isoformat(), "event_names": _event_names(),
+        "today": today().isoformat(), "event_names": _event_names(), "withdrawal_ways": withdrawal.HOW,
+        "appeal_kinds": appeals.KINDS, "appeal_results": appeals.RESULTS,
+        "channels": intake.channels(office.registry), "applicant_types": _applicant_types(),
         "clock_rules": {c["rule"]: office.registry.find(c["rule"]) for c in data["clocks"].values()},
     }
+
+
+def _applicant_types() -> Any:
+    from gongkai.core.outcomes import APPLICANT_TYPES
+
+    return APPLICANT_TYPES
 
 
 def _event_names() -> dict[str, str]:
@@ -190,7 +249,7 @@ def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str
             step = form.text("step")
             require(actor, f"request.review:{step}", record)
             _review(session, office, req, form, actor.name)
-            return f"已记录审核：{step}"
+            return f"已记录审核：{review.chain(office.registry).step(step).name}"
         action = ACTIONS.get(name)
         if action is None:
             raise GongkaiError(f"没有“{name}”这项操作。")
@@ -221,27 +280,36 @@ def html_body(page: str) -> Any:
     return Markup(page.partition("<body>")[2].rpartition("</body>")[0])
 
 
-def _letter(office: Any, request_id: int, fmt: str) -> tuple[bytes, str]:
-    """The reply letter as ``fmt`` (html or docx), as ``gongkai request letter`` writes it."""
+def _letter(office: Any, request_id: int, fmt: str, prior: int | None) -> tuple[bytes, str]:
+    """The reply letter as ``fmt`` (html or docx), as ``gongkai request letter [--prior K]`` writes it."""
 
     with office.session() as session, tempfile.TemporaryDirectory() as tmp:
         req = workflow.load(session, request_id)
-        if not req.outcome:
+        if not req.outcome and prior is None:
             raise GongkaiError(f"申请 {req.id} 尚未答复，答复后才能生成答复告知书。")
-        path = letters.write_letter(session, office, req, fmt, Path(tmp) / f"letter.{fmt}")
-        return path.read_bytes(), f"答复告知书-{req.id}-{req.applicant_name}.{fmt}"
+        path = letters.write_letter(session, office, req, fmt, Path(tmp) / f"letter.{fmt}", prior)
+        which = f"-此前第{prior}份" if prior else ""
+        return path.read_bytes(), f"答复告知书-{req.id}-{req.applicant_name}{which}.{fmt}"
+
+
+def _prior(request: Request) -> int | None:
+    from gongkai.core.web.pages import number
+
+    return number(request, "prior", "此前的第几份答复", 1, 999)
 
 
 def letter(request: Request) -> Response:
-    """The reply letter, previewed (the same text the .docx carries)."""
+    """The reply letter (or the K-th earlier one: ``?prior=K``), previewed (the same text the .docx carries)."""
     need(request, "view")
-    content, _ = _letter(request.app.state.office, _request_id(request), "html")
-    return render(request, "letter.html", request_id=_request_id(request), body=html_body(content.decode("utf-8")))
+    prior = _prior(request)
+    content, _ = _letter(request.app.state.office, _request_id(request), "html", prior)
+    return render(request, "letter.html", request_id=_request_id(request), body=html_body(content.decode("utf-8")),
+                  prior=prior)
 
 
 def letter_docx(request: Request) -> Response:
     need(request, "view")
-    content, name = _letter(request.app.state.office, _request_id(request), "docx")
+    content, name = _letter(request.app.state.office, _request_id(request), "docx", _prior(request))
     return download(content, name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

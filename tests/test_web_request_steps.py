@@ -1,0 +1,222 @@
+"""The request steps after intake on the web: 更正答复 (amend), 重新答复 (reanswer), 撤回
+(withdraw), 更正登记信息 (edit), and the appeal result that opens reanswer.
+
+Over HTTP (Starlette's test client, no JavaScript): each form is on the request page only when
+the state, the request's own facts and the signed-in roles allow it; a posted form changes the
+request exactly as the same ``gongkai request …`` command does on a twin request (the same core
+step: same state, same facts, same event); a refused step changes nothing. Each role × each of
+these actions against the one permission function is in tests/test_web_permissions.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web app's dependencies: pip install -e '.[test]'")
+from conftest import Cli  # noqa: E402
+from web_support import PASSWORD, STAFF, make_unit  # noqa: E402
+
+from gongkai.core.app import App  # noqa: E402
+
+TODAY = "2026-10-20"
+NEW_ACTIONS = ("amend", "reanswer", "withdraw", "edit", "decide")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def office(request, tmp_path_factory, calendar_cache):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
+    mp.setenv("GONGKAI_TODAY", TODAY)
+    mp.delenv("GONGKAI_DATABASE_URL", raising=False)
+    url = request.getfixturevalue("pg_server").new_database() if request.param == "postgresql" else None
+    config = make_unit(tmp_path_factory.mktemp("web-steps"), database_url=url)
+    office = App(str(config), database_url=url)
+    office.test_config, office.test_url = config, url
+    yield office
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def clients(office):
+    from starlette.testclient import TestClient
+
+    from gongkai.core.web.app import create_app
+
+    web = create_app(office)
+    out = {}
+    for name in STAFF:
+        c = TestClient(web, follow_redirects=False)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        r = c.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token, "next": "/todo"})
+        assert r.status_code == 303, r.text
+        c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/todo").text).group(1)
+        out[name] = c
+    return out
+
+
+def new_request(office, applicant="张三") -> int:
+    from gongkai.core.requests import intake
+
+    with office.session() as session:
+        return int(intake.receive(session, office, applicant=applicant, applicant_type="natural_person",
+                                  channel="in_person", submitted=dt.date(2026, 9, 24), confirmed=None,
+                                  subject="道路维修预算", contact="13800138000", actor="clerk").id)
+
+
+def post(client, request_id, action, **fields):
+    """Post one action's form as the browser would; returns (the response, the page it leads to)."""
+    r = client.post(f"/requests/{request_id}/{action}", data={"csrf_token": client.token, **fields})
+    page = client.get(r.headers["location"]).text if r.status_code == 303 else r.text
+    return r, page
+
+
+def forms(client, request_id) -> set[str]:
+    """The next actions offered on the request page."""
+    page = client.get(f"/requests/{request_id}").text
+    return set(re.findall(r'<details (?:open )?id="action-([a-z_]+)"', page))
+
+
+def shown(office, request_id) -> dict:
+    """The request as ``request show --json`` gives it, less what differs between twins."""
+    from gongkai.core.requests import ledger, workflow
+
+    with office.session() as session:
+        data = ledger.show(session, office, workflow.load(session, request_id), reveal=True)
+    events = [{k: v for k, v in e.items() if k not in ("at", "id", "hash", "prev_hash")} for e in data.pop("events")]
+    for e in events:
+        e.pop("subject_id", None)
+        for side in ("before", "after"):
+            for key in ("prior_reply", "appeal", "version"):  # row numbers, not facts
+                (e.get(side) or {}).pop(key, None)
+    data.pop("id")
+    for prior in data["prior_replies"]:
+        prior.pop("appeal", None)
+    for appeal in data["appeals"]:
+        appeal.pop("id")
+    return {**data, "events": events}
+
+
+def cli(office, *args):
+    result = Cli()("--config", str(office.test_config), *(["--db", office.test_url] if office.test_url else []),
+                   "request", *args, "--by", "clerk")
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def reply_through_the_chain(office, clients, request_id, outcome="unavailable.not_held"):
+    """Every review step signed by its role's account, then the 承办人's reply (all on the web)."""
+    for name in ("clerk", "lawyer", "head"):
+        page = clients[name].get(f"/requests/{request_id}").text
+        step = re.search(r'name="step" value="([^"]+)"', page).group(1)
+        fields = {"step": step, "decision": "approve", "on": TODAY}
+        if name == "clerk":
+            fields["outcome"] = outcome
+        r, page = post(clients[name], request_id, "review", **fields)
+        assert "已记录审核" in page, page[-3000:]
+    r, page = post(clients["clerk"], request_id, "reply", outcome=outcome, on=TODAY, reason="经检索，本机关未制作该信息。")
+    assert "已办理：答复" in page, page[-2000:]
+
+
+def test_forms_follow_state_facts_and_roles(office, clients):
+    request_id = new_request(office)
+    assert {"withdraw", "edit"} <= forms(clients["clerk"], request_id)
+    assert not {"amend", "reanswer", "decide"} & forms(clients["clerk"], request_id)  # nothing replied or decided
+    for name in ("lawyer", "head", "officehead", "filing", "admin"):
+        assert not set(NEW_ACTIONS) & forms(clients[name], request_id), name
+    reply_through_the_chain(office, clients, request_id)
+    offered = forms(clients["clerk"], request_id)
+    assert {"amend", "edit"} <= offered and not {"withdraw", "reanswer", "decide"} & offered
+    r, page = post(clients["clerk"], request_id, "appeal", kind="reconsideration", filed=TODAY, result="尚未审结")
+    assert "已办理：登记复议或诉讼" in page
+    assert "decide" in forms(clients["clerk"], request_id) and "reanswer" not in forms(clients["clerk"], request_id)
+    appeal = re.search(r'name="appeal"><option value="(\d+)"', clients["clerk"].get(f"/requests/{request_id}").text)
+    r, page = post(clients["clerk"], request_id, "decide", appeal=appeal.group(1), result="纠正", decided=TODAY)
+    assert "已办理：登记复议或诉讼的结果" in page and "纠正" in page
+    assert {"reanswer", "amend"} <= forms(clients["clerk"], request_id)
+    assert "reanswer" not in forms(clients["lawyer"], request_id)
+
+
+def test_edit_is_the_cli_edit(office, clients):
+    web, twin = new_request(office), new_request(office)
+    r, page = post(clients["clerk"], web, "edit", why="申请人姓名录入错误", applicant="张三丰", contact="13900139000",
+                   submitted="2026-09-25")
+    assert "已办理：更正登记信息" in page and "张三丰" in page
+    cli(office, "edit", str(twin), "--applicant", "张三丰", "--contact", "13900139000", "--submitted", "2026-09-25",
+        "--reason", "申请人姓名录入错误")
+    assert shown(office, web) == shown(office, twin)
+    after = shown(office, web)
+    assert after["received"] == "2026-09-25" and after["events"][-1]["action"] == "edit"
+    assert after["events"][-1]["actor"] == "clerk"
+
+
+def test_refused_edits_change_nothing(office, clients):
+    request_id = new_request(office)
+    before = shown(office, request_id)
+    r, page = post(clients["clerk"], request_id, "edit", why="", applicant="李四")  # no reason
+    assert "须说明理由" in page
+    r, page = post(clients["clerk"], request_id, "edit", why="核对")  # nothing to correct
+    assert "请至少给出一项要更正的内容" in page
+    r, page = post(clients["clerk"], request_id, "edit", why="核对", submitted="2099-01-01")
+    assert "error" in page and shown(office, request_id) == before
+    r = clients["lawyer"].post(f"/requests/{request_id}/edit",
+                               data={"csrf_token": clients["lawyer"].token, "why": "改名", "applicant": "李四"})
+    assert r.status_code == 403 and "承办人" in r.text
+    r = clients["clerk"].post(f"/requests/{request_id}/edit", data={"why": "改名", "applicant": "李四"})  # no CSRF
+    assert r.status_code == 403 and "安全校验码" in r.text
+    assert shown(office, request_id) == before
+
+
+def test_withdraw_is_the_cli_withdraw(office, clients):
+    web, twin = new_request(office), new_request(office)
+    r, page = post(clients["clerk"], web, "withdraw", on=TODAY, how="电话")
+    assert "已办理：登记申请人撤回" in page and "申请人撤回" in page and "不出具答复告知书" in page
+    cli(office, "withdraw", str(twin), "--on", TODAY, "--how", "电话")
+    assert shown(office, web) == shown(office, twin)
+    assert shown(office, web)["state"] == "withdrawn"
+    assert "withdraw" not in forms(clients["clerk"], web) and "edit" in forms(clients["clerk"], web)
+    r, page = post(clients["clerk"], web, "withdraw", on=TODAY, how="电话")  # twice: refused by the state
+    assert "不能登记申请人撤回" in page
+
+
+def test_amend_then_reanswer_are_the_cli_steps(office, clients):
+    web, twin = new_request(office), new_request(office)
+    for request_id in (web, twin):
+        reply_through_the_chain(office, clients, request_id)
+    r, page = post(clients["clerk"], web, "amend", why="误将已制作的信息答复为不存在", on=TODAY, outcome="disclosed",
+                   provision="电子邮件提供")
+    assert "已办理：更正答复" in page and "此前的答复" in page
+    cli(office, "amend", str(twin), "--reason", "误将已制作的信息答复为不存在", "--on", TODAY, "--outcome", "disclosed",
+        "--provision", "电子邮件提供")
+    assert shown(office, web) == shown(office, twin)
+    data = shown(office, web)
+    assert data["outcome"] == "disclosed" and data["prior_replies"][0]["outcome"] == "unavailable.not_held"
+    letter = clients["lawyer"].get(f"/requests/{web}/letter?prior=1")  # the superseded letter, as issued
+    assert letter.status_code == 200 and "政府信息公开申请答复告知书" in letter.text
+
+    for request_id in (web, twin):
+        r, page = post(clients["clerk"], request_id, "appeal", kind="reconsideration", filed=TODAY, result="纠正",
+                       decided=TODAY)
+        assert "已办理：登记复议或诉讼" in page
+    r, page = post(clients["clerk"], web, "reanswer", decision_on=TODAY, days="15")
+    assert "已办理：重新答复" in page
+    cli(office, "reanswer", str(twin), "--decision-on", TODAY, "--days", "15")
+    assert shown(office, web) == shown(office, twin)
+    data = shown(office, web)
+    assert data["state"] == "processing" and data["outcome"] is None and len(data["prior_replies"]) == 2
+    assert "reanswer" not in forms(clients["clerk"], web)  # that decision is answered: no second time
+    r, page = post(clients["clerk"], web, "reanswer", decision_on=TODAY)
+    assert "已按该纠正决定重新办理" in page and shown(office, web) == data
+
+
+def test_amend_needs_a_reply_and_a_reason(office, clients):
+    request_id = new_request(office)
+    before = shown(office, request_id)
+    r, page = post(clients["clerk"], request_id, "amend", why="理由", on=TODAY, outcome="disclosed")
+    assert "没有可更正的答复" in page
+    reply_through_the_chain(office, clients, request_id)
+    before = shown(office, request_id)
+    r, page = post(clients["clerk"], request_id, "amend", why="", on=TODAY, outcome="disclosed")
+    assert "须说明更正理由" in page and shown(office, request_id) == before
