@@ -17,9 +17,11 @@ FIELDS = {
     "rules": "适用规则", "track": "类别代码", "steps": "步骤", "workflow": "适用于",
     "amount": "数量", "unit": "单位", "weights": "权重", "categories": "类别", "total": "满分",
     "schedule": "标准", "fields": "栏目", "form": "表式",
+    "published": "拟主动公开的文件均须附", "government_issued": "限以本级政府名义印发", "material": "须附材料",
+    "refused_at": "拦截环节",
 }
 WORDS = {"two_weeks": "每两周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年",
-         "request": "依申请公开", "proactive": "主动公开"}
+         "request": "依申请公开", "proactive": "主动公开", "registration": "登记报审时", "approval": "审批环节"}
 SILENCE = {Silence.AGENCY_DECIDES: "逾期未提出意见的由行政机关决定", Silence.CONSENT: "逾期未提出意见的视为同意",
            Silence.REFUSAL: "逾期未提出意见的视为不同意"}
 

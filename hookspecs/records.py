@@ -532,17 +532,28 @@ class InterpretationRule(Provision):
     what happens to one without it (``on_missing``, e.g. "不予收文").
 
     ``document_kinds`` are document kinds (规章, 行政规范性文件, ...) that always need it;
-    ``major_policy`` adds documents flagged as major policy documents (重要政策文件).
+    ``major_policy`` adds documents flagged as major policy documents (重要政策文件);
+    ``published`` makes every document to be proactively published need it;
+    ``government_issued`` narrows the rule to documents issued in the government's name
+    (以本级政府名义印发). ``material`` names what must be attached. ``refused_at`` is where a
+    document without it is stopped: ``"registration"`` (报审时不予收文) or the id of the review
+    step that may not approve it (e.g. ``"approval"``); publication is refused in either case.
     """
 
     kind: ClassVar[str] = "interpretation"
 
     document_kinds: tuple[str, ...] = field(converter=_as_tuple, default=())
     major_policy: bool = False
+    published: bool = False
+    government_issued: bool = False
+    material: str = "解读方案和解读材料"
+    refused_at: str = field(default="approval", validator=_rule_id)
     on_missing: str = ""
 
-    def applies_to(self, document_kind: str, major_policy: bool = False) -> bool:
-        return document_kind in self.document_kinds or (self.major_policy and major_policy)
+    def applies_to(self, document_kind: str, major_policy: bool = False, government_issued: bool = False) -> bool:
+        if self.government_issued and not government_issued:
+            return False
+        return self.published or document_kind in self.document_kinds or (self.major_policy and major_policy)
 
 
 # --------------------------------------------------------------------------- outcomes

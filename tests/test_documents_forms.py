@@ -26,7 +26,8 @@ REMARK = "列入本单位《政务公开事项目录》由分管政务公开领�
 def published_xixian(gk):
     doc = str(gk.json("document", "new", "--title", "关于开展某项工作的通知", "--number", "西咸管发〔2026〕3号",
                       "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-09-24",
-                      "--producer", "西咸新区党政办公室", "--handler", "张经办", "--summary", "部署某项工作")["id"])
+                      "--producer", "西咸新区党政办公室", "--handler", "张经办", "--summary", "部署某项工作",
+                      "--interpretation", "政策解读材料")["id"])  # 管理办法 第十条
     step = ("document", "review", doc, "--decision", "approve", "--on", "2026-09-25")
     gk.ok(*step, "--step", "confidentiality", "--by", "李保密", "--head", "王分管")
     gk.ok(*step, "--step", "content", "--by", "赵审查", "--head", "钱分管", "--check", "1", "--check", "2",

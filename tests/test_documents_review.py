@@ -5,7 +5,8 @@ Wuyuan's confidentiality opinions with escalation."""
 def xixian_doc(unit, gk):
     unit("xixian")
     data = gk.json("document", "new", "--title", "关于开展某项工作的通知", "--number", "西咸管发〔2026〕3号",
-                   "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-09-24")
+                   "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-09-24",
+                   "--interpretation", "政策解读材料")  # 管理办法 第十条
     return str(data["id"])
 
 

@@ -45,6 +45,7 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "document.repeal": ("废止文件", (HANDLER,)),
     "document.reevaluate": ("定期审查公开属性", (HANDLER,)),
     "document.meet": ("办结文件期限", (HANDLER,)),
+    "document.attach": ("补充解读材料", (HANDLER,)),
     "document.decisions": ("登记年度决定数", (HANDLER,)),
     "matter.open": ("开立时限事项", (HANDLER,)),
     "matter.close": ("办结时限事项", (HANDLER,)),

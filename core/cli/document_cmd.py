@@ -46,6 +46,7 @@ def document():
 @click.option("--summary", default="", help="内容摘要")
 @click.option("--interpretation", default="", help="解读方案和解读材料（或其存放位置）")
 @click.option("--major-policy", is_flag=True, help="属于涉及面广、社会关注度高的重要政策文件")
+@click.option("--government-issued", is_flag=True, help="以本级政府名义印发（起草部门报送的代拟稿）")
 @click.option("--decision-kind", default="", help="行政许可或行政处罚决定（双公示）")
 @click.option("--decided", callback=_date, help="作出许可/处罚决定的日期")
 @click.option("--internal-version", default="", help="脱密后公开：内部行文文稿（密件）")
@@ -56,7 +57,7 @@ def document():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def new(app, title, number, kind, attribute, reason, formed, changed, finalised, producer, handler, summary,
-        interpretation, major_policy, decision_kind, decided, internal_version, public_version, method,
+        interpretation, major_policy, government_issued, decision_kind, decided, internal_version, public_version, method,
         secrecy_confirmed_by, by, as_json):
     """登记起草的文件及其公开属性，并计算发布期限。"""
     from gongkai.core.documents.workflow import document_json, register_document
@@ -68,7 +69,7 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
         doc = register_document(
             session, app.registry, app.calendar, title=title, kind=kind, attribute=attribute, number=number,
             producer=producer, handler=handler, summary=summary, reason=reason, interpretation=interpretation,
-            major_policy=major_policy, formed=formed, changed=changed, finalised=finalised,
+            major_policy=major_policy, government_issued=government_issued, formed=formed, changed=changed, finalised=finalised,
             decision_kind=decision_kind, decided_on=decided, internal_version=internal_version,
             public_version=public_version, declassify_method=method, secrecy_confirmed_by=secrecy_confirmed_by,
             actor=signer(session, app, by, "document.register", free=by or ""),
@@ -240,6 +241,27 @@ def reevaluate(app, document_id, on, by, attribute, reason, note, as_json):
         by = signer(session, app, by, "document.reevaluate", free=by)
         reevaluate_document(session, app.registry, app.calendar, doc, on=on, by=by, attribute=attribute,
                             reason=reason, note=note)
+        data = document_json(session, app.registry, app.calendar, doc)
+    _print(data, as_json)
+
+
+@document.command("attach")
+@click.argument("document_id", type=int)
+@click.option("--interpretation", required=True, help="解读方案、解读材料（或其存放位置）")
+@click.option("--on", callback=_date, help="报送日期（默认今天）")
+@click.option("--by", default="", help="经办人（本单位已启用账户的：账户名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def attach(app, document_id, interpretation, on, by, as_json):
+    """登记文件之后补充解读方案和解读材料（须附解读材料的文件，未附的不能审批、发布）。"""
+    from gongkai.core.documents.workflow import attach_interpretation, document_json, get_document
+    from gongkai.core.today import not_future
+
+    on = not_future(_today(on), "报送")
+    with app.session() as session:
+        doc = get_document(session, document_id)
+        attach_interpretation(session, app.registry, doc, material=interpretation, on=on,
+                              by=signer(session, app, by, "document.attach", free=by))
         data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
 

@@ -6,7 +6,7 @@ the refusal cites the rule and says what the text does with such a draft (退文
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -31,10 +31,19 @@ class Draft:
     reason: str = ""
     interpretation: str = ""
     major_policy: bool = False
+    government_issued: bool = False
     internal_version: str = ""
     public_version: str = ""
     declassify_method: str = ""
     secrecy_confirmed_by: str = ""
+
+
+def draft_of(doc: Any) -> Draft:
+    """What a stored :class:`~gongkai.core.documents.models.Document` states, as a draft."""
+    return Draft(kind=doc.kind, attribute=doc.attribute, reason=doc.reason, interpretation=doc.interpretation,
+                 major_policy=doc.major_policy, government_issued=doc.government_issued,
+                 internal_version=doc.internal_version, public_version=doc.public_version,
+                 declassify_method=doc.declassify_method, secrecy_confirmed_by=doc.secrecy_confirmed_by)
 
 
 def attribute_rule(registry: Registry) -> DocumentAttributes:
@@ -94,18 +103,9 @@ def check_draft(registry: Registry, draft: Draft) -> Attribute:
         )
     if attribute.needs_public_version:
         _check_declassified(rule, attribute, draft)
-    interpretation = registry.find(INTERPRETATION_RULE, InterpretationRule)
-    if (
-        interpretation is not None
-        and is_published(attribute)
-        and interpretation.applies_to(draft.kind, draft.major_policy)
-        and not draft.interpretation.strip()
-    ):
-        what = draft.kind if draft.kind in interpretation.document_kinds else "重要政策文件"
-        raise _refuse(
-            interpretation, f"{what}未附解读方案和解读材料",
-            "请用 --interpretation 附上解读方案和解读材料（或其存放位置）后重新报送。", interpretation.on_missing,
-        )
+    refusal = interpretation_refusal(registry, attribute, draft, at=REGISTRATION)
+    if refusal:
+        raise refusal
     return attribute
 
 
@@ -129,10 +129,54 @@ def _check_declassified(rule: DocumentAttributes, attribute: Attribute, draft: D
         )
 
 
-def missing_interpretation(registry: Registry, attribute: Attribute, interpretation: str) -> str | None:
-    """A warning where the attribute rule asks for interpretation material without stating a
-    refusal (e.g. 西咸新区 第十条), or None."""
-    rule = attribute_rule(registry)
-    if rule.requires_interpretation and is_published(attribute) and not interpretation.strip():
-        return f"拟主动公开的公文应一并报送解读材料（{rule.citation}），尚未登记解读材料。"
+REGISTRATION = "registration"  # InterpretationRule.refused_at: refused when the draft is submitted
+
+
+def interpretation_needed(registry: Registry, attribute: Attribute, draft: Draft) -> InterpretationRule | None:
+    """The interpretation rule ``draft`` falls under while it has no material attached, or None."""
+    rule = registry.find(INTERPRETATION_RULE, InterpretationRule)
+    if (
+        rule is None
+        or not is_published(attribute)
+        or draft.interpretation.strip()
+        or not rule.applies_to(draft.kind, draft.major_policy, draft.government_issued)
+    ):
+        return None
+    return rule
+
+
+def interpretation_refusal(
+    registry: Registry, attribute: Attribute, draft: Draft, *, at: str, document_id: int | None = None,
+) -> StepRefused | None:
+    """Why ``draft`` may not pass ``at`` (a review step id, ``registration`` or ``publish``)
+    without interpretation material, with the citation; None when it may."""
+    rule = interpretation_needed(registry, attribute, draft)
+    if rule is None or at not in (rule.refused_at, "publish"):
+        return None
+    if draft.kind in rule.document_kinds:
+        what = draft.kind
+    elif draft.major_policy and rule.major_policy:
+        what = "重要政策文件"
+    else:
+        what = "拟主动公开的文件"
+    if rule.government_issued:
+        what = "以本级政府名义印发的" + what
+    if at == REGISTRATION:
+        fix = "请用 --interpretation 附上后重新报送。"
+        consequence = rule.on_missing or "不予登记"
+    else:
+        fix = f"请先用 `gongkai document attach {document_id} --interpretation …` 补充后再办理。"
+        consequence = (f"按规定{rule.on_missing}，" if rule.on_missing else "") + ("不予发布" if at == "publish" else "不予审批")
+    return StepRefused(f"{what}未附{rule.material}，{consequence}（依据：{rule.citation}）。{fix}")
+
+
+def missing_interpretation(registry: Registry, attribute: Attribute, draft: Draft) -> str | None:
+    """What a document still lacks in interpretation material, as a warning, or None: the
+    refusal rule's requirement, or else the attribute rule's (e.g. 长宁区 第四十六条)."""
+    rule = interpretation_needed(registry, attribute, draft)
+    if rule is not None:
+        return f"尚未附{rule.material}，审批和发布时将被拒绝（{rule.citation}）。可用 `gongkai document attach` 补充。"
+    attributes = attribute_rule(registry)
+    if attributes.requires_interpretation and is_published(attribute) and not draft.interpretation.strip():
+        return f"拟主动公开的公文应一并报送解读材料（{attributes.citation}），尚未登记解读材料。"
     return None

@@ -47,6 +47,7 @@ class Document(SQLModel, table=True):
     summary: str = ""  # 内容摘要
     kind: str = Field(max_length=40)  # one of KINDS
     major_policy: bool = False  # 重要政策文件 (interpretation rules may cover it)
+    government_issued: bool = False  # issued in the name of the government (长宁区 第二十六条: 以区政府名义印发)
     decision_kind: str = Field(default="", max_length=40)  # 行政许可 / 行政处罚 (双公示)
     decided_on: dt.date | None = None
     formed: dt.date | None = None

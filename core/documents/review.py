@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from gongkai.core.documents.attributes import attribute_rule, is_published, resolve_attribute
+from gongkai.core.documents.attributes import (
+    attribute_rule,
+    draft_of,
+    interpretation_refusal,
+    is_published,
+    resolve_attribute,
+)
 from gongkai.core.documents.models import Document, DocumentReview
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.names import clean_name, person_key, same_person
@@ -217,6 +223,11 @@ def record_review(
                 f"不能跳过“{pending.step.name}”直接办理“{step.name}”（{pending.chain}：审核环节须依次进行）。请先完成“{pending.step.name}”。"
             )
         check_self_approval(steps, done, step_id, by)
+        if decision == "approve":  # e.g. 西咸新区 第十条: 解读材料与文件同步进行审批
+            refusal = interpretation_refusal(
+                registry, resolve_attribute(registry, doc.attribute), draft_of(doc), at=step_id, document_id=doc.id)
+            if refusal:
+                raise refusal
         if opinion and step.opinions and opinion not in step.opinions:
             raise GongkaiError(f"“{step.name}”的审查意见应为：{'、'.join(step.opinions)}。")
         kind = "route"

@@ -10,11 +10,15 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from gongkai.core.deadline_store import is_provisional
 from gongkai.core.documents import clocks
 from gongkai.core.documents.attributes import (
     Draft,
     check_draft,
+    draft_of,
+    interpretation_refusal,
     is_published,
     missing_interpretation,
     resolve_attribute,
@@ -86,6 +90,7 @@ def register_document(
     reason: str = "",
     interpretation: str = "",
     major_policy: bool = False,
+    government_issued: bool = False,
     formed: dt.date | None = None,
     changed: dt.date | None = None,
     finalised: dt.date | None = None,
@@ -103,7 +108,7 @@ def register_document(
         raise GongkaiError("--title 不能为空：请写明文件标题。")
     kind = resolve_kind(kind)
     draft = Draft(kind=kind, attribute=attribute, reason=reason, interpretation=interpretation,
-                  major_policy=major_policy, internal_version=internal_version, public_version=public_version,
+                  major_policy=major_policy, government_issued=government_issued, internal_version=internal_version, public_version=public_version,
                   declassify_method=declassify_method, secrecy_confirmed_by=secrecy_confirmed_by)
     attr = check_draft(registry, draft)
     if decision_kind:
@@ -112,7 +117,7 @@ def register_document(
         formed = today or beijing_today()  # formed when it is registered
     doc = Document(
         title=title.strip(), number=number.strip(), producer=producer, handler=handler, summary=summary,
-        kind=kind, major_policy=major_policy, decision_kind=decision_kind, decided_on=decided_on,
+        kind=kind, major_policy=major_policy, government_issued=government_issued, decision_kind=decision_kind, decided_on=decided_on,
         formed=formed, changed=changed, finalised=finalised, attribute=attr.code, attribute_name=attr.name,
         reason=reason.strip(), interpretation=interpretation.strip(), internal_version=internal_version,
         public_version=public_version, declassify_method=declassify_method,
@@ -191,6 +196,9 @@ def publish_document(session: Session, registry: Registry, doc: Document, *, on:
     pending = next_step(steps, done, "before")
     if pending is not None and pending.step.id != PUBLISH_STEP:
         raise StepRefused(f"“{pending.step.name}”尚未完成，不能发布（{pending.chain}：未经审批不得公开）。")
+    refusal = interpretation_refusal(registry, attribute, draft_of(doc), at=PUBLISH_STEP, document_id=doc.id)
+    if refusal:
+        raise refusal
     if doc.state == "returned":
         raise StepRefused(f"文件 {doc.id} 已被退回修改，须重新审核后才能发布。")
     by = by.strip()
@@ -224,6 +232,20 @@ def meet_clock(session: Session, registry: Registry, doc: Document, name: str, o
     before = _snapshot(doc)
     clocks.meet(session, doc, name, on)
     _changed(session, registry, doc, f"clock.{name}", by, before, {"on": on, "timeliness": clocks.timeliness(rows[name], on)})
+
+
+def attach_interpretation(session: Session, registry: Registry, doc: Document, *, material: str, on: dt.date, by: str) -> None:
+    """Add interpretation material (解读方案、解读材料, or where they are filed) after registration;
+    it joins what the document already has, so a document refused for lacking it can go on."""
+    material = material.strip()
+    if not material:
+        raise GongkaiError("--interpretation 不能为空：请写明解读方案、解读材料或其存放位置。")
+    if doc.repealed is not None:
+        raise StepRefused(f"文件 {doc.id} 已于 {doc.repealed} 废止，不能再补充解读材料。")
+    before = {**_snapshot(doc), "interpretation": doc.interpretation}
+    doc.interpretation = f"{doc.interpretation}\n{material}" if doc.interpretation else material
+    _changed(session, registry, doc, "interpretation.attached", by, before,
+             {"interpretation": doc.interpretation, "added": material, "on": on})
 
 
 def repeal_document(session: Session, registry: Registry, doc: Document, on: dt.date, by: str) -> None:
@@ -272,10 +294,7 @@ def reevaluate_document(
     before = _snapshot(doc)
     old = doc.attribute_name
     if attribute:
-        draft = Draft(kind=doc.kind, attribute=attribute, reason=reason or doc.reason, interpretation=doc.interpretation,
-                      major_policy=doc.major_policy, internal_version=doc.internal_version,
-                      public_version=doc.public_version, declassify_method=doc.declassify_method,
-                      secrecy_confirmed_by=doc.secrecy_confirmed_by)
+        draft = attrs.evolve(draft_of(doc), attribute=attribute, reason=reason or doc.reason)
         attr = check_draft(registry, draft)
         if attr.code != doc.attribute:
             doc.attribute, doc.attribute_name, doc.reason = attr.code, attr.name, draft.reason
@@ -329,10 +348,11 @@ def document_json(session: Session, registry: Registry, calendar: WorkCalendar, 
         status = point_status(step, r)
         points.append({**_step_json(step, r, "review.confidentiality", status in ("cleared", "withheld")), "status": status})
     attribute = resolve_attribute(registry, doc.attribute)
-    warning = missing_interpretation(registry, attribute, doc.interpretation)
+    warning = missing_interpretation(registry, attribute, draft_of(doc))
     data: dict[str, Any] = {
         "id": doc.id, "version": doc.version, "title": doc.title, "number": doc.number, "producer": doc.producer,
         "handler": doc.handler, "summary": doc.summary, "kind": doc.kind, "major_policy": doc.major_policy,
+        "government_issued": doc.government_issued,
         "attribute": doc.attribute_name, "attribute_code": doc.attribute, "reason": doc.reason,
         "interpretation": doc.interpretation,
         "state": doc.state, "state_name": STATE_NAMES.get(doc.state, doc.state),

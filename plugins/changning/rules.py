@@ -8,6 +8,7 @@ from gongkai.hookspecs.records import (
     Attribute,
     DeadlineRule,
     DocumentAttributes,
+    InterpretationRule,
     MinimumCount,
     Provision,
     RecurringDuty,
@@ -169,6 +170,18 @@ PROVISIONS = [
             Attribute(code="withheld", name="不予公开", needs_approval_by="政务公开工作机构"),
         ],
         requires_interpretation=True,
+    ),
+    InterpretationRule(
+        id="policy.interpretation",
+        summary="按照“谁起草、谁解读”的原则，政策文件与解读材料同步起草、同步审签、同步发布；以区政府名义印发的政策性文件，"
+        "起草部门上报代拟稿时应将经本部门主要负责人审定的解读方案和解读材料一并报送，材料不齐全的，区政府办公室按规定予以退文",
+        citation=cite(MEASURES, "第二十六条"),
+        options=("同步起草", "同步审签", "同步发布"),
+        document_kinds=("规章", "行政规范性文件"),  # 政策性文件
+        major_policy=True,
+        government_issued=True,  # 以区政府名义印发
+        material="经本部门主要负责人审定的解读方案和解读材料",
+        on_missing="退文",
     ),
     # 第四十七条 says "定期" and sets no interval: the unit chooses the cycle.
     Provision(

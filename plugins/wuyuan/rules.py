@@ -371,6 +371,7 @@ PROVISIONS = [
         document_kinds=("规章", "行政规范性文件"),  # 第三条（一）（二）
         major_policy=True,  # 第三条（三）
         on_missing="不予收文",  # 第四条（二）
+        refused_at="registration",  # 报审时未附的不予收文
     ),
     LeadTime(
         id="participation.comment_period",

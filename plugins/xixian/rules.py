@@ -20,6 +20,7 @@ from gongkai.hookspecs.records import (
     Exemption,
     ExemptionList,
     FindingUnit,
+    InterpretationRule,
     FormField,
     FormSpec,
     Provision,
@@ -359,6 +360,14 @@ PROVISIONS = [
             Attribute(code="withheld", name="不予公开", needs_reason=True),
         ],
         requires_interpretation=True,
+    ),
+    InterpretationRule(
+        id="policy.interpretation",
+        summary="拟主动公开的公文要一并报送文件解读材料，与文件同步进行审批；解读材料包括文件的背景依据、目标任务、主要内容、"
+        "涉及范围、执行口径、操作方法、注意事项、关键词诠释、惠民利民举措、新旧政策差异等",
+        citation=cite(MEASURES, "第十条"),
+        published=True,
+        material="文件解读材料",
     ),
     RecurringDuty(
         id="platform.column_update",

@@ -9,6 +9,7 @@ from gongkai.hookspecs.records import (
     Attribute,
     DeadlineRule,
     DocumentAttributes,
+    InterpretationRule,
     Provision,
     RecurringDuty,
     cite,
@@ -65,11 +66,13 @@ PROVISIONS = [
         ],
         on_missing="退文",
     ),
-    Provision(
+    InterpretationRule(
         id="policy.interpretation",
         summary="制定出台重大政策措施时，起草部门要同步制定解读方案一并报审，做到发布、解读、回应三联动",
         citation=cite(PLAN, "第25项"),
         options=("发布", "解读", "回应"),
+        major_policy=True,
+        material="解读方案",
     ),
     RecurringDuty(
         id="report.work_report_progress",
