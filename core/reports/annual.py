@@ -18,7 +18,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, null, or_, select
 
 from gongkai.core.documents.models import DECISION_ALIASES
 from gongkai.core.deadlines import compute
@@ -79,17 +79,19 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _check_columns(found: set[str]) -> None:
-    unknown = sorted(found - set(APPLICANT_TYPE_CODES))
-    if unknown:
-        raise GongkaiError(
-            f"申请记录中有未知的申请人类型：{'、'.join(map(str, unknown))}。"
-            f"请改为 {'、'.join(APPLICANT_TYPE_CODES)} 之一后再生成年度报告。"
-        )
-
-
 def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str, int]]:
-    """Section 三: ``{row code: {column code: count}}`` with every row and column present.
+    """Section 三: ``{row code: {column code: count}}`` with every row and column present."""
+    return request_tables(session, registry, year).get(None) or _empty_requests()
+
+
+def _empty_requests() -> dict[str, dict[str, int]]:
+    return {row: dict.fromkeys(COLUMNS, 0) for row in ROW_CODES}
+
+
+def request_tables(session: Any, registry: Any, year: int, by: Any = None,
+                   name: Any = lambda key: "") -> dict[Any, dict[str, dict[str, int]]]:
+    """Section 三 for each value of the column ``by`` (a unit's id: the district's report), or
+    under the key ``None`` for everything the session sees; ``name(key)`` names the group in errors.
 
     One pass over the requests open or answered during the year, grouped by the stored
     applicant type and outcome: the GROUP BY follows ``indexes.REQUEST_REPORT`` (a covering
@@ -99,13 +101,14 @@ def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str,
     from gongkai.core.requests.models import Request
 
     start, end = year_bounds(year)
-    table = {row: dict.fromkeys(COLUMNS, 0) for row in ROW_CODES}
     r = Request.__table__.c
+    key = null() if by is None else by
     unanswered_at_start = or_(r.replied_on.is_(None), r.replied_on >= start)
     flows = and_(r.received <= end, or_(r.received >= start, unanswered_at_start))
     answered = and_(r.replied_on >= start, r.replied_on <= end)
-    groups = session.execute(
+    query = (
         select(
+            key,
             r.applicant_type,
             r.outcome,
             func.count().filter(and_(r.received >= start, r.received <= end)),
@@ -114,37 +117,60 @@ def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str,
             func.count().filter(answered),
         )
         .where(or_(flows, answered), r.track.in_(tracks.counted_in_annual_report(registry)))  # not 党务公开
-        .group_by(r.applicant_type, r.outcome)
-    ).all()
-    _check_columns({g[0] for g in groups})
+        .group_by(*(() if by is None else (by,)), r.applicant_type, r.outcome)
+    )
+    groups = session.execute(query).all()
     row_of = {code: o.report_row for code, o in registry.outcomes.items()}
-    results: dict[tuple[str, str | None], int] = {}
-    for column, outcome, new, carried_over, carried_forward, n in groups:
+    tables: dict[Any, dict[str, dict[str, int]]] = {}
+    results: dict[tuple[Any, str, str | None], int] = {}
+    for group, column, outcome, new, carried_over, carried_forward, n in groups:
+        _check_column(column, name(group))
+        table = tables.get(group) or tables.setdefault(group, _empty_requests())
         table["new"][column] += new
         table["carried_over"][column] += carried_over
         table["carried_forward"][column] += carried_forward
         if n:
-            key = (column, row_of.get(outcome, outcome))
-            results[key] = results.get(key, 0) + n
-    for (column, row), n in results.items():
+            found = (group, column, row_of.get(outcome, outcome))
+            results[found] = results.get(found, 0) + n
+    for (group, column, row), n in results.items():
+        who = name(group)
         if row is None:
             raise GongkaiError(
-                f"有 {n} 件申请记有答复日期但没有答复结果（申请人类型 {column}）。请补录答复结果后再生成年度报告。"
+                f"{who}有 {n} 件申请记有答复日期但没有答复结果（申请人类型 {column}）。请补录答复结果后再生成年度报告。"
             )
         if row not in REPORT_ROWS:
             raise GongkaiError(
-                f"答复结果“{row}”不在年度报告格式的办理结果中（{n} 件）。请用 `gongkai rules` 核对结果代码并更正申请记录。"
+                f"{who}答复结果“{row}”不在年度报告格式的办理结果中（{n} 件）。请用 `gongkai rules` 核对结果代码并更正申请记录。"
             )
-        table[row][column] += n
-    for column in APPLICANT_TYPE_CODES:
-        table[TOTAL][column] = sum(table[row.code][column] for row in RESULT_ROWS)
-    for row in ROW_CODES:
-        table[row][TOTAL] = sum(table[row][c] for c in APPLICANT_TYPE_CODES)
-    return table
+        tables[group][row][column] += n
+    for table in tables.values():
+        for column in APPLICANT_TYPE_CODES:
+            table[TOTAL][column] = sum(table[row.code][column] for row in RESULT_ROWS)
+        for row in ROW_CODES:
+            table[row][TOTAL] = sum(table[row][c] for c in APPLICANT_TYPE_CODES)
+    return tables
+
+
+def _check_column(column: str, who: str) -> None:
+    if column not in APPLICANT_TYPE_CODES:
+        raise GongkaiError(
+            f"{who}申请记录中有未知的申请人类型：{column}。"
+            f"请改为 {'、'.join(APPLICANT_TYPE_CODES)} 之一后再生成年度报告。"
+        )
 
 
 def appeal_table(session: Any, year: int) -> dict[str, dict[str, int]]:
-    """Section 四: the appeals handled in the year, by kind and result.
+    """Section 四: the appeals handled in the year, by kind and result."""
+    return appeal_tables(session, year).get(None) or _empty_appeals()
+
+
+def _empty_appeals() -> dict[str, dict[str, int]]:
+    return {kind: dict.fromkeys(APPEAL_LABELS, 0) for kind in APPEAL_KINDS}
+
+
+def appeal_tables(session: Any, year: int, by: Any = None,
+                  name: Any = lambda key: "") -> dict[Any, dict[str, dict[str, int]]]:
+    """Section 四 for each value of ``by`` (as :func:`request_tables`).
 
     An appeal counts in Y if filed by 31 December Y and not decided before Y; its result
     is the recorded one if decided by 31 December Y, otherwise 尚未审结.
@@ -153,22 +179,25 @@ def appeal_table(session: Any, year: int) -> dict[str, dict[str, int]]:
 
     start, end = year_bounds(year)
     a = Appeal.__table__.c
+    key = null() if by is None else by
     decided = and_(a.decided_on.is_not(None), a.decided_on <= end)
     result = case((decided, a.result), else_=literal(APPEAL_RESULTS["pending"]))
     rows = session.execute(
-        select(a.kind, result, func.count())
+        select(key, a.kind, result, func.count())
         .where(a.filed_on <= end, or_(a.decided_on.is_(None), a.decided_on >= start))
-        .group_by(a.kind, result)
+        .group_by(*(() if by is None else (by,)), a.kind, result)
     ).all()
     key_of = {v: k for k, v in APPEAL_RESULTS.items()}
-    table = {kind: dict.fromkeys(APPEAL_LABELS, 0) for kind in APPEAL_KINDS}
-    for kind, res, n in rows:
-        if kind not in table or res not in key_of:
-            raise GongkaiError(f"复议诉讼记录的类型或结果无效（{kind}，{res}），请更正后再生成年度报告。")
+    tables: dict[Any, dict[str, dict[str, int]]] = {}
+    for group, kind, res, n in rows:
+        if kind not in APPEAL_KINDS or res not in key_of:
+            raise GongkaiError(f"{name(group)}复议诉讼记录的类型或结果无效（{kind}，{res}），请更正后再生成年度报告。")
+        table = tables.get(group) or tables.setdefault(group, _empty_appeals())
         table[kind][key_of[res]] += int(n)
-    for counts in table.values():
-        counts[TOTAL] = sum(counts[k] for k in APPEAL_RESULTS)
-    return table
+    for table in tables.values():
+        for counts in table.values():
+            counts[TOTAL] = sum(counts[k] for k in APPEAL_RESULTS)
+    return tables
 
 
 def proactive_table(session: Any, year: int) -> dict[str, Any]:

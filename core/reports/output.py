@@ -129,8 +129,22 @@ def section_four(report: dict[str, Any]) -> Table:
     return Table(rows=rows, widths=[1] * (len(kinds) * len(results)), header_rows=3, font_size=9)
 
 
+def appendix(report: dict[str, Any]) -> Table:
+    """The district report's appendix: one row per unit (new, answered, carried forward, 复议,
+    诉讼, 纠正) and the sum."""
+    from gongkai.core.reports.district import APPENDIX_COLUMNS, SUM_LABEL
+
+    rows = [cells("单位", *APPENDIX_COLUMNS.values(), header=True)]
+    rows += [cells(u["name"], *(u[k] for k in APPENDIX_COLUMNS)) for u in report["units"]]
+    rows.append(cells(Cell(SUM_LABEL, header=True), *(report["units_total"][k] for k in APPENDIX_COLUMNS)))
+    return Table(rows=rows, widths=(30, *([10] * len(APPENDIX_COLUMNS))), header_rows=1, font_size=9)
+
+
 def tables(report: dict[str, Any]) -> dict[str, Table]:
-    return {"two": section_two(report), "three": section_three(report), "four": section_four(report)}
+    drawn = {"two": section_two(report), "three": section_three(report), "four": section_four(report)}
+    if report.get("units") is not None:
+        drawn["appendix"] = appendix(report)
+    return drawn
 
 
 def fees_sentence(report: dict[str, Any]) -> str:
@@ -143,6 +157,7 @@ def fees_sentence(report: dict[str, Any]) -> str:
 
 def markdown(template_dirs: Any, report: dict[str, Any]) -> str:
     from gongkai.core.render import render
+    from gongkai.core.reports.district import APPENDIX_TITLE
 
     placeholder = "（未提供本部分文字材料：请在 --narrative 目录中撰写 {}.md。）"
     narrative = {k: v or placeholder.format(k) for k, v in report["narrative"].items()}
@@ -158,6 +173,8 @@ def markdown(template_dirs: Any, report: dict[str, Any]) -> str:
         "appeal_rows": appeal_rows(report),
         "fees_sentence": fees_sentence(report),
         "report_date": dt.date.fromisoformat(report["date"]) if report.get("date") else today(),
+        "units": report.get("units"),
+        "appendix_title": APPENDIX_TITLE,
     }
     return render(template_dirs, TEMPLATE, context)
 
@@ -170,10 +187,14 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
     from gongkai.core import xlsx
 
     wb = Workbook()
-    sheets = (("二、主动公开", "二、主动公开政府信息情况", "two", 0),
+    from gongkai.core.reports.district import APPENDIX_TITLE
+
+    sheets = [("二、主动公开", "二、主动公开政府信息情况", "two", 0),
               ("三、依申请公开", "三、收到和处理政府信息公开申请情况", "three", 3),
-              ("四、复议诉讼", "四、政府信息公开行政复议、行政诉讼情况", "four", 3))
+              ("四、复议诉讼", "四、政府信息公开行政复议、行政诉讼情况", "four", 3)]
     drawn = tables(report)
+    if "appendix" in drawn:
+        sheets.append(("附表、各单位情况", APPENDIX_TITLE, "appendix", 1))
     for i, (name, heading, key, header_rows) in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = name
