@@ -228,7 +228,8 @@ def test_reports_html_docx_and_ranking_xlsx(unit, gk):
     unit("xixian")
     write("a.toml", 'unit = "沣东新城"\nyear = 2026\nkind = "year_end"\n[findings]\nplatform = 11\nparticipation = 2\n')
     write("b.toml", 'unit = "秦汉新城"\nyear = 2026\nkind = "year_end"\nnot_carried = ["participation"]\n')
-    gk.ok("assess", "score", "a.toml", "b.toml", "--html", "out", "--docx", "out", "--xlsx", "rank.xlsx")
+    gk.ok("assess", "score", "a.toml", "b.toml", "--html", "out", "--docx", "out", "--xlsx", "rank.xlsx",
+          "--ranking", "rank.html")
     html = Path("out/沣东新城_2026.html").read_text(encoding="utf-8")
     assert "沣东新城2026年度政务公开工作考核结果" in html and "已达上限" in html
     # 沣东新城: 83 - 5 (platform capped) + 2 = 80; 秦汉新城: 83 + 2 (average of 沣东新城's 2) = 85
@@ -238,6 +239,10 @@ def test_reports_html_docx_and_ranking_xlsx(unit, gk):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("名次", "单位", "年度", "考核得分", "等次")
     assert [r[:4] for r in rows[1:]] == [(1, "秦汉新城", 2026, 85), (2, "沣东新城", 2026, 80)]
+    page = Path("rank.html").read_text(encoding="utf-8")  # the same ranking as a page
+    assert "2026年度政务公开工作考核排名" in page and "分项得分" in page
+    assert page.index("秦汉新城") < page.index("沣东新城") and '<td class="n">85</td>' in page
+    gk.fails("assess", "score", "a.toml", "--ranking", "rank.pdf")
 
 
 def test_single_unit_report_to_a_file(unit, gk):

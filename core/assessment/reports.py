@@ -1,4 +1,4 @@
-"""Assessment output: a printable report per unit (HTML, .docx) and a ranking workbook (.xlsx)."""
+"""Assessment output: a printable report per unit (HTML, .docx) and the ranking (.xlsx, HTML, .docx)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,55 @@ def write_reports(
     return written
 
 
+def ranking_rows(results: list[UnitResult]) -> tuple[list[str], list[list[Any]]]:
+    """The ranking: headings and one row per unit, best first (ties share a rank)."""
+    kinds = [k for k in KINDS if any(k in r.assessments for r in results)]
+    headings = ["名次", "单位", "年度", "考核得分", "等次", *(KINDS[k] for k in kinds), "综合得分", "绩效考核计入分"]
+    rows = []
+    for rank, r in ranking(results):
+        totals = [r.assessments[k].total if k in r.assessments else None for k in kinds]
+        rows.append([rank, r.unit, r.year, r.score, r.grade, *totals, r.composite, r.contribution])
+    return headings, rows
+
+
+def category_rows(results: list[UnitResult], scoring: Scoring) -> tuple[list[str], list[list[Any]]]:
+    """Every unit's points per category, one row per assessment."""
+    categories = list(scoring.rubric.categories) if scoring.rubric is not None else []
+    headings = ["单位", "年度", "考核类型", *(c.name for c in categories), "合计"]
+    rows = []
+    for r in results:
+        for kind, a in r.assessments.items():
+            points = [c.points for c in a.categories] if a.categories is not None else [None] * len(categories)
+            rows.append([r.unit, r.year, KINDS[kind], *points, a.total])
+    return headings, rows
+
+
+def ranking_title(results: list[UnitResult]) -> str:
+    years = sorted({r.year for r in results})
+    return f"{'、'.join(map(str, years))}年度政务公开工作考核排名"
+
+
+def write_ranking_page(results: list[UnitResult], scoring: Scoring, fmt: str, path: Path) -> Path:
+    """The ranking and the points per category as a page (HTML) or a Word file."""
+    from gongkai.core.render import write_output
+    from gongkai.core.tables import Table, cells
+
+    def table(headings: list[str], rows: list[list[Any]]) -> Table:
+        shown = [["—" if v is None else int(v) if isinstance(v, float) and v.is_integer() else v for v in row]
+                 for row in rows]
+        return Table(rows=[cells(*headings, header=True), *(cells(*row) for row in shown)],
+                     widths=[2 if h == "单位" else 1 for h in headings], header_rows=1, font_size=9,
+                     landscape=len(headings) > 8)
+
+    title = ranking_title(results)
+    drawn = {"ranking": table(*ranking_rows(results))}
+    text = f"# {title}\n\n::: table ranking\n"
+    if scoring.rubric is not None:
+        drawn["categories"] = table(*category_rows(results, scoring))
+        text += "\n## 分项得分\n\n::: table categories\n"
+    return write_output(text, fmt, path, title, tables=drawn)
+
+
 def write_ranking(results: list[UnitResult], scoring: Scoring, path: Path) -> Path:
     """The ranking of all units (sheet 排名) and every category's points (sheet 分项得分)."""
     from openpyxl import Workbook
@@ -67,21 +116,16 @@ def write_ranking(results: list[UnitResult], scoring: Scoring, path: Path) -> Pa
     wb = Workbook()
     sheet = wb.active
     sheet.title = "排名"
-    kinds = [k for k in KINDS if any(k in r.assessments for r in results)]
-    sheet.append(
-        ["名次", "单位", "年度", "考核得分", "等次", *(KINDS[k] for k in kinds), "综合得分", "绩效考核计入分"]
-    )
-    for rank, r in ranking(results):
-        totals = [r.assessments[k].total if k in r.assessments else None for k in kinds]
-        sheet.append([rank, r.unit, r.year, r.score, r.grade, *totals, r.composite, r.contribution])
+    headings, rows = ranking_rows(results)
+    sheet.append(headings)
+    for row in rows:
+        sheet.append(row)
 
     detail = wb.create_sheet("分项得分")
-    categories = list(scoring.rubric.categories) if scoring.rubric is not None else []
-    detail.append(["单位", "年度", "考核类型", *(c.name for c in categories), "合计"])
-    for r in results:
-        for kind, a in r.assessments.items():
-            points = [c.points for c in a.categories] if a.categories is not None else [None] * len(categories)
-            detail.append([r.unit, r.year, KINDS[kind], *points, a.total])
+    headings, rows = category_rows(results, scoring)
+    detail.append(headings)
+    for row in rows:
+        detail.append(row)
 
     for ws in (sheet, detail):
         for cell in ws[1]:

@@ -68,6 +68,15 @@ def _parse_day(text):
         raise GongkaiError(f"--as-of 日期“{text}”无效，应为 2026-12-31 这样的格式。") from None
 
 
+def _page_format(path):
+    from gongkai.core.errors import GongkaiError
+
+    fmt = path.rpartition(".")[2].lower() if "." in path else "html"  # "-": a page on standard output
+    if fmt not in ("html", "docx"):
+        raise GongkaiError(f"--ranking “{path}” 的扩展名应为 .html 或 .docx。")
+    return fmt
+
+
 @assess.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--from-records", is_flag=True, help="从本单位数据库统计逾期答复、复议诉讼被纠正、领导信箱逾期回复，并入考核结果")
@@ -78,9 +87,11 @@ def _parse_day(text):
 @click.option("--html", "html_path", type=click.Path(), help="输出各单位考核结果（HTML）；多个单位时为文件夹")
 @click.option("--docx", "docx_path", type=click.Path(), help="输出各单位考核结果（Word）；多个单位时为文件夹")
 @click.option("--xlsx", "xlsx_path", help="输出全部单位排名（Excel）")
+@click.option("--ranking", "ranking_path", type=click.Path(dir_okay=False),
+              help="输出全部单位排名和分项得分页面（.html 或 .docx，按扩展名）")
 @force_option
 @click.pass_obj
-def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_path, xlsx_path, force):
+def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_path, xlsx_path, ranking_path, force):
     """按考核结果文件（TOML 或 CSV）评分：分项得分、总分、综合得分、等次。"""
     from gongkai.core.assessment.evaluation import all_tallies
     from gongkai.core.assessment.findings import load_all
@@ -118,7 +129,11 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
         from gongkai.core.assessment.reports import write_ranking
 
         written.append(write_ranking(results, scoring, app.output(xlsx_path, force)))
-    if "-" in (html_path, docx_path, xlsx_path):  # standard output carries the file alone
+    if ranking_path:
+        from gongkai.core.assessment.reports import write_ranking_page
+
+        written.append(write_ranking_page(results, scoring, _page_format(ranking_path), app.output(ranking_path, force)))
+    if "-" in (html_path, docx_path, xlsx_path, ranking_path):  # standard output carries the file alone
         return
 
     if as_json:
