@@ -214,7 +214,12 @@ def proactive_table(session: Any, year: int) -> dict[str, Any]:
 
 
 def fees_collected(session: Any, year: int) -> dict[str, int]:
-    """Information-processing fees (条例 第四十二条) collected in the year, reported under 六.
+    """Information-processing fees (条例 第四十二条) collected in the year, reported under 六."""
+    return fees_by(session, year).get(None) or {"requests": 0, "amount_yuan": 0}
+
+
+def fees_by(session: Any, year: int, by: Any = None) -> dict[Any, dict[str, int]]:
+    """The fees collected in the year for each value of ``by`` (as :func:`request_tables`).
 
     A charged fee counts as collected when its request was answered in the year with any
     outcome but ``other.unpaid_fee`` (the information is provided only after payment).
@@ -223,13 +228,13 @@ def fees_collected(session: Any, year: int) -> dict[str, int]:
 
     start, end = year_bounds(year)
     r = Request.__table__.c
-    n, total = session.execute(
-        select(func.count(), func.coalesce(func.sum(r.fee_amount), 0)).where(
+    rows = session.execute(
+        select(null() if by is None else by, func.count(), func.coalesce(func.sum(r.fee_amount), 0)).where(
             r.replied_on >= start, r.replied_on <= end, r.fee_amount > 0,
             or_(r.outcome.is_(None), r.outcome != UNPAID_FEE),
-        )
-    ).one()
-    return {"requests": int(n), "amount_yuan": int(total)}
+        ).group_by(*(() if by is None else (by,)))
+    ).all()
+    return {key: {"requests": int(n), "amount_yuan": int(total)} for key, n, total in rows}
 
 
 def due_date(registry: Any, calendar: Any, year: int, government: bool) -> dict[str, Any]:
@@ -260,15 +265,16 @@ def read_narrative(folder: str | Path | None) -> dict[str, str | None]:
 
 
 def build(app: Any, year: int, *, unit: str | None = None, government: bool | None = None,
-          narrative: str | Path | None = None) -> dict[str, Any]:
-    """All the numbers and texts of the report; the 勾稽关系 check has passed when it returns."""
+          narrative: str | Path | None = None, open_session: Any = None) -> dict[str, Any]:
+    """All the numbers and texts of the report; the 勾稽关系 check has passed when it returns.
+    ``open_session`` opens the transaction to read (default ``app.session``: the chosen unit's)."""
     from gongkai.core.reports.check import ensure_balanced
 
     if government is None:
         government = str(app.config.raw.get("unit_level", "")) == "government"
     from gongkai.core.audit import head
 
-    with app.session() as session:
+    with (open_session or app.session)() as session:
         built_from = head(session)  # first: the figures below are read in the same transaction
         requests = request_table(session, app.registry, year)
         ensure_balanced(requests)
