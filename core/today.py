@@ -38,3 +38,10 @@ def not_future(on: dt.date | None, what: str) -> dt.date | None:
     if on is not None and on > today():
         raise GongkaiError(f"{what}日期 {on} 晚于今天（{today()}，北京时间），请核对日期：已发生的事项不能登记在将来。")
     return on
+
+
+def not_before(on: dt.date, earlier: dt.date | None, what: str, earlier_what: str) -> dt.date:
+    """``on`` unchanged, refused when it is before ``earlier`` (the step it depends on), both dates named."""
+    if earlier is not None and on < earlier:
+        raise GongkaiError(f"{what}日期 {on} 早于{earlier_what}（{earlier}），请核对日期：{what}须在其后。")
+    return on

@@ -71,7 +71,9 @@ class LazyGroup(click.Group):
         if name in self.lazy:
             target, _ = self.lazy[name]
             module, _, attribute = target.partition(":")
-            return getattr(importlib.import_module(module), attribute)
+            from gongkai.core.cli.common import refuse_empty_values
+
+            return refuse_empty_values(getattr(importlib.import_module(module), attribute))
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -122,3 +122,39 @@ def signer(session, app, by: str | None, action: str, record=None, *, flag: str 
 
     name = by.strip() if by and by.strip() else os.environ.get(ENV_USER, "")
     return bound(session, app.registry, name, action, record, flag=flag, free=actor(by) if free is None else free)
+
+
+class MayBeEmpty(click.Option):
+    """An option whose empty value means something (``request edit --contact ''`` clears the
+    contact); every other option given an empty value is refused (:func:`refuse_empty_values`)."""
+
+
+def refuse_empty_values(command: click.Command) -> click.Command:
+    """Refuse, for ``command`` and its subcommands, a value given on the command line that is
+    empty once spaces and invisible characters are removed (``--xlsx ''``, ``--as-of ''``,
+    ``--by $UNSET``): such a value almost always comes from an empty shell variable, and treating it
+    as "not given" would write nothing, use today or sign as the login name without saying so."""
+    if getattr(command, "_empty_refused", False):
+        return command
+    command._empty_refused = True  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        refuse_empty_values(sub)
+    for param in command.params:
+        if not isinstance(param, MayBeEmpty) and not getattr(param, "is_flag", False):
+            param.callback = _refusing_empty(param.callback)
+    return command
+
+
+def _refusing_empty(callback):
+    from click.core import ParameterSource
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        from gongkai.core.names import clean_name
+
+        given = ctx.get_parameter_source(param.name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+        values = value if isinstance(value, tuple) else (value,)
+        if given and any(isinstance(v, str) and not clean_name(v) for v in values):
+            raise click.BadParameter("值为空（或只有空格、不可见字符）。请写明内容，或不写这一项。", ctx, param)
+        return callback(ctx, param, value) if callback is not None else value
+
+    return check

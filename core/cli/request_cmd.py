@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import LabelChoice, count_type, day, force_option, say_written, signer
+from gongkai.core.cli.common import LabelChoice, MayBeEmpty, count_type, day, force_option, say_written, signer
 from gongkai.core.limits import FEE_PAGES
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.labels import label
@@ -384,13 +384,13 @@ def withdraw_cmd(app, request_id, on, how, by, as_json):
 @REQUEST
 @click.option("--applicant", help="申请人姓名或名称")
 @click.option("--applicant-type", help="申请人类型")
-@click.option("--id-number", help="证件号码")
-@click.option("--contact", help="联系方式")
+@click.option("--id-number", cls=MayBeEmpty, help="证件号码（给空值则清除）")
+@click.option("--contact", cls=MayBeEmpty, help="联系方式（给空值则清除）")
 @click.option("--channel", help="提交渠道（改变收到日期的，答复期限重新计算）")
 @click.option("--submitted", help="提交日期（改变收到日期的，答复期限重新计算）")
 @click.option("--confirmed", help="双方确认日期")
 @click.option("--subject", help="申请公开的政府信息内容")
-@click.option("--form", "form_wanted", help="获取信息的方式")
+@click.option("--form", "form_wanted", cls=MayBeEmpty, help="获取信息的方式（给空值则清除）")
 @click.option("--reason", required=True, help="更正理由，如“申请人姓名录入错误”")
 @BY
 @JSON

@@ -29,6 +29,7 @@ from gongkai.core.documents.attributes import (
 from gongkai.core.documents.models import Document, DocumentReview
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.names import clean_name, person_key, same_person
+from gongkai.core.today import not_before
 from gongkai.hookspecs.records import ReviewChain, ReviewStep
 
 if TYPE_CHECKING:
@@ -231,6 +232,9 @@ def record_review(
         if opinion and step.opinions and opinion not in step.opinions:
             raise GongkaiError(f"“{step.name}”的审查意见应为：{'、'.join(step.opinions)}。")
         kind = "route"
+    if kind == "route" and step.stage == "after":
+        not_before(on, doc.published_on, "审核", "发布日期")
+    not_before(on, max((r.on for r in reviews if r.on), default=None), "审核", "上一审核环节的日期")
     confirmed = resolve_checks(step, checks)
     review = DocumentReview(
         document_id=doc.id, step_id=step_id, step_name=step.name, decision=decision, by=by, head=clean_name(head),

@@ -43,6 +43,7 @@ from gongkai.core.documents.review import (
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.names import clean_name, person_key
 from gongkai.core.storage import events_for, record_event
+from gongkai.core.today import not_before, not_future
 from gongkai.core.today import today as beijing_today
 from gongkai.hookspecs.records import FormSpec, Provision
 
@@ -204,6 +205,11 @@ def publish_document(session: Session, registry: Registry, doc: Document, *, on:
     by = by.strip()
     if any(rs.step.id == PUBLISH_STEP for rs in steps):
         check_self_approval(steps, done, PUBLISH_STEP, by)
+    # published only once approved and finalised (未经审批不得公开)
+    not_before(on, doc.finalised, "发布", "成文日期")
+    not_before(on, doc.changed, "发布", "变更日期")
+    not_before(on, max((r.on for r in done.values() if r.on and r.decision == "approve"), default=None),
+               "发布", "审批通过的日期")
     from gongkai.core.documents.models import DocumentReview
 
     session.add(DocumentReview(document_id=doc.id, step_id=PUBLISH_STEP, step_name="信息发布", decision="approve",
@@ -229,6 +235,7 @@ def meet_clock(session: Session, registry: Registry, doc: Document, name: str, o
         raise StepRefused("发布期限随 `gongkai document publish` 办结。")
     if rows[name].status != "open":
         raise StepRefused(f"期限“{clocks.clock_name(name, registry)}”已于 {rows[name].met_on} 办结。")
+    not_before(on, rows[name].start, f"办结“{clocks.clock_name(name, registry)}”", "该期限的起算日")
     before = _snapshot(doc)
     clocks.meet(session, doc, name, on)
     _changed(session, registry, doc, f"clock.{name}", by, before, {"on": on, "timeliness": clocks.timeliness(rows[name], on)})
@@ -251,6 +258,9 @@ def attach_interpretation(session: Session, registry: Registry, doc: Document, *
 def repeal_document(session: Session, registry: Registry, doc: Document, on: dt.date, by: str) -> None:
     if doc.repealed is not None:
         raise StepRefused(f"文件 {doc.id} 已于 {doc.repealed} 废止。")
+    not_future(on, "废止")
+    not_before(on, doc.finalised, "废止", "成文日期")
+    not_before(on, doc.published_on, "废止", "发布日期")
     before = _snapshot(doc)
     doc.repealed = on
     clocks.cancel_open(session, doc, tuple(r.name for r in clocks.clocks_of(session, doc.id)), on)
@@ -291,6 +301,7 @@ def reevaluate_document(
     rule = reevaluation_rule(registry)
     if doc.attribute_name not in rule.options:
         raise StepRefused(f"文件 {doc.id} 的公开属性为“{doc.attribute_name}”，不在定期审查范围（{'、'.join(rule.options)}；{rule.citation}）。")
+    not_before(on, doc.last_reevaluated, "审查", "上次定期审查的日期")
     before = _snapshot(doc)
     old = doc.attribute_name
     if attribute:

@@ -12,6 +12,7 @@ from gongkai.core.deadline_store import close_deadline, store_deadline
 from gongkai.core import limits
 from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_text
+from gongkai.core.names import clean_name
 from gongkai.core.privacy import check_applicant_id
 from gongkai.core.outcomes import APPLICANT_TYPES
 from gongkai.core.today import not_future, today
@@ -92,10 +93,11 @@ def request_fields(
     ref: str | None = None,
 ) -> dict[str, Any]:
     """The columns of a new :class:`Request`, every field checked; a Chinese error naming the bad one."""
-    if not applicant.strip():
-        raise GongkaiError("申请人姓名或名称不能为空（--applicant）。")
-    if not subject.strip():
-        raise GongkaiError("申请公开的政府信息内容不能为空（--subject）。")
+    applicant = clean_name(applicant)  # "\u200b" alone is no name (names.clean_name)
+    if not applicant:
+        raise GongkaiError("申请人姓名或名称不能为空（--applicant），也不能只有空格或不可见字符。")
+    if not clean_name(subject):
+        raise GongkaiError("申请公开的政府信息内容不能为空（--subject），也不能只有空格或不可见字符。")
     check_text(applicant, limits.NAME_CHARS, "申请人姓名或名称（--applicant）")
     check_text(subject, limits.SUBJECT_CHARS, "申请公开的政府信息内容（--subject）")
     check_text(contact, limits.CONTACT_CHARS, "联系方式（--contact）")

@@ -136,6 +136,8 @@ def close(session: Session, office: Any, request: Request, on: dt.date, actor: s
         raise StepRefused(f"答复后的步骤未完成，不能归档：缺少{names}。")
     check_date(request, on, "归档")
     check_after(on, request.amended_on or request.replied_on, "归档", "答复日期")
+    check_after(on, max((a.on for a in review.live_actions(session, request.id)), default=None), "归档",
+                "最后一项审核或报备的日期")
     request.closed_on = on
     apply(session, request, "close", actor, {"on": on.isoformat()})
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.storage import record_event
-from gongkai.core.today import not_future
+from gongkai.core.today import not_before, not_future
 
 STATES: dict[str, str] = {
     "received": "已接收",
@@ -141,5 +141,4 @@ def check_date(request: Request, on: dt.date, what: str) -> None:
 
 def check_after(on: dt.date, earlier: dt.date | None, what: str, earlier_what: str) -> None:
     """A step is not dated before the step it depends on."""
-    if earlier is not None and on < earlier:
-        raise GongkaiError(f"{what}日期 {on} 早于{earlier_what}（{earlier}），请核对日期：{what}须在其后。")
+    not_before(on, earlier, what, earlier_what)
