@@ -36,7 +36,7 @@ def test_xixian_refuses_approval_of_a_proactive_document_without_material_until_
     assert steps_done(gk, doc["id"])["approval"] is False  # nothing recorded by the refusal
 
     empty = gk.fails("document", "attach", str(doc["id"]), "--interpretation", "  ")
-    assert "--interpretation 不能为空" in empty.stderr
+    assert "--interpretation" in empty.stderr and "为空" in empty.stderr  # the CLI refuses any empty value
     attached = gk.json("document", "attach", str(doc["id"]), "--interpretation", "政策解读：背景依据、主要内容",
                        "--by", "经办人", "--on", ON)
     assert attached["interpretation"] == "政策解读：背景依据、主要内容" and attached["warnings"] == []
