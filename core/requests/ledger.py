@@ -245,14 +245,14 @@ def appeal_rows(session: Session, rows: list[dict[str, Any]]) -> list[list[Any]]
 
 def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
          due_within: int | None = None, state: str | None = None, year: int | None = None, search: str = "",
-         cursor: str | None = None, size: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+         ref: str | None = None, cursor: str | None = None, size: int = 50) -> tuple[list[dict[str, Any]], str | None]:
     """One page of the ledger and the cursor of the next page (None on the last one).
 
     Keyset paging, never OFFSET, so every page costs the same on any size of ledger: newest
     first (cursor: the last id), or, filtered by the reply clock (overdue, due within N),
     earliest due first (cursor: "due:id"), read along ix_deadline_term_due and stopped at
     the page's end. The filters are :func:`ledger`'s; ``search`` is its text search (applicant,
-    subject, 编号).
+    subject, 编号, 本单位编号).
     """
     as_of = as_of or today()
     _check_filters(state, due_within)
@@ -262,6 +262,8 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
         where.append(table.c.state == state)
     if year:
         where += received_in(year)
+    if ref:
+        where.append(table.c.ref.contains(ref.strip(), autoescape=True))
     if search.strip():
         from gongkai.core.requests import search as text_search
 

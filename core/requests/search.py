@@ -78,7 +78,8 @@ def _like(value: str) -> str:
 
 def condition(session: Any, query: str) -> Any:
     """The WHERE condition on ``disclosure_request`` for requests matching ``query``: the
-    text in the applicant's name or the subject (case-insensitive), or the 编号."""
+    text in the applicant's name or the subject (case-insensitive), the 编号, or the whole
+    本单位编号 (``ref``, by its index)."""
     r = Request.__table__.c
     needle = query.strip()
     pattern = _like(needle.lower())
@@ -95,6 +96,7 @@ def condition(session: Any, query: str) -> Any:
 
             wanted = bindparam("grams", grams, type_=ARRAY(Text))
             substring = and_(literal_column(PG_EXPRESSION).op("@>")(wanted), substring)
+    substring = or_(substring, r.ref == needle)
     number = _NUMBER.match(needle)
     return or_(substring, r.id == int(number.group(1))) if number and int(number.group(1)) < 2**62 else substring
 

@@ -77,6 +77,7 @@ def ledger_filters(request: Request) -> dict[str, Any]:
         "state": q.get("state") or None,
         "year": number(request, "year", "收到年度", 1, 9999),
         "search": q.get("q", "").strip()[:100],
+        "ref": q.get("ref", "").strip()[:100] or None,
     }
 
 
@@ -203,24 +204,29 @@ def report_file(request: Request) -> Response:
 
 
 def assess(request: Request) -> Response:
-    """考核: the rubric in force and what the unit's own records count against it for the year
-    (``gongkai assess rubric`` and ``assess score --from-records``)."""
+    """考核: the rubric in force, and the unit's score for the year from its own records: the
+    total, each category's points and the grade (``gongkai assess score --from-records``)."""
+    from gongkai.core.assessment import KINDS
     from gongkai.core.assessment.from_records import findings_from_records, uses_records
-    from gongkai.core.assessment.rubric import CATEGORY_KINDS, load_scoring, require_rubric, rubric_json
+    from gongkai.core.assessment.rubric import CATEGORY_KINDS, configured_weight, load_scoring, rubric_json
+    from gongkai.core.assessment.scoring import score_all
 
     need(request, "view")
     office = request.app.state.office
     year = number(request, "year", "考核年度", 2000, 2100) or today().year
+    kind = request.query_params.get("kind") or "year_end"
+    if kind not in KINDS:
+        raise GongkaiError(f"考核类型“{kind}”无效，可选：{'、'.join(KINDS.values())}。")
     scoring = load_scoring(office.registry, office.config.rubric_file)
     rubric = scoring.rubric
-    findings = None
+    result = None
     if rubric is not None and uses_records(rubric):
         with office.session() as session:
-            findings = findings_from_records(session, require_rubric(scoring), office.config.unit, year, "year_end")
-    names = {u["id"]: u["name"] for c in rubric_json(rubric) for u in (*c["units"], *c["bonus_units"])} if rubric else {}
-    return render(request, "assess.html", year=year, scoring=scoring, rubric=rubric,
-                  categories=rubric_json(rubric) if rubric else [], kinds=CATEGORY_KINDS, findings=findings,
-                  unit_names=names)
+            findings = findings_from_records(session, rubric, office.config.unit, year, kind)
+        result = score_all(scoring, [findings], configured_weight(office.config))[0]
+    return render(request, "assess.html", year=year, kind=kind, kinds_of_assessment=KINDS, scoring=scoring,
+                  rubric=rubric, categories=rubric_json(rubric) if rubric else [], kinds=CATEGORY_KINDS,
+                  result=result, scored=result.assessments[kind] if result else None)
 
 
 routes = [
