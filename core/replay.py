@@ -87,6 +87,8 @@ def _replied(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
 def _amended(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
     """更正答复: the corrected reply in force (replied_on keeps the first reply's day)."""
     record.update(outcome=after.get("outcome"), amended_on=after.get("amended_on"), replied_by=actor)
+    if "closed_on" in after:  # a closed request whose new letter is to be filed again is open again
+        record["closed_on"] = after["closed_on"]
 
 
 def _reanswered(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:

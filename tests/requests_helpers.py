@@ -27,5 +27,10 @@ def approve_chain(gk, request_id, chain_steps, on="2026-03-10", outcome=None):
         gk.ok(*args)
 
 
+def approve_correction(gk, request_id, outcome, on="2026-03-19"):
+    """Sign a corrected reply's review chain again (request amend needs it), with different people."""
+    approve_chain(gk, request_id, before_steps(gk, request_id), on=on, outcome=outcome)
+
+
 def before_steps(gk, request_id):
     return [s["id"] for s in gk.json("request", "show", str(request_id))["review_steps"] if s["stage"] == "before"]

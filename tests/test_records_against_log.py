@@ -103,6 +103,9 @@ def test_a_state_changed_on_a_received_request_is_named(office, gk):
 
 def test_corrected_withdrawn_and_edited_requests_are_checked_too(office, gk):
     """The lifecycle's steps (更正答复, 撤回, 更正登记信息) are entries of the replay's table."""
+    for i, step in enumerate(("draft", "office_head")):  # the correction is signed again
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve",
+              "--on", "2026-03-19", "--outcome", "disclosed")
     gk.ok("request", "amend", "1", "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")
     gk.ok("request", "withdraw", "2", "--on", "2026-03-05", "--how", "电话")
     gk.ok("request", "edit", "2", "--applicant", "李思", "--reason", "姓名录入错误")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from requests_helpers import approve_chain, before_steps, new_request
+import pytest
+
+from requests_helpers import approve_chain, approve_correction, before_steps, new_request
 
 from gongkai.core.outcomes import APPLICANT_TYPE_CODES
 
@@ -22,6 +24,7 @@ def test_a_corrected_reply_keeps_the_earlier_letter(backend, gk, unit, tmp_path)
     reply(gk, rid, "withheld.process_info", "2026-03-11", "2026-03-10")
     refused = gk.fails("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-03-12", code=3)
     assert "request amend" in refused.stderr
+    approve_correction(gk, rid, "disclosed")
     gk.fails("request", "amend", rid, "--outcome", "disclosed", "--on", "2026-03-20")  # no reason
     gk.fails("request", "amend", rid, "--outcome", "disclosed", "--reason", "误判", "--on", "2026-03-05")  # before it
     shown = gk.json("request", "amend", rid, "--outcome", "disclosed", "--reason", "该信息已形成正式文件，不属于过程性信息",
@@ -41,6 +44,49 @@ def test_a_corrected_reply_keeps_the_earlier_letter(backend, gk, unit, tmp_path)
     gk.fails("request", "letter", rid, "--format", "md", "--out", "x.md", "--prior", "2")
     report = gk.json("report", "annual", "--year", "2026")["requests"]
     assert report["disclosed"]["natural_person"] == 1 and report["withheld.process_info"]["natural_person"] == 0
+    assert gk.json("audit", "verify")["ok"]
+
+
+@pytest.mark.parametrize("jurisdiction", ["xixian", "wuyuan", "yanta"])
+def test_a_correction_is_signed_again_along_the_chain(backend, gk, unit, jurisdiction):
+    """更正答复 runs the review chain again before the new letter issues: the earlier reply's
+    signatures do not count, and no step the chain requires (西咸's 律师审核 and 主要负责同志,
+    五原县's 保密审查, the office head) can be skipped by amending."""
+    unit(jurisdiction)
+    rid = str(new_request(gk)["id"])
+    reply(gk, rid, "withheld.process_info", "2026-03-11", "2026-03-10")
+    for i, step in enumerate(s["id"] for s in gk.json("request", "show", rid)["review_steps"] if s["stage"] == "after"):
+        gk.ok("request", "review", rid, "--step", step, "--by", f"备案人{i}", "--decision", "approve", "--on", "2026-03-12")
+    gk.ok("request", "close", rid, "--on", "2026-03-13")
+    steps = before_steps(gk, rid)
+    amend = ("request", "amend", rid, "--outcome", "予以公开", "--reason", "不属于过程性信息", "--on", "2026-03-20")
+    refused = gk.fails(*amend, code=3).stderr
+    assert "更正答复须重新经过审核流程" in refused and "request review" in refused and "原答复仍然有效" in refused
+    sign = ("--decision", "approve", "--on", "2026-03-18", "--outcome", "disclosed")
+    gk.fails("request", "review", rid, "--step", steps[-1], "--by", "负责人", *sign, code=3)  # in the chain's order
+    for i, step in enumerate(steps[:-1]):
+        gk.ok("request", "review", rid, "--step", step, "--by", f"审核人{i}", *sign)
+        if i == 0 and len(steps) > 2:  # the lawyer / the confidentiality review cannot be jumped over either
+            gk.fails("request", "review", rid, "--step", steps[-1], "--by", "负责人", *sign, code=3)
+    shown = gk.json("request", "show", rid)
+    assert shown["state"] == "amending" and shown["state_name"] == "更正答复审核中"
+    assert shown["outcome"] == "withheld.process_info"  # the reply in force stands until the correction issues
+    (head,) = [s for s in shown["review_steps"] if s["id"] == steps[-1]]
+    assert not head["done"]
+    refused = gk.fails(*amend, code=3).stderr
+    assert head["name"] in refused and "更正答复须重新经过审核流程" not in refused
+    gk.ok("request", "review", rid, "--step", steps[-1], "--by", "负责人", *sign)
+    gk.fails(*amend[:-1], "2026-03-17")  # dated before the correction's approvals
+    shown = gk.json(*amend)
+    assert shown["outcome"] == "disclosed" and shown["amended_on"] == "2026-03-20"
+    assert all(s["done"] for s in shown["review_steps"] if s["stage"] == "before")
+    after = [s for s in shown["review_steps"] if s["stage"] == "after"]
+    # the new letter is filed again (西咸 备案) before the request is closed again; otherwise it stays closed
+    assert shown["state"] == ("replied" if after else "closed") and not any(s["done"] for s in after)
+    (event,) = [e for e in shown["events"] if e["action"] == "amend"]
+    assert event["before"]["state"] == "amending"
+    again = gk.fails(*amend[:-1], "2026-03-25", code=3).stderr  # a second correction is signed again too
+    assert "更正答复须重新经过审核流程" in again
     assert gk.json("audit", "verify")["ok"]
 
 
@@ -112,6 +158,7 @@ def test_a_replayed_year_counts_the_reply_in_force(backend, gk, unit):
            for i, t in enumerate(APPLICANT_TYPE_CODES[:5])}
     natural, commercial, research, public, legal = ids.values()
     reply(gk, natural, "withheld.process_info", "2026-03-11", "2026-03-10")
+    approve_correction(gk, natural, "disclosed")
     gk.ok("request", "amend", natural, "--outcome", "disclosed", "--reason", "不属于过程性信息", "--on", "2026-03-20")
     reply(gk, commercial, "unavailable.not_held", "2026-03-11", "2026-03-10")
     appeal = gk.json("request", "appeal", commercial, "--kind", "reconsideration", "--filed", "2026-04-01")["appeals"][0]

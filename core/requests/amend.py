@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from gongkai.core.deadline_store import StoredDeadline
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.requests import appeals, clock, reply
+from gongkai.core.labels import label
+from gongkai.core.requests import appeals, clock, reply, review, tracks
 from gongkai.core.requests.models import OWNER, Appeal, PriorReply, Request, ReviewAction
 from gongkai.core.requests.workflow import STATES, apply, check_after, check_date
 from gongkai.core.today import not_future
@@ -41,21 +42,51 @@ def _archive(session: Session, request: Request, on: dt.date, by: str, reason: s
 def amend(session: Session, office: Any, request: Request, *, outcome: str, reason: str, on: dt.date,
           reasons: str = "", legal_basis: str = "", provision: str = "", withheld: list[dict[str, str]] | None = None,
           agency: str = "", agency_contact: str = "", actor: str = "") -> PriorReply:
-    """Issue a corrected reply (a new letter dated ``on``) in place of the reply in force."""
-    if request.state not in ("replied", "closed") or request.replied_on is None:
+    """Issue a corrected reply (a new letter dated ``on``) in place of the reply in force.
+
+    The correction goes through the review chain as the first reply did: every step before the
+    reply that its outcome needs is signed again for it (``request review`` on the answered
+    request opens that review, state ``amending``); the earlier signatures do not count."""
+    if request.state not in ("replied", "closed", "amending") or request.replied_on is None:
         raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，没有可更正的答复。")
     if not reason.strip():
         raise GongkaiError("更正答复须说明更正理由（--reason），如“误将可以公开的信息答复为不予公开”。")
     check_date(request, on, "更正答复")
     check_after(on, request.amended_on or request.replied_on, "更正答复", "原答复日期")
+    registry = office.registry
+    tracks.check_outcome(registry, request.track, outcome)
+    missing = (review.missing_steps(session, registry, request, outcome) if request.state == "amending"
+               else review.required_steps(registry, outcome, "before"))
+    if missing:
+        names = "、".join(review.step_label(s) for s in missing)
+        start = "" if request.state == "amending" else "更正答复须重新经过审核流程，原答复的审核不适用于更正答复；"
+        raise StepRefused(
+            f"{start}审核流程未完成，不能更正答复：缺少{names}（{review.chain(registry).citation}）。"
+            f"请先用 `gongkai request review {request.id} --step {missing[0].name} --outcome "
+            f"{label('outcome', outcome, registry)}` 办理；"
+            "更正答复作出前，原答复仍然有效。")
+    if request.state == "amending":
+        approved = [a.on for a in review.approvals(session, request.id).values()]
+        check_after(on, max(approved, default=None), "更正答复", "审核同意的日期")
     before = reply.reply_values(request)
     prior = _archive(session, request, on, "amend", reason.strip())
-    reply.set_reply(office.registry, request, outcome=outcome, reasons=reasons, legal_basis=legal_basis,
+    reply.set_reply(registry, request, outcome=outcome, reasons=reasons, legal_basis=legal_basis,
                     provision=provision, withheld=withheld, agency=agency, agency_contact=agency_contact)
     request.amended_on = on
     request.replied_by = actor
+    request.proposed_outcome = outcome
+    # the new letter is filed or reported like the first (备案, 书面报告…): a closed request
+    # with such steps to do is open again until they are
+    to_state, closed_on_before = None, request.closed_on and request.closed_on.isoformat()
+    if review.required_steps(registry, outcome, "after"):
+        review.restart_after_steps(session, office, request, on)
+        to_state, request.closed_on = "replied", None
+    elif request.state == "amending":
+        to_state = "closed" if request.closed_on else "replied"
+    closed_on = request.closed_on and request.closed_on.isoformat()
     apply(session, request, "amend", actor, {**reply.reply_values(request), "reason": reason.strip(),
-                                             "prior_reply": prior.id}, before=before)
+                                             "prior_reply": prior.id, "closed_on": closed_on},
+          before={**before, "closed_on": closed_on_before}, to_state=to_state)
     return prior
 
 

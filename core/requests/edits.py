@@ -82,7 +82,7 @@ def edit(session: Session, office: Any, request: Request, *, reason: str, actor:
         search.reindex(session, request)
     if "received" in after:
         due = clock.refresh(session, office, request).due
-        if request.state in ("replied", "closed"):
+        if request.state in ("replied", "closed", "amending"):
             late = due is not None and request.replied_on > due
             close_deadline(session, OWNER, request.id, "reply", request.replied_on, status="late" if late else "met")
     return {"before": before, "after": after}

@@ -91,7 +91,7 @@ def reply(
     if request.state == "correction_pending":
         raise StepRefused(f"申请 {request.id} 正在等待补正；补正后再答复，逾期未补正请用 `gongkai request abandon`。")
     if request.state not in ("received", "processing", "reviewing"):
-        hint = "；答复有误的，请用 `gongkai request amend` 更正答复" if request.state in ("replied", "closed") else ""
+        hint = "；答复有误的，请用 `gongkai request amend` 更正答复" if request.state in ("replied", "closed", "amending") else ""
         raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能再答复{hint}。")
     missing = review.missing_steps(session, registry, request, outcome)
     if missing:

@@ -52,6 +52,33 @@ def missing_steps(session: Session, registry: Any, request: Request, outcome: st
     return [s for s in required_steps(registry, outcome, stage) if s.id not in done]
 
 
+def draft_outcome(request: Any) -> str | None:
+    """The outcome the steps under review are for: a correction's proposed outcome while it is
+    reviewed (the reply in force stands until then), else the reply's, else the draft's."""
+    if request.state == "amending":
+        return request.proposed_outcome or request.outcome
+    return request.outcome or request.proposed_outcome
+
+
+def supersede(session: Session, request_id: int, the_chain: ReviewChain, stage: str) -> None:
+    """The live approvals of ``stage`` lapse (they signed a reply no longer being issued)."""
+    for a in live_actions(session, request_id):
+        if the_chain.step(a.step_id).stage == stage:
+            a.superseded = True
+            session.add(a)
+
+
+def restart_after_steps(session: Session, office: Any, request: Request, on: dt.date) -> None:
+    """A new letter (a corrected reply) is filed or reported like the first: the ``after`` steps
+    signed for the earlier letter lapse and their clocks run again from ``on``."""
+    supersede(session, request.id, chain(office.registry), "after")
+    for step in required_steps(office.registry, request.outcome, "after"):
+        if step.deadline:
+            rule = office.registry.deadline(step.deadline)
+            row = store_deadline(session, OWNER, request.id, step.id, deadlines.compute(rule, on, office.calendar))
+            row.status, row.met_on = "open", None
+
+
 def step_label(step: ReviewStep) -> str:
     return f"“{step.name}”（{step.id}，{step.role}）"
 
@@ -87,11 +114,21 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
         raise GongkaiError("请用 --by 填写审核人姓名。")
     on = on or today()
     check_date(request, on, "审核")
-    outcome = request.outcome or request.proposed_outcome
+    to_state = None
+    if step.stage == "after" and request.state == "amending":
+        raise StepRefused(f"申请 {request.id} 的更正答复正在审核，{step_label(step)}待更正答复作出后办理。")
     if step.stage == "after" and request.state not in ("replied", "closed"):
         raise StepRefused(f"{step_label(step)}在答复之后进行，申请 {request.id} 尚未答复。")
     if step.stage == "before" and request.state in ("replied", "closed"):
-        raise StepRefused(f"申请 {request.id} 已答复，答复前的审核步骤{step_label(step)}不能再办理。")
+        # a step before the reply on an answered request: the review of a corrected reply
+        # (更正答复) begins; the approvals of the reply in force do not sign the correction
+        if decision != "approve":
+            raise StepRefused(f"申请 {request.id} 已答复，没有待审核的更正答复，不能退回。")
+        supersede(session, request.id, the_chain, "before")
+        check_after(on, request.amended_on or request.replied_on, "更正答复的审核", "原答复日期")
+        request.proposed_outcome = request.proposed_outcome or request.outcome
+        to_state = "amending"
+    outcome = draft_outcome(request) if to_state is None else request.proposed_outcome
     if not step.applies_to(outcome) and step.outcomes:
         if outcome is not None:
             raise StepRefused(f"{step_label(step)}只适用于答复结果 {'、'.join(step.outcomes)}，本申请为 {outcome}。")
@@ -111,18 +148,17 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     # a step is not dated before the one it follows (the draft, the previous approval, the reply)
     check_after(on, max((a.on for a in live_actions(session, request.id)), default=None), "审核", "上一审核步骤的日期")
     if step.stage == "after":
-        check_after(on, request.replied_on, "审核", "答复日期")
+        check_after(on, request.amended_on or request.replied_on, "审核", "答复日期")
     action = ReviewAction(request_id=request.id, step_id=step.id, actor=actor.strip(), decision=decision,
                           comment=comment, on=on)
-    if decision == "reject":
-        for a in live_actions(session, request.id):  # back to the drafter: earlier approvals lapse
-            if the_chain.step(a.step_id).stage == step.stage:
-                a.superseded = True
-                session.add(a)
+    if decision == "reject":  # back to the drafter: earlier approvals lapse
+        supersede(session, request.id, the_chain, step.stage)
     session.add(action)
     session.flush()
     details = {"step": step.id, "step_name": step.name, "decision": decision, "comment": comment, "on": on.isoformat()}
-    apply(session, request, "review", actor.strip(), details)
+    if to_state:
+        details["proposed_outcome"] = request.proposed_outcome
+    apply(session, request, "review", actor.strip(), details, to_state=to_state)
     if decision == "approve":
         if step.deadline:
             close_deadline(session, OWNER, request.id, step.id, on)
@@ -133,7 +169,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
 
 def _start_next_clock(session: Session, office: Any, request: Request, step: ReviewStep, on: dt.date) -> None:
     """The next step's own deadline (e.g. a confidentiality opinion within 15 WD) runs from now."""
-    outcome = request.outcome or request.proposed_outcome
+    outcome = draft_outcome(request)
     order = [s for s in chain(office.registry).steps if s.stage == "before" and (not s.outcomes or s.applies_to(outcome))]
     following = order[order.index(step) + 1:] if step in order else []
     if following and following[0].deadline:
@@ -151,7 +187,7 @@ def start_after_steps(session: Session, office: Any, request: Request) -> None:
 
 def steps_json(session: Session, registry: Any, request: Request) -> list[dict[str, Any]]:
     done = approvals(session, request.id)
-    outcome = request.outcome or request.proposed_outcome
+    outcome = draft_outcome(request)
     out = []
     for s in chain(registry).steps:
         if s.outcomes and not s.applies_to(outcome) and outcome is not None:

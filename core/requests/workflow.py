@@ -28,6 +28,8 @@ STATES: dict[str, str] = {
     "closed": "已办结归档",
     "abandoned": "视为放弃",
     "withdrawn": "申请人撤回",
+    # a corrected reply (更正答复) going through the review chain; the reply in force stands until it issues
+    "amending": "更正答复审核中",
 }
 OPEN_STATES = ("received", "correction_pending", "processing", "paused", "reviewing")
 
@@ -42,17 +44,20 @@ TRANSITIONS: dict[str, tuple[str, dict[str, str | None]]] = {
     "extend": ("政府信息公开工作机构负责人", {s: None for s in (*_ACTIVE, "paused")}),
     "ask_reasons": ("承办人", {s: None for s in _ACTIVE}),
     "set_later_due": ("承办人", {s: None for s in _ACTIVE}),
-    "review": ("审核人", {**{s: "reviewing" for s in _ACTIVE}, "replied": None}),
+    # on a replied or closed request a step before the reply opens a correction's review (amend)
+    "review": ("审核人", {**{s: "reviewing" for s in _ACTIVE}, "replied": None, "closed": "amending",
+                        "amending": None}),
     "reply": ("承办人", {s: "replied" for s in _ACTIVE}),
     "fee": ("承办人", {s: None for s in (*_ACTIVE, "paused")}),
     "close": ("承办人", {"replied": "closed"}),
     # an appeal may also be over silence (不作为): no reply came
-    "appeal": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed")}),
-    "register_overturned": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed")}),
-    "amend": ("承办人", {"replied": None, "closed": None}),
+    "appeal": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed", "amending")}),
+    "register_overturned": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed", "amending")}),
+    "amend": ("承办人", {"replied": None, "closed": None, "amending": "replied"}),
     # a 纠正 decision orders a new answer: a replied request reopens; an unanswered one
     # (an appeal over silence) gets the new period
-    "reanswer": ("承办人", {"replied": "processing", "closed": "processing", **{s: None for s in OPEN_STATES}}),
+    "reanswer": ("承办人", {"replied": "processing", "closed": "processing", "amending": "processing",
+                         **{s: None for s in OPEN_STATES}}),
     "withdraw": ("承办人", {s: "withdrawn" for s in OPEN_STATES}),
     "edit": ("承办人", {s: None for s in STATES}),
 }

@@ -16,10 +16,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gongkai.core.requests.models import Request, ReviewAction
-from gongkai.core.requests.review import chain
+from gongkai.core.requests.review import chain, draft_outcome
 from gongkai.core.requests.workflow import OPEN_STATES
 
-STAGE_OF_STATE = {**{s: "before" for s in OPEN_STATES if s not in ("paused", "correction_pending")}, "replied": "after"}
+STAGE_OF_STATE = {**{s: "before" for s in OPEN_STATES if s not in ("paused", "correction_pending")}, "replied": "after",
+                   "amending": "before"}
 
 
 def waiting_steps(session: Session, registry: Any, step_ids: set[str] | None = None, limit: int = 50
@@ -77,5 +78,5 @@ def waiting_steps(session: Session, registry: Any, step_ids: set[str] | None = N
 def next_step(the_chain: Any, request: Any, done: set[str]) -> Any:
     """The step ``request`` waits for (None: none), given the steps already approved."""
     stage = STAGE_OF_STATE[request.state]
-    outcome = request.outcome or request.proposed_outcome
+    outcome = draft_outcome(request)
     return next((s for s in the_chain.steps if s.stage == stage and s.applies_to(outcome) and s.id not in done), None)
