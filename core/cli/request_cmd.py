@@ -274,7 +274,9 @@ def excessive(app, request_id, asked_on, later_due, by, as_json):
 @JSON
 @click.pass_obj
 def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_json):
-    """按本辖区审核流程办理一个审核步骤；本人不得审批自己经手的上一步。"""
+    """按本辖区审核流程办理一个审核步骤；本人不得审批自己经手的上一步。
+
+    对已答复的申请办理答复前的步骤，即开始更正答复的审核（见 request amend）。"""
     from gongkai.core.requests import reply, review
 
     def act(session, office, req):
@@ -340,6 +342,9 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
 def amend_cmd(app, request_id, on, why, outcome, reason, basis, provision, withheld, agency, agency_contact, by,
               as_json):
     """更正有误的答复：出具新的答复告知书并写明所更正的答复，原答复保留在记录中（年度报告按更正后的结果统计）。
+
+    更正答复须重新经过审核流程：先用 request review 逐步审核（已答复的申请进入“更正答复审核中”，
+    原答复在更正前仍然有效，原答复的审核不再适用），审核流程完成后才能更正。
 
     --reason 是更正理由；新答复自身的理由用 --reply-reason。"""
     from gongkai.core.requests import amend, reply
