@@ -120,6 +120,19 @@ def reply_through_the_chain(office, clients, request_id, outcome="unavailable.no
     assert "已办理：答复" in page, page[-2000:]
 
 
+def sign_correction(office, clients, request_id, outcome="disclosed"):
+    """A correction is signed along the chain again before amend: the 承办人 opens its review with
+    the chain's first step (the replied page offers the steps after the reply), then each role
+    signs the step its page offers."""
+    first = office.registry.review_chain("request.review_chain").steps[0].id
+    for name in ("clerk", "lawyer", "head"):
+        page = clients[name].get(f"/requests/{request_id}").text
+        step = first if name == "clerk" else re.search(r'name="step" value="([^"]+)"', page).group(1)
+        fields = {"step": step, "decision": "approve", "on": TODAY, "outcome": outcome}
+        r, page = post(clients[name], request_id, "review", **fields)
+        assert "已记录审核" in page, page[-3000:]
+
+
 def test_forms_follow_state_facts_and_roles(office, clients):
     request_id = new_request(office)
     assert {"withdraw", "edit"} <= forms(clients["clerk"], request_id)
@@ -185,6 +198,10 @@ def test_amend_then_reanswer_are_the_cli_steps(office, clients):
     web, twin = new_request(office), new_request(office)
     for request_id in (web, twin):
         reply_through_the_chain(office, clients, request_id)
+    r, page = post(clients["clerk"], web, "amend", why="误将已制作的信息答复为不存在", on=TODAY, outcome="disclosed")
+    assert "更正答复须重新经过审核流程" in page  # the chain first, as for the first reply
+    for request_id in (web, twin):
+        sign_correction(office, clients, request_id)
     r, page = post(clients["clerk"], web, "amend", why="误将已制作的信息答复为不存在", on=TODAY, outcome="disclosed",
                    provision="电子邮件提供")
     assert "已办理：更正答复" in page and "此前的答复" in page
