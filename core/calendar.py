@@ -129,9 +129,14 @@ def read_schedule(path: Path) -> Schedule:
             if d.weekday() < 5:
                 raise GongkaiError(f"{where}（{name}）的调休上班日 {d} 不是周末，请核对通知。")
             makeup.append((d, name))
-    for d, name in off:
-        if d.year not in (year, year + 1) and d.year != year - 1:
-            raise GongkaiError(f"节假日安排文件 {path}：{name}的放假日 {d} 不在 {year} 年前后。")
+    # a file changes its own year only: a stray date would silently rewrite another year's calendar
+    for d, name in off + makeup:
+        if d.year != year:
+            raise GongkaiError(f"节假日安排文件 {path}：{name}的日期 {d} 不属于 {year} 年（year = {year}）。"
+                               f"一个文件只写一年的安排，请核对日期或 year；跨年放假的，本年文件只写本年的日子。")
+    stem = Path(path).stem
+    if stem.isdigit() and len(stem) == 4 and int(stem) != year:
+        raise GongkaiError(f"节假日安排文件 {path} 的文件名是 {stem} 年，内容却是 year = {year}，请核对。")
     return Schedule(year, str(raw.get("notice", "")), tuple(off), tuple(makeup), Path(path))
 
 

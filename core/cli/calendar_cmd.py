@@ -1,7 +1,6 @@
 """``gongkai calendar``: the working-day calendar."""
 
 import datetime as dt
-import shutil
 
 import click
 
@@ -16,14 +15,18 @@ KIND_LABELS = {"workday": "工作日", "weekend": "周末", "holiday": "节假�
 @click.argument("date", required=False)
 @click.option("--year", type=year_type(), help="列出该年的节假日与调休上班日")
 @click.option("--load", "load_file", type=click.Path(exists=True, dir_okay=False), help="载入一年的国务院节假日安排文件（TOML）")
+@click.option("--replace", is_flag=True, help="与 --load 同用：替换已有正式安排的年份（如国务院发文调整）")
+@click.option("--by", help="与 --load 同用：载入人（记入事件日志；默认 GONGKAI_USER 或登录名）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def calendar(app, date, year, load_file, as_json):
+def calendar(app, date, year, load_file, replace, by, as_json):
     """查询某日是否工作日（DATE），列出某年安排（--year），或载入新一年的安排（--load）。"""
     if sum(x is not None for x in (date, year, load_file)) != 1:
         raise GongkaiError("请只给出一项：日期（如 2026-10-08）、--year 年份，或 --load 安排文件。")
     if load_file:
-        return _load(app, load_file, as_json)
+        return _load(app, load_file, replace, by, as_json)
+    if replace:
+        raise GongkaiError("--replace 只与 --load 同用。")
     cal = app.calendar
     if date is not None:
         try:
@@ -46,24 +49,14 @@ def calendar(app, date, year, load_file, as_json):
     emit_table(["日期", "类型", "名称"], [[d["date"], KIND_LABELS[d["kind"]], d["name"] or ""] for d in days])
 
 
-def _load(app, path, as_json):
-    from gongkai.core.calendar import read_schedule
+def _load(app, path, replace, by, as_json):
+    from gongkai.core.calendar_load import load_schedule
+    from gongkai.core.cli.common import actor
 
-    schedule = read_schedule(path)
-    target_dir = app.config.calendar_dir
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{schedule.year}.toml"
-    if not (target.exists() and target.samefile(path)):  # the file may already be in place
-        shutil.copyfile(path, target)
-    app.reload_calendar()
-    result = {
-        "year": schedule.year,
-        "file": str(target),
-        "final": not app.calendar.is_provisional(dt.date(schedule.year, 6, 1)),
-        "recomputed": app.sync_calendar() if app.database_exists() else 0,
-    }
+    result = load_schedule(app, path, replace=replace, actor=actor(by))
     if as_json:
         emit_json(result)
-    else:
-        click.echo(f"已载入 {schedule.year} 年节假日安排：{target}；该年期限不再是暂定结果。")
-        click.echo(f"已重算暂定期限 {result['recomputed']} 条。")
+        return
+    verb = "替换" if result["replaced"] else "载入"
+    click.echo(f"已{verb} {result['year']} 年节假日安排：{result['file']}；该年期限不再是暂定结果。")
+    click.echo(f"改变的日子 {len(result['changed_days'])} 天，已重算暂定期限 {result['recomputed']} 条；本次载入已记入事件日志。")
