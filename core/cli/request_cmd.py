@@ -174,7 +174,7 @@ def corrected(app, request_id, on, good_reason, by, as_json):
 @request.command("pause")
 @REQUEST
 @click.option("--reason", required=True, type=LabelChoice("pause_reason"),
-              help="征求第三方意见、征求其他行政机关意见、不可抗力等法定事由")
+              help="征求第三方意见、征求其他行政机关意见、不可抗力等法定事由、收费通知至缴费（已核定信息处理费的）")
 @click.option("--on", required=True, help="中止计时日期（发出征求意见书之日）")
 @click.option("--note", default="", help="说明")
 @click.option("--to", default="", help="被征求意见的第三方（写入征求第三方意见书）")
@@ -183,7 +183,7 @@ def corrected(app, request_id, on, good_reason, by, as_json):
 @JSON
 @click.pass_obj
 def pause(app, request_id, reason, on, note, to, notice_out, by, as_json):
-    """中止计时：征求意见期间不计入答复期限。"""
+    """中止计时：征求意见期间、收费通知至缴费期间不计入答复期限。"""
     from gongkai.core.requests import clock
 
     from gongkai.core.errors import GongkaiError
@@ -197,7 +197,7 @@ def pause(app, request_id, reason, on, note, to, notice_out, by, as_json):
 
 @request.command("resume")
 @REQUEST
-@click.option("--on", required=True, help="恢复计时日期（收到意见或障碍消除之日）")
+@click.option("--on", required=True, help="恢复计时日期（收到意见、障碍消除或申请人缴费之日）")
 @click.option("--no-answer", is_flag=True, help="被征求意见方逾期未提出意见（按本辖区规则处理）")
 @BY
 @JSON

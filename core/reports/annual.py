@@ -221,18 +221,24 @@ def fees_collected(session: Any, year: int) -> dict[str, int]:
 def fees_by(session: Any, year: int, by: Any = None) -> dict[Any, dict[str, int]]:
     """The fees collected in the year for each value of ``by`` (as :func:`request_tables`).
 
-    A charged fee counts as collected when its request was answered in the year with any
-    outcome but ``other.unpaid_fee`` (the information is provided only after payment).
+    A fee whose payment is recorded (the end of the request's fee pause, ``request resume``
+    after ``request pause --reason fee``) counts in the year it was paid. Otherwise a charged
+    fee counts when its request was answered in the year with any outcome but
+    ``other.unpaid_fee`` (the information is provided only after payment).
     """
-    from gongkai.core.requests.models import Request
+    from gongkai.core.requests.models import Pause, Request
 
     start, end = year_bounds(year)
-    r = Request.__table__.c
+    r, p = Request.__table__.c, Pause.__table__.c
+    paid = (select(p.request_id, func.max(p.end).label("on")).where(p.reason == "fee", p.end.is_not(None))
+            .group_by(p.request_id).subquery())
+    when = func.coalesce(paid.c.on, r.replied_on)
     rows = session.execute(
-        select(null() if by is None else by, func.count(), func.coalesce(func.sum(r.fee_amount), 0)).where(
-            r.replied_on >= start, r.replied_on <= end, r.fee_amount > 0,
-            or_(r.outcome.is_(None), r.outcome != UNPAID_FEE),
-        ).group_by(*(() if by is None else (by,)))
+        select(null() if by is None else by, func.count(), func.coalesce(func.sum(r.fee_amount), 0))
+        .select_from(Request.__table__.outerjoin(paid, paid.c.request_id == r.id))
+        .where(when >= start, when <= end, r.fee_amount > 0,
+               or_(paid.c.on.is_not(None), r.outcome.is_(None), r.outcome != UNPAID_FEE))
+        .group_by(*(() if by is None else (by,)))
     ).all()
     return {key: {"requests": int(n), "amount_yuan": int(total)} for key, n, total in rows}
 

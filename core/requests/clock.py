@@ -26,6 +26,9 @@ PAUSE_REASONS: dict[str, tuple[str, str | None, str | None]] = {
     "third_party": ("征求第三方意见", "request.third_party_opinion", "third_party_opinion"),
     "other_agency": ("征求其他行政机关意见", "request.agency_opinion", "agency_opinion"),
     "force_majeure": ("不可抗力等法定事由", None, None),
+    # 国办函〔2020〕109号: from the fee notice to the payment the period does not run (the
+    # fee notice says so); the pause's end is the day the fee was paid
+    "fee": ("收费通知至缴费", None, None),
 }
 SILENCE_NAMES = {"agency_decides": "由行政机关依法决定", "consent": "视为同意公开", "refusal": "视为不同意公开"}
 FORCE_MAJEURE_RULE = "request.force_majeure"
@@ -41,6 +44,11 @@ def extensions_of(session: Session, request_id: int) -> list[Extension]:
 
 def correction_of(session: Session, request_id: int) -> Correction | None:
     return session.exec(select(Correction).where(Correction.request_id == request_id)).first()
+
+
+def fee_paid_on(pauses: list[Any]) -> dt.date | None:
+    """The day the information-processing fee was paid: the end of the fee pause, if any."""
+    return next((p.end for p in reversed(pauses) if p.reason == "fee"), None)
 
 
 def engine_pauses(pauses: list[Pause]) -> list[deadlines.Pause]:
@@ -186,6 +194,9 @@ def pause(session: Session, office: Any, request: Request, reason: str, on: dt.d
     if on < request.period_start:
         raise GongkaiError(f"中止日期 {on} 早于答复期限起算日 {request.period_start}，请核对 --on。")
     name, rule_id, clock_name = PAUSE_REASONS[reason]
+    if reason == "fee" and not request.fee_amount:
+        raise StepRefused(f"申请 {request.id} 未核定信息处理费（或应收金额为0），不能按收费通知中止计时。"
+                          "请先用 `gongkai request fee` 核定。")
     if reason == "force_majeure" and force_majeure_rule(office.registry, request.track) is None:
         raise StepRefused(
             f"{office.registry.jurisdiction.display_name}的规则未规定因不可抗力中止答复期限"
@@ -228,7 +239,8 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
             open_pause.answered = True
         close_deadline(session, OWNER, request.id, clock_name, on, status="lapsed" if no_answer else "met")
     elif no_answer:
-        raise GongkaiError("--no-answer 只适用于征求意见（third_party、other_agency）。")
+        raise GongkaiError("--no-answer 只适用于征求意见（third_party、other_agency）；"
+                           "逾期未缴费的，请以“逾期未缴纳信息处理费”答复（other.unpaid_fee）。")
     open_pause.end = on
     session.add(open_pause)
     done = any(a for a in _live_reviews(session, request.id))

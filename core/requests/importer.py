@@ -43,7 +43,7 @@ from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.privacy import mask_text
-from gongkai.core.requests import intake
+from gongkai.core.requests import history, intake
 from gongkai.core.requests.models import OWNER, LedgerImport, Request
 from gongkai.core.requests.reply import check_reply_facts, parse_withheld
 from gongkai.core.requests.workflow import check_after, next_state_after
@@ -67,6 +67,8 @@ FIELDS = {  # field -> (Chinese name, required)
     "withheld": ("不予公开的内容及理由", False),
     "agency": ("负责公开的机关", False),
     "agency_contact": ("负责公开机关的联系方式", False),
+    # the clock's history and how a withdrawal came in: replayed through the single commands
+    **history.FIELDS,
 }
 FEE_LIMIT = 1_000_000  # yuan: far above any fee of 国办函〔2020〕109号's bands, a typo's bound
 BATCH = 10_000  # rows per transaction
@@ -223,6 +225,9 @@ class Checked:
     errors: list[tuple[int, str]]  # (row number, message) of the bad ones
     requests: dict[str, list[Any]]  # the good rows' request columns (COLUMNS)
     events: list[str]  # each good row's import event (its ``after`` JSON)
+    # good rows with steps to replay (history.Steps; a withdrawal), by index among the good
+    # rows: (file line, steps)
+    history: dict[int, tuple[int, history.Steps]] = attrs.field(factory=dict)
     unreadable: str | None = None  # the last chunk: why the file cannot be read further
 
 
@@ -247,6 +252,7 @@ class _Checker:
         good: list[tuple[Any, ...]] = []
         events: list[str] = []
         errors: list[tuple[int, str]] = []
+        replays: dict[int, tuple[int, history.Steps]] = {}
         seen: dict[tuple[str, ...], int] = {}  # each distinct row -> the line it was first on
         columns = list(mapping)
         try:
@@ -259,29 +265,32 @@ class _Checker:
                 try:
                     if first != n:
                         raise GongkaiError(f"与第 {first} 行完全相同（同一台账中的重复行），未重复导入")
-                    request, event = self.check({field: raw.get(column) for column, field in mapping.items()})
+                    request, event, steps = self.check({field: raw.get(column) for column, field in mapping.items()})
                 except GongkaiError as exc:
                     errors.append((n, str(exc)))
                 else:
+                    if steps is not None:
+                        replays[len(good)] = (n, steps)
                     good.append(request)
                     events.append(event)
                 if read % CHUNK == 0:
-                    yield self._chunk(read, n, errors, good, events)
-                    good, events, errors = [], [], []
+                    yield self._chunk(read, n, errors, good, events, replays)
+                    good, events, errors, replays = [], [], [], {}
         except GongkaiError as exc:  # an unreadable row: the rows before it are kept, as the caller says
-            yield attrs.evolve(self._chunk(read, n, errors, good, events), unreadable=str(exc))
+            yield attrs.evolve(self._chunk(read, n, errors, good, events, replays), unreadable=str(exc))
             return
         if read % CHUNK or not read:
-            yield self._chunk(read, n, errors, good, events)
+            yield self._chunk(read, n, errors, good, events, replays)
 
     @staticmethod
     def _chunk(read: int, line: int, errors: list[tuple[int, str]], good: list[tuple[Any, ...]],
-               events: list[str]) -> Checked:
+               events: list[str], replays: dict[int, tuple[int, history.Steps]]) -> Checked:
         columns = zip(*good) if good else [[] for _ in COLUMNS]
-        return Checked(read, line, errors, dict(zip(COLUMNS, map(list, columns))), events)
+        return Checked(read, line, errors, dict(zip(COLUMNS, map(list, columns))), events, replays)
 
-    def check(self, values: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
-        """One row's request columns (COLUMNS) and import event; a GongkaiError for a bad row."""
+    def check(self, values: dict[str, Any]) -> tuple[tuple[Any, ...], str, history.Steps | None]:
+        """One row's request columns (COLUMNS), import event and the steps to replay after it
+        (None: none); a GongkaiError for a bad row."""
         text = {k: ("" if v is None else str(v).strip()) for k, v in values.items()}
         submitted = _date(values.get("submitted"), "提交日期")
         if submitted is None:
@@ -312,8 +321,15 @@ class _Checker:
             state, outcome, reasons = self.replied_state, found.code, found.name
             withheld = json.dumps(parts, ensure_ascii=False) if parts else ""
         fee = _fee(values.get("fee_amount"))
-        event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"], fee)
-        return (*_FIELDS(fields), state, outcome, replied, reasons, fee, withheld, agency, contact), event
+        steps = history.parse(text, outcome, lambda field, name: _date(values.get(field), name))
+        if steps or outcome == history.WITHDRAWN:
+            # stored as received, then the steps and the outcome through their own functions
+            event = _import_event("received", received, fields["channel"], None, None, fields["ref"], fee)
+        else:
+            steps = None
+            event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"], fee)
+        columns = (*_FIELDS(fields), state, outcome, replied, reasons, fee, withheld, agency, contact)
+        return columns, event, steps
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019  # one checker per import; a ledger repeats its dates
     def _reply_clock(self, received: dt.date) -> None:
@@ -385,12 +401,51 @@ class _Writer:
             self.terms.update(zip(new, term_ids(session, terms)))
         return list(map(self.terms.__getitem__, starts))
 
-    def write(self, session: Any, chunk: Checked) -> list[int]:
-        """Store ``chunk`` in the caller's transaction; returns the new request ids."""
-        count = len(chunk.events)
-        if not count:
-            return []
-        requests = chunk.requests
+    def write(self, session: Any, chunk: Checked) -> tuple[list[int], list[tuple[int, str]]]:
+        """Store ``chunk`` in the caller's transaction, in file order: the rows in bulk, a row
+        with steps to replay on its own (:meth:`replay`). Returns the new request ids and the
+        rows the replay refused (line, message)."""
+        ids: list[int] = []
+        errors: list[tuple[int, str]] = []
+        start = 0
+        for index in [*sorted(chunk.history), len(chunk.events)]:
+            if index > start:
+                ids += self._bulk(session, {k: v[start:index] for k, v in chunk.requests.items()},
+                                  chunk.events[start:index])
+            if index < len(chunk.events):
+                line, steps = chunk.history[index]
+                try:
+                    with session.begin_nested():  # refused: this row only is undone
+                        ids.append(self.replay(session, {k: v[index] for k, v in chunk.requests.items()},
+                                               chunk.events[index], steps))
+                except GongkaiError as exc:
+                    errors.append((line, str(exc)))
+            start = index + 1
+        return ids, errors
+
+    def replay(self, session: Any, values: dict[str, Any], event: str, steps: history.Steps) -> int:
+        """One row stored as received (with its import event and reply clock), then its steps
+        and its outcome through the single commands' functions (:mod:`history`)."""
+        from gongkai.core.requests.clock import refresh
+        from gongkai.core.storage import record_event
+
+        reply = {k: values.pop(k) for k in ("outcome", "replied_on", "reasons", "withheld_parts", "other_agency",
+                                             "other_agency_contact")}
+        values.pop("state")
+        request = Request(**{**self.constants, **values, "state": "received"})
+        session.add(request)
+        session.flush()
+        after = json.loads(event)
+        record_event(session, subject_kind=OWNER, subject_id=request.id, action="import", actor=self.actor,
+                     after=after)
+        refresh(session, self.office, request)
+        history.replay(session, self.office, request, steps, self.actor)
+        history.finish(session, self.office, request, steps, reply, self.actor)
+        session.flush()
+        return request.id
+
+    def _bulk(self, session: Any, requests: dict[str, list[Any]], events: list[str]) -> list[int]:
+        count = len(events)
         ids = insert_columns(session, Request.__table__, {**self.constants, **requests}, count, return_ids=True)
         # the reply clock, met if the ledger has the reply; no intake clock: importing
         # history is not the platform entry a local intake rule times
@@ -402,7 +457,7 @@ class _Writer:
         }, count)
         append_columns(session, {
             "at": utc(dt.datetime.now(dt.timezone.utc)), "actor": self.actor, "subject_kind": OWNER,
-            "subject_id": ids, "action": "import", "after": chunk.events,
+            "subject_id": ids, "action": "import", "after": events,
         }, count)
         return ids
 
@@ -458,10 +513,10 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
                 with session_scope(connection) as session:
                     stored = refused = 0
                     for chunk in transaction:
-                        report.errors += chunk.errors
-                        ids = writer.write(session, chunk)
+                        ids, replay_errors = writer.write(session, chunk)
+                        report.errors += sorted(chunk.errors + replay_errors)
                         report.imported += ids
-                        stored, refused = stored + len(ids), refused + len(chunk.errors)
+                        stored, refused = stored + len(ids), refused + len(chunk.errors) + len(replay_errors)
                     _advance(session, run, stored, refused, chunk.line)
                 if progress is not None:
                     progress(chunk.read, max(chunk.read, count - 1))

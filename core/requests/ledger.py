@@ -18,7 +18,7 @@ from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisi
 from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_year
 from gongkai.core.privacy import mask_id_number, mask_text, mask_values
-from gongkai.core.requests import appeals, clock, review
+from gongkai.core.requests import appeals, clock, history, review
 from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.amend import prior_replies
 from gongkai.core.requests.reply import reply_values, withheld_parts
@@ -38,6 +38,9 @@ COLUMNS = [  # (key, xlsx header)
     ("submitted", "提交日期"), ("confirmed", "确认日期"), ("fee_amount", "信息处理费（元）"),
     ("withheld", "不予公开的内容及理由"), ("agency", "负责公开的机关"), ("agency_contact", "负责公开机关的联系方式"),
 ]
+# the clock's history (correction, pauses, fee notice and payment, extensions) and how a
+# withdrawal came in, as `request import` replays them (core.requests.history)
+HISTORY_COLUMNS = [(field, name) for field, (name, _) in history.FIELDS.items()]
 APPEALS_SHEET = "复议诉讼"  # the appeals of the listed requests, as `appeal import` reads them
 
 
@@ -109,6 +112,8 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "outcome": request.outcome,
         "replied_on": _iso(request.replied_on),
         "fee_amount": request.fee_amount,
+        "fee_paid_on": _iso(clock.fee_paid_on(pauses)),
+        "withdrawal_how": request.withdrawal_how or None,
         # what `request reply` asks for these outcomes, in the import's cell form (条例 第三十六、三十七条)
         "withheld": "；".join(f"{w['part']}：{w['reason']}" for w in withheld_parts(request)),
         "agency": request.other_agency,
@@ -143,7 +148,8 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "provision": request.provision,
         "withheld": withheld_parts(request),
         "other_agency": {"name": request.other_agency, "contact": request.other_agency_contact},
-        "fee": {"method": request.fee_method, "pages": request.fee_pages, "amount": request.fee_amount},
+        "fee": {"method": request.fee_method, "pages": request.fee_pages, "amount": request.fee_amount,
+                "paid_on": data["fee_paid_on"]},
         "correction": None if correction is None else {
             "notice_on": _iso(correction.notice_on), "period_days": correction.period_days,
             "due": _iso(correction.due), "corrected_on": _iso(correction.corrected_on)},
@@ -156,7 +162,6 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
         "amended_on": _iso(request.amended_on),
         "reanswer_days": request.reanswer_days,
-        "withdrawal_how": request.withdrawal_how or None,
         # earlier replies, as issued: `request letter N --prior K` prints the K-th
         "prior_replies": [{"number": i, **reply_values(p), "withheld": withheld_parts(p),
                            "superseded_on": _iso(p.superseded_on), "superseded_by": p.superseded_by,
@@ -326,9 +331,11 @@ def _labeller(office: Any) -> dict[str, Any]:
 
 
 def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str = "",
-                appeal_cells: list[list[Any]] | None = None) -> Path:
+                appeal_cells: list[list[Any]] | None = None,
+                history_cells: dict[int, dict[str, str]] | None = None) -> Path:
     """The ledger as a workbook people can use (``core.xlsx``): title, Chinese labels, typed cells;
-    with ``appeal_cells`` (:func:`appeal_rows`), their sheet too. Both import again without --map."""
+    with ``history_cells`` (:func:`history.cells`), each request's clock history; with
+    ``appeal_cells`` (:func:`appeal_rows`), their sheet too. Both import again without --map."""
     from openpyxl import Workbook
 
     from gongkai.core import xlsx
@@ -337,9 +344,12 @@ def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str 
     wb = Workbook()
     ws = wb.active
     ws.title = "依申请公开台账"
-    values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS] for r in rows]
+    steps = history_cells or {}
+    values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS]
+              + [steps.get(r["id"], {}).get(k, "") for k, _ in HISTORY_COLUMNS] for r in rows]
     unit = office.config.unit
-    xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(), [h for _, h in COLUMNS], values)
+    xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(), [h for _, h in COLUMNS + HISTORY_COLUMNS],
+                     values)
     if appeal_cells is not None:
         from gongkai.core.requests.appeal_importer import FIELDS
 

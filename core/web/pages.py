@@ -111,8 +111,9 @@ def ledger_xlsx(request: Request) -> Response:
     filters["search"] = filters["search"] or None  # ledger(): None is no search
     with office.session() as session:
         rows = core.ledger(session, office, as_of=today(), **filters)
+        steps = core.history.cells(session, rows)
     with tempfile.TemporaryDirectory() as tmp:
-        content = core.export_xlsx(rows, Path(tmp) / "ledger.xlsx", office).read_bytes()
+        content = core.export_xlsx(rows, Path(tmp) / "ledger.xlsx", office, history_cells=steps).read_bytes()
     return download(content, f"依申请公开台账-{today().isoformat()}.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
