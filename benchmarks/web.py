@@ -118,7 +118,8 @@ def login(port: int) -> str:
     return answer.getheader("set-cookie").split(";")[0]
 
 
-def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT) -> list[Figure]:
+def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, workers: int | None = None) -> list[Figure]:
+    """``workers``: ``gongkai serve --workers`` (default: one per CPU core)."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -129,7 +130,8 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT) -> lis
         built = time.perf_counter()
         config, open_ids = unit(tmp, n)
         built = time.perf_counter() - built
-        server = Server(config, Path(os.environ["GONGKAI_CACHE_DIR"]), tmp / "serve.log")
+        workers = workers or os.cpu_count() or 1
+        server = Server(config, Path(os.environ["GONGKAI_CACHE_DIR"]), tmp / "serve.log", "--workers", str(workers))
         try:
             load = Load(server.port, login(server.port), clients, per_client)
             pages = {
@@ -154,6 +156,7 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT) -> lis
             f"target p95 under {TARGET_MS:.0f} ms server time ({'met' if met else 'MISSED'}"
             f"{'' if n == N else ', reduced size'}); median {statistics.median(server_ms):.1f} ms; client wall p95 "
             f"{p95(wall_ms):.1f} ms (static {p95(base_wall):.1f} ms); {clients}×{per_client} requests; "
+            f"gongkai serve --workers {workers}; "
             f"unit built in {built:.0f} s; {dt.date.today()}",
         ))
     return figures

@@ -29,6 +29,11 @@ class App:
         self._database_url = database_url
         self.extra_plugins = extra_plugins
 
+    def arguments(self) -> dict[str, Any]:
+        """What opens this same unit again in another process (``gongkai serve --workers``)."""
+        return {"config_path": self._config_path and str(self._config_path), "jurisdiction": self._jurisdiction,
+                "database_url": self._database_url}
+
     @cached_property
     def config(self) -> Config:
         return load_config(self._config_path, jurisdiction=self._jurisdiction, database_url=self._database_url)

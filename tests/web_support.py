@@ -49,14 +49,14 @@ def free_port() -> int:
 class Server:
     """``gongkai serve`` on a free loopback port, in its own process, stopped by :meth:`stop`."""
 
-    def __init__(self, config: Path, cache_dir: Path, log: Path) -> None:
+    def __init__(self, config: Path, cache_dir: Path, log: Path, *args: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
         env.update(GONGKAI_CONFIG=str(config), GONGKAI_CACHE_DIR=str(cache_dir))
         self.log = log.open("w")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gongkai"), "serve", "--port", str(self.port)],
+            [str(Path(sys.executable).parent / "gongkai"), "serve", "--port", str(self.port), *args],
             cwd=config.parent, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:

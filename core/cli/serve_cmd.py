@@ -6,21 +6,37 @@ import click
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（对外提供服务时放在 HTTPS 反向代理之后）")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="工作进程数：多人同时使用时可设为本机的 CPU 核数")
 @click.pass_obj
-def serve(app, host, port):
+def serve(app, host, port, workers):
     """启动本单位的网页版（登录后办理：待办、台账、申请登记与审核、答复告知书等）。"""
+    import json
+    import os
+
     import uvicorn
 
     from gongkai.core.accounts.store import has_accounts
     from gongkai.core.errors import GongkaiError
-    from gongkai.core.web.app import create_app
+    from gongkai.core.web.app import APP_ENV, create_app, session_secret
 
     if not app.database_exists():
         raise GongkaiError("尚未建立本单位的数据库：请先运行 `gongkai init`，或用 --config / --db 指明数据库。")
-    web = create_app(app)
     with app.session() as session:
         if not has_accounts(session):
             click.echo("提示：尚无账号，无法登录。请先用 `gongkai user add 用户名 --role 角色` 建立账号。", err=True)
-    click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", err=True)
     # behind a TLS proxy on this machine, X-Forwarded-Proto makes the session cookie Secure
-    uvicorn.run(web, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="warning")
+    options = {"host": host, "port": port, "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1",
+               "log_level": "warning"}
+    if workers == 1:
+        web = create_app(app)
+        click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", err=True)
+        uvicorn.run(web, **options)
+        return
+    # each worker process opens the same unit (uvicorn imports the app factory in every worker);
+    # what they share is made here first, once: the session secret and the calendar's dates
+    session_secret(app)
+    app.sync_calendar()
+    os.environ[APP_ENV] = json.dumps(app.arguments())
+    click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （{workers} 个工作进程；按 Ctrl-C 停止）", err=True)
+    uvicorn.run("gongkai.core.web.app:from_environment", factory=True, workers=workers, **options)

@@ -137,6 +137,19 @@ def create_app(office: Any, *, idle_minutes: int = IDLE_MINUTES) -> Starlette:
     return app
 
 
+APP_ENV = "GONGKAI_WEB_APP"  # the unit a worker process of `gongkai serve --workers N` opens (App's arguments, JSON)
+
+
+def from_environment() -> Starlette:
+    """The app of one worker process of ``gongkai serve --workers N``."""
+    import json
+    import os
+
+    from gongkai.core.app import App
+
+    return create_app(App(**json.loads(os.environ[APP_ENV])))
+
+
 async def _error_page(request: Request, exc: Exception) -> Response:
     from gongkai.core.accounts.permissions import Forbidden
 
