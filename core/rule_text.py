@@ -18,7 +18,8 @@ FIELDS = {
     "amount": "数量", "unit": "单位", "weights": "权重", "categories": "类别", "total": "满分",
     "schedule": "标准", "fields": "栏目", "form": "表式",
     "published": "拟主动公开的文件均须附", "government_issued": "限以本级政府名义印发", "material": "须附材料",
-    "refused_at": "拦截环节",
+    "refused_at": "拦截环节", "trigger": "触发事项", "action": "须办理", "when": "时限",
+    "limits": "账号数量上限", "file_with": "报备单位", "grade": "等次", "training": "所需培训",
 }
 WORDS = {"two_weeks": "每两周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年",
          "request": "依申请公开", "proactive": "主动公开", "registration": "登记报审时", "approval": "审批环节"}

@@ -433,6 +433,46 @@ class RecurringDuty(Rule):
 
 
 @frozen(kw_only=True)
+class TriggeredDuty(Rule):
+    """An obligation each time something happens: ``action`` follows every ``trigger``
+    (长宁区 第五十八条: 人员发生变动的…第一时间向区政府办公室备案). ``when`` is the text's own
+    word for how soon (no number where the text gives none)."""
+
+    kind: ClassVar[str] = "triggered_duty"
+
+    trigger: str = field(validator=_non_empty)  # Chinese, e.g. "人员变动"
+    action: str = field(validator=_non_empty)  # Chinese, e.g. "向区政府办公室备案"
+    when: str = ""  # e.g. "第一时间"
+
+
+@frozen(kw_only=True)
+class AccountLimit(Rule):
+    """How many accounts of each platform a unit may open, and whom it files with before
+    opening one (五原县 政务新媒体 第八条: 政务微博、政务微信公众号各1个，须提前报备)."""
+
+    kind: ClassVar[str] = "account_limit"
+
+    limits: tuple[tuple[str, int], ...] = field(
+        converter=lambda v: tuple((str(k), int(n)) for k, n in dict(v).items()), validator=_non_empty)
+    file_with: str = field(validator=_non_empty)  # e.g. "县委宣传部、网信办和县政务公开领导小组办公室"
+
+    def limit_of(self, platform: str) -> int | None:
+        return dict(self.limits).get(platform)
+
+
+@frozen(kw_only=True)
+class GradeRestriction(Rule):
+    """A grade an official may not receive in a year without the training that ``training``
+    (a :class:`RecurringDuty` id) records, attended and passed (五原县 培训制度 四:
+    未参加学习培训和考试不合格的公务员，当年考核不能评为优秀等次)."""
+
+    kind: ClassVar[str] = "grade_restriction"
+
+    grade: str = field(validator=_non_empty)  # e.g. "优秀"
+    training: str = field(validator=_rule_id)
+
+
+@frozen(kw_only=True)
 class LeadTime(Rule):
     """A minimum span: ``before`` an event (notice) or ``open`` for at least (comment period)."""
 
@@ -633,6 +673,9 @@ RULE_TYPES: tuple[type[Rule], ...] = (
     CompositeScheme,
     DocumentAttributes,
     RecurringDuty,
+    TriggeredDuty,
+    AccountLimit,
+    GradeRestriction,
     LeadTime,
     MinimumCount,
     ReceiptRule,

@@ -68,7 +68,8 @@ def test_forum_materials_five_working_days_before(wuyuan, gk):
 def test_failed_check_says_why_on_stderr_in_human_output(wuyuan, gk):
     result = gk("check", "comment-period", "--open", "2026-09-01", "--close", "2026-09-05")
     assert result.exit_code == FAILED
-    assert "未通过" in result.stdout and "participation.comment_period" in result.stderr
+    assert "未通过" in result.stdout and "第七条" in result.stderr and "征求意见" in result.stderr
+    assert "participation.comment_period" not in result.stdout + result.stderr  # codes stay in --json
 
 
 @pytest.mark.parametrize("jurisdiction", ["xixian", "yanta", "changning"])

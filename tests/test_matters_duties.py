@@ -22,6 +22,8 @@ def test_changning(unit, gk):
         "report.annual.government": ["2026-02-28"],  # 2月28日前 (earlier than the national 3月31日)
         "decision.catalogue": ["2026-03-31"],
         "duty.inspection": ["2026-04-30", "2026-08-31", "2026-12-31"],  # at least 3 a year
+        "duty.training": ["2026-12-31"],  # 第五十三条
+        "duty.work_report_hearing": ["2026-12-31"],  # 第五十七条
     }
 
 

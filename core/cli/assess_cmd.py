@@ -172,6 +172,28 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
         click.echo(f"已生成：{path}")
 
 
+@assess.command("official")
+@click.option("--name", required=True, help="人员姓名")
+@click.option("--year", type=year_type(), required=True, help="考核年度")
+@click.option("--grade", required=True, help="年度考核等次，如 优秀、称职")
+@click.option("--by", default="", help="登记人（本单位已启用账户的：账户名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def official(app, name, year, grade, by, as_json):
+    """登记工作人员的年度考核等次；本辖区规定须经培训的等次（如五原县：未参加培训或考试不合格的不能评为优秀），
+    没有培训记录的予以拒绝。"""
+    from gongkai.core.cli.common import signer
+    from gongkai.core.matters.duty_records import record_official_grade
+
+    with app.session() as session:
+        data = record_official_grade(session, app.registry, name, year, grade,
+                                     signer(session, app, by, "official.grade", free=by))
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"已登记：{data['name']} {data['year']}年度考核等次 {data['grade']}。")
+
+
 @assess.group()
 def evaluation():
     """社会评议：记录和查看各单位每年的满意、基本满意、不满意人数。"""

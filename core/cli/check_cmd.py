@@ -6,6 +6,8 @@ so a script can stop a publication. A check the jurisdiction has no rule for exi
 
 import click
 
+from gongkai.core.cli.common import year_type
+
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.errors import GongkaiError, StepRefused
 
@@ -21,27 +23,43 @@ def _date(text, option):
         raise GongkaiError(f"{option}：“{text}”不是有效日期，请写成 2026-09-01 的形式。") from None
 
 
-def _emit(check, results, as_json):
+def _emit(check, results, as_json, name=""):
     from gongkai.core.matters.checks import report
 
-    data = report(check, results)
+    data = report(check, results, name)
     if as_json:
         emit_json(data)
     else:
         emit_table(
             ["结果", "规则", "要求", "实际", "说明", "依据"],
-            [["通过" if r["passed"] else "未通过", r["rule"], r["required"], r["actual"], r["detail"], r["citation"]]
+            [["通过" if r["passed"] else "未通过", r["title"], r["required"], r["actual"], r["detail"], r["citation"]]
              for r in data["results"]],
         )
     if not data["passed"]:
-        failed = "、".join(r["rule"] for r in data["results"] if not r["passed"])
+        failed = "、".join(f"“{r['title']}”（{r['citation']}）" for r in data["results"] if not r["passed"])
         click.echo(f"检查未通过：{data['name']}不符合 {failed}。", err=True)
         raise SystemExit(StepRefused.exit_code)
 
 
 @click.group()
 def check():
-    """检查公众参与活动是否符合本辖区规则（每项给出通过/未通过、规则及依据）。"""
+    """检查公众参与活动和例行工作是否符合本辖区规则（每项给出通过/未通过、规则及依据）。"""
+
+
+@check.command("duties")
+@click.option("--year", type=year_type(), help="年度（默认今年）")
+@click.option("--as-of", "as_of", help="按此日期判断是否逾期（默认今天）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def duties(app, year, as_of, as_json):
+    """例行工作是否按时办理、须备案的事项是否已备案、培训学时和新媒体账号是否合规。"""
+    from gongkai.core.matters.duty_records import check_duties
+    from gongkai.core.today import today
+
+    day = _date(as_of, "--as-of") if as_of else today()
+    with app.session() as session:
+        results = check_duties(session, app.registry, year or day.year, day)
+    _emit("duties", results, as_json, "例行工作办理情况")
 
 
 @check.command("comment-period")

@@ -1,9 +1,24 @@
-"""``gongkai duties --year Y``: the jurisdiction's recurring obligations with dates."""
+"""``gongkai duties --year Y``: the jurisdiction's recurring obligations with dates, and how
+each stands; ``gongkai duty done|occurred``: record what was done (events)."""
+
+import datetime as dt
 
 import click
 
-from gongkai.core.cli.common import force_option, year_type
+from gongkai.core.cli.common import force_option, signer, year_type
 from gongkai.core.cli.output import emit_json, emit_table
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是有效日期，请写成 2026-09-24 的形式。") from None
+    from gongkai.core.today import not_future
+
+    return not_future(day, "办理")
 
 
 @click.command()
@@ -13,10 +28,12 @@ from gongkai.core.cli.output import emit_json, emit_table
 @force_option
 @click.pass_obj
 def duties(app, year, ics_path, as_json, force):
-    """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）及具体日期。"""
+    """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）及具体日期；
+    在本单位目录下运行时，同时列出各项的办理情况（用 `gongkai duty done` 登记）和待办的备案事项。"""
     from gongkai.core.matters.duties import duties as duty_dates
     from gongkai.core.matters.duties import write_ics
     from gongkai.core.matters.urgency import now_beijing
+    from gongkai.core.today import today
 
     year = year or now_beijing().year
     j = app.registry.jurisdiction
@@ -25,10 +42,79 @@ def duties(app, year, ics_path, as_json, force):
         write_ics(items, app.output(ics_path, force), j.name, f"{j.display_name}{year}年政务公开例行工作")
         if ics_path == "-":
             return
+    statuses = None
+    if app.config.database_url:  # in a unit's folder: what the unit recorded
+        from gongkai.core.matters.duty_records import duty_status
+
+        with app.session() as session:
+            statuses = duty_status(session, app.registry, year, today())
     if as_json:
-        emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": [d.to_json(j.name) for d in items]})
+        rows = [s.to_json(j.name) for s in statuses] if statuses is not None else [d.to_json(j.name) for d in items]
+        emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": rows})
         return
-    click.echo(f"{j.display_name}{year}年例行工作 {len(items)} 项：")
-    emit_table(["日期", "事项", "依据"], [[d.date.isoformat(), d.title, str(d.rule.citation)] for d in items], max_width=50)
+    if statuses is None:
+        click.echo(f"{j.display_name}{year}年例行工作 {len(items)} 项：")
+        emit_table(["日期", "事项", "依据"], [[d.date.isoformat(), d.title, str(d.rule.citation)] for d in items], max_width=50)
+    else:
+        from gongkai.core.matters.duty_records import STATE_NAMES
+
+        click.echo(f"{j.display_name}{year}年例行工作 {len(statuses)} 项：")
+        emit_table(
+            ["日期", "事项", "办理情况", "依据"],
+            [[s.date.isoformat(), s.title + (f"：{s.note}" if s.note else ""),
+              STATE_NAMES[s.state] + (f"（{s.done_on}）" if s.done_on else ""), str(s.rule.citation)] for s in statuses],
+            max_width=50,
+        )
     if ics_path:
         click.echo(f"已导出日历：{ics_path}")
+
+
+@click.group()
+def duty():
+    """登记例行工作的办理情况（培训、听取汇报、目录更新、舆情收集、自查等）和须备案的事项（如人员变动）。"""
+
+
+@duty.command("done")
+@click.argument("name")
+@click.option("--on", callback=_date, required=True, help="办理日期，如 2026-09-24")
+@click.option("--note", default="", help="说明，如 培训主题、汇报会议名称、公开的事项")
+@click.option("--attendee", "attendees", multiple=True, help="参加人员（培训、听取汇报等），可重复")
+@click.option("--hours", type=float, help="培训学时")
+@click.option("--failed", "failed", multiple=True, help="培训考试不合格的参加人员，可重复")
+@click.option("--for", "trigger", type=int, help="对应的待办事项编号（须备案的事项，默认最早一件）")
+@click.option("--by", default="", help="登记人（本单位已启用账户的：账户名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def done(app, name, on, note, attendees, hours, failed, trigger, by, as_json):
+    """登记一项例行工作已办理（NAME 为 `gongkai duties` 中的事项名称或规则编号）。"""
+    from gongkai.core.matters.duty_records import record_done
+
+    with app.session() as session:
+        data = record_done(session, app.registry, name, on=on, by=signer(session, app, by, "duty.record", free=by),
+                           note=note, attendees=attendees, hours=hours, failed=failed, trigger=trigger)
+    if as_json:
+        emit_json(data)
+        return
+    who = f"，参加人员：{'、'.join(data['attendees'])}" if data.get("attendees") else ""
+    click.echo(f"已登记：{data['title']}（{data['on']}）{who}。")
+
+
+@duty.command("occurred")
+@click.argument("name")
+@click.option("--on", callback=_date, required=True, help="发生日期")
+@click.option("--note", required=True, help="内容，如 某某调离，由某某接任")
+@click.option("--by", default="", help="登记人（本单位已启用账户的：账户名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def occurred(app, name, on, note, by, as_json):
+    """登记引起备案等义务的事项（如政务公开工作人员变动），办理后用 `gongkai duty done` 登记。"""
+    from gongkai.core.matters.duty_records import record_trigger, resolve_duty
+
+    with app.session() as session:
+        data = record_trigger(session, app.registry, name, on=on, note=note,
+                              by=signer(session, app, by, "duty.record", free=by))
+        rule = resolve_duty(app.registry, name)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"已登记第{data['event']}号：{rule.trigger}（{data['on']}）。须{rule.when}{rule.action}（{rule.citation}）。")

@@ -48,6 +48,7 @@ class CheckResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule.id,
+            "title": title(self.rule),
             "passed": self.passed,
             "required": self.required,
             "actual": self.actual,
@@ -55,6 +56,14 @@ class CheckResult:
             "summary": self.rule.summary,
             "citation": str(self.rule.citation),
         }
+
+
+def title(rule: Rule) -> str:
+    """A rule's short Chinese name for tables and messages (codes stay in --json)."""
+    from gongkai.core.matters.duties import TITLES
+
+    what = getattr(rule, "what", "") or TITLES.get(rule.id, "")
+    return what or rule.summary.split("，")[0].split("；")[0][:30]
 
 
 def available_checks(registry: Registry) -> list[str]:
@@ -140,10 +149,10 @@ def check_forum(registry: Registry, calendar: WorkCalendar, materials: dt.date, 
     return [lead_time(calendar, rule, materials, forum, "材料送达", "座谈论证会召开")]  # type: ignore[arg-type]
 
 
-def report(check: str, results: list[CheckResult]) -> dict[str, Any]:
+def report(check: str, results: list[CheckResult], name: str = "") -> dict[str, Any]:
     return {
         "check": check,
-        "name": CHECKS[check][0],
+        "name": name or CHECKS[check][0],
         "passed": all(r.passed for r in results),
         "results": [r.to_json() for r in results],
     }

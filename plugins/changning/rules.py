@@ -14,6 +14,7 @@ from gongkai.hookspecs.records import (
     RecurringDuty,
     ReviewChain,
     ReviewStep,
+    TriggeredDuty,
     cite,
 )
 
@@ -216,5 +217,30 @@ PROVISIONS = [
         period="year",
         times=3,
         what="政务公开监督检查和专项督查",
+    ),
+    RecurringDuty(
+        id="duty.training",
+        summary="区政府办公室每年定期举办政务公开培训会，各行政机关分管领导和工作人员应积极参加，出席情况列入考核内容",
+        citation=cite(MEASURES, "第五十三条"),
+        period="year",
+        times=1,
+        what="参加区政府办公室政务公开培训会",
+    ),
+    RecurringDuty(
+        id="duty.work_report_hearing",
+        summary="各行政机关主要领导要亲自抓政务公开工作，每年至少听取1次工作汇报，研究推动相关工作",
+        citation=cite(MEASURES, "第五十七条"),
+        period="year",
+        times=1,
+        what="主要领导听取政务公开工作汇报",
+    ),
+    TriggeredDuty(
+        id="staff.change_filing",
+        summary="明确承担政务公开工作的具体科室，配备专职工作人员；人员发生变动的，要逐项做好工作交接，"
+        "并第一时间向区政府办公室备案",
+        citation=cite(MEASURES, "第五十八条"),
+        trigger="政务公开工作人员变动",
+        action="逐项做好工作交接，并向区政府办公室备案",
+        when="第一时间",
     ),
 ]

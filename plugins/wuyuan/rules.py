@@ -14,12 +14,14 @@ Notes on the texts:
 """
 
 from gongkai.hookspecs.records import (
+    AccountLimit,
     Attribute,
     DeadlineRule,
     DocumentAttributes,
     Exemption,
     ExemptionList,
     GradeBand,
+    GradeRestriction,
     GradeScale,
     InterpretationRule,
     LeadTime,
@@ -45,6 +47,7 @@ ASSESSMENT = "《政务公开考核制度》"
 INTERPRETATION = "《五原县政务公开政策解读回应制度》"
 PARTICIPATION = "《五原县重大决策公众参与制度》"
 REQUEST = "《五原县政务公开依申请公开制度》"
+ARCHIVE = "《五原县政务公开资料归档管理制度》"
 
 
 def c(document: str, article: str):
@@ -445,5 +448,28 @@ PROVISIONS = [
         period="year",
         hours=16,
         what="政府信息公开工作人员培训",
+    ),
+    GradeRestriction(
+        id="assessment.training_required",
+        summary="在职培训应结合实际进行考试考核；对于未参加学习培训和考试不合格的公务员，当年考核不能评为优秀等次",
+        citation=c(TRAINING, "四"),
+        grade="优秀",
+        training="duty.training_hours",
+    ),
+    RecurringDuty(
+        id="archive.self_check",
+        summary="工作人员应每季度对归档材料进行自查整理，及时查遗补漏，确保归档材料齐全完整",
+        citation=c(ARCHIVE, "三（四）"),
+        period="quarter",
+        times=1,
+        what="政务公开归档材料自查整理",
+    ),
+    AccountLimit(
+        id="newmedia.accounts",
+        summary="各单位原则上只能开通政务微博、政务微信公众号各1个；开通政务新媒体账号须提前向县委宣传部、网信办和"
+        "县政务公开领导小组办公室报备，出现平台注销、人员变动等情况，须及时更新报备",
+        citation=c(NEWMEDIA, "第八条"),
+        limits={"微博": 1, "微信公众号": 1},
+        file_with="县委宣传部、网信办和县政务公开领导小组办公室",
     ),
 ]

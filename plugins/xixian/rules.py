@@ -393,4 +393,39 @@ PROVISIONS = [
         times=1,
         what="政务公开工作人员集中学习培训",
     ),
+    # 附件1 “五公开”情况 1、2: each missing item costs 0.5 points in the year's assessment.
+    RecurringDuty(
+        id="duty.decision_consultation",
+        summary="“五公开”：对涉及全域全行业的决策进行预公开，公开征求意见每年至少发布一项",
+        citation=cite(MEASURES, "附件1 “五公开”情况 1"),
+        period="year",
+        times=1,
+        what="决策预公开并公开征求意见",
+    ),
+    RecurringDuty(
+        id="duty.decision_execution",
+        summary="“五公开”：公开决策执行及相关督查整改每年至少一项",
+        citation=cite(MEASURES, "附件1 “五公开”情况 2"),
+        period="year",
+        times=1,
+        what="公开决策执行及督查整改情况",
+    ),
+    RecurringDuty(
+        id="catalogue.update",
+        summary="对照上级政务公开标准指引，结合权责清单和公共服务事项清单编制主动公开事项标准目录，通过门户网站向社会公开，"
+        "并结合实际每年度更新",
+        citation=cite(MEASURES, "第十四条"),
+        period="year",
+        times=1,
+        what="主动公开事项标准目录年度更新",
+    ),
+    RecurringDuty(
+        id="opinion.monthly_collection",
+        summary="各新城、各街镇对群众通过12345、领导信箱、网络留言及来电等咨询、投诉涉及物业管理、教育卫生、征地拆迁等事项，"
+        "建立月度政务舆情收集和回应机制，及时回应解读相关政策文件",
+        citation=cite(PLAN, "二（四）"),
+        period="month",
+        times=1,
+        what="政务舆情收集和回应",
+    ),
 ]

@@ -114,4 +114,20 @@ PROVISIONS = [
         times=2,
         what="政府网站及信息公开平台专项检查",
     ),
+    RecurringDuty(
+        id="duty.press_conference",
+        summary="与宏观经济和社会民生关系密切以及社会关注事项较多的政府部门，主要负责同志每年应参加一次新闻发布会",
+        citation=cite(PLAN, "第26项"),
+        period="year",
+        times=1,
+        what="主要负责同志参加新闻发布会",
+    ),
+    RecurringDuty(
+        id="duty.work_report_hearing",
+        summary="主要负责人每年至少听取1次政务公开工作汇报，研究推动工作",
+        citation=cite(PLAN, "第33项"),
+        period="year",
+        times=1,
+        what="主要负责人听取政务公开工作汇报",
+    ),
 ]
