@@ -40,9 +40,12 @@ class App:
 
     @cached_property
     def registry(self) -> Registry:
+        from gongkai.core import unit_practice
         from gongkai.core.plugins import load_registry
 
-        return load_registry(self.config.jurisdiction, self.extra_plugins)
+        registry = load_registry(self.config.jurisdiction, self.extra_plugins)
+        unit_practice.apply(registry, self.config.unit_practice, f"配置文件 {self.config.path or 'gongkai.toml'}")
+        return registry
 
     @property
     def jurisdiction_name(self) -> str:

@@ -15,6 +15,9 @@ Example::
     date = 2026-08-07
     workday = false
     name = "台风停工"
+
+    [unit_practice]              # what no text sets (core/unit_practice.py)
+    office_head_approval = true
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from gongkai.core import unit_practice
 from gongkai.core.errors import GongkaiError
 
 CONFIG_NAME = "gongkai.toml"
@@ -48,6 +52,7 @@ class Config:
     calendar_dir: Path | None = None  # drop-in State Council schedule files (*.toml)
     rubric_file: Path | None = None
     calendar_adjustments: tuple[dict[str, Any], ...] = ()
+    unit_practice: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)  # core/unit_practice.py
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
 
     @property
@@ -125,5 +130,6 @@ def load_config(
         calendar_dir=(base / calendar_dir),
         rubric_file=(base / rubric) if rubric else None,
         calendar_adjustments=tuple(adjustments),
+        unit_practice=unit_practice.settings(raw, f"配置文件 {path}"),
         raw=raw,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.hookspecs.records import DeadlineRule, Rule, Silence
+from gongkai.hookspecs.records import UNIT_PRACTICE, DeadlineRule, Rule, Silence
 
 # parameter field -> what it is, in Chinese
 FIELDS = {
@@ -30,6 +30,8 @@ SILENCE = {Silence.AGENCY_DECIDES: "逾期未提出意见的由行政机关决�
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, dict) and value.get("unit_practice"):  # a step no text requires
+        return f"{value['name']}（{UNIT_PRACTICE}）"
     if isinstance(value, dict):
         return str(value.get("name") or "，".join(f"{FIELDS.get(k, k)} {_value(v)}" for k, v in value.items() if v))
     if isinstance(value, (list, tuple)):
@@ -57,4 +59,6 @@ def details(rule: Rule) -> list[str]:
         if key == "rules":  # a track's rule map: the track's own rule IDs
             value = [local for _, local in value]
         lines.append(f"{FIELDS.get(key, key)}：{_value(value)}")
+    if any(getattr(s, "unit_practice", False) for s in getattr(rule, "steps", ())):
+        lines.append(f"注：标“{UNIT_PRACTICE}”的步骤法规未作要求，由本单位在 gongkai.toml 的 [unit_practice] 中设定")
     return lines

@@ -42,6 +42,9 @@ def _as_tuple(value: Any) -> tuple:
     return tuple(value) if value is not None else ()
 
 
+# What a step or a period no text sets is shown as: the unit's own rule, not law.
+UNIT_PRACTICE = "本单位规定"
+
 # --------------------------------------------------------------------------- citations
 
 
@@ -193,6 +196,9 @@ class DeadlineRule(Rule):
     month: int | None = None
     day: int | None = None
     year_offset: int = 0
+    # The text sets no number ("及时", "在要求的时限内"): ``amount`` is a default the unit may
+    # change (gongkai.toml ``[unit_practice.periods]``), shown as 本单位规定.
+    unit_practice: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.unit is Unit.ANNUAL_DATE:
@@ -212,6 +218,8 @@ class DeadlineRule(Rule):
         text = f"{self.amount}{self.unit.label}"
         if self.limit is not None:
             text += f"（最长{self.limit}{self.unit.label}）"
+        if self.unit_practice:
+            text += f"（{UNIT_PRACTICE}）"
         return text
 
 
@@ -226,7 +234,10 @@ class ReviewStep:
     ``"after"`` (follows it, e.g. 备案). ``outcomes`` limits the step to outcome codes
     starting with one of these prefixes (empty: every outcome). ``deadline`` names a
     :class:`DeadlineRule` that times the step. ``opinions`` are the allowed opinions
-    and ``checklist`` the items a reviewer confirms.
+    and ``checklist`` the items a reviewer confirms. ``approval`` marks the approval of
+    the reply the text itself requires (西咸新区: 主要负责同志审批); ``unit_practice`` marks
+    a step no text requires, the unit's own practice (``[unit_practice]`` in gongkai.toml),
+    shown as 本单位规定 and never with a citation.
     """
 
     id: str = field(validator=_rule_id)
@@ -239,6 +250,17 @@ class ReviewStep:
     escalate_on: str | None = None  # an opinion that sends the item up (e.g. "需报审")
     checklist: tuple[str, ...] = field(converter=_as_tuple, default=())
     citation: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
+    approval: bool = False
+    unit_practice: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.unit_practice and self.citation is not None:
+            raise ValueError(f"ReviewStep {self.id}: a step of the unit's own practice cites no text")
+
+    @property
+    def basis(self) -> str:
+        """Where the step comes from, as shown to people: its citation, or 本单位规定."""
+        return UNIT_PRACTICE if self.unit_practice else str(self.citation or "")
 
     def applies_to(self, outcome: str | None) -> bool:
         """Whether this step is required for a reply with ``outcome`` (None: not yet known)."""

@@ -41,6 +41,7 @@ def answer(session, app, request, outcome, on):
         return request
     reply.propose(session, app, request, outcome)
     review.review(session, app, request, "draft", "承办人甲", "approve", on=on)
+    review.review(session, app, request, "confidentiality", "保密员丙", "approve", on=on)  # 实施办法 第五十一条（三）
     review.review(session, app, request, "office_head", "负责人乙", "approve", on=on)
     extra = {}
     if outcome == "partial":

@@ -140,7 +140,7 @@ def chain(*steps, rule_id="request.review_chain", workflow="request"):
 
 DRAFT = ReviewStep(id="draft", name="承办人拟稿", role="承办人")
 LAWYER = ReviewStep(id="lawyer", name="律师审核", role="律师")
-HEAD = ReviewStep(id="head", name="主要负责人审批", role="主要负责人")
+HEAD = ReviewStep(id="head", name="主要负责人审批", role="主要负责人", approval=True)  # the text names its approver
 
 
 def test_a_chain_ending_in_an_approval_is_well_formed():

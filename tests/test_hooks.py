@@ -72,7 +72,7 @@ def test_hook_gongkai_review_chains():
                                                    ReviewStep(id="head", name="负责人审批", role="负责人")])
     reg = registry(gongkai_review_chains=[chain])
     assert [s.id for s in reg.review_chain("request.review_chain").steps] == ["draft", "lawyer", "head"]
-    assert [s.id for s in reg.rules["request.review_chain"].overrides.steps] == ["draft", "office_head"]
+    assert [s.id for s in reg.rules["request.review_chain"].overrides.steps] == ["draft"]
 
 
 def test_hook_gongkai_rubrics():

@@ -24,7 +24,7 @@ def office(backend, unit, gk):
     for applicant, day in (("张三", "2026-03-02"), ("李四", "2026-03-03")):
         gk.ok("request", "new", "--applicant", applicant, "--applicant-type", "natural_person", "--channel",
               "in_person", "--submitted", day, "--subject", "2026年老旧小区改造资金安排")
-    for i, step in enumerate(("draft", "office_head")):
+    for i, step in enumerate(("draft", "confidentiality", "office_head")):
         gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
     gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人")
     gk.ok("request", "appeal", "1", "--kind", "reconsideration", "--filed", "2026-04-01", "--result", "纠正",
@@ -60,7 +60,7 @@ TAMPERING = [
     ("UPDATE disclosure_request SET replied_by = '王五' WHERE id = 1", "申请 1 的答复经办人为“王五”，事件日志记载为“经办人”"),
     ("UPDATE request_review SET actor = '王五' WHERE step_id = 'draft'",
      "申请 1 的审核记录（审核人、意见、日期）与事件日志不符：库中有而日志没有 （draft，王五，同意，2026-03-10）"),
-    ("DELETE FROM request_review WHERE step_id = 'office_head'", "（office_head，审核人1，同意，2026-03-10）"),
+    ("DELETE FROM request_review WHERE step_id = 'office_head'", "（office_head，审核人2，同意，2026-03-10）"),
     ("UPDATE request_appeal SET result = '维持'", "申请 1 的复议诉讼记录与事件日志不符"),
     ("UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'request' AND owner_id = 1 AND name = 'reply'",
      "申请 1 的答复期限（办结日期）与事件日志不符"),

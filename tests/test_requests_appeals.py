@@ -14,7 +14,7 @@ def replied(gk, steps):
 
 def test_changning_overturned_reply_registered_within_a_week(gk, unit):
     unit("changning")
-    rid = replied(gk, ["draft", "office_head"])
+    rid = replied(gk, ["draft", "confidentiality", "office_head"])
     shown = gk.json("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2026-04-01")
     appeal_id = shown["appeals"][0]["id"]
     assert shown["appeals"][0]["result"] == "尚未审结" and "overturned_registration" not in shown["clocks"]

@@ -54,7 +54,7 @@ def test_refused_step_exits_nonzero_in_chinese(gk, unit):
     unit("yanta")
     rid = str(new_request(gk)["id"])
     result = gk.fails("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-03-05", code=3)
-    assert "承办人拟稿" in result.stderr and "draft" in result.stderr
+    assert "承办人拟稿" in result.stderr and "draft" not in result.stderr  # the step by name, never its code
     gk.fails("request", "show", "99")
     gk.fails("request", "new", "--applicant", "张三", "--applicant-type", "robot", "--channel", "in_person",
              "--submitted", "2026-03-02", "--subject", "x")
@@ -68,7 +68,7 @@ def test_database_reopened_after_cli_holds_everything(gk, unit, tmp_path):
     rid = new_request(gk)["id"]
     gk.ok("request", "pause", str(rid), "--reason", "other_agency", "--on", "2026-03-04")
     gk.ok("request", "resume", str(rid), "--on", "2026-03-11")
-    approve_chain(gk, rid, ["draft", "office_head"], on="2026-03-12")
+    approve_chain(gk, rid, ["draft", "confidentiality", "office_head"], on="2026-03-12")
     gk.ok("request", "reply", str(rid), "--outcome", "unavailable.not_held", "--on", "2026-03-13")
     # a plain sqlite3 connection, after every CLI process is gone
     db = sqlite3.connect(tmp_path / "gongkai.db")
@@ -78,11 +78,11 @@ def test_database_reopened_after_cli_holds_everything(gk, unit, tmp_path):
     pauses = db.execute("select reason, start, \"end\" from request_pause").fetchall()
     assert pauses == [("other_agency", "2026-03-04", "2026-03-11")]
     reviews = db.execute("select step_id, actor from request_review order by id").fetchall()
-    assert reviews == [("draft", "审核人0"), ("office_head", "审核人1")]
+    assert reviews == [("draft", "审核人0"), ("confidentiality", "审核人1"), ("office_head", "审核人2")]
     clocks = dict(db.execute("select name, status from deadline where owner_kind = 'request'").fetchall())
     assert clocks["reply"] == "met" and clocks["agency_opinion"] == "met" and clocks["intake"] == "met"
     actions = [a for (a,) in db.execute("select action from event where subject_kind='request' order by id")]
-    assert actions == ["receive", "pause", "resume", "review", "review", "reply"]
+    assert actions == ["receive", "pause", "resume", "review", "review", "review", "reply"]
     db.close()
 
 

@@ -6,8 +6,9 @@ A document's *route* is the ordered list of steps it must pass:
 - for a document that is published, the jurisdiction's ``proactive.review_chain``
   (西咸新区 第二十条: 保密审查 → 内容审核 → 主要负责人审批 → 信息发布 → 登记存档 → 后续关注).
 Steps run in order, none is skipped, and nobody approves a step after signing the one
-before it. The three confidentiality review points of ``review.confidentiality``
-(条例 第十七条: 形成时、主动公开前、依申请提供前) are recorded beside the route; their
+before it. The confidentiality review points of ``review.confidentiality`` (形成时、主动公开前、
+依申请提供前: 五原县 主动公开工作制度 六, 长宁区 第五十一条; 条例 第十七条 only asks that what is
+about to be disclosed be reviewed) are recorded beside the route; their
 opinion (五原县: 公开/免予公开/需报审) can stop publication or send the item up.
 """
 
@@ -41,7 +42,7 @@ PROACTIVE_CHAIN = "proactive.review_chain"
 CONFIDENTIALITY_CHAIN = "review.confidentiality"
 PUBLISH_STEP = "publish"  # the step `document publish` performs (信息发布)
 ATTRIBUTE_STEP = "attribute_approval"
-# Where the confidentiality review points fall (条例 第十七条).
+# Where the confidentiality review points fall (五原县 主动公开工作制度 六, 长宁区 第五十一条).
 FORMATION_POINT = "on_formation"
 PUBLICATION_POINT = "before_publication"
 

@@ -93,14 +93,15 @@ DEADLINES = [
 ]
 
 REVIEW_CHAINS = [
+    # No article requires the office head to approve every reply (第三十三条: only an extension):
+    # that approval is the unit's own practice, added from gongkai.toml (core/unit_practice.py).
     ReviewChain(
         id="request.review_chain",
-        summary="依申请公开答复：承办人拟稿，经政府信息公开工作机构负责人审批后答复",
-        citation=cite(TIAOLI, "第四条、第十七条、第三十六条"),
+        summary="依申请公开答复：由政府信息公开工作机构办理，承办人拟稿，按第三十六条的情形作出答复",
+        citation=cite(TIAOLI, "第四条、第三十六条"),
         workflow="request",
         steps=[
             ReviewStep(id="draft", name="承办人拟稿", role="承办人"),
-            ReviewStep(id="office_head", name="政府信息公开工作机构负责人审批", role="政府信息公开工作机构负责人"),
         ],
     ),
     ReviewChain(
@@ -114,16 +115,21 @@ REVIEW_CHAINS = [
             ReviewStep(id="publish", name="信息发布", role="信息发布员"),
         ],
     ),
+    # 第十七条 reviews information "拟公开" (before it is published or provided); the three points
+    # (形成时、主动公开前、依申请提供前) are local texts' (五原县 主动公开工作制度 六, 长宁区 第五十一条).
     ReviewChain(
         id="review.confidentiality",
-        summary="行政机关应当建立健全政府信息公开审查机制，依照法律、法规和国家有关规定对拟公开的政府信息进行审查："
-        "文件形成时、主动公开前、依申请提供前",
+        summary="行政机关应当建立健全政府信息公开审查机制，明确审查的程序和责任，依照法律、行政法规和国家有关规定"
+        "对拟公开的政府信息进行审查；不能确定政府信息是否可以公开的，报有关主管部门或者保密行政管理部门确定"
+        "（文件形成时的审查条例未作规定，可作记录）",
         citation=cite(TIAOLI, "第十七条"),
         workflow="document",
         steps=[
             ReviewStep(id="on_formation", name="文件形成时保密审查", role="保密审查人员"),
-            ReviewStep(id="before_publication", name="主动公开前保密审查", role="保密审查人员"),
-            ReviewStep(id="before_provision", name="依申请提供前保密审查", role="保密审查人员"),
+            ReviewStep(id="before_publication", name="主动公开前保密审查", role="保密审查人员",
+                       citation=cite(TIAOLI, "第十七条")),
+            ReviewStep(id="before_provision", name="依申请提供前保密审查", role="保密审查人员",
+                       citation=cite(TIAOLI, "第十七条")),
         ],
     ),
 ]

@@ -95,10 +95,9 @@ def reply(
         raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能再答复{hint}。")
     missing = review.missing_steps(session, registry, request, outcome)
     if missing:
-        names = "、".join(review.step_label(s) for s in missing)
         raise StepRefused(
-            f"审核流程未完成，不能答复：缺少{names}（{registry.review_chain(review.CHAIN).citation}）。"
-            f"请先用 `gongkai request review {request.id} --step {missing[0].id}` 办理。"
+            f"审核流程未完成，不能答复：缺少{review.missing_message(registry, missing)}。"
+            f"请先用 `gongkai request review {request.id} --step {missing[0].name}` 办理。"
         )
     approved = [a.on for a in review.approvals(session, request.id).values()]
     check_after(on, max(approved, default=None), "答复", "审核同意的日期")

@@ -80,7 +80,21 @@ def restart_after_steps(session: Session, office: Any, request: Request, on: dt.
 
 
 def step_label(step: ReviewStep) -> str:
-    return f"“{step.name}”（{step.id}，{step.role}）"
+    return f"“{step.name}”（{step.role}）"
+
+
+def missing_message(registry: Any, missing: list[ReviewStep]) -> str:
+    """The missing steps, each with where it comes from: its text, or 本单位规定 (gongkai.toml)."""
+    the_chain = chain(registry)
+    return "、".join(f"“{s.name}”（{s.role}，{s.basis or the_chain.citation}）" for s in missing)
+
+
+def _outcome_kind(registry: Any, prefix: str) -> str:
+    """The Chinese name of an outcome code or prefix ("withheld": 不予公开)."""
+    if prefix in registry.outcomes:
+        return registry.outcomes[prefix].name
+    names = [o.name for code, o in registry.outcomes.items() if code.startswith(prefix + ".")]
+    return names[0].split("（")[0] if names else prefix
 
 
 def self_approval_conflict(the_chain: ReviewChain, signed: dict[str, str], step: ReviewStep, actor: str) -> str | None:
@@ -105,7 +119,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     try:
         step = the_chain.step(step_id)
     except KeyError:
-        steps = "、".join(f"{s.id}（{s.name}）" for s in the_chain.steps)
+        steps = "、".join(s.name for s in the_chain.steps)
         raise GongkaiError(f"审核步骤“{step_id}”不存在（--step），{registry.jurisdiction.display_name}的审核流程为：{steps}") from None
     if decision not in DECISIONS:
         raise GongkaiError(f"审核意见“{decision}”无效（--decision），可选：approve（同意）、reject（退回）。")
@@ -131,7 +145,8 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     outcome = draft_outcome(request) if to_state is None else request.proposed_outcome
     if not step.applies_to(outcome) and step.outcomes:
         if outcome is not None:
-            raise StepRefused(f"{step_label(step)}只适用于答复结果 {'、'.join(step.outcomes)}，本申请为 {outcome}。")
+            kinds = "、".join(_outcome_kind(registry, p) for p in step.outcomes)
+            raise StepRefused(f"{step_label(step)}只适用于答复结果为{kinds}的申请，本申请为“{registry.outcome(outcome).name}”。")
     done = approvals(session, request.id)
     if step.id in done and decision == "approve":
         raise StepRefused(f"{step_label(step)}已由 {done[step.id].actor} 审核同意，不能重复审核。")
@@ -195,7 +210,7 @@ def steps_json(session: Session, registry: Any, request: Request) -> list[dict[s
         a = done.get(s.id)
         out.append({
             "id": s.id, "name": s.name, "role": s.role, "stage": s.stage,
-            "outcomes": list(s.outcomes), "deadline": s.deadline,
+            "outcomes": list(s.outcomes), "deadline": s.deadline, "unit_practice": s.unit_practice,
             "done": a is not None, "by": a.actor if a else None, "on": a.on.isoformat() if a else None,
         })
     return out

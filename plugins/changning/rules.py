@@ -143,6 +143,18 @@ DEADLINES = [
 
 REVIEW_CHAINS = [
     ReviewChain(
+        id="request.review_chain",
+        summary="依申请公开答复：承办人拟稿，依申请公开提供政府信息时进行保密审查（先审查、后发布），"
+        "依据《条例》《规定》及时作出答复",
+        citation=cite(MEASURES, "第四十九条、第五十一条（三）"),
+        workflow="request",
+        steps=[
+            ReviewStep(id="draft", name="承办人拟稿", role="承办人"),
+            ReviewStep(id="confidentiality", name="依申请公开提供政府信息时保密审查", role="保密审查人员",
+                       citation=cite(MEASURES, "第五十一条（三）")),
+        ],
+    ),
+    ReviewChain(
         id="review.confidentiality",
         summary="建立健全政府信息发布保密审查机制，在政府信息形成时和公开前，遵循“先审查、后发布，谁公开、谁负责”的原则，"
         "公文类政府信息形成时、主动公开前、依申请公开提供时进行保密审查",

@@ -7,8 +7,9 @@ collects ten separate 制度; a citation names the 制度 and then its own numbe
 Notes on the texts:
 - 《政务公开政策解读回应制度》 has two articles numbered 第十条; the one on 回应社会关切 is
   cited as "第十条（积极回应社会关切）".
-- 《政务公开依申请公开制度》 sets no period for the third party's answer ("在要求的时限内"):
-  the national 15 working days of 条例 第三十二条 are kept, only the meaning of silence changes.
+- 《政务公开依申请公开制度》 sets no period for the answer to a 党务公开 application ("及时") nor
+  for the third party's answer ("在要求的时限内"): both are the unit's own (``unit_practice``),
+  20 and 15 working days unless gongkai.toml sets them.
 - 《政务公开考核制度》 第七条 writes the 良好 band as "95分(含85分)" and 合格 as "85分(含75分)":
   read as 85 ≤ score < 95 and 75 ≤ score < 85.
 """
@@ -73,14 +74,16 @@ DEADLINES = [
         amount=5,
     ),
     DeadlineRule(
-        # 党务公开 only: item 四 asks for a timely written answer and 五 speaks of "限期" without
-        # setting one, so the 条例's 20 working days (第三十三条) are kept as the period.
+        # 党务公开 only: item 四 says "及时" and 五 speaks of "限期" without setting one, and the 条例
+        # does not govern Party affairs: the period is the unit's own (gongkai.toml
+        # [unit_practice.periods]); 20 working days by default, as units answer requests.
         id="party.request.reply",
-        summary="有关单位应当及时进行审查，作出处理并以书面形式向申请人反馈处理意见和情况"
-        "（时限未另定，沿用《条例》第三十三条的20个工作日）",
+        summary="有关单位应当及时进行审查，根据不同情况作出处理，并以书面形式向申请人反馈处理意见和情况"
+        "（制度未规定具体期限，答复期限由本单位规定）",
         citation=c(REQUEST, "四"),
         unit="working_days",
         amount=20,
+        unit_practice=True,
     ),
     DeadlineRule(
         # 党务公开 only: the 依申请公开制度 rests on 党章 and Party regulations, so government-information
@@ -96,13 +99,15 @@ DEADLINES = [
     ),
     DeadlineRule(
         # 党务公开 only; for government information 条例 第三十二条 stands (silence = the agency decides).
+        # "在要求的时限内": the unit sets the time (gongkai.toml [unit_practice.periods]; 15 WD by default).
         id="party.request.third_party_opinion",
         summary="可能影响第三方权益的，书面征询第三方的意见；第三方在要求的时限内未做答复的，视作不同意公开"
-        "（时限未另定，沿用《条例》第三十二条的15个工作日）",
+        "（征询时限由本单位规定）",
         citation=c(REQUEST, "六"),
         unit="working_days",
         amount=15,
         on_silence="refusal",
+        unit_practice=True,
     ),
     DeadlineRule(
         id="review.confidentiality.opinion",
@@ -177,7 +182,7 @@ REVIEW_CHAINS = [
         summary="政府信息形成时和公开前进行保密审查（公文形成时、主动公开前、依申请提供前）；审查机构和人员提出“公开”、"
         "“免予公开”、“需报审”等审查意见并注明依据和理由，接到审查申请后15个工作日内提出；不能确定是否可以公开的，"
         "报有关主管部门或者保密行政管理部门确定，仍不能确定的逐级上报至有确定权限的上级部门",
-        citation=c(SECRECY, "第八条至第十条"),
+        citation=cite(COMPENDIUM, f"{PROACTIVE}六；{SECRECY}第八条至第十条"),  # 六: the three points
         workflow="document",
         steps=[
             ReviewStep(
@@ -211,7 +216,7 @@ REVIEW_CHAINS = [
     ),
     ReviewChain(
         id="request.review_chain",
-        summary="依申请公开答复：承办人拟稿，依申请提供前进行保密审查，经政府信息公开工作机构负责人审批后答复；"
+        summary="依申请公开答复：承办人拟稿，依申请提供前进行保密审查后答复；"
         "决定不予公开的，自作出决定之日起5个工作日内书面报告上一级政务公开工作主管部门",
         citation=c(PROACTIVE, "六、七"),
         workflow="request",
@@ -226,7 +231,6 @@ REVIEW_CHAINS = [
                 escalate_on="需报审",
                 citation=c(PROACTIVE, "六（三）"),
             ),
-            ReviewStep(id="office_head", name="政府信息公开工作机构负责人审批", role="政府信息公开工作机构负责人"),
             ReviewStep(
                 id="nondisclosure_report",
                 name="不予公开决定书面报告上一级政务公开工作主管部门",

@@ -98,6 +98,7 @@ REVIEW_CHAINS = [
                 name="单位主要负责同志审批",
                 role="单位主要负责同志",
                 citation=cite(MEASURES, "第十八条"),
+                approval=True,  # the text names who approves the reply
             ),
             ReviewStep(
                 id="filing",
