@@ -103,7 +103,7 @@ def test_a_state_changed_on_a_received_request_is_named(office, gk):
 
 def test_corrected_withdrawn_and_edited_requests_are_checked_too(office, gk):
     """The lifecycle's steps (更正答复, 撤回, 更正登记信息) are entries of the replay's table."""
-    for i, step in enumerate(("draft", "office_head")):  # the correction is signed again
+    for i, step in enumerate(("draft", "confidentiality", "office_head")):  # the correction is signed again
         gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve",
               "--on", "2026-03-19", "--outcome", "disclosed")
     gk.ok("request", "amend", "1", "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")

@@ -58,10 +58,9 @@ def amend(session: Session, office: Any, request: Request, *, outcome: str, reas
     missing = (review.missing_steps(session, registry, request, outcome) if request.state == "amending"
                else review.required_steps(registry, outcome, "before"))
     if missing:
-        names = "、".join(review.step_label(s) for s in missing)
         start = "" if request.state == "amending" else "更正答复须重新经过审核流程，原答复的审核不适用于更正答复；"
         raise StepRefused(
-            f"{start}审核流程未完成，不能更正答复：缺少{names}（{review.chain(registry).citation}）。"
+            f"{start}审核流程未完成，不能更正答复：缺少{review.missing_message(registry, missing)}。"
             f"请先用 `gongkai request review {request.id} --step {missing[0].name} --outcome "
             f"{label('outcome', outcome, registry)}` 办理；"
             "更正答复作出前，原答复仍然有效。")
