@@ -58,6 +58,8 @@ def details(rule: Rule) -> list[str]:
             continue
         if key == "rules":  # a track's rule map: the track's own rule IDs
             value = [local for _, local in value]
+        if key == "limits":  # (platform, count) pairs
+            value = [f"{platform}{count}个" for platform, count in value]
         lines.append(f"{FIELDS.get(key, key)}：{_value(value)}")
     if any(getattr(s, "unit_practice", False) for s in getattr(rule, "steps", ())):
         lines.append(f"注：标“{UNIT_PRACTICE}”的步骤法规未作要求，由本单位在 gongkai.toml 的 [unit_practice] 中设定")

@@ -124,6 +124,16 @@ def duty_dates(rule: RecurringDuty, year: int) -> list[DutyDate]:
     return out
 
 
+def window_of(rule: Rule, year: int, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of ``year`` that the occurrence dated ``day`` belongs to (the whole year for
+    fixed-date rules and duties pinned to dates): what was done in it counts for it."""
+    if isinstance(rule, RecurringDuty) and not rule.dates:
+        for start, end, _ in _windows(year, rule.period):
+            if start <= day <= end:
+                return start, end
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
 def annual_date(rule: DeadlineRule, year: int) -> DutyDate:
     day = min(rule.day or 1, pycalendar.monthrange(year, rule.month or 1)[1])  # 2月29日 in a common year
     title = TITLES.get(rule.id) or _short(rule.summary)

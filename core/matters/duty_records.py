@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.matters.duties import DutyDate, _windows, duties
+from gongkai.core.matters.duties import DutyDate, duties, window_of
 from gongkai.core.names import clean_name, person_key
 from gongkai.core.storage import record_event
 from gongkai.hookspecs.records import (
@@ -173,23 +173,15 @@ class DutyStatus:
                 "note": self.note, "summary": self.rule.summary, "citation": str(self.rule.citation)}
 
 
-def _window(rule: Rule, year: int, day: dt.date) -> tuple[dt.date, dt.date]:
-    if isinstance(rule, RecurringDuty) and not rule.dates:
-        for start, end, _ in _windows(year, rule.period):
-            if start <= day <= end:
-                return start, end
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
 def duty_status(session: Session, registry: Registry, year: int, today: dt.date) -> list[DutyStatus]:
     """Every occurrence of the year's duties with its state, and the triggers still waiting."""
     done = [f for f in facts(session, DUTY, [year]) if f["action"] == DONE]
     by_window: dict[tuple[str, dt.date], list[DutyDate]] = {}
     for item in duties(registry, year):
-        by_window.setdefault((item.rule.id, _window(item.rule, year, item.date)[0]), []).append(item)
+        by_window.setdefault((item.rule.id, window_of(item.rule, year, item.date)[0]), []).append(item)
     out: list[DutyStatus] = []
     for (rule_id, _), items in by_window.items():
-        start, end = _window(items[0].rule, year, items[0].date)
+        start, end = window_of(items[0].rule, year, items[0].date)
         met = sorted(dt.date.fromisoformat(f["on"]) for f in done
                      if f["rule"] == rule_id and start <= dt.date.fromisoformat(f["on"]) <= end)
         for k, item in enumerate(sorted(items, key=lambda i: i.date)):
