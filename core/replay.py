@@ -165,6 +165,17 @@ def _decision_count(record: dict[str, Any], after: dict[str, Any], _actor: str) 
     record.update(year=after.get("year"), kind=after.get("kind"), count=after.get("count"), amount=after.get("amount"))
 
 
+def _account(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    """An account's facts as its events state them (the roles as the row stores them: JSON)."""
+    for column in ("name", "display_name", "disabled"):
+        if column in after:
+            record[column] = after[column]
+    if "roles" in after:
+        record["roles"] = json.dumps(after["roles"])
+    if "password" in after:  # a digest of the stored hash: the log never holds the hash itself
+        record["password_hash"] = after["password"]
+
+
 def _nothing(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
     """Events that change no stored field (revealing masked data)."""
 
@@ -194,6 +205,8 @@ class Subject:
     actions: dict[str, Action]
     children: tuple[Child, ...] = ()
     carried: dict[str, str] = attrs.field(factory=dict)  # column -> key of ``after`` that every event carries
+    logged_as: dict[str, Callable[[Any], Any]] = attrs.field(factory=dict)  # column -> how the log states its value
+    title: str | None = None  # a column naming the record in messages (an account's login name)
 
 
 REQUEST = Subject(
@@ -274,7 +287,22 @@ DECISION_COUNT = Subject(
     actions={"set": _decision_count},
 )
 
-SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT)
+def _password_digest(value: Any) -> Any:
+    from gongkai.core.accounts.store import password_digest
+
+    return password_digest(value) if value else value
+
+
+ACCOUNT = Subject(
+    kind="account", label="账户", table="account",
+    fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码"},
+    actions={"user_add": _account, "user_disable": _account, "user_enable": _account, "user_passwd": _account,
+             "user_rehash": _account, "user_locked": _nothing},
+    logged_as={"password_hash": _password_digest},
+    title="name",
+)
+
+SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT)
 
 
 # ----------------------------------------------------------------------------------- the check
@@ -354,23 +382,25 @@ def _check_subject(connection: Any, subject: Subject, findings: Findings) -> Non
             query = query.where(text(child.where))
         children.append(_stream(connection, query.order_by(c[child.parent], c.id)))
     checked = 0
+    title = list(subject.fields).index(subject.title) + 1 if subject.title else None
     for record_id, (logged, stored, *owned) in _side_by_side(events, records, *children):
         checked += bool(stored)
+        expected = _replay(subject, logged) if logged else {}
+        name = stored[0][title] if stored and title else expected.get(subject.title) if title else None
+        who = f"{subject.label} {record_id}" + (f"（{name}）" if name else " ")
         if not logged:
             if stored:
-                findings.add(subject, record_id, "added",
-                             f"{subject.label} {record_id} 在事件日志中没有任何记载：记录在应用之外写入。")
+                findings.add(subject, record_id, "added", f"{who}在事件日志中没有任何记载：记录在应用之外写入。")
             else:
                 names = "、".join(c.label for c, rows in zip(subject.children, owned) if rows)
                 findings.add(subject, record_id, "added",
-                             f"{subject.label} {record_id} 不存在，事件日志也没有它，但库中有属于它的{names}：在应用之外写入。")
+                             f"{who}不存在，事件日志也没有它，但库中有属于它的{names}：在应用之外写入。")
             continue
-        expected = _replay(subject, logged)
         if not stored:
             findings.add(subject, record_id, "deleted",
-                         f"{subject.label} {record_id} 在事件日志中有 {len(logged)} 条记载，但记录已不存在：记录在应用之外被删除。")
+                         f"{who}在事件日志中有 {len(logged)} 条记载，但记录已不存在：记录在应用之外被删除。")
             continue
-        _compare(subject, record_id, expected, stored[0], owned, findings)
+        _compare(subject, who, record_id, expected, stored[0], owned, findings)
     findings.checked[subject.kind] = checked
 
 
@@ -385,18 +415,21 @@ def _replay(subject: Subject, logged: list[Any]) -> dict[str, Any]:
     return record
 
 
-def _compare(subject: Subject, record_id: Any, expected: dict[str, Any], row: Any, owned: list[list[Any]],
-             findings: Findings) -> None:
+def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any], row: Any,
+             owned: list[list[Any]], findings: Findings) -> None:
     for (column, label), value in zip(subject.fields.items(), row[1:]):
         want = expected.get(column, UNKNOWN)
         if want is UNKNOWN:
             continue
-        have = _iso(value)
+        have = subject.logged_as.get(column, _iso)(value)
         if _same(have, want) or (isinstance(have, str) and _masked(have) == want):  # the log masks ID and phone numbers
             continue
-        findings.add(subject, record_id, "changed",
-                     f"{subject.label} {record_id} 的{label}为“{describe(column, have)}”，事件日志记载为“{describe(column, want)}”："
-                     "记录在应用之外被修改。", field=column, stored=have, logged=want)
+        if column in subject.logged_as:  # a digest: saying that it differs is all a reader can use
+            message = f"{who}的{label}与事件日志记载的不符：记录在应用之外被修改。"
+        else:
+            message = (f"{who}的{label}为“{describe(column, have)}”，事件日志记载为“{describe(column, want)}”："
+                       "记录在应用之外被修改。")
+        findings.add(subject, record_id, "changed", message, field=column, stored=have, logged=want)
     for child, rows in zip(subject.children, owned):
         want_rows = expected.get(child.name)
         if want_rows is None:
@@ -407,7 +440,7 @@ def _compare(subject: Subject, record_id: Any, expected: dict[str, Any], row: An
         if have != want:
             extra, missing = _rows(have - want), _rows(want - have)
             findings.add(subject, record_id, "changed",
-                         f"{subject.label} {record_id} 的{child.label}与事件日志不符："
+                         f"{who}的{child.label}与事件日志不符："
                          + "；".join(filter(None, (extra and f"库中有而日志没有 {extra}",
                                                    missing and f"日志记载而库中没有 {missing}")))
                          + "：记录在应用之外被修改、删除或添加。",
@@ -442,6 +475,14 @@ def describe(column: str, value: Any) -> str:
         return "（空）"
     if isinstance(value, bool) or value in ("True", "False"):
         return "是" if value in (True, "True") else "否"
+    if column == "roles":  # stored as JSON codes: the reader knows the roles by their names
+        from gongkai.core.accounts.roles import CORE_ROLES, ROLE_CODES
+
+        names = {**{code: name for name, code in ROLE_CODES.items()}, **CORE_ROLES}
+        try:
+            return "、".join(names.get(code, str(code)) for code in json.loads(value)) or "（无）"
+        except (ValueError, TypeError):
+            return str(value)
     if column == "state":
         from gongkai.core.documents.review import STATE_NAMES
         from gongkai.core.requests.workflow import STATES

@@ -48,9 +48,9 @@ def sql(app: App, *statements: str) -> None:
 def test_untouched_records_pass(office, gk):
     report = gk.json("audit", "verify")
     assert report["ok"] and report["records"]["ok"]
-    assert report["records"]["checked"] == {"request": 2, "document": 1, "matter": 1, "decision_count": 1}
+    assert report["records"]["checked"] == {"request": 2, "document": 1, "matter": 1, "decision_count": 1, "account": 0}
     out = gk.ok("audit", "verify").stdout
-    assert "记录与事件日志一致：申请 2 件，文件 1 件，事项 1 件" in out
+    assert "记录与事件日志一致：申请 2 件，文件 1 件，事项 1 件，年度决定数 1 件，账户 0 个" in out
 
 
 TAMPERING = [
@@ -181,3 +181,73 @@ def test_the_annual_report_prints_the_head_it_was_built_from(office, gk):
     assert report["audit_head"]["head"] == written
     assert f"依据的事件日志链头：{written}" in gk.ok("report", "annual", "--year", "2026").stdout
     gk.ok("audit", "verify", "--expect-head", written)
+
+
+def add_accounts(gk) -> None:
+    gk.ok("user", "add", "admin", "--role", "单位管理员", "--password-stdin", input="Admin-Pass-2026\n")
+    for name, role in (("lisi", "承办人"), ("wangwu", "本机关负责人"), ("zhaoliu", "承办人")):
+        gk.ok("user", "add", name, "--role", role, "--by", "admin", "--password-stdin", input=f"{name}-Pass-2026\n")
+    gk.ok("user", "disable", "zhaoliu", "--by", "admin")
+    gk.ok("user", "passwd", "lisi", "--by", "admin", "--password-stdin", input="lisi-New-Pass-2026\n")
+
+
+def test_accounts_as_their_events_made_them_pass(office, gk):
+    add_accounts(gk)
+    report = gk.json("audit", "verify")
+    assert report["ok"] and report["records"]["checked"]["account"] == 4
+    assert "账户 4 个" in gk.ok("audit", "verify").stdout
+
+
+ACCOUNT_TAMPERING = [
+    # a 承办人 given the head's role, so that they can approve extensions themselves
+    ("UPDATE account SET roles = '[\"handler\", \"agency_head\"]' WHERE name = 'lisi'",
+     "账户 2（lisi）的角色为“承办人、本机关负责人”，事件日志记载为“承办人”"),
+    ("UPDATE account SET disabled = false WHERE name = 'zhaoliu'", "账户 4（zhaoliu）的停用为“否”，事件日志记载为“是”"),
+    # the head's password replaced by one the intruder knows (here: lisi's hash)
+    ("UPDATE account SET password_hash = (SELECT password_hash FROM account WHERE name = 'lisi') WHERE name = 'wangwu'",
+     "账户 3（wangwu）的密码与事件日志记载的不符"),
+    ("UPDATE account SET display_name = '王五' WHERE name = 'admin'", "账户 1（admin）的姓名为“王五”，事件日志记载为“（空）”"),
+    ("INSERT INTO account (id, version, name, display_name, roles, disabled, password_hash, failed_logins, created_at) "
+     "VALUES (9, 1, 'ghost', '', '[\"unit_head\"]', false, 'x', 0, '2026-11-27 00:00:00')",
+     "账户 9（ghost）在事件日志中没有任何记载"),
+]
+
+
+def test_an_account_edited_behind_the_applications_back_is_named(office, gk):
+    add_accounts(gk)
+    sql(office, *(statement for statement, _ in ACCOUNT_TAMPERING))
+    refused = gk("audit", "verify")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    for _, named in ACCOUNT_TAMPERING:
+        assert named in refused.stderr
+    assert "$argon2" not in refused.stderr and "x" not in refused.stderr.split("密码")[-1][:5]
+    report = json.loads(gk("audit", "verify", "--json").stdout)
+    assert report["records"]["count"] == len(ACCOUNT_TAMPERING)
+    assert all(p["kind"] == "account" for p in report["records"]["problems"])
+
+
+def test_a_deleted_account_is_named(office, gk):
+    add_accounts(gk)
+    sql(office, "DELETE FROM account WHERE name = 'wangwu'")
+    assert "账户 3（wangwu）在事件日志中有 1 条记载，但记录已不存在" in gk.fails("audit", "verify", code=2).stderr
+
+
+def test_logging_in_changes_no_account_fact_the_log_does_not_hold(office, gk):
+    """Failed logins, the lock they cause and a successful login after it leave the account
+    consistent with its events (the failure count and the lock's end are not facts the log holds)."""
+    import datetime as dt
+
+    from gongkai.core.accounts import login
+
+    add_accounts(gk)
+    app = App()
+    for _ in range(login.MAX_FAILURES):
+        with pytest.raises(login.LoginRefused):
+            login.authenticate(app, "wangwu", "wrong-password")
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=login.LOCK_MINUTES + 1)
+    assert login.authenticate(app, "wangwu", "wangwu-Pass-2026", now=later).name == "wangwu"
+    with app.session() as session:
+        actions = list(session.execute(select(Event.action).where(Event.subject_kind == "account")).scalars())
+    app.engine.dispose()
+    assert "user_locked" in actions
+    assert gk.json("audit", "verify")["ok"]

@@ -73,9 +73,12 @@ def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = N
                 account.failed_logins = 0
                 account.locked_until = None
                 session.add(account)
-            if ph.check_needs_rehash(account.password_hash):
+            if ph.check_needs_rehash(account.password_hash):  # stronger parameters: the new hash is logged
                 account.password_hash = ph.hash(password)
                 session.add(account)
+                record_event(session, subject_kind=store.SUBJECT, subject_id=account.id, action="user_rehash",
+                             actor=account.name, at=now,
+                             after={"name": account.name, "password": store.password_digest(account.password_hash)})
             return store.actor_of(catalogue(app.registry), account)
     raise LoginRefused(refusal)
 

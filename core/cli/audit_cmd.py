@@ -41,8 +41,10 @@ def echo_verify(report: dict, errors_only: bool = False) -> None:
     else:
         where = f"（事件 id={broken['event_id']}）" if broken["event_id"] is not None else ""
         click.echo(f"错误：事件日志在第 {broken['seq']} 条处断链{where}：{broken['problem']}。", err=True)
-    checked = "，".join(f"{label} {records['checked'].get(kind, 0)} 件" for kind, label in
-                        (("request", "申请"), ("document", "文件"), ("matter", "事项"), ("decision_count", "年度决定数")))
+    from gongkai.core.replay import SUBJECTS
+
+    checked = "，".join(f"{s.label} {records['checked'].get(s.kind, 0)} {'个' if s.kind == 'account' else '件'}"
+                        for s in SUBJECTS)
     if records["ok"]:
         echo(f"记录与事件日志一致：{checked}。")
     else:
