@@ -50,11 +50,11 @@ FIRST_YEAR = 2000  # facts are filed under their year; accounts are read from he
 
 
 def _title(rule: Rule) -> str:
-    if isinstance(rule, RecurringDuty) and rule.what:
-        return rule.what
+    from gongkai.core.matters.checks import title
+
     if isinstance(rule, TriggeredDuty):
         return f"{rule.trigger}后{rule.when}{rule.action}"
-    return rule.summary.split("，")[0]
+    return title(rule)
 
 
 def duty_rules(registry: Registry) -> list[Rule]:
