@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "assess": ("gongkai.core.cli.assess_cmd:assess", "政务公开考核：评分细则、评分、等次、排名与社会评议"),
     "matter": ("gongkai.core.cli.matter_cmd:matter", "开立、办结时限事项（舆情、新媒体、咨询、信箱、双公示等）"),
     "matters": ("gongkai.core.cli.matter_cmd:matters", "列出时限事项，可只看超期的"),
-    "check": ("gongkai.core.cli.check_cmd:check", "检查公众参与的期限与人数（征求意见、听证、座谈）"),
+    "check": ("gongkai.core.cli.check_cmd:check", "检查公众参与的期限与人数（征求意见、听证、座谈）和例行工作的办理情况"),
     "duties": ("gongkai.core.cli.duties_cmd:duties", "列出全年例行工作、具体日期和办理情况，可导出日历（.ics）"),
     "duty": ("gongkai.core.cli.duties_cmd:duty", "登记例行工作已办理（培训、听取汇报等）和须备案的事项"),
     "newmedia": ("gongkai.core.cli.newmedia_cmd:newmedia", "政务新媒体账号：开通（须提前报备）、注销、列出"),
