@@ -26,6 +26,8 @@ _DIGITS_ONLY = re.compile(r"\d{14,19}[\dXx]?")
 # code in brackets. A run is split into its groups and each window of groups is classified
 # (mobile, landline, 400/800, ID number), so a date next to a phone number hides nothing.
 _DIGIT = "0-9\uff10-\uff19"
+_ANY_DIGIT = re.compile(f"[{_DIGIT}]")
+_FEWEST_DIGITS = 7  # the shortest number _kept() hides: a local phone number after 电话
 _SEP = "\u0020\u00a0\u3000\\-\u2010-\u2015\u2212\uff0d.\u00b7"
 _RUN = re.compile(
     rf"(?<![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])"
@@ -149,7 +151,10 @@ def mask_phone(value: str | None) -> str:
     """Phone and ID numbers in ``value`` masked: ``13812345678`` -> ``138****5678``; other text kept."""
     if not value:
         return ""
-    return _RUN.sub(_mask_run, str(value))
+    text = str(value)
+    if len(_ANY_DIGIT.findall(text)) < _FEWEST_DIGITS:  # nothing to hide: most names and subjects
+        return text
+    return _RUN.sub(_mask_run, text)
 
 
 def mask_text(value: str | None) -> str:

@@ -77,3 +77,25 @@ def test_waiting_steps_follow_the_chain(office):
         lawyer, more = waiting_steps(session, office.registry, {"lawyer"})
         assert [(s["request"], s["step_name"]) for s in lawyer] == [(2, "律师审核")] and not more
         assert waiting_steps(session, office.registry, {"principal_head"}) == ([], False)
+
+
+def test_the_worklists_counts_follow_every_change(office, gk):
+    """我的待办 reuses its counts while the event log's head stays where it was: after a new
+    request, a signature or on another day the numbers are the new ones at once."""
+    from gongkai.core.matters.digest import digest
+    from gongkai.core.today import BEIJING
+
+    def counts(day):
+        with office.session() as session:
+            now = dt.datetime.combine(day, dt.time(9), BEIJING)
+            return digest(session, office.registry, office.calendar, now, 3, limit=1)["counts"]
+
+    first = counts(AS_OF)
+    assert counts(AS_OF) == first and first["overdue"] >= 3
+    new_request(gk, submitted="2025-11-03", subject="又一件", applicant="申请人9")  # long overdue by AS_OF
+    assert counts(AS_OF)["overdue"] == first["overdue"] + 1
+    gk.ok("request", "review", "8", "--step", "draft", "--by", "甲", "--decision", "approve", "--outcome", "disclosed",
+          "--on", "2026-03-02")
+    assert counts(AS_OF)["overdue"] == first["overdue"] + 1  # a signature moves no clock
+    later = counts(AS_OF + dt.timedelta(days=60))
+    assert later["overdue"] > first["overdue"] + 1  # the day moved on: more are overdue

@@ -84,6 +84,26 @@ def _clock_names(registry: Registry | None) -> dict[str, str]:
     return names
 
 
+# (database, event-chain head, today, horizon) -> the numbers of open clocks due before today and
+# due after it up to the horizon. Every change to a clock appends an event, moving the head, so a
+# count is reused only while nothing has changed (at 1,000,000 requests a count reads every
+# overdue clock's row: tens of milliseconds a page of 我的待办, whose counts rarely change).
+_COUNTS: dict[tuple[Any, ...], tuple[int, int]] = {}
+
+
+def _counts(session: Session, today: dt.date, horizon: dt.date, compute: Any) -> tuple[int, int]:
+    from gongkai.core.audit import head
+
+    key = (str(session.get_bind().url), head(session)["head"], today, horizon)
+    found = _COUNTS.get(key)
+    if found is None:
+        found = compute()
+        if len(_COUNTS) > 64:
+            _COUNTS.clear()
+        _COUNTS[key] = found
+    return found
+
+
 def digest(
     session: Session, registry: Registry | None, calendar: WorkCalendar, now: dt.datetime, within: int = 3,
     limit: int | None = None,
@@ -113,8 +133,8 @@ def digest(
     chosen = {"overdue": clock_ids(t.due < today) + late_today,
               "today": [r.id for r in todays if r.id not in late_today],
               "upcoming": clock_ids(t.due > today, t.due <= horizon)}
-    counts = {"overdue": count(t.due < today) + len(late_today), "today": len(chosen["today"]),
-              "upcoming": count(t.due > today, t.due <= horizon)}
+    before, after = _counts(session, today, horizon, lambda: (count(t.due < today), count(t.due > today, t.due <= horizon)))
+    counts = {"overdue": before + len(late_today), "today": len(chosen["today"]), "upcoming": after}
     if limit is not None:
         chosen = {key: found[:limit] for key, found in chosen.items()}
     wanted = [i for ids in chosen.values() for i in ids]

@@ -142,4 +142,4 @@ def close(session: Session, office: Any, request: Request, on: dt.date, actor: s
 
 
 def withheld_parts(request: Request) -> list[dict[str, str]]:
-    return json.loads(request.withheld_parts) if request.withheld_parts else []
+    return json.loads(request.withheld_parts) if request.withheld_parts not in (None, "", "[]") else []
