@@ -36,6 +36,7 @@ import os
 import tomllib
 from array import array
 from collections.abc import Iterable
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ YEARS_AHEAD = 12  # provisional years computed beyond the last final one
 CACHE_FORMAT = 2
 
 WORKDAY, WEEKEND, HOLIDAY, MAKEUP = 0, 1, 2, 3
+_WORKING = bytes(1 if kind in (WORKDAY, MAKEUP) else 0 for kind in range(256))  # kind -> working day?
 KIND_NAMES = {WORKDAY: "workday", WEEKEND: "weekend", HOLIDAY: "holiday", MAKEUP: "makeup_workday"}
 PACKAGED_SCHEDULES = Path(__file__).resolve().parent / "data" / "calendar"
 _fromordinal = dt.date.fromordinal
@@ -172,14 +174,10 @@ class WorkCalendar:
 
     def _index(self) -> None:
         # prefix[i]: working days among offsets 0..i; workdays: offsets of working days.
-        prefix = array("i", bytes(4 * len(self._kinds)))
-        workdays = array("i")
-        count = 0
-        for i, kind in enumerate(self._kinds):
-            if kind == WORKDAY or kind == MAKEUP:
-                count += 1
-                workdays.append(i)
-            prefix[i] = count
+        # (C-level loops: this runs on every command's calendar load)
+        flags = bytes(self._kinds).translate(_WORKING)
+        prefix = array("i", accumulate(flags))
+        workdays = array("i", compress(range(len(flags)), flags))
         self._prefix = prefix
         self._workdays = workdays
         self._days = len(self._kinds)
@@ -336,12 +334,20 @@ def _cache_dir() -> Path:
     return Path(root)
 
 
+def _holidays_release() -> str:
+    """Which ``holidays`` is installed, for the cache's fingerprint: its METADATA's
+    ``Version:`` line, read without parsing the whole file as ``importlib.metadata.version``
+    does (it carries the package's long description: a measurable part of every command)."""
+    try:
+        text = importlib.metadata.distribution("holidays").read_text("METADATA") or ""
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+    return next((line for line in text.splitlines() if line.startswith("Version:")), text[:200])
+
+
 def _fingerprint(files: list[Path]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{FIRST_YEAR}|{YEARS_AHEAD}".encode())
-    try:
-        digest.update(importlib.metadata.version("holidays").encode())
-    except importlib.metadata.PackageNotFoundError:
-        pass
+    digest.update(_holidays_release().encode())
     for f in files:
         digest.update(str(f).encode())
         digest.update(f.read_bytes())

@@ -55,28 +55,28 @@ R = TypeVar("R", bound=Rule)
 
 @attrs.frozen
 class InstalledPlugin:
-    """An entry point of the ``gongkai`` group, known without importing it."""
+    """An entry point of the ``gongkai`` group, known without importing it. Its distribution's
+    name and version are read only when asked for: reading them parses the distribution's
+    METADATA (for gongkai, the whole README), which every command would otherwise pay for."""
 
     name: str
     value: str
-    distribution: str
-    version: str
+    dist: Any = attrs.field(default=None, eq=False, repr=False)  # importlib.metadata.Distribution
+
+    @property
+    def distribution(self) -> str:
+        return self.dist.name if self.dist else ""
+
+    @property
+    def version(self) -> str:
+        return self.dist.version if self.dist else ""
 
 
 def installed_plugins() -> dict[str, InstalledPlugin]:
     """The jurisdictions installed, by entry-point name, without importing any of them."""
     found: dict[str, InstalledPlugin] = {}
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        dist = ep.dist
-        found.setdefault(
-            ep.name,
-            InstalledPlugin(
-                name=ep.name,
-                value=ep.value,
-                distribution=dist.name if dist else "",
-                version=dist.version if dist else "",
-            ),
-        )
+        found.setdefault(ep.name, InstalledPlugin(name=ep.name, value=ep.value, dist=ep.dist))
     return dict(sorted(found.items()))
 
 
@@ -104,12 +104,17 @@ class Registry:
     """Everything the active plugins contribute, flattened and checked."""
 
     jurisdiction: Jurisdiction
-    version: str
+    installed: InstalledPlugin | None  # the active plugin's entry point
     rules: dict[str, RuleEntry]
     outcomes: dict[str, Outcome]
     template_dirs: list[Path]
     calendar_adjustments: list[CalendarAdjustment]
     plugin_manager: pluggy.PluginManager = attrs.field(repr=False)
+
+    @property
+    def version(self) -> str:
+        """The active plugin's distribution version (read when asked)."""
+        return self.installed.version if self.installed else ""
 
     def rule(self, rule_id: str, kind: type[R] = Rule) -> R:  # type: ignore[assignment]
         """The rule in force with ``rule_id``; a clear error if there is none."""
@@ -290,10 +295,9 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
     for plugin, value in call_hook(pm, "gongkai_calendar_adjustments"):
         adjustments.extend(hook_records(plugin, "gongkai_calendar_adjustments", value, (CalendarAdjustment,)))
 
-    installed = installed_plugins().get(active)
     return Registry(
         jurisdiction=jurisdiction,
-        version=installed.version if installed else "",
+        installed=installed_plugins().get(active),
         rules=rules,
         outcomes=outcomes,
         template_dirs=template_dirs,

@@ -47,8 +47,11 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year, search=search, outcome=outcome, applicant_type=applicant_type,
                            received_from=day(received_from, "--from"), received_to=day(received_to, "--to"), ref=ref)
-        appeals = core.appeal_rows(session, rows) if xlsx_path else None
-        steps = core.history.cells(session, rows) if xlsx_path else None
+        appeals = steps = None
+        if xlsx_path:  # the appeals sheet and each request's clock history, to import again
+            from gongkai.core.requests import history
+
+            appeals, steps = core.appeal_rows(session, rows), history.cells(session, rows)
     if xlsx_path:
         path = core.export_xlsx(rows, app.output(xlsx_path, force), app, appeal_cells=appeals, history_cells=steps)
         say_written(f"已导出 {len(rows)} 件到 {{}}", path, as_json)

@@ -18,7 +18,7 @@ from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisi
 from gongkai.core.errors import GongkaiError
 from gongkai.core.limits import check_year
 from gongkai.core.privacy import mask_id_number, mask_text, mask_values
-from gongkai.core.requests import appeals, clock, history, review
+from gongkai.core.requests import appeals, clock, review
 from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.amend import prior_replies
 from gongkai.core.requests.reply import reply_values, withheld_parts
@@ -38,9 +38,7 @@ COLUMNS = [  # (key, xlsx header)
     ("submitted", "提交日期"), ("confirmed", "确认日期"), ("fee_amount", "信息处理费（元）"),
     ("withheld", "不予公开的内容及理由"), ("agency", "负责公开的机关"), ("agency_contact", "负责公开机关的联系方式"),
 ]
-# the clock's history (correction, pauses, fee notice and payment, extensions) and how a
-# withdrawal came in, as `request import` replays them (core.requests.history)
-HISTORY_COLUMNS = [(field, name) for field, (name, _) in history.FIELDS.items()]
+
 APPEALS_SHEET = "复议诉讼"  # the appeals of the listed requests, as `appeal import` reads them
 
 
@@ -344,12 +342,16 @@ def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str 
     wb = Workbook()
     ws = wb.active
     ws.title = "依申请公开台账"
+    from gongkai.core.requests.history import FIELDS
+
+    # then the clock's history (correction, pauses, fee notice and payment, extensions) and how
+    # a withdrawal came in, as `request import` replays them (core.requests.history)
     steps = history_cells or {}
     values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS]
-              + [steps.get(r["id"], {}).get(k, "") for k, _ in HISTORY_COLUMNS] for r in rows]
+              + [steps.get(r["id"], {}).get(k, "") for k in FIELDS] for r in rows]
     unit = office.config.unit
-    xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(), [h for _, h in COLUMNS + HISTORY_COLUMNS],
-                     values)
+    xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(),
+                     [h for _, h in COLUMNS] + [name for name, _ in FIELDS.values()], values)
     if appeal_cells is not None:
         from gongkai.core.requests.appeal_importer import FIELDS
 

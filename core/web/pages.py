@@ -103,7 +103,7 @@ def ledger(request: Request) -> Response:
 
 def ledger_xlsx(request: Request) -> Response:
     """The filtered ledger as .xlsx (``gongkai ledger --xlsx``'s rows and columns)."""
-    from gongkai.core.requests import ledger as core
+    from gongkai.core.requests import history, ledger as core
 
     need(request, "view")
     office = request.app.state.office
@@ -111,7 +111,7 @@ def ledger_xlsx(request: Request) -> Response:
     filters["search"] = filters["search"] or None  # ledger(): None is no search
     with office.session() as session:
         rows = core.ledger(session, office, as_of=today(), **filters)
-        steps = core.history.cells(session, rows)
+        steps = history.cells(session, rows)
     with tempfile.TemporaryDirectory() as tmp:
         content = core.export_xlsx(rows, Path(tmp) / "ledger.xlsx", office, history_cells=steps).read_bytes()
     return download(content, f"依申请公开台账-{today().isoformat()}.xlsx",
