@@ -22,6 +22,10 @@ from benchmarks.startup import best, gongkai_command
 N = 100_000
 REPEAT = 5
 TARGETS = {"--help": 3, "command": 10}  # at most this many times `python -c pass`
+FLOORS = {  # what any command on the database imports before it does anything of its own
+    "import sqlalchemy.orm": "import sqlalchemy.orm",
+    "import sqlmodel + the models": "import sqlmodel, gongkai.core.requests.models",
+}
 TODAY = dt.date(2026, 9, 24)  # the synthetic ledger's day: overdue and open as of it
 FILED = "2026-10-30"  # after every synthetic reply (received up to 2026-09-24, answered within 24 days)
 
@@ -61,6 +65,12 @@ def run(n: int = N, repeat: int = REPEAT) -> list[Figure]:
             f"ledger --overdue ({len(overdue)} listed)": lambda i: ["ledger", "--overdue", *as_of],
         }
         figures = []
+        # the floor under every command that reads the database: the interpreter importing the
+        # ORM and defining gongkai's models, nothing else (no command, no database)
+        for name, code in FLOORS.items():
+            took = best([sys.executable, "-c", code], env, str(tmp), repeat)
+            figures.append(Figure(f"floor: {name}", fmt_seconds(took), f"python -c pass {fmt_seconds(python)}",
+                                  f"{took / python:.1f}×", f"no target: `python -c \"{code}\"`, best of {repeat}"))
         for name, args in commands.items():
             took = min(_timed(gongkai + args(i), env, str(tmp)) for i in range(repeat))
             target = TARGETS["--help" if name == "gongkai --help" else "command"]
