@@ -58,7 +58,8 @@ EXTENDS: dict[str, tuple[str, ...]] = {
     "clock": ("gongkai.core.documents.clocks:CLOCK_NAMES",),
 }
 
-REGISTRY_VOCABULARIES = {"outcome": "答复结果", "channel": "提交渠道", "step": "审核步骤", "track": "申请类别"}
+REGISTRY_VOCABULARIES = {"outcome": "答复结果", "channel": "提交渠道", "step": "审核步骤", "track": "申请类别",
+                         "document_step": "审核环节"}
 
 
 def _load(target: str) -> dict[str, str]:
@@ -90,6 +91,10 @@ def _from_registry(vocabulary: str, registry: Any) -> dict[str, str]:
         from gongkai.core.requests.tracks import names
 
         return names(registry)
+    if vocabulary == "document_step":
+        from gongkai.core.documents.review import step_names
+
+        return step_names(registry)
     from gongkai.core.requests.review import chain
 
     return {s.id: s.name for s in chain(registry).steps}

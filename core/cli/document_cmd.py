@@ -80,7 +80,8 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
 
 @document.command("review")
 @click.argument("document_id", type=int)
-@click.option("--step", "step_id", required=True, help="审核环节 ID，见 document show 的 review_steps")
+@click.option("--step", "step_id", required=True, type=LabelChoice("document_step"),
+              help="审核环节（名称，见 document show；保密审查各环节亦可）")
 @click.option("--by", required=True, help="审核人（本单位已启用账户的：账户名，须具有该环节的角色）")
 @click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--opinion", default="", help="保密审查意见，如 公开、免予公开、需报审")
@@ -292,7 +293,7 @@ def _print(data, as_json):
         limit = f"，最迟 {c['limit']}" if c["limit"] else ""
         click.echo(f"期限 {c['label']}：{c['due']}{limit}（{label('clock_status', c['status'])}）")
     for s in data["review_steps"]:
-        click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}（{s['id']}）{s['by'] or ''}")
+        click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}{('　' + s['by']) if s['by'] else ''}")
     for w in data["warnings"]:
         click.echo(f"注意：{w}")
 

@@ -15,7 +15,7 @@ def _now_text():
 
 
 def _print_matter(data, heading):
-    click.echo(f"{heading}：事项 #{data['id']}（{data['kind']}）")
+    click.echo(f"{heading}：事项 #{data['id']}（{data['kind_name']}）")
     if data["note"]:
         click.echo(f"说明：{data['note']}")
     click.echo(f"开立：{data['opened_at']}" + (f"；办结：{data['closed_at']}" if data["closed_at"] else ""))
@@ -36,14 +36,14 @@ def matter():
 
 
 @matter.command("open")
-@click.argument("kind")
+@click.argument("kind", metavar="KIND")
 @click.option("--at", "at", help="事件发生或收到的" + AT_HELP)
 @click.option("--note", default="", help="事项说明，如来信标题、事件名称")
 @click.option("--by", default=None, help=BY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def open_(app, kind, at, note, by, as_json):
-    """开立 KIND 类事项并登记全部时限（`gongkai matter kinds` 查看可用类型）。"""
+    """开立 KIND 类事项（类型名称或规则编号）并登记全部时限（`gongkai matter kinds` 查看可用类型）。"""
     from gongkai.core.matters.workflow import open_matter
 
     with app.session() as session:
@@ -74,7 +74,7 @@ def close(app, matter_id, at, clock, by, as_json):
         return
     _print_matter(data, "已办结" if data["closed_at"] else "已办结其中一项时限")
     if data["late"]:
-        names = {c.get("name"): c["summary"] for c in data["clocks"]}
+        names = {c.get("name"): c["label"] for c in data["clocks"]}
         click.echo(f"注意：以下时限已超期办结：{'、'.join(names.get(n) or n for n in data['late'])}")
 
 
@@ -106,8 +106,8 @@ def kinds(app, as_json):
         emit_json(data)
         return
     emit_table(
-        ["类型", "时限", "依据"],
-        [[k["kind"], "；".join(c["period"] for c in k["clocks"]), k["citation"]] for k in data],
+        ["类型", "规则", "时限", "依据"],  # the rule ID is what `matter open` takes, as does the name
+        [[k["name"], k["kind"], "；".join(c["period"] for c in k["clocks"]), k["citation"]] for k in data],
     )
 
 
@@ -119,6 +119,7 @@ def kinds(app, as_json):
 @click.pass_obj
 def matters(app, overdue, include_closed, as_of, as_json):
     """列出时限事项（默认只列未办结的）。"""
+    from gongkai.core.matters.kinds import kind_name
     from gongkai.core.matters.workflow import list_matters, parse_at
 
     now, _ = parse_at(as_of or _now_text(), "--as-of")
@@ -136,10 +137,10 @@ def matters(app, overdue, include_closed, as_of, as_json):
         [
             [
                 r["id"],
-                r["kind"],
+                r["kind_name"],
                 r["note"],
                 "；".join(c["due"] for c in r["clocks"]),
-                "已办结" if r["closed_at"] else ("超期：" + "、".join(r["overdue"]) if r["overdue"] else "办理中"),
+                "已办结" if r["closed_at"] else ("超期：" + "、".join(map(kind_name, r["overdue"])) if r["overdue"] else "办理中"),
             ]
             for r in rows
         ],

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gongkai.core.documents.attributes import (
+    ATTRIBUTE_RULE,
     attribute_rule,
     draft_of,
     interpretation_refusal,
@@ -31,7 +32,7 @@ from gongkai.core.documents.models import Document, DocumentReview
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.names import clean_name, person_key, same_person
 from gongkai.core.today import not_before
-from gongkai.hookspecs.records import ReviewChain, ReviewStep
+from gongkai.hookspecs.records import Attribute, DocumentAttributes, ReviewChain, ReviewStep
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -53,6 +54,10 @@ class RouteStep:
     chain: str  # the rule the step comes from
 
 
+def _attribute_step(attribute: Attribute) -> str:
+    return f"{attribute.needs_approval_by}审查同意公开属性"
+
+
 def route(registry: Registry, doc: Document) -> list[RouteStep]:
     """The ordered steps ``doc`` must pass."""
     attribute = resolve_attribute(registry, doc.attribute)
@@ -60,7 +65,7 @@ def route(registry: Registry, doc: Document) -> list[RouteStep]:
     if attribute.needs_approval_by and not attribute.needs_public_version:
         rule = attribute_rule(registry)
         steps.append(RouteStep(
-            ReviewStep(id=ATTRIBUTE_STEP, name=f"{attribute.needs_approval_by}审查同意公开属性",
+            ReviewStep(id=ATTRIBUTE_STEP, name=_attribute_step(attribute),
                        role=attribute.needs_approval_by, citation=rule.citation),
             rule.id,
         ))
@@ -68,6 +73,18 @@ def route(registry: Registry, doc: Document) -> list[RouteStep]:
         chain = registry.review_chain(PROACTIVE_CHAIN)
         steps += [RouteStep(s, chain.id) for s in chain.steps]
     return steps
+
+
+def step_names(registry: Registry) -> dict[str, str]:
+    """Every step a document may pass in this jurisdiction, code -> name (``document review --step``)."""
+    names: dict[str, str] = {}
+    rule = registry.find(ATTRIBUTE_RULE, DocumentAttributes)
+    for attribute in rule.attributes if rule is not None else ():
+        if attribute.needs_approval_by and not attribute.needs_public_version:
+            names.setdefault(ATTRIBUTE_STEP, _attribute_step(attribute))
+    names.update({s.id: s.name for s in registry.review_chain(PROACTIVE_CHAIN).steps})
+    names.update({s.id: s.name for s in confidentiality_points(registry).values()})
+    return names
 
 
 def confidentiality_points(registry: Registry) -> dict[str, ReviewStep]:
@@ -210,8 +227,9 @@ def record_review(
     else:
         by_id = {rs.step.id: rs for rs in steps}
         if step_id not in by_id:
-            available = [rs.step.id for rs in steps if rs.step.id != PUBLISH_STEP] + list(points)
-            raise GongkaiError(f"文件 {doc.id} 没有审核环节“{step_id}”。可用：{'、'.join(available)}。")
+            available = [rs.step.name for rs in steps if rs.step.id != PUBLISH_STEP] + [p.name for p in points.values()]
+            asked = step_names(registry).get(step_id, step_id)
+            raise GongkaiError(f"文件 {doc.id} 没有审核环节“{asked}”。可用：{'、'.join(available)}。")
         step = by_id[step_id].step
         if step_id == PUBLISH_STEP:
             raise StepRefused(f"“{step.name}”请用 `gongkai document publish {doc.id} --on 日期 --channel 渠道 --by 信息发布员` 办理。")

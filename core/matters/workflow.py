@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from gongkai.core.deadline_store import StoredDeadline, close_deadline, is_provisional, store_deadline
 from gongkai.core.deadlines import BEIJING, compute, iso
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.matters.kinds import matter_kind, matter_kinds
+from gongkai.core.matters.kinds import kind_name, matter_kind, matter_kinds
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, is_overdue, due_moment
 from gongkai.core.privacy import mask_text
@@ -53,6 +53,7 @@ def _clock_json(row: StoredDeadline, registry: Registry, calendar: WorkCalendar)
     rule = registry.find(row.rule_id)
     return {
         "name": row.name,
+        "label": kind_name(row.name),
         "rule": row.rule_id,
         "unit": row.unit,
         "due": iso(due_moment(row)),
@@ -81,6 +82,7 @@ def matter_json(matter: Matter, clocks: list[StoredDeadline], registry: Registry
     data = {
         "id": matter.id,
         "kind": matter.kind,
+        "kind_name": kind_name(matter.kind),
         "opened_at": beijing(matter.opened_at).isoformat(),
         "closed_at": beijing(matter.closed_at).isoformat() if matter.closed_at else None,
         "note": mask_text(matter.note),  # a 舆情 or mailbox note may quote a citizen's number
@@ -107,7 +109,7 @@ def open_matter(
     moment, has_time = parse_at(at)
     if found.timed and not has_time:
         raise GongkaiError(
-            f"事项“{kind}”按小时或分钟计时，--at 须写明时刻，如 {moment.date()}T22:30（北京时间）。"
+            f"事项“{kind_name(found.id)}”按小时或分钟计时，--at 须写明时刻，如 {moment.date()}T22:30（北京时间）。"
         )
     matter = Matter(kind=found.id, opened_at=moment, note=note.strip())
     session.add(matter)
@@ -129,12 +131,12 @@ def _chosen_clock(registry: Registry, clocks: list[Any], wanted: str) -> Any:
         return rule.summary if rule is not None else ""
 
     open_clocks = [c for c in clocks if c.status == "open"]
-    for test in (lambda c: wanted in (c.name, c.rule_id), lambda c: c.name.endswith("." + wanted),
+    for test in (lambda c: wanted in (c.name, c.rule_id, kind_name(c.name)), lambda c: c.name.endswith("." + wanted),
                  lambda c: wanted in summary(c)):
         found = [c for c in open_clocks if test(c)]
         if len(found) == 1:
             return found[0]
-    choices = "；".join(summary(c) or c.name for c in open_clocks)
+    choices = "；".join(f"{kind_name(c.name)}（{summary(c)}）" for c in open_clocks)
     raise GongkaiError(f"--clock “{wanted}”未能确定唯一一项未办结的时限。未办结的时限：{choices or '（无）'}")
 
 
@@ -214,6 +216,7 @@ def kinds_json(registry: Registry) -> list[dict[str, Any]]:
     return [
         {
             "kind": k.id,
+            "name": kind_name(k.id),
             "period": k.rule.describe(),
             "summary": k.rule.summary,
             "citation": str(k.rule.citation),
