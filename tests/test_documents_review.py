@@ -105,5 +105,6 @@ def test_wuyuan_confidentiality_opinion_and_escalation(unit, gk):
 def test_unknown_step_lists_the_steps(unit, gk):
     doc = xixian_doc(unit, gk)
     result = gk.fails("document", "review", doc, "--step", "lawyer", "--by", "x", "--decision", "approve")
-    assert "confidentiality" in result.stderr and "on_formation" in result.stderr
+    assert "保密审查" in result.stderr and "文件形成时保密审查" in result.stderr  # by name
+    assert "confidentiality" not in result.stderr and "on_formation" not in result.stderr
     assert gk.fails("document", "show", "99").stderr.count("99") >= 1

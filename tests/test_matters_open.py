@@ -112,16 +112,16 @@ def test_unknown_kind_is_refused_with_the_kinds_the_jurisdiction_has(unit, gk):
     unit("xixian")
     result = gk.fails("matter", "open", "consult.reply", "--at", "2026-09-30")
     assert "西咸新区没有事项类型“consult.reply”" in result.stderr
-    assert "mailbox.reply" in result.stderr
+    assert "领导信箱来信办结" in result.stderr
     unit("wuyuan")
     result = gk.fails("matter", "open", "opinion.major_incident", "--at", "2026-09-30T10:00")
-    assert "opinion.response" in result.stderr and "newmedia.first_release" in result.stderr
+    assert "重大突发事件舆情回应" in result.stderr and "政务新媒体突发事件首发" in result.stderr
 
 
 def test_a_further_clock_is_opened_with_its_kind_not_alone(unit, gk):
     unit("changning")
     result = gk.fails("matter", "open", "opinion.major_incident.press_conference", "--at", "2026-09-30T10:00")
-    assert "opinion.major_incident" in result.stderr
+    assert "请开立“重特大事件舆情回应”" in result.stderr and "新闻发布会" in result.stderr
 
 
 def test_an_hour_rule_needs_a_time_of_day(unit, gk):
