@@ -55,6 +55,9 @@ class Steps:
         return bool(self.withdrawal_how or self.correction or self.pauses or self.extensions)
 
 
+NONE = Steps()
+
+
 def _day(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat("-".join(f"{int(p):02d}" for p in text.replace("/", "-").split("-")))
@@ -69,6 +72,8 @@ def _items(text: str) -> list[str]:
 def parse(text: dict[str, str], outcome: str | None, date: Any) -> Steps:
     """The history cells of a row (``text``: field -> stripped cell text; ``date(field, name)``
     reads a date cell as the import does) for a row answered with ``outcome`` (or None)."""
+    if outcome != WITHDRAWN and not any(text.get(field) for field in FIELDS):
+        return NONE  # most rows: nothing to replay, checked at no cost
     from gongkai.core.requests.clock import PAUSE_REASONS
     from gongkai.core.requests.withdrawal import HOW
 
