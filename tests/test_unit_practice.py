@@ -129,3 +129,18 @@ def test_the_three_review_points_cite_the_local_texts_not_article_17():
     assert str(load_registry("changning").review_chain("review.confidentiality").citation) == "实施办法 第五十一条"
     request_chain = load_registry("yanta").review_chain("request.review_chain")
     assert "第十七条" not in str(request_chain.citation)
+
+
+def test_a_party_application_gets_no_notice_citing_the_tiaoli_period(gk, unit, tmp_path):
+    unit("wuyuan")
+    party = new_request(gk, extra=("--track", "party"))["id"]
+    refused = gk.fails("request", "notice", str(party), "--kind", "receipt", "--format", "md", "--out", tmp_path / "r.md",
+                       code=3)
+    assert "党务公开申请不适用《条例》的政府信息公开申请收到确认书" in refused.stderr
+    assert not (tmp_path / "r.md").exists()
+    made = gk.fails("request", "new", "--track", "party", "--applicant", "李四", "--applicant-type", "自然人",
+                    "--channel", "当面", "--submitted", "2026-03-03", "--subject", "某事", "--notice", tmp_path / "n.md")
+    assert "收到确认书" in made.stderr and len(gk.json("ledger")) == 1  # nothing half-written
+    government = new_request(gk)["id"]
+    gk.ok("request", "notice", str(government), "--kind", "receipt", "--format", "md", "--out", tmp_path / "g.md")
+    assert "条例 第三十三条第二款" in (tmp_path / "g.md").read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ from attrs import frozen
 from sqlmodel import Session
 
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.requests import clock, fees, intake
+from gongkai.core.requests import clock, fees, intake, tracks
 from gongkai.core.requests.letters import FORMATS, document_number, letter_layout
 from gongkai.core.requests.models import Request
 from gongkai.hookspecs.records import DeadlineRule, FeeSchedule, Silence, Unit
@@ -164,6 +164,9 @@ def context(session: Session, office: Any, req: Request, kind: str, options: dic
     from gongkai.core.requests.letters import reconsideration_body
 
     notice = kind_of(kind)
+    # every notice here is the 条例's, with its periods and articles: not for another track (党务公开),
+    # whose reply period may be the unit's own, not law
+    tracks.require_government(office.registry, req.track, f"《条例》的{notice.title}（{notice.citation}）")
     if not office.config.unit:
         raise GongkaiError("未设置单位名称：请在 gongkai.toml 中填写 unit（落款单位）。")
     facts = BUILDERS[notice.code](session, office, req, options)
