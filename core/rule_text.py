@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.hookspecs.records import UNIT_PRACTICE, DeadlineRule, Rule, Silence
+from gongkai.hookspecs.records import UNIT_PRACTICE, DeadlineRule, Rule, Silence, Unit
 
 # parameter field -> what it is, in Chinese
 FIELDS = {
@@ -20,9 +20,14 @@ FIELDS = {
     "published": "拟主动公开的文件均须附", "government_issued": "限以本级政府名义印发", "material": "须附材料",
     "refused_at": "拦截环节", "trigger": "触发事项", "action": "须办理", "when": "时限",
     "limits": "账号数量上限", "file_with": "报备单位", "grade": "等次", "training": "所需培训",
+    "first": "自", "last": "至", "price": "单价（元）", "step_every": "每增加", "step_price": "加收（元）",
+    "not_carried": "未开展的项目", "title": "表名",
 }
 WORDS = {"two_weeks": "每两周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年",
-         "request": "依申请公开", "proactive": "主动公开", "registration": "登记报审时", "approval": "审批环节"}
+         "request": "依申请公开", "proactive": "主动公开", "registration": "登记报审时", "approval": "审批环节",
+         "document": "公文保密审查", "open": "征求意见期间", "before": "事前",
+         "self": "自评", "routine": "日常考核", "peer": "互评", "year_end": "年终考核", "average": "取其他各项平均分",
+         **{u.value: u.label or "每年固定日期" for u in Unit}}
 SILENCE = {Silence.AGENCY_DECIDES: "逾期未提出意见的由行政机关决定", Silence.CONSENT: "逾期未提出意见的视为同意",
            Silence.REFUSAL: "逾期未提出意见的视为不同意"}
 
@@ -54,7 +59,7 @@ def details(rule: Rule) -> list[str]:
         return lines
     lines = []
     for key, value in rule.parameters().items():
-        if value in (None, "", (), [], {}, False) or key == "track":  # the code itself is the --track value
+        if value in (None, "", (), [], {}, False) or key in ("track", "template"):  # codes: the --track value, a file
             continue
         if key == "rules":  # a track's rule map: the track's own rule IDs
             value = [local for _, local in value]

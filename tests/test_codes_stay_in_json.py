@@ -3,6 +3,10 @@ and the options that take a code take its Chinese name too."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 DOCUMENT = ("document", "new", "--title", "关于某事的通知", "--kind", "其他", "--attribute", "主动公开",
             "--finalised", "2026-09-24")
 CODES = ("confidentiality", "approval", "publish", "on_formation", "before_publication", "before_provision")
@@ -54,3 +58,17 @@ def test_matter_headings_and_listings_name_the_kind_in_chinese(gk, unit):
     assert "press_conference" not in closed and "opinion" not in closed
     refused = gk.fails("matter", "open", "舆情", "--at", "2026-10-08T09:00")
     assert "重特大事件舆情回应" in refused.stderr
+
+
+RULE_ID = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")
+
+
+@pytest.mark.parametrize("jurisdiction", ["changning", "xixian", "yanta", "wuyuan"])
+def test_rules_listing_shows_parameters_in_chinese(gk, jurisdiction):
+    """Rule IDs are the rules' names (as in the catalog); every parameter value is in Chinese."""
+    lines = gk.ok("-j", jurisdiction, "rules").stdout.splitlines()[1:]
+    for line in lines:
+        if re.match(r"^[a-z_.]+（", line):  # a rule's heading: its ID
+            continue
+        rest = RULE_ID.sub("", line.replace("gongkai.toml", "").replace("[unit_practice]", ""))
+        assert not re.search(r"[a-z]{3,}", rest), line
