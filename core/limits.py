@@ -6,6 +6,7 @@ a pasted file or a runaway script cannot fill the database or the server's memor
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from gongkai.core.errors import GongkaiError
@@ -32,6 +33,15 @@ def check_year(year: int, flag: str = "--year") -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not low <= year <= high:
         raise GongkaiError(f"年份“{year}”无效（{flag}），应为 {low} 至 {high} 年之间的四位年份，如 2026。")
     return year
+
+
+def check_date(day: dt.date, flag: str) -> dt.date:
+    """``day`` if its year lies in :data:`YEARS`; else a Chinese error giving the range (9999-12-31
+    or 1900-01-01 is a typing slip, never a day a unit's records are about)."""
+    low, high = YEARS
+    if not low <= day.year <= high:
+        raise GongkaiError(f"{flag} 的日期 {day} 不在 {low} 年至 {high} 年之间，请核对日期。")
+    return day
 
 
 def check_number(value: float, field: str, low: float, high: float) -> float:

@@ -62,10 +62,13 @@ def _parse_day(text):
 
     from gongkai.core.errors import GongkaiError
 
+    from gongkai.core.limits import check_date
+
     try:
-        return dt.date.fromisoformat(text)
+        parsed = dt.date.fromisoformat(text)
     except ValueError:
         raise GongkaiError(f"--as-of 日期“{text}”无效，应为 2026-12-31 这样的格式。") from None
+    return check_date(parsed, "--as-of")
 
 
 def _page_format(path):

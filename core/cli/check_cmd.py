@@ -17,10 +17,13 @@ DATE = "日期，如 2026-09-01"
 def _date(text, option):
     import datetime as dt
 
+    from gongkai.core.limits import check_date
+
     try:
-        return dt.date.fromisoformat(text.strip())
+        parsed = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise GongkaiError(f"{option}：“{text}”不是有效日期，请写成 2026-09-01 的形式。") from None
+    return check_date(parsed, option)
 
 
 def _emit(check, results, as_json, name=""):

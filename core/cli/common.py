@@ -16,12 +16,15 @@ ENV_USER = "GONGKAI_USER"
 
 def day(text: str | None, flag: str) -> dt.date | None:
     """An ISO date from a flag; a Chinese error naming the flag."""
+    from gongkai.core.limits import check_date
+
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
+        parsed = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise GongkaiError(f"{flag} “{text}”不是有效日期，请写成 2026-09-24 的形式。") from None
+    return check_date(parsed, flag)
 
 
 def actor(by: str | None) -> str:
@@ -133,28 +136,40 @@ def refuse_empty_values(command: click.Command) -> click.Command:
     """Refuse, for ``command`` and its subcommands, a value given on the command line that is
     empty once spaces and invisible characters are removed (``--xlsx ''``, ``--as-of ''``,
     ``--by $UNSET``): such a value almost always comes from an empty shell variable, and treating it
-    as "not given" would write nothing, use today or sign as the login name without saying so."""
+    as "not given" would write nothing, use today or sign as the login name without saying so.
+    A value with a NUL character, and a person's name longer than a name can be, are refused too."""
     if getattr(command, "_empty_refused", False):
         return command
     command._empty_refused = True  # type: ignore[attr-defined]
     for sub in getattr(command, "commands", {}).values():
         refuse_empty_values(sub)
     for param in command.params:
-        if not isinstance(param, MayBeEmpty) and not getattr(param, "is_flag", False):
-            param.callback = _refusing_empty(param.callback)
+        if not getattr(param, "is_flag", False):
+            param.callback = _refusing_empty(param.callback, may_be_empty=isinstance(param, MayBeEmpty))
     return command
 
 
-def _refusing_empty(callback):
+# options that name a person or a body: as long as a name can be (limits.NAME_CHARS)
+PERSON_OPTIONS = frozenset({"actor", "applicant", "approved_by", "by", "chinese_name", "display_name", "handler",
+                            "head", "name", "producer", "secrecy_confirmed_by", "unit", "reconsideration_body"})
+
+
+def _refusing_empty(callback, may_be_empty: bool):
     from click.core import ParameterSource
 
     def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         from gongkai.core.names import clean_name
 
+        from gongkai.core.limits import NAME_CHARS
+
         given = ctx.get_parameter_source(param.name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
-        values = value if isinstance(value, tuple) else (value,)
-        if given and any(isinstance(v, str) and not clean_name(v) for v in values):
+        values = [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, str)] if given else []
+        if not may_be_empty and any(not clean_name(v) for v in values):
             raise click.BadParameter("值为空（或只有空格、不可见字符）。请写明内容，或不写这一项。", ctx, param)
+        if any("\x00" in v for v in values):  # never meant, and PostgreSQL cannot store or compare it
+            raise click.BadParameter("含有 NUL 控制字符，请删除后重试。", ctx, param)
+        if param.name in PERSON_OPTIONS and any(len(v) > NAME_CHARS for v in values):
+            raise click.BadParameter(f"姓名或名称最多 {NAME_CHARS} 个字符，请核对。", ctx, param)
         return callback(ctx, param, value) if callback is not None else value
 
     return check

@@ -13,12 +13,17 @@ from gongkai.core.labels import label
 
 
 def _date(ctx, param, value):
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.limits import check_date
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        return check_date(dt.date.fromisoformat(value.strip()), param.opts[0])
     except ValueError:
         raise click.BadParameter(f"“{value}”不是有效日期，请写成 2026-09-24 的形式。") from None
+    except GongkaiError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _today(value: dt.date | None) -> dt.date:

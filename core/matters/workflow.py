@@ -34,10 +34,12 @@ def parse_at(text: str, option: str = "--at") -> tuple[dt.datetime, bool]:
 
     Returns the moment in Beijing time and whether a time of day was given.
     """
+    from gongkai.core.limits import check_date
+
     text = (text or "").strip()
     try:
         day = dt.date.fromisoformat(text)
-        return dt.datetime.combine(day, dt.time(0, 0), BEIJING), False
+        return dt.datetime.combine(check_date(day, option), dt.time(0, 0), BEIJING), False
     except ValueError:
         pass
     try:
@@ -46,6 +48,7 @@ def parse_at(text: str, option: str = "--at") -> tuple[dt.datetime, bool]:
         raise GongkaiError(
             f"{option}：“{text}”不是有效的日期或日期时间，请写成 2026-09-24 或 2026-09-24T22:30（北京时间）。"
         ) from None
+    check_date(moment.date(), option)
     return beijing(moment), True
 
 

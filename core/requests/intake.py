@@ -100,6 +100,8 @@ def request_fields(
         raise GongkaiError("申请公开的政府信息内容不能为空（--subject），也不能只有空格或不可见字符。")
     check_text(applicant, limits.NAME_CHARS, "申请人姓名或名称（--applicant）")
     check_text(subject, limits.SUBJECT_CHARS, "申请公开的政府信息内容（--subject）")
+    # stored as people read them: invisible characters carry nothing
+    contact, form_wanted, id_number = clean_name(contact), clean_name(form_wanted), clean_name(id_number)
     check_text(contact, limits.CONTACT_CHARS, "联系方式（--contact）")
     check_text(form_wanted, limits.FORM_CHARS, "获取信息的方式（--form）")
     type_code = applicant_type_code(applicant_type)
