@@ -104,7 +104,9 @@ def test_a_document_is_not_repealed_before_its_issue_nor_in_the_future(changning
     stderr = refused(gk, changning.url, "document", "repeal", doc, "--on", "2026-10-08", "--by", "甲")
     assert "2026-10-08" in stderr and "发布日期（2026-10-09）" in stderr
     stderr = refused(gk, changning.url, "document", "repeal", doc, "--on", "9999-12-31", "--by", "甲")
-    assert "9999-12-31" in stderr and "晚于今天" in stderr
+    assert "9999-12-31" in stderr and "1990 年至 2100 年" in stderr
+    stderr = refused(gk, changning.url, "document", "repeal", doc, "--on", "2099-12-31", "--by", "甲")
+    assert "2099-12-31" in stderr and "晚于今天" in stderr
     unpublished = document(gk)
     stderr = refused(gk, changning.url, "document", "repeal", unpublished, "--on", "2026-09-01", "--by", "甲")
     assert "成文日期（2026-09-24）" in stderr
