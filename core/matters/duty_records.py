@@ -122,6 +122,8 @@ def record_done(
         after["hours"] = hours
     if failures:
         after["failed"] = failures
+    if trigger is not None and not isinstance(rule, TriggeredDuty):
+        raise GongkaiError(f"“{_title(rule)}”不对应待办事项，不用 --for（只有须备案、报告的事项对应一件待办）。")
     if isinstance(rule, TriggeredDuty):
         waiting = [t for t in pending_triggers(session, rule, on.year) if t["on"] <= on.isoformat()]
         chosen = next((t for t in waiting if t["event"] == trigger), None) if trigger else (waiting[0] if waiting else None)
