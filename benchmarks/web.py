@@ -96,6 +96,18 @@ class Load:
         return server_ms, wall_ms
 
 
+def server_cpu_ms(pid: int) -> float:
+    """CPU time (user + system) used so far by the server process and its workers, in ms."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids, total = [pid], 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) * 1000 / tick  # utime, stime
+    return total
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
@@ -143,7 +155,11 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
             for paths in pages.values():  # warm-up: imports, templates, the database's page cache
                 for path in paths[:3]:
                     load.once(path)
-            results = {name: load.run(paths) for name, paths in pages.items()}
+            results, cpu = {}, {}
+            for name, paths in pages.items():
+                used = server_cpu_ms(server.process.pid)
+                results[name] = load.run(paths)
+                cpu[name] = (server_cpu_ms(server.process.pid) - used) / (clients * per_client)
         finally:
             server.stop()
     base_server, base_wall = results.pop("static file (baseline)")
@@ -155,7 +171,9 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
             f"static file p95 {p95(base_server):.1f} ms", f"{p95(server_ms) / max(p95(base_server), 0.1):.0f}×",
             f"target p95 under {TARGET_MS:.0f} ms server time ({'met' if met else 'MISSED'}"
             f"{'' if n == N else ', reduced size'}); median {statistics.median(server_ms):.1f} ms; client wall p95 "
-            f"{p95(wall_ms):.1f} ms (static {p95(base_wall):.1f} ms); {clients}×{per_client} requests; "
+            f"{p95(wall_ms):.1f} ms (static {p95(base_wall):.1f} ms); server CPU {cpu[name]:.1f} ms a request "
+            f"(static {cpu['static file (baseline)']:.1f} ms); load average {os.getloadavg()[0]:.1f}; "
+            f"{clients}×{per_client} requests; "
             f"gongkai serve --workers {workers}; "
             f"unit built in {built:.0f} s; {dt.date.today()}",
         ))

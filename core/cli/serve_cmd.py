@@ -11,14 +11,11 @@ import click
 @click.pass_obj
 def serve(app, host, port, workers):
     """启动本单位的网页版（登录后办理：待办、台账、申请登记与审核、答复告知书等）。"""
-    import json
-    import os
-
     import uvicorn
 
     from gongkai.core.accounts.store import has_accounts
     from gongkai.core.errors import GongkaiError
-    from gongkai.core.web.app import APP_ENV, create_app, session_secret
+    from gongkai.core.web.app import create_app, session_secret
 
     if not app.database_exists():
         raise GongkaiError("尚未建立本单位的数据库：请先运行 `gongkai init`，或用 --config / --db 指明数据库。")
@@ -26,17 +23,17 @@ def serve(app, host, port, workers):
         if not has_accounts(session):
             click.echo("提示：尚无账号，无法登录。请先用 `gongkai user add 用户名 --role 角色` 建立账号。", err=True)
     # behind a TLS proxy on this machine, X-Forwarded-Proto makes the session cookie Secure
-    options = {"host": host, "port": port, "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1",
-               "log_level": "warning"}
+    options = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "log_level": "warning"}
     if workers == 1:
         web = create_app(app)
         click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", err=True)
-        uvicorn.run(web, **options)
+        uvicorn.run(web, host=host, port=port, **options)
         return
-    # each worker process opens the same unit (uvicorn imports the app factory in every worker);
-    # what they share is made here first, once: the session secret and the calendar's dates
+    # each worker process opens the same unit; what they share is made here first, once:
+    # the session secret and the calendar's dates
+    from gongkai.core.web import workers as worker_processes
+
     session_secret(app)
     app.sync_calendar()
-    os.environ[APP_ENV] = json.dumps(app.arguments())
     click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （{workers} 个工作进程；按 Ctrl-C 停止）", err=True)
-    uvicorn.run("gongkai.core.web.app:from_environment", factory=True, workers=workers, **options)
+    worker_processes.run(app.arguments(), workers, host, port, options)
