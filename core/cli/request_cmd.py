@@ -525,7 +525,10 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
 @click.option("--map", "mapping", multiple=True,
               help="表头与字段的对应，如 --map 申请人=applicant,申请日期=submitted（字段：applicant、applicant_type、"
                    "channel、submitted、confirmed、subject、id_number、contact、outcome、replied_on、ref 本单位编号、"
-                   "fee_amount 信息处理费、withheld、agency、agency_contact）。本系统导出的台账（ledger --xlsx）无需 --map")
+                   "fee_amount 信息处理费、withheld、agency、agency_contact；办理经过：withdrawal_how 撤回方式、"
+                   "fee_notice_on 收费通知日期、fee_paid_on 缴费日期、correction_notice_on 补正告知日期、"
+                   "correction_days 补正期限、corrected_on 补正日期、pauses 中止计时（如“征求第三方意见：2025-12-01至2025-12-15”）、"
+                   "extensions 延长答复期限（如“延长20个工作日，2025-12-10，张三批准”））。本系统导出的台账（ledger --xlsx）无需 --map")
 @click.option("--again", is_flag=True, help="再次导入内容相同、已导入过的文件（默认拒绝，以免重复登记）")
 @click.option("--from-line", type=int, default=2, show_default=True,
               help="从文件第几行起导入（第 1 行为表头）：继续一次中断的导入")
@@ -534,8 +537,9 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
 @click.pass_obj
 def import_cmd(app, file, mapping, again, from_line, by, as_json):
     """从 .xlsx 或 .csv 导入已有台账。按 `request new` 和 `request reply` 的规则逐行检查：有误的行和
-    重复的行列出行号、不导入，其余行照常导入，此时退出码为 1。同一文件（内容相同）不重复导入，除非 --again；
-    中断后提示已保存到第几行，用 --from-line 继续。"""
+    重复的行列出行号、不导入，其余行照常导入，此时退出码为 1。有办理经过的行（补正、中止计时、收费通知与缴费、
+    延期、撤回）按日期顺序经由相应命令的同一检查逐步登记，年末未办结申请的已用、剩余工作日和答复期限与逐步登记的相同。
+    同一文件（内容相同）不重复导入，除非 --again；中断后提示已保存到第几行，用 --from-line 继续。"""
     from pathlib import Path
 
     from gongkai.core.requests import importer
