@@ -127,11 +127,12 @@ class App:
         return True
 
     def sync_calendar(self) -> int:
-        """Recompute stored provisional deadlines if the calendar changed; returns how many."""
-        from gongkai.core.deadline_store import ensure_calendar_current
+        """Recompute stored provisional deadlines if the calendar changed; returns how many
+        (the change is an event: :func:`gongkai.core.calendar_load.sync`)."""
+        from gongkai.core.calendar_load import sync
 
         with self.session() as session:
-            return ensure_calendar_current(session, self.calendar)
+            return sync(session, self.calendar)
 
     def reload_calendar(self) -> None:
         self.__dict__.pop("calendar", None)

@@ -77,6 +77,23 @@ def load_schedule(app: Any, path: str | Path, *, replace: bool = False, actor: s
             "replaced": official and old_bytes != new_bytes, "changed_days": days, "recomputed": recomputed}
 
 
+def sync(session: Any, calendar: Any) -> int:
+    """Recompute stored provisional deadlines if the calendar changed since they were computed,
+    and log the change when a calendar was already in use: a schedule file dropped into the
+    folder by hand, a ``holidays`` update or a new local adjustment changes deadlines too."""
+    from gongkai.core.deadline_store import CALENDAR_SETTING, FINAL_SETTING, ensure_calendar_current
+    from gongkai.core.storage import get_setting, record_event
+
+    previous, until = get_setting(session, CALENDAR_SETTING), get_setting(session, FINAL_SETTING)
+    recomputed = ensure_calendar_current(session, calendar)
+    if previous and previous != calendar.fingerprint:
+        record_event(session, subject_kind=SUBJECT, subject_id=None, action="calendar.changed",
+                     before={"fingerprint": previous, "final_until": until},
+                     after={"fingerprint": calendar.fingerprint, "final_until": calendar.final_until.isoformat(),
+                            "recomputed": recomputed})
+    return recomputed
+
+
 def _restore(target: Path, old_bytes: bytes | None) -> None:
     from gongkai.core.safe_write import Target, write_file
 

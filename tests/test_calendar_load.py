@@ -8,8 +8,10 @@ import json
 
 import pytest
 from db_snapshot import content_hash
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from test_calendar import SCHEDULE_2027
+
+from gongkai.core.storage import normalise_url
 
 # 2026 as the State Council published it, but with 国庆节 cut to three days (a "correction")
 SCHEDULE_2026_CHANGED = """\
@@ -30,10 +32,6 @@ def changning(unit, gk, backend):
 
 
 def load_events(url):
-    from sqlalchemy import create_engine
-
-    from gongkai.core.storage import normalise_url
-
     engine = create_engine(normalise_url(url))
     with engine.connect() as c:
         rows = c.execute(text("SELECT subject_id, actor, before, after FROM event WHERE action = 'calendar.load' "
@@ -100,3 +98,23 @@ def test_a_file_changes_only_its_own_year(changning, gk, isolated, name, content
     (isolated / name).write_text(content, encoding="utf-8")
     assert message in refused_load(gk, changning, isolated, name)
     assert gk.json("calendar", "--year", "2027")["provisional"] is True
+
+
+def test_a_schedule_dropped_in_by_hand_is_logged_when_it_changes_deadlines(changning, gk, isolated, monkeypatch):
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-25")
+    rid = gk.json("request", "new", "--applicant", "张三", "--applicant-type", "natural_person",
+                  "--channel", "in_person", "--submitted", "2027-01-25", "--subject", "某信息")["id"]
+    gk.ok("ledger")
+    (isolated / "calendar").mkdir()
+    (isolated / "calendar" / "2027.toml").write_text(SCHEDULE_2027, encoding="utf-8")
+    gk.ok("ledger")  # the next command notices, recomputes and logs it
+    gk.ok("ledger")  # once
+    engine = create_engine(normalise_url(changning.url))
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT before, after FROM event WHERE action = 'calendar.changed'")).all()
+    engine.dispose()
+    [(before, after)] = [(json.loads(b), json.loads(a)) for b, a in rows]
+    assert before["fingerprint"] != after["fingerprint"] and after["recomputed"] >= 1
+    assert before["final_until"] < after["final_until"] == "2027-12-31"
+    assert gk.json("request", "show", str(rid))["provisional"] is False
+    assert gk.json("audit", "verify")["ok"] is True
