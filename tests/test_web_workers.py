@@ -51,3 +51,22 @@ def test_two_workers_share_one_unit_and_its_sessions(tmp_path, calendar_cache):
     finally:
         server.stop()
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
+def test_a_busy_port_is_refused_in_chinese(tmp_path, calendar_cache):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    config = make_unit(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
+        env.update(GONGKAI_CONFIG=str(config), GONGKAI_CACHE_DIR=str(calendar_cache))
+        done = subprocess.run([str(Path(sys.executable).parent / "gongkai"), "serve", "--port", str(port), "--workers", "2"],
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert f"无法在 127.0.0.1:{port} 上启动网页版" in done.stderr and "已启动" not in done.stderr

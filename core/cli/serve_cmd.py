@@ -33,6 +33,7 @@ def serve(app, host, port, workers):
     # the session secret and the calendar's dates
     from gongkai.core.web import workers as worker_processes
 
+    worker_processes.check_free(host, port)
     session_secret(app)
     app.sync_calendar()
     click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （{workers} 个工作进程；按 Ctrl-C 停止）", err=True)

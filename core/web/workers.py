@@ -30,7 +30,7 @@ def run(arguments: dict[str, Any], workers: int, host: str, port: int, options: 
     if not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port, **options)
         return
-    _check_free(host, port)
+    check_free(host, port)
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_serve, args=(host, port, options), daemon=True) for _ in range(workers)]
     for process in processes:
@@ -60,7 +60,7 @@ def run(arguments: dict[str, Any], workers: int, host: str, port: int, options: 
         raise GongkaiError(f"网页版的一个工作进程意外退出（退出码 {died[0].exitcode}），已停止全部工作进程。请查看上方的错误信息。")
 
 
-def _check_free(host: str, port: int) -> None:
+def check_free(host: str, port: int) -> None:
     """The address must be free: a plain bind (no SO_REUSEPORT) fails if anyone listens there."""
     from gongkai.core.errors import GongkaiError
 
@@ -68,8 +68,8 @@ def _check_free(host: str, port: int) -> None:
     try:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
-    except OSError as exc:
-        raise GongkaiError(f"无法在 {host}:{port} 上启动网页版（{exc.strerror}）：该端口可能已被占用，请用 --port 换一个端口。") from None
+    except OSError:
+        raise GongkaiError(f"无法在 {host}:{port} 上启动网页版：该地址不可用或端口已被占用，请检查 --host，或用 --port 换一个端口。") from None
     finally:
         probe.close()
 
