@@ -197,13 +197,18 @@ def test_request_from_intake_to_letter(server, browser, artefacts):
         shot(browser, artefacts, name)
 
 
-def test_handler_cannot_sign_the_lawyers_step(server, browser, artefacts):
-    login(browser, server, "clerk2")
+def register(browser, server, clerk: str, applicant: str, subject: str) -> None:
+    """``clerk`` signs in and registers a request (default channel and dates); its page is open."""
+    login(browser, server, clerk)
     browser.get(server.url + "/requests/new")
-    browser.find_element(By.NAME, "applicant").send_keys("李四")
-    browser.find_element(By.NAME, "subject").send_keys("某小区规划许可")
+    browser.find_element(By.NAME, "applicant").send_keys(applicant)
+    browser.find_element(By.NAME, "subject").send_keys(subject)
     submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/requests'] button[type=submit]"))
     assert "已登记申请" in notice(browser)
+
+
+def test_handler_cannot_sign_the_lawyers_step(server, browser, artefacts):
+    register(browser, server, "clerk2", "李四", "某小区规划许可")
     request_path = browser.current_url.removeprefix(server.url)
     form = open_action(browser, "review")
     Select(form.find_element(By.NAME, "outcome")).select_by_value("disclosed")
@@ -241,12 +246,7 @@ def test_five_wrong_passwords_lock_the_account(server, browser, artefacts):
 
 
 def test_handler_corrects_the_facts_then_records_the_withdrawal(server, browser, artefacts):
-    login(browser, server, "clerk2")
-    browser.get(server.url + "/requests/new")
-    browser.find_element(By.NAME, "applicant").send_keys("赵六")
-    browser.find_element(By.NAME, "subject").send_keys("某路段交通改造方案")
-    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/requests'] button[type=submit]"))
-    assert "已登记申请" in notice(browser)
+    register(browser, server, "clerk2", "赵六", "某路段交通改造方案")
     assert not browser.find_elements(By.ID, "action-amend")  # nothing replied yet: nothing to amend
 
     form = open_action(browser, "edit")  # 更正登记信息: only what changes, with the reason

@@ -18,7 +18,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web app's dependencies: pip install -e '.[test]'")
 from conftest import Cli, write_config  # noqa: E402
-from web_support import PASSWORD  # noqa: E402
+from web_support import PASSWORD, signed_in, unit_environment  # noqa: E402
 
 from gongkai.core.app import App  # noqa: E402
 
@@ -29,11 +29,7 @@ REFS = ["雁申〔2026〕7号", "雁申〔2026〕8号", None]
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def office(request, tmp_path_factory, calendar_cache):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
-    mp.setenv("GONGKAI_TODAY", TODAY)
-    mp.delenv("GONGKAI_DATABASE_URL", raising=False)
-    url = request.getfixturevalue("pg_server").new_database() if request.param == "postgresql" else None
+    mp, url = unit_environment(request, calendar_cache, TODAY)
     folder = tmp_path_factory.mktemp("web-pages")
     shutil.copy(EXAMPLES / "rubric-yanta.toml", folder / "rubric-yanta.toml")
     config = write_config(folder, "yanta")
@@ -58,14 +54,9 @@ def office(request, tmp_path_factory, calendar_cache):
 
 @pytest.fixture(scope="module")
 def clerk(office):
-    from starlette.testclient import TestClient
-
     from gongkai.core.web.app import create_app
 
-    c = TestClient(create_app(office), follow_redirects=False)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-    assert c.post("/login", data={"name": "clerk", "password": PASSWORD, "csrf_token": token}).status_code == 303
-    return c
+    return signed_in(create_app(office), "clerk")
 
 
 def cells(html: str, table_id: str) -> list[list[str]]:

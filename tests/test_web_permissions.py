@@ -7,12 +7,10 @@ gets past the check (here it then stops at the empty form, so nothing changes ei
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 pytest.importorskip("starlette", reason="the web app's dependencies: pip install -e '.[test]'")
-from web_support import PASSWORD, STAFF, make_unit  # noqa: E402
+from web_support import STAFF, make_unit, signed_in, unit_environment  # noqa: E402
 
 from gongkai.core.app import App  # noqa: E402
 
@@ -25,10 +23,7 @@ def office(request, tmp_path_factory, calendar_cache):
     """One unit per backend for the module: SQLite beside gongkai.toml, or a fresh PostgreSQL database."""
     import datetime as dt
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
-    mp.delenv("GONGKAI_DATABASE_URL", raising=False)
-    url = request.getfixturevalue("pg_server").new_database() if request.param == "postgresql" else None
+    mp, url = unit_environment(request, calendar_cache)
     office = App(str(make_unit(tmp_path_factory.mktemp("web-permissions"), database_url=url)), database_url=url)
     from gongkai.core.requests import intake
 
@@ -50,17 +45,7 @@ def web(office):
     return create_app(office)
 
 
-def client(web, name=None):
-    from starlette.testclient import TestClient
-
-    c = TestClient(web, follow_redirects=False)
-    page = c.get("/login")
-    c.token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    if name:
-        r = c.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": c.token, "next": "/todo"})
-        assert r.status_code == 303 and r.headers["location"] == "/todo", r.text
-        c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/todo").text).group(1)
-    return c
+client = signed_in
 
 
 @pytest.fixture(scope="module")

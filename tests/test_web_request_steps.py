@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web app's dependencies: pip install -e '.[test]'")
 from conftest import Cli  # noqa: E402
-from web_support import PASSWORD, STAFF, make_unit  # noqa: E402
+from web_support import STAFF, make_unit, signed_in, unit_environment  # noqa: E402
 
 from gongkai.core.app import App  # noqa: E402
 
@@ -27,11 +27,7 @@ NEW_ACTIONS = ("amend", "reanswer", "withdraw", "edit", "decide")
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def office(request, tmp_path_factory, calendar_cache):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
-    mp.setenv("GONGKAI_TODAY", TODAY)
-    mp.delenv("GONGKAI_DATABASE_URL", raising=False)
-    url = request.getfixturevalue("pg_server").new_database() if request.param == "postgresql" else None
+    mp, url = unit_environment(request, calendar_cache, TODAY)
     config = make_unit(tmp_path_factory.mktemp("web-steps"), database_url=url)
     office = App(str(config), database_url=url)
     office.test_config, office.test_url = config, url
@@ -41,20 +37,10 @@ def office(request, tmp_path_factory, calendar_cache):
 
 @pytest.fixture(scope="module")
 def clients(office):
-    from starlette.testclient import TestClient
-
     from gongkai.core.web.app import create_app
 
     web = create_app(office)
-    out = {}
-    for name in STAFF:
-        c = TestClient(web, follow_redirects=False)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        r = c.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token, "next": "/todo"})
-        assert r.status_code == 303, r.text
-        c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/todo").text).group(1)
-        out[name] = c
-    return out
+    return {name: signed_in(web, name) for name in STAFF}
 
 
 def new_request(office, applicant="张三") -> int:

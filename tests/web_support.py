@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -79,3 +80,32 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.log.close()
+
+
+def unit_environment(request, calendar_cache: Path, today: str | None = None):
+    """A module's environment for its unit: the calendar cache, no leaked database URL, ``today``
+    if given; a fresh PostgreSQL database when the module runs on that backend. Returns the
+    MonkeyPatch (undo it at the end) and the database URL (None: SQLite beside gongkai.toml)."""
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
+    if today:
+        mp.setenv("GONGKAI_TODAY", today)
+    mp.delenv("GONGKAI_DATABASE_URL", raising=False)
+    url = request.getfixturevalue("pg_server").new_database() if request.param == "postgresql" else None
+    return mp, url
+
+
+def signed_in(web, name: str | None = None):
+    """Starlette's test client on ``web``, signed in as ``name`` (None: not signed in); its
+    ``token`` is the CSRF token of its session."""
+    from starlette.testclient import TestClient
+
+    c = TestClient(web, follow_redirects=False)
+    c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    if name:
+        r = c.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": c.token, "next": "/todo"})
+        assert r.status_code == 303 and r.headers["location"] == "/todo", r.text
+        c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/todo").text).group(1)
+    return c
