@@ -48,13 +48,15 @@ CATEGORIES = {
                      "name", "producer", "secrecy_confirmed_by", "unit"}),
     "output": (OUTPUTS, {"docx_path", "html_path", "ics_path", "notice_out", "out", "out_dir", "ranking_path",
                          "xlsx_path"}),
-    "input": (INPUTS, {"file", "files", "load_file", "narrative"}),
+    "input": (INPUTS, {"config_path", "file", "files", "load_file", "narrative"}),
+    "database": (["", "\u200b", "sqlite:////dev/full", "sqlite:///a-folder", "postgresql://x@127.0.0.1:1/x",
+                  "mysql://x/y", "甲\x00乙"], {"database_url"}),
 }
 # every other option is text: free text, a code or a Chinese label
 TEXT_EXAMPLES = {"agency", "agency_contact", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
-                 "comment", "contact", "content", "database_url", "decision", "decision_kind", "expect", "fmt",
+                 "comment", "contact", "content", "decision", "decision_kind", "expect", "fmt",
                  "form_wanted", "good_reason", "grade", "host", "how", "id_number", "internal_version", "interpretation",
-                 "jurisdiction_name", "kind", "letter_prefix", "mapping", "message", "method", "note", "number",
+                 "jurisdiction", "jurisdiction_name", "kind", "letter_prefix", "mapping", "message", "method", "note", "number",
                  "opinion", "outcome", "pairs", "payment", "platform", "prefix", "provision", "public_version", "reason",
                  "reconsideration_body", "ref", "result", "roles", "rule_id", "search", "state", "step_id", "subject",
                  "summary", "title", "to", "track", "what", "why", "withheld"}
@@ -187,6 +189,12 @@ def invocations(sqlite: bool = True) -> list[tuple[str, click.Command, list[str]
             turn += 1
             for value in dict.fromkeys(chosen):
                 out.append((path, command, path.split() + argv(command, {**base, param.name: value})))
+    for param in cli.params:  # the global options, before a command that reads the unit's records
+        if isinstance(param, click.Option) and not param.is_flag:
+            label, values = category(param.name)
+            for value in values:
+                if (sqlite or not value.startswith("gongkai.db")) and value != "gongkai.toml":  # it is the unit's
+                    out.append(("", cli, [param.opts[0], value, "ledger"]))
     return out
 
 
@@ -250,7 +258,9 @@ def test_every_command_refuses_hostile_values_cleanly(backend, isolated, monkeyp
             args = [str(isolated / a) if a in OUTPUTS + INPUTS + ["."] and a and not a.startswith("/") else a
                     for a in args]
         os.chdir(where)
-        result = runner.invoke(cli, args, catch_exceptions=True)
+        # a new unit's own database, as in a new shell (GONGKAI_DATABASE_URL would beat its gongkai.toml)
+        env = {"GONGKAI_DATABASE_URL": None} if path in IN_A_NEW_FOLDER else None
+        result = runner.invoke(cli, args, catch_exceptions=True, env=env)
         os.chdir(isolated)
         shown = f"gongkai {' '.join(repr(a) if len(a) < 40 else repr(a[:20]) + '…' for a in args)}"
         crashed = result.exception is not None and not isinstance(result.exception, SystemExit)

@@ -120,6 +120,15 @@ def cli(ctx: click.Context, config_path: str | None, jurisdiction: str | None, d
     ctx.obj = App(config_path, jurisdiction, database_url)
 
 
+def _refuse_empty_global_options() -> None:
+    from gongkai.core.cli.common import refuse_empty_values
+
+    refuse_empty_values(cli)  # --db '' is no database, --config '' no file: refused, not ignored
+
+
+_refuse_empty_global_options()
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="gongkai")
