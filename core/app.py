@@ -31,8 +31,10 @@ class App:
 
     def arguments(self) -> dict[str, Any]:
         """What opens this same unit again in another process (``gongkai serve --workers``)."""
-        return {"config_path": self._config_path and str(self._config_path), "jurisdiction": self._jurisdiction,
-                "database_url": self._database_url}
+        found = {"config_path": self._config_path and str(self._config_path), "jurisdiction": self._jurisdiction,
+                 "database_url": self._database_url}
+        unit = getattr(self, "_unit", None)  # the unit chosen by --unit, where a database holds several
+        return {**found, "unit": unit} if unit else found
 
     @cached_property
     def config(self) -> Config:
