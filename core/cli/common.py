@@ -158,9 +158,8 @@ def _refusing_empty(callback, may_be_empty: bool):
     from click.core import ParameterSource
 
     def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from gongkai.core.names import clean_name
-
         from gongkai.core.limits import NAME_CHARS
+        from gongkai.core.names import clean_name
 
         given = ctx.get_parameter_source(param.name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
         values = [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, str)] if given else []
