@@ -23,8 +23,10 @@ class App:
         jurisdiction: str | None = None,
         database_url: str | None = None,
         extra_plugins: tuple[tuple[str, Any], ...] = (),
+        unit: str | None = None,
     ) -> None:
         self._config_path = config_path
+        self._unit = unit  # --unit: a unit's code
         self._jurisdiction = jurisdiction
         self._database_url = database_url
         self.extra_plugins = extra_plugins
@@ -104,19 +106,64 @@ class App:
         return make_engine(self.config.database_url)
 
     @cached_property
-    def engine(self) -> Any:
-        """The database engine, migrated to the newest schema revision."""
+    def district_engine(self) -> Any:
+        """The database engine, migrated to the newest schema revision, over every unit: only for
+        what spans units (``gongkai unit``, the district's reports, moving a database in)."""
         from gongkai.core.storage import create_schema, unreachable
 
         with unreachable(self.config.database_url):
-            create_schema(self.raw_engine)
+            create_schema(self.raw_engine, self.unit_settings())
         return self.raw_engine
 
+    def unit_settings(self) -> dict[str, Any]:
+        """What revision 0015 needs to make this folder's one unit (nothing for a district)."""
+        c = self.config
+        if c.district:
+            return {"district": True}
+        return {"name": c.unit, "letter_prefix": c.letter_prefix, "reconsideration_body": c.reconsideration_body}
+
+    @cached_property
+    def unit(self) -> Any:
+        """The unit commands act on (:class:`gongkai.core.units.store.UnitProfile`): ``--unit``,
+        else ``GONGKAI_UNIT``, else ``gongkai.toml``'s ``unit``; a unit's own folder has one."""
+        from gongkai.core.units.store import choose_unit
+
+        return choose_unit(self)
+
+    def chosen_unit(self) -> str:
+        """The unit code asked for: ``--unit``, else ``GONGKAI_UNIT``, else ``gongkai.toml`` (may be a name)."""
+        import os
+
+        from gongkai.core.config import ENV_UNIT
+
+        return (self._unit or os.environ.get(ENV_UNIT) or self.config.unit or "").strip()
+
+    @cached_property
+    def engine(self) -> Any:
+        """The database engine, migrated, bound to :attr:`unit`: every statement on it sees and
+        writes that unit's rows only (:mod:`gongkai.core.units.scoping`)."""
+        from gongkai.core.units.scoping import bound
+
+        return bound(self.district_engine, self.unit.id)
+
     def session(self) -> Any:
-        """A transaction on the database: ``with app.session() as s: ...``."""
+        """A transaction on the unit's records: ``with app.session() as s: ...``."""
         from gongkai.core.storage import session_scope
 
         return session_scope(self.engine)
+
+    def unit_session(self, unit_id: int) -> Any:
+        """A transaction on one unit's records, that unit named (district roles, ``--all-units``)."""
+        from gongkai.core.storage import session_scope
+        from gongkai.core.units.scoping import bound
+
+        return session_scope(bound(self.district_engine, unit_id))
+
+    def district_session(self) -> Any:
+        """A transaction over every unit's records (no scoping): for what spans units only."""
+        from gongkai.core.storage import session_scope
+
+        return session_scope(self.district_engine)
 
     def database_exists(self) -> bool:
         url = self.config.database_url
@@ -133,7 +180,7 @@ class App:
         (the change is an event: :func:`gongkai.core.calendar_load.sync`)."""
         from gongkai.core.calendar_load import sync
 
-        with self.session() as session:
+        with self.session() as session:  # terms are shared by all units; the event goes to this unit's chain
             return sync(session, self.calendar)
 
     def reload_calendar(self) -> None:

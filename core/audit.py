@@ -1,8 +1,9 @@
 """The tamper-evident event log: every event is a link in one SHA-256 hash chain.
 
 Each event stores ``seq`` (its position), ``prev_hash`` (the hash of the event before it)
-and ``hash`` = SHA-256 over the canonical JSON of its fields and ``prev_hash``. The chain
-head (length and last hash) is one row of :class:`AuditChain`. Links are made when a
+and ``hash`` = SHA-256 over the canonical JSON of its fields and ``prev_hash``. Each unit has a
+chain of its own (its events only, ``seq`` from 1): its head (length and last hash) is the
+unit's row of :class:`AuditChain`, so a unit's log is verified, exported and moved alone. Links are made when a
 transaction commits (:func:`seal`, called from a ``before_commit`` hook in
 :mod:`gongkai.core.storage`): the head row is locked (``SELECT ... FOR UPDATE`` on
 PostgreSQL; SQLite has a single writer, which the transaction already is), so concurrent
@@ -27,20 +28,22 @@ from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps uses
 from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, Session, select
 
 from gongkai.core.storage import Event, insert_columns, utc
+from gongkai.core.units.models import UnitOwned
 
 GENESIS = "0" * 64  # prev_hash of the first event
-HEAD_ID = 1
 
 
-class AuditChain(SQLModel, table=True):
-    """The head of the event hash chain: one row, locked while a transaction appends."""
+class AuditChain(UnitOwned, table=True):
+    """The head of one unit's event hash chain: one row per unit, locked while a transaction appends."""
 
     __tablename__ = "audit_chain"
+    __table_args__ = (UniqueConstraint("unit_id", name="uq_audit_chain_unit"),)
 
-    id: int = Field(default=HEAD_ID, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     length: int = 0
     last_hash: str = Field(default=GENESIS, max_length=64)
 
@@ -82,26 +85,37 @@ def event_hash(event: Any, prev_hash: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _lock_head(session: Session) -> AuditChain:
-    head = session.exec(select(AuditChain).where(AuditChain.id == HEAD_ID).with_for_update()).first()
-    if head is None:  # a database made without migrations; migrations insert this row
-        head = AuditChain()
+def _lock_head(session: Session, unit_id: int | None = None) -> AuditChain:
+    """The chain head of ``unit_id`` (default: the unit the session is bound to), locked."""
+    from gongkai.core.units.scoping import unit_of
+
+    unit_id = unit_id if unit_id is not None else unit_of(session)
+    if unit_id is None:
+        raise RuntimeError("events are chained in a session bound to their unit")
+    head = session.exec(select(AuditChain).where(AuditChain.unit_id == unit_id).with_for_update()).first()
+    if head is None:  # the unit's first event
+        head = AuditChain(unit_id=unit_id)
         session.add(head)
     return head
 
 
 def seal(session: Session, events: Sequence[Event]) -> None:
-    """Link ``events`` (in the order they were recorded) onto the chain; call before commit:
-    lock the head, give each event its seq, prev_hash and hash, move the head past them."""
-    session.flush()  # the transaction's own writes first, so the head is locked last
-    head = _lock_head(session)
-    prev, length = head.last_hash, head.length
-    for event in events:
-        length += 1
-        event.seq, event.prev_hash = length, prev
-        prev = event.hash = event_hash(event, prev)
-    head.length, head.last_hash = length, prev
-    session.add(head)
+    """Link ``events`` (in the order they were recorded) onto their unit's chain; call before
+    commit: lock the head, give each event its seq, prev_hash and hash, move the head past them."""
+    from gongkai.core.units.scoping import unit_of
+
+    session.flush()  # the transaction's own writes first (events get their unit), so the head is locked last
+    bound = unit_of(session)
+    for unit_id in sorted({bound if e.unit_id is None else e.unit_id for e in events}, key=str):
+        head = _lock_head(session, unit_id)
+        prev, length = head.last_hash, head.length
+        for event in events:
+            if (bound if event.unit_id is None else event.unit_id) == unit_id:
+                length += 1
+                event.seq, event.prev_hash = length, prev
+                prev = event.hash = event_hash(event, prev)
+        head.length, head.last_hash = length, prev
+        session.add(head)
     session.flush()
 
 
@@ -137,7 +151,7 @@ def append_columns(session: Session, columns: dict[str, Any], count: int) -> Non
 def head(session: Session) -> dict[str, Any]:
     """The chain's head as stored: ``{"length", "hash", "head"}`` (``head`` is ``length:hash``,
     what ``audit verify --expect-head`` takes)."""
-    row = session.get(AuditChain, HEAD_ID)
+    row = session.exec(select(AuditChain)).first()
     length, last_hash = (row.length, row.last_hash) if row else (0, GENESIS)
     return {"length": length, "hash": last_hash, "head": f"{length}:{last_hash}"}
 
@@ -191,7 +205,7 @@ def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None =
     unchained = session.exec(select(Event).where(Event.seq == None).order_by(Event.id)).first()  # noqa: E711
     if unchained is not None:
         return broken(unchained, expected, f"事件 id={unchained.id} 不在链上：在应用之外写入")
-    head = session.get(AuditChain, HEAD_ID)
+    head = session.exec(select(AuditChain)).first()
     length, last_hash = (head.length, head.last_hash) if head else (0, GENESIS)
     if length != expected - 1 or last_hash != prev:
         return broken(None, expected, f"链头记录共 {length} 条事件，实际链上只有 {expected - 1} 条：链尾事件被删除")

@@ -7,7 +7,7 @@ database, the calendar folder, a rubric file) are relative to the file itself.
 Example::
 
     jurisdiction = "changning"
-    unit = "上海市长宁区人民政府办公室"
+    unit = "上海市长宁区人民政府办公室"   # a district server's folder has district = true instead
     reconsideration_body = "上海市长宁区人民政府"
     database_url = "sqlite:///gongkai.db"
 
@@ -37,6 +37,7 @@ CONFIG_NAME = "gongkai.toml"
 ENV_CONFIG = "GONGKAI_CONFIG"
 ENV_JURISDICTION = "GONGKAI_JURISDICTION"
 ENV_DATABASE = "GONGKAI_DATABASE_URL"
+ENV_UNIT = "GONGKAI_UNIT"
 
 
 @frozen(kw_only=True)
@@ -45,7 +46,8 @@ class Config:
 
     path: Path | None = None  # the file read, or None when there is none
     jurisdiction: str | None = None
-    unit: str = ""  # the unit's name as it signs letters
+    unit: str = ""  # one unit's folder: its name as it signs letters (or its code); a district: the default unit's code
+    district: bool = False  # a district server's folder: its database holds many units (core.units)
     reconsideration_body: str = ""
     letter_prefix: str = ""  # 机关代字 of the letters' 文号, e.g. "长府办信" (GB/T 9704-2012 7.2.4)
     database_url: str = ""
@@ -124,6 +126,7 @@ def load_config(
         path=path,
         jurisdiction=str(chosen) if chosen else None,
         unit=str(raw.get("unit", "")),
+        district=raw.get("district") is True,
         reconsideration_body=str(raw.get("reconsideration_body", "")),
         letter_prefix=str(raw.get("letter_prefix", "")).strip(),
         database_url=_sqlite_url(str(url), base),

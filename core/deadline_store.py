@@ -19,6 +19,7 @@ from sqlmodel import Field, Relationship, Session, SQLModel, select
 
 from gongkai.core.deadlines import Deadline
 from gongkai.hookspecs.records import Unit
+from gongkai.core.units.models import UnitOwned
 
 if TYPE_CHECKING:
     from gongkai.core.calendar import WorkCalendar
@@ -50,7 +51,7 @@ class DeadlineTerm(SQLModel, table=True):
     limit: dt.date | None = None
 
 
-class StoredDeadline(SQLModel, table=True):
+class StoredDeadline(UnitOwned, table=True):
     """One clock: whose (owner), which (name, rule), whether still running (status); its
     dates are its term's (read through the properties below)."""
 

@@ -27,6 +27,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "applicant_type": ("申请人类型", "gongkai.core.outcomes:APPLICANT_TYPES"),
     "document_state": ("文件状态", "gongkai.core.documents.review:STATE_NAMES"),
     "owner_kind": ("类别", "gongkai.core.matters.digest:LABELS"),
+    "unit_level": ("单位层级", "gongkai.core.units.models:LEVELS"),
 }
 
 # vocabularies written here: codes no other table names
@@ -40,6 +41,9 @@ OWN: dict[str, tuple[str, dict[str, str]]] = {
         "open": "开立事项",
         "set": "登记数量",
         "record_tallies": "登记考核数据",
+        "unit_added": "新增单位",
+        "unit_edited": "修改单位信息",
+        "database_moved_in": "迁入单位数据库",
     }),
     "clock": ("时限", {
         "reply": "答复期限",

@@ -336,6 +336,9 @@ def verify_all(session: Session, expect: tuple[int, str] | None = None) -> dict[
 
 def check_records(session: Session, batch: int = 5000) -> dict[str, Any]:
     """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``."""
+    from gongkai.core.storage import import_models
+
+    import_models()  # every subject's table, whichever command loaded which
     findings = Findings()
     connection = session.connection().execution_options(stream_results=True, yield_per=batch)
     for subject in SUBJECTS:

@@ -23,13 +23,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK = 0x676F6E676B6169  # "gongkai": the advisory lock key for migrations
 
 
-def alembic_config(connection: Connection | None = None) -> Any:
+def alembic_config(connection: Connection | None = None, unit: dict[str, Any] | None = None) -> Any:
+    """``unit``: the folder's one unit (name, letter prefix...) or ``{"district": True}``, for revision 0015."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("path_separator", "os")
     cfg.attributes["connection"] = connection
+    cfg.attributes["unit"] = unit or {}
     return cfg
 
 
@@ -126,8 +128,9 @@ def _lock(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def upgrade(engine: Engine, revision: str = "head") -> str | None:
-    """Migrate the database to ``revision`` (all-or-nothing); returns the revision reached."""
+def upgrade(engine: Engine, revision: str = "head", unit: dict[str, Any] | None = None) -> str | None:
+    """Migrate the database to ``revision`` (all-or-nothing); returns the revision reached.
+    ``unit``: see :func:`alembic_config`."""
     from sqlmodel import SQLModel
 
     from gongkai.core.storage import import_models
@@ -143,7 +146,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     refuse_incompatible(engine)
     with engine.begin() as connection:
         _lock(connection)
-        command.upgrade(alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection, unit), revision)
         if revision == "head":
             SQLModel.metadata.create_all(connection, checkfirst=True)
     return current(engine)

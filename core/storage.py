@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel, create_engine
 
 from gongkai.core.errors import GongkaiError
+from gongkai.core.units.models import UnitOwned
 
 
 class Setting(SQLModel, table=True):
@@ -34,7 +35,7 @@ class Setting(SQLModel, table=True):
     value: str = Field(default="")
 
 
-class Event(SQLModel, table=True):
+class Event(UnitOwned, table=True):
     """An append-only record of one state change.
 
     Events form a hash chain (:mod:`gongkai.core.audit`): ``seq`` is the position in the
@@ -44,7 +45,7 @@ class Event(SQLModel, table=True):
     """
 
     __tablename__ = "event"
-    __table_args__ = (UniqueConstraint("seq", name="uq_event_seq"),)
+    __table_args__ = (UniqueConstraint("unit_id", "seq", name="uq_event_unit_seq"),)  # a chain per unit
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int | None = None
@@ -124,6 +125,14 @@ def insert_columns(session: Session, table: Any, columns: dict[str, Any], count:
     """
     if not count:
         return []
+    given = columns.get("unit_id")
+    if "unit_id" in table.c and (given is None or isinstance(given, list) and given.count(None) == count):
+        # the bulk path's rows belong to the session's unit
+        from gongkai.core.units.scoping import unit_of
+
+        if unit_of(session) is None:
+            raise RuntimeError(f"rows of {table.name} inserted without a unit on a district-wide session")
+        columns = {**columns, "unit_id": unit_of(session)}
     conn = session.connection()
     dialect = conn.dialect
     if dialect.name != "sqlite":
@@ -315,11 +324,12 @@ def refused_value(exc: BaseException) -> GongkaiError | None:
     return None
 
 
-def create_schema(engine: Engine) -> None:
-    """Bring the database to the current schema (migrations to head, see :mod:`gongkai.core.schema`)."""
+def create_schema(engine: Engine, unit: dict[str, Any] | None = None) -> None:
+    """Bring the database to the current schema (migrations to head, see :mod:`gongkai.core.schema`);
+    ``unit``: the folder's unit for revision 0015 (:meth:`gongkai.core.app.App.unit_settings`)."""
     from gongkai.core.schema import upgrade
 
-    upgrade(engine)
+    upgrade(engine, unit=unit)
 
 
 def import_models() -> None:
@@ -332,6 +342,7 @@ def import_models() -> None:
 
 # Modules that define tables. A workflow module adds itself here.
 MODEL_MODULES: list[str] = [
+    "gongkai.core.units.models",
     "gongkai.core.storage",
     "gongkai.core.deadline_store",
     "gongkai.core.audit",

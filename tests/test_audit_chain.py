@@ -22,7 +22,7 @@ def write_events(app: App, n: int, subject_id: int = 1) -> None:
 
 
 def run_sql(app: App, sql: str, **params) -> None:
-    with app.engine.begin() as c:
+    with app.district_engine.begin() as c:
         c.execute(text(sql), params)
 
 
@@ -82,8 +82,8 @@ def test_verify_cli_ok(app, gk):
         (["UPDATE event SET seq = 1000 WHERE seq = 3", "UPDATE event SET seq = 3 WHERE seq = 4",
           "UPDATE event SET seq = 4 WHERE seq = 1000"], 3, "顺序"),
         # an event inserted behind the application's back
-        ("INSERT INTO event (at, actor, subject_kind, subject_id, action) "
-         "VALUES ('2026-01-01 00:00:00', 'x', 'request', 1, 'forged')", 6, "不在链上"),
+        ("INSERT INTO event (unit_id, at, actor, subject_kind, subject_id, action) "
+         "VALUES (1, '2026-01-01 00:00:00', 'x', 'request', 1, 'forged')", 6, "不在链上"),
     ],
 )
 def test_tampering_is_found(app, gk, tamper, seq, words):

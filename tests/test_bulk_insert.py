@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from gongkai.core.requests.models import Request
 from gongkai.core.storage import create_schema, insert_columns, insert_rows, make_engine, session_scope
+from gongkai.core.units.scoping import bound
 
 DAY = dt.date(2026, 3, 2)
 
@@ -27,8 +28,9 @@ def stored_then_cleared(engine) -> list[dict]:
 
 
 def test_columns_and_rows_store_what_the_orm_stores(backend):
-    engine = make_engine(backend.url)
-    create_schema(engine)
+    raw = make_engine(backend.url)
+    create_schema(raw)
+    engine = bound(raw, 1)  # the database's one unit (revision 0015)
     rows = [fields(i) for i in range(5)]
     with session_scope(engine) as session:
         session.add_all(Request(**row) for row in rows)

@@ -73,7 +73,7 @@ def test_the_second_writer_gets_a_conflict_and_writes_nothing(backend, unit, gk,
     actions = [e["action"] for e in after["events"]]
     assert winners[0] in actions and losers[0] not in actions
     app = App()
-    with app.engine.connect() as c:
+    with app.district_engine.connect() as c:
         pauses = c.execute(text("SELECT count(*) FROM request_pause")).scalar()
         extensions = c.execute(text("SELECT count(*) FROM request_extension")).scalar()
     app.engine.dispose()

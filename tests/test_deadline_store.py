@@ -16,6 +16,7 @@ from gongkai.core.deadline_store import (
 )
 from gongkai.core.errors import GongkaiError
 from gongkai.core.storage import create_schema, make_engine, session_scope
+from gongkai.core.units.scoping import bound
 
 # Spring Festival 2027 as a schedule file would give it (a made-up notice for the test)
 SCHEDULE_2027 = """\
@@ -34,7 +35,7 @@ def engine(tmp_path):
     # the throwaway PostgreSQL schema with --backend=postgresql, else a SQLite file
     engine = make_engine(os.environ.get("GONGKAI_DATABASE_URL") or f"sqlite:///{tmp_path / 'store.db'}")
     create_schema(engine)
-    return engine
+    return bound(engine, 1)  # the database's one unit (revision 0015)
 
 
 @pytest.fixture

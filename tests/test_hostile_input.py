@@ -50,7 +50,7 @@ def assert_consistent() -> None:
     from gongkai.core.audit import verify
 
     app = App()
-    with app.engine.connect() as c:
+    with app.district_engine.connect() as c:
         requests = c.execute(text("SELECT count(*) FROM disclosure_request")).scalar()
         received = c.execute(text("SELECT count(DISTINCT subject_id) FROM event WHERE action = 'receive'")).scalar()
         clocks = c.execute(text("SELECT count(*) FROM deadline WHERE owner_kind = 'request' AND name = 'reply'")).scalar()

@@ -98,7 +98,7 @@ def test_masked_by_default_revealed_on_request_and_the_reveal_is_logged(unit, gk
     assert len(reveal) == 1 and reveal[0]["actor"] == "科长乙"
     # the log never holds the full numbers; the chain still verifies
     app = App()
-    with app.engine.connect() as c:
+    with app.district_engine.connect() as c:
         log = " ".join(str(v) for row in c.execute(text("SELECT before, after FROM event")) for v in row)
         stored = c.execute(text("SELECT applicant_id_number, applicant_contact FROM disclosure_request")).one()
     app.engine.dispose()

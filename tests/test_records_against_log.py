@@ -40,7 +40,7 @@ def office(backend, unit, gk):
 
 
 def sql(app: App, *statements: str) -> None:
-    with app.engine.begin() as c:
+    with app.district_engine.begin() as c:
         for statement in statements:
             c.execute(text(statement))
 
@@ -121,7 +121,7 @@ def test_corrected_withdrawn_and_edited_requests_are_checked_too(office, gk):
 
 def chain(app: App) -> list[dict]:
     table = Event.__table__
-    with app.engine.connect() as c:
+    with app.district_engine.connect() as c:
         return [dict(r._mapping) for r in c.execute(select(table).order_by(table.c.seq))]
 
 
@@ -149,7 +149,7 @@ def test_a_log_rewritten_with_recomputed_hashes_is_found(office, gk):
     sql(office, "UPDATE disclosure_request SET outcome = 'withheld.state_secret' WHERE id = 1")
     events = chain(office)
     prev = None
-    with office.engine.begin() as c:
+    with office.district_engine.begin() as c:
         for event in events:
             if event["action"] == "reply":
                 event["after"] = event["after"].replace("withheld.process_info", "withheld.state_secret")

@@ -6,13 +6,16 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, UniqueConstraint
 from sqlalchemy.orm import declared_attr
-from sqlmodel import Column, Field, SQLModel
+from sqlmodel import Column, Field
+
+from gongkai.core.units.models import UnitOwned
 
 
-class Account(SQLModel, table=True):
+class Account(UnitOwned, table=True):
     __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("unit_id", "name", name="uq_account_unit_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=0)
@@ -22,7 +25,7 @@ class Account(SQLModel, table=True):
         # optimistic lock: two logins failing at once cannot both write a stale count
         return {"version_id_col": cls.__table__.c.version}
 
-    name: str = Field(max_length=100, unique=True)  # the login name; recorded as the events' actor
+    name: str = Field(max_length=100)  # the login name, one per unit; recorded as the events' actor
     display_name: str = Field(default="", max_length=200)
     roles: str = Field(default="[]")  # JSON list of role codes (roles.Role.code)
     disabled: bool = Field(default=False)

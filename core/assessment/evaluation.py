@@ -16,15 +16,16 @@ from sqlmodel import Field, Session, SQLModel, select
 from gongkai.core.errors import GongkaiError
 from gongkai.core.storage import record_event
 from gongkai.hookspecs.records import Provision
+from gongkai.core.units.models import UnitOwned
 
 EVALUATION_ID = "evaluation.social"
 
 
-class EvaluationTally(SQLModel, table=True):
+class EvaluationTally(UnitOwned, table=True):
     """How many evaluators gave ``grade`` to ``unit`` in ``year``."""
 
     __tablename__ = "evaluation_tally"
-    __table_args__ = (Index("ix_evaluation_unit_year_grade", "unit", "year", "grade", unique=True),)
+    __table_args__ = (Index("ix_evaluation_unit_year_grade", "unit_id", "unit", "year", "grade", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     unit: str = Field(max_length=200)

@@ -26,7 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("gongkai.core.cli.calendar_cmd:calendar", "查询工作日历、节假日与调休，载入年度安排"),
     "db": ("gongkai.core.cli.db_cmd:db", "数据库结构版本：查看与升级（迁移）"),
     "audit": ("gongkai.core.cli.audit_cmd:audit", "校验事件日志的哈希链（防篡改）"),
-    "init": ("gongkai.core.cli.init_cmd:init", "为本单位写入 gongkai.toml 并建立数据库"),
+    "init": ("gongkai.core.cli.init_cmd:init", "为本单位写入 gongkai.toml 并建立数据库（--district：区级服务器）"),
+    "unit": ("gongkai.core.cli.unit_cmd:unit", "单位：新增、列出、查看、修改，迁入单位原有的数据库"),
     "user": ("gongkai.core.cli.user_cmd:user", "本单位工作人员账户与角色：新增、列出、停用、改密码"),
     "request": ("gongkai.core.cli.request_cmd:request", "依申请公开：登记、计时、审核、答复、告知书"),
     "appeal": ("gongkai.core.cli.appeal_cmd:appeal", "行政复议、行政诉讼：从 .xlsx 或 .csv 导入"),
@@ -108,16 +109,18 @@ def _database_errors() -> tuple[type[Exception], ...]:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="gongkai.toml 的路径（默认：当前目录或上级目录中查找）")
 @click.option("--jurisdiction", "-j", help="辖区插件名，覆盖 gongkai.toml 和 GONGKAI_JURISDICTION")
 @click.option("--db", "database_url", help="数据库 URL，如 sqlite:///gongkai.db 或 postgresql://…")
+@click.option("--unit", "unit", metavar="CODE", help="单位代码（区级服务器上必填），覆盖 gongkai.toml 和 GONGKAI_UNIT")
 @click.version_option(package_name="gongkai", prog_name="gongkai")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, jurisdiction: str | None, database_url: str | None) -> None:
+def cli(ctx: click.Context, config_path: str | None, jurisdiction: str | None, database_url: str | None,
+        unit: str | None) -> None:
     """gongkai（公开）：政府信息公开工作流程。
 
     Government-information-disclosure workflows for one jurisdiction at a time.
     """
     from gongkai.core.app import App
 
-    ctx.obj = App(config_path, jurisdiction, database_url)
+    ctx.obj = App(config_path, jurisdiction, database_url, unit=unit)
 
 
 def _refuse_empty_global_options() -> None:

@@ -50,7 +50,7 @@ def upgrade(app, as_json):
 
     before = _status(app)["current"]
     with unreachable(app.config.database_url):
-        after = schema.upgrade(app.raw_engine)
+        after = schema.upgrade(app.raw_engine, unit=app.unit_settings())
     result = {**_status(app), "from": before, "to": after}
     if as_json:
         return emit_json(result)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
+from gongkai.core.units.models import UnitOwned
 
 OWNER = "document"  # owner_kind of the document's StoredDeadline rows and Events
 
@@ -28,9 +29,9 @@ DECISION_ALIASES = {"licensing": "行政许可", "penalty": "行政处罚", "coe
 DECLASSIFY_METHODS = ("删除", "摘录", "其他")
 
 
-class Document(SQLModel, table=True):
+class Document(UnitOwned, table=True):
     __tablename__ = "document"
-    __table_args__ = (Index("ix_document_state", "state"), Index("ix_document_kind_attribute", "kind", "attribute"))
+    __table_args__ = (Index("ix_document_state", "unit_id", "state"), Index("ix_document_kind_attribute", "kind", "attribute"))
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1)
@@ -73,7 +74,7 @@ class Document(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
 
-class DocumentReview(SQLModel, table=True):
+class DocumentReview(UnitOwned, table=True):
     """One decision on one review step (a rejected step is done again: several rows)."""
 
     __tablename__ = "document_review"
@@ -92,7 +93,7 @@ class DocumentReview(SQLModel, table=True):
     on: dt.date
 
 
-class Reevaluation(SQLModel, table=True):
+class Reevaluation(UnitOwned, table=True):
     """A periodic re-evaluation of a withheld or on-request document (长宁区 第四十七条)."""
 
     __tablename__ = "document_reevaluation"
@@ -106,14 +107,14 @@ class Reevaluation(SQLModel, table=True):
     note: str = ""
 
 
-class DecisionCount(SQLModel, table=True):
+class DecisionCount(UnitOwned, table=True):
     """Yearly decision counts for the annual report, entered or imported.
 
     ``count`` for 行政许可/行政处罚/行政强制; ``amount`` (万元) for 行政事业性收费.
     """
 
     __tablename__ = "decision_count"
-    __table_args__ = (UniqueConstraint("year", "kind", name="uq_decision_count_year_kind"),)
+    __table_args__ = (UniqueConstraint("unit_id", "year", "kind", name="uq_decision_count_year_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     year: int

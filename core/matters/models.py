@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
+from gongkai.core.units.models import UnitOwned
 
 
-class Matter(SQLModel, table=True):
+class Matter(UnitOwned, table=True):
     __tablename__ = "matter"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,6 +13,7 @@ from gongkai.core.requests.models import Request
 
 REQUEST_REPORT = Index(
     "ix_request_report",
+    Request.__table__.c.unit_id,  # one unit's report reads one range of the index
     Request.__table__.c.applicant_type,
     Request.__table__.c.outcome,
     Request.__table__.c.received,

@@ -13,16 +13,19 @@ from typing import Any
 from sqlalchemy import Index
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
+from gongkai.core.units.models import UnitOwned
 
 OWNER = "request"  # owner_kind of the request's StoredDeadline rows and Events
 
 
-class Request(SQLModel, table=True):
+class Request(UnitOwned, table=True):
     __tablename__ = "disclosure_request"
     __table_args__ = (
-        Index("ix_request_state", "state"),
-        Index("ix_request_applicant_month", "applicant_name", "applicant_id_number", "received"),
-        Index("ix_request_ref", "ref", unique=True),  # NULL (no reference) may repeat
+        # each led by unit_id: every query of a unit's ledger names it (core.units.scoping)
+        Index("ix_request_state", "unit_id", "state"),
+        Index("ix_request_received", "unit_id", "received"),
+        Index("ix_request_applicant_month", "unit_id", "applicant_name", "applicant_id_number", "received"),
+        Index("ix_request_ref", "unit_id", "ref", unique=True),  # NULL (no reference) may repeat
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,7 +48,7 @@ class Request(SQLModel, table=True):
     channel: str = Field(max_length=40)
     submitted: dt.date
     confirmed: dt.date | None = None
-    received: dt.date = Field(index=True)
+    received: dt.date
     subject: str
     form_wanted: str = Field(default="", max_length=100)  # 纸质、电子、光盘...
     # 政府信息公开 ("government"), or a track the jurisdiction declares (core.requests.tracks)
@@ -78,9 +81,12 @@ class Request(SQLModel, table=True):
     amended_on: dt.date | None = None
     reanswer_days: int | None = None
     withdrawal_how: str = Field(default="", max_length=10)
+    # the N of the reply letter's 文号 (机关代字〔年〕N号): the unit's own sequence for the year of
+    # the letter's date (core.units.numbering); None before the reply
+    letter_serial: int | None = None
 
 
-class PriorReply(SQLModel, table=True):
+class PriorReply(UnitOwned, table=True):
     """A reply no longer in force, kept as it was issued: corrected (更正答复) or overturned and
     answered again (重新答复). The request row holds the reply in force; these hold the earlier
     letters, never overwritten."""
@@ -103,9 +109,10 @@ class PriorReply(SQLModel, table=True):
     superseded_by: str = Field(max_length=20)  # amend, reanswer
     reason: str = ""  # why it was corrected; for a re-answer, the decision
     appeal_id: int | None = Field(default=None, foreign_key="request_appeal.id")
+    letter_serial: int | None = None  # the N of that letter's 文号
 
 
-class Correction(SQLModel, table=True):
+class Correction(UnitOwned, table=True):
     """A correction notice (补正告知, 条例 第三十条): at most one per request."""
 
     __tablename__ = "request_correction"
@@ -119,7 +126,7 @@ class Correction(SQLModel, table=True):
     good_reason: str = ""
 
 
-class Pause(SQLModel, table=True):
+class Pause(UnitOwned, table=True):
     """The clock stood still from ``start`` to ``end`` (consultation, force majeure)."""
 
     __tablename__ = "request_pause"
@@ -134,7 +141,7 @@ class Pause(SQLModel, table=True):
     note: str = ""
 
 
-class Extension(SQLModel, table=True):
+class Extension(UnitOwned, table=True):
     __tablename__ = "request_extension"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -146,7 +153,7 @@ class Extension(SQLModel, table=True):
     applicant_told_on: dt.date
 
 
-class ReviewAction(SQLModel, table=True):
+class ReviewAction(UnitOwned, table=True):
     """One reviewer's decision on one step of the review chain."""
 
     __tablename__ = "request_review"
@@ -161,7 +168,7 @@ class ReviewAction(SQLModel, table=True):
     superseded: bool = False  # a later rejection sent the draft back
 
 
-class Appeal(SQLModel, table=True):
+class Appeal(UnitOwned, table=True):
     """A reconsideration or lawsuit against a reply, or over the lack of one (年报 第四部分)."""
 
     __tablename__ = "request_appeal"
@@ -178,7 +185,7 @@ class Appeal(SQLModel, table=True):
     reconsidered_on: dt.date | None = None
 
 
-class LedgerImport(SQLModel, table=True):
+class LedgerImport(UnitOwned, table=True):
     """One run of ``request import``: the file (its SHA-256, so the same file is not imported
     twice by mistake) and exactly how far the run got. Updated in the transaction of each
     batch of rows, so it says what is stored even after Ctrl-C or a crash."""

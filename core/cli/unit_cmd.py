@@ -1,0 +1,114 @@
+"""``gongkai unit ...``: the units of a district server (or a unit's own folder's one unit)."""
+
+from __future__ import annotations
+
+import click
+
+from gongkai.core.cli.common import LabelChoice, actor
+from gongkai.core.cli.output import emit_json, emit_table
+
+JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+BY = click.option("--by", help="办理人（记入事件日志）")
+
+
+@click.group()
+def unit():
+    """单位：区级服务器上的各单位（部门、街道乡镇、区政府）及其机关代字、复议机关。"""
+
+
+def _fields(func):
+    for option in reversed((
+        click.option("--level", type=LabelChoice("unit_level"), help="层级：部门、街道（乡镇）或人民政府"),
+        click.option("--parent", metavar="CODE", help="上级单位的代码"),
+        click.option("--letter-prefix", help="机关代字，告知书文号“机关代字〔年份〕序号号”，如 长房公开"),
+        click.option("--reconsideration-body", help="行政复议机关，如 上海市长宁区人民政府"),
+        click.option("--contact", help="联系方式（地址、电话）"),
+    )):
+        func = option(func)
+    return func
+
+
+@unit.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="单位全称（告知书落款），如 上海市长宁区房屋管理局")
+@_fields
+@BY
+@JSON
+@click.pass_obj
+def add(app, code, name, level, parent, letter_prefix, reconsideration_body, contact, by, as_json):
+    """新增单位。CODE 是单位代码（小写字母开头，如 fgj），命令用 --unit CODE 选择它。"""
+    from gongkai.core.units.store import add_unit, describe
+
+    with app.district_session() as session:
+        row = add_unit(session, code, name=name, level=level or "department", parent=parent,
+                       letter_prefix=letter_prefix or "", reconsideration_body=reconsideration_body or "",
+                       contact=contact or "", actor=actor(by))
+        data = describe(session, row)
+    if as_json:
+        return emit_json(data)
+    click.echo(f"已新增单位 {data['code']}（{data['name']}）。用 --unit {data['code']} 或 GONGKAI_UNIT={data['code']} 在该单位办理。")
+
+
+@unit.command("list")
+@JSON
+@click.pass_obj
+def list_(app, as_json):
+    """列出全部单位。"""
+    from gongkai.core.labels import label
+    from gongkai.core.units.store import all_units, describe
+
+    with app.district_session() as session:
+        data = [describe(session, row) for row in all_units(session)]
+    if as_json:
+        return emit_json(data)
+    if not data:
+        return click.echo("尚无单位。用 `gongkai unit add 代码 --name 全称` 新增。")
+    emit_table(["代码", "单位全称", "层级", "上级单位", "机关代字", "行政复议机关"],
+               [[u["code"], u["name"], label("unit_level", u["level"]), u["parent"] or "", u["letter_prefix"],
+                 u["reconsideration_body"]] for u in data])
+
+
+@unit.command("show")
+@click.argument("code", required=False)
+@JSON
+@click.pass_obj
+def show(app, code, as_json):
+    """查看一个单位（默认：当前选择的单位）。"""
+    from gongkai.core.units.store import describe, get_unit
+
+    with app.district_session() as session:
+        row = get_unit(session, code) if code else None
+        data = describe(session, row) if row else None
+    if data is None:
+        data = app.unit.to_json()
+        with app.district_session() as session:
+            data = {**describe(session, get_unit(session, data["code"])), **{
+                k: data[k] for k in ("name", "letter_prefix", "reconsideration_body")}}
+    if as_json:
+        return emit_json(data)
+    from gongkai.core.labels import label
+
+    for title, value in (("代码", data["code"]), ("单位全称", data["name"]), ("层级", label("unit_level", data["level"])),
+                         ("上级单位", data["parent"] or "（无）"), ("机关代字", data["letter_prefix"] or "（未设置）"),
+                         ("行政复议机关", data["reconsideration_body"] or "（未设置）"), ("联系方式", data["contact"] or "（未设置）")):
+        click.echo(f"{title}：{value}")
+
+
+@unit.command("edit")
+@click.argument("code")
+@click.option("--name", help="单位全称")
+@_fields
+@BY
+@JSON
+@click.pass_obj
+def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, contact, by, as_json):
+    """修改单位信息（只改给出的项，记入事件日志）。单位代码不可修改。"""
+    from gongkai.core.units.store import describe, edit_unit
+
+    changes = {"name": name, "level": level, "parent": parent, "letter_prefix": letter_prefix,
+               "reconsideration_body": reconsideration_body, "contact": contact}
+    with app.district_session() as session:
+        data = describe(session, edit_unit(session, code, changes, actor=actor(by)))
+    if as_json:
+        return emit_json(data)
+    click.echo(f"已修改单位 {data['code']}（{data['name']}）。")
