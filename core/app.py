@@ -130,6 +130,12 @@ class App:
 
         return choose_unit(self)
 
+    def choose(self, code: str) -> None:
+        """Act on unit ``code`` from now on (a command's own ``--unit``, as the global one)."""
+        self._unit = code
+        for name in ("unit", "engine"):
+            self.__dict__.pop(name, None)
+
     def chosen_unit(self) -> str:
         """The unit code asked for: ``--unit``, else ``GONGKAI_UNIT``, else ``gongkai.toml`` (may be a name)."""
         import os

@@ -110,7 +110,7 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
         as_of_day = _parse_day(as_of) if as_of else None
         with app.session() as session:
             findings = merge_records(
-                session, require_rubric(scoring), findings, app.config.unit, year, kind, as_of_day
+                session, require_rubric(scoring), findings, app.unit.name, year, kind, as_of_day
             )
     if not findings:
         raise GongkaiError("没有要评分的考核结果。请给出考核结果文件（.toml 或 .csv），或使用 --from-records。")
@@ -127,7 +127,7 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
 
         for fmt, path in (("html", html_path), ("docx", docx_path)):
             if path:
-                written += write_reports(results, scoring, app.registry, fmt, app.output(path, force), app.config.unit)
+                written += write_reports(results, scoring, app.registry, fmt, app.output(path, force), app.unit.name)
     if xlsx_path:
         from gongkai.core.assessment.reports import write_ranking
 

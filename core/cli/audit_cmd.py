@@ -13,21 +13,48 @@ def audit():
 @audit.command()
 @click.option("--expect-head", "expect", metavar="N:HASH",
               help="此前记下的链头（`gongkai audit head` 的输出）：核对日志此后未被截短或改写")
+@click.option("--unit", "unit_code", metavar="CODE",
+              help="只校验该单位的日志（同全局 --unit）；区级服务器不指定单位时逐个校验全部单位")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_context
-def verify(ctx, expect, as_json):
+def verify(ctx, expect, unit_code, as_json):
     """逐条校验事件日志的哈希链，再按日志重放核对每件申请、文件、事项及其复议诉讼、审核记录
     （状态、答复结果、日期、签批人、期限）；报告第一处断链和每一条在应用之外被修改、删除或添加的记录。
-    退出码 2 表示校验失败。"""
+    每个单位有自己的链。退出码 2 表示校验失败。"""
     from gongkai.core.audit import parse_head
     from gongkai.core.replay import verify_all
 
+    app = ctx.obj
     expected = parse_head(expect) if expect else None
-    with ctx.obj.session() as session:
-        report = verify_all(session, expected)
-    if as_json:
-        emit_json(report)
-    echo_verify(report, errors_only=as_json)
+    if unit_code:
+        app.choose(unit_code)
+    if app.config.district and not app.chosen_unit():
+        from gongkai.core.units.store import all_units
+
+        if expected:
+            from gongkai.core.errors import GongkaiError
+
+            raise GongkaiError("--expect-head 是某个单位的链头：请同时用 --unit 指定该单位。")
+        with app.district_session() as session:
+            units = [(u.id, u.code, u.name) for u in all_units(session)]
+        reports = []
+        for unit_id, code, name in units:
+            with app.unit_session(unit_id) as session:
+                reports.append({"unit": code, "name": name, **verify_all(session)})
+        report = {"ok": all(r["ok"] for r in reports), "units": reports}
+        if as_json:
+            emit_json(report)
+        for one in reports:
+            (click.echo if not as_json else (lambda *_a, **_k: None))(f"【{one['name']}（{one['unit']}）】")
+            echo_verify(one, errors_only=as_json)
+        if not reports and not as_json:
+            click.echo("尚无单位，没有可校验的事件日志。")
+    else:
+        with app.session() as session:
+            report = verify_all(session, expected)
+        if as_json:
+            emit_json(report)
+        echo_verify(report, errors_only=as_json)
     if not report["ok"]:
         ctx.exit(2)
 

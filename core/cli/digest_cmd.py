@@ -26,7 +26,7 @@ def digest(app, within, as_of, html_path, as_json, force):
     if html_path:
         from gongkai.core.render import write_output
 
-        text = render_digest(data, app.registry.template_dirs, app.config.unit, app.registry.jurisdiction.display_name)
+        text = render_digest(data, app.registry.template_dirs, app.unit.name, app.registry.jurisdiction.display_name)
         write_output(text, "html", app.output(html_path, force), "今日提醒")
         if html_path == "-":
             return

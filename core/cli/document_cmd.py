@@ -162,7 +162,7 @@ def form(app, document_id, fmt, out, force):
     from gongkai.core.documents.workflow import get_document
 
     with app.session() as session:
-        path = render_form(session, app.registry, app.calendar, get_document(session, document_id), app.config.unit, fmt,
+        path = render_form(session, app.registry, app.calendar, get_document(session, document_id), app.unit.name, fmt,
                            app.output(out, force))
     say_written("已生成：{}", path)
 
@@ -180,7 +180,7 @@ def register(app, xlsx_path, year, as_json, force):
     with app.session() as session:
         rows = register_rows(session, year)
     if xlsx_path:
-        title = f"{app.config.unit or app.registry.jurisdiction.display_name}政务信息公开发布登记簿"
+        title = f"{app.unit.name or app.registry.jurisdiction.display_name}政务信息公开发布登记簿"
         path = export_xlsx(rows, app.output(xlsx_path, force), title)
         say_written(f"已导出 {len(rows)} 条：{{}}", path, as_json)
     if as_json:

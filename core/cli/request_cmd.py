@@ -457,7 +457,7 @@ def letter(app, request_id, fmt, out, prior, force):
         path = letters.write_letter(session, app, workflow.load(session, request_id), fmt, app.output(out, force),
                                      prior)
     say_written("已生成答复告知书：{}", path)
-    if not app.config.letter_prefix:
+    if not app.unit.letter_prefix:
         click.echo("提示：gongkai.toml 未设置 letter_prefix（机关代字），文号只有“〔年份〕序号号”。", err=True)
 
 

@@ -289,9 +289,9 @@ def build(app: Any, year: int, *, unit: str | None = None, government: bool | No
         fees = fees_collected(session, year)
     return {
         "year": year,
-        "unit": unit or app.config.unit,
+        "unit": unit or app.unit.name,
         "jurisdiction": app.registry.jurisdiction.name,
-        "title": f"{unit or app.config.unit}{year}年政府信息公开工作年度报告",
+        "title": f"{unit or app.unit.name}{year}年政府信息公开工作年度报告",
         "due": due_date(app.registry, app.calendar, year, government),
         "proactive": proactive,
         "requests": requests,

@@ -19,6 +19,7 @@ from gongkai.core.requests import appeals, clock, reply, review, tracks
 from gongkai.core.requests.models import OWNER, Appeal, PriorReply, Request, ReviewAction
 from gongkai.core.requests.workflow import STATES, apply, check_after, check_date
 from gongkai.core.today import not_future
+from gongkai.core.units.numbering import next_serial
 
 
 
@@ -33,7 +34,7 @@ def _archive(session: Session, request: Request, on: dt.date, by: str, reason: s
                        legal_basis=request.legal_basis, provision=request.provision,
                        withheld_parts=request.withheld_parts, other_agency=request.other_agency,
                        other_agency_contact=request.other_agency_contact, superseded_on=on, superseded_by=by,
-                       reason=reason, appeal_id=appeal_id)
+                       reason=reason, appeal_id=appeal_id, letter_serial=request.letter_serial)
     session.add(prior)
     session.flush()
     return prior
@@ -74,6 +75,7 @@ def amend(session: Session, office: Any, request: Request, *, outcome: str, reas
     request.amended_on = on
     request.replied_by = actor
     request.proposed_outcome = outcome
+    request.letter_serial = next_serial(session, on.year)  # a new letter, a new 文号
     # the new letter is filed or reported like the first (备案, 书面报告…): a closed request
     # with such steps to do is open again until they are
     to_state, closed_on_before = None, request.closed_on and request.closed_on.isoformat()
@@ -122,7 +124,7 @@ def reanswer(session: Session, office: Any, request: Request, decision_on: dt.da
     if request.replied_on is not None:
         prior_id = _archive(session, request, decision_on, "reanswer",
                             f"{appeals.KINDS[decision.kind]}决定纠正", decision.id).id
-        for f in ("outcome", "replied_on", "amended_on"):
+        for f in ("outcome", "replied_on", "amended_on", "letter_serial"):
             setattr(request, f, None)
         for f in ("replied_by", "reasons", "legal_basis", "provision", "withheld_parts", "other_agency",
                   "other_agency_contact"):

@@ -349,7 +349,7 @@ def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str 
     steps = history_cells or {}
     values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS]
               + [steps.get(r["id"], {}).get(k, "") for k in FIELDS] for r in rows]
-    unit = office.config.unit
+    unit = office.unit.name
     xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(),
                      [h for _, h in COLUMNS] + [name for name, _ in FIELDS.values()], values)
     if appeal_cells is not None:

@@ -28,9 +28,9 @@ DEFAULT_PROVISION = "随本告知书一并提供"
 
 
 def reconsideration_body(office: Any) -> str:
-    body = office.config.reconsideration_body or office.registry.jurisdiction.reconsideration_body
+    body = office.unit.reconsideration_body or office.registry.jurisdiction.reconsideration_body
     if not body:
-        raise GongkaiError("未设置行政复议机关：请在 gongkai.toml 中填写 reconsideration_body（如“某某区人民政府”）。")
+        raise GongkaiError("未设置行政复议机关：请在 gongkai.toml 中填写 reconsideration_body（如“某某区人民政府”），区级服务器用 `gongkai unit edit 代码 --reconsideration-body 机关`。")
     return body
 
 
@@ -63,7 +63,7 @@ def full_basis(text: str) -> str:
 def document_number(office: Any, year: int, serial: int, kind: str = "") -> str:
     """The 文号 "机关代字〔年份〕序号号" (GB/T 9704-2012 7.2.4): the unit's ``letter_prefix``, then
     ``kind`` (one character per kind of notice, so no two documents share a number)."""
-    return f"{office.config.letter_prefix}{kind}〔{year}〕{serial}号"
+    return f"{office.unit.letter_prefix}{kind}〔{year}〕{serial}号"
 
 
 # The letter that replaces a reply has a 文号 of its own: 更 a corrected reply, 重 a new reply.
@@ -108,8 +108,8 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
     if not outcome.letter:
         raise GongkaiError(f"申请 {request.id} 的办理结果为“{outcome.name}”，不出具答复告知书。")
     track = tracks.track_of(office.registry, request.track)
-    if not office.config.unit:
-        raise GongkaiError("未设置单位名称：请在 gongkai.toml 中填写 unit（落款单位）。")
+    if not office.unit.name:
+        raise GongkaiError("未设置单位名称：请在 gongkai.toml 中填写 unit（落款单位），区级服务器用 `gongkai unit edit 代码 --name 全称`。")
     correction = clock.correction_of(session, request.id)
     extensions = clock.extensions_of(session, request.id)
     extension = ""
@@ -119,9 +119,9 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
     if request.fee_amount:
         fee = f"{fees.METHODS[request.fee_method]} {request.fee_amount} 元"
     return {
-        "unit": office.config.unit,
+        "unit": office.unit.name,
         "jurisdiction": office.registry.jurisdiction.display_name,
-        "number": document_number(office, (request.amended_on or request.replied_on).year, request.id,
+        "number": document_number(office, (request.amended_on or request.replied_on).year, letter_serial(request),
                                   (SUPERSEDING_MARKS.get(replaced.superseded_by, "重") if replaced else "")),
         "ref": request.ref,  # the unit's own reference of the request
         "applicant": {"name": request.applicant_name, "contact": request.applicant_contact},
@@ -152,9 +152,15 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
 def as_issued(request: Request, prior: Any) -> Request:
     """A detached copy of the request holding an earlier reply, for printing that letter again."""
     copy = Request(**request.model_dump())
-    for f in REPLY_FIELDS:
+    for f in (*REPLY_FIELDS, "letter_serial"):
         setattr(copy, f, getattr(prior, f))
     return copy
+
+
+def letter_serial(request: Request) -> int:
+    """The N of the reply letter's 文号: the unit's serial for the year (core.units.numbering); a
+    reply imported from another system's ledger has none, and is known by its id as before."""
+    return request.letter_serial if request.letter_serial is not None else request.id
 
 
 def render_letter(session: Session, office: Any, request: Request, prior: int | None = None) -> str:

@@ -167,11 +167,11 @@ def context(session: Session, office: Any, req: Request, kind: str, options: dic
     # every notice here is the 条例's, with its periods and articles: not for another track (党务公开),
     # whose reply period may be the unit's own, not law
     tracks.require_government(office.registry, req.track, f"《条例》的{notice.title}（{notice.citation}）")
-    if not office.config.unit:
-        raise GongkaiError("未设置单位名称：请在 gongkai.toml 中填写 unit（落款单位）。")
+    if not office.unit.name:
+        raise GongkaiError("未设置单位名称：请在 gongkai.toml 中填写 unit（落款单位），区级服务器用 `gongkai unit edit 代码 --name 全称`。")
     facts = BUILDERS[notice.code](session, office, req, options)
     return {
-        "unit": office.config.unit,
+        "unit": office.unit.name,
         "title": notice.title,
         "number": document_number(office, facts["on"].year, req.id, notice.mark),
         "request_id": req.id,

@@ -13,6 +13,7 @@ from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import clock, review, tracks
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import STATES, apply, check_after, check_date
+from gongkai.core.units.numbering import next_serial
 
 PARTIAL = "partial"
 OTHER_AGENCY = "unavailable.other_agency"
@@ -105,10 +106,11 @@ def reply(
               withheld=withheld, agency=agency, agency_contact=agency_contact)
     request.replied_on = on
     request.replied_by = actor
+    request.letter_serial = next_serial(session, on.year)  # the N of the letter's 文号
     late = clock.reply_deadline(session, office, request)
     close_deadline(session, OWNER, request.id, "reply", on, status="met" if late.due is None or on <= late.due else "late")
     apply(session, request, "reply", actor, {"outcome": outcome, "on": on.isoformat(), "reasons": request.reasons,
-                                             **reply_values(request)})
+                                             "letter_serial": request.letter_serial, **reply_values(request)})
     review.start_after_steps(session, office, request)
     return request
 

@@ -50,8 +50,9 @@ def sync_index(session: Any) -> int:
     r = Request.__table__.c
     added = 0
     while True:
+        # the index is the district's (keyed by request id): every unit's rows above the top
         rows = session.execute(select(r.id, r.applicant_name, r.subject).where(r.id > top).order_by(r.id)
-                               .limit(BATCH)).all()
+                               .limit(BATCH).execution_options(gongkai_all_units=True)).all()
         if not rows:
             return added
         session.execute(text(f"INSERT INTO {TABLE} (rowid, applicant, subject) VALUES (:id, :a, :s)"),

@@ -51,7 +51,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return request.app.state.templates.TemplateResponse(
         request, template, {
             "actor": request.scope.get("actor"), "csrf_token": csrf_token(session),
-            "unit": office.config.unit, "jurisdiction": office.registry.jurisdiction.display_name, **context,
+            "unit": office.unit.name, "jurisdiction": office.registry.jurisdiction.display_name, **context,
         }, status_code=status)
 
 

@@ -34,7 +34,7 @@ def _form_html(session: Any, office: Any, doc: Any) -> str:
     from gongkai.core.documents.forms import render_form
 
     with tempfile.TemporaryDirectory() as tmp:
-        return render_form(session, office.registry, office.calendar, doc, office.config.unit, "html",
+        return render_form(session, office.registry, office.calendar, doc, office.unit.name, "html",
                            Path(tmp) / "form.html").read_text(encoding="utf-8")
 
 
@@ -93,7 +93,7 @@ def approval_form(request: Request) -> Response:
     office = request.app.state.office
     with office.session() as session, tempfile.TemporaryDirectory() as tmp:
         doc = get_document(session, int(request.path_params["document_id"]))
-        content = render_form(session, office.registry, office.calendar, doc, office.config.unit, "docx",
+        content = render_form(session, office.registry, office.calendar, doc, office.unit.name, "docx",
                               Path(tmp) / "form.docx").read_bytes()
         name = f"审批表-{doc.id}-{doc.title}.docx"
     return download(content, name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

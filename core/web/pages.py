@@ -223,7 +223,7 @@ def assess(request: Request) -> Response:
     result = None
     if rubric is not None and uses_records(rubric):
         with office.session() as session:
-            findings = findings_from_records(session, rubric, office.config.unit, year, kind)
+            findings = findings_from_records(session, rubric, office.unit.name, year, kind)
         result = score_all(scoring, [findings], configured_weight(office.config))[0]
     return render(request, "assess.html", year=year, kind=kind, kinds_of_assessment=KINDS, scoring=scoring,
                   rubric=rubric, categories=rubric_json(rubric) if rubric else [], kinds=CATEGORY_KINDS,
