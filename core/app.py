@@ -116,7 +116,7 @@ class App:
         return self.raw_engine
 
     def unit_settings(self) -> dict[str, Any]:
-        """What revision 0015 needs to make this folder's one unit (nothing for a district)."""
+        """What revision 0016 needs to make this folder's one unit (nothing for a district)."""
         c = self.config
         if c.district:
             return {"district": True}

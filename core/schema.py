@@ -24,7 +24,7 @@ _PG_LOCK = 0x676F6E676B6169  # "gongkai": the advisory lock key for migrations
 
 
 def alembic_config(connection: Connection | None = None, unit: dict[str, Any] | None = None) -> Any:
-    """``unit``: the folder's one unit (name, letter prefix...) or ``{"district": True}``, for revision 0015."""
+    """``unit``: the folder's one unit (name, letter prefix...) or ``{"district": True}``, for revision 0016."""
     from alembic.config import Config
 
     cfg = Config()

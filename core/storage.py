@@ -326,7 +326,7 @@ def refused_value(exc: BaseException) -> GongkaiError | None:
 
 def create_schema(engine: Engine, unit: dict[str, Any] | None = None) -> None:
     """Bring the database to the current schema (migrations to head, see :mod:`gongkai.core.schema`);
-    ``unit``: the folder's unit for revision 0015 (:meth:`gongkai.core.app.App.unit_settings`)."""
+    ``unit``: the folder's unit for revision 0016 (:meth:`gongkai.core.app.App.unit_settings`)."""
     from gongkai.core.schema import upgrade
 
     upgrade(engine, unit=unit)

@@ -30,7 +30,7 @@ def stored_then_cleared(engine) -> list[dict]:
 def test_columns_and_rows_store_what_the_orm_stores(backend):
     raw = make_engine(backend.url)
     create_schema(raw)
-    engine = bound(raw, 1)  # the database's one unit (revision 0015)
+    engine = bound(raw, 1)  # the database's one unit (revision 0016)
     rows = [fields(i) for i in range(5)]
     with session_scope(engine) as session:
         session.add_all(Request(**row) for row in rows)

@@ -35,7 +35,7 @@ def engine(tmp_path):
     # the throwaway PostgreSQL schema with --backend=postgresql, else a SQLite file
     engine = make_engine(os.environ.get("GONGKAI_DATABASE_URL") or f"sqlite:///{tmp_path / 'store.db'}")
     create_schema(engine)
-    return bound(engine, 1)  # the database's one unit (revision 0015)
+    return bound(engine, 1)  # the database's one unit (revision 0016)
 
 
 @pytest.fixture

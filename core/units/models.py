@@ -44,7 +44,7 @@ class UnitOwned(SQLModel):
     only that unit's rows (:mod:`gongkai.core.units.scoping`); ``unit_id`` is filled in when
     the row is stored."""
 
-    # not a foreign key: revision 0015 adds it to existing tables in place (SQLite cannot add a
+    # not a foreign key: revision 0016 adds it to existing tables in place (SQLite cannot add a
     # NOT NULL column that references another table without copying the table); units are never deleted
     unit_id: int | None = Field(default=None, nullable=False)
     unit_column: ClassVar[Any] = _UnitColumn()

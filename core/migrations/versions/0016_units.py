@@ -7,8 +7,8 @@ and gives it every row. A district database (``gongkai init --district``) starts
 The event hashes do not change (``unit_id`` is not hashed): the old chain becomes the unit's.
 Letters already issued keep their number: their serial was the request's id.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-27
 """
 
@@ -19,8 +19,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import context, op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
