@@ -65,9 +65,9 @@ TAMPERING = [
     ("UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'request' AND owner_id = 1 AND name = 'reply'",
      "申请 1 的答复期限（办结日期）与事件日志不符"),
     ("DELETE FROM disclosure_request WHERE id = 2", "申请 2 在事件日志中有 1 条记载，但记录已不存在：记录在应用之外被删除"),
-    ("INSERT INTO disclosure_request (id, version, applicant_name, applicant_type, channel, submitted, received, subject, "
+    ("INSERT INTO disclosure_request (unit_id, id, version, applicant_name, applicant_type, channel, submitted, received, subject, "
      "state, period_start, replied_by, reasons, legal_basis, provision, withheld_parts, other_agency, "
-     "other_agency_contact, applicant_id_number, applicant_contact, form_wanted, imported) VALUES (3, 1, '赵六', "
+     "other_agency_contact, applicant_id_number, applicant_contact, form_wanted, imported) VALUES (1, 3, 1, '赵六', "
      "'natural_person', 'in_person', '2026-03-04', '2026-03-04', '插入的申请', 'replied', '2026-03-04', '', '', '', '', "
      "'', '', '', '', '', '', false)", "申请 3 在事件日志中没有任何记载：记录在应用之外写入"),
     ("UPDATE document SET title = '改过的标题'", "文件 1 的标题为“改过的标题”，事件日志记载为“关于某事的通知”"),
