@@ -112,3 +112,32 @@ def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, co
     if as_json:
         return emit_json(data)
     click.echo(f"已修改单位 {data['code']}（{data['name']}）。")
+
+
+@unit.command("import-db")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--unit", "code", metavar="CODE", help="迁入到哪个单位（同全局 --unit；该单位须尚无记录）")
+@BY
+@JSON
+@click.pass_obj
+def import_db(app, path, code, by, as_json):
+    """把单位原有的 SQLite 数据库（其 gongkai.db）连同事件日志迁入区级数据库的一个单位：先校验原库的
+    事件日志，全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit CODE` 核对。"""
+    import sys
+
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.units.moving import import_database
+
+    code = (code or app.chosen_unit()).strip()
+    if not code:
+        raise GongkaiError("请用 --unit 单位代码 指定迁入到哪个单位（`gongkai unit list` 列出全部单位）。")
+    shown = sys.stderr.isatty() and not as_json
+    result = import_database(app, path, code, actor=actor(by),
+                             progress=(lambda label: click.echo(f"迁入中：{label}……", err=True)) if shown else None)
+    if as_json:
+        return emit_json(result)
+    moved = result["moved"]
+    click.echo(f"已将 {path} 迁入单位 {code}：申请 {moved.get('disclosure_request', 0)} 件、文件 {moved.get('document', 0)} 件、"
+               f"事项 {moved.get('matter', 0)} 件、事件 {moved.get('event', 0)} 条（原日志链头 "
+               f"{result['source_chain']['length']}:{result['source_chain']['head']}）。")
+    click.echo(f"请运行 `gongkai audit verify --unit {code}` 核对。")

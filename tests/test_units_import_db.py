@@ -1,0 +1,97 @@
+"""``gongkai unit import-db``: a unit's SQLite database moves into the district's, whole or not at
+all, once; the unit's chain verifies afterwards (issue 17 item 4)."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+from db_snapshot import content_hash
+from requests_helpers import new_request
+from sqlalchemy import text
+
+from gongkai.core.app import App
+from gongkai.core.units.moving import import_database
+
+OLD = Path(__file__).parent / "data" / "unit-before-districts.db.gz"  # 3 requests, 13 events (main at 44a4019)
+STAGES = ("校验源数据库", "deadline_term", "disclosure_request", "request_review", "deadline", "事件日志", "提交")
+
+
+@pytest.fixture
+def district(backend, gk, tmp_path, monkeypatch):
+    """A district with a unit that has records of its own (so the moved ids collide) and an empty one."""
+    gk.ok("init", "--jurisdiction", "changning", "--district")
+    gk.ok("unit", "add", "fgj", "--name", "上海市长宁区发展和改革委员会")
+    gk.ok("unit", "add", "fj", "--name", "上海市长宁区房屋管理局", "--letter-prefix", "长房公开")
+    monkeypatch.setenv("GONGKAI_UNIT", "fgj")
+    for _ in range(2):
+        new_request(gk, extra=("--ref", "长申〔2026〕1号") if _ == 0 else ())
+    monkeypatch.delenv("GONGKAI_UNIT")
+    source = tmp_path / "fj" / "gongkai.db"
+    source.parent.mkdir()
+    with gzip.open(OLD) as packed, open(source, "wb") as out:
+        shutil.copyfileobj(packed, out)
+    return source
+
+
+class Interrupted(KeyboardInterrupt):
+    pass
+
+
+def stop_at(stage):
+    def progress(label):
+        if label == stage:
+            raise Interrupted(stage)
+    return progress
+
+
+def test_interrupted_anywhere_nothing_is_moved_then_it_moves_whole_once(district, backend, gk):
+    before = content_hash(backend.url)
+    source_before = content_hash(f"sqlite:///{district}")
+    for stage in STAGES:
+        app = App()
+        with pytest.raises(Interrupted):
+            import_database(app, district, "fj", progress=stop_at(stage))
+        app.raw_engine.dispose()
+        assert content_hash(backend.url) == before, f"half moved when interrupted at {stage}"
+    moved = gk.json("unit", "import-db", str(district), "--unit", "fj")
+    assert moved["moved"]["disclosure_request"] == 3 and moved["moved"]["event"] == 13
+    assert moved["source_chain"]["length"] == 13 and len(moved["sha256"]) == 64
+    assert content_hash(f"sqlite:///{district}") == source_before  # the source is never written
+    # the unit's chain and records verify; the other unit is untouched
+    report = gk.json("audit", "verify", "--unit", "fj")
+    assert report["ok"] and report["events"] == 13 + 2  # its unit_added event, the moved ones, the move
+    assert report["records"]["checked"] == {"request": 3, "document": 1, "matter": 1, "decision_count": 1}
+    assert gk.json("audit", "verify")["ok"]
+    ledger = gk.json("--unit", "fj", "ledger")
+    assert sorted(r["ref"] for r in ledger) == [f"长房申〔2026〕{n}号" for n in (1, 2, 3)]
+    assert len(gk.json("--unit", "fgj", "ledger")) == 2
+    first = gk.json("--unit", "fj", "request", "show", "长房申〔2026〕1号")
+    assert first["id"] > 2 and first["appeals"]  # a new id; its appeal moved with it
+    gk.ok("--unit", "fj", "request", "letter", "长房申〔2026〕1号", "--format", "md", "--out", "1.md")
+    assert "长房公开〔2026〕1号" in Path("1.md").read_text(encoding="utf-8")  # the number it was issued with
+    # the same file again, into any unit: refused, nothing changed
+    after = content_hash(backend.url)
+    for code in ("fj", "fgj"):
+        refused = gk.fails("unit", "import-db", str(district), "--unit", code)
+        assert "已于" in refused.stderr and "迁入单位 fj" in refused.stderr
+    assert content_hash(backend.url) == after
+
+
+def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{district}")
+    with engine.begin() as c:
+        c.execute(text("UPDATE event SET actor = '改过' WHERE seq = 5"))
+    engine.dispose()
+    before = content_hash(backend.url)
+    refused = gk.fails("unit", "import-db", str(district), "--unit", "fj")
+    assert "未通过校验" in refused.stderr and "第 5 条" not in refused.stdout
+    refused = gk.fails("unit", "import-db", str(district), "--unit", "fgj")
+    assert "未通过校验" in refused.stderr or "已有记录" in refused.stderr
+    missing = gk.fails("unit", "import-db", "nowhere.db", "--unit", "fj")
+    assert "找不到" in missing.stderr
+    assert content_hash(backend.url) == before
