@@ -100,7 +100,20 @@ def check(app: Any) -> dict[str, Any]:
     result: dict[str, Any] = {"backend": engine.dialect.name, "url": display_url(url),
                               "storage": {"ok": not problems, "problems": problems}, "schema": revision, "audit": None}
     if revision["status"] == "current" and not problems:
+        from sqlalchemy import select
+
+        from gongkai.core.units.models import Unit
+        from gongkai.core.units.scoping import bound
+
         with session_scope(engine) as session:
-            result["audit"] = verify_all(session)
+            units = session.execute(select(Unit.id, Unit.code).order_by(Unit.code)).all()
+        reports = []
+        for unit_id, code in units:  # each unit's chain on its own
+            with session_scope(bound(engine, unit_id)) as session:
+                reports.append({"unit": code, **verify_all(session)})
+        if len(reports) == 1:
+            result["audit"] = reports[0]
+        else:  # a district: every unit (none yet: nothing to check)
+            result["audit"] = {"ok": all(r["ok"] for r in reports), "units": reports}
     result["ok"] = bool(result["audit"] and result["audit"]["ok"])
     return result

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from gongkai.core.cli import cli
 
-ENV_VARS = ("GONGKAI_CONFIG", "GONGKAI_JURISDICTION", "GONGKAI_DATABASE_URL")
+ENV_VARS = ("GONGKAI_CONFIG", "GONGKAI_JURISDICTION", "GONGKAI_DATABASE_URL", "GONGKAI_UNIT")
 
 
 @pytest.fixture(scope="session")

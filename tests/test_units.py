@@ -50,6 +50,16 @@ def test_a_command_on_a_district_server_without_a_unit_is_refused(district, gk):
     assert [(u["code"], u["parent"], u["level"]) for u in units] == [("fgj", None, "department"), ("fj", "fgj", "department")]
     text = gk.ok("unit", "list").stdout
     assert "部门" in text and "department" not in text
+    assert "已存在" in gk.fails("unit", "add", "fj", "--name", "重复").stderr
+    assert "单位代码“FJ 2”无效" in gk.fails("unit", "add", "FJ 2", "--name", "x").stderr
+    assert "值为空" in gk.fails("unit", "add", "jw", "--name", " ").stderr
+    gk.ok("unit", "edit", "fj", "--letter-prefix", "长房信", "--level", "街道（乡镇）")
+    shown = gk.json("unit", "show", "fj")
+    assert (shown["letter_prefix"], shown["level"], shown["parent"]) == ("长房信", "street", "fgj")
+    assert "街道（乡镇）" in gk.ok("unit", "show", "fj").stdout
+    assert "没有要修改的内容" in gk.fails("unit", "edit", "fj", "--letter-prefix", "长房信").stderr
+    assert "本身或其下级" in gk.fails("unit", "edit", "fgj", "--parent", "fj").stderr
+    assert gk.json("--unit", "fj", "audit", "verify")["events"] == 2  # added, edited: the unit's own chain
 
 
 def test_no_listing_show_report_search_or_audit_of_one_unit_returns_another_units_rows(district, gk, monkeypatch):
@@ -81,6 +91,8 @@ def test_no_listing_show_report_search_or_audit_of_one_unit_returns_another_unit
     # a unit's chain is its own: the per-unit verify passes, and so does the district's
     everything = gk.json("audit", "verify")
     assert everything["ok"] and [u["unit"] for u in everything["units"]] == ["fgj", "fj"]
+    checked = gk.json("db", "check")
+    assert checked["ok"] and [u["unit"] for u in checked["audit"]["units"]] == ["fgj", "fj"]
     # the same ref is refused twice in one unit, allowed once in each
     refused = gk.fails("--unit", "fj", "request", "new", "--applicant", "李四", "--applicant-type", "natural_person",
                        "--channel", "in_person", "--submitted", "2026-03-02", "--subject", "x", "--ref", "长申〔2026〕1号")

@@ -102,6 +102,9 @@ def check(ctx, as_json):
         click.echo(f"错误：结构版本 {revision['current'] or '（无）'} 落后于最新版本 {revision['head']}，"
                    "请先运行 `gongkai db upgrade`，再检查事件日志与记录。", err=True)
     if report["audit"] is not None:
-        echo_verify(report["audit"], errors_only=as_json)
+        for one in report["audit"].get("units", [report["audit"]]):  # a district: every unit's chain
+            if "units" in report["audit"] and not as_json:
+                click.echo(f"【{one['unit']}】")
+            echo_verify(one, errors_only=as_json)
     if not report["ok"]:
         ctx.exit(2)
