@@ -9,8 +9,8 @@ given in the order of the old ones; every reference follows (foreign keys, a clo
 event's subject, the appeal and prior-reply ids inside request events).
 
 The evidence is kept this way (docs/guarantees.md):
-1. the source's chain and records are verified first (``audit verify`` on a snapshot of it):
-   a broken source is refused, not moved;
+1. the source's chain is verified first (on a snapshot of it): a broken chain is refused, not
+   moved (its records are checked against the log after the move, by ``audit verify --unit``);
 2. the moved events are linked, in their old order, onto the end of the unit's chain (new seq,
    prev_hash and hash; what each event says is unchanged but for the renumbered ids), then one
    ``database_moved_in`` event records the source file's SHA-256, its chain's length and head,
@@ -75,13 +75,15 @@ def _snapshot(path: Path, folder: Path) -> Path:
     return copy
 
 
-def _read_source(copy: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
-    """Every moved table's rows of the source (brought to this gongkai's schema on the copy) and its
-    verified chain head; a source with a broken chain or records, or with several units, is refused."""
+def _read_source(copy: Path) -> tuple[dict[str, tuple[list[str], list[list[Any]]]], dict[str, Any]]:
+    """Every moved table of the source (brought to this gongkai's schema on the copy) as column
+    names and rows as stored, and its verified chain head. A source whose chain is broken, or that
+    holds several units, is refused. Rows are read as SQLite stores them (ISO text dates, 0/1):
+    what both backends take back as they are."""
     from sqlmodel import SQLModel
 
     from gongkai.core import schema
-    from gongkai.core.replay import verify_all
+    from gongkai.core.audit import verify
     from gongkai.core.storage import import_models, make_engine, session_scope, unreachable
     from gongkai.core.units.models import Unit
     from gongkai.core.units.scoping import bound
@@ -101,20 +103,25 @@ def _read_source(copy: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str,
         if len(units) != 1:
             raise GongkaiError(f"要迁入的数据库有 {len(units)} 个单位的记录：只能迁入一个单位自己的数据库。")
         with session_scope(bound(engine, units[0].id)) as session:
-            report = verify_all(session)
-        if not report["ok"]:
-            problem = report["broken"]["problem"] if report["broken"] else report["records"]["problems"][0]["message"]
-            raise GongkaiError(f"要迁入的数据库未通过校验（{problem}）：事件日志或记录在应用之外被改动，不能作为证据迁入。"
-                               "请在原单位文件夹运行 `gongkai audit verify` 查明。")
-        rows: dict[str, list[dict[str, Any]]] = {}
-        with engine.connect() as conn:
-            for table in SQLModel.metadata.sorted_tables:
-                if "unit_id" in table.c and table.name not in ("audit_chain",) or table.name == "deadline_term":
-                    order = table.c.seq if table.name == "event" else table.c.id
-                    rows[table.name] = [dict(r._mapping) for r in conn.execute(select(table).order_by(order))]
-        return rows, {"length": report["events"], "head": report["head"]}
+            chain = verify(session)
     finally:
         engine.dispose()
+    if not chain["ok"]:
+        raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条：{chain['broken']['problem']}），"
+                           "不能作为证据迁入。请在原单位文件夹运行 `gongkai audit verify` 查明。")
+    rows: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    db = sqlite3.connect(copy)
+    try:
+        for table in SQLModel.metadata.sorted_tables:
+            if ("unit_id" in table.c and table.name != "audit_chain") or table.name == "deadline_term":
+                names = [c.name for c in table.c]
+                quoted = ", ".join(f'"{n}"' for n in names)
+                order = "seq" if table.name == "event" else "id"
+                rows[table.name] = (names, [list(r) for r in db.execute(
+                    f"SELECT {quoted} FROM {table.name} ORDER BY {order}")])
+    finally:
+        db.close()
+    return rows, {"length": chain["events"], "head": chain["head"]}
 
 
 def _new_ids(conn: Any, table: str, old: list[int]) -> dict[int, int]:
@@ -130,25 +137,31 @@ def _new_ids(conn: Any, table: str, old: list[int]) -> dict[int, int]:
     return dict(zip(sorted(old), sorted(new)))
 
 
-def write_rows(conn: Any, table: Any, rows: list[dict[str, Any]], method: str = "copy") -> None:
-    """Insert ``rows`` (dicts with every column) in the connection's transaction: PostgreSQL by
-    COPY (or ``executemany``, the baseline benchmarks compare it with); SQLite by executemany."""
+def write_rows(conn: Any, table: Any, names: list[str], rows: list[list[Any]], method: str = "copy") -> None:
+    """Insert ``rows`` (values in the order of ``names``, as SQLite stores them) in the connection's
+    transaction: PostgreSQL by COPY (or ``executemany``, the baseline the benchmark compares);
+    SQLite by executemany."""
     if not rows:
         return
-    names = list(rows[0])
-    if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
-        return
     columns = ", ".join(f'"{n}"' for n in names)
+    if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(['?'] * len(names))})",
+                             list(map(tuple, rows)))
+        return
+    flags = [i for i, n in enumerate(names) if table.c[n].type.python_type is bool]  # SQLite's 0/1
+    if flags:
+        for row in rows:
+            for i in flags:
+                if row[i] is not None:
+                    row[i] = bool(row[i])
     cursor = conn.connection.driver_connection.cursor()
     try:
         if method == "copy":
             with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([row[n] for n in names])
+                    copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(['%s'] * len(names))})",
-                               [[row[n] for n in names] for row in rows])
+            cursor.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(['%s'] * len(names))})", rows)
     finally:
         cursor.close()
 
@@ -208,35 +221,41 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
             if conn.execute(select(tables[name].c.id).where(tables[name].c.unit_id == unit_id).limit(1)).first():
                 raise GongkaiError(f"单位 {code} 已有记录（{name}）：数据库只能迁入尚无记录的单位。"
                                    "请用 `gongkai unit add` 新增一个单位代码后迁入。")
-        ids = {name: _new_ids(conn, name, [r["id"] for r in table_rows]) for name, table_rows in rows.items()}
+        if conn.dialect.name == "postgresql":  # the stored text of date-times is UTC
+            conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
+        ids = {name: _new_ids(conn, name, [r[i] for r in table_rows])
+               for name, (names, table_rows) in rows.items() for i in [names.index("id")]}
         moved = {}
         for table in SQLModel.metadata.sorted_tables:
             if table.name not in rows or table.name in NOT_MOVED:
                 continue
             step(table.name)
-            out = []
-            for row in rows[table.name]:
-                row = {k: v.replace(tzinfo=dt.timezone.utc) if isinstance(v, dt.datetime) and v.tzinfo is None else v
-                       for k, v in row.items()}  # stored as UTC; the server's time zone must not shift them
-                row["id"] = ids[table.name][row["id"]]
-                if "unit_id" in row:
-                    row["unit_id"] = unit_id
-                for column in table.c:
-                    for fk in column.foreign_keys:
-                        if row[column.name] is not None and fk.column.table.name in ids:
-                            row[column.name] = ids[fk.column.table.name][row[column.name]]
-                if table.name == "deadline":
-                    row["owner_id"] = ids[OWNER_TABLES[row["owner_kind"]]].get(row["owner_id"], row["owner_id"])
-                out.append(row)
-            write_rows(conn, table, out, method)
-            moved[table.name] = len(out)
+            names, table_rows = rows[table.name]
+            at = {n: i for i, n in enumerate(names)}
+            refs = [(at[c.name], ids[fk.column.table.name]) for c in table.c for fk in c.foreign_keys
+                    if fk.column.table.name in ids]
+            own, unit_at, owner = ids[table.name], at.get("unit_id"), table.name == "deadline"
+            for row in table_rows:
+                row[at["id"]] = own[row[at["id"]]]
+                if unit_at is not None:
+                    row[unit_at] = unit_id
+                for i, mapping in refs:
+                    if row[i] is not None:
+                        row[i] = mapping[row[i]]
+                if owner:
+                    row[at["owner_id"]] = ids[OWNER_TABLES[row[at["owner_kind"]]]].get(row[at["owner_id"]],
+                                                                                      row[at["owner_id"]])
+            write_rows(conn, table, names, table_rows, method)
+            moved[table.name] = len(table_rows)
         step("事件日志")
         head = conn.execute(text("SELECT length, last_hash FROM audit_chain WHERE unit_id = :u" +
                                  (" FOR UPDATE" if conn.dialect.name == "postgresql" else "")), {"u": unit_id}).first()
         length, prev = (head.length, head.last_hash) if head else (0, "0" * 64)
-        events = []
-        for event in rows["event"]:
-            event = dict(event, id=ids["event"][event["id"]], unit_id=unit_id, at=utc(event["at"]))
+        names, events = rows["event"]
+        at = {n: i for i, n in enumerate(names)}
+        for row in events:
+            event = dict(zip(names, row))
+            event["id"], event["unit_id"] = ids["event"][event["id"]], unit_id
             kind = event["subject_kind"]
             if event["subject_id"] is not None:
                 if kind in SUBJECT_TABLES:
@@ -248,8 +267,8 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
                     event[side] = _renumber(event[side], ids)
             length += 1
             event["seq"], event["prev_hash"] = length, prev
-            prev = event["hash"] = event_hash(event, prev)
-            events.append(event)
+            prev = event["hash"] = event_hash({**event, "at": dt.datetime.fromisoformat(event["at"])}, prev)
+            row[:] = [event[n] for n in names]
         now = dt.datetime.now(dt.timezone.utc)
         summary = {"file": str(path), "sha256": sha256, "source_chain": source_chain,
                    "moved": {**moved, "event": len(events)}, "moved_at": now.isoformat(),
@@ -261,7 +280,7 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
                 "after": json.dumps(summary, ensure_ascii=False, sort_keys=True),
                 "seq": length, "prev_hash": prev}
         prev = mark["hash"] = event_hash(mark, prev)
-        write_rows(conn, tables["event"], events, method)
+        write_rows(conn, tables["event"], names, events, method)
         conn.execute(tables["event"].insert(), {k: v for k, v in mark.items() if k != "id"})
         if head is None:
             conn.execute(tables["audit_chain"].insert(), {"unit_id": unit_id, "length": length, "last_hash": prev})
