@@ -63,7 +63,7 @@ def test_interrupted_anywhere_nothing_is_moved_then_it_moves_whole_once(district
     # the unit's chain and records verify; the other unit is untouched
     report = gk.json("audit", "verify", "--unit", "fj")
     assert report["ok"] and report["events"] == 13 + 2  # its unit_added event, the moved ones, the move
-    assert report["records"]["checked"] == {"request": 3, "document": 1, "matter": 1, "decision_count": 1}
+    assert report["records"]["checked"].items() >= {"request": 3, "document": 1, "matter": 1, "decision_count": 1}.items()
     assert gk.json("audit", "verify")["ok"]
     ledger = gk.json("--unit", "fj", "ledger")
     assert sorted(r["ref"] for r in ledger) == [f"长房申〔2026〕{n}号" for n in (1, 2, 3)]

@@ -9,6 +9,7 @@ import gzip
 import shutil
 from pathlib import Path
 
+from requests_helpers import approve_chain, before_steps
 from sqlalchemy import MetaData, create_engine, select, text
 
 from gongkai.core import schema
@@ -71,12 +72,11 @@ def test_a_database_made_before_units_upgrades_into_its_folders_one_unit(backend
     # the chain is the unit's, hashes unchanged, and every record still matches the log
     report = gk.json("audit", "verify")
     assert report["ok"] and f"{report['events']}:{report['head']}" == HEAD
-    assert report["records"]["checked"] == {"request": 3, "document": 1, "matter": 1, "decision_count": 1}
+    assert report["records"]["checked"].items() >= {"request": 3, "document": 1, "matter": 1, "decision_count": 1}.items()
     # letters keep their numbers; the year's sequence goes on after the highest one issued
     gk.ok("request", "letter", "1", "--format", "md", "--out", "1.md")
     assert "长房公开〔2026〕1号" in Path("1.md").read_text(encoding="utf-8")
-    for i, step in enumerate(("draft", "office_head")):
-        gk.ok("request", "review", "3", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
+    approve_chain(gk, 3, before_steps(gk, 3))
     gk.ok("request", "reply", "3", "--outcome", "予以公开", "--on", "2026-03-12", "--by", "经办人")
     gk.ok("request", "letter", "3", "--format", "md", "--out", "3.md")
     assert "长房公开〔2026〕3号" in Path("3.md").read_text(encoding="utf-8")
