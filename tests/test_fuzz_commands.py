@@ -48,12 +48,13 @@ CATEGORIES = {
                      "name", "producer", "secrecy_confirmed_by", "unit"}),
     "output": (OUTPUTS, {"docx_path", "html_path", "ics_path", "notice_out", "out", "out_dir", "ranking_path",
                          "xlsx_path"}),
-    "input": (INPUTS, {"config_path", "file", "files", "load_file", "narrative"}),
+    "input": (INPUTS, {"config_path", "file", "files", "load_file", "narrative", "path"}),
     "database": (["", "\u200b", "sqlite:////dev/full", "sqlite:///a-folder", "postgresql://x@127.0.0.1:1/x",
                   "mysql://x/y", "甲\x00乙"], {"database_url"}),
 }
 # every other option is text: free text, a code or a Chinese label
 TEXT_EXAMPLES = {"agency", "agency_contact", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
+                 "code", "level", "parent", "unit_code",
                  "comment", "contact", "content", "decision", "decision_kind", "expect", "fmt",
                  "form_wanted", "good_reason", "grade", "host", "how", "id_number", "internal_version", "interpretation",
                  "jurisdiction", "jurisdiction_name", "kind", "letter_prefix", "mapping", "message", "method", "note", "number",
@@ -123,6 +124,8 @@ BASE: dict[str, dict[str, str] | None] = {
     "newmedia close": {"number": "1", "on": "2026-10-01"},
     "user add": {"name": "新人"}, "user disable": {"name": "新人"}, "user enable": {"name": "新人"},
     "user list": {}, "user passwd": {"name": "新人"},
+    "unit add": {"code": "jw", "name": "新单位"}, "unit list": {}, "unit show": {}, "unit edit": {"code": "main"},
+    "unit import-db": {"path": "empty.csv", "code": "main"},
 }
 IN_A_NEW_FOLDER = {"init", "demo", "plugin new"}  # they make a unit or a package where they run
 LAST = ("user", "init", "demo", "plugin")  # accounts change who may sign: fuzzed after the rest
