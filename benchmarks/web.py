@@ -152,9 +152,11 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
                 "a request's page": [f"/requests/{i}" for i in open_ids or [1]],
                 "我的待办": ["/todo"],
             }
-            for paths in pages.values():  # warm-up: imports, templates, the database's page cache
-                for path in paths[:3]:
-                    load.once(path)
+            # warm-up of every worker (each new connection may go to any of them): imports, the SQL
+            # statement cache, the database's page cache
+            for paths in pages.values():
+                for k in range(clients * 2):
+                    load.once(paths[k % len(paths)])
             results, cpu = {}, {}
             for name, paths in pages.items():
                 used = server_cpu_ms(server.process.pid)

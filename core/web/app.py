@@ -124,6 +124,8 @@ def create_app(office: Any, *, idle_minutes: int = IDLE_MINUTES) -> Starlette:
     app = Starlette(routes=routes, exception_handlers={GongkaiError: _error_page, 404: _not_found})
     app.state.office = office
     app.state.templates = templates()
+    for name in app.state.templates.env.list_templates():  # compiled now, not while the first users wait
+        app.state.templates.env.get_template(name)
     office.sync_calendar()  # dates as on the newest holiday schedule before the first page
 
     async def refuse(scope: dict[str, Any], message: str) -> Response:
