@@ -74,3 +74,22 @@ def verdict(met: bool, full_size: bool) -> str:
     if not full_size:
         return "not judged: smaller than the target's size"
     return "met" if met else "MISSED"
+
+
+def postgres_server():
+    """A throwaway PostgreSQL server (tests/pg_support.py), started; None without the binaries.
+    The caller stops it (``server.stop()``); ``server.new_database()`` gives a fresh schema's URL."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    try:
+        from pg_support import PostgresServer, find_bindir
+    finally:
+        sys.path.pop(0)
+    bindir = find_bindir()
+    if bindir is None:
+        return None
+    server = PostgresServer(bindir)
+    server.start()
+    return server

@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 from benchmarks import synthetic
-from benchmarks.common import Figure, verdict
+from benchmarks.common import Figure, postgres_server, verdict
 
 N = 100_000
 TARGET = 50_000  # rows per second
 
 
 def run(n: int = N) -> list[Figure]:
-    server = _postgres()
+    server = postgres_server()
     if server is None:
         return [Figure(f"unit import-db of a {n:,}-request unit (PostgreSQL)", "-", "-", "-",
                        "not measured: no PostgreSQL server binaries (apt-get install postgresql)")]
@@ -78,17 +77,3 @@ def _move(folder: Path, url: str, source: Path, method: str) -> dict:
     moved = result["moved"]
     return {"rows": sum(moved.values()) + 1, "events": moved["event"], "took": took, **result["seconds"]}
 
-
-def _postgres():
-    """A throwaway PostgreSQL server (tests/pg_support.py), or None without the binaries."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    try:
-        from pg_support import PostgresServer, find_bindir
-    finally:
-        sys.path.pop(0)
-    bindir = find_bindir()
-    if bindir is None:
-        return None
-    server = PostgresServer(bindir)
-    server.start()
-    return server

@@ -186,6 +186,8 @@ class App:
         (the change is an event: :func:`gongkai.core.calendar_load.sync`)."""
         from gongkai.core.calendar_load import sync
 
+        if self.config.district and not self.chosen_unit():
+            return 0  # no unit's chain to log it in: the next command of any unit recomputes and logs it
         with self.session() as session:  # terms are shared by all units; the event goes to this unit's chain
             return sync(session, self.calendar)
 

@@ -37,6 +37,16 @@ def fill(gk, code: str, replies: int = 2) -> list[int]:
     return ids
 
 
+def fill_both(gk, monkeypatch) -> tuple[list[int], list[int]]:
+    """fgj with two replies, fj with one (GONGKAI_UNIT choosing the unit, as a shell would)."""
+    made = []
+    for code, replies in (("fgj", 2), ("fj", 1)):
+        monkeypatch.setenv("GONGKAI_UNIT", code)
+        made.append(fill(gk, code, replies=replies))
+    monkeypatch.delenv("GONGKAI_UNIT")
+    return made[0], made[1]
+
+
 def as_unit(gk, code, *args):
     return gk.json("--unit", code, *args)
 
@@ -63,11 +73,7 @@ def test_a_command_on_a_district_server_without_a_unit_is_refused(district, gk):
 
 
 def test_no_listing_show_report_search_or_audit_of_one_unit_returns_another_units_rows(district, gk, monkeypatch):
-    monkeypatch.setenv("GONGKAI_UNIT", "fgj")
-    a = fill(gk, "fgj", replies=2)
-    monkeypatch.setenv("GONGKAI_UNIT", "fj")
-    b = fill(gk, "fj", replies=1)
-    monkeypatch.delenv("GONGKAI_UNIT")
+    a, b = fill_both(gk, monkeypatch)
     assert not set(a) & set(b)
     for code, mine, theirs in (("fgj", a, b), ("fj", b, a)):
         ledger = as_unit(gk, code, "ledger")
@@ -100,11 +106,7 @@ def test_no_listing_show_report_search_or_audit_of_one_unit_returns_another_unit
 
 
 def test_each_units_letters_are_numbered_in_its_own_sequence_per_year(district, gk, monkeypatch):
-    monkeypatch.setenv("GONGKAI_UNIT", "fgj")
-    a = fill(gk, "fgj", replies=2)
-    monkeypatch.setenv("GONGKAI_UNIT", "fj")
-    b = fill(gk, "fj", replies=1)
-    monkeypatch.delenv("GONGKAI_UNIT")
+    a, b = fill_both(gk, monkeypatch)
     numbers = {}
     for code, ids in (("fgj", a[:2]), ("fj", b[:1])):
         for request_id in ids:
