@@ -171,7 +171,8 @@ def _moved_before(conn: Any, sha256: str) -> dict[str, Any] | None:
     from gongkai.core.units.models import Unit
 
     e = Event.__table__.c
-    for unit_id, after in conn.execute(select(e.unit_id, e.after).where(e.action == ACTION)):
+    moves = select(e.unit_id, e.after).where(e.subject_kind == "unit", e.action == ACTION)  # by ix_event_subject_kind
+    for unit_id, after in conn.execute(moves):
         data = json.loads(after or "{}")
         if data.get("sha256") == sha256:
             code = conn.execute(select(Unit.__table__.c.code).where(Unit.__table__.c.id == unit_id)).scalar()
