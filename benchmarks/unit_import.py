@@ -34,8 +34,7 @@ def run(n: int = N) -> list[Figure]:
         f"executemany {plain_rate:,.0f} rows/s", f"{rate / plain_rate:.1f}x",
         f"target at least {TARGET:,} rows/s ({verdict(rate >= TARGET, n == N)}); {rows:,} rows ({stored}) written and "
         f"their {copy['events']:,} events re-linked into the unit's chain in one transaction in {copy['move']:.2f} s; "
-        f"before that the source is verified on a snapshot (chain and every record replayed, as `audit verify`) in "
-        f"{copy['source']:.2f} s, so the whole command moves {whole:,.0f} rows/s; baseline: the same move with "
+        f"before that the source is read from a snapshot and its chain verified in {copy['source']:.2f} s, so the whole command moves {whole:,.0f} rows/s; baseline: the same move with "
         f"psycopg's executemany of INSERTs instead of COPY, {plain['move']:.2f} s; each into a fresh PostgreSQL schema; "
         f"`audit verify --unit` passes after both")]
 
