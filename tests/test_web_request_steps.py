@@ -75,7 +75,7 @@ def shown(office, request_id) -> dict:
     for e in events:
         e.pop("subject_id", None)
         for side in ("before", "after"):
-            for key in ("prior_reply", "appeal", "version"):  # row numbers, not facts
+            for key in ("prior_reply", "appeal", "version", "letter_serial"):  # row numbers, a 文号 in turn: not facts
                 (e.get(side) or {}).pop(key, None)
     data.pop("id")
     for prior in data["prior_replies"]:
