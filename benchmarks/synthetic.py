@@ -119,13 +119,16 @@ def provisional_deadlines(engine: Engine, n: int, calendar: Any) -> None:
     ])
 
 
-def requests_database(engine: Engine, n: int, calendar: Any, today: dt.date, days: int = 4 * 365) -> None:
+def requests_database(engine: Engine, n: int, calendar: Any, today: dt.date, days: int = 4 * 365,
+                      units: int = 1) -> None:
     """``n`` requests received evenly over the ``days`` up to ``today``, each with its
     reply clock. Those not yet due are open, and one in a thousand older ones is still open
     (overdue); the rest were replied to, with the mix of outcomes, applicant
-    types and channels of a typical city office."""
+    types and channels of a typical city office. With ``units`` > 1 the requests are dealt
+    in turn to that many units (a district server: unit ``u001`` … ``u200``)."""
     from gongkai.core.outcomes import APPLICANT_TYPE_CODES
     from gongkai.core.requests.models import Request
+    from gongkai.core.units.models import Unit
 
     first = today - dt.timedelta(days=days - 1)
     plan = _plan(calendar, first, days)
@@ -134,7 +137,8 @@ def requests_database(engine: Engine, n: int, calendar: Any, today: dt.date, day
                 "withheld.third_party", "not_processed.duplicate", "other.other"]
     pick = lambda values, salt: "CASE (i * {s}) % {m} {w} END".format(  # noqa: E731
         s=salt, m=len(values), w=" ".join(f"WHEN {k} THEN '{v}'" for k, v in enumerate(values)))
-    is_open = f"(p.due >= '{today.isoformat()}' OR i % 1000 = 0)"
+    stale = 1000 if units == 1 else 1001  # one in 1,001 on a district: coprime with its units, so all get some
+    is_open = f"(p.due >= '{today.isoformat()}' OR i % {stale} = 0)"
     values = {
         "id": "i", "version": "1", "applicant_name": "'申请人' || i", "applicant_type": pick(types, 13),
         "channel": pick(["in_person", "post_signed", "online"], 17), "submitted": "p.start", "received": "p.start",
@@ -143,18 +147,36 @@ def requests_database(engine: Engine, n: int, calendar: Any, today: dt.date, day
         "outcome": f"CASE WHEN {is_open} THEN NULL ELSE {pick(outcomes, 31)} END",
         "replied_on": f"CASE WHEN {is_open} THEN NULL ELSE date(p.start, '+' || (i % 25) || ' days') END",
     }
+    unit_of = f"(i - 1) % {units} + 1"
+    units_in = _unit_rows(Unit, units)
+    values["unit_id"] = unit_of
     for column in Request.__table__.columns:  # everything else: the model's empty values
         if column.name not in values and not column.nullable:
             values[column.name] = "0" if column.type.python_type in (int, bool) else "''"
     names = ", ".join(f'"{c}"' for c in values)
     source = f"FROM n JOIN plan p ON p.day = (i - 1) * {days} / ? AND p.kind = 0"
     _execute(engine, [
+        *units_in,
         (PLAN, ()), ("INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plan), (TERMS + " WHERE kind = 0", ()),
         (f"{NUMBERS}INSERT INTO disclosure_request ({names}) SELECT {', '.join(values.values())} {source}", (n, n)),
-        (NUMBERS + DEADLINE + "SELECT i, 'request', i, 'reply', 'request.reply', p.day * 4 + 1, "
+        (NUMBERS + DEADLINE.replace(") ", ", unit_id) ", 1) + "SELECT i, 'request', i, 'reply', 'request.reply', p.day * 4 + 1, "
          f"CASE WHEN {is_open} THEN 'open' ELSE 'met' END, "
-         f"CASE WHEN {is_open} THEN NULL ELSE date(p.start, '+' || (i % 25) || ' days') END {source}", (n, n)),
+         f"CASE WHEN {is_open} THEN NULL ELSE date(p.start, '+' || (i % 25) || ' days') END, {unit_of} {source}", (n, n)),
     ])
+
+
+def _unit_rows(unit: Any, units: int) -> list[tuple[str, Any]]:
+    """The units the requests are dealt to: ``u001`` …, one of them (the first) the government."""
+    columns = unit.__table__.columns
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).isoformat(sep=" ")
+    rows = []
+    for i in range(1, units + 1):
+        values = {"id": i, "code": f"u{i:03d}", "name": f"第{i}单位", "level": "government" if i == 1 else "department",
+                  "parent_id": None if i == 1 else 1, "created_at": now}
+        rows.append(tuple(values.get(c.name, "") for c in columns))
+    marks = ", ".join("?" for _ in columns)
+    return [("DELETE FROM unit", ()),  # a fresh database's own unit, if the schema made one
+            (f"INSERT INTO unit ({', '.join(c.name for c in columns)}) VALUES ({marks})", rows)]
 
 
 def new_year_calendar(folder: Path) -> Any:

@@ -59,6 +59,7 @@ class StoredDeadline(UnitOwned, table=True):
     __table_args__ = (
         Index("ix_deadline_owner", "owner_kind", "owner_id", "name", unique=True),
         Index("ix_deadline_term_status", "term_id", "status"),
+        Index("ix_deadline_unit_status", "unit_id", "status"),  # one unit's open clocks on a district server
     )
 
     id: int | None = Field(default=None, primary_key=True)

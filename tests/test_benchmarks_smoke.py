@@ -27,6 +27,7 @@ TINY = {
     "commands": {"n": 3000, "repeat": 1},
     "web": {"n": 300, "clients": 2, "per_client": 2},
     "unit_import": {"n": 30},
+    "district": {"units": 4, "per_unit": 300},
 }
 
 

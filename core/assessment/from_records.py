@@ -162,3 +162,30 @@ def merge_records(
             )
         target.merge(findings_from_records(session, rubric, unit, year, target.kind, as_of))
     return all_findings
+
+
+def merge_all_units(
+    app: Any, rubric: Rubric, all_findings: list[Findings], year: int | None, kind: str, as_of: dt.date | None = None
+) -> list[Findings]:
+    """``--all-units``: what each unit's records count, added to its findings files, for every
+    unit of a district server (each counted on a session bound to that unit). A file may name
+    its unit by full name or by code; files of units not on the server are kept as they are."""
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.units.store import all_units
+
+    if year is None:
+        years = {f.year for f in all_findings}
+        if len(years) != 1:
+            raise GongkaiError("请用 --year 指定要从台账统计的考核年度。")
+        year = years.pop()
+    with app.district_session() as session:
+        units = [(u.id, u.code, u.name or u.code) for u in all_units(session)]
+    if not units:
+        raise GongkaiError("本服务器上还没有单位，--all-units 无可统计。请先用 `gongkai unit add` 添加单位。")
+    by_code = {code: name for _, code, name in units}
+    for findings in all_findings:
+        findings.unit = by_code.get(findings.unit, findings.unit)
+    for unit_id, _, name in units:
+        with app.unit_session(unit_id) as session:
+            all_findings = merge_records(session, rubric, all_findings, name, year, kind, as_of)
+    return all_findings

@@ -83,6 +83,7 @@ def _page_format(path):
 @assess.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--from-records", is_flag=True, help="从本单位数据库统计逾期答复、复议诉讼被纠正、领导信箱逾期回复，并入考核结果")
+@click.option("--all-units", is_flag=True, help="区级服务器：与 --from-records 同用，逐个单位从其台账统计，并对全部单位排名")
 @click.option("--year", type=year_type(), help="--from-records 统计的年度（默认：考核结果文件的年度）")
 @click.option("--kind", type=click.Choice(list(KINDS)), default="year_end", show_default=True, help="没有本单位文件时，台账统计计入的考核类型")
 @click.option("--as-of", help="判断未办结事项是否逾期的日期（默认今天）")
@@ -94,7 +95,8 @@ def _page_format(path):
               help="输出全部单位排名和分项得分页面（.html 或 .docx，按扩展名）")
 @force_option
 @click.pass_obj
-def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_path, xlsx_path, ranking_path, force):
+def score(app, files, from_records, all_units, year, kind, as_of, as_json, html_path, docx_path, xlsx_path, ranking_path,
+          force):
     """按考核结果文件（TOML 或 CSV）评分：分项得分、总分、综合得分、等次。"""
     from gongkai.core.assessment.evaluation import all_tallies
     from gongkai.core.assessment.findings import load_all
@@ -104,7 +106,16 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
 
     scoring = load_scoring(app.registry, app.config.rubric_file)
     findings = load_all(files, scoring.rubric)
-    if from_records:
+    if all_units and not from_records:
+        raise GongkaiError("--all-units 与 --from-records 同用：逐个单位从台账统计后评分排名。")
+    if all_units:
+        from gongkai.core.assessment.from_records import merge_all_units
+
+        if not app.config.district:
+            raise GongkaiError("--all-units 用于区级服务器（gongkai.toml 中 district = true）。")
+        as_of_day = _parse_day(as_of) if as_of else None
+        findings = merge_all_units(app, require_rubric(scoring), findings, year, kind, as_of_day)
+    elif from_records:
         from gongkai.core.assessment.from_records import merge_records
 
         as_of_day = _parse_day(as_of) if as_of else None
@@ -116,7 +127,7 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
         raise GongkaiError("没有要评分的考核结果。请给出考核结果文件（.toml 或 .csv），或使用 --from-records。")
     results = score_all(scoring, findings, configured_weight(app.config))
     if app.database_exists():
-        with app.session() as session:
+        with (app.district_session if all_units else app.session)() as session:  # tallies of every unit
             for result in results:
                 found = all_tallies(session, result.year, result.unit)
                 result.evaluation = found[0]["tallies"] if found else None
@@ -127,7 +138,8 @@ def score(app, files, from_records, year, kind, as_of, as_json, html_path, docx_
 
         for fmt, path in (("html", html_path), ("docx", docx_path)):
             if path:
-                written += write_reports(results, scoring, app.registry, fmt, app.output(path, force), app.unit.name)
+                written += write_reports(results, scoring, app.registry, fmt, app.output(path, force),
+                                         "" if all_units else app.unit.name)
     if xlsx_path:
         from gongkai.core.assessment.reports import write_ranking
 

@@ -15,9 +15,13 @@ def report():
 @click.option("--year", required=True, type=year_type(), help="报告年度，如 2026")
 @click.option("--unit", help="报告单位名称（默认：gongkai.toml 中的 unit）")
 @click.option("--government", is_flag=True, default=None,
-              help="本级政府的年度报告（3月31日前，长宁区2月28日前）；默认按 gongkai.toml 的 unit_level，否则为部门报告（1月31日前）")
+              help="本级政府的年度报告（3月31日前，长宁区2月28日前）；区级服务器上汇总全部单位，附各单位情况表；"
+                   "默认按 gongkai.toml 的 unit_level，否则为部门报告（1月31日前）")
+@click.option("--all-units", is_flag=True,
+              help="区级服务器：一次生成每个单位自己的年度报告，写入 --out 文件夹（每单位一个文件，默认 html）")
 @click.option("--narrative", type=click.Path(file_okay=False),
-              help="文字材料目录：一.md（总体情况）、五.md（存在的主要问题及改进情况）、六.md（其他需要报告的事项）")
+              help="文字材料目录：一.md（总体情况）、五.md（存在的主要问题及改进情况）、六.md（其他需要报告的事项）；"
+                   "--all-units 时其中每个单位一个以单位代码命名的子目录")
 @click.option("--format", "fmt", type=click.Choice(["html", "docx", "pdf", "xlsx"]),
               help="输出格式（须同时给 --out；pdf 由 LibreOffice 转换）")
 @click.option("--date", "report_date", help="成文日期（报告末尾的日期，默认今天）")
@@ -25,20 +29,30 @@ def report():
 @click.option("--json", "as_json", is_flag=True, help="输出全部数字（JSON）")
 @force_option
 @click.pass_obj
-def annual(app, year, unit, government, narrative, fmt, report_date, out, as_json, force):
+def annual(app, year, unit, government, all_units, narrative, fmt, report_date, out, as_json, force):
     """按国办公开办函〔2021〕30号格式生成年度报告；先做勾稽关系校验，不通过则不生成。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.reports import annual as annual_report
     from gongkai.core.reports.check import COLUMN_LABELS
     from gongkai.core.reports.output import layout_for, request_rows, write
 
-    if bool(fmt) != bool(out):
-        raise GongkaiError("--format 与 --out 须同时给出，如 --format docx --out 2026年报.docx。")
     from gongkai.core.cli.common import day
     from gongkai.core.today import today
 
-    data = annual_report.build(app, year, unit=unit, government=government, narrative=narrative)
-    data["date"] = (day(report_date, "--date") or today()).isoformat()
+    dated = (day(report_date, "--date") or today()).isoformat()
+    if all_units:
+        return _all_units(app, year, government, unit, narrative, fmt or "html", dated, out, as_json, force)
+    if bool(fmt) != bool(out):
+        raise GongkaiError("--format 与 --out 须同时给出，如 --format docx --out 2026年报.docx。")
+    if government and app.config.district:
+        if unit:
+            raise GongkaiError("区级服务器的本级政府年度报告以层级为“人民政府”的单位署名，不用 --unit。")
+        from gongkai.core.reports.district import build_government
+
+        data = build_government(app, year, narrative)
+    else:
+        data = annual_report.build(app, year, unit=unit, government=government, narrative=narrative)
+    data["date"] = dated
     written = write(app.registry.template_dirs, data, fmt, app.output(out, force), layout_for(app.config)) if fmt else None
     if out == "-":
         return
@@ -47,13 +61,57 @@ def annual(app, year, unit, government, narrative, fmt, report_date, out, as_jso
         return
     click.echo(data["title"])
     click.echo(f"公布期限：{data['due']['date']}（{data['due']['citation']}）")
-    click.echo("勾稽关系校验：通过")
-    click.echo(f"依据的事件日志链头：{data['audit_head']['head']}（日后可用 `gongkai audit verify --expect-head` 核对）")
+    click.echo("勾稽关系校验：通过" + (f"（{len(data['units'])} 个单位逐一校验，并校验合计）" if "units" in data else ""))
+    if "units" in data:
+        click.echo("依据的各单位事件日志链头：见 --json 输出的 units[].audit_head（日后可用 `gongkai --unit 代码 audit verify --expect-head` 核对）")
+    else:
+        click.echo(f"依据的事件日志链头：{data['audit_head']['head']}（日后可用 `gongkai audit verify --expect-head` 核对）")
     headers = ["项目", *(label.rpartition("·")[2] for label in COLUMN_LABELS.values())]
     emit_table(headers, [(label, *cells) for label, cells in request_rows(data)], max_width=40)
+    if "units" in data:
+        from gongkai.core.reports.district import APPENDIX_COLUMNS, APPENDIX_TITLE, SUM_LABEL
+
+        click.echo(APPENDIX_TITLE)
+        emit_table(["单位", *APPENDIX_COLUMNS.values()],
+                   [[u["name"], *(u[k] for k in APPENDIX_COLUMNS)] for u in [*data["units"], {"name": SUM_LABEL, **data["units_total"]}]],
+                   max_width=40)
     missing = [k for k, v in data["narrative"].items() if not v]
     if missing:
         click.echo(f"提示：缺少第{'、'.join(missing)}部分文字材料（--narrative 目录中的 {'、'.join(k + '.md' for k in missing)}）。",
                    err=True)
     if written:
         click.echo(f"已写入 {written}")
+
+
+def _all_units(app, year, government, unit, narrative, fmt, dated, out, as_json, force):
+    """``--all-units``: every unit's own report into the folder ``--out``, with a progress bar."""
+    import sys
+    from pathlib import Path
+
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.reports.district import server_units, write_unit_reports
+
+    if government or unit:
+        raise GongkaiError("--all-units 生成每个单位自己的报告，不与 --government、--unit 同用；"
+                           "本级政府汇总报告用 --government。")
+    if not out or out == "-":
+        raise GongkaiError("--all-units 须用 --out 指定文件夹（每个单位一个文件），如 --out 各单位年报/。")
+    if not app.config.district:
+        raise GongkaiError("--all-units 用于区级服务器（gongkai.toml 中 district = true）；本单位的报告不加 --all-units。")
+    if Path(out).exists() and not Path(out).is_dir():
+        raise GongkaiError(f"--out {out} 是已有的文件，--all-units 需要一个文件夹。")
+    units = server_units(app)
+    if not units:
+        raise GongkaiError("本服务器上还没有单位，请先用 `gongkai unit add` 添加单位。")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with click.progressbar(units, label="生成各单位年度报告", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda u: u.name if u else None) as bar:
+        written, refused = write_unit_reports(app, bar, year, fmt, app.output(out, force), narrative=narrative,
+                                              dated=dated)
+    if as_json:
+        emit_json({"year": year, "written": written, "refused": refused})
+    else:
+        for w in written:
+            click.echo(f"已写入 {w['file']}（{w['name']}，应于 {w['due']} 前公布）")
+    if refused:
+        raise GongkaiError(f"{len(refused)} 个单位的报告未生成：" + "；".join(f"{r['name']}（{r['code']}）：{r['error']}" for r in refused))

@@ -81,10 +81,10 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 
 def request_table(session: Any, registry: Any, year: int) -> dict[str, dict[str, int]]:
     """Section 三: ``{row code: {column code: count}}`` with every row and column present."""
-    return request_tables(session, registry, year).get(None) or _empty_requests()
+    return request_tables(session, registry, year).get(None) or empty_requests()
 
 
-def _empty_requests() -> dict[str, dict[str, int]]:
+def empty_requests() -> dict[str, dict[str, int]]:
     return {row: dict.fromkeys(COLUMNS, 0) for row in ROW_CODES}
 
 
@@ -125,7 +125,7 @@ def request_tables(session: Any, registry: Any, year: int, by: Any = None,
     results: dict[tuple[Any, str, str | None], int] = {}
     for group, column, outcome, new, carried_over, carried_forward, n in groups:
         _check_column(column, name(group))
-        table = tables.get(group) or tables.setdefault(group, _empty_requests())
+        table = tables.get(group) or tables.setdefault(group, empty_requests())
         table["new"][column] += new
         table["carried_over"][column] += carried_over
         table["carried_forward"][column] += carried_forward
@@ -161,10 +161,10 @@ def _check_column(column: str, who: str) -> None:
 
 def appeal_table(session: Any, year: int) -> dict[str, dict[str, int]]:
     """Section 四: the appeals handled in the year, by kind and result."""
-    return appeal_tables(session, year).get(None) or _empty_appeals()
+    return appeal_tables(session, year).get(None) or empty_appeals()
 
 
-def _empty_appeals() -> dict[str, dict[str, int]]:
+def empty_appeals() -> dict[str, dict[str, int]]:
     return {kind: dict.fromkeys(APPEAL_LABELS, 0) for kind in APPEAL_KINDS}
 
 
@@ -192,7 +192,7 @@ def appeal_tables(session: Any, year: int, by: Any = None,
     for group, kind, res, n in rows:
         if kind not in APPEAL_KINDS or res not in key_of:
             raise GongkaiError(f"{name(group)}复议诉讼记录的类型或结果无效（{kind}，{res}），请更正后再生成年度报告。")
-        table = tables.get(group) or tables.setdefault(group, _empty_appeals())
+        table = tables.get(group) or tables.setdefault(group, empty_appeals())
         table[kind][key_of[res]] += int(n)
     for table in tables.values():
         for counts in table.values():
@@ -226,6 +226,7 @@ def fees_by(session: Any, year: int, by: Any = None) -> dict[Any, dict[str, int]
     fee counts when its request was answered in the year with any outcome but
     ``other.unpaid_fee`` (the information is provided only after payment).
     """
+    from gongkai.core.reports.indexes import FEES_CHARGED
     from gongkai.core.requests.models import Pause, Request
 
     start, end = year_bounds(year)
@@ -236,7 +237,7 @@ def fees_by(session: Any, year: int, by: Any = None) -> dict[Any, dict[str, int]
     rows = session.execute(
         select(null() if by is None else by, func.count(), func.coalesce(func.sum(r.fee_amount), 0))
         .select_from(Request.__table__.outerjoin(paid, paid.c.request_id == r.id))
-        .where(when >= start, when <= end, r.fee_amount > 0,
+        .where(when >= start, when <= end, FEES_CHARGED,  # the partial index ix_request_fees's own condition
                or_(paid.c.on.is_not(None), r.outcome.is_(None), r.outcome != UNPAID_FEE))
         .group_by(*(() if by is None else (by,)))
     ).all()
@@ -276,10 +277,12 @@ def build(app: Any, year: int, *, unit: str | None = None, government: bool | No
     ``open_session`` opens the transaction to read (default ``app.session``: the chosen unit's)."""
     from gongkai.core.reports.check import ensure_balanced
 
-    if government is None:
-        government = str(app.config.raw.get("unit_level", "")) == "government"
+    if government is None:  # a unit's own folder says so in gongkai.toml; a district's unit in its record
+        government = str(app.config.raw.get("unit_level", "")) == "government" or (
+            app.config.district and unit is None and app.unit.level == "government")
     from gongkai.core.audit import head
 
+    unit = unit or app.unit.name
     with (open_session or app.session)() as session:
         built_from = head(session)  # first: the figures below are read in the same transaction
         requests = request_table(session, app.registry, year)
@@ -289,9 +292,9 @@ def build(app: Any, year: int, *, unit: str | None = None, government: bool | No
         fees = fees_collected(session, year)
     return {
         "year": year,
-        "unit": unit or app.unit.name,
+        "unit": unit,
         "jurisdiction": app.registry.jurisdiction.name,
-        "title": f"{unit or app.unit.name}{year}年政府信息公开工作年度报告",
+        "title": f"{unit}{year}年政府信息公开工作年度报告",
         "due": due_date(app.registry, app.calendar, year, government),
         "proactive": proactive,
         "requests": requests,
