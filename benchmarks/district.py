@@ -18,8 +18,7 @@ import time
 from types import SimpleNamespace
 
 from benchmarks import synthetic
-from benchmarks.common import Figure, best_of, fmt_seconds, verdict
-from benchmarks.unit_import import _postgres as postgres  # the throwaway server of tests/pg_support.py
+from benchmarks.common import Figure, best_of, fmt_seconds, postgres_server, verdict
 
 UNITS = 200
 PER_UNIT = 5_000
@@ -44,7 +43,7 @@ def run(units: int = UNITS, per_unit: int = PER_UNIT) -> list[Figure]:
         _analyze(district)
         _analyze(alone)
         figures += measure("SQLite", district, alone, calendar, units, per_unit)
-        server = postgres()
+        server = postgres_server()
         if server is None:
             figures.append(Figure(f"district report / unit ledger, PostgreSQL, {n:,} requests", "—", "—", "—",
                                   "not measured: no PostgreSQL server binaries (apt-get install postgresql)"))
