@@ -44,7 +44,7 @@ def init_unit(folder: Path, jurisdiction: str, unit: str, reconsideration_body: 
     staged = Path(folder) / f".{CONFIG_NAME}.{os.getpid()}.new"
     write_file(Target(str(staged), force=True), text)
     try:
-        _create_database(staged)
+        _create_database(staged, database_url)
         write_file(Target(str(path), force=True), text, allow_config=True)
     finally:
         staged.unlink(missing_ok=True)
@@ -63,11 +63,14 @@ def _refuse_records(app) -> None:
                                "单位原有的数据库建立后用 `gongkai unit import-db` 迁入。")
 
 
-def _create_database(config_path: Path) -> None:
-    """Build the schema for the configuration at ``config_path``; a new SQLite file is removed on failure."""
+def _create_database(config_path: Path, database_url: str) -> None:
+    """Build the schema for the configuration at ``config_path``; a new SQLite file is removed on failure.
+
+    ``database_url`` is passed explicitly, as a flag would be: the database checked is the one
+    written into ``gongkai.toml``, whatever ``GONGKAI_DATABASE_URL`` says in this shell."""
     from gongkai.core.app import App
 
-    app = App(str(config_path))
+    app = App(str(config_path), database_url=database_url)
     url = app.config.database_url
     db_file = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
     fresh = db_file is not None and not db_file.exists()

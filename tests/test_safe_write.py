@@ -218,6 +218,16 @@ def test_init_force_that_works_replaces_the_configuration(gk, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gongkai.db", "gongkai.toml"]
 
 
+def test_init_checks_the_database_it_writes_down(gk, tmp_path, monkeypatch):
+    """GONGKAI_DATABASE_URL set in the shell does not decide which database init builds and
+    checks: it is the one named by --database-url and written into gongkai.toml."""
+    other = tmp_path / "elsewhere.db"
+    monkeypatch.setenv("GONGKAI_DATABASE_URL", f"sqlite:///{other}")
+    gk.ok("init", "--jurisdiction", "changning", "--unit", "长宁区某局", "--database-url", "sqlite:///unit.db")
+    assert 'database_url = "sqlite:///unit.db"' in (tmp_path / "gongkai.toml").read_text(encoding="utf-8")
+    assert (tmp_path / "unit.db").is_file() and not other.exists()
+
+
 def test_plugin_scaffold_into_an_unwritable_place_leaves_nothing(gk, tmp_path):
     result = gk.fails("plugin", "new", "jinshan", "--out", "/sys/x")
     assert "Traceback" not in result.stderr
