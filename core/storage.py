@@ -215,7 +215,16 @@ def events_for(session: Session, subject_kind: str, subject_id: int) -> list[dic
     ]
 
 
+def bigram_words(value: str | None) -> str:
+    """Every two adjacent characters of ``value``, lower-cased, as space-separated words: what
+    the ledger search's FTS5 table holds for a name or subject (:mod:`gongkai.core.requests.search`;
+    SQL ``gongkai_bigram_words``, called by the triggers that keep that table, revision 0017)."""
+    value = (value or "").lower()
+    return " ".join(value[i:i + 2] for i in range(len(value) - 1))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.create_function("gongkai_bigram_words", 1, bigram_words, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -211,3 +211,28 @@ def test_ledger_search_with_filters(backend, gk, unit):
     assert ids("--search", "老旧小区") == [a, c] and ids("--search", "补偿方案") == [d]
     assert gk.fails("ledger", "--search", " ").stderr.strip()
     gk.fails("ledger", "--outcome", "nonsense")
+
+
+def test_the_lifecycle_options_take_chinese_labels_and_a_bad_value_lists_them(backend, gk, unit):
+    """amend --outcome, the ledger's --outcome/--applicant-type/--state, edit's --applicant-type
+    and --channel: the code or its Chinese label; a bad value is refused listing the labels."""
+    unit("xixian")
+    a = str(new_request(gk, applicant="张三")["id"])
+    b = str(new_request(gk, applicant="李四", applicant_type="commercial")["id"])
+    ids = lambda *args: [str(r["id"]) for r in gk.json("ledger", *args)]  # noqa: E731
+    assert ids("--applicant-type", "商业企业") == [b] and ids("--applicant-type", "自然人", "--search", "张三") == [a]
+    shown = gk.json("request", "edit", a, "--applicant-type", "科研机构", "--channel", "当面提交", "--reason", "类型录错")
+    assert shown["applicant_type"] == "research" and shown["channel"] == "in_person"
+    gk.ok("request", "withdraw", b, "--on", "2026-03-05", "--how", "电话")
+    assert ids("--outcome", "其他处理（申请人撤回申请）") == [b] and ids("--state", "申请人撤回") == [b]
+    reply(gk, a, "withheld.process_info", "2026-03-11", "2026-03-10")
+    approve_correction(gk, a, "disclosed")
+    assert gk.json("request", "amend", a, "--outcome", "予以公开", "--reason", "不属于过程性信息",
+                   "--on", "2026-03-20")["outcome"] == "disclosed"
+    for args, what in ((("ledger", "--outcome", "公开了"), "答复结果"),
+                       (("ledger", "--applicant-type", "alien"), "申请人类型"),
+                       (("request", "edit", a, "--channel", "飞鸽", "--reason", "x"), "提交渠道"),
+                       (("request", "edit", a, "--applicant-type", "alien", "--reason", "x"), "申请人类型")):
+        refused = gk.fails(*args).stderr
+        assert f"不是有效的{what}" in refused and "可选：" in refused, refused
+        assert "natural_person" not in refused and "in_person" not in refused and "disclosed" not in refused

@@ -389,10 +389,11 @@ def withdraw_cmd(app, request_id, on, how, by, as_json):
 @request.command("edit")
 @REQUEST
 @click.option("--applicant", help="申请人姓名或名称")
-@click.option("--applicant-type", help="申请人类型")
+@click.option("--applicant-type", type=LabelChoice("applicant_type"),
+              help="申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他")
 @click.option("--id-number", cls=MayBeEmpty, help="证件号码（给空值则清除）")
 @click.option("--contact", cls=MayBeEmpty, help="联系方式（给空值则清除）")
-@click.option("--channel", help="提交渠道（改变收到日期的，答复期限重新计算）")
+@click.option("--channel", type=LabelChoice("channel"), help="提交渠道，如 当面提交（改变收到日期的，答复期限重新计算）")
 @click.option("--submitted", help="提交日期（改变收到日期的，答复期限重新计算）")
 @click.option("--confirmed", help="双方确认日期")
 @click.option("--subject", help="申请公开的政府信息内容")

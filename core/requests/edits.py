@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from gongkai.core.deadline_store import close_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.requests import clock, intake, search
+from gongkai.core.requests import clock, intake
 from gongkai.core.requests.models import OWNER, Request, ReviewAction
 from gongkai.core.requests.workflow import apply
 from gongkai.core.today import not_future
@@ -78,8 +78,6 @@ def edit(session: Session, office: Any, request: Request, *, reason: str, actor:
     for key, column in FIELDS.items():
         setattr(request, column, fields[column])
     apply(session, request, "edit", actor, {**after, "reason": reason.strip()}, before=before)
-    if {"applicant_name", "subject"} & set(after):
-        search.reindex(session, request)
     if "received" in after:
         due = clock.refresh(session, office, request).due
         if request.state in ("replied", "closed", "amending"):

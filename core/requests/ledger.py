@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from gongkai.core import deadlines
 from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional, open_deadlines, with_terms
 from gongkai.core.errors import GongkaiError
+from gongkai.core.labels import code_of
 from gongkai.core.limits import check_year
 from gongkai.core.privacy import mask_id_number, mask_text, mask_values
 from gongkai.core.requests import appeals, clock, review
@@ -199,16 +200,11 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
             raise GongkaiError("--search 不能为空，请输入申请人姓名、申请内容中的文字或申请编号。")
         from gongkai.core.requests import search as text_search
 
-        text_search.sync_index(session)
         query = query.where(text_search.condition(session, search))
     if outcome:
-        if outcome not in office.registry.outcomes:
-            raise GongkaiError(f"答复结果“{outcome}”无效（--outcome），可选：{'、'.join(office.registry.outcomes)}")
-        query = query.where(table.c.outcome == outcome)
+        query = query.where(table.c.outcome == code_of("outcome", outcome, office.registry, "--outcome"))
     if applicant_type:
-        from gongkai.core.requests.intake import applicant_type_code
-
-        query = query.where(table.c.applicant_type == applicant_type_code(applicant_type))
+        query = query.where(table.c.applicant_type == code_of("applicant_type", applicant_type, flag="--applicant-type"))
     if received_from:
         query = query.where(table.c.received >= received_from)
     if received_to:
@@ -270,7 +266,6 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
     if search.strip():
         from gongkai.core.requests import search as text_search
 
-        text_search.sync_index(session)
         where.append(text_search.condition(session, search))
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
     if overdue or horizon is not None:
@@ -312,7 +307,7 @@ def _cursor(text: str, with_due: bool = False) -> tuple[dt.date | None, str, int
 
 def _check_filters(state: str | None, due_within: int | None) -> None:
     if state is not None and state not in STATES:
-        raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(f'{k}（{v}）' for k, v in STATES.items())}")
+        raise GongkaiError(f"状态“{state}”无效（--state），可选：{'、'.join(STATES.values())}")
     if due_within is not None and due_within < 0:
         raise GongkaiError("--due-within 应为非负的工作日数。")
 

@@ -6,9 +6,9 @@ characters) of the applicant's name and the subject, and a search for ``老旧�
 rows holding all of its bigrams, then checks the substring on those few rows:
 
 - SQLite: an FTS5 table (``request_search``, tokenizer unicode61) of the bigrams as words; a
-  query is the phrase of its bigrams. Requests are indexed on the first search after they are
-  stored (everything above the highest id indexed), so imports and intake pay nothing; an
-  edited name or subject is re-indexed by :func:`reindex`.
+  query is the phrase of its bigrams. Triggers on ``disclosure_request`` (revision 0017) index
+  each request as it is stored or its name or subject changes, whatever the write path (intake,
+  edits, the bulk import), so no search ever builds the index.
 - PostgreSQL: a GIN index on ``gongkai_bigrams(...)``, an immutable SQL function over the same
   two columns, kept by PostgreSQL itself; a query asks ``@>`` its bigrams.
 
@@ -25,7 +25,6 @@ from sqlalchemy import Text, and_, bindparam, func, literal_column, or_, select,
 from gongkai.core.requests.models import Request
 
 TABLE = "request_search"
-BATCH = 20_000
 _NUMBER = re.compile(r"^(?:〔\d{4}〕)?第?(\d+)号?$")
 
 # the indexed expression of ix_request_search (revision 0010 creates the index and the function)
@@ -39,38 +38,9 @@ def bigrams(value: str) -> list[str]:
 
 
 def _words(value: str) -> str:
-    return " ".join(bigrams(value))
+    from gongkai.core.storage import bigram_words
 
-
-def sync_index(session: Any) -> int:
-    """SQLite: index the requests stored since the last search; returns how many."""
-    if session.get_bind().dialect.name != "sqlite":
-        return 0
-    top = session.execute(text(f"SELECT coalesce(max(rowid), 0) FROM {TABLE}")).scalar()
-    r = Request.__table__.c
-    added = 0
-    while True:
-        # the index is the district's (keyed by request id): every unit's rows above the top
-        rows = session.execute(select(r.id, r.applicant_name, r.subject).where(r.id > top).order_by(r.id)
-                               .limit(BATCH).execution_options(gongkai_all_units=True)).all()
-        if not rows:
-            return added
-        session.execute(text(f"INSERT INTO {TABLE} (rowid, applicant, subject) VALUES (:id, :a, :s)"),
-                        [{"id": i, "a": _words(a), "s": _words(s)} for i, a, s in rows])
-        added += len(rows)
-        top = rows[-1][0]
-
-
-def reindex(session: Any, request: Request) -> None:
-    """SQLite: after the name or subject of an indexed request changed (one not yet indexed
-    is left to :func:`sync_index`, which indexes everything above the highest id indexed)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    if request.id > session.execute(text(f"SELECT coalesce(max(rowid), 0) FROM {TABLE}")).scalar():
-        return
-    session.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), {"id": request.id})
-    session.execute(text(f"INSERT INTO {TABLE} (rowid, applicant, subject) VALUES (:id, :a, :s)"),
-                    {"id": request.id, "a": _words(request.applicant_name), "s": _words(request.subject)})
+    return bigram_words(value)
 
 
 def _like(value: str) -> str:

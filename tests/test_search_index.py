@@ -1,0 +1,93 @@
+"""The ledger search's index is kept as requests are stored (issue 15 item 6): no search ever
+builds it. On SQLite, triggers fill the FTS5 table on every write path (intake, the bulk import,
+edits) and the revision that added them indexed what an older database held; on PostgreSQL the
+GIN expression index is PostgreSQL's own."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from sqlalchemy import text
+
+from gongkai.core import schema
+from gongkai.core.app import App
+from gongkai.core.storage import make_engine
+
+MAP = "申请人=applicant,类型=applicant_type,渠道=channel,提交日期=submitted,内容=subject"
+
+
+def raw(app):
+    """An engine that sees every row (unscoped once units exist)."""
+    return getattr(app, "district_engine", app.engine)
+
+
+def indexed(app) -> dict[int, str]:
+    with raw(app).connect() as c:
+        return dict(c.execute(text("SELECT rowid, applicant FROM request_search ORDER BY rowid")).all())
+
+
+def stored(app) -> list[int]:
+    with raw(app).connect() as c:
+        return list(c.execute(text("SELECT id FROM disclosure_request ORDER BY id")).scalars())
+
+
+@pytest.fixture
+def app(backend, unit):
+    unit("xixian")
+    a = App()
+    yield a
+    a.engine.dispose()
+
+
+def test_every_write_path_indexes_the_request_as_it_is_stored(app, backend, gk, tmp_path):
+    gk.ok("request", "new", "--applicant", "张三", "--applicant-type", "自然人", "--channel", "当面提交",
+          "--submitted", "2026-03-02", "--subject", "老旧小区改造资金安排")
+    path = tmp_path / "old.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["申请人", "类型", "渠道", "提交日期", "内容"],
+                                  *[[f"王{i}", "natural_person", "in_person", "2026-03-03", f"第{i}号道路维修预算"]
+                                    for i in range(30)]])
+    assert gk.json("request", "import", str(path), "--map", MAP)["imported"] == 30
+    gk.ok("request", "edit", "1", "--applicant", "李思", "--reason", "申请人姓名录入错误")
+    if backend.name == "sqlite":  # before any search: the index already holds every request, as it is now
+        words = indexed(app)
+        assert sorted(words) == stored(app)
+        assert words[1] == "李思" and words[2] == "王0"
+    assert [r["applicant"] for r in gk.json("ledger", "--search", "李思")] == ["李思"]
+    assert gk.json("ledger", "--search", "张三") == []  # the old name left the index with the edit
+    assert len(gk.json("ledger", "--search", "道路维修")) == 30
+    assert [r["id"] for r in gk.json("ledger", "--search", "第7号道路")] == [9]
+
+
+def test_the_revision_indexes_what_an_older_database_holds(backend, unit, gk):
+    """A database from before the index was kept at store time: its requests were indexed only
+    by a search (here none ran). Upgrading indexes them and installs the triggers."""
+    if backend.name != "sqlite":
+        pytest.skip("PostgreSQL's GIN index was always kept by PostgreSQL")
+    unit("changning")
+    for name in ("张三", "李四"):
+        gk.ok("request", "new", "--applicant", name, "--applicant-type", "natural_person", "--channel", "in_person",
+              "--submitted", "2026-03-02", "--subject", "2026年老旧小区改造资金安排")
+    from alembic.script import ScriptDirectory
+
+    ours = next(r for r in ScriptDirectory.from_config(schema.alembic_config()).walk_revisions()
+                if (r.doc or "").startswith("Ledger search indexed when requests are stored"))
+    engine = make_engine(backend.url)
+    with engine.begin() as c:  # as that older database was: no triggers, nothing indexed yet
+        for trigger in ("request_search_insert", "request_search_update", "request_search_delete"):
+            c.execute(text(f"DROP TRIGGER {trigger}"))
+        c.execute(text("DELETE FROM request_search"))
+    with engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": ours.down_revision})
+    engine.dispose()
+    assert gk.json("db", "upgrade")["up_to_date"]
+    app = App()
+    assert sorted(indexed(app)) == stored(app) == [1, 2]
+    app.engine.dispose()
+    gk.ok("request", "new", "--applicant", "王五", "--applicant-type", "natural_person", "--channel", "in_person",
+          "--submitted", "2026-03-03", "--subject", "道路维修")
+    app = App()
+    assert indexed(app)[3] == "王五"
+    app.engine.dispose()
+    assert [r["applicant"] for r in gk.json("ledger", "--search", "李四")] == ["李四"]
