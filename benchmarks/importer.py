@@ -78,12 +78,13 @@ def raw_insert(source: Path, target: Path, batch: int) -> float:
 
     from gongkai.core.deadline_store import StoredDeadline
     from gongkai.core.requests.models import Request
-    from gongkai.core.storage import BULK_PRAGMAS, Event, insert_statement
+    from gongkai.core.storage import BULK_PRAGMAS, Event, bigram_words, insert_statement
 
     engine = synthetic.engine_at(target)
     engine.dispose()
     src = sqlite3.connect(source)
     db = sqlite3.connect(target, isolation_level=None)
+    db.create_function("gongkai_bigram_words", 1, bigram_words, deterministic=True)  # the search index's triggers
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     for name, (value, _) in BULK_PRAGMAS.items():

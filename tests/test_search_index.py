@@ -6,6 +6,7 @@ GIN expression index is PostgreSQL's own."""
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 from sqlalchemy import text
@@ -47,8 +48,8 @@ def test_every_write_path_indexes_the_request_as_it_is_stored(app, backend, gk, 
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["申请人", "类型", "渠道", "提交日期", "内容"],
                                   *[[f"王{i}", "natural_person", "in_person", "2026-03-03", f"第{i}号道路维修预算"]
-                                    for i in range(30)]])
-    assert gk.json("request", "import", str(path), "--map", MAP)["imported"] == 30
+                                    for i in range(120)]])
+    assert gk.json("request", "import", str(path), "--map", MAP)["imported"] == 120
     gk.ok("request", "edit", "1", "--applicant", "李思", "--reason", "申请人姓名录入错误")
     if backend.name == "sqlite":  # before any search: the index already holds every request, as it is now
         words = indexed(app)
@@ -56,8 +57,24 @@ def test_every_write_path_indexes_the_request_as_it_is_stored(app, backend, gk, 
         assert words[1] == "李思" and words[2] == "王0"
     assert [r["applicant"] for r in gk.json("ledger", "--search", "李思")] == ["李思"]
     assert gk.json("ledger", "--search", "张三") == []  # the old name left the index with the edit
-    assert len(gk.json("ledger", "--search", "道路维修")) == 30
     assert [r["id"] for r in gk.json("ledger", "--search", "第7号道路")] == [9]
+
+
+def test_a_search_lists_the_newest_matches_and_says_when_there_are_more(app, gk, tmp_path):
+    path = tmp_path / "old.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["申请人", "类型", "渠道", "提交日期", "内容"],
+                                  *[[f"王{i}", "natural_person", "in_person", "2026-03-03", f"第{i}号道路维修预算"]
+                                    for i in range(120)]])
+    gk.ok("request", "import", str(path), "--map", MAP)
+    listed = gk("ledger", "--search", "道路维修", "--json")
+    assert [r["id"] for r in json.loads(listed.stdout)] == list(range(21, 121))  # the newest 100
+    assert "仅列出最近收到的 100 件" in listed.stderr and "--limit 0" in listed.stderr
+    assert len(gk.json("ledger", "--search", "道路维修", "--limit", "0")) == 120
+    assert [r["id"] for r in gk.json("ledger", "--search", "道路", "--limit", "3")] == [118, 119, 120]
+    few = gk("ledger", "--search", "第7号道路", "--json")
+    assert "仅列出" not in few.stderr
+    assert [r["id"] for r in gk.json("ledger", "--search", "120")] == [120]  # the 编号, as before
 
 
 def test_the_revision_indexes_what_an_older_database_holds(backend, unit, gk):

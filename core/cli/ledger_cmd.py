@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import LabelChoice, day, force_option, say_written, year_type
+from gongkai.core.cli.common import LabelChoice, count_type, day, force_option, say_written, year_type
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.labels import label
+
+
+SEARCH_LIMIT = 100  # a search lists the newest matches: a word most subjects share lists no more
 
 
 @click.command()
@@ -20,6 +23,7 @@ from gongkai.core.labels import label
 @click.option("--from", "received_from", help="只列该日及以后收到的申请")
 @click.option("--to", "received_to", help="只列该日及以前收到的申请")
 @click.option("--ref", help="只列本单位编号含此文字的申请，如 --ref 〔2025〕17号")
+@click.option("--limit", type=count_type(10_000_000), help="只列最近收到的 N 件（--search 默认 100 件，导出 Excel 时默认全部；0 为全部）")
 @click.option("--as-of", help="按该日计算（默认今天）")
 @click.option("--xlsx", "xlsx_path",
               help="导出为 Excel 文件（另有“复议诉讼”工作表）；可用 request import 与 appeal import 原样导入")
@@ -28,10 +32,12 @@ from gongkai.core.labels import label
 @force_option
 @click.pass_obj
 def ledger(app, overdue, due_within, state, year, search, outcome, applicant_type, received_from, received_to, ref,
-           as_of, xlsx_path, same_information, as_json, force):
+           limit, as_of, xlsx_path, same_information, as_json, force):
     """依申请公开台账：状态、答复期限、已用工作日（扣除中止）、剩余工作日、是否逾期。"""
     from gongkai.core.requests import ledger as core
 
+    if limit is None and search is not None and not xlsx_path:
+        limit = SEARCH_LIMIT
     app.sync_calendar()
     with app.session() as session:
         if same_information:
@@ -46,7 +52,12 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
             return
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year, search=search, outcome=outcome, applicant_type=applicant_type,
-                           received_from=day(received_from, "--from"), received_to=day(received_to, "--to"), ref=ref)
+                           received_from=day(received_from, "--from"), received_to=day(received_to, "--to"), ref=ref,
+                           limit=limit + 1 if limit else None)
+        if limit and len(rows) > limit:  # one more than asked: there are earlier ones
+            rows = rows[1:]
+            click.echo(f"仅列出最近收到的 {limit} 件，更早的未列出；可用 --year、--from、--state 等缩小范围，或 --limit 0 列出全部。",
+                       err=True)
         appeals = steps = None
         if xlsx_path:  # the appeals sheet and each request's clock history, to import again
             from gongkai.core.requests import history

@@ -177,11 +177,12 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
            due_within: int | None = None, state: str | None = None, year: int | None = None,
            search: str | None = None, outcome: str | None = None, applicant_type: str | None = None,
            received_from: dt.date | None = None, received_to: dt.date | None = None,
-           ref: str | None = None) -> list[dict[str, Any]]:
+           ref: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt,
     by text (the applicant's name, the subject, the 编号: :mod:`gongkai.core.requests.search`), by
     outcome, applicant type and receipt dates, by the unit's reference (``ref``: the requests
-    whose reference contains it). Filters combine (AND).
+    whose reference contains it). Filters combine (AND). ``limit``: only the newest that many
+    (a search for a word most subjects share then reads no further than they), in id order.
 
     ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
     Either one selects through the open ``reply`` clocks (:func:`open_deadlines`, a range
@@ -195,12 +196,8 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         query = query.where(table.c.state == state)
     if year:
         query = query.where(*received_in(year))
-    if search is not None:
-        if not search.strip():
-            raise GongkaiError("--search 不能为空，请输入申请人姓名、申请内容中的文字或申请编号。")
-        from gongkai.core.requests import search as text_search
-
-        query = query.where(text_search.condition(session, search))
+    if search is not None and not search.strip():
+        raise GongkaiError("--search 不能为空，请输入申请人姓名、申请内容中的文字或申请编号。")
     if outcome:
         query = query.where(table.c.outcome == code_of("outcome", outcome, office.registry, "--outcome"))
     if applicant_type:
@@ -212,7 +209,13 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
     if ref:
         query = query.where(table.c.ref.contains(ref.strip(), autoescape=True))
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
-    if overdue or horizon is not None:
+    from gongkai.core.requests import search as text_search
+
+    if search is not None and (overdue or horizon is not None):
+        query = query.where(text_search.condition(session, search))
+    if search is not None and not (overdue or horizon is not None):
+        requests = text_search.newest(session, query, search, limit)[::-1]
+    elif overdue or horizon is not None:
         # overdue: due before as_of; due within N: due in [as_of, horizon]
         clocks = open_deadlines(session, horizon or as_of - dt.timedelta(days=1), OWNER, "reply",
                                 due_from=None if overdue else as_of)
@@ -222,6 +225,7 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
                                                          table.c.state.in_(OPEN_STATES)))]
     else:
         requests = list(session.execute(query))
+    requests = requests[-limit:] if limit else requests
     ids = [r.id for r in requests]
     clocks_of, pauses = _clocks(session, ids), _pauses(session, ids)
     return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
@@ -263,11 +267,11 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
         where += received_in(year)
     if ref:
         where.append(table.c.ref.contains(ref.strip(), autoescape=True))
-    if search.strip():
-        from gongkai.core.requests import search as text_search
+    from gongkai.core.requests import search as text_search
 
-        where.append(text_search.condition(session, search))
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
+    if search.strip() and (overdue or horizon is not None):
+        where.append(text_search.condition(session, search))
     if overdue or horizon is not None:
         d, t = StoredDeadline.__table__, DeadlineTerm.__table__
         clocks = table.join(d, (d.c.owner_id == table.c.id) & (d.c.owner_kind == OWNER) & (d.c.name == "reply")) \
@@ -284,7 +288,10 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
         if cursor:
             where.append(table.c.id < _cursor(cursor)[2])
         query = select(table).order_by(table.c.id.desc())
-    requests = list(session.execute(query.where(*where).limit(size + 1)))
+    if search.strip() and not (overdue or horizon is not None):  # newest first, as far as the page
+        requests = text_search.newest(session, query.where(*where), search, size + 1)
+    else:
+        requests = list(session.execute(query.where(*where).limit(size + 1)))
     more = len(requests) > size
     requests = requests[:size]
     ids = [r.id for r in requests]

@@ -20,11 +20,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Text, and_, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import Text, and_, bindparam, column, func, literal_column, or_, select, table, text
 
 from gongkai.core.requests.models import Request
 
 TABLE = "request_search"
+FTS = table(TABLE, column("rowid"))
 _NUMBER = re.compile(r"^(?:〔\d{4}〕)?第?(\d+)号?$")
 
 # the indexed expression of ix_request_search (revision 0010 creates the index and the function)
@@ -47,27 +48,60 @@ def _like(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def condition(session: Any, query: str) -> Any:
-    """The WHERE condition on ``disclosure_request`` for requests matching ``query``: the
-    text in the applicant's name or the subject (case-insensitive), the 编号, or the whole
-    本单位编号 (``ref``, by its index)."""
+def _exact(needle: str) -> Any:
+    """The 编号 or the whole 本单位编号 (``ref``): at most a row or two, by their indexes."""
     r = Request.__table__.c
-    needle = query.strip()
+    number = _NUMBER.match(needle)
+    if number and int(number.group(1)) < 2**62:
+        return or_(r.ref == needle, r.id == int(number.group(1)))
+    return r.ref == needle
+
+
+def _text_match(session: Any, needle: str) -> tuple[Any, Any]:
+    """(the MATCH on the FTS5 table, None but on SQLite; the condition on the request's row)
+    for the text in the applicant's name or the subject."""
+    r = Request.__table__.c
     pattern = _like(needle.lower())
     substring = or_(func.lower(r.applicant_name).like(pattern, escape="\\"),
                     func.lower(r.subject).like(pattern, escape="\\"))
     grams = sorted(set(bigrams(needle)))
-    if grams:
-        if session.get_bind().dialect.name == "sqlite":
-            phrase = '"' + _words(needle).replace('"', '""') + '"'
-            candidates = text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :phrase").bindparams(phrase=phrase)
-            substring = and_(r.id.in_(candidates), substring)
-        else:
-            from sqlalchemy.dialects.postgresql import ARRAY
+    if not grams:  # one character: read the table
+        return None, substring
+    if session.get_bind().dialect.name == "sqlite":
+        phrase = '"' + _words(needle).replace('"', '""') + '"'
+        return text(f"{TABLE} MATCH :phrase").bindparams(phrase=phrase), substring
+    from sqlalchemy.dialects.postgresql import ARRAY
 
-            wanted = bindparam("grams", grams, type_=ARRAY(Text))
-            substring = and_(literal_column(PG_EXPRESSION).op("@>")(wanted), substring)
-    substring = or_(substring, r.ref == needle)
-    number = _NUMBER.match(needle)
-    return or_(substring, r.id == int(number.group(1))) if number and int(number.group(1)) < 2**62 else substring
+    wanted = bindparam("grams", grams, type_=ARRAY(Text))
+    return None, and_(literal_column(PG_EXPRESSION).op("@>")(wanted), substring)
 
+
+def condition(session: Any, query: str) -> Any:
+    """The WHERE condition on ``disclosure_request`` for requests matching ``query``: the
+    text in the applicant's name or the subject (case-insensitive), the 编号, or the whole
+    本单位编号 (``ref``, by its index)."""
+    needle = query.strip()
+    fts_match, match = _text_match(session, needle)
+    if fts_match is not None:
+        match = and_(Request.__table__.c.id.in_(select(FTS.c.rowid).where(fts_match)), match)
+    return or_(match, _exact(needle))
+
+
+def newest(session: Any, query: Any, needle: str, limit: int | None) -> list[Any]:
+    """The rows of ``query`` (a select of ``disclosure_request``, other filters applied) that
+    match ``needle``, newest first, at most ``limit`` (None: all).
+
+    On SQLite the FTS5 table leads, read in descending rowid order and joined by primary key,
+    so a word most subjects share stops at the ``limit``-th match instead of collecting them
+    all first; the 编号 and the whole 本单位编号 come from their own indexes."""
+    r = Request.__table__.c
+    needle, query = needle.strip(), query.order_by(None)
+    fts_match, match = _text_match(session, needle)
+    if fts_match is None:
+        ordered = query.where(or_(match, _exact(needle))).order_by(r.id.desc())
+        return list(session.execute(ordered.limit(limit) if limit else ordered))
+    found = query.join(FTS, FTS.c.rowid == r.id).where(fts_match, match).order_by(FTS.c.rowid.desc())
+    rows = {row.id: row for row in session.execute(found.limit(limit) if limit else found)}
+    for row in session.execute(query.where(_exact(needle))):
+        rows.setdefault(row.id, row)
+    return sorted(rows.values(), key=lambda row: row.id, reverse=True)[:limit]
