@@ -15,6 +15,7 @@ N = 1_000_000
 TARGET = 0.2  # seconds, for a search that lists a handful of requests
 TODAY = dt.date(2026, 9, 24)
 LIMIT = 100  # what `ledger --search` lists by default: the newest matches
+EMPTY = "CREATE VIRTUAL TABLE request_search USING fts5(applicant, subject, tokenize='unicode61')"  # as revision 0010
 REINDEX = ("INSERT INTO request_search (rowid, applicant, subject) SELECT id, gongkai_bigram_words(applicant_name), "
            "gongkai_bigram_words(subject) FROM disclosure_request")
 
@@ -37,13 +38,7 @@ def run(n: int = N) -> list[Figure]:
         synthetic.requests_database(engine, n, calendar, TODAY)
         with session_scope(engine) as session:
             session.execute(text("ANALYZE"))
-        # what revision 0016 does once for an older database: index every stored request
-        with session_scope(engine) as session:
-            session.execute(text("DELETE FROM request_search"))
-        start = time.perf_counter()
-        with session_scope(engine) as session:
-            session.execute(text(REINDEX))
-        build = time.perf_counter() - start
+        # searched as a new database holds the index: built request by request as they were stored
         # an applicant; words of a subject about a thousand requests share; words every subject has
         needles = ((f"申请人{n * 2 // 3}", "an applicant's name"), (f"第{min(321, n // 2)}号事项", "words of the subject"),
                    ("号事项", "words every subject has"))
@@ -66,6 +61,14 @@ def run(n: int = N) -> list[Figure]:
                 f"newest {len(ids):,} listed (the default of --search); bigram FTS5 index kept as requests are stored "
                 f"(triggers, core.requests.search); the baseline only lists ids",
             ))
+        # what revision 0016 does once for an older database: index every stored request
+        with session_scope(engine) as session:
+            session.execute(text("DROP TABLE request_search"))
+            session.execute(text(EMPTY))
+        start = time.perf_counter()
+        with session_scope(engine) as session:
+            session.execute(text(REINDEX))
+        build = time.perf_counter() - start
         figures.append(Figure(
             f"index {n:,} stored requests for ledger --search (revision 0016, once, at the upgrade)", fmt_seconds(build),
             "none (the index used to be built on the first search)", "",

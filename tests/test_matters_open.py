@@ -79,8 +79,9 @@ def test_participation_and_fixed_dates_are_not_matters():
 
 
 @pytest.mark.parametrize("jurisdiction,kind,at,clocks,citation", CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
-def test_open_matter_stores_every_clock(unit, gk, jurisdiction, kind, at, clocks, citation):
+def test_open_matter_stores_every_clock(unit, gk, monkeypatch, jurisdiction, kind, at, clocks, citation):
     unit(jurisdiction)
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-31")  # a matter is opened once it has happened
     data = gk.json("matter", "open", kind, "--at", at, "--note", "测试事项")
     assert data["kind"] == kind
     assert isinstance(data["id"], int)
@@ -93,8 +94,9 @@ def test_open_matter_stores_every_clock(unit, gk, jurisdiction, kind, at, clocks
     assert gk.json("matter", "show", str(data["id"]))["clocks"] == data["clocks"]
 
 
-def test_beyond_the_official_schedule_is_provisional(unit, gk):
+def test_beyond_the_official_schedule_is_provisional(unit, gk, monkeypatch):
     unit("changning")
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-31")
     # Dec 25, 28-31, then Jan 1 2027 (New Year, by statutory rule), Jan 4-8
     data = gk.json("matter", "open", "power_list.update", "--at", "2026-12-24")
     assert data["due"] == "2027-01-08"

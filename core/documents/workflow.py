@@ -107,6 +107,8 @@ def register_document(
     """Register a drafted document with its disclosure attribute (refused if the rules say so)."""
     if not title.strip():
         raise GongkaiError("--title 不能为空：请写明文件标题。")
+    for day, what in ((formed, "形成"), (changed, "变更"), (finalised, "成文"), (decided_on, "作出决定")):
+        not_future(day, what)  # a document is registered once it exists
     kind = resolve_kind(kind)
     draft = Draft(kind=kind, attribute=attribute, reason=reason, interpretation=interpretation,
                   major_policy=major_policy, government_issued=government_issued, internal_version=internal_version, public_version=public_version,
@@ -138,6 +140,7 @@ def review_document(
     session: Session, registry: Registry, doc: Document, *, step_id: str, by: str, decision: str,
     on: dt.date, opinion: str = "", basis: str = "", checks: tuple[str, ...] = (), head: str = "", comment: str = "",
 ) -> None:
+    not_future(on, "审核")
     before = _snapshot(doc)
     review, step, status = record_review(
         session, registry, doc, step_id=step_id, by=by, decision=decision, on=on, opinion=opinion,
@@ -206,6 +209,7 @@ def publish_document(session: Session, registry: Registry, doc: Document, *, on:
     if any(rs.step.id == PUBLISH_STEP for rs in steps):
         check_self_approval(steps, done, PUBLISH_STEP, by)
     # published only once approved and finalised (未经审批不得公开)
+    not_future(on, "发布")
     not_before(on, doc.finalised, "发布", "成文日期")
     not_before(on, doc.changed, "发布", "变更日期")
     not_before(on, max((r.on for r in done.values() if r.on and r.decision == "approve"), default=None),
@@ -235,6 +239,7 @@ def meet_clock(session: Session, registry: Registry, doc: Document, name: str, o
         raise StepRefused("发布期限随 `gongkai document publish` 办结。")
     if rows[name].status != "open":
         raise StepRefused(f"期限“{clocks.clock_name(name, registry)}”已于 {rows[name].met_on} 办结。")
+    not_future(on, "办结")
     not_before(on, rows[name].start, f"办结“{clocks.clock_name(name, registry)}”", "该期限的起算日")
     before = _snapshot(doc)
     clocks.meet(session, doc, name, on)
@@ -249,6 +254,7 @@ def attach_interpretation(session: Session, registry: Registry, doc: Document, *
         raise GongkaiError("--interpretation 不能为空：请写明解读方案、解读材料或其存放位置。")
     if doc.repealed is not None:
         raise StepRefused(f"文件 {doc.id} 已于 {doc.repealed} 废止，不能再补充解读材料。")
+    not_future(on, "报送解读材料")
     before = {**_snapshot(doc), "interpretation": doc.interpretation}
     doc.interpretation = f"{doc.interpretation}\n{material}" if doc.interpretation else material
     _changed(session, registry, doc, "interpretation.attached", by, before,
@@ -301,6 +307,7 @@ def reevaluate_document(
     rule = reevaluation_rule(registry)
     if doc.attribute_name not in rule.options:
         raise StepRefused(f"文件 {doc.id} 的公开属性为“{doc.attribute_name}”，不在定期审查范围（{'、'.join(rule.options)}；{rule.citation}）。")
+    not_future(on, "审查")
     not_before(on, doc.last_reevaluated, "审查", "上次定期审查的日期")
     before = _snapshot(doc)
     old = doc.attribute_name

@@ -21,6 +21,7 @@ from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, is_overdue, due_moment
 from gongkai.core.privacy import mask_text
 from gongkai.core.storage import record_event
+from gongkai.core.today import not_future
 
 if TYPE_CHECKING:
     from gongkai.core.calendar import WorkCalendar
@@ -110,6 +111,7 @@ def open_matter(
     """Open a matter of ``kind`` at ``at`` and store every clock of the kind."""
     found = matter_kind(registry, kind)
     moment, has_time = parse_at(at)
+    not_future(moment.date(), "事项发生或收到")
     if found.timed and not has_time:
         raise GongkaiError(
             f"事项“{kind_name(found.id)}”按小时或分钟计时，--at 须写明时刻，如 {moment.date()}T22:30（北京时间）。"
@@ -157,6 +159,7 @@ def close_matter(
     if matter.closed_at is not None:
         raise StepRefused(f"事项 {matter_id} 已于 {beijing(matter.closed_at).isoformat()} 办结，不能重复办结。")
     moment, _ = parse_at(at)
+    not_future(moment.date(), "办结")
     if moment < beijing(matter.opened_at):
         raise GongkaiError(
             f"--at：办结时间 {moment.isoformat()} 早于事项开立时间 {beijing(matter.opened_at).isoformat()}，请核对。"

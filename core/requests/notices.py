@@ -27,6 +27,7 @@ from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import clock, fees, intake, tracks
 from gongkai.core.requests.letters import FORMATS, document_number, letter_layout
 from gongkai.core.requests.models import Request
+from gongkai.core.requests.workflow import check_date
 from gongkai.hookspecs.records import DeadlineRule, FeeSchedule, Silence, Unit
 
 FEE_PAYMENT_DAYS = 20  # 国办函〔2020〕109号: 收到收费通知次日起20个工作日内缴纳
@@ -200,6 +201,8 @@ def write_notice(session: Session, office: Any, req: Request, kind: str, fmt: st
     if fmt not in FORMATS:
         raise GongkaiError(f"格式“{fmt}”无效（--format），可选：{'、'.join(FORMATS)}。")
     notice = kind_of(kind)
+    if (options or {}).get("on"):  # a notice is dated when it goes out: not before receipt, not after today
+        check_date(req, options["on"], notice.title)
     text = render_notice(session, office, req, notice.code, options or {})
     return write_output(text, fmt, out, title=f"{notice.title} {req.applicant_name}", layout=letter_layout(office))
 
