@@ -41,7 +41,7 @@ CATEGORIES = {
                      "decision_on", "entered", "filed", "finalised", "formed", "forum_on", "held", "later_due",
                      "materials", "notice_on", "on", "filed_on", "opened", "received_from", "received_to", "reconsidered_on",
                      "report_date", "since", "start", "submitted", "told_on"}),
-    "number": (NUMBERS, {"coercion", "days", "due_within", "fees", "from_line", "hours", "licensing", "months", "pages",
+    "number": (NUMBERS, {"coercion", "days", "due_within", "fees", "from_line", "hours", "licensing", "limit", "months", "pages",
                          "penalty", "period_days", "port", "prior", "representatives", "within", "workers", "year"}),
     "id": (IDS, {"appeal_id", "document_id", "matter_id", "request_id", "trigger"}),
     "name": (NAMES, {"actor", "applicant", "approved_by", "attendees", "by", "chinese_name", "display_name", "failed",
