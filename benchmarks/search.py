@@ -61,7 +61,7 @@ def run(n: int = N) -> list[Figure]:
                 f"newest {len(ids):,} listed (the default of --search); bigram FTS5 index kept as requests are stored "
                 f"(triggers, core.requests.search); the baseline only lists ids",
             ))
-        # what revision 0017 does once for an older database: index every stored request
+        # what revision 0018 does once for an older database: index every stored request
         with session_scope(engine) as session:
             session.execute(text("DROP TABLE request_search"))
             session.execute(text(EMPTY))
@@ -70,7 +70,7 @@ def run(n: int = N) -> list[Figure]:
             session.execute(text(REINDEX))
         build = time.perf_counter() - start
         figures.append(Figure(
-            f"index {n:,} stored requests for ledger --search (revision 0017, once, at the upgrade)", fmt_seconds(build),
+            f"index {n:,} stored requests for ledger --search (revision 0018, once, at the upgrade)", fmt_seconds(build),
             "none (the index used to be built on the first search)", "",
             "a database created by this version indexes each request as it is stored: no search builds the index",
         ))

@@ -218,7 +218,7 @@ def events_for(session: Session, subject_kind: str, subject_id: int) -> list[dic
 def bigram_words(value: str | None) -> str:
     """Every two adjacent characters of ``value``, lower-cased, as space-separated words: what
     the ledger search's FTS5 table holds for a name or subject (:mod:`gongkai.core.requests.search`;
-    SQL ``gongkai_bigram_words``, called by the triggers that keep that table, revision 0017)."""
+    SQL ``gongkai_bigram_words``, called by the triggers that keep that table, revision 0018)."""
     value = (value or "").lower()
     return " ".join(value[i:i + 2] for i in range(len(value) - 1))
 

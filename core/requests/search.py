@@ -6,7 +6,7 @@ characters) of the applicant's name and the subject, and a search for ``老旧�
 rows holding all of its bigrams, then checks the substring on those few rows:
 
 - SQLite: an FTS5 table (``request_search``, tokenizer unicode61) of the bigrams as words; a
-  query is the phrase of its bigrams. Triggers on ``disclosure_request`` (revision 0017) index
+  query is the phrase of its bigrams. Triggers on ``disclosure_request`` (revision 0018) index
   each request as it is stored or its name or subject changes, whatever the write path (intake,
   edits, the bulk import), so no search ever builds the index.
 - PostgreSQL: a GIN index on ``gongkai_bigrams(...)``, an immutable SQL function over the same

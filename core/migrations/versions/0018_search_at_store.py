@@ -9,8 +9,8 @@ indexed here, once. PostgreSQL's GIN index (0010) was always kept by PostgreSQL:
 A later revision that rebuilds ``disclosure_request`` on SQLite (batch mode copies the table
 and drops the old one, and its triggers with it) must create these triggers again.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-27
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
