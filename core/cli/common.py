@@ -150,8 +150,9 @@ def refuse_empty_values(command: click.Command) -> click.Command:
 
 
 # options that name a person or a body: as long as a name can be (limits.NAME_CHARS)
-PERSON_OPTIONS = frozenset({"actor", "applicant", "approved_by", "by", "chinese_name", "display_name", "handler",
-                            "head", "name", "producer", "secrecy_confirmed_by", "unit", "reconsideration_body"})
+PERSON_OPTIONS = frozenset({"actor", "applicant", "approved_by", "attendees", "by", "chinese_name", "display_name",
+                            "failed", "handler", "head", "name", "producer", "secrecy_confirmed_by", "unit",
+                            "reconsideration_body"})
 
 
 def _refusing_empty(callback, may_be_empty: bool):
