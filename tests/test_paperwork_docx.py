@@ -118,5 +118,6 @@ def test_a_corrected_reply_has_a_number_of_its_own(gk, unit, tmp_path):
     gk.ok("request", "amend", rid, "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")
     gk.ok("request", "letter", rid, "--format", "md", "--out", "new.md")
     gk.ok("request", "letter", rid, "--format", "md", "--out", "old.md", "--prior", "1")
-    assert f"雁信更〔2026〕{rid}号" in (tmp_path / "new.md").read_text(encoding="utf-8")
-    assert f"\n雁信〔2026〕{rid}号" in (tmp_path / "old.md").read_text(encoding="utf-8")
+    # the unit's letters are numbered in turn (letter_sequence): the reply took 1, its correction 2
+    assert "雁信更〔2026〕2号" in (tmp_path / "new.md").read_text(encoding="utf-8")
+    assert "\n雁信〔2026〕1号" in (tmp_path / "old.md").read_text(encoding="utf-8")
