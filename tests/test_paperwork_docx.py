@@ -118,6 +118,12 @@ def test_a_corrected_reply_has_a_number_of_its_own(gk, unit, tmp_path):
     gk.ok("request", "amend", rid, "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")
     gk.ok("request", "letter", rid, "--format", "md", "--out", "new.md")
     gk.ok("request", "letter", rid, "--format", "md", "--out", "old.md", "--prior", "1")
-    # the unit's letters are numbered in turn (letter_sequence): the reply took 1, its correction 2
-    assert "雁信更〔2026〕2号" in (tmp_path / "new.md").read_text(encoding="utf-8")
+    # each mark after the 机关代字 has its own sequence (GB/T 9704-2012 7.2.4): the reply is
+    # 雁信 1, its correction 雁信更 1, and the next reply 雁信 2 (no gap in the replies' numbers)
+    assert "雁信更〔2026〕1号" in (tmp_path / "new.md").read_text(encoding="utf-8")
     assert "\n雁信〔2026〕1号" in (tmp_path / "old.md").read_text(encoding="utf-8")
+    other = new_request(gk)["id"]
+    approve_chain(gk, other, before_steps(gk, other), on="2026-03-10", outcome="disclosed")
+    gk.ok("request", "reply", other, "--outcome", "disclosed", "--on", "2026-03-21")
+    gk.ok("request", "letter", other, "--format", "md", "--out", "next.md")
+    assert "\n雁信〔2026〕2号" in (tmp_path / "next.md").read_text(encoding="utf-8")

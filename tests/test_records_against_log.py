@@ -207,8 +207,9 @@ ACCOUNT_TAMPERING = [
     ("UPDATE account SET password_hash = (SELECT password_hash FROM account WHERE name = 'lisi') WHERE name = 'wangwu'",
      "账户 3（wangwu）的密码与事件日志记载的不符"),
     ("UPDATE account SET display_name = '王五' WHERE name = 'admin'", "账户 1（admin）的姓名为“王五”，事件日志记载为“（空）”"),
-    ("INSERT INTO account (id, version, name, display_name, roles, disabled, password_hash, failed_logins, created_at) "
-     "VALUES (9, 1, 'ghost', '', '[\"unit_head\"]', false, 'x', 0, '2026-11-27 00:00:00')",
+    ("INSERT INTO account (id, unit_id, version, name, display_name, roles, disabled, password_hash, failed_logins, "
+     "created_at) VALUES (9, (SELECT MIN(id) FROM unit), 1, 'ghost', '', '[\"unit_head\"]', false, 'x', 0, "
+     "'2026-11-27 00:00:00')",
      "账户 9（ghost）在事件日志中没有任何记载"),
 ]
 

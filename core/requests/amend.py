@@ -75,7 +75,7 @@ def amend(session: Session, office: Any, request: Request, *, outcome: str, reas
     request.amended_on = on
     request.replied_by = actor
     request.proposed_outcome = outcome
-    request.letter_serial = next_serial(session, on.year)  # a new letter, a new 文号
+    request.letter_serial = next_serial(session, on.year, reply.series_of(prior))  # a new letter, a new 文号
     # the new letter is filed or reported like the first (备案, 书面报告…): a closed request
     # with such steps to do is open again until they are
     to_state, closed_on_before = None, request.closed_on and request.closed_on.isoformat()

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import clock, fees, intake, tracks
 from gongkai.core.requests.models import Request
-from gongkai.core.requests.reply import REPLY_FIELDS, withheld_parts
+from gongkai.core.requests.reply import REPLY_FIELDS, series_of, withheld_parts
 from gongkai.hookspecs.records import Unit
 
 FORMATS = ("docx", "pdf", "md", "html")
@@ -64,10 +64,6 @@ def document_number(office: Any, year: int, serial: int, kind: str = "") -> str:
     """The 文号 "机关代字〔年份〕序号号" (GB/T 9704-2012 7.2.4): the unit's ``letter_prefix``, then
     ``kind`` (one character per kind of notice, so no two documents share a number)."""
     return f"{office.unit.letter_prefix}{kind}〔{year}〕{serial}号"
-
-
-# The letter that replaces a reply has a 文号 of its own: 更 a corrected reply, 重 a new reply.
-SUPERSEDING_MARKS = {"amend": "更", "reanswer": "重"}
 
 
 def letter_layout(office: Any) -> Any:
@@ -122,7 +118,7 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
         "unit": office.unit.name,
         "jurisdiction": office.registry.jurisdiction.display_name,
         "number": document_number(office, (request.amended_on or request.replied_on).year, letter_serial(request),
-                                  (SUPERSEDING_MARKS.get(replaced.superseded_by, "重") if replaced else "")),
+                                  series_of(replaced)),
         "ref": request.ref,  # the unit's own reference of the request
         "applicant": {"name": request.applicant_name, "contact": request.applicant_contact},
         "channel": intake.channel_code(office.registry, request.channel).name,

@@ -6,17 +6,35 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from gongkai.core.deadline_store import close_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import clock, review, tracks
-from gongkai.core.requests.models import OWNER, Request
+from gongkai.core.requests.models import OWNER, PriorReply, Request
 from gongkai.core.requests.workflow import STATES, apply, check_after, check_date
 from gongkai.core.units.numbering import next_serial
 
 PARTIAL = "partial"
 OTHER_AGENCY = "unavailable.other_agency"
+
+
+
+# The letter that replaces a reply has a 文号 of its own: 更 a corrected reply, 重 a new reply
+# (the mark follows the 机关代字, and each mark numbers its letters in its own sequence).
+SUPERSEDING_MARKS = {"amend": "更", "reanswer": "重"}
+
+
+def series_of(replaced: PriorReply | None) -> str:
+    """The mark of the letter that replaced ``replaced`` ("" for a first reply)."""
+    return SUPERSEDING_MARKS.get(replaced.superseded_by, "重") if replaced else ""
+
+
+def letter_series(session: Session, request_id: int | None) -> str:
+    """The mark of the request's letter about to be issued: after its latest earlier reply."""
+    latest = session.exec(select(PriorReply).where(PriorReply.request_id == request_id)
+                          .order_by(PriorReply.id.desc()).limit(1)).first()
+    return series_of(latest)
 
 
 def parse_withheld(items: list[str], where: str = "--withheld") -> list[dict[str, str]]:
@@ -106,7 +124,7 @@ def reply(
               withheld=withheld, agency=agency, agency_contact=agency_contact)
     request.replied_on = on
     request.replied_by = actor
-    request.letter_serial = next_serial(session, on.year)  # the N of the letter's 文号
+    request.letter_serial = next_serial(session, on.year, letter_series(session, request.id))  # the N of its 文号
     late = clock.reply_deadline(session, office, request)
     close_deadline(session, OWNER, request.id, "reply", on, status="met" if late.due is None or on <= late.due else "late")
     apply(session, request, "reply", actor, {"outcome": outcome, "on": on.isoformat(), "reasons": request.reasons,

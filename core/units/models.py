@@ -55,8 +55,11 @@ class LetterSequence(UnitOwned, table=True):
     locked and moved on in the transaction of each reply, so serials are gap-free and unique."""
 
     __tablename__ = "letter_sequence"
-    __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_letter_sequence_unit_year"),)
+    __table_args__ = (UniqueConstraint("unit_id", "year", "series", name="uq_letter_sequence_unit_year_series"),)
 
     id: int | None = Field(default=None, primary_key=True)
     year: int
+    # the mark after the 机关代字 ("" a reply, 更 a corrected reply, 重 a new reply): each
+    # 代字 numbers its own documents (GB/T 9704-2012 7.2.4), so each mark has its own sequence
+    series: str = Field(default="", max_length=10)
     last: int = 0
