@@ -24,22 +24,36 @@ depends_on = None
 MARKS = ("更", "重")
 
 
+def _create(unique: list[str], name: str, series: bool) -> None:
+    op.create_table(
+        "letter_sequence",
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        *([sa.Column("series", sa.String(length=10), nullable=False, server_default="")] if series else []),
+        sa.Column("last", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(*unique, name=name),
+    )
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("letter_sequence") as batch:
-        batch.add_column(sa.Column("series", sa.String(length=10), nullable=False, server_default=""))
-        batch.drop_constraint("uq_letter_sequence_unit_year", type_="unique")
-        batch.create_unique_constraint("uq_letter_sequence_unit_year_series", ["unit_id", "year", "series"])
+    # made again rather than altered: a small table, and its unique constraint may have been
+    # created without a name that reflection gives back on SQLite
+    rows = op.get_bind().execute(sa.text("SELECT unit_id, year, last FROM letter_sequence")).all()
+    op.drop_table("letter_sequence")
+    _create(["unit_id", "year", "series"], "uq_letter_sequence_unit_year_series", series=True)
     sequence = sa.table("letter_sequence", sa.column("unit_id"), sa.column("year"), sa.column("series"),
                         sa.column("last"))
-    rows = op.get_bind().execute(sa.text("SELECT unit_id, year, last FROM letter_sequence")).all()
     if rows:
         op.bulk_insert(sequence, [{"unit_id": u, "year": y, "series": mark, "last": last}
-                                  for u, y, last in rows for mark in MARKS])
+                                  for u, y, last in rows for mark in ("", *MARKS)])
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM letter_sequence WHERE series <> ''")
-    with op.batch_alter_table("letter_sequence") as batch:
-        batch.drop_constraint("uq_letter_sequence_unit_year_series", type_="unique")
-        batch.create_unique_constraint("uq_letter_sequence_unit_year", ["unit_id", "year"])
-        batch.drop_column("series")
+    rows = op.get_bind().execute(sa.text("SELECT unit_id, year, last FROM letter_sequence WHERE series = ''")).all()
+    op.drop_table("letter_sequence")
+    _create(["unit_id", "year"], "uq_letter_sequence_unit_year", series=False)
+    sequence = sa.table("letter_sequence", sa.column("unit_id"), sa.column("year"), sa.column("last"))
+    if rows:
+        op.bulk_insert(sequence, [{"unit_id": u, "year": y, "last": last} for u, y, last in rows])
