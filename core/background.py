@@ -106,3 +106,26 @@ def _picklable(exc: BaseException) -> bool:
     except Exception:
         return False
     return True
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held back until the block ends, then raised as KeyboardInterrupt.
+
+    A bulk write's transaction runs SQLite triggers that call Python functions (the search
+    index's bigrams); a KeyboardInterrupt raised inside one reaches the caller as SQLite's
+    "user-defined function raised exception", not as an interruption. Held back, Ctrl-C stops
+    the import between transactions, so what it reports as stored is exact. Outside the main
+    thread (where signals cannot be handled) the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt

@@ -38,7 +38,7 @@ from sqlmodel import select
 
 from gongkai.core import limits
 from gongkai.core.audit import append_columns
-from gongkai.core.background import background
+from gongkai.core.background import background, deferred_interrupt
 from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
@@ -510,7 +510,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
             # BATCH rows per transaction: chunks are grouped as they arrive, so the first is
             # stored while the next is being checked
             for _, transaction in itertools.groupby(chunks, key=lambda chunk: (chunk.read - 1) // BATCH):
-                with session_scope(connection) as session:
+                with deferred_interrupt(), session_scope(connection) as session:
                     stored = refused = 0
                     for chunk in transaction:
                         ids, replay_errors = writer.write(session, chunk)
