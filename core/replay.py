@@ -324,25 +324,35 @@ class Findings:
         return {"ok": self.count == 0, "checked": self.checked, "problems": self.problems, "count": self.count}
 
 
-def verify_all(session: Session, expect: tuple[int, str] | None = None) -> dict[str, Any]:
+def verify_all(session: Session, expect: tuple[int, str] | None = None, registry: Any = None) -> dict[str, Any]:
     """The chain (:func:`gongkai.core.audit.verify`) and then the records against it, as
-    ``audit verify`` reports them: ``ok`` is both; ``chain_ok`` and ``records`` each part."""
+    ``audit verify`` reports them: ``ok`` is both; ``chain_ok`` and ``records`` each part.
+    With the jurisdiction's ``registry``, review steps and clocks are named in the messages, not coded."""
     from gongkai.core.audit import verify
 
     chain = verify(session, expect=expect)
-    records = check_records(session)
+    records = check_records(session, names=code_names(registry) if registry is not None else {})
     return {**chain, "ok": chain["ok"] and records["ok"], "chain_ok": chain["ok"], "records": records}
 
 
-def check_records(session: Session, batch: int = 5000) -> dict[str, Any]:
-    """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``."""
+def code_names(registry: Any) -> dict[str, str]:
+    """The codes of the child rows (review steps, clocks) -> their Chinese names, for the messages."""
+    from gongkai.core.labels import labels
+    from gongkai.core.matters.kinds import KIND_NAMES
+
+    return {**KIND_NAMES, **labels("clock"), **labels("document_step", registry), **labels("step", registry)}
+
+
+def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``.
+    ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows."""
     from gongkai.core.storage import import_models
 
     import_models()  # every subject's table, whichever command loaded which
     findings = Findings()
     connection = session.connection().execution_options(stream_results=True, yield_per=batch)
     for subject in SUBJECTS:
-        _check_subject(connection, subject, findings)
+        _check_subject(connection, subject, findings, names or {})
     return findings.to_json()
 
 
@@ -367,7 +377,7 @@ def _side_by_side(*streams: Iterator[tuple[Any, list[Any]]]) -> Iterator[tuple[A
         yield key, groups
 
 
-def _check_subject(connection: Any, subject: Subject, findings: Findings) -> None:
+def _check_subject(connection: Any, subject: Subject, findings: Findings, names: dict[str, str]) -> None:
     from sqlalchemy import select, text
     from sqlmodel import SQLModel
 
@@ -403,7 +413,7 @@ def _check_subject(connection: Any, subject: Subject, findings: Findings) -> Non
             findings.add(subject, record_id, "deleted",
                          f"{who}在事件日志中有 {len(logged)} 条记载，但记录已不存在：记录在应用之外被删除。")
             continue
-        _compare(subject, who, record_id, expected, stored[0], owned, findings)
+        _compare(subject, who, record_id, expected, stored[0], owned, findings, names)
     findings.checked[subject.kind] = checked
 
 
@@ -419,7 +429,7 @@ def _replay(subject: Subject, logged: list[Any]) -> dict[str, Any]:
 
 
 def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any], row: Any,
-             owned: list[list[Any]], findings: Findings) -> None:
+             owned: list[list[Any]], findings: Findings, names: dict[str, str]) -> None:
     for (column, label), value in zip(subject.fields.items(), row[1:]):
         want = expected.get(column, UNKNOWN)
         if want is UNKNOWN:
@@ -441,7 +451,7 @@ def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any
         want_values = [tuple([k, *v]) if child.key else tuple(v) for k, v in want_rows.items()]
         have, want = Counter(map(_norm, have_rows)), Counter(map(_norm, want_values))
         if have != want:
-            extra, missing = _rows(have - want), _rows(want - have)
+            extra, missing = _rows(have - want, names), _rows(want - have, names)
             findings.add(subject, record_id, "changed",
                          f"{who}的{child.label}与事件日志不符："
                          + "；".join(filter(None, (extra and f"库中有而日志没有 {extra}",
@@ -450,8 +460,8 @@ def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any
                          field=child.name, stored=have_rows, logged=want_values)
 
 
-def _rows(rows: Counter) -> str:
-    return "、".join(f"（{'，'.join(describe('', v) for v in row)}）" for row in rows.elements())
+def _rows(rows: Counter, names: dict[str, str]) -> str:
+    return "、".join(f"（{'，'.join(names.get(v) or describe('', v) for v in row)}）" for row in rows.elements())
 
 
 def _masked(text: str) -> str:

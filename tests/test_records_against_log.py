@@ -59,8 +59,8 @@ TAMPERING = [
     ("UPDATE disclosure_request SET replied_on = '2026-03-05' WHERE id = 1", "申请 1 的答复日期为“2026-03-05”"),
     ("UPDATE disclosure_request SET replied_by = '王五' WHERE id = 1", "申请 1 的答复经办人为“王五”，事件日志记载为“经办人”"),
     ("UPDATE request_review SET actor = '王五' WHERE step_id = 'draft'",
-     "申请 1 的审核记录（审核人、意见、日期）与事件日志不符：库中有而日志没有 （draft，王五，同意，2026-03-10）"),
-    ("DELETE FROM request_review WHERE step_id = 'office_head'", "（office_head，审核人2，同意，2026-03-10）"),
+     "申请 1 的审核记录（审核人、意见、日期）与事件日志不符：库中有而日志没有 （承办人拟稿，王五，同意，2026-03-10）"),
+    ("DELETE FROM request_review WHERE step_id = 'office_head'", "（政府信息公开工作机构负责人审批，审核人2，同意，2026-03-10）"),
     ("UPDATE request_appeal SET result = '维持'", "申请 1 的复议诉讼记录与事件日志不符"),
     ("UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'request' AND owner_id = 1 AND name = 'reply'",
      "申请 1 的答复期限（办结日期）与事件日志不符"),
@@ -252,3 +252,14 @@ def test_logging_in_changes_no_account_fact_the_log_does_not_hold(office, gk):
     app.engine.dispose()
     assert "user_locked" in actions
     assert gk.json("audit", "verify")["ok"]
+
+
+def test_the_messages_name_steps_and_clocks_not_codes(office, gk):
+    """A reader of `audit verify` knows the review steps and clocks by their names (codes stay in --json)."""
+    sql(office, "UPDATE request_review SET actor = '王五' WHERE step_id = 'draft'",
+        "UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'matter'")
+    err = gk.fails("audit", "verify", code=2).stderr
+    assert "（承办人拟稿，王五，同意，2026-03-10）" in err and "（在线咨询答复，未办结，（空））" in err
+    for code in ("draft", "consult.reply", "office_head"):
+        assert code not in err
+
