@@ -35,8 +35,7 @@ class App:
         """What opens this same unit again in another process (``gongkai serve --workers``)."""
         found = {"config_path": self._config_path and str(self._config_path), "jurisdiction": self._jurisdiction,
                  "database_url": self._database_url}
-        unit = getattr(self, "_unit", None)  # the unit chosen by --unit, where a database holds several
-        return {**found, "unit": unit} if unit else found
+        return {**found, "unit": self._unit} if self._unit else found  # --unit, where a database holds several
 
     @cached_property
     def config(self) -> Config:
