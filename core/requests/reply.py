@@ -19,7 +19,6 @@ PARTIAL = "partial"
 OTHER_AGENCY = "unavailable.other_agency"
 
 
-
 # The letter that replaces a reply has a 文号 of its own: 更 a corrected reply, 重 a new reply
 # (the mark follows the 机关代字, and each mark numbers its letters in its own sequence).
 SUPERSEDING_MARKS = {"amend": "更", "reanswer": "重"}
