@@ -93,6 +93,7 @@ def run(n: int = N, sample: int = SAMPLE, runs: int = RUNS) -> list[Figure]:
         folder = unit(tmp / "single", base / "gongkai.db")
         env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
         env["GONGKAI_CACHE_DIR"] = str(tmp / "cache")
+        env["GONGKAI_PRELOAD"] = "0"  # each command in its own process, no resident preloader
         kinds = {"复议": "reconsideration", "直接起诉": "lawsuit"}
         commands = []
         for ref, kind, filed, result, decided in rows[:sample]:

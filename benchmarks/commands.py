@@ -42,6 +42,7 @@ def run(n: int = N, repeat: int = REPEAT) -> list[Figure]:
                                           'database_url = "sqlite:///gongkai.db"\n', encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_") and k != "PYTHONDONTWRITEBYTECODE"}
         env["GONGKAI_CACHE_DIR"] = str(tmp / "cache")
+        env["GONGKAI_PRELOAD"] = "0"  # each command in its own process, no resident preloader
 
         def gk(*args: str) -> str:
             return subprocess.run([*gongkai, *args], env=env, cwd=tmp, check=True, capture_output=True,

@@ -45,6 +45,7 @@ def run(repeat: int = REPEAT) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
         env["GONGKAI_CACHE_DIR"] = os.path.join(tmp, "cache")
+        env["GONGKAI_PRELOAD"] = "0"  # each command in its own process, no resident preloader
         fresh_process([*gongkai, *DEADLINE], env, tmp)  # warms the calendar cache
         python = best([sys.executable, "-c", "pass"], env, tmp, repeat)
         help_ = best([*gongkai, "--help"], env, tmp, repeat)

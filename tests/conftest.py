@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from gongkai.core.cli import cli
+
+# Commands in their own process, and no resident preloader started by the suite's subprocesses
+# (tests/test_preload.py starts its own, each in a temporary socket folder).
+os.environ["GONGKAI_PRELOAD"] = "0"
 
 ENV_VARS = ("GONGKAI_CONFIG", "GONGKAI_JURISDICTION", "GONGKAI_DATABASE_URL", "GONGKAI_UNIT")
 

@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
     "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new NAME）"),
     "serve": ("gongkai.core.cli.serve_cmd:serve", "启动网页版（默认 http://127.0.0.1:8000/），各人登录后办理"),
+    "preload": ("gongkai.core.cli.preload_cmd:preload", "常驻预载进程（加快命令响应）：查看、启动、停止"),
 }
 
 

@@ -1,0 +1,268 @@
+"""The resident preloader (gongkai.core.preload): real `gongkai` processes and a real server.
+
+A command handed to the server's forked child must behave exactly as the same command run in
+its own process: same output, errors, exit status and stored rows. Every test here starts its
+server in its own socket folder and stops it (the `server` fixture); the rest of the suite
+runs with GONGKAI_PRELOAD=0 (conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from requests_helpers import new_request
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the preloader runs on Linux only")
+
+GONGKAI = shutil.which("gongkai", path=os.path.dirname(sys.executable))
+PASSWORD = "correct-horse-9"
+
+
+def _wait(condition, what: str, limit: float = 60.0):
+    """Poll until ``condition()`` is truthy (a generous limit: the server imports for a second
+    or more on a busy machine); its value."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Preloader:
+    """The environment of commands that may use a preloader in their own socket folder."""
+
+    def __init__(self, folder: str, **extra: str) -> None:
+        self.folder = folder
+        self.env = {k: v for k, v in os.environ.items() if k != "GONGKAI_PRELOAD"}  # conftest's "0"
+        self.env.update(GONGKAI_PRELOAD_DIR=folder, **extra)
+
+    def run(self, *args: str, cwd: Path, input: str | None = None, env: dict | None = None):
+        return subprocess.run([GONGKAI, *map(str, args)], cwd=cwd, env=env or self.env, input=input,
+                              capture_output=True, text=True, timeout=300)
+
+    def status(self) -> dict:
+        out = self.run("preload", "status", "--json", cwd=Path(self.folder))
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    def start(self) -> dict:
+        out = self.run("preload", "start", "--json", cwd=Path(self.folder))
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    def stop(self) -> None:
+        self.run("preload", "stop", cwd=Path(self.folder))
+
+
+@pytest.fixture
+def server():
+    """A preloader environment; whatever server it started is stopped at the end."""
+    folder = tempfile.mkdtemp(prefix="gk-preload-", dir="/tmp")  # a socket path has at most 107 bytes
+    made: list[Preloader] = []
+
+    def make(**extra: str) -> Preloader:
+        made.append(Preloader(folder, **extra))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for preloader in made:
+            preloader.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def twin_units(tmp_path, unit, gk):
+    """Two identical units (one database copied): one for in-process commands, one for the
+    preloader's. Request 1 is open with its review chain unsigned; request 2 is answered."""
+    unit("changning")
+    first = new_request(gk, submitted="2026-03-02")
+    new_request(gk, submitted="2026-03-03", applicant="李四")
+    steps = [s["id"] for s in gk.json("request", "show", "2")["review_steps"] if s["stage"] == "before"]
+    for i, step in enumerate(steps):
+        gk.ok("request", "review", "2", "--step", step, "--by", f"审核人{i}", "--decision", "approve",
+              "--on", "2026-03-10")
+    gk.ok("request", "reply", "2", "--outcome", "disclosed", "--on", "2026-03-12")
+    units = []
+    for name in ("here", "preloaded"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for file in ("gongkai.toml", *(p.name for p in tmp_path.glob("gongkai.db*"))):  # with its WAL
+            shutil.copy(tmp_path / file, folder / file)
+        units.append(folder)
+    return units, first["id"], steps
+
+
+def _timeless(text: str) -> str:
+    """Output without the moments events were written (they differ by the runs' order)."""
+    return re.sub(r'"at": "[^"]*"', '"at": ""', text)
+
+
+def _rows(folder: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, without the moments of writing (and the hashes that cover them)."""
+    db = sqlite3.connect(folder / "gongkai.db")
+    try:
+        out = {}
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+                                   " AND name NOT LIKE '%search%'"):
+            cursor = db.execute(f'SELECT * FROM "{table}"')
+            keep = [i for i, d in enumerate(cursor.description)
+                    if not (d[0] == "at" or d[0].endswith("_at") or "hash" in d[0])]
+            out[table] = sorted((tuple(row[i] for i in keep) for row in cursor), key=repr)
+        return out
+    finally:
+        db.close()
+
+
+def test_commands_through_the_preloader_match_commands_in_their_own_process(twin_units, server):
+    (here, preloaded), open_id, steps = twin_units
+    alone = server(GONGKAI_PRELOAD="0")
+    through = server()
+    through.start()
+    commands = [
+        ("request", "show", "2"),
+        ("ledger", "--overdue", "--as-of", "2026-04-30"),
+        ("request", "review", open_id, "--step", steps[0], "--by", "审核人甲", "--decision", "approve",
+         "--on", "2026-03-05"),
+        ("request", "appeal", "2", "--kind", "reconsideration", "--filed", "2026-04-20"),
+        ("request", "review", "999", "--step", steps[0], "--by", "审核人甲", "--decision", "approve"),  # no such request
+        ("request", "appeal", "2", "--kind", "复议", "--filed", "2026-02-30"),  # no such date
+        ("request", "show", open_id, "--json"),
+        ("--unknown-option",),
+    ]
+    codes = []
+    for args in commands:
+        a = alone.run(*args, cwd=here)
+        b = through.run(*args, cwd=preloaded)
+        assert (b.returncode, _timeless(b.stdout), b.stderr) == (a.returncode, _timeless(a.stdout), a.stderr), args
+        assert "Traceback" not in b.stderr
+        codes.append(b.returncode)
+    assert codes[:4] == [0, 0, 0, 0] and 0 not in codes[4:6] + codes[7:]
+    assert _rows(preloaded) == _rows(here)
+    assert through.status()["served"] == len(commands)  # every command ran in the server's child
+
+
+def test_standard_input_and_the_environment_reach_the_command(unit, gk, tmp_path, server):
+    unit("xixian")
+    gk.ok("user", "list")  # the database made
+    through = server()
+    through.start()
+    made = through.run("user", "add", "zhang", "--role", "单位管理员", "--password-stdin", "--json", cwd=tmp_path,
+                       input=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["name"] == "zhang"
+    empty = through.run("user", "add", "li", "--role", "律师", "--password-stdin", "--by", "zhang", cwd=tmp_path,
+                        input="")
+    assert empty.returncode != 0 and "标准输入中没有密码" in empty.stderr
+    # the client's environment, not the server's: GONGKAI_USER names who acts (here, no account)
+    env = {**through.env, "GONGKAI_USER": "王五"}
+    new = through.run("request", "new", "--applicant", "赵六", "--applicant-type", "natural_person", "--channel",
+                      "in_person", "--submitted", "2026-03-02", "--subject", "预算", cwd=tmp_path, env=env)
+    assert new.returncode == 1 and "“王五”不是本单位的账户" in new.stderr
+    assert through.status()["served"] == 3
+
+
+def test_a_changed_module_makes_the_server_step_aside(unit, gk, tmp_path, server):
+    unit("changning")
+    new_request(gk)
+    through = server()
+    first = through.start()
+    labels = Path(sys.modules["gongkai.core.labels"].__file__)
+    stamp = labels.stat()
+    try:
+        os.utime(labels, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))  # as an edit would
+        shown = through.run("request", "show", "1", cwd=tmp_path)
+        assert shown.returncode == 0 and "张三" in shown.stdout  # run in the client instead
+        # the stale server has gone; the client started a fresh one, which serves the next command
+        fresh = _wait(lambda: (s := through.status()).get("running") and s["pid"] != first["pid"] and s,
+                      "a fresh server")
+        assert through.run("request", "show", "1", cwd=tmp_path).stdout == shown.stdout
+        assert through.status()["served"] == fresh["served"] + 1
+        with pytest.raises(ProcessLookupError):
+            os.kill(first["pid"], 0)
+    finally:
+        os.utime(labels, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+
+def test_a_command_starts_a_server_which_idles_out(unit, gk, tmp_path, server):
+    unit("changning")
+    new_request(gk)
+    through = server(GONGKAI_PRELOAD_IDLE="1")
+    assert not through.status()["running"]
+    assert through.run("request", "show", "1", cwd=tmp_path).returncode == 0  # in its own process
+    _wait(lambda: through.status()["running"], "the server started by the command")
+    _wait(lambda: not through.status()["running"], "the server to exit after its idle time")
+    assert not list(Path(through.folder).glob("*.sock"))
+
+
+def test_preload_0_starts_nothing(unit, gk, tmp_path, server):
+    unit("changning")
+    new_request(gk)
+    alone = server(GONGKAI_PRELOAD="0")
+    assert alone.run("request", "show", "1", cwd=tmp_path).returncode == 0
+    assert "预载已关闭" in alone.run("preload", "status", cwd=tmp_path).stdout
+    refused = alone.run("preload", "start", cwd=tmp_path)
+    assert refused.returncode != 0 and "GONGKAI_PRELOAD=0" in refused.stderr
+    time.sleep(1)  # what a started server would need to bind its socket (none may appear)
+    assert not list(Path(alone.folder).glob("*.sock"))
+
+
+def _reading_a_pipe(pid: int) -> bool:
+    try:
+        return "pipe" in Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+
+
+def _interrupted(preloader: Preloader, cwd: Path, command_pid) -> tuple[int, str]:
+    """Ctrl-C (SIGINT to the `gongkai` process) while `user add` waits for the password."""
+    client = subprocess.Popen([GONGKAI, "user", "add", "zhang", "--role", "单位管理员", "--password-stdin"], cwd=cwd,
+                              env=preloader.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        _wait(lambda: any(_reading_a_pipe(pid) for pid in command_pid(client)), "the command to read its input")
+        client.send_signal(signal.SIGINT)
+        client.wait(timeout=60)  # standard input still open: only the signal can end the command
+        return client.returncode, client.stderr.read()
+    finally:
+        if client.poll() is None:
+            client.kill()
+
+
+def test_ctrl_c_reaches_the_command_in_the_servers_child(unit, gk, tmp_path, server):
+    unit("xixian")
+    gk.ok("user", "list")
+    through = server()
+    through.start()
+    passed_on = _interrupted(through, tmp_path, lambda client: through.status()["children"])
+    here = _interrupted(server(GONGKAI_PRELOAD="0"), tmp_path, lambda client: [client.pid])
+    assert passed_on == here and here[0] != 0 and "已中止" in here[1]  # click's answer to Ctrl-C at a prompt
+    assert "尚无账户" in gk.ok("user", "list").stdout
+
+
+def test_status_and_stop(tmp_path, server):
+    through = server()
+    assert "未运行" in through.run("preload", "status", cwd=tmp_path).stdout
+    started = through.start()
+    assert started["running"] and started["served"] == 0 and started["rss_kib"] > 0
+    text = through.run("preload", "status", cwd=tmp_path).stdout
+    assert f"进程号 {started['pid']}" in text and "15 分钟" in text
+    stopped = through.run("preload", "stop", cwd=tmp_path)
+    assert f"已停止预载进程（进程号 {started['pid']}）" in stopped.stdout
+    assert not through.status()["running"]
+    assert "未在运行" in through.run("preload", "stop", cwd=tmp_path).stdout
