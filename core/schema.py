@@ -36,8 +36,9 @@ def alembic_config(connection: Connection | None = None, unit: dict[str, Any] | 
 
 
 # Database objects the models do not describe, made by revisions with raw SQL: the ledger
-# search index (SQLite FTS5 table and its shadow tables; PostgreSQL expression index).
-UNMODELLED = ("request_search", "ix_request_search")
+# search index (SQLite FTS5 table and its shadow tables; PostgreSQL's column of bigrams and
+# its GIN index, revision 0020).
+UNMODELLED = ("request_search", "ix_request_search", "search_bigrams")
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:

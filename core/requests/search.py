@@ -9,8 +9,10 @@ rows holding all of its bigrams, then checks the substring on those few rows:
   query is the phrase of its bigrams. Triggers on ``disclosure_request`` (revision 0018) index
   each request as it is stored or its name or subject changes, whatever the write path (intake,
   edits, the bulk import), so no search ever builds the index.
-- PostgreSQL: a GIN index on ``gongkai_bigrams(...)``, an immutable SQL function over the same
-  two columns, kept by PostgreSQL itself; a query asks ``@>`` its bigrams.
+- PostgreSQL: the column ``search_bigrams`` (revision 0020) holds the bigrams of both, under a
+  GIN index; a trigger fills it from the name and the subject when a write does not supply it
+  and again when an edit changes them, and bulk writes (COPY) supply it (:func:`pg_bigrams`).
+  A query asks ``@>`` its bigrams.
 
 A one-character search cannot use bigrams and reads the table.
 """
@@ -18,6 +20,7 @@ A one-character search cannot use bigrams and reads the table.
 from __future__ import annotations
 
 import re
+from operator import add
 from typing import Any
 
 from sqlalchemy import Text, and_, bindparam, column, func, literal_column, or_, select, table, text
@@ -28,14 +31,29 @@ TABLE = "request_search"
 FTS = table(TABLE, column("rowid"))
 _NUMBER = re.compile(r"^(?:〔\d{4}〕)?第?(\d+)号?$")
 
-# the indexed expression of ix_request_search (revision 0010 creates the index and the function)
-PG_EXPRESSION = "(gongkai_bigrams(applicant_name) || gongkai_bigrams(subject))"
+# PostgreSQL's column of bigrams, under the GIN index ix_request_search (revision 0020)
+PG_COLUMN = "search_bigrams"
 
 
 def bigrams(value: str) -> list[str]:
     """Every two adjacent characters of ``value``, lower-cased, in order."""
     value = value.lower()
     return [value[i:i + 2] for i in range(len(value) - 1)]
+
+
+def pg_bigrams(applicant_name: str | None, subject: str | None) -> str | None:
+    """``search_bigrams`` of a request, as PostgreSQL's text form of an array, for a bulk write
+    (COPY) to supply instead of the trigger computing it row by row: what the trigger stores
+    (its ``gongkai_bigrams``), every element quoted. None (the trigger computes it) when a
+    text holds a letter that ``lower()`` changes: Python's lower case and the database's
+    (its locale's) may differ there."""
+    name, subject = applicant_name or "", subject or ""
+    if name.lower() != name or subject.lower() != subject:
+        return None
+    grams = [*map(add, name, name[1:]), *map(add, subject, subject[1:])]
+    if '"' in name or "\\" in name or '"' in subject or "\\" in subject:  # the array's quoting
+        grams = [g.replace("\\", "\\\\").replace('"', '\\"') for g in grams]
+    return '{"' + '","'.join(grams) + '"}' if grams else "{}"
 
 
 def _words(value: str) -> str:
@@ -73,7 +91,7 @@ def _text_match(session: Any, needle: str) -> tuple[Any, Any]:
     from sqlalchemy.dialects.postgresql import ARRAY
 
     wanted = bindparam("grams", grams, type_=ARRAY(Text))
-    return None, and_(literal_column(PG_EXPRESSION).op("@>")(wanted), substring)
+    return None, and_(literal_column(PG_COLUMN).op("@>")(wanted), substring)
 
 
 def condition(session: Any, query: str) -> Any:

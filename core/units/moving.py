@@ -30,13 +30,14 @@ import json
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
 
 from gongkai.core.errors import GongkaiError
+from gongkai.core.requests.search import PG_COLUMN, pg_bigrams
 
 ACTION = "database_moved_in"
 # where each kind of event's subject lives (subject_kind -> table); other kinds keep their subject_id
@@ -45,6 +46,7 @@ SUBJECT_TABLES = {"request": "disclosure_request", "document": "document", "matt
 OWNER_TABLES = {"request": "disclosure_request", "document": "document", "matter": "matter"}  # deadline.owner_kind
 # ids inside request events' JSON: key -> table
 EVENT_IDS = {"appeal": "request_appeal", "prior_reply": "request_prior_reply"}
+_EVENT_ID_KEYS = tuple(f'"{key}"' for key in EVENT_IDS)
 NOT_MOVED = ("event", "audit_chain")  # events are re-linked; the chain head is the unit's
 
 
@@ -128,42 +130,65 @@ def _new_ids(conn: Any, table: str, old: list[int]) -> dict[int, int]:
     """New ids for ``old`` (same order), drawn as the district database draws them."""
     if not old:
         return {}
-    if conn.dialect.name == "postgresql":
-        new = conn.execute(text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                                "FROM generate_series(1, :n)"), {"n": len(old)}).scalars().all()
+    if conn.dialect.name == "postgresql":  # the sequence named once: per row, its look-up costs ten nextvals
+        sequence = conn.execute(text(f"SELECT pg_get_serial_sequence('{table}', 'id')")).scalar()
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, len(old)))
+            new = [r[0] for r in cursor.fetchall()]
+        finally:
+            cursor.close()
     else:  # one writer, which this transaction already is (it has written): ids above the largest
         top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar()
         new = range(top + 1, top + 1 + len(old))
     return dict(zip(sorted(old), sorted(new)))
 
 
-def write_rows(conn: Any, table: Any, names: list[str], rows: list[list[Any]], method: str = "copy") -> None:
-    """Insert ``rows`` (values in the order of ``names``, as SQLite stores them) in the connection's
-    transaction: PostgreSQL by COPY (or ``executemany``, the baseline the benchmark compares);
-    SQLite by executemany."""
-    if not rows:
-        return
+def write_rows(conn: Any, table: Any, names: list[str], rows: Iterable[list[Any]], method: str = "copy") -> int:
+    """Insert ``rows`` (values in the order of ``names``, as SQLite stores them; any iterable,
+    consumed as it is written, so the database works on the first rows while the next are
+    made) in the connection's transaction: PostgreSQL by COPY (or ``executemany``, the baseline
+    the benchmark compares); SQLite by executemany. Returns how many rows were written.
+
+    On PostgreSQL a request's ``search_bigrams`` (the ledger search's column, revision 0020)
+    is written with it, computed here: the trigger that would compute it otherwise calls SQL
+    functions for every row."""
     columns = ", ".join(f'"{n}"' for n in names)
     if conn.dialect.name != "postgresql":
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(['?'] * len(names))})",
-                             list(map(tuple, rows)))
-        return
+        rows = list(map(tuple, rows))
+        if rows:
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(['?'] * len(names))})", rows)
+        return len(rows)
     flags = [i for i, n in enumerate(names) if table.c[n].type.python_type is bool]  # SQLite's 0/1
-    if flags:
-        for row in rows:
-            for i in flags:
-                if row[i] is not None:
-                    row[i] = bool(row[i])
+    search = (names.index("applicant_name"), names.index("subject")) if table.name == "disclosure_request" else None
+    if search:
+        columns += f", {PG_COLUMN}"
+
+    def made(row: list[Any]) -> list[Any]:
+        for i in flags:
+            if row[i] is not None:
+                row[i] = bool(row[i])
+        if search:
+            row.append(pg_bigrams(row[search[0]], row[search[1]]))
+        return row
+
+    count = 0
     cursor = conn.connection.driver_connection.cursor()
     try:
         if method == "copy":
             with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row(made(row))
+                    count += 1
         else:
-            cursor.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join(['%s'] * len(names))})", rows)
+            made_rows = list(map(made, rows))
+            count = len(made_rows)
+            if made_rows:
+                cursor.executemany(f"INSERT INTO {table.name} ({columns}) "
+                                   f"VALUES ({', '.join(['%s'] * len(made_rows[0]))})", made_rows)
     finally:
         cursor.close()
+    return count
 
 
 def _moved_before(conn: Any, sha256: str) -> dict[str, Any] | None:
@@ -232,44 +257,15 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
                 continue
             step(table.name)
             names, table_rows = rows[table.name]
-            at = {n: i for i, n in enumerate(names)}
-            refs = [(at[c.name], ids[fk.column.table.name]) for c in table.c for fk in c.foreign_keys
-                    if fk.column.table.name in ids]
-            own, unit_at, owner = ids[table.name], at.get("unit_id"), table.name == "deadline"
-            for row in table_rows:
-                row[at["id"]] = own[row[at["id"]]]
-                if unit_at is not None:
-                    row[unit_at] = unit_id
-                for i, mapping in refs:
-                    if row[i] is not None:
-                        row[i] = mapping[row[i]]
-                if owner:
-                    row[at["owner_id"]] = ids[OWNER_TABLES[row[at["owner_kind"]]]].get(row[at["owner_id"]],
-                                                                                      row[at["owner_id"]])
-            write_rows(conn, table, names, table_rows, method)
-            moved[table.name] = len(table_rows)
+            moved[table.name] = write_rows(conn, table, names, _renumbered(table, names, table_rows, ids, unit_id),
+                                           method)
         step("事件日志")
         head = conn.execute(text("SELECT length, last_hash FROM audit_chain WHERE unit_id = :u" +
                                  (" FOR UPDATE" if conn.dialect.name == "postgresql" else "")), {"u": unit_id}).first()
-        length, prev = (head.length, head.last_hash) if head else (0, "0" * 64)
+        chain = {"length": head.length, "prev": head.last_hash} if head else {"length": 0, "prev": "0" * 64}
         names, events = rows["event"]
-        at = {n: i for i, n in enumerate(names)}
-        for row in events:
-            event = dict(zip(names, row))
-            event["id"], event["unit_id"] = ids["event"][event["id"]], unit_id
-            kind = event["subject_kind"]
-            if event["subject_id"] is not None:
-                if kind in SUBJECT_TABLES:
-                    event["subject_id"] = ids[SUBJECT_TABLES[kind]].get(event["subject_id"], event["subject_id"])
-                elif kind == "unit":
-                    event["subject_id"] = unit_id
-            if kind == "request":
-                for side in ("before", "after"):
-                    event[side] = _renumber(event[side], ids)
-            length += 1
-            event["seq"], event["prev_hash"] = length, prev
-            prev = event["hash"] = event_hash({**event, "at": dt.datetime.fromisoformat(event["at"])}, prev)
-            row[:] = [event[n] for n in names]
+        write_rows(conn, tables["event"], names, _relinked(names, events, ids, unit_id, chain), method)
+        length, prev = chain["length"], chain["prev"]
         now = dt.datetime.now(dt.timezone.utc)
         summary = {"file": str(path), "sha256": sha256, "source_chain": source_chain,
                    "moved": {**moved, "event": len(events)}, "moved_at": now.isoformat(),
@@ -281,7 +277,6 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
                 "after": json.dumps(summary, ensure_ascii=False, sort_keys=True),
                 "seq": length, "prev_hash": prev}
         prev = mark["hash"] = event_hash(mark, prev)
-        write_rows(conn, tables["event"], names, events, method)
         conn.execute(tables["event"].insert(), {k: v for k, v in mark.items() if k != "id"})
         if head is None:
             conn.execute(tables["audit_chain"].insert(), {"unit_id": unit_id, "length": length, "last_hash": prev})
@@ -293,9 +288,60 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
             "seconds": {"source": round(read - started, 3), "move": round(time.perf_counter() - read, 3)}}
 
 
+def _renumbered(table: Any, names: list[str], rows: list[list[Any]], ids: dict[str, dict[int, int]],
+                unit_id: int) -> Iterator[list[Any]]:
+    """``rows`` of ``table`` with their new ids, their unit and their references renumbered."""
+    at = {n: i for i, n in enumerate(names)}
+    id_at, own, unit_at = at["id"], ids[table.name], at.get("unit_id")
+    refs = [(at[c.name], ids[fk.column.table.name]) for c in table.c for fk in c.foreign_keys
+            if fk.column.table.name in ids]
+    owner = (at["owner_kind"], at["owner_id"]) if table.name == "deadline" else None
+    for row in rows:
+        row[id_at] = own[row[id_at]]
+        if unit_at is not None:
+            row[unit_at] = unit_id
+        for i, mapping in refs:
+            if row[i] is not None:
+                row[i] = mapping[row[i]]
+        if owner:
+            kind_at, owner_at = owner
+            row[owner_at] = ids[OWNER_TABLES[row[kind_at]]].get(row[owner_at], row[owner_at])
+        yield row
+
+
+def _relinked(names: list[str], events: list[list[Any]], ids: dict[str, dict[int, int]], unit_id: int,
+              chain: dict[str, Any]) -> Iterator[list[Any]]:
+    """The source's ``events`` (in their order) renumbered and linked onto the unit's chain,
+    whose ``length`` and ``prev`` (hash) in ``chain`` are advanced past each one."""
+    from gongkai.core.audit import event_hash
+
+    own = ids["event"]
+    at = {n: i for i, n in enumerate(names)}
+    hashed = [(n, at[n]) for n in ("action", "actor", "after", "before", "subject_id", "subject_kind")]
+    id_at, unit_at, kind_at, subject_at, seq_at, prev_at, hash_at, at_at = (
+        at[n] for n in ("id", "unit_id", "subject_kind", "subject_id", "seq", "prev_hash", "hash", "at"))
+    for row in events:
+        row[id_at], row[unit_at] = own[row[id_at]], unit_id
+        kind, subject = row[kind_at], row[subject_at]
+        if subject is not None:
+            if kind in SUBJECT_TABLES:
+                row[subject_at] = ids[SUBJECT_TABLES[kind]].get(subject, subject)
+            elif kind == "unit":
+                row[subject_at] = unit_id
+        if kind == "request":
+            for side in (at["before"], at["after"]):
+                row[side] = _renumber(row[side], ids)
+        chain["length"] += 1
+        row[seq_at], row[prev_at] = chain["length"], chain["prev"]
+        fields = {n: row[i] for n, i in hashed}
+        fields.update(seq=chain["length"], at=dt.datetime.fromisoformat(row[at_at]))
+        chain["prev"] = row[hash_at] = event_hash(fields, chain["prev"])
+        yield row
+
+
 def _renumber(value: str | None, ids: dict[str, dict[int, int]]) -> str | None:
     """A request event's JSON with the appeal and prior-reply ids it names renumbered."""
-    if not value or not any(f'"{key}"' in value for key in EVENT_IDS):
+    if not value or not any(key in value for key in _EVENT_ID_KEYS):
         return value
     data = json.loads(value)
     changed = False
