@@ -1,7 +1,7 @@
 """The ledger search's index is kept as requests are stored (issue 15 item 6): no search ever
 builds it. On SQLite, triggers fill the FTS5 table on every write path (intake, the bulk import,
-edits) and the revision that added them indexed what an older database held; on PostgreSQL the
-GIN expression index is PostgreSQL's own."""
+edits) and the revision that added them indexed what an older database held; on PostgreSQL a
+trigger fills the column of bigrams under the GIN index (revision 0020)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from gongkai.core import schema
 from gongkai.core.app import App
+from gongkai.core.requests.search import bigrams
 from gongkai.core.storage import make_engine
 
 MAP = "申请人=applicant,类型=applicant_type,渠道=channel,提交日期=submitted,内容=subject"
@@ -108,3 +109,39 @@ def test_the_revision_indexes_what_an_older_database_holds(backend, unit, gk):
     assert indexed(app)[3] == "王五"
     app.engine.dispose()
     assert [r["applicant"] for r in gk.json("ledger", "--search", "李四")] == ["李四"]
+
+
+def test_postgresql_stores_the_bigrams_of_what_an_older_database_holds(backend, unit, gk):
+    """The revision that moved PostgreSQL's bigrams into a column fills it for the requests
+    already stored, indexes the column, and goes back to the expression index on downgrade."""
+    if backend.name != "postgresql":
+        pytest.skip("SQLite's index is the FTS5 table (revision 0018)")
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    unit("changning")
+    for name in ("张三", "李四"):
+        gk.ok("request", "new", "--applicant", name, "--applicant-type", "natural_person", "--channel", "in_person",
+              "--submitted", "2026-03-02", "--subject", "2026年老旧小区改造资金安排")
+    ours = next(r for r in ScriptDirectory.from_config(schema.alembic_config()).walk_revisions()
+                if (r.doc or "").startswith("Ledger search on PostgreSQL: the bigrams stored"))
+    index = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_search' AND schemaname = current_schema()"
+    engine = make_engine(backend.url)
+    with engine.begin() as c:
+        command.downgrade(schema.alembic_config(c), ours.down_revision)
+    with engine.connect() as c:
+        assert "gongkai_bigrams((applicant_name)" in c.execute(text(index)).scalar()
+        assert c.execute(text("SELECT count(*) FROM information_schema.columns WHERE column_name = 'search_bigrams' "
+                              "AND table_schema = current_schema()")).scalar() == 0
+    engine.dispose()
+    assert gk.json("db", "upgrade")["up_to_date"]
+    engine = make_engine(backend.url)
+    with engine.connect() as c:
+        assert c.execute(text(index)).scalar().endswith("USING gin (search_bigrams)")
+        rows = c.execute(text("SELECT applicant_name, subject, search_bigrams FROM disclosure_request "
+                              "ORDER BY id")).all()
+    engine.dispose()
+    assert [name for name, _, _ in rows] == ["张三", "李四"]
+    assert all(set(grams) == set(bigrams(name)) | set(bigrams(subject)) for name, subject, grams in rows)
+    assert [r["applicant"] for r in gk.json("ledger", "--search", "李四")] == ["李四"]
+    assert len(gk.json("ledger", "--search", "小区改造")) == 2

@@ -95,3 +95,48 @@ def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
     missing = gk.fails("unit", "import-db", "nowhere.db", "--unit", "fj")
     assert "找不到" in missing.stderr
     assert content_hash(backend.url) == before
+
+
+def test_a_moved_unit_is_searchable_and_an_edit_changes_what_finds_it(backend, gk, tmp_path, monkeypatch):
+    """The ledger search finds the moved requests at once (on PostgreSQL the COPY wrote their
+    bigrams, or left them to the trigger for a name with capitals), and an edit after the
+    move re-indexes the name and the subject: found by the new words, not the old ones."""
+    source = tmp_path / "fj" / "gongkai.db"
+    source.parent.mkdir()
+    monkeypatch.chdir(source.parent)  # the department's own folder and SQLite database
+    monkeypatch.setenv("GONGKAI_DATABASE_URL", f"sqlite:///{source}")
+    gk.ok("init", "--jurisdiction", "changning", "--unit", "上海市长宁区房屋管理局")
+    for applicant, subject in (("张三", "老旧小区改造资金安排"), ("ABC物业公司", '“加装电梯"补贴\\细则'),
+                               ("李四", "道路维修预算")):
+        new_request(gk, applicant=applicant, subject=subject)
+    district = tmp_path / "district"
+    district.mkdir()
+    monkeypatch.chdir(district)
+    monkeypatch.setenv("GONGKAI_DATABASE_URL", backend.url)
+    gk.ok("init", "--jurisdiction", "changning", "--district")
+    gk.ok("unit", "add", "fj", "--name", "上海市长宁区房屋管理局")
+    gk.ok("unit", "import-db", str(source), "--unit", "fj")
+    monkeypatch.setenv("GONGKAI_UNIT", "fj")
+
+    def found(words):
+        return [r["applicant"] for r in gk.json("ledger", "--search", words)]
+
+    assert found("小区改造") == ["张三"]
+    assert found("abc物业") == ["ABC物业公司"]
+    assert found('电梯"补贴\\细') == ["ABC物业公司"]  # the array's quoting of " and \
+    assert found("维修") == ["李四"]
+    if backend.name == "postgresql":  # what COPY wrote is what the trigger computes
+        from gongkai.core.storage import make_engine
+
+        engine = make_engine(backend.url)
+        computed = "(gongkai_bigrams(applicant_name) || gongkai_bigrams(subject))"
+        with engine.connect() as c:
+            assert c.execute(text(
+                f"SELECT count(*) FROM disclosure_request WHERE search_bigrams IS NULL "
+                f"OR NOT (search_bigrams @> {computed} AND search_bigrams <@ {computed})")).scalar() == 0
+        engine.dispose()
+    moved = gk.json("ledger", "--search", "张三")[0]["id"]
+    gk.ok("request", "edit", str(moved), "--applicant", "王五", "--subject", "垃圾分类收运经费",
+          "--reason", "申请人姓名和申请内容录入错误")
+    assert found("王五") == ["王五"] and found("收运经费") == ["王五"]
+    assert found("张三") == [] and found("小区改造") == []
