@@ -119,10 +119,11 @@ def test_postgresql_stores_the_bigrams_of_what_an_older_database_holds(backend, 
     from alembic import command
     from alembic.script import ScriptDirectory
 
+    from requests_helpers import new_request
+
     unit("changning")
     for name in ("张三", "李四"):
-        gk.ok("request", "new", "--applicant", name, "--applicant-type", "natural_person", "--channel", "in_person",
-              "--submitted", "2026-03-02", "--subject", "2026年老旧小区改造资金安排")
+        new_request(gk, applicant=name)  # subject: 2026年老旧小区改造资金安排
     ours = next(r for r in ScriptDirectory.from_config(schema.alembic_config()).walk_revisions()
                 if (r.doc or "").startswith("Ledger search on PostgreSQL: the bigrams stored"))
     index = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_search' AND schemaname = current_schema()"
