@@ -15,6 +15,7 @@ from gongkai.core.accounts.models import Account
 from gongkai.core.accounts.permissions import Actor
 from gongkai.core.accounts.roles import UNIT_ADMIN, Catalogue
 from gongkai.core.errors import GongkaiError
+from gongkai.core.head_cache import HeadCache, chain_head
 from gongkai.core.storage import record_event
 
 SUBJECT = "account"  # subject_kind of account events
@@ -69,15 +70,23 @@ def actor_of(catalogue: Catalogue, account: Account) -> Actor:
     return Actor(account.name, account.display_name, frozenset(account.role_codes), catalogue)
 
 
+# signed-in actors, reused while the unit's records are unchanged (every change to an account is
+# an event): the web app asks on every request
+_ACTORS = HeadCache(256)
+
+
 def load_actor(app: Any, name: str) -> Actor | None:
     """The actor of a logged-in session: None if the account is gone or disabled since."""
     from gongkai.core.accounts.roles import catalogue
 
-    with app.session() as session:
+    def lookup() -> Actor | None:
         account = find(session, name)
         if account is None or account.disabled:
             return None
         return actor_of(catalogue(app.registry), account)
+
+    with app.session() as session:
+        return _ACTORS.get(chain_head(session), (name, id(app.registry)), lookup)
 
 
 def password_digest(password_hash: str) -> str:

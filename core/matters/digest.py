@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional
 from gongkai.core.deadlines import iso
 from gongkai.core.errors import GongkaiError
+from gongkai.core.head_cache import HeadCache, chain_head
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, due_moment, is_overdue
 from gongkai.core.privacy import mask_text
@@ -84,24 +85,10 @@ def _clock_names(registry: Registry | None) -> dict[str, str]:
     return names
 
 
-# (database, event-chain head, today, horizon) -> the numbers of open clocks due before today and
-# due after it up to the horizon. Every change to a clock appends an event, moving the head, so a
-# count is reused only while nothing has changed (at 1,000,000 requests a count reads every
-# overdue clock's row: tens of milliseconds a page of 我的待办, whose counts rarely change).
-_COUNTS: dict[tuple[Any, ...], tuple[int, int]] = {}
-
-
-def _counts(session: Session, today: dt.date, horizon: dt.date, compute: Any) -> tuple[int, int]:
-    from gongkai.core.audit import head
-
-    key = (str(session.get_bind().url), head(session)["head"], today, horizon)
-    found = _COUNTS.get(key)
-    if found is None:
-        found = compute()
-        if len(_COUNTS) > 64:
-            _COUNTS.clear()
-        _COUNTS[key] = found
-    return found
+# the numbers of open clocks due before today and due after it up to the horizon, reused while
+# the unit's records are unchanged (at 1,000,000 requests a count reads every overdue clock's
+# row: tens of milliseconds a page of 我的待办, whose counts rarely change)
+_COUNTS = HeadCache(64)
 
 
 def digest(
@@ -133,7 +120,8 @@ def digest(
     chosen = {"overdue": clock_ids(t.due < today) + late_today,
               "today": [r.id for r in todays if r.id not in late_today],
               "upcoming": clock_ids(t.due > today, t.due <= horizon)}
-    before, after = _counts(session, today, horizon, lambda: (count(t.due < today), count(t.due > today, t.due <= horizon)))
+    before, after = _COUNTS.get(chain_head(session), (today, horizon),
+                                lambda: (count(t.due < today), count(t.due > today, t.due <= horizon)))
     counts = {"overdue": before + len(late_today), "today": len(chosen["today"]), "upcoming": after}
     if limit is not None:
         chosen = {key: found[:limit] for key, found in chosen.items()}

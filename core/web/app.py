@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from gongkai.core.errors import GongkaiError
+from gongkai.core.head_cache import HeadCache
 from gongkai.core.web.security import CSRF_FIELD, SecurityMiddleware, csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +55,20 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             "actor": request.scope.get("actor"), "csrf_token": csrf_token(session),
             "unit": office.unit.name, "jurisdiction": office.registry.jurisdiction.display_name, **context,
         }, status_code=status)
+
+
+# each page's own content (its ``main`` block) as rendered, reused while the unit's records are
+# unchanged (see :func:`main_block`): in each worker process
+PAGES = HeadCache(256)
+
+
+def main_block(request: Request, template: str, **context: Any) -> Markup:
+    """The ``main`` block of ``template`` rendered alone; ``render(..., main=it)`` puts it in its page.
+
+    For a page whose content depends only on the records and the key it is cached under: the
+    block sees ``context`` and no session (no CSRF token, no notice, no actor)."""
+    page = request.app.state.templates.env.get_template(template)
+    return Markup("".join(page.blocks["main"](page.new_context({"request": request, **context}))))
 
 
 def forbidden(request: Request, reason: str) -> HTMLResponse:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError
 from gongkai.core.today import today
-from gongkai.core.web.app import render
+from gongkai.core.web.app import PAGES, main_block, render
 
 
 def need(request: Request, action: str, record: Any = None) -> Any:
@@ -49,24 +49,34 @@ WORKLIST_ROWS = 30  # rows per list on 我的待办; the counts are of all, the 
 def todo(request: Request) -> Response:
     """我的待办: the review steps waiting for my roles, and the digest of clocks with time left."""
     from gongkai.core.accounts.permissions import allowed
-    from gongkai.core.matters.digest import GROUPS, digest
-    from gongkai.core.matters.urgency import now_beijing, time_left
+    from gongkai.core.head_cache import chain_head
+    from gongkai.core.matters.urgency import now_beijing
     from gongkai.core.requests.review import chain
-    from gongkai.core.requests.worklist import waiting_steps
 
     actor = need(request, "view")
     office = request.app.state.office
     within = number(request, "within", "几个工作日内到期", 0, 60)
     within = 3 if within is None else within
-    mine = {s.id for s in chain(office.registry).steps if allowed(actor, f"request.review:{s.id}")}
-    now = now_beijing()
+    mine = frozenset(s.id for s in chain(office.registry).steps if allowed(actor, f"request.review:{s.id}"))
+    # as of the minute: the countdowns are in minutes, and the page is the same for the whole minute
+    now = now_beijing().replace(second=0, microsecond=0)
     with office.session() as session:
-        steps, more = waiting_steps(session, office.registry, mine, limit=WORKLIST_ROWS)
-        data = digest(session, office.registry, office.calendar, now, within, limit=WORKLIST_ROWS)
+        main = PAGES.get(chain_head(session), ("todo", mine, within, now, id(office.calendar)),
+                         lambda: main_block(request, "todo.html", **_todo(session, office, mine, within, now)))
+    return render(request, "todo.html", main=main)
+
+
+def _todo(session: Any, office: Any, mine: frozenset[str], within: int, now: dt.datetime) -> dict[str, Any]:
+    from gongkai.core.matters.digest import GROUPS, digest
+    from gongkai.core.matters.urgency import time_left
+    from gongkai.core.requests.worklist import waiting_steps
+
+    steps, more = waiting_steps(session, office.registry, set(mine), limit=WORKLIST_ROWS)
+    data = digest(session, office.registry, office.calendar, now, within, limit=WORKLIST_ROWS)
     for items in data["groups"].values():
         for item in items:
             item["left"] = time_left(item["due"], now, office.calendar)
-    return render(request, "todo.html", steps=steps, more=more, digest=data, groups=GROUPS, within=within)
+    return {"steps": steps, "more": more, "digest": data, "groups": GROUPS, "within": within}
 
 
 def ledger_filters(request: Request) -> dict[str, Any]:
@@ -85,6 +95,7 @@ def ledger(request: Request) -> Response:
     """台账: filters, search, keyset paging (``before``: the last id of the previous page)."""
     from urllib.parse import urlencode
 
+    from gongkai.core.head_cache import chain_head
     from gongkai.core.requests import ledger as core
     from gongkai.core.requests.workflow import STATES
 
@@ -92,13 +103,19 @@ def ledger(request: Request) -> Response:
     office = request.app.state.office
     filters = ledger_filters(request)
     cursor = request.query_params.get("after") or None
-    with office.session() as session:
-        rows, next_cursor = core.page(session, office, as_of=today(), cursor=cursor, **filters)
-    kept = {k: v for k, v in request.query_params.items() if k != "after" and v}
-    return render(request, "ledger.html", rows=rows, filters=filters, states=STATES, query=urlencode(kept),
-                  outcomes=office.registry.outcomes,
-                  next_url=f"/ledger?{urlencode({**kept, 'after': next_cursor})}" if next_cursor else None,
-                  first_page=cursor is None)
+    as_of = today()
+
+    def content(session: Any) -> Any:
+        rows, next_cursor = core.page(session, office, as_of=as_of, cursor=cursor, **filters)
+        kept = {k: v for k, v in request.query_params.items() if k != "after" and v}
+        return main_block(request, "ledger.html", rows=rows, filters=filters, states=STATES, query=urlencode(kept),
+                          outcomes=office.registry.outcomes, first_page=cursor is None,
+                          next_url=f"/ledger?{urlencode({**kept, 'after': next_cursor})}" if next_cursor else None)
+
+    with office.session() as session:  # the page is its query string's on this day's records
+        main = PAGES.get(chain_head(session), ("ledger", str(request.query_params), as_of, id(office.calendar)),
+                         lambda: content(session))
+    return render(request, "ledger.html", main=main)
 
 
 def ledger_xlsx(request: Request) -> Response:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from attrs import frozen
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -22,7 +23,7 @@ from starlette.routing import Route
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import (amend, appeals, clock, edits, fees, intake, ledger, letters, reply, review,
                                    withdrawal, workflow)
-from gongkai.core.web.app import back_to, render
+from gongkai.core.web.app import PAGES, back_to, main_block, render
 from gongkai.core.web.pages import download, need, today
 
 
@@ -213,13 +214,27 @@ def _request_id(request: Request) -> int:
 
 
 def detail(request: Request) -> Response:
+    from gongkai.core.head_cache import chain_head
+    from gongkai.core.web.security import csrf_token
 
     actor = need(request, "view")
     office = request.app.state.office
+    request_id, as_of = _request_id(request), today()
+
+    def content() -> str:
+        context = detail_context(session, office, workflow.load(session, request_id), actor)
+        return main_block(request, "request.html", **context, csrf_token=CSRF_SLOT)
+
+    # the page is the same for every session of the same account on the same day and records;
+    # only its forms' CSRF token differs, put in when it is served
     with office.session() as session:
-        req = workflow.load(session, _request_id(request))
-        context = detail_context(session, office, req, actor)
-    return render(request, "request.html", **context)
+        main = PAGES.get(chain_head(session), ("request", request_id, as_of, actor.name, actor.roles, id(office.calendar)),
+                         content)
+    token = csrf_token(request.scope["session"])
+    return render(request, "request.html", main=Markup(main.replace(CSRF_SLOT, token)), r={"id": request_id})
+
+
+CSRF_SLOT = "csrf-token-of-the-session"  # in a cached page, where each form's token goes
 
 
 def _reveal(office: Any, actor: Any, request_id: int) -> dict[str, Any]:
