@@ -196,6 +196,18 @@ def test_request_from_intake_to_letter(server, browser, artefacts):
         assert "无法办理" not in browser.find_element(By.TAG_NAME, "main").text
         shot(browser, artefacts, name)
 
+    # 更正答复: the 承办人 opens the correction's review from the answered request's page
+    browser.get(request_url)
+    form = open_action(browser, "amend_review")
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("partial")
+    form.find_element(By.NAME, "comment").send_keys("经复核，部分内容涉及第三方商业秘密，应部分公开。")
+    shot(browser, artefacts, "16-申请详情-开始更正答复的审核")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已记录审核" in notice(browser)
+    assert "更正答复审核中" in browser.find_element(By.TAG_NAME, "main").text
+    assert not browser.find_elements(By.ID, "action-amend_review")  # under way: the next step is another role's
+    assert "待办步骤" in browser.find_element(By.CSS_SELECTOR, ".actions").text
+
 
 def register(browser, server, clerk: str, applicant: str, subject: str) -> None:
     """``clerk`` signs in and registers a request (default channel and dates); its page is open."""

@@ -188,3 +188,50 @@ def test_logout_ends_the_session(web):
     r = c.post("/logout", data={"csrf_token": c.token})
     assert r.status_code == 303
     assert c.get("/todo").headers["location"].startswith("/login")
+
+
+def test_the_corrections_review_is_offered_to_the_roles_that_may_start_it(office, clients):
+    """On an answered request the page offers 开始更正答复的审核 (the chain's first step signed
+    again) to exactly the roles the permission function allows; anyone else posting it gets the
+    403 and changes nothing; the allowed role's signature opens the review (更正答复审核中)."""
+    import datetime as dt
+    import re
+
+    from gongkai.core.accounts.permissions import allowed, request_record
+    from gongkai.core.accounts.store import load_actor
+    from gongkai.core.requests import intake, review, workflow
+
+    with office.session() as session:
+        request_id = int(intake.receive(session, office, applicant="李四", applicant_type="natural_person",
+                                        channel="in_person", submitted=dt.date(2026, 9, 24), confirmed=None,
+                                        subject="河道整治方案", actor="clerk").id)
+    on = dt.date.today().isoformat()
+    for name in ("clerk", "lawyer", "head"):  # the chain, each step by its role's account, then the reply
+        page = clients[name].get(f"/requests/{request_id}").text
+        step = re.search(r'id="action-review">.*?name="step" value="([^"]+)"', page, re.S).group(1)
+        clients[name].post(f"/requests/{request_id}/review", data={
+            "csrf_token": clients[name].token, "step": step, "decision": "approve", "on": on,
+            **({"outcome": "unavailable.not_held"} if name == "clerk" else {})})
+    clients["clerk"].post(f"/requests/{request_id}/reply", data={
+        "csrf_token": clients["clerk"].token, "outcome": "unavailable.not_held", "on": on, "reason": "本机关未制作。"})
+    with office.session() as session:
+        req = workflow.load(session, request_id)
+        assert req.state == "replied"
+        step = review.correction_step(office.registry, req)
+        record = request_record(session, office.registry, req)
+    form = {"step": step.id, "decision": "approve", "outcome": "disclosed", "on": on}
+    may = {name for name in clients if allowed(load_actor(office, name), f"request.review:{step.id}", record)}
+    assert may == {"clerk", "clerk2"}  # the 西咸新区 chain's first step is the 承办人's draft
+    for name, c in sorted(clients.items(), key=lambda item: item[0] in may):  # the refused ones first
+        offered = 'id="action-amend_review"' in c.get(f"/requests/{request_id}").text
+        assert offered == (name in may), name
+        if name not in may:
+            before = state(office)
+            r = c.post(f"/requests/{request_id}/review", data={"csrf_token": c.token, **form})
+            assert r.status_code == 403 and "无权办理" in r.text, name
+            assert state(office) == before
+    r = clients["clerk2"].post(f"/requests/{request_id}/review", data={"csrf_token": clients["clerk2"].token, **form})
+    assert r.status_code == 303
+    with office.session() as session:
+        assert workflow.load(session, request_id).state == "amending"
+    assert 'id="action-amend_review"' not in clients["clerk"].get(f"/requests/{request_id}").text

@@ -107,13 +107,13 @@ def reply_through_the_chain(office, clients, request_id, outcome="unavailable.no
 
 
 def sign_correction(office, clients, request_id, outcome="disclosed"):
-    """A correction is signed along the chain again before amend: the 承办人 opens its review with
-    the chain's first step (the replied page offers the steps after the reply), then each role
-    signs the step its page offers."""
-    first = office.registry.review_chain("request.review_chain").steps[0].id
+    """A correction is signed along the chain again before amend: the 承办人 opens its review
+    with the form the answered request's page offers (开始更正答复的审核: the chain's first step),
+    then each role signs the step its page offers."""
     for name in ("clerk", "lawyer", "head"):
         page = clients[name].get(f"/requests/{request_id}").text
-        step = first if name == "clerk" else re.search(r'name="step" value="([^"]+)"', page).group(1)
+        form = "amend_review" if name == "clerk" else "review"
+        step = re.search(rf'id="action-{form}">.*?name="step" value="([^"]+)"', page, re.S).group(1)
         fields = {"step": step, "decision": "approve", "on": TODAY, "outcome": outcome}
         r, page = post(clients[name], request_id, "review", **fields)
         assert "已记录审核" in page, page[-3000:]
@@ -223,3 +223,28 @@ def test_amend_needs_a_reply_and_a_reason(office, clients):
     before = shown(office, request_id)
     r, page = post(clients["clerk"], request_id, "amend", why="", on=TODAY, outcome="disclosed")
     assert "须说明更正理由" in page and shown(office, request_id) == before
+
+
+def test_an_answered_requests_page_opens_the_corrections_review(office, clients):
+    """更正答复 starts with the chain's first step signed again: the answered request's page offers
+    that form to the roles that may sign it, and it does what ``request review`` does."""
+    web, twin = new_request(office), new_request(office)
+    assert "amend_review" not in forms(clients["clerk"], web)  # nothing answered yet
+    for request_id in (web, twin):
+        reply_through_the_chain(office, clients, request_id)
+    assert "amend_review" in forms(clients["clerk"], web)
+    for name in ("lawyer", "head", "officehead", "filing", "admin"):
+        assert "amend_review" not in forms(clients[name], web), name
+    page = clients["clerk"].get(f"/requests/{web}").text
+    step = re.search(r'id="action-amend_review">.*?name="step" value="([^"]+)"', page, re.S).group(1)
+    r, page = post(clients["clerk"], web, "review", step=step, decision="approve", outcome="disclosed",
+                   comment="经复核，该信息已制作", on=TODAY)
+    assert "已记录审核" in page and "更正答复审核中" in page
+    assert "amend_review" not in forms(clients["clerk"], web)  # its review is under way
+    assert "review" in forms(clients["lawyer"], web)  # the next step waits for the lawyer
+    cli(office, "review", str(twin), "--step", step, "--decision", "approve", "--outcome", "disclosed",
+        "--comment", "经复核，该信息已制作", "--on", TODAY)
+    assert shown(office, web) == shown(office, twin)
+    data = shown(office, web)
+    assert data["state"] == "amending" and data["outcome"] == "unavailable.not_held"  # the reply in force stands
+    assert data["proposed_outcome"] == "disclosed"

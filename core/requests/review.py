@@ -42,6 +42,18 @@ def approvals(session: Session, request_id: int) -> dict[str, ReviewAction]:
     return {a.step_id: a for a in live_actions(session, request_id) if a.decision == "approve"}
 
 
+ANSWERED = ("replied", "closed")  # a step before the reply signed on these opens a correction's review
+
+
+def correction_step(registry: Any, request: Any) -> ReviewStep | None:
+    """The step whose signature opens the review of a corrected reply (更正答复) on an answered
+    request (state ``amending``, see :func:`review`): the chain's first step before the reply
+    that applies to every outcome, whatever the correction's. None if there is no reply to correct."""
+    if request.state not in ANSWERED or request.replied_on is None:
+        return None
+    return next((s for s in chain(registry).steps if s.stage == "before" and not s.outcomes), None)
+
+
 def required_steps(registry: Any, outcome: str | None, stage: str) -> list[ReviewStep]:
     """The steps of ``stage`` a reply with ``outcome`` needs, in order."""
     return [s for s in chain(registry).steps if s.stage == stage and s.applies_to(outcome)]
@@ -131,9 +143,9 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     to_state = None
     if step.stage == "after" and request.state == "amending":
         raise StepRefused(f"申请 {request.id} 的更正答复正在审核，{step_label(step)}待更正答复作出后办理。")
-    if step.stage == "after" and request.state not in ("replied", "closed"):
+    if step.stage == "after" and request.state not in ANSWERED:
         raise StepRefused(f"{step_label(step)}在答复之后进行，申请 {request.id} 尚未答复。")
-    if step.stage == "before" and request.state in ("replied", "closed"):
+    if step.stage == "before" and request.state in ANSWERED:
         # a step before the reply on an answered request: the review of a corrected reply
         # (更正答复) begins; the approvals of the reply in force do not sign the correction
         if decision != "approve":

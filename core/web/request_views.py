@@ -184,12 +184,17 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
     open_actions = [a for a in ACTIONS.values()
                     if req.state in workflow.TRANSITIONS[a.event][1] and allowed(actor, a.permission, record)
                     and (a.possible is None or a.possible(session, req))]
-    stage = "after" if req.state in ("replied", "closed") else "before"
+    stage = "after" if req.state in review.ANSWERED else "before"
     steps = [s for s in data["review_steps"] if not s["done"] and s["stage"] == stage]
     next_step = steps[0] if steps and req.state in workflow.TRANSITIONS["review"][1] else None
     step_decision = allowed(actor, f"request.review:{next_step['id']}", record) if next_step else None
+    # 更正答复: on an answered request, signing a step before the reply again opens the correction's review
+    correction = review.correction_step(office.registry, req)
+    if correction is not None and not allowed(actor, f"request.review:{correction.id}", record):
+        correction = None
     return {
         "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
+        "correction_step": correction,
         "outcomes": office.registry.outcomes, "pause_reasons": {k: v[0] for k, v in clock.PAUSE_REASONS.items()},
         "decisions": review.DECISIONS, "can_reveal": allowed(actor, "request.reveal", record), "revealed": reveal,
         "today": today().isoformat(), "event_names": _event_names(), "withdrawal_ways": withdrawal.HOW,
