@@ -43,11 +43,11 @@ from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.deadlines import compute
 from gongkai.core.errors import GongkaiError
 from gongkai.core.privacy import mask_text
-from gongkai.core.requests import history, intake
+from gongkai.core.requests import history, intake, search
 from gongkai.core.requests.models import OWNER, LedgerImport, Request
 from gongkai.core.requests.reply import check_reply_facts, parse_withheld
 from gongkai.core.requests.workflow import check_after, next_state_after
-from gongkai.core.storage import bulk_connection, insert_columns, session_scope, utc
+from gongkai.core.storage import bigram_words, bulk_connection, insert_columns, session_scope, utc
 from gongkai.core.today import not_future
 
 FIELDS = {  # field -> (Chinese name, required)
@@ -225,6 +225,9 @@ class Checked:
     errors: list[tuple[int, str]]  # (row number, message) of the bad ones
     requests: dict[str, list[Any]]  # the good rows' request columns (COLUMNS)
     events: list[str]  # each good row's import event (its ``after`` JSON)
+    # SQLite: the good rows' search words (storage.bigram_words of the applicant's name and of
+    # the subject), computed here, beside the writing (search.stored_in_bulk)
+    words: dict[str, list[str]] = attrs.field(factory=dict)
     # good rows with steps to replay (history.Steps; a withdrawal), by index among the good
     # rows: (file line, steps)
     history: dict[int, tuple[int, history.Steps]] = attrs.field(factory=dict)
@@ -237,6 +240,7 @@ class _Checker:
 
     def __init__(self, office: Any, refs: set[str] | None = None) -> None:
         self.registry = office.registry
+        self.words = office.engine.dialect.name == "sqlite"  # the search index is ours to write
         self.replied_state = next_state_after("received", "reply")
         self.reply_rule = office.registry.deadline("request.reply")
         self.calendar = office.calendar
@@ -282,11 +286,12 @@ class _Checker:
         if read % CHUNK or not read:
             yield self._chunk(read, n, errors, good, events, replays)
 
-    @staticmethod
-    def _chunk(read: int, line: int, errors: list[tuple[int, str]], good: list[tuple[Any, ...]],
+    def _chunk(self, read: int, line: int, errors: list[tuple[int, str]], good: list[tuple[Any, ...]],
                events: list[str], replays: dict[int, tuple[int, history.Steps]]) -> Checked:
-        columns = zip(*good) if good else [[] for _ in COLUMNS]
-        return Checked(read, line, errors, dict(zip(COLUMNS, map(list, columns))), events, replays)
+        columns = dict(zip(COLUMNS, map(list, zip(*good) if good else [[] for _ in COLUMNS])))
+        words = {"applicant": list(map(bigram_words, columns["applicant_name"])),
+                 "subject": list(map(bigram_words, columns["subject"]))} if self.words else {}
+        return Checked(read, line, errors, columns, events, history=replays, words=words)
 
     def check(self, values: dict[str, Any]) -> tuple[tuple[Any, ...], str, history.Steps | None]:
         """One row's request columns (COLUMNS), import event and the steps to replay after it
@@ -411,7 +416,7 @@ class _Writer:
         for index in [*sorted(chunk.history), len(chunk.events)]:
             if index > start:
                 ids += self._bulk(session, {k: v[start:index] for k, v in chunk.requests.items()},
-                                  chunk.events[start:index])
+                                  chunk.events[start:index], {k: v[start:index] for k, v in chunk.words.items()})
             if index < len(chunk.events):
                 line, steps = chunk.history[index]
                 try:
@@ -444,9 +449,12 @@ class _Writer:
         session.flush()
         return request.id
 
-    def _bulk(self, session: Any, requests: dict[str, list[Any]], events: list[str]) -> list[int]:
+    def _bulk(self, session: Any, requests: dict[str, list[Any]], events: list[str],
+              words: dict[str, list[str]]) -> list[int]:
         count = len(events)
-        ids = insert_columns(session, Request.__table__, {**self.constants, **requests}, count, return_ids=True)
+        ids = search.stored_in_bulk(
+            session, lambda: insert_columns(session, Request.__table__, {**self.constants, **requests}, count,
+                                            return_ids=True), words.get("applicant", []), words.get("subject", []))
         # the reply clock, met if the ledger has the reply; no intake clock: importing
         # history is not the platform entry a local intake rule times
         replied = requests["replied_on"]
