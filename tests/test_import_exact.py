@@ -37,6 +37,18 @@ def count(app, sql="SELECT count(*) FROM disclosure_request"):
         return c.execute(text(sql)).scalar()
 
 
+def assert_indexed_as_stored(app):
+    """SQLite: the search index holds exactly the stored requests, and its triggers are there
+    (the bulk import drops the insert trigger inside its transactions)."""
+    if app.district_engine.dialect.name != "sqlite":
+        return
+    with app.district_engine.connect() as c:
+        indexed = c.execute(text("SELECT rowid FROM request_search ORDER BY rowid")).scalars().all()
+        assert indexed == c.execute(text("SELECT id FROM disclosure_request ORDER BY id")).scalars().all()
+        assert set(c.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()) >= {
+            "request_search_insert", "request_search_update", "request_search_delete"}
+
+
 @pytest.fixture
 def app(backend, unit):
     unit("changning")
@@ -133,6 +145,7 @@ def test_ctrl_c_at_any_point_states_exactly_the_rows_stored_and_the_rest_imports
     monkeypatch.undo()
     message = str(stopped.value)
     stored = count(app)
+    assert_indexed_as_stored(app)  # the interrupted batch's index rows went with its requests
     assert message.startswith("导入已中断。") and f"已保存 {stored:,} 件" in message
     if stored:
         assert f"文件第 2 至 {stored + 1} 行已处理完毕" in message
@@ -145,6 +158,7 @@ def test_ctrl_c_at_any_point_states_exactly_the_rows_stored_and_the_rest_imports
     assert not rest.errors and len(rest.imported) == rows - stored
     assert count(app) == rows
     assert count(app, "SELECT count(DISTINCT subject) FROM disclosure_request") == rows  # nothing twice
+    assert_indexed_as_stored(app)
     with app.session() as session:
         from gongkai.core.replay import verify_all
 

@@ -82,6 +82,10 @@ def stored_in_bulk(session: Any, store: Callable[[], list[int]], applicants: lis
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         return store()
+    if not conn.connection.driver_connection.in_transaction:
+        # pysqlite begins its transaction at the first INSERT, not before DDL: the DROP alone
+        # would be committed at once, and a rollback would then lose the trigger
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
     trigger = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
                                    (INSERT_TRIGGER,)).scalar()
     if trigger is not None:
