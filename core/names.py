@@ -12,6 +12,8 @@ import unicodedata
 
 def clean_name(name: str) -> str:
     """``name`` without invisible characters (zero-width, bidi marks, controls) and outer spaces."""
+    if name.isprintable():  # none of them (checked in C): the common case, a bulk import's every cell
+        return name.strip()
     return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
 
 

@@ -310,7 +310,7 @@ class _Checker:
                 raise GongkaiError(f"本单位编号“{fields['ref']}”已被使用（已有的申请或本文件中前面的行），同一单位内不能重复")
             self.refs.add(fields["ref"])
         received = fields["received"]
-        not_future(received, "收到申请")
+        self._not_future(received, "收到申请")
         self._reply_clock(received)
         state, outcome, replied, reasons, withheld, agency, contact = "received", None, None, "", "", "", ""
         if text.get("outcome"):
@@ -319,7 +319,7 @@ class _Checker:
             if replied is None:
                 raise GongkaiError("有答复结果时须填写答复日期")
             check_after(replied, received, "答复", "收到申请之日")
-            not_future(replied, "答复")
+            self._not_future(replied, "答复")
             parts = parse_withheld(_items(text.get("withheld", "")), "不予公开的内容及理由")
             agency, contact = text.get("agency", ""), text.get("agency_contact", "")
             check_reply_facts(found.code, parts, agency, contact, how=IMPORT_HOW)
@@ -335,6 +335,11 @@ class _Checker:
             event = _import_event(state, received, fields["channel"], outcome, replied, fields["ref"], fee)
         columns = (*_FIELDS(fields), state, outcome, replied, reasons, fee, withheld, agency, contact)
         return columns, event, steps
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  # one checker per import: a day allowed stays allowed
+    def _not_future(self, on: dt.date, what: str) -> None:
+        """today.not_future, once per day (each call reads the environment and the clock; a ledger repeats its days)."""
+        not_future(on, what)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019  # one checker per import; a ledger repeats its dates
     def _reply_clock(self, received: dt.date) -> None:
