@@ -70,6 +70,31 @@ class PeakMemory:
         self.mib = (_status_kib("VmHWM") - self.before) / 1024 if self.before >= 0 else float("nan")
 
 
+def server_cpu(server) -> float:
+    """CPU seconds (user + system) a PostgreSQL server (``postgres_server()``) has used so far: its
+    postmaster, its live processes and those already ended (Linux's /proc; NaN elsewhere)."""
+    import os
+
+    try:
+        master = (server.data / "postmaster.pid").read_text().split()[0]
+        total = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if entry == master:  # its own time and its ended children's
+                total += sum(int(f) for f in fields[11:15])
+            elif fields[1] == master:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+
+
 def verdict(met: bool, full_size: bool) -> str:
     if not full_size:
         return "not judged: smaller than the target's size"

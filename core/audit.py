@@ -173,7 +173,7 @@ def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None =
     ``expect`` (length, hash): a head written down earlier; the chain must still pass
     through it (a log cut back below it, or rewritten up to it, is broken)."""
 
-    def broken(event: Event | None, seq: int, problem: str) -> dict[str, Any]:
+    def broken(event: Any, seq: int, problem: str) -> dict[str, Any]:
         return {
             "ok": False,
             "events": seq - 1,
@@ -183,9 +183,10 @@ def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None =
 
     prev, expected = GENESIS, 1
     last_seq = 0
+    columns = [getattr(Event, c.name) for c in Event.__table__.c]  # rows, not objects: a quarter of the time
     while True:
-        rows = session.exec(
-            select(Event).where(Event.seq != None, Event.seq > last_seq).order_by(Event.seq).limit(batch)  # noqa: E711
+        rows = session.execute(
+            select(*columns).where(Event.seq != None, Event.seq > last_seq).order_by(Event.seq).limit(batch)  # noqa: E711
         ).all()
         if not rows:
             break
@@ -201,7 +202,6 @@ def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None =
                                                "（事件被修改、删除后重算了哈希）")
             prev, expected = event.hash, expected + 1
             last_seq = event.seq
-        session.expunge_all()
     unchained = session.exec(select(Event).where(Event.seq == None).order_by(Event.id)).first()  # noqa: E711
     if unchained is not None:
         return broken(unchained, expected, f"事件 id={unchained.id} 不在链上：在应用之外写入")

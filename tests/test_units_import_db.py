@@ -16,7 +16,7 @@ from gongkai.core.app import App
 from gongkai.core.units.moving import import_database
 
 OLD = Path(__file__).parent / "data" / "unit-before-districts.db.gz"  # 3 requests, 13 events (main at 44a4019)
-STAGES = ("校验源数据库", "deadline_term", "disclosure_request", "request_review", "deadline", "事件日志", "提交")
+STAGES = ("校验源数据库", "分配新编号", "deadline_term", "disclosure_request", "request_review", "deadline", "事件日志", "提交")
 
 
 @pytest.fixture

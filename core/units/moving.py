@@ -226,6 +226,7 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
     with tempfile.TemporaryDirectory() as tmp:
         rows, source_chain = _read_source(_snapshot(path, Path(tmp)))
     read = time.perf_counter()
+    step("分配新编号")
     tables = SQLModel.metadata.tables
     unit_table = Unit.__table__
     with engine.begin() as conn:
