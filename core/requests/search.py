@@ -77,7 +77,7 @@ def stored_in_bulk(session: Any, store: Callable[[], list[int]], applicants: lis
     which keeps them in memory until the commit. DDL is transactional in SQLite and the transaction holds the write lock since its
     first write: no other connection ever sees the table without its trigger, nor writes while
     it is gone, and a rollback or a crash leaves it as it was. PostgreSQL: ``store()`` alone
-    (its GIN index is kept by PostgreSQL)."""
+    (its insert trigger fills ``search_bigrams``)."""
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         return store()
