@@ -68,6 +68,8 @@ BASE: dict[str, dict[str, str] | None] = {
     "plugins": {}, "rules": {}, "calendar": {}, "db check": {}, "db current": {}, "db upgrade": {},
     "db revision": None,  # a developer's tool: writes a migration file into the source tree
     "serve": None,  # starts a server that runs until stopped
+    # the suite runs with GONGKAI_PRELOAD=0: start is refused, status and stop find no server
+    "preload status": {}, "preload start": {}, "preload stop": {},
     "audit head": {}, "audit verify": {},
     "deadline": {"rule_id": "request.reply", "start": "2026-03-02"},
     "init": {"jurisdiction_name": "changning", "unit": "新单位"},
