@@ -3,6 +3,8 @@
 Command modules are imported only when their command runs (``COMMANDS`` maps a name to
 ``module:attribute`` and a one-line help), so ``gongkai --help`` imports neither SQLModel,
 Jinja2 nor any plugin. A command module is thin: it parses, calls core, and prints.
+The ``gongkai`` script enters at :mod:`gongkai.core.preload.client`, which hands the command to
+the resident preloader's forked child when one runs, or calls :func:`main` here.
 """
 
 from __future__ import annotations
