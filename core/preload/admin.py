@@ -37,12 +37,13 @@ def stop(timeout: float = 10.0) -> int | None:
         return None
     pid = answer["stopped"]
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and alive(pid):
         time.sleep(0.02)
     return pid
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` is still running (not gone, not a zombie)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -44,6 +44,8 @@ _PRELOAD = (
 
 
 def main() -> None:
+    os.chdir("/")  # hold no folder of the client's (each child changes to its client's)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # nor a pipe it inherited: a reader would wait 15 minutes
     ident = protocol.identity()
     sock_path, lock_path = protocol.paths(ident)
     lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
