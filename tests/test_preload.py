@@ -199,13 +199,23 @@ def test_a_changed_module_makes_the_server_step_aside(unit, gk, tmp_path, server
         os.utime(labels, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
 
 
-def test_a_command_starts_a_server_which_idles_out(unit, gk, tmp_path, server):
+def test_a_command_starts_a_server(unit, gk, tmp_path, server):
     unit("changning")
     new_request(gk)
-    through = server(GONGKAI_PRELOAD_IDLE="1")
+    through = server()
     assert not through.status()["running"]
     assert through.run("request", "show", "1", cwd=tmp_path).returncode == 0  # in its own process
     _wait(lambda: through.status()["running"], "the server started by the command")
+    assert through.run("request", "show", "1", cwd=tmp_path).returncode == 0
+    assert through.status()["served"] == 1
+
+
+def test_the_server_exits_after_its_idle_time(unit, gk, tmp_path, server):
+    unit("changning")
+    new_request(gk)
+    through = server(GONGKAI_PRELOAD_IDLE="5")
+    through.start()
+    assert through.run("request", "show", "1", cwd=tmp_path).returncode == 0
     _wait(lambda: not through.status()["running"], "the server to exit after its idle time")
     assert not list(Path(through.folder).glob("*.sock"))
 
