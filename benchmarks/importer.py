@@ -36,8 +36,8 @@ def run(n: int = N, runs: int = RUNS) -> list[Figure]:
         f"{rate / raw_rate:.0%} of it",
         f"target at least {TARGET:,} rows/s ({verdict(rate >= TARGET, n == N)}); all {n:,} rows in {took:.2f} s, best "
         f"of {runs} ({', '.join(f'{n / r[0]:,.0f}' for r in results)} rows/s), each into a fresh database; the storing "
-        f"process's CPU {cpu:.1f} s (SQLite alone's {raw_cpu:.1f} s); rows checked {where}; {batches} transactions of up to {BATCH:,} rows, one progress "
-        f"callback each; `gongkai audit verify` passes on the {events:,} events; baseline: the same {n:,} requests, "
+        f"process's CPU {cpu:.1f} s (SQLite alone's {raw_cpu:.1f} s); rows checked {where}; {batches} transactions of "
+        f"up to {BATCH:,} rows, one progress callback each; `gongkai audit verify` passes on the {events:,} events; baseline: the same {n:,} requests, "
         f"clocks, events and search-index rows (the bigram words) as ready tuples into the same schema with the import's "
         f"statements (constant columns as literals; the insert trigger dropped around the requests' insert, the index "
         f"rows inserted by executemany), transactions and SQLite settings, best of {runs}: no checking, computing or "

@@ -74,10 +74,10 @@ def stored_in_bulk(session: Any, store: Callable[[], list[int]], applicants: lis
     before this returns. Each row a trigger inserts comes with a statement savepoint, at which
     FTS5 writes its pending terms to disk (its xSavepoint) and then merges those tiny segments:
     22 µs a row, against 3.4 µs for the same rows by one executemany into the FTS5 table,
-    which keeps them in memory until the commit. DDL is transactional in SQLite and the transaction holds the write lock since its
-    first write: no other connection ever sees the table without its trigger, nor writes while
-    it is gone, and a rollback or a crash leaves it as it was. PostgreSQL: ``store()`` alone
-    (its insert trigger fills ``search_bigrams``)."""
+    which keeps them in memory until the commit. DDL is transactional in SQLite, and the
+    transaction holds the write lock from its start here: no other connection ever sees the
+    table without its trigger, nor writes while it is gone, and a rollback or a crash leaves it
+    as it was. PostgreSQL: ``store()`` alone (its own trigger fills ``search_bigrams``)."""
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         return store()
