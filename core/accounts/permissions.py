@@ -214,10 +214,11 @@ class DocumentRecord:
         return self_approval_conflict(self.steps, self.signed, step_id, name)
 
 
-def request_record(session: Any, registry: Any, request: Any) -> RequestRecord:
+def request_record(session: Any, registry: Any, request: Any, approvals: dict[str, Any] | None = None) -> RequestRecord:
+    """``approvals``: the request's :func:`gongkai.core.requests.review.approvals`, if already read."""
     from gongkai.core.requests import review
 
-    done = review.approvals(session, request.id)
+    done = review.approvals(session, request.id) if approvals is None else approvals
     return RequestRecord(request.id, review.chain(registry), {k: a.actor for k, a in done.items()})
 
 

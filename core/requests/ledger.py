@@ -126,10 +126,11 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
 
 
 def show(session: Session, office: Any, request: Request, as_of: dt.date | None = None,
-         reveal: bool = False) -> dict[str, Any]:
+         reveal: bool = False, approvals: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything about one request: the ledger row plus review steps, pauses, appeals and events.
 
     The applicant's ID and phone numbers are masked unless ``reveal`` (which the caller logs).
+    ``approvals``: its review approvals (:func:`review.approvals`) if the caller has read them.
     """
     as_of = as_of or today()
     pauses = clock.pauses_of(session, request.id)
@@ -157,7 +158,7 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "extensions": [{"amount": e.amount, "unit": e.unit, "approved_by": e.approved_by,
                         "approved_on": _iso(e.approved_on), "applicant_told_on": _iso(e.applicant_told_on)}
                        for e in clock.extensions_of(session, request.id)],
-        "review_steps": review.steps_json(session, office.registry, request),
+        "review_steps": review.steps_json(session, office.registry, request, approvals),
         "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
         "amended_on": _iso(request.amended_on),
         "reanswer_days": request.reanswer_days,

@@ -212,8 +212,11 @@ def start_after_steps(session: Session, office: Any, request: Request) -> None:
             store_deadline(session, OWNER, request.id, step.id, deadlines.compute(rule, request.replied_on, office.calendar))
 
 
-def steps_json(session: Session, registry: Any, request: Request) -> list[dict[str, Any]]:
-    done = approvals(session, request.id)
+def steps_json(session: Session, registry: Any, request: Request,
+               done: dict[str, ReviewAction] | None = None) -> list[dict[str, Any]]:
+    """The chain's steps for this request, each with who approved it; ``done``: its
+    :func:`approvals` if the caller has them already."""
+    done = approvals(session, request.id) if done is None else done
     outcome = draft_outcome(request)
     out = []
     for s in chain(registry).steps:

@@ -66,8 +66,9 @@ class Action:
     permission: str
     event: str  # the state machine's event: which states allow it
     run: Callable[[Any, Any, Any, Form, str], Any]
-    # beyond the state: whether the step is possible for this request now (else its form is not shown)
-    possible: Callable[[Any, Any], bool] | None = None
+    # beyond the state: whether the step is possible for this request now (else its form is not
+    # shown), given the session, the request and what its page shows (ledger.show)
+    possible: Callable[[Any, Any, dict[str, Any]], bool] | None = None
 
 
 def _extend(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
@@ -107,11 +108,11 @@ def _decide(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     return appeals.decide(session, office, req, found, f.text("result"), f.day("decided", "收到决定日期", False), by)
 
 
-def _undecided(session: Any, req: Any) -> bool:
-    return any(a.result == "尚未审结" for a in appeals.appeals_of(session, req.id))
+def _undecided(session: Any, req: Any, shown: dict[str, Any]) -> bool:
+    return any(a["result"] == "尚未审结" for a in shown["appeals"])
 
 
-def _can_reanswer(session: Any, req: Any) -> bool:
+def _can_reanswer(session: Any, req: Any, shown: dict[str, Any]) -> bool:
     from gongkai.core.errors import StepRefused
 
     try:
@@ -179,11 +180,12 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
     """What the request page shows: the facts, clocks, timeline and the actions open to ``actor``."""
     from gongkai.core.accounts.permissions import allowed, request_record
 
-    data = ledger.show(session, office, req, today(), reveal=reveal)
-    record = request_record(session, office.registry, req)
+    done = review.approvals(session, req.id)  # read once: the steps shown and the permissions both need them
+    data = ledger.show(session, office, req, today(), reveal=reveal, approvals=done)
+    record = request_record(session, office.registry, req, done)
     open_actions = [a for a in ACTIONS.values()
                     if req.state in workflow.TRANSITIONS[a.event][1] and allowed(actor, a.permission, record)
-                    and (a.possible is None or a.possible(session, req))]
+                    and (a.possible is None or a.possible(session, req, data))]
     stage = "after" if req.state in review.ANSWERED else "before"
     steps = [s for s in data["review_steps"] if not s["done"] and s["stage"] == stage]
     next_step = steps[0] if steps and req.state in workflow.TRANSITIONS["review"][1] else None
