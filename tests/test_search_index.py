@@ -185,3 +185,44 @@ def test_an_imported_ledger_is_searchable_at_once_and_stays_right_after_edits(
     gk.ok("request", "new", "--applicant", "赵六", "--applicant-type", "自然人", "--channel", "当面提交",
           "--submitted", "2026-03-04", "--subject", "河道整治")
     assert [r["applicant"] for r in gk.json("ledger", "--search", "赵六")] == ["赵六"]  # stored one by one: the trigger
+
+
+def test_a_batch_that_fails_midway_leaves_no_index_rows_and_the_rest_imports_searchable(
+        app, backend, gk, tmp_path, monkeypatch):
+    """The second batch fails after its requests and their index rows were written (its events
+    cannot be stored): the whole batch is rolled back, index rows included, the trigger stays,
+    and going on from the line the message names indexes the rest."""
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.requests import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 100)
+    monkeypatch.setattr(importer, "BATCH", 200)
+    path = tmp_path / "old.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["申请人", "类型", "渠道", "提交日期", "内容"],
+                                  *[[f"王{i}", "natural_person", "in_person", "2026-03-03", f"第{i}号道路维修预算"]
+                                    for i in range(450)]])
+    real, calls = importer.append_columns, []
+
+    def events_refused(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # the second batch's first chunk: its requests and index rows are written
+            raise GongkaiError("事件未能保存")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "append_columns", events_refused)
+    mapping = importer.parse_mapping([MAP])
+    with pytest.raises(GongkaiError, match="已保存 200 件") as stopped:
+        importer.import_ledger(app, path, mapping)
+    assert "--from-line 202" in str(stopped.value)
+    if backend.name == "sqlite":
+        assert sorted(indexed(app)) == stored(app) == list(range(1, 201))
+        with raw(app).connect() as c:
+            assert c.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'request_search_insert'")).scalar()
+    assert gk.json("ledger", "--search", "王250") == []
+    monkeypatch.setattr(importer, "append_columns", real)
+    assert len(importer.import_ledger(app, path, mapping, from_line=202).imported) == 250
+    if backend.name == "sqlite":
+        assert sorted(indexed(app)) == stored(app)
+    assert [r["applicant"] for r in gk.json("ledger", "--search", "王250")] == ["王250"]
+    assert [r["applicant"] for r in gk.json("ledger", "--search", "王199")] == ["王199"]
