@@ -19,7 +19,9 @@ The evidence is kept this way (docs/guarantees.md):
 3. the same file (same SHA-256) is refused a second time, into any unit.
 
 On PostgreSQL the rows go in by COPY (psycopg's ``cursor.copy``), PostgreSQL's fast path for
-bulk loads; SQLite takes one executemany per table.
+bulk loads, each table's rows renumbered as COPY takes them (the server works while the next
+are made), the requests with their ledger-search bigrams (revision 0020) so that no trigger
+computes them row by row; SQLite takes one executemany per table.
 """
 
 from __future__ import annotations
