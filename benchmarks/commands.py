@@ -97,8 +97,9 @@ def run(n: int = N, repeat: int = REPEAT) -> list[Figure]:
                     judged = (f"target at most {target}× ({'met' if ratio <= target else 'MISSED'})"
                               if mode == "preloaded" or name == "gongkai --help" else
                               f"the {target}× target is judged with the preloader running")
-                    how = ("its own process, which starts the preloader in the background" if mode == "no preloader"
-                           else "handed to the running preloader's forked child; CPU = the client's + the child's")
+                    how = ("handed to the running preloader's forked child; CPU = the client's + the child's"
+                           if mode == "preloaded" else "its own process (--help alone starts no preloader)"
+                           if name == "gongkai --help" else "its own process, which starts the preloader in the background")
                     figures.append(Figure(
                         f"{mode}: {name}", fmt_seconds(took), f"python -c pass {fmt_seconds(python)}", f"{ratio:.1f}×",
                         f"{judged}; {how}; fresh `gongkai` process, best of {repeat}{on_db}"

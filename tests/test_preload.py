@@ -109,6 +109,19 @@ def twin_units(tmp_path, unit, gk):
     return units, first["id"], steps
 
 
+def _locked(folder: str) -> bool:
+    """Whether a server holds a lock in ``folder`` (it does from its first moment)."""
+    import fcntl
+
+    for lock in Path(folder).glob("*.lock"):
+        with open(lock, "w") as file:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+    return False
+
+
 def _timeless(text: str) -> str:
     """Output without the moments events were written (they differ by the runs' order)."""
     return re.sub(r'"at": "[^"]*"', '"at": ""', text)
@@ -203,7 +216,9 @@ def test_a_command_starts_a_server(unit, gk, tmp_path, server):
     unit("changning")
     new_request(gk)
     through = server()
-    assert not through.status()["running"]
+    assert through.run("--help", cwd=tmp_path).returncode == 0  # asking for help starts none
+    time.sleep(1)  # what a started server would need to take its lock
+    assert not through.status()["running"] and not _locked(through.folder)
     assert through.run("request", "show", "1", cwd=tmp_path).returncode == 0  # in its own process
     _wait(lambda: through.status()["running"], "the server started by the command")
     assert through.run("request", "show", "1", cwd=tmp_path).returncode == 0

@@ -21,8 +21,10 @@ _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 def main() -> None:
     args = sys.argv[1:]
-    if protocol.enabled() and command_name(args) not in LOCAL:
-        code = through_server(args)
+    name = command_name(args)
+    if protocol.enabled() and name not in LOCAL:
+        # `gongkai --help` or `--version` alone uses a running server but starts none (a command will)
+        code = through_server(args, start=name is not None)
         if code is not None:
             sys.exit(code)
     from gongkai.core.cli import main as run_here
@@ -43,10 +45,10 @@ def command_name(args: list[str]) -> str | None:
     return None
 
 
-def through_server(args: list[str]) -> int | None:
+def through_server(args: list[str], start: bool = True) -> int | None:
     """The command's exit status from the preloader's child; None when it should run here
     (no server, a stale one, or one that did not start the command). Starts a server for the
-    next command when none answered."""
+    next command when none answered (and ``start``)."""
     try:
         ident = protocol.identity()
         sock_path, lock_path = protocol.paths(ident)
@@ -55,14 +57,15 @@ def through_server(args: list[str]) -> int | None:
         return None  # no private socket folder, a closed standard stream, a deleted cwd
     sock = protocol.connect(sock_path)
     if sock is None:
-        start_server(lock_path)
+        if start:
+            start_server(lock_path)
         return None
     forwarder = _Forwarder()
     try:
         protocol.send(sock, message, (0, 1, 2))
         reply, _ = protocol.receive(sock)
         if reply is None or "pid" not in reply:
-            if reply and reply.get("stale"):
+            if reply and reply.get("stale") and start:
                 start_server(lock_path)
             return None  # the command never started: run it here
         forwarder.child(reply["pid"])
