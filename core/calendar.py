@@ -42,6 +42,7 @@ from typing import Any
 
 import attrs
 
+from gongkai.core.cache_dir import cache_dir
 from gongkai.core.errors import GongkaiError
 
 FIRST_YEAR = 2008  # the first 条例 took effect on 2008-05-01; older dates are not needed
@@ -328,10 +329,7 @@ def _makeup_name(day: dt.date, by_date: dict[dt.date, str]) -> str:
 
 
 def _cache_dir() -> Path:
-    root = os.environ.get("GONGKAI_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gongkai"
-    )
-    return Path(root)
+    return Path(cache_dir())
 
 
 def _holidays_release() -> str:

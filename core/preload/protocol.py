@@ -15,6 +15,8 @@ import struct
 import sys
 import zlib
 
+from gongkai.core.cache_dir import cache_dir
+
 ENV_SWITCH = "GONGKAI_PRELOAD"  # "0": every command in its own process, no server started
 ENV_DIR = "GONGKAI_PRELOAD_DIR"  # where the socket lives (tests use a temporary one)
 ENV_IDLE = "GONGKAI_PRELOAD_IDLE"  # seconds without a command before the server exits
@@ -44,9 +46,7 @@ def directory() -> str:
     root = os.environ.get(ENV_DIR)
     if not root:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
-        cache = os.environ.get("GONGKAI_CACHE_DIR") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gongkai")
-        root = os.path.join(runtime, "gongkai") if runtime else os.path.join(cache, "preload")
+        root = os.path.join(runtime, "gongkai") if runtime else os.path.join(cache_dir(), "preload")
     os.makedirs(root, mode=0o700, exist_ok=True)
     info = os.stat(root)
     if info.st_uid != os.getuid() or info.st_mode & 0o077:
