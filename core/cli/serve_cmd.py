@@ -15,7 +15,7 @@ def serve(app, host, port, workers):
 
     from gongkai.core.accounts.store import has_accounts
     from gongkai.core.errors import GongkaiError
-    from gongkai.core.web.app import create_app, session_secret
+    from gongkai.core.web.app import create_app, session_secret, settled
 
     if not app.database_exists():
         raise GongkaiError("尚未建立本单位的数据库：请先运行 `gongkai init`，或用 --config / --db 指明数据库。")
@@ -25,7 +25,7 @@ def serve(app, host, port, workers):
     # behind a TLS proxy on this machine, X-Forwarded-Proto makes the session cookie Secure
     options = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "log_level": "warning"}
     if workers == 1:
-        web = create_app(app)
+        web = settled(create_app(app))
         click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （按 Ctrl-C 停止）", err=True)
         uvicorn.run(web, host=host, port=port, **options)
         return

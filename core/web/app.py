@@ -155,6 +155,18 @@ def create_app(office: Any, *, idle_minutes: int = IDLE_MINUTES) -> Starlette:
     return app
 
 
+def settled(app: Starlette) -> Starlette:
+    """``app`` for a serving process: what start-up made (the rules, the templates, SQLAlchemy's
+    mappers: some 85,000 objects) is moved out of the garbage collector's sight, so that a full
+    collection walks only what the requests leave behind, instead of some 90 ms of walking
+    while every request on the worker waits (the long tail of the pages' times under load)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 APP_ENV = "GONGKAI_WEB_APP"  # the unit a worker process of `gongkai serve --workers N` opens (App's arguments, JSON)
 
 
@@ -165,7 +177,7 @@ def from_environment() -> Starlette:
 
     from gongkai.core.app import App
 
-    return create_app(App(**json.loads(os.environ[APP_ENV])))
+    return settled(create_app(App(**json.loads(os.environ[APP_ENV]))))
 
 
 async def _error_page(request: Request, exc: Exception) -> Response:
