@@ -158,6 +158,7 @@ def test_commands_through_the_preloader_match_commands_in_their_own_process(twin
         ("request", "appeal", "2", "--kind", "复议", "--filed", "2026-02-30"),  # no such date
         ("request", "show", open_id, "--json"),
         ("--unknown-option",),
+        ("ledger", "--as-of", "\udcff"),  # a byte that is no UTF-8: not sent, run in the client instead
     ]
     codes = []
     for args in commands:
@@ -168,7 +169,7 @@ def test_commands_through_the_preloader_match_commands_in_their_own_process(twin
         codes.append(b.returncode)
     assert codes[:4] == [0, 0, 0, 0] and 0 not in codes[4:6] + codes[7:]
     assert _rows(preloaded) == _rows(here)
-    assert through.status()["served"] == len(commands)  # every command ran in the server's child
+    assert through.status()["served"] == len(commands) - 1  # all but the last ran in the server's child
 
 
 def test_standard_input_and_the_environment_reach_the_command(unit, gk, tmp_path, server):
@@ -278,6 +279,25 @@ def test_ctrl_c_reaches_the_command_in_the_servers_child(unit, gk, tmp_path, ser
     here = _interrupted(server(GONGKAI_PRELOAD="0"), tmp_path, lambda client: [client.pid])
     assert passed_on == here and here[0] != 0 and "已中止" in here[1]  # click's answer to Ctrl-C at a prompt
     assert "尚无账户" in gk.ok("user", "list").stdout
+
+
+def test_a_command_killed_in_the_servers_child_is_reported(unit, gk, tmp_path, server):
+    unit("xixian")
+    gk.ok("user", "list")
+    through = server()
+    through.start()
+    client = subprocess.Popen([GONGKAI, "user", "add", "zhang", "--role", "单位管理员", "--password-stdin"], cwd=tmp_path,
+                              env=through.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        child = _wait(lambda: through.status()["children"], "the command to run in the server's child")[0]
+        os.kill(child, signal.SIGKILL)  # as the out-of-memory killer would
+        client.wait(timeout=60)
+        err = client.stderr.read()
+    finally:
+        if client.poll() is None:
+            client.kill()
+    assert client.returncode == 1 and "预载进程中的命令意外中止" in err and "GONGKAI_PRELOAD=0" in err
 
 
 def test_status_and_stop(tmp_path, server):

@@ -1,7 +1,7 @@
 """The ``gongkai`` entry point: hand the command to the preloader, or run it here.
 
-Imports only what a bare interpreter has (and ``socket``): the command line's own modules
-load only when the command runs in this process.
+Imports only what a bare interpreter has (and ``_socket``, ``json``): the command line's own
+modules load only when the command runs in this process.
 """
 
 from __future__ import annotations
@@ -64,17 +64,21 @@ def through_server(args: list[str], start: bool = True) -> int | None:
     try:
         protocol.send(sock, message, (0, 1, 2))
         reply, _ = protocol.receive(sock)
-        if reply is None or "pid" not in reply:
-            if reply and reply.get("stale") and start:
-                start_server(lock_path)
-            return None  # the command never started: run it here
-        forwarder.child(reply["pid"])
-        reply, _ = protocol.receive(sock)
-    except (OSError, ValueError):
+        if reply is not None and "pid" in reply:
+            forwarder.child(reply["pid"])
+            reply, _ = protocol.receive(sock)
+        elif reply and reply.get("stale") and start:
+            start_server(lock_path)
+    except (OSError, ValueError):  # the server gone, or a message it cannot take (e.g. undecodable bytes)
         reply = None
     finally:
         forwarder.restore()
         sock.close()
+    if forwarder.pid is None:  # the command never started: run it here (unless interrupted meanwhile)
+        for signum in forwarder.pending:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        return None
     if reply is not None and "exit" in reply:
         return int(reply["exit"])
     if forwarder.sent:  # the child ended by the signal we passed on: so do we
