@@ -28,6 +28,7 @@ BIN = "Scripts" if os.name == "nt" else "bin"
 def run(*args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "PYTHONPATH", "VIRTUAL_ENV"))}
     env["GONGKAI_CACHE_DIR"] = str(cwd / ".cache")
+    env["GONGKAI_PRELOAD"] = "0"  # no resident preloader left behind by the test
     result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(map(str, args))} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
