@@ -236,6 +236,14 @@ def test_the_server_exits_after_its_idle_time(unit, gk, tmp_path, server):
     assert not list(Path(through.folder).glob("*.sock"))
 
 
+def test_a_server_whose_socket_is_removed_exits(tmp_path, server):
+    through = server()
+    pid = through.start()["pid"]
+    for path in Path(through.folder).glob("*.sock"):
+        path.unlink()  # as when a temporary folder is deleted
+    _wait(lambda: not alive(pid), "the unreachable server to exit")
+
+
 def test_preload_0_starts_nothing(unit, gk, tmp_path, server):
     unit("changning")
     new_request(gk)

@@ -120,6 +120,7 @@ class Server:
         self.served = 0
         self.children: set[int] = set()
         self.children_cpu = 0.0
+        self.inode: int | None = None
 
     def serve(self) -> tuple | None:
         """Answer until idle, stopped or stale; in a forked child, return its job."""
@@ -128,11 +129,14 @@ class Server:
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             self.last = time.monotonic()
             try:
+                self.inode = _inode(self.path)
                 while True:
                     left = self.idle - (time.monotonic() - self.last)
                     if left <= 0:
                         return None
-                    if not select.select([listener], [], [], left)[0]:
+                    if not select.select([listener], [], [], min(left, 10))[0]:
+                        if _inode(self.path) != self.inode:
+                            return None  # its socket removed (a temporary folder deleted): nobody can reach it
                         continue
                     conn, _ = listener.accept()
                     job, done = self.answer(conn, listener)
@@ -207,10 +211,11 @@ class Server:
         """Stop answering: the socket goes, then the lock (a new server may start at once)."""
         if self.lock < 0:
             return
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
+        if _inode(self.path) == self.inode:  # ours still (not a folder removed and made again)
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
         os.close(self.lock)
         self.lock = -1
 
@@ -236,6 +241,13 @@ class _listening:
     def __exit__(self, *exc: object) -> None:
         if self.sock.fileno() >= 0:
             self.sock.close()
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 def _rss_kib() -> int:
