@@ -22,7 +22,7 @@ import struct
 import sys
 import time
 
-from gongkai.core.preload import protocol
+from gongkai.core.preload import child, protocol
 
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid
 # Never preloaded: the web app (`serve` runs in its own process, with its own workers).
@@ -59,8 +59,6 @@ def main() -> None:
     server = Server(ident, sock_path, lock)
     job = server.serve()
     if job is not None:  # only in a forked child
-        from gongkai.core.preload import child
-
         child.run(*job)
 
 
