@@ -16,7 +16,8 @@ from gongkai.core.app import App
 from gongkai.core.units.moving import import_database
 
 OLD = Path(__file__).parent / "data" / "unit-before-districts.db.gz"  # 3 requests, 13 events (main at 44a4019)
-STAGES = ("校验源数据库", "分配新编号", "deadline_term", "disclosure_request", "request_review", "deadline", "事件日志", "提交")
+STAGES = ("校验源数据库", "分配新编号", "deadline_term", "disclosure_request", "request_review", "deadline", "事件日志",
+          "等待源数据库校验", "提交")
 
 
 @pytest.fixture
@@ -94,6 +95,35 @@ def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
     assert "未通过校验" in refused.stderr or "已有记录" in refused.stderr
     missing = gk.fails("unit", "import-db", "nowhere.db", "--unit", "fj")
     assert "找不到" in missing.stderr
+    assert content_hash(backend.url) == before
+
+
+@pytest.mark.parametrize("in_background", [True, False], ids=["checked-while-moving", "checked-here"])
+@pytest.mark.parametrize(("tamper", "said"), [
+    ("UPDATE event SET hash = substr(hash, 2) || '0' WHERE seq = 7", "事件日志未通过校验（第 7 条"),
+    ("UPDATE disclosure_request SET received = '2026-01-01' WHERE id = 2", "处记录与其事件日志不符"),
+], ids=["event-hash-broken", "record-altered"])
+def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothing_moved(
+        district, backend, tamper, said, in_background):
+    from sqlalchemy import create_engine
+
+    from gongkai.core.background import available
+    from gongkai.core.errors import GongkaiError
+
+    if in_background and not available():
+        pytest.skip("no second process here: the check would run in this one")
+    engine = create_engine(f"sqlite:///{district}")
+    with engine.begin() as c:
+        c.execute(text(tamper))
+    engine.dispose()
+    before = content_hash(backend.url)
+    stages = []
+    app = App()
+    with pytest.raises(GongkaiError, match="未通过校验") as refused:
+        import_database(app, district, "fj", progress=stages.append, in_background=in_background)
+    app.raw_engine.dispose()
+    assert said in str(refused.value) and "gongkai audit verify" in str(refused.value)
+    assert "事件日志" in stages and "提交" not in stages  # refused after the rows were written: rolled back
     assert content_hash(backend.url) == before
 
 

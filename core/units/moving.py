@@ -9,8 +9,9 @@ given in the order of the old ones; every reference follows (foreign keys, a clo
 event's subject, the appeal and prior-reply ids inside request events).
 
 The evidence is kept this way (docs/guarantees.md):
-1. the source's chain is verified first (on a snapshot of it): a broken chain is refused, not
-   moved (its records are checked against the log after the move, by ``audit verify --unit``);
+1. the source's chain is verified and its records checked against its log (what ``audit verify``
+   checks), on a snapshot of it, in a second process while the rows move: the move commits only
+   once the check has passed, and a source that fails it is refused and nothing is moved;
 2. the moved events are linked, in their old order, onto the end of the unit's chain (new seq,
    prev_hash and hash; what each event says is unchanged but for the renumbered ids), then one
    ``database_moved_in`` event records the source file's SHA-256, its chain's length and head,
@@ -79,18 +80,12 @@ def _snapshot(path: Path, folder: Path) -> Path:
     return copy
 
 
-def _read_source(copy: Path) -> tuple[dict[str, tuple[list[str], list[list[Any]]]], dict[str, Any]]:
-    """Every moved table of the source (brought to this gongkai's schema on the copy) as column
-    names and rows as stored, and its verified chain head. A source whose chain is broken, or that
-    holds several units, is refused. Rows are read as SQLite stores them (ISO text dates, 0/1):
-    what both backends take back as they are."""
-    from sqlmodel import SQLModel
-
+def _open_source(copy: Path) -> int:
+    """The source's copy brought to this gongkai's schema; its one unit's id. An empty source, or
+    one that holds several units, is refused."""
     from gongkai.core import schema
-    from gongkai.core.audit import verify
     from gongkai.core.storage import import_models, make_engine, session_scope, unreachable
     from gongkai.core.units.models import Unit
-    from gongkai.core.units.scoping import bound
 
     url = f"sqlite:///{copy}"
     engine = make_engine(url)
@@ -103,17 +98,20 @@ def _read_source(copy: Path) -> tuple[dict[str, tuple[list[str], list[list[Any]]
             schema.upgrade(engine, unit={})
         import_models()
         with session_scope(engine) as session:
-            units = session.scalars(select(Unit)).all()
-        if len(units) != 1:
-            raise GongkaiError(f"要迁入的数据库有 {len(units)} 个单位的记录：只能迁入一个单位自己的数据库。")
-        with session_scope(bound(engine, units[0].id)) as session:
-            chain = verify(session)
+            units = session.scalars(select(Unit.id)).all()
     finally:
         engine.dispose()
-    if not chain["ok"]:
-        raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条：{chain['broken']['problem']}），"
-                           "不能作为证据迁入。请在原单位文件夹运行 `gongkai audit verify` 查明。")
-    rows: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    if len(units) != 1:
+        raise GongkaiError(f"要迁入的数据库有 {len(units)} 个单位的记录：只能迁入一个单位自己的数据库。")
+    return units[0]
+
+
+def _read_rows(copy: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """Every moved table of the source's copy as column names and rows as stored (ISO text
+    dates, 0/1: what both backends take back as they are), read once."""
+    from sqlmodel import SQLModel
+
+    rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
     db = sqlite3.connect(copy)
     try:
         for table in SQLModel.metadata.sorted_tables:
@@ -121,11 +119,36 @@ def _read_source(copy: Path) -> tuple[dict[str, tuple[list[str], list[list[Any]]
                 names = [c.name for c in table.c]
                 quoted = ", ".join(f'"{n}"' for n in names)
                 order = "seq" if table.name == "event" else "id"
-                rows[table.name] = (names, [list(r) for r in db.execute(
-                    f"SELECT {quoted} FROM {table.name} ORDER BY {order}")])
+                rows[table.name] = (names, db.execute(f"SELECT {quoted} FROM {table.name} ORDER BY {order}").fetchall())
     finally:
         db.close()
-    return rows, {"length": chain["events"], "head": chain["head"]}
+    return rows
+
+
+def _checked(copy: Path, unit_id: int, names: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """The source's chain verified and its records checked against its log (what `audit verify`
+    checks), on the copy; yields the chain's head. Run in a second process while the rows move
+    (:mod:`gongkai.core.background`): the move commits only once this has passed."""
+    from gongkai.core.audit import verify
+    from gongkai.core.replay import check_records
+    from gongkai.core.storage import make_engine, session_scope
+    from gongkai.core.units.scoping import bound
+
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        with session_scope(bound(engine, unit_id)) as session:
+            chain = verify(session)
+            if not chain["ok"]:
+                raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条："
+                                   f"{chain['broken']['problem']}），不能作为证据迁入。"
+                                   "请在原单位文件夹运行 `gongkai audit verify` 查明。")
+            records = check_records(session, names=names)
+    finally:
+        engine.dispose()
+    if not records["ok"]:
+        raise GongkaiError(f"要迁入的数据库有 {records['count']} 处记录与其事件日志不符（{records['problems'][0]['message']}），"
+                           "未通过校验，不能作为证据迁入。请在原单位文件夹运行 `gongkai audit verify` 查明。")
+    yield {"length": chain["events"], "head": chain["head"]}
 
 
 def _new_ids(conn: Any, table: str, old: list[int]) -> dict[int, int]:
@@ -208,16 +231,22 @@ def _moved_before(conn: Any, sha256: str) -> dict[str, Any] | None:
 
 
 def import_database(app: Any, path: str | Path, code: str, actor: str = "", method: str = "copy",
-                    progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Move the unit database at ``path`` into the district's unit ``code``; returns what was moved."""
-    from sqlmodel import SQLModel
+                    progress: Callable[[str], None] | None = None, in_background: bool = True) -> dict[str, Any]:
+    """Move the unit database at ``path`` into the district's unit ``code``; returns what was moved.
 
-    from gongkai.core.audit import event_hash
-    from gongkai.core.storage import utc
-    from gongkai.core.units.models import Unit
-    from gongkai.core.units.scoping import owned_tables
+    The source's chain and records are checked in a second process while the rows move
+    (``in_background``; where a second process is not available, or with ``in_background``
+    false, here, before the commit): the move commits only if the check passed, and is rolled
+    back with the check's error otherwise."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return _import(app, path, code, actor, method, progress or (lambda _label: None), in_background, Path(tmp))
 
-    step = progress or (lambda _label: None)
+
+def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step: Callable[[str], None],
+            in_background: bool, tmp: Path) -> dict[str, Any]:
+    from gongkai.core.background import background
+    from gongkai.core.replay import code_names
+
     path = Path(path).expanduser().resolve()
     engine = app.district_engine
     if engine.url.database and Path(engine.url.database).resolve() == path:
@@ -225,9 +254,30 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
     sha256 = file_sha256(path) if path.is_file() else ""
     step("校验源数据库")
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        rows, source_chain = _read_source(_snapshot(path, Path(tmp)))
-    read = time.perf_counter()
+    copy = _snapshot(path, tmp)
+    source_unit = _open_source(copy)
+    # forked before this process reads or connects: the check shares no connection with the move
+    with background(_checked, copy, source_unit, code_names(app.registry), process=in_background) as check:
+        rows = _read_rows(copy)
+        read = time.perf_counter()
+        summary, waited = _moved(app, path, code, actor, method, step, rows, sha256, check)
+    return {"unit": code, **summary, "seconds": {"source": round(read - started, 3), "move": round(time.perf_counter() - read, 3),
+                                               "waited_for_check": round(waited, 3)}}
+
+
+def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Callable[[str], None],
+           rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], sha256: str,
+           check: Iterator[dict[str, Any]]) -> tuple[dict[str, Any], float]:
+    """The move itself, in one transaction that commits only once ``check`` has yielded the
+    source's verified chain head; what was moved, and how long the move waited for the check."""
+    from sqlmodel import SQLModel
+
+    from gongkai.core.audit import event_hash
+    from gongkai.core.storage import utc
+    from gongkai.core.units.models import Unit
+    from gongkai.core.units.scoping import owned_tables
+
+    engine = app.district_engine
     step("分配新编号")
     tables = SQLModel.metadata.tables
     unit_table = Unit.__table__
@@ -268,6 +318,10 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
         chain = {"length": head.length, "prev": head.last_hash} if head else {"length": 0, "prev": "0" * 64}
         names, events = rows["event"]
         write_rows(conn, tables["event"], names, _relinked(names, events, ids, unit_id, chain), method)
+        step("等待源数据库校验")
+        waiting = time.perf_counter()
+        source_chain = next(check)  # the check's refusal, raised here, rolls the move back
+        waited = time.perf_counter() - waiting
         length, prev = chain["length"], chain["prev"]
         now = dt.datetime.now(dt.timezone.utc)
         summary = {"file": str(path), "sha256": sha256, "source_chain": source_chain,
@@ -287,11 +341,10 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
             conn.execute(text("UPDATE audit_chain SET length = :n, last_hash = :h WHERE unit_id = :u"),
                          {"n": length, "h": prev, "u": unit_id})
         step("提交")
-    return {"unit": code, **summary,
-            "seconds": {"source": round(read - started, 3), "move": round(time.perf_counter() - read, 3)}}
+    return summary, waited
 
 
-def _renumbered(table: Any, names: list[str], rows: list[list[Any]], ids: dict[str, dict[int, int]],
+def _renumbered(table: Any, names: list[str], rows: list[tuple[Any, ...]], ids: dict[str, dict[int, int]],
                 unit_id: int) -> Iterator[list[Any]]:
     """``rows`` of ``table`` with their new ids, their unit and their references renumbered."""
     at = {n: i for i, n in enumerate(names)}
@@ -299,7 +352,7 @@ def _renumbered(table: Any, names: list[str], rows: list[list[Any]], ids: dict[s
     refs = [(at[c.name], ids[fk.column.table.name]) for c in table.c for fk in c.foreign_keys
             if fk.column.table.name in ids]
     owner = (at["owner_kind"], at["owner_id"]) if table.name == "deadline" else None
-    for row in rows:
+    for row in map(list, rows):
         row[id_at] = own[row[id_at]]
         if unit_at is not None:
             row[unit_at] = unit_id
@@ -312,7 +365,7 @@ def _renumbered(table: Any, names: list[str], rows: list[list[Any]], ids: dict[s
         yield row
 
 
-def _relinked(names: list[str], events: list[list[Any]], ids: dict[str, dict[int, int]], unit_id: int,
+def _relinked(names: list[str], events: list[tuple[Any, ...]], ids: dict[str, dict[int, int]], unit_id: int,
               chain: dict[str, Any]) -> Iterator[list[Any]]:
     """The source's ``events`` (in their order) renumbered and linked onto the unit's chain,
     whose ``length`` and ``prev`` (hash) in ``chain`` are advanced past each one."""
@@ -323,7 +376,7 @@ def _relinked(names: list[str], events: list[list[Any]], ids: dict[str, dict[int
     hashed = [(n, at[n]) for n in ("action", "actor", "after", "before", "subject_id", "subject_kind")]
     id_at, unit_at, kind_at, subject_at, seq_at, prev_at, hash_at, at_at = (
         at[n] for n in ("id", "unit_id", "subject_kind", "subject_id", "seq", "prev_hash", "hash", "at"))
-    for row in events:
+    for row in map(list, events):
         row[id_at], row[unit_at] = own[row[id_at]], unit_id
         kind, subject = row[kind_at], row[subject_at]
         if subject is not None:
