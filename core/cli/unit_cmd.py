@@ -121,8 +121,8 @@ def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, co
 @JSON
 @click.pass_obj
 def import_db(app, path, code, by, as_json):
-    """把单位原有的 SQLite 数据库（其 gongkai.db）连同事件日志迁入区级数据库的一个单位：先校验原库的
-    事件日志，全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit CODE` 核对。"""
+    """把单位原有的 SQLite 数据库（其 gongkai.db）连同事件日志迁入区级数据库的一个单位：校验原库的
+    事件日志并核对记录（与迁入同时进行，未通过则不迁入），全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit CODE` 核对。"""
     import sys
 
     from gongkai.core.errors import GongkaiError
