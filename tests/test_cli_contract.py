@@ -1,5 +1,6 @@
 """The JSON contracts of `deadline` and `rules` (design.md), and CLI conventions."""
 
+import os
 import subprocess
 import sys
 
@@ -119,3 +120,16 @@ def test_help_chrome_is_in_chinese(gk):
         assert out.startswith("用法：") and "选项：" in out and "显示本帮助并退出。" in out
         assert not [w for w in ENGLISH_CHROME if w in out], out
     assert "[必填]" in gk.ok("request", "new", "--help").stdout
+
+
+def test_an_argument_that_is_not_utf8_is_refused_in_chinese(tmp_path):
+    # a terminal in another encoding passes bytes Python keeps as lone surrogates; SQLite and
+    # every output would fail on them, so the command line refuses them before any command runs
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
+    env["GONGKAI_PRELOAD"] = "0"
+    script = os.path.join(os.path.dirname(sys.executable), "gongkai")
+    result = subprocess.run([script.encode(), b"request", b"show", b"\xff"], capture_output=True, cwd=tmp_path, env=env)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in stderr
+    assert "第 3 个命令行参数含有无法识别的字节" in stderr and "UTF-8" in stderr
+    assert not any(tmp_path.iterdir())  # nothing created

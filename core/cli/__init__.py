@@ -136,8 +136,16 @@ _refuse_empty_global_options()
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    for n, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8, kept by Python as lone surrogates
+            click.echo(f"错误：第 {n} 个命令行参数含有无法识别的字节（不是 UTF-8 编码的文字）；"
+                       "请把终端和输入法的字符编码设为 UTF-8 后重新输入。", err=True)
+            sys.exit(2)
     try:
-        cli.main(args=argv, prog_name="gongkai")
+        cli.main(args=args, prog_name="gongkai")
     except KeyboardInterrupt:
         click.echo("已中断。", err=True)
         sys.exit(130)
