@@ -15,8 +15,9 @@ def report():
 @click.option("--year", required=True, type=year_type(), help="报告年度，如 2026")
 @click.option("--unit", help="报告单位名称（默认：gongkai.toml 中的 unit）")
 @click.option("--government", is_flag=True, default=None,
-              help="本级政府的年度报告（3月31日前，长宁区2月28日前）；区级服务器上汇总全部单位，附各单位情况表；"
-                   "默认按 gongkai.toml 的 unit_level，否则为部门报告（1月31日前）")
+              help="本级政府的年度报告（条例 第四十九条第二款：3月31日前；辖区规定更早的，按辖区规则，"
+                   "见 gongkai rules）；区级服务器上汇总全部单位，附各单位情况表；"
+                   "默认按 gongkai.toml 的 unit_level，否则为部门报告（条例 第四十九条：1月31日前）")
 @click.option("--all-units", is_flag=True,
               help="区级服务器：一次生成每个单位自己的年度报告，写入 --out 文件夹（每单位一个文件，默认 html）")
 @click.option("--narrative", type=click.Path(file_okay=False),
