@@ -155,12 +155,15 @@ def set_password(session: Session, name: str, password: str, actor: str = "") ->
 
 
 def list_accounts(session: Session, catalogue: Catalogue, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return [describe(catalogue, account, now) for account in session.exec(select(Account).order_by(Account.name)).all()]
+
+
+def describe(catalogue: Catalogue, account: Account, now: dt.datetime | None = None) -> dict[str, Any]:
+    """One account as ``user list`` shows it (its lock only while it lasts)."""
     from gongkai.core.storage import utc
 
     now = now or dt.datetime.now(dt.timezone.utc)
-    out = []
-    for account in session.exec(select(Account).order_by(Account.name)).all():
-        locked = account.locked_until is not None and utc(account.locked_until) > now
-        out.append({**_facts(catalogue, account), "locked_until": utc(account.locked_until).isoformat() if locked else None,
-                    "created_at": utc(account.created_at).isoformat()})
-    return out
+    locked = account.locked_until is not None and utc(account.locked_until) > now
+    return {**_facts(catalogue, account), "locked_until": utc(account.locked_until).isoformat() if locked else None,
+            "created_at": utc(account.created_at).isoformat()}

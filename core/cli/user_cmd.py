@@ -60,7 +60,7 @@ def add(app, name, roles, display_name, password_stdin, by, as_json):
     with app.session() as session:
         account = store.add_account(session, unit_roles, name, password, list(roles), display_name,
                                     actor=_manager(session, app, by))
-        data = next(a for a in store.list_accounts(session, unit_roles) if a["name"] == account.name)
+        data = store.describe(unit_roles, account)
     if as_json:
         emit_json(data)
     else:
