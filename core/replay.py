@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
@@ -192,7 +192,7 @@ class Child:
     table: str
     parent: str  # the column naming the record's id
     columns: tuple[str, ...]
-    where: str = ""  # SQL condition (constant) selecting the rows
+    where: dict[str, str] = attrs.field(factory=dict)  # column -> the value selecting the rows
     key: str | None = None  # a column keying the rows (else: compared as a multiset)
 
 
@@ -248,7 +248,7 @@ REQUEST = Subject(
         Child("appeals", "复议诉讼记录", "request_appeal", "request_id",
               ("kind", "filed_on", "result", "decided_on", "registered_on", "over_silence", "reconsidered_on"), key="id"),
         Child("reply_clock", "答复期限（办结日期）", "deadline", "owner_id", ("met_on",),
-              where="owner_kind = 'request' AND name = 'reply'", key="name"),
+              where={"owner_kind": "request", "name": "reply"}, key="name"),
     ),
     carried={"state": "state"},
 )
@@ -278,7 +278,7 @@ MATTER = Subject(
     fields={"kind": "事项类型", "opened_at": "开立时间", "closed_at": "办结时间"},
     actions={"open": _matter, "close": _matter, "reveal": _nothing},
     children=(Child("clocks", "期限（状态、办结日期）", "deadline", "owner_id", ("status", "met_on"),
-                    where="owner_kind = 'matter'", key="name"),),
+                    where={"owner_kind": "matter"}, key="name"),),
 )
 
 DECISION_COUNT = Subject(
@@ -343,22 +343,111 @@ def code_names(registry: Any) -> dict[str, str]:
     return {**KIND_NAMES, **labels("clock"), **labels("document_step", registry), **labels("step", registry)}
 
 
-def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None) -> dict[str, Any]:
+def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None,
+                  stored: Stored | None = None) -> dict[str, Any]:
     """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``.
-    ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows."""
+    ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows.
+    ``stored``: the tables already read (a database being moved in), checked as they are
+    instead of being read again from ``session``."""
     from gongkai.core.storage import import_models
 
     import_models()  # every subject's table, whichever command loaded which
     findings = Findings()
-    connection = session.connection().execution_options(stream_results=True, yield_per=batch)
+    if stored is None:
+        connection = session.connection().execution_options(stream_results=True, yield_per=batch)
     for subject in SUBJECTS:
-        _check_subject(connection, subject, findings, names or {})
+        streams = stored.streams(subject) if stored is not None else _queried(connection, subject)
+        _check_subject(streams, subject, findings, names or {})
     return findings.to_json()
 
 
-def _stream(connection: Any, query: Any) -> Iterator[tuple[Any, list[Any]]]:
-    """Rows of ``query`` (its first column the record id, sorted) grouped by that id."""
-    for key, group in groupby(connection.execute(query), key=lambda row: row[0]):
+def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list[Any]]]]:
+    """``subject``'s events, records and each child's rows, read from the database, each
+    grouped by the record's id in order of it."""
+    from sqlalchemy import select
+    from sqlmodel import SQLModel
+
+    tables = SQLModel.metadata.tables
+    e = Event.__table__.c
+    events = _stream(connection.execute(select(e.subject_id, e.action, e.actor, e.after).where(
+        e.subject_kind == subject.kind, e.subject_id.is_not(None), e.seq.is_not(None)).order_by(e.subject_id, e.seq)))
+    table = tables[subject.table]
+    records = _stream(connection.execute(
+        select(table.c.id, *(table.c[f] for f in subject.fields)).order_by(table.c.id)))
+    children = []
+    for child in subject.children:
+        c = tables[child.table].c
+        query = select(c[child.parent], *(c[name] for name in _child_columns(child)))
+        query = query.where(*(c[column] == value for column, value in child.where.items()))
+        children.append(_stream(connection.execute(query.order_by(c[child.parent], c.id))))
+    return [events, records, *children]
+
+
+def _child_columns(child: Child) -> tuple[str, ...]:
+    return ((child.key,) if child.key else ()) + child.columns
+
+
+@attrs.frozen
+class Stored:
+    """Tables already read, as the database stores them (``tables``: name -> column names
+    and rows): the same streams as :func:`_queried`, without reading them again. ``dialect``
+    (the database's) turns a stored value into what a query returns (SQLite's text into a
+    date), so that both are compared alike."""
+
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+    dialect: Any
+
+    def rows(self, table: str, columns: tuple[str, ...], where: dict[str, Any] | None = None,
+             order: tuple[str, ...] = ("id",), present: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+        """``columns`` of ``table``'s rows matching ``where`` and with a value in each of
+        ``present``, as a query returns them, in ``order``."""
+        from operator import itemgetter
+
+        from sqlmodel import SQLModel
+
+        names, rows = self.tables[table]
+        at = {name: i for i, name in enumerate(names)}
+        for column, value in (where or {}).items():
+            i = at[column]
+            rows = [row for row in rows if row[i] == value]
+        for column in present:
+            i = at[column]
+            rows = [row for row in rows if row[i] is not None]
+        rows = sorted(rows, key=itemgetter(*(at[c] for c in order)))
+        if not rows:
+            return []
+        typed, by_column = SQLModel.metadata.tables[table].c, list(zip(*rows))  # column by column: C loops
+        picked = []
+        for column in columns:
+            values = by_column[at[column]]
+            process = typed[column].type._cached_result_processor(self.dialect, None)
+            picked.append(list(map(process, values)) if process else values)
+        return list(zip(*picked))
+
+    def events(self, chained: bool = True) -> list[Any]:
+        """The chained events in chain order (``chained`` false: the events off the chain, by
+        id), as rows whose attributes are :class:`Event`'s columns, as :func:`audit.verify` reads them."""
+        from collections import namedtuple
+
+        names = tuple(c.name for c in Event.__table__.c)
+        row = namedtuple("EventRow", names)  # type: ignore[misc]
+        if chained:
+            return list(map(row._make, self.rows("event", names, order=("seq",), present=("seq",))))
+        return list(map(row._make, self.rows("event", names, {"seq": None})))
+
+    def streams(self, subject: Subject) -> list[Iterator[tuple[Any, list[Any]]]]:
+        """``subject``'s events, records and each child's rows, as :func:`_queried` reads them."""
+        events = self.rows("event", ("subject_id", "action", "actor", "after"), {"subject_kind": subject.kind},
+                           order=("subject_id", "seq"), present=("subject_id", "seq"))
+        records = self.rows(subject.table, ("id", *subject.fields))
+        children = [self.rows(child.table, (child.parent, *_child_columns(child)), child.where, (child.parent, "id"))
+                    for child in subject.children]
+        return [_stream(rows) for rows in (events, records, *children)]
+
+
+def _stream(rows: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
+    """``rows`` (their first column the record id, sorted) grouped by that id."""
+    for key, group in groupby(rows, key=lambda row: row[0]):
         yield key, list(group)
 
 
@@ -377,26 +466,11 @@ def _side_by_side(*streams: Iterator[tuple[Any, list[Any]]]) -> Iterator[tuple[A
         yield key, groups
 
 
-def _check_subject(connection: Any, subject: Subject, findings: Findings, names: dict[str, str]) -> None:
-    from sqlalchemy import select, text
-    from sqlmodel import SQLModel
-
-    tables = SQLModel.metadata.tables
-    e = Event.__table__.c
-    events = _stream(connection, select(e.subject_id, e.action, e.actor, e.after).where(
-        e.subject_kind == subject.kind, e.subject_id.is_not(None), e.seq.is_not(None)).order_by(e.subject_id, e.seq))
-    table = tables[subject.table]
-    records = _stream(connection, select(table.c.id, *(table.c[f] for f in subject.fields)).order_by(table.c.id))
-    children = []
-    for child in subject.children:
-        c = tables[child.table].c
-        query = select(c[child.parent], *(c[name] for name in ((child.key,) if child.key else ()) + child.columns))
-        if child.where:
-            query = query.where(text(child.where))
-        children.append(_stream(connection, query.order_by(c[child.parent], c.id)))
+def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subject, findings: Findings,
+                   names: dict[str, str]) -> None:
     checked = 0
     title = list(subject.fields).index(subject.title) + 1 if subject.title else None
-    for record_id, (logged, stored, *owned) in _side_by_side(events, records, *children):
+    for record_id, (logged, stored, *owned) in _side_by_side(*streams):
         checked += bool(stored)
         expected = _replay(subject, logged) if logged else {}
         name = stored[0][title] if stored and title else expected.get(subject.title) if title else None
@@ -405,9 +479,9 @@ def _check_subject(connection: Any, subject: Subject, findings: Findings, names:
             if stored:
                 findings.add(subject, record_id, "added", f"{who}在事件日志中没有任何记载：记录在应用之外写入。")
             else:
-                names = "、".join(c.label for c, rows in zip(subject.children, owned) if rows)
+                kinds = "、".join(c.label for c, rows in zip(subject.children, owned) if rows)
                 findings.add(subject, record_id, "added",
-                             f"{who}不存在，事件日志也没有它，但库中有属于它的{names}：在应用之外写入。")
+                             f"{who}不存在，事件日志也没有它，但库中有属于它的{kinds}：在应用之外写入。")
             continue
         if not stored:
             findings.add(subject, record_id, "deleted",
@@ -430,14 +504,20 @@ def _replay(subject: Subject, logged: list[Any]) -> dict[str, Any]:
 
 def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any], row: Any,
              owned: list[list[Any]], findings: Findings, names: dict[str, str]) -> None:
+    logged_as = subject.logged_as
     for (column, label), value in zip(subject.fields.items(), row[1:]):
         want = expected.get(column, UNKNOWN)
-        if want is UNKNOWN or (value == want and column not in subject.logged_as):  # most: stored as logged
+        if want is UNKNOWN:
             continue
-        have = subject.logged_as.get(column, _iso)(value)
+        if column not in logged_as:  # most: stored as logged, or a date the log writes in ISO
+            if value == want or (value.__class__ is dt.date and value.isoformat() == want):
+                continue
+            have = _iso(value)
+        else:
+            have = logged_as[column](value)
         if _same(have, want) or (isinstance(have, str) and _masked(have) == want):  # the log masks ID and phone numbers
             continue
-        if column in subject.logged_as:  # a digest: saying that it differs is all a reader can use
+        if column in logged_as:  # a digest: saying that it differs is all a reader can use
             message = f"{who}的{label}与事件日志记载的不符：记录在应用之外被修改。"
         else:
             message = (f"{who}的{label}为“{describe(column, have)}”，事件日志记载为“{describe(column, want)}”："
@@ -448,8 +528,11 @@ def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any
         if want_rows is None:
             continue
         have_rows = [tuple(map(_iso, r[1:])) for r in rows]
-        want_values = [tuple([k, *v]) if child.key else tuple(v) for k, v in want_rows.items()]
-        have, want = Counter(map(_norm, have_rows)), Counter(map(_norm, want_values))
+        want_values = [(k, *v) if child.key else tuple(v) for k, v in want_rows.items()]
+        have_norm, want_norm = list(map(_norm, have_rows)), list(map(_norm, want_values))
+        if have_norm == want_norm:  # most: the same rows in the same order
+            continue
+        have, want = Counter(have_norm), Counter(want_norm)
         if have != want:
             extra, missing = _rows(have - want, names), _rows(want - have, names)
             findings.add(subject, record_id, "changed",

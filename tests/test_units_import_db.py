@@ -101,8 +101,11 @@ def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
 @pytest.mark.parametrize("in_background", [True, False], ids=["checked-while-moving", "checked-here"])
 @pytest.mark.parametrize(("tamper", "said"), [
     ("UPDATE event SET hash = substr(hash, 2) || '0' WHERE seq = 7", "事件日志未通过校验（第 7 条"),
+    ("INSERT INTO event (at, actor, subject_kind, subject_id, action) "
+     "SELECT at, '', 'request', 1, 'close' FROM event WHERE seq = 1", "不在链上"),
     ("UPDATE disclosure_request SET received = '2026-01-01' WHERE id = 2", "处记录与其事件日志不符"),
-], ids=["event-hash-broken", "record-altered"])
+    ("DELETE FROM disclosure_request WHERE id = 3", "处记录与其事件日志不符"),
+], ids=["event-hash-broken", "event-off-the-chain", "record-altered", "record-deleted"])
 def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothing_moved(
         district, backend, tamper, said, in_background):
     from sqlalchemy import create_engine
@@ -123,7 +126,9 @@ def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothin
         import_database(app, district, "fj", progress=stages.append, in_background=in_background)
     app.raw_engine.dispose()
     assert said in str(refused.value) and "gongkai audit verify" in str(refused.value)
-    assert "事件日志" in stages and "提交" not in stages  # refused after the rows were written: rolled back
+    # refused once the rows were being written (a deleted record's clock cannot be, before the
+    # events): rolled back
+    assert "disclosure_request" in stages and "提交" not in stages
     assert content_hash(backend.url) == before
 
 

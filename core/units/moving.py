@@ -127,22 +127,24 @@ def _read_rows(copy: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 
 def _checked(copy: Path, unit_id: int, names: dict[str, str]) -> Iterator[dict[str, Any]]:
     """The source's chain verified and its records checked against its log (what `audit verify`
-    checks), on the copy; yields the chain's head. Run in a second process while the rows move
-    (:mod:`gongkai.core.background`): the move commits only once this has passed."""
+    checks) on the ``rows`` read from the copy, every one that moves; yields the chain's head.
+    Run in a second process while the rows move (:mod:`gongkai.core.background`): the move
+    commits only once this has passed."""
     from gongkai.core.audit import verify
-    from gongkai.core.replay import check_records
+    from gongkai.core.replay import Stored, check_records
     from gongkai.core.storage import make_engine, session_scope
     from gongkai.core.units.scoping import bound
 
     engine = make_engine(f"sqlite:///{copy}")
+    stored = Stored(_read_rows(copy), engine.dialect)  # every row that moves, read as the move reads them
     try:
         with session_scope(bound(engine, unit_id)) as session:
-            chain = verify(session)
+            chain = verify(session, stored=stored)
             if not chain["ok"]:
                 raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条："
                                    f"{chain['broken']['problem']}），不能作为证据迁入。"
                                    "请在原单位文件夹运行 `gongkai audit verify` 查明。")
-            records = check_records(session, names=names)
+            records = check_records(session, names=names, stored=stored)
     finally:
         engine.dispose()
     if not records["ok"]:
@@ -238,7 +240,9 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
     (``in_background``; where a second process is not available, or with ``in_background``
     false, here, before the commit): the move commits only if the check passed, and is rolled
     back with the check's error otherwise."""
-    with tempfile.TemporaryDirectory() as tmp:
+    from gongkai.core.background import collector_paused
+
+    with tempfile.TemporaryDirectory() as tmp, collector_paused():
         return _import(app, path, code, actor, method, progress or (lambda _label: None), in_background, Path(tmp))
 
 
@@ -302,27 +306,18 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
                                    "请用 `gongkai unit add` 新增一个单位代码后迁入。")
         if conn.dialect.name == "postgresql":  # the stored text of date-times is UTC
             conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
-        ids = {name: _new_ids(conn, name, [r[i] for r in table_rows])
-               for name, (names, table_rows) in rows.items() for i in [names.index("id")]}
-        moved = {}
-        for table in SQLModel.metadata.sorted_tables:
-            if table.name not in rows or table.name in NOT_MOVED:
-                continue
-            step(table.name)
-            names, table_rows = rows[table.name]
-            moved[table.name] = write_rows(conn, table, names, _renumbered(table, names, table_rows, ids, unit_id),
-                                           method)
-        step("事件日志")
-        head = conn.execute(text("SELECT length, last_hash FROM audit_chain WHERE unit_id = :u" +
-                                 (" FOR UPDATE" if conn.dialect.name == "postgresql" else "")), {"u": unit_id}).first()
-        chain = {"length": head.length, "prev": head.last_hash} if head else {"length": 0, "prev": "0" * 64}
-        names, events = rows["event"]
-        write_rows(conn, tables["event"], names, _relinked(names, events, ids, unit_id, chain), method)
+        try:
+            moved, head, chain = _write_moved(conn, rows, unit_id, method, step)
+        except Exception:
+            # a row that could not be written (one naming a record that is not there cannot be
+            # renumbered): the check says why, for a source that fails it
+            next(check)
+            raise
         step("等待源数据库校验")
         waiting = time.perf_counter()
         source_chain = next(check)  # the check's refusal, raised here, rolls the move back
         waited = time.perf_counter() - waiting
-        length, prev = chain["length"], chain["prev"]
+        length, prev, events = chain["length"], chain["prev"], rows["event"][1]
         now = dt.datetime.now(dt.timezone.utc)
         summary = {"file": str(path), "sha256": sha256, "source_chain": source_chain,
                    "moved": {**moved, "event": len(events)}, "moved_at": now.isoformat(),
@@ -342,6 +337,32 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
                          {"n": length, "h": prev, "u": unit_id})
         step("提交")
     return summary, waited
+
+
+def _write_moved(conn: Any, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], unit_id: int, method: str,
+                 step: Callable[[str], None]) -> tuple[dict[str, int], Any, dict[str, Any]]:
+    """Every row renumbered and written, the events linked onto the unit's chain; how many rows
+    of each table, the chain's head row as it was (None: the unit's first events) and as it now is."""
+    from sqlmodel import SQLModel
+
+    tables = SQLModel.metadata.tables
+    ids = {name: _new_ids(conn, name, [r[i] for r in table_rows])
+           for name, (names, table_rows) in rows.items() for i in [names.index("id")]}
+    moved = {}
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name not in rows or table.name in NOT_MOVED:
+            continue
+        step(table.name)
+        names, table_rows = rows[table.name]
+        moved[table.name] = write_rows(conn, table, names, _renumbered(table, names, table_rows, ids, unit_id),
+                                       method)
+    step("事件日志")
+    head = conn.execute(text("SELECT length, last_hash FROM audit_chain WHERE unit_id = :u" +
+                             (" FOR UPDATE" if conn.dialect.name == "postgresql" else "")), {"u": unit_id}).first()
+    chain = {"length": head.length, "prev": head.last_hash} if head else {"length": 0, "prev": "0" * 64}
+    names, events = rows["event"]
+    write_rows(conn, tables["event"], names, _relinked(names, events, ids, unit_id, chain), method)
+    return moved, head, chain
 
 
 def _renumbered(table: Any, names: list[str], rows: list[tuple[Any, ...]], ids: dict[str, dict[int, int]],
