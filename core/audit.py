@@ -168,13 +168,13 @@ def parse_head(text: str) -> tuple[int, str]:
 
 
 def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None = None,
-           stored: Any = None) -> dict[str, Any]:
+           source: Any = None) -> dict[str, Any]:
     """Walk the chain; ``{"ok", "events", "head", "broken"}`` with the first broken link or None.
 
     ``expect`` (length, hash): a head written down earlier; the chain must still pass
-    through it (a log cut back below it, or rewritten up to it, is broken). ``stored``: the
-    events already read (:class:`gongkai.core.replay.Stored`, a database being moved in),
-    walked as they are instead of being read again."""
+    through it (a log cut back below it, or rewritten up to it, is broken). ``source``: a
+    database being moved in, whose events are read whole (:class:`gongkai.core.replay.SourceRows`)
+    rather than through ``session``."""
 
     def broken(event: Any, seq: int, problem: str) -> dict[str, Any]:
         return {
@@ -185,7 +185,7 @@ def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None =
         }
 
     prev, expected = GENESIS, 1
-    for event in _chained(session, batch) if stored is None else stored.events():
+    for event in _chained(session, batch) if source is None else source.events():
         if event.seq != expected:
             return broken(event, expected, f"第 {expected} 条事件缺失（链的下一条是第 {event.seq} 条）：事件被删除或顺序被改动")
         if event.prev_hash != prev:
@@ -197,7 +197,7 @@ def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None =
                                            "（事件被修改、删除后重算了哈希）")
         prev, expected = event.hash, expected + 1
     unchained = (session.exec(select(Event).where(Event.seq == None).order_by(Event.id)).first()  # noqa: E711
-                 if stored is None else next(iter(stored.events(chained=False)), None))
+                 if source is None else next(iter(source.events(chained=False)), None))
     if unchained is not None:
         return broken(unchained, expected, f"事件 id={unchained.id} 不在链上：在应用之外写入")
     head = session.exec(select(AuditChain)).first()

@@ -21,7 +21,8 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from itertools import groupby
+from pathlib import Path
+from itertools import groupby, repeat
 from typing import Any
 
 import attrs
@@ -344,19 +345,19 @@ def code_names(registry: Any) -> dict[str, str]:
 
 
 def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None,
-                  stored: Stored | None = None) -> dict[str, Any]:
+                  source: SourceRows | None = None) -> dict[str, Any]:
     """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``.
     ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows.
-    ``stored``: the tables already read (a database being moved in), checked as they are
-    instead of being read again from ``session``."""
+    ``source``: a database being moved in, read whole (:class:`SourceRows`) rather than
+    through ``session``."""
     from gongkai.core.storage import import_models
 
     import_models()  # every subject's table, whichever command loaded which
     findings = Findings()
-    if stored is None:
+    if source is None:
         connection = session.connection().execution_options(stream_results=True, yield_per=batch)
     for subject in SUBJECTS:
-        streams = stored.streams(subject) if stored is not None else _queried(connection, subject)
+        streams = source.streams(subject) if source is not None else _queried(connection, subject)
         _check_subject(streams, subject, findings, names or {})
     return findings.to_json()
 
@@ -387,42 +388,43 @@ def _child_columns(child: Child) -> tuple[str, ...]:
     return ((child.key,) if child.key else ()) + child.columns
 
 
-@attrs.frozen
-class Stored:
-    """Tables already read, as the database stores them (``tables``: name -> column names
-    and rows): the same streams as :func:`_queried`, without reading them again. ``dialect``
-    (the database's) turns a stored value into what a query returns (SQLite's text into a
-    date), so that both are compared alike."""
+class SourceRows:
+    """A unit's own SQLite database (one being moved in, :mod:`gongkai.core.units.moving`) read
+    straight through sqlite3: the same streams as :func:`_queried`, but of every row of each
+    table, whatever unit it names (a session bound to the unit sees only that unit's), and
+    only the columns the check uses. Values are typed as a query returns them (SQLite's
+    dialect: its text into dates), so that both are compared alike."""
 
-    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
-    dialect: Any
+    def __init__(self, path: str | Path, dialect: Any) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self.dialect = dialect
+
+    def close(self) -> None:
+        self.db.close()
 
     def rows(self, table: str, columns: tuple[str, ...], where: dict[str, Any] | None = None,
              order: tuple[str, ...] = ("id",), present: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
         """``columns`` of ``table``'s rows matching ``where`` and with a value in each of
         ``present``, as a query returns them, in ``order``."""
-        from operator import itemgetter
-
         from sqlmodel import SQLModel
 
-        names, rows = self.tables[table]
-        at = {name: i for i, name in enumerate(names)}
-        for column, value in (where or {}).items():
-            i = at[column]
-            rows = [row for row in rows if row[i] == value]
-        for column in present:
-            i = at[column]
-            rows = [row for row in rows if row[i] is not None]
-        rows = sorted(rows, key=itemgetter(*(at[c] for c in order)))
-        if not rows:
-            return []
-        typed, by_column = SQLModel.metadata.tables[table].c, list(zip(*rows))  # column by column: C loops
-        picked = []
-        for column in columns:
-            values = by_column[at[column]]
-            process = typed[column].type._cached_result_processor(self.dialect, None)
-            picked.append(list(map(process, values)) if process else values)
-        return list(zip(*picked))
+        conditions = [f'"{c}" IS NULL' if v is None else f'"{c}" = ?' for c, v in (where or {}).items()]
+        conditions += [f'"{c}" IS NOT NULL' for c in present]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        rows = self.db.execute(f"SELECT {listed} FROM {table}" + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
+                               + " ORDER BY " + ", ".join(f'"{c}"' for c in order),
+                               [v for v in (where or {}).values() if v is not None]).fetchall()
+        typed = SQLModel.metadata.tables[table].c
+        processors = [(i, p) for i, c in enumerate(columns)
+                      if (p := typed[c].type._cached_result_processor(self.dialect, None)) is not None]
+        if not rows or not processors:
+            return rows
+        by_column = list(zip(*rows))  # converted column by column: C loops
+        for i, process in processors:
+            by_column[i] = list(map(process, by_column[i]))
+        return list(zip(*by_column))
 
     def events(self, chained: bool = True) -> list[Any]:
         """The chained events in chain order (``chained`` false: the events off the chain, by
@@ -504,9 +506,8 @@ def _replay(subject: Subject, logged: list[Any]) -> dict[str, Any]:
 
 def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any], row: Any,
              owned: list[list[Any]], findings: Findings, names: dict[str, str]) -> None:
-    logged_as = subject.logged_as
-    for (column, label), value in zip(subject.fields.items(), row[1:]):
-        want = expected.get(column, UNKNOWN)
+    logged_as, columns = subject.logged_as, subject.fields
+    for column, value, want in zip(columns, row[1:], map(expected.get, columns, repeat(UNKNOWN))):
         if want is UNKNOWN:
             continue
         if column not in logged_as:  # most: stored as logged, or a date the log writes in ISO
@@ -515,6 +516,7 @@ def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any
             have = _iso(value)
         else:
             have = logged_as[column](value)
+        label = columns[column]
         if _same(have, want) or (isinstance(have, str) and _masked(have) == want):  # the log masks ID and phone numbers
             continue
         if column in logged_as:  # a digest: saying that it differs is all a reader can use
@@ -529,10 +531,9 @@ def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any
             continue
         have_rows = [tuple(map(_iso, r[1:])) for r in rows]
         want_values = [(k, *v) if child.key else tuple(v) for k, v in want_rows.items()]
-        have_norm, want_norm = list(map(_norm, have_rows)), list(map(_norm, want_values))
-        if have_norm == want_norm:  # most: the same rows in the same order
+        if have_rows == want_values:  # most: the same rows in the same order
             continue
-        have, want = Counter(have_norm), Counter(want_norm)
+        have, want = Counter(map(_norm, have_rows)), Counter(map(_norm, want_values))
         if have != want:
             extra, missing = _rows(have - want, names), _rows(want - have, names)
             findings.add(subject, record_id, "changed",
@@ -554,7 +555,11 @@ def _masked(text: str) -> str:
 
 
 def _norm(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(None if v is None else str(v) if not isinstance(v, float) else repr(v) for v in values)
+    return tuple(map(_norm_value, values))
+
+
+def _norm_value(value: Any) -> Any:
+    return None if value is None else repr(value) if isinstance(value, float) else str(value)
 
 
 def _same(have: Any, want: Any) -> bool:

@@ -10,8 +10,9 @@ event's subject, the appeal and prior-reply ids inside request events).
 
 The evidence is kept this way (docs/guarantees.md):
 1. the source's chain is verified and its records checked against its log (what ``audit verify``
-   checks), on a snapshot of it, in a second process while the rows move: the move commits only
-   once the check has passed, and a source that fails it is refused and nothing is moved;
+   checks), on a snapshot of it and on every row that moves, whatever unit it names, in a
+   second process while the rows move: the move commits only once the check has passed, and a
+   source that fails it is refused and nothing is moved;
 2. the moved events are linked, in their old order, onto the end of the unit's chain (new seq,
    prev_hash and hash; what each event says is unchanged but for the renumbered ids), then one
    ``database_moved_in`` event records the source file's SHA-256, its chain's length and head,
@@ -20,9 +21,10 @@ The evidence is kept this way (docs/guarantees.md):
 3. the same file (same SHA-256) is refused a second time, into any unit.
 
 On PostgreSQL the rows go in by COPY (psycopg's ``cursor.copy``), PostgreSQL's fast path for
-bulk loads, each table's rows renumbered as COPY takes them (the server works while the next
-are made), the requests with their ledger-search bigrams (revision 0020) so that no trigger
-computes them row by row; SQLite takes one executemany per table.
+bulk loads, each table's rows read from the snapshot and renumbered as COPY takes them (the
+server works on the first rows while the next are read and made), the requests with their
+ledger-search bigrams (revision 0020) so that no trigger computes them row by row; SQLite
+takes one executemany per table.
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ OWNER_TABLES = {"request": "disclosure_request", "document": "document", "matter
 # ids inside request events' JSON: key -> table
 EVENT_IDS = {"appeal": "request_appeal", "prior_reply": "request_prior_reply"}
 _EVENT_ID_KEYS = tuple(f'"{key}"' for key in EVENT_IDS)
-NOT_MOVED = ("event", "audit_chain")  # events are re-linked; the chain head is the unit's
 
 
 def file_sha256(path: Path) -> str:
@@ -106,46 +107,56 @@ def _open_source(copy: Path) -> int:
     return units[0]
 
 
-def _read_rows(copy: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-    """Every moved table of the source's copy as column names and rows as stored (ISO text
-    dates, 0/1: what both backends take back as they are), read once."""
-    from sqlmodel import SQLModel
+class _Source:
+    """The source's copy, read a table at a time while its rows are written: the district
+    database works on each table's first rows while the next are read, and no table is held
+    whole in memory. Rows come as stored (ISO text dates, 0/1: what both backends take back
+    as they are)."""
 
-    rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
-    db = sqlite3.connect(copy)
-    try:
-        for table in SQLModel.metadata.sorted_tables:
-            if ("unit_id" in table.c and table.name != "audit_chain") or table.name == "deadline_term":
-                names = [c.name for c in table.c]
-                quoted = ", ".join(f'"{n}"' for n in names)
-                order = "seq" if table.name == "event" else "id"
-                rows[table.name] = (names, db.execute(f"SELECT {quoted} FROM {table.name} ORDER BY {order}").fetchall())
-    finally:
-        db.close()
-    return rows
+    def __init__(self, copy: Path) -> None:
+        from sqlmodel import SQLModel
+
+        self.db = sqlite3.connect(copy)
+        # every table that holds the unit's records (its chain's head is the district's), parents first
+        self.tables = [t for t in SQLModel.metadata.sorted_tables
+                       if ("unit_id" in t.c and t.name != "audit_chain") or t.name == "deadline_term"]
+
+    def ids(self, table: Any) -> list[int]:
+        return [row[0] for row in self.db.execute(f"SELECT id FROM {table.name} ORDER BY id")]
+
+    def rows(self, table: Any) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+        """``table``'s column names and its rows (events in chain order), read as they are taken."""
+        names = [c.name for c in table.c]
+        quoted = ", ".join(f'"{n}"' for n in names)
+        return names, iter(self.db.execute(f"SELECT {quoted} FROM {table.name} ORDER BY "
+                                           + ("seq" if table.name == "event" else "id")))
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def _checked(copy: Path, unit_id: int, names: dict[str, str]) -> Iterator[dict[str, Any]]:
     """The source's chain verified and its records checked against its log (what `audit verify`
-    checks) on the ``rows`` read from the copy, every one that moves; yields the chain's head.
+    checks) on the copy, every row that moves (whatever unit it names); yields the chain's head.
     Run in a second process while the rows move (:mod:`gongkai.core.background`): the move
     commits only once this has passed."""
     from gongkai.core.audit import verify
-    from gongkai.core.replay import Stored, check_records
+    from gongkai.core.replay import SourceRows, check_records
     from gongkai.core.storage import make_engine, session_scope
     from gongkai.core.units.scoping import bound
 
     engine = make_engine(f"sqlite:///{copy}")
-    stored = Stored(_read_rows(copy), engine.dialect)  # every row that moves, read as the move reads them
+    source = SourceRows(copy, engine.dialect)  # every row that moves, whatever unit it names
     try:
         with session_scope(bound(engine, unit_id)) as session:
-            chain = verify(session, stored=stored)
+            chain = verify(session, source=source)
             if not chain["ok"]:
                 raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条："
                                    f"{chain['broken']['problem']}），不能作为证据迁入。"
                                    "请在原单位文件夹运行 `gongkai audit verify` 查明。")
-            records = check_records(session, names=names, stored=stored)
+            records = check_records(session, names=names, source=source)
     finally:
+        source.close()
         engine.dispose()
     if not records["ok"]:
         raise GongkaiError(f"要迁入的数据库有 {records['count']} 处记录与其事件日志不符（{records['problems'][0]['message']}），"
@@ -262,16 +273,19 @@ def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step
     source_unit = _open_source(copy)
     # forked before this process reads or connects: the check shares no connection with the move
     with background(_checked, copy, source_unit, code_names(app.registry), process=in_background) as check:
-        rows = _read_rows(copy)
-        read = time.perf_counter()
-        summary, waited = _moved(app, path, code, actor, method, step, rows, sha256, check)
-    return {"unit": code, **summary, "seconds": {"source": round(read - started, 3), "move": round(time.perf_counter() - read, 3),
+        opened = time.perf_counter()
+        source = _Source(copy)
+        try:
+            summary, waited = _moved(app, path, code, actor, method, step, source, sha256, check)
+        finally:
+            source.close()
+    return {"unit": code, **summary, "seconds": {"source": round(opened - started, 3),
+                                               "move": round(time.perf_counter() - opened, 3),
                                                "waited_for_check": round(waited, 3)}}
 
 
 def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Callable[[str], None],
-           rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], sha256: str,
-           check: Iterator[dict[str, Any]]) -> tuple[dict[str, Any], float]:
+           source: _Source, sha256: str, check: Iterator[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     """The move itself, in one transaction that commits only once ``check`` has yielded the
     source's verified chain head; what was moved, and how long the move waited for the check."""
     from sqlmodel import SQLModel
@@ -307,7 +321,7 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
         if conn.dialect.name == "postgresql":  # the stored text of date-times is UTC
             conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
         try:
-            moved, head, chain = _write_moved(conn, rows, unit_id, method, step)
+            moved, head, chain = _write_moved(conn, source, unit_id, method, step)
         except Exception:
             # a row that could not be written (one naming a record that is not there cannot be
             # renumbered): the check says why, for a source that fails it
@@ -317,11 +331,11 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
         waiting = time.perf_counter()
         source_chain = next(check)  # the check's refusal, raised here, rolls the move back
         waited = time.perf_counter() - waiting
-        length, prev, events = chain["length"], chain["prev"], rows["event"][1]
+        length, prev, events = chain["length"], chain["prev"], moved["event"]
         now = dt.datetime.now(dt.timezone.utc)
-        summary = {"file": str(path), "sha256": sha256, "source_chain": source_chain,
-                   "moved": {**moved, "event": len(events)}, "moved_at": now.isoformat(),
-                   "first_seq": length - len(events) + 1 if events else None, "last_seq": length if events else None}
+        summary = {"file": str(path), "sha256": sha256, "source_chain": source_chain, "moved": moved,
+                   "moved_at": now.isoformat(),
+                   "first_seq": length - events + 1 if events else None, "last_seq": length if events else None}
         length += 1
         mark = {"id": None, "unit_id": unit_id, "at": utc(now), "actor": actor, "subject_kind": "unit",
                 # plain JSON: the log's masking of ID and phone numbers would mangle the hashes' digits
@@ -339,33 +353,29 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
     return summary, waited
 
 
-def _write_moved(conn: Any, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], unit_id: int, method: str,
+def _write_moved(conn: Any, source: _Source, unit_id: int, method: str,
                  step: Callable[[str], None]) -> tuple[dict[str, int], Any, dict[str, Any]]:
     """Every row renumbered and written, the events linked onto the unit's chain; how many rows
     of each table, the chain's head row as it was (None: the unit's first events) and as it now is."""
-    from sqlmodel import SQLModel
-
-    tables = SQLModel.metadata.tables
-    ids = {name: _new_ids(conn, name, [r[i] for r in table_rows])
-           for name, (names, table_rows) in rows.items() for i in [names.index("id")]}
-    moved = {}
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name not in rows or table.name in NOT_MOVED:
+    ids = {table.name: _new_ids(conn, table.name, source.ids(table)) for table in source.tables}
+    moved, events = {}, None
+    for table in source.tables:
+        if table.name == "event":  # last: linked onto the chain once every id it names is known
+            events = table
             continue
         step(table.name)
-        names, table_rows = rows[table.name]
-        moved[table.name] = write_rows(conn, table, names, _renumbered(table, names, table_rows, ids, unit_id),
-                                       method)
+        names, rows = source.rows(table)
+        moved[table.name] = write_rows(conn, table, names, _renumbered(table, names, rows, ids, unit_id), method)
     step("事件日志")
     head = conn.execute(text("SELECT length, last_hash FROM audit_chain WHERE unit_id = :u" +
                              (" FOR UPDATE" if conn.dialect.name == "postgresql" else "")), {"u": unit_id}).first()
     chain = {"length": head.length, "prev": head.last_hash} if head else {"length": 0, "prev": "0" * 64}
-    names, events = rows["event"]
-    write_rows(conn, tables["event"], names, _relinked(names, events, ids, unit_id, chain), method)
+    names, rows = source.rows(events)
+    moved["event"] = write_rows(conn, events, names, _relinked(names, rows, ids, unit_id, chain), method)
     return moved, head, chain
 
 
-def _renumbered(table: Any, names: list[str], rows: list[tuple[Any, ...]], ids: dict[str, dict[int, int]],
+def _renumbered(table: Any, names: list[str], rows: Iterable[tuple[Any, ...]], ids: dict[str, dict[int, int]],
                 unit_id: int) -> Iterator[list[Any]]:
     """``rows`` of ``table`` with their new ids, their unit and their references renumbered."""
     at = {n: i for i, n in enumerate(names)}
@@ -386,7 +396,7 @@ def _renumbered(table: Any, names: list[str], rows: list[tuple[Any, ...]], ids: 
         yield row
 
 
-def _relinked(names: list[str], events: list[tuple[Any, ...]], ids: dict[str, dict[int, int]], unit_id: int,
+def _relinked(names: list[str], events: Iterable[tuple[Any, ...]], ids: dict[str, dict[int, int]], unit_id: int,
               chain: dict[str, Any]) -> Iterator[list[Any]]:
     """The source's ``events`` (in their order) renumbered and linked onto the unit's chain,
     whose ``length`` and ``prev`` (hash) in ``chain`` are advanced past each one."""
