@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from itertools import groupby, repeat
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -400,6 +401,7 @@ class SourceRows:
 
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.dialect = dialect
+        self._chain: list[Any] | None = None  # the chained events, read once for the chain and the records
 
     def close(self) -> None:
         self.db.close()
@@ -433,14 +435,17 @@ class SourceRows:
 
         names = tuple(c.name for c in Event.__table__.c)
         row = namedtuple("EventRow", names)  # type: ignore[misc]
-        if chained:
-            return list(map(row._make, self.rows("event", names, order=("seq",), present=("seq",))))
-        return list(map(row._make, self.rows("event", names, {"seq": None})))
+        if not chained:
+            return list(map(row._make, self.rows("event", names, {"seq": None})))
+        if self._chain is None:
+            self._chain = list(map(row._make, self.rows("event", names, order=("seq",), present=("seq",))))
+        return self._chain
 
     def streams(self, subject: Subject) -> list[Iterator[tuple[Any, list[Any]]]]:
         """``subject``'s events, records and each child's rows, as :func:`_queried` reads them."""
-        events = self.rows("event", ("subject_id", "action", "actor", "after"), {"subject_kind": subject.kind},
-                           order=("subject_id", "seq"), present=("subject_id", "seq"))
+        events = sorted([(e.subject_id, e.action, e.actor, e.after) for e in self.events()
+                         if e.subject_kind == subject.kind and e.subject_id is not None],
+                        key=itemgetter(0))  # stable: each record's events stay in chain order
         records = self.rows(subject.table, ("id", *subject.fields))
         children = [self.rows(child.table, (child.parent, *_child_columns(child)), child.where, (child.parent, "id"))
                     for child in subject.children]
@@ -453,18 +458,23 @@ def _stream(rows: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
         yield key, list(group)
 
 
-def _side_by_side(*streams: Iterator[tuple[Any, list[Any]]]) -> Iterator[tuple[Any, list[list[Any]]]]:
-    """Each record id found in any of ``streams`` (each sorted by id) with its rows in each."""
+def _side_by_side(*streams: Iterator[tuple[Any, list[Any]]]) -> Iterator[tuple[Any, list[Any]]]:
+    """Each record id found in any of ``streams`` (each sorted by id) with its rows in each
+    (none: an empty tuple)."""
     heads = [next(s, None) for s in streams]
-    while any(h is not None for h in heads):
-        key = min(h[0] for h in heads if h is not None)
-        groups = []
-        for i, head in enumerate(heads):
-            if head is not None and head[0] == key:
-                groups.append(head[1])
+    live = [i for i, head in enumerate(heads) if head is not None]  # the streams not yet ended
+    while live:
+        key = min([heads[i][0] for i in live])
+        groups: list[Any] = [()] * len(streams)
+        ended = False
+        for i in live:
+            head = heads[i]
+            if head[0] == key:
+                groups[i] = head[1]
                 heads[i] = next(streams[i], None)
-            else:
-                groups.append([])
+                ended = ended or heads[i] is None
+        if ended:
+            live = [i for i in live if heads[i] is not None]
         yield key, groups
 
 
