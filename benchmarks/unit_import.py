@@ -35,7 +35,7 @@ def run(n: int = N) -> list[Figure]:
         f"executemany {plain_rate:,.0f} rows/s", f"{rate / plain_rate:.1f}x",
         f"target at least {TARGET:,} rows/s ({verdict(rate >= TARGET, n == N)}); the whole command, {rows:,} rows "
         f"({stored}) and their {copy['events']:,} events re-linked into the unit's chain in one transaction, in "
-        f"{copy['took']:.2f} s: the source snapshotted and read in {copy['source']:.2f} s, the rows written in {move:.2f} s "
+        f"{copy['took']:.2f} s: the source snapshotted in {copy['source']:.2f} s, its rows read and written in {move:.2f} s "
         f"({rows / move:,.0f} rows/s for the move alone), then {copy['waited_for_check']:.2f} s waiting for the check of "
         f"the source's chain and records, which runs in a second process meanwhile; CPU: {copy['cpu']:.2f} s in gongkai's "
         f"process, {copy['check_cpu']:.2f} s in the check's, {copy['server_cpu']:.2f} s in PostgreSQL's (executemany "

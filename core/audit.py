@@ -26,13 +26,16 @@ import operator
 from collections.abc import Iterator, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps uses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Session, select
 
 from gongkai.core.storage import Event, insert_columns, utc
 from gongkai.core.units.models import UnitOwned
+
+if TYPE_CHECKING:
+    from gongkai.core.replay import SourceRows
 
 GENESIS = "0" * 64  # prev_hash of the first event
 
@@ -168,7 +171,7 @@ def parse_head(text: str) -> tuple[int, str]:
 
 
 def verify(session: Session, batch: int = 2000, expect: tuple[int, str] | None = None,
-           source: Any = None) -> dict[str, Any]:
+           source: SourceRows | None = None) -> dict[str, Any]:
     """Walk the chain; ``{"ok", "events", "head", "broken"}`` with the first broken link or None.
 
     ``expect`` (length, hash): a head written down earlier; the chain must still pass

@@ -21,9 +21,9 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from itertools import groupby, repeat
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -420,7 +420,7 @@ class SourceRows:
                                [v for v in (where or {}).values() if v is not None]).fetchall()
         typed = SQLModel.metadata.tables[table].c
         processors = [(i, p) for i, c in enumerate(columns)
-                      if (p := typed[c].type._cached_result_processor(self.dialect, None)) is not None]
+                      if (p := typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None))]
         if not rows or not processors:
             return rows
         by_column = list(zip(*rows))  # converted column by column: C loops

@@ -94,6 +94,38 @@ def test_each_record_changed_deleted_or_added_in_the_database_is_named(office, g
     assert {p["problem"] for p in report["records"]["problems"]} == {"changed", "deleted", "added"}
 
 
+def test_a_database_read_whole_as_it_moves_in_is_checked_as_audit_verify_checks_it(office, backend):
+    """``unit import-db`` checks the source read straight through sqlite3 (every row, whatever
+    unit it names): the same findings, word for word, as reading it through a session."""
+    from gongkai.core.audit import verify
+    from gongkai.core.replay import SourceRows, check_records, code_names
+    from gongkai.core.storage import session_scope
+
+    if backend.name != "sqlite":
+        pytest.skip("a unit's own database, the one moved in, is SQLite")
+    names = code_names(office.registry)
+
+    def both() -> tuple[dict, dict]:
+        source = SourceRows(office.district_engine.url.database, office.engine.dialect)
+        try:
+            with session_scope(office.engine) as session:
+                read = (verify(session), check_records(session, names=names))
+                whole = (verify(session, source=source), check_records(session, names=names, source=source))
+        finally:
+            source.close()
+        assert whole == read
+        return read
+
+    chain, records = both()
+    assert chain["ok"] and records["ok"] and records["checked"]["request"] == 2
+    sql(office, *(statement for statement, _ in TAMPERING))
+    chain, records = both()
+    assert chain["ok"] and records["count"] == len(TAMPERING) - 1
+    sql(office, "UPDATE event SET actor = '改过' WHERE seq = 3")
+    chain, _ = both()
+    assert chain["broken"]["seq"] == 3
+
+
 def test_a_state_changed_on_a_received_request_is_named(office, gk):
     sql(office, "UPDATE disclosure_request SET state = 'closed', received = '2026-02-01' WHERE id = 2")
     refused = gk.fails("audit", "verify", code=2).stderr
