@@ -132,6 +132,23 @@ def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothin
     assert content_hash(backend.url) == before
 
 
+def test_a_row_naming_a_record_the_source_does_not_hold_is_refused_and_nothing_moved(district, backend, gk):
+    """An intake clock is not among what the log states of a request, so the check passes over
+    it; pointed at a request that was never there, it has no new id, and kept as it was it
+    would name another unit's request: refused, in Chinese, nothing moved."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{district}")
+    with engine.begin() as c:
+        c.execute(text("UPDATE deadline SET owner_id = 999 WHERE owner_kind = 'request' AND name = 'intake' AND owner_id = 1"))
+    engine.dispose()
+    before = content_hash(backend.url)
+    refused = gk.fails("unit", "import-db", str(district), "--unit", "fj")
+    assert "deadline 表" in refused.stderr and "owner_id=999" in refused.stderr and "不存在" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert content_hash(backend.url) == before
+
+
 def test_a_moved_unit_is_searchable_and_an_edit_changes_what_finds_it(backend, gk, tmp_path, monkeypatch):
     """The ledger search finds the moved requests at once (on PostgreSQL the COPY wrote their
     bigrams, or left them to the trigger for a name with capitals), and an edit after the
