@@ -48,6 +48,16 @@ def stop_at(stage):
     return progress
 
 
+def tamper(path, statement):
+    """``statement`` run on the unit's own database behind the application's back."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as c:
+        c.execute(text(statement))
+    engine.dispose()
+
+
 def test_interrupted_anywhere_nothing_is_moved_then_it_moves_whole_once(district, backend, gk):
     before = content_hash(backend.url)
     source_before = content_hash(f"sqlite:///{district}")
@@ -82,12 +92,7 @@ def test_interrupted_anywhere_nothing_is_moved_then_it_moves_whole_once(district
 
 
 def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
-    from sqlalchemy import create_engine
-
-    engine = create_engine(f"sqlite:///{district}")
-    with engine.begin() as c:
-        c.execute(text("UPDATE event SET actor = '改过' WHERE seq = 5"))
-    engine.dispose()
+    tamper(district, "UPDATE event SET actor = '改过' WHERE seq = 5")
     before = content_hash(backend.url)
     refused = gk.fails("unit", "import-db", str(district), "--unit", "fj")
     assert "未通过校验" in refused.stderr and "第 5 条" not in refused.stdout
@@ -99,7 +104,7 @@ def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
 
 
 @pytest.mark.parametrize("in_background", [True, False], ids=["checked-while-moving", "checked-here"])
-@pytest.mark.parametrize(("tamper", "said"), [
+@pytest.mark.parametrize(("change", "said"), [
     ("UPDATE event SET hash = substr(hash, 2) || '0' WHERE seq = 7", "事件日志未通过校验（第 7 条"),
     ("INSERT INTO event (at, actor, subject_kind, subject_id, action) "
      "SELECT at, '', 'request', 1, 'close' FROM event WHERE seq = 1", "不在链上"),
@@ -107,18 +112,13 @@ def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
     ("DELETE FROM disclosure_request WHERE id = 3", "处记录与其事件日志不符"),
 ], ids=["event-hash-broken", "event-off-the-chain", "record-altered", "record-deleted"])
 def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothing_moved(
-        district, backend, tamper, said, in_background):
-    from sqlalchemy import create_engine
-
+        district, backend, change, said, in_background):
     from gongkai.core.background import available
     from gongkai.core.errors import GongkaiError
 
     if in_background and not available():
         pytest.skip("no second process here: the check would run in this one")
-    engine = create_engine(f"sqlite:///{district}")
-    with engine.begin() as c:
-        c.execute(text(tamper))
-    engine.dispose()
+    tamper(district, change)
     before = content_hash(backend.url)
     stages = []
     app = App()
@@ -136,12 +136,7 @@ def test_a_row_naming_a_record_the_source_does_not_hold_is_refused_and_nothing_m
     """An intake clock is not among what the log states of a request, so the check passes over
     it; pointed at a request that was never there, it has no new id, and kept as it was it
     would name another unit's request: refused, in Chinese, nothing moved."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(f"sqlite:///{district}")
-    with engine.begin() as c:
-        c.execute(text("UPDATE deadline SET owner_id = 999 WHERE owner_kind = 'request' AND name = 'intake' AND owner_id = 1"))
-    engine.dispose()
+    tamper(district, "UPDATE deadline SET owner_id = 999 WHERE owner_kind = 'request' AND name = 'intake' AND owner_id = 1")
     before = content_hash(backend.url)
     refused = gk.fails("unit", "import-db", str(district), "--unit", "fj")
     assert "deadline 表" in refused.stderr and "owner_id=999" in refused.stderr and "不存在" in refused.stderr

@@ -36,6 +36,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -274,11 +275,8 @@ def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step
     # forked before this process reads or connects: the check shares no connection with the move
     with background(_checked, copy, source_unit, code_names(app.registry), process=in_background) as check:
         opened = time.perf_counter()
-        source = _Source(copy)
-        try:
+        with closing(_Source(copy)) as source:
             summary, waited = _moved(app, path, code, actor, method, step, source, sha256, check)
-        finally:
-            source.close()
     return {"unit": code, **summary, "seconds": {"source": round(opened - started, 3),
                                                "move": round(time.perf_counter() - opened, 3),
                                                "waited_for_check": round(waited, 3)}}

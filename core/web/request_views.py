@@ -220,6 +220,9 @@ def _request_id(request: Request) -> int:
     return int(request.path_params["request_id"])
 
 
+CSRF_SLOT = "csrf-token-of-the-session"  # in a cached page, where each form's token goes
+
+
 def detail(request: Request) -> Response:
     from gongkai.core.head_cache import chain_head
     from gongkai.core.web.security import csrf_token
@@ -239,9 +242,6 @@ def detail(request: Request) -> Response:
                          content)
     token = csrf_token(request.scope["session"])
     return render(request, "request.html", main=Markup(main.replace(CSRF_SLOT, token)), r={"id": request_id})
-
-
-CSRF_SLOT = "csrf-token-of-the-session"  # in a cached page, where each form's token goes
 
 
 def _reveal(office: Any, actor: Any, request_id: int) -> dict[str, Any]:
