@@ -8,9 +8,11 @@ the ledger and the annual report are built from stored facts, never from hand co
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import json
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import repeat
@@ -281,7 +283,22 @@ def make_engine(url: str) -> Engine:
         raise GongkaiError(f"数据库地址“{url}”无效：{exc}。示例：sqlite:///gongkai.db 或 postgresql+psycopg://用户@主机/库名") from None
     if engine.dialect.name == "sqlite":
         sa_event.listen(engine, "connect", _sqlite_pragmas)
+    _ENGINES.add(engine)
     return engine
+
+
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_engines() -> None:
+    """At exit, every engine's idle connections closed, as the interpreter's own finalisation
+    closes them: SQLite then writes its WAL back into the database file, so that the file
+    alone holds every record (a clerk may copy gongkai.db without its -wal). A preloaded
+    command's child (:mod:`gongkai.core.preload.child`) runs the exit functions but ends
+    without that finalisation."""
+    for engine in list(_ENGINES):
+        engine.dispose()
 
 
 def display_url(url: str) -> str:

@@ -172,6 +172,25 @@ def test_commands_through_the_preloader_match_commands_in_their_own_process(twin
     assert through.status()["served"] == len(commands) - 1  # all but the last ran in the server's child
 
 
+def test_the_database_file_alone_holds_a_preloaded_commands_records(unit, tmp_path, server):
+    """The child closes the database as a process of its own does at exit: SQLite writes its WAL
+    back, so gongkai.db alone (the file a clerk copies to move a unit) holds every record."""
+    unit("changning")  # its gongkai.toml: this process opens no database, so each command's is the last to close
+    alone, through = server(GONGKAI_PRELOAD="0"), server()
+    through.start()
+    for who, name in ((alone, "张三"), (through, "赵六")):
+        made = who.run("request", "new", "--applicant", name, "--applicant-type", "natural_person", "--channel",
+                       "in_person", "--submitted", "2026-03-02", "--subject", "预算", cwd=tmp_path)
+        assert made.returncode == 0, made.stderr
+    assert through.status()["served"] == 1
+    assert not (tmp_path / "gongkai.db-wal").exists()
+    copy = tmp_path / "copy.db"
+    shutil.copy(tmp_path / "gongkai.db", copy)  # the file alone
+    db = sqlite3.connect(copy)
+    assert db.execute("SELECT applicant_name FROM disclosure_request ORDER BY id").fetchall() == [("张三",), ("赵六",)]
+    db.close()
+
+
 def test_standard_input_and_the_environment_reach_the_command(unit, gk, tmp_path, server):
     unit("xixian")
     gk.ok("user", "list")  # the database made
