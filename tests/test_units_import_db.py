@@ -144,6 +144,19 @@ def test_a_row_naming_a_record_the_source_does_not_hold_is_refused_and_nothing_m
     assert content_hash(backend.url) == before
 
 
+def test_a_source_with_nothing_recorded_is_refused_with_the_likely_cause(district, backend, gk, tmp_path, monkeypatch):
+    """gongkai.db copied without its -wal file can look like a unit that never recorded anything."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    gk.ok("init", "--jurisdiction", "changning", "--unit", "上海市长宁区房屋管理局")
+    monkeypatch.chdir(tmp_path)
+    before = content_hash(backend.url)
+    refused = gk.fails("unit", "import-db", str(empty / "gongkai.db"), "--unit", "fj")
+    assert "没有任何记录" in refused.stderr and "gongkai.db-wal" in refused.stderr
+    assert content_hash(backend.url) == before
+
+
 def test_a_moved_unit_is_searchable_and_an_edit_changes_what_finds_it(backend, gk, tmp_path, monkeypatch):
     """The ledger search finds the moved requests at once (on PostgreSQL the COPY wrote their
     bigrams, or left them to the trigger for a name with capitals), and an edit after the

@@ -83,11 +83,14 @@ def _snapshot(path: Path, folder: Path) -> Path:
 
 
 def _open_source(copy: Path) -> int:
-    """The source's copy brought to this gongkai's schema; its one unit's id. An empty source, or
-    one that holds several units, is refused."""
+    """The source's copy brought to this gongkai's schema; its one unit's id. An empty source (no
+    tables, or no records: nothing was ever recorded), or one that holds several units, is refused."""
+    from sqlmodel import SQLModel
+
     from gongkai.core import schema
     from gongkai.core.storage import import_models, make_engine, session_scope, unreachable
     from gongkai.core.units.models import Unit
+    from gongkai.core.units.scoping import owned_tables
 
     url = f"sqlite:///{copy}"
     engine = make_engine(url)
@@ -99,10 +102,16 @@ def _open_source(copy: Path) -> int:
             schema.refuse_incompatible(engine, found)
             schema.upgrade(engine, unit={})
         import_models()
+        tables = SQLModel.metadata.tables
         with session_scope(engine) as session:
             units = session.scalars(select(Unit.id)).all()
+            recorded = any(session.execute(select(tables[name].c.id).limit(1)).first()
+                           for name in owned_tables() - {"audit_chain"})
     finally:
         engine.dispose()
+    if not recorded:  # most likely a copy of gongkai.db without the gongkai.db-wal beside it
+        raise GongkaiError("要迁入的数据库里没有任何记录（申请、文件、事项和事件日志都是空的），没有可迁入的内容。若这是复制来的文件，"
+                           "请连同同名的 gongkai.db-wal 文件（如有）一起复制后再迁入。")
     if len(units) != 1:
         raise GongkaiError(f"要迁入的数据库有 {len(units)} 个单位的记录：只能迁入一个单位自己的数据库。")
     return units[0]
