@@ -63,10 +63,10 @@ def unit(folder: Path, database: Path | None = None) -> Path:
 
 
 def run(n: int = N, sample: int = SAMPLE, runs: int = RUNS) -> list[Figure]:
-    from gongkai.core.audit import verify
+    from gongkai.core.records.chain import verify
     from gongkai.core.requests import importer
     from gongkai.core.requests.appeal_importer import BATCH, import_appeals
-    from gongkai.core.storage import session_scope
+    from gongkai.core.records.storage import session_scope
 
     with synthetic.workdir() as tmp:
         requests, appeals, rows = write_files(tmp, n)

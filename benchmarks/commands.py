@@ -42,7 +42,7 @@ FILED = "2026-10-30"  # after every synthetic reply (received up to 2026-09-24, 
 
 
 def run(n: int = N, repeat: int = REPEAT) -> list[Figure]:
-    from gongkai.core.calendar import load_calendar
+    from gongkai.core.time.calendar import load_calendar
 
     gongkai = gongkai_command()
     with synthetic.workdir() as tmp:

@@ -14,7 +14,7 @@ def run(n: int = N) -> list[Figure]:
     import chinese_calendar
     import holidays
 
-    from gongkai.core.calendar import load_calendar
+    from gongkai.core.time.calendar import load_calendar
 
     rng = random.Random(20)
     starts = [dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(700)) for _ in range(n)]

@@ -30,7 +30,7 @@ COPIED = ("unit", "deadline_term", "disclosure_request", "deadline")
 
 
 def run(units: int = UNITS, per_unit: int = PER_UNIT) -> list[Figure]:
-    from gongkai.core.calendar import load_calendar
+    from gongkai.core.time.calendar import load_calendar
 
     calendar = load_calendar()
     n = units * per_unit
@@ -61,13 +61,13 @@ def run(units: int = UNITS, per_unit: int = PER_UNIT) -> list[Figure]:
 
 
 def measure(backend: str, district, alone, calendar, units: int, per_unit: int) -> list[Figure]:
-    from gongkai.core.plugins import load_registry
+    from gongkai.core.law.plugins import load_registry
     from gongkai.core.reports.annual import appeal_table, request_table
     from gongkai.core.reports.check import ensure_balanced
     from gongkai.core.reports.district import combine, unit_figures
     from gongkai.core.requests.ledger import ledger
-    from gongkai.core.storage import session_scope
-    from gongkai.core.units.scoping import bound
+    from gongkai.core.records.storage import session_scope
+    from gongkai.core.records.scoping import bound
 
     registry = load_registry("changning")
     n = units * per_unit
@@ -136,7 +136,7 @@ def _copy(server, source):
     """A PostgreSQL schema with ``source``'s tables the benchmark reads, copied in with COPY."""
     from sqlmodel import SQLModel
 
-    from gongkai.core.storage import create_schema, make_engine
+    from gongkai.core.records.storage import create_schema, make_engine
 
     target = make_engine(server.new_database())
     create_schema(target)

@@ -21,7 +21,7 @@ def run(n: int = N, runs: int = RUNS) -> list[Figure]:
     ``runs`` times. Baseline: SQLite alone storing the very rows the import stored, by raw
     executemany of the import's own statements, with its transactions and settings, the
     search index's rows included."""
-    from gongkai.core.background import available
+    from gongkai.core.units.background import available
     from gongkai.core.requests.importer import BATCH
 
     with synthetic.workdir() as tmp:
@@ -48,7 +48,7 @@ def run(n: int = N, runs: int = RUNS) -> list[Figure]:
 def import_once(folder: Path, ledger: Path, mapping: dict[str, str], n: int) -> tuple[float, float, int, int]:
     """(seconds, CPU seconds of this process, progress callbacks, events on the verified chain)."""
     from gongkai.core.app import App
-    from gongkai.core.audit import verify
+    from gongkai.core.records.chain import verify
     from gongkai.core.requests.importer import import_ledger
 
     folder.mkdir()
@@ -80,10 +80,10 @@ def raw_insert(source: Path, target: Path, batch: int) -> tuple[float, float]:
     search index's rows too, as the import writes them (search.stored_in_bulk)."""
     from sqlalchemy.dialects import sqlite
 
-    from gongkai.core.deadline_store import StoredDeadline
+    from gongkai.core.time.deadline_store import StoredDeadline
     from gongkai.core.requests.models import Request
     from gongkai.core.requests.search import INSERT_TRIGGER, TABLE
-    from gongkai.core.storage import BULK_PRAGMAS, Event, bigram_words, insert_statement
+    from gongkai.core.records.storage import BULK_PRAGMAS, Event, bigram_words, insert_statement
 
     engine = synthetic.engine_at(target)
     engine.dispose()

@@ -21,9 +21,9 @@ FULL_SCAN = ('SELECT d.id, owner_kind, owner_id, name, rule_id, due, due_at, "li
 def run(n: int = N) -> list[Figure]:
     from sqlalchemy import text
 
-    from gongkai.core.calendar import load_calendar
-    from gongkai.core.deadline_store import open_deadlines
-    from gongkai.core.storage import session_scope
+    from gongkai.core.time.calendar import load_calendar
+    from gongkai.core.time.deadline_store import open_deadlines
+    from gongkai.core.records.storage import session_scope
 
     calendar = load_calendar()
     due_by = calendar.add_working_days(TODAY, 3)
@@ -42,7 +42,7 @@ def run(n: int = N) -> list[Figure]:
             f"overdue + due within 3 working days, {n:,} requests", fmt_seconds(ours),
             f"full scan {fmt_seconds(scan)}", f"{scan / ours:.0f}× faster",
             f"target under 200 ms ({verdict(ours < TARGET, n == N)}); {len(rows):,} clocks listed "
-            f"({overdue:,} overdue) as of {TODAY}; core.deadline_store.open_deadlines: terms by ix_deadline_term_due, their open clocks by ix_deadline_term_status",
+            f"({overdue:,} overdue) as of {TODAY}; core.time.deadline_store.open_deadlines: terms by ix_deadline_term_due, their open clocks by ix_deadline_term_status",
         )]
         figures.append(ledger_figure(engine, calendar, n, len(rows), scan))
         engine.dispose()
@@ -53,7 +53,7 @@ def ledger_figure(engine, calendar, n: int, clocks: int, scan: float) -> Figure:
     """The same question through the requests ledger (``gongkai ledger --overdue --due-within 3``),
     which builds full rows (working days used, days left, every clock) for what it lists."""
     from gongkai.core.requests.ledger import ledger
-    from gongkai.core.storage import session_scope
+    from gongkai.core.records.storage import session_scope
 
     office = SimpleNamespace(calendar=calendar)
 

@@ -13,9 +13,9 @@ TARGET = 2.0  # seconds, the issue's target for 1,000,000 rows
 
 
 def run(n: int = N) -> list[Figure]:
-    from gongkai.core.calendar import load_calendar
-    from gongkai.core.deadline_store import recompute_provisional
-    from gongkai.core.storage import session_scope
+    from gongkai.core.time.calendar import load_calendar
+    from gongkai.core.time.deadline_store import recompute_provisional
+    from gongkai.core.records.storage import session_scope
 
     old = load_calendar()
     with synthetic.workdir() as tmp:
@@ -62,7 +62,7 @@ def _check(session, calendar, computed_until) -> tuple[int, int]:
     clock by clock through the join of clocks and terms."""
     from sqlalchemy import func, select
 
-    from gongkai.core.deadline_store import DeadlineTerm as T, with_terms
+    from gongkai.core.time.deadline_store import DeadlineTerm as T, with_terms
 
     count = differ = 0
     new: dict = {}

@@ -14,11 +14,11 @@ YEAR = 2025
 
 
 def run(n: int = N) -> list[Figure]:
-    from gongkai.core.calendar import load_calendar
-    from gongkai.core.plugins import load_registry
+    from gongkai.core.time.calendar import load_calendar
+    from gongkai.core.law.plugins import load_registry
     from gongkai.core.reports.annual import appeal_table, request_table
     from gongkai.core.reports.check import ensure_balanced
-    from gongkai.core.storage import session_scope
+    from gongkai.core.records.storage import session_scope
 
     registry = load_registry("changning")
     with synthetic.workdir() as tmp:

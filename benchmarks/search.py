@@ -26,9 +26,9 @@ SCAN = ("SELECT id FROM disclosure_request WHERE lower(applicant_name) LIKE :p E
 def run(n: int = N) -> list[Figure]:
     from sqlalchemy import text
 
-    from gongkai.core.calendar import load_calendar
+    from gongkai.core.time.calendar import load_calendar
     from gongkai.core.requests.ledger import ledger
-    from gongkai.core.storage import session_scope
+    from gongkai.core.records.storage import session_scope
 
     calendar = load_calendar()
     office = SimpleNamespace(calendar=calendar)

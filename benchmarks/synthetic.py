@@ -58,7 +58,7 @@ def workdir() -> Iterator[Path]:
 
 def engine_at(path: Path) -> Engine:
     """A file database with every table of gongkai (WAL, as a unit's database)."""
-    from gongkai.core.storage import create_schema, make_engine
+    from gongkai.core.records.storage import create_schema, make_engine
 
     engine = make_engine(f"sqlite:///{path}")
     create_schema(engine)
@@ -126,9 +126,9 @@ def requests_database(engine: Engine, n: int, calendar: Any, today: dt.date, day
     (overdue); the rest were replied to, with the mix of outcomes, applicant
     types and channels of a typical city office. With ``units`` > 1 the requests are dealt
     in turn to that many units (a district server: unit ``u001`` … ``u200``)."""
-    from gongkai.core.outcomes import APPLICANT_TYPE_CODES
+    from gongkai.core.law.outcomes import APPLICANT_TYPE_CODES
     from gongkai.core.requests.models import Request
-    from gongkai.core.units.models import Unit
+    from gongkai.core.records.units import Unit
 
     first = today - dt.timedelta(days=days - 1)
     plan = _plan(calendar, first, days)
@@ -181,7 +181,7 @@ def _unit_rows(unit: Any, units: int) -> list[tuple[str, Any]]:
 
 def new_year_calendar(folder: Path) -> Any:
     """The calendar after the (synthetic) 2027 schedule file is dropped into ``folder``."""
-    from gongkai.core.calendar import load_calendar
+    from gongkai.core.time.calendar import load_calendar
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "2027.toml").write_text(SCHEDULE_2027, encoding="utf-8")

@@ -68,7 +68,7 @@ def _children_cpu() -> float:
 
 def _move(folder: Path, server, source: Path, method: str) -> dict:
     from gongkai.core.app import App
-    from gongkai.core.replay import verify_all
+    from gongkai.core.audit.replay import verify_all
     from gongkai.core.units.moving import import_database
     from gongkai.core.units.store import add_unit
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from gongkai.core.config import Config, load_config
+from gongkai.core.law.config import Config, load_config
 
 if TYPE_CHECKING:
-    from gongkai.core.calendar import WorkCalendar
-    from gongkai.core.plugins import Registry
+    from gongkai.core.time.calendar import WorkCalendar
+    from gongkai.core.law.plugins import Registry
 
 
 class App:
@@ -43,8 +43,8 @@ class App:
 
     @cached_property
     def registry(self) -> Registry:
-        from gongkai.core import unit_practice
-        from gongkai.core.plugins import load_registry
+        from gongkai.core.law import unit_practice
+        from gongkai.core.law.plugins import load_registry
 
         registry = load_registry(self.config.jurisdiction, self.extra_plugins)
         unit_practice.apply(registry, self.config.unit_practice, f"配置文件 {self.config.path or 'gongkai.toml'}")
@@ -76,15 +76,15 @@ class App:
     @cached_property
     def calendar(self) -> WorkCalendar:
         """The working-day calendar with the active plugin's and the config's adjustments."""
-        from gongkai.core.calendar import load_calendar
+        from gongkai.core.time.calendar import load_calendar
 
         adjustments = list(self.registry.calendar_adjustments) if self.config.jurisdiction else []
         return load_calendar([self.config.calendar_dir], adjustments + self.local_adjustments())
 
     def output(self, path: str, force: bool = False) -> Any:
-        """Where a command's ``--out`` goes: a :class:`~gongkai.core.safe_write.Target` that never
+        """Where a command's ``--out`` goes: a :class:`~gongkai.core.paperwork.safe_write.Target` that never
         replaces this unit's database or ``gongkai.toml``, nor any existing file without ``force``."""
-        from gongkai.core.safe_write import Target, protected_files
+        from gongkai.core.paperwork.safe_write import Target, protected_files
 
         return Target(str(path), force, protected_files(self.config.path, self.config.database_url))
 
@@ -94,7 +94,7 @@ class App:
     def raw_engine(self) -> Any:
         """The database engine as it is, not yet migrated (``gongkai db`` inspects it)."""
         from gongkai.core.errors import GongkaiError
-        from gongkai.core.storage import make_engine
+        from gongkai.core.records.storage import make_engine
 
         if not self.config.database_url:
             raise GongkaiError(
@@ -108,7 +108,7 @@ class App:
     def district_engine(self) -> Any:
         """The database engine, migrated to the newest schema revision, over every unit: only for
         what spans units (``gongkai unit``, the district's reports, moving a database in)."""
-        from gongkai.core.storage import create_schema, unreachable
+        from gongkai.core.records.storage import create_schema, unreachable
 
         with unreachable(self.config.database_url):
             create_schema(self.raw_engine, self.unit_settings())
@@ -139,34 +139,34 @@ class App:
         """The unit code asked for: ``--unit``, else ``GONGKAI_UNIT``, else ``gongkai.toml`` (may be a name)."""
         import os
 
-        from gongkai.core.config import ENV_UNIT
+        from gongkai.core.law.config import ENV_UNIT
 
         return (self._unit or os.environ.get(ENV_UNIT) or self.config.unit or "").strip()
 
     @cached_property
     def engine(self) -> Any:
         """The database engine, migrated, bound to :attr:`unit`: every statement on it sees and
-        writes that unit's rows only (:mod:`gongkai.core.units.scoping`)."""
-        from gongkai.core.units.scoping import bound
+        writes that unit's rows only (:mod:`gongkai.core.records.scoping`)."""
+        from gongkai.core.records.scoping import bound
 
         return bound(self.district_engine, self.unit.id)
 
     def session(self) -> Any:
         """A transaction on the unit's records: ``with app.session() as s: ...``."""
-        from gongkai.core.storage import session_scope
+        from gongkai.core.records.storage import session_scope
 
         return session_scope(self.engine)
 
     def unit_session(self, unit_id: int) -> Any:
         """A transaction on one unit's records, that unit named (district roles, ``--all-units``)."""
-        from gongkai.core.storage import session_scope
-        from gongkai.core.units.scoping import bound
+        from gongkai.core.records.storage import session_scope
+        from gongkai.core.records.scoping import bound
 
         return session_scope(bound(self.district_engine, unit_id))
 
     def district_session(self) -> Any:
         """A transaction over every unit's records (no scoping): for what spans units only."""
-        from gongkai.core.storage import session_scope
+        from gongkai.core.records.storage import session_scope
 
         return session_scope(self.district_engine)
 
@@ -182,8 +182,8 @@ class App:
 
     def sync_calendar(self) -> int:
         """Recompute stored provisional deadlines if the calendar changed; returns how many
-        (the change is an event: :func:`gongkai.core.calendar_load.sync`)."""
-        from gongkai.core.calendar_load import sync
+        (the change is an event: :func:`gongkai.core.time.calendar_load.sync`)."""
+        from gongkai.core.time.calendar_load import sync
 
         if self.config.district and not self.chosen_unit():
             return 0  # no unit's chain to log it in: the next command of any unit recomputes and logs it

@@ -24,10 +24,10 @@ TABLES: dict[str, tuple[str, str]] = {
     "silence": ("逾期未提出意见的处理", "gongkai.core.requests.clock:SILENCE_NAMES"),
     "appeal_kind": ("复议诉讼类别", "gongkai.core.requests.appeals:KINDS"),
     "fee_method": ("收费方式", "gongkai.core.requests.fees:METHODS"),
-    "applicant_type": ("申请人类型", "gongkai.core.outcomes:APPLICANT_TYPES"),
+    "applicant_type": ("申请人类型", "gongkai.core.law.outcomes:APPLICANT_TYPES"),
     "document_state": ("文件状态", "gongkai.core.documents.review:STATE_NAMES"),
     "owner_kind": ("类别", "gongkai.core.matters.digest:LABELS"),
-    "unit_level": ("单位层级", "gongkai.core.units.models:LEVELS"),
+    "unit_level": ("单位层级", "gongkai.core.records.units:LEVELS"),
 }
 
 # vocabularies written here: codes no other table names

@@ -5,7 +5,7 @@ are marked ``@hookimpl``. Every hook returns records from
 :mod:`gongkai.hookspecs.records` (frozen attrs classes), never dicts or ORM rows.
 
 The national baseline (政府信息公开条例, 2019) is itself a plugin, in
-``gongkai.core.national``. A jurisdiction overrides one of its rules by returning a
+``gongkai.core.law.national``. A jurisdiction overrides one of its rules by returning a
 record with the same ``id``; two plugins giving one ``id`` at the same level is an error.
 Returning ``None`` (or an empty list) from a list hook means "nothing to add".
 """

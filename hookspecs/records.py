@@ -624,7 +624,7 @@ class InterpretationRule(Provision):
 @frozen(kw_only=True)
 class Outcome:
     """A way a request can end. ``report_row`` is the annual-report row it counts in
-    (a code of :data:`gongkai.core.outcomes.REPORT_ROWS`); ``template`` the letter."""
+    (a code of :data:`gongkai.core.law.outcomes.REPORT_ROWS`); ``template`` the letter."""
 
     code: str = field(validator=_rule_id)
     name: str = field(validator=_non_empty)  # Chinese

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import hookspecs
-from gongkai.core import unit_practice
-from gongkai.core.national import rules as national_rules
-from gongkai.core.outcomes import REPORT_ROWS
-from gongkai.core.plugins import (
+from gongkai.core.law import unit_practice
+from gongkai.core.law.national import rules as national_rules
+from gongkai.core.law.outcomes import REPORT_ROWS
+from gongkai.core.law.plugins import (
     HOOK_RECORD_TYPES,
     Registry,
     build_plugin_manager,
@@ -284,7 +284,7 @@ def check_calendar_adjustments(c: Conformance, calendar: Any = None) -> list[str
     if not adjustments:
         return []
     if calendar is None:
-        from gongkai.core.calendar import load_calendar
+        from gongkai.core.time.calendar import load_calendar
 
         calendar = load_calendar()
     problems = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.render import CORE_TEMPLATES, render
+from gongkai.core.paperwork.render import CORE_TEMPLATES, render
 from gongkai.hookspecs.records import Outcome
 
 LETTERS = "letters"

@@ -9,7 +9,7 @@ import hashlib
 
 from sqlalchemy import MetaData, create_engine, select
 
-from gongkai.core.storage import normalise_url
+from gongkai.core.records.storage import normalise_url
 
 
 def content_hash(url: str) -> str:

@@ -12,7 +12,7 @@ from gongkai.core.accounts.login import LoginRefused, authenticate
 from gongkai.core.accounts.permissions import Actor, allowed, request_record
 from gongkai.core.accounts.roles import HANDLER, UNIT_ADMIN, catalogue
 from gongkai.core.app import App
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 
 from requests_helpers import JURISDICTIONS, new_request
 
@@ -165,7 +165,7 @@ def test_user_add_asks_for_the_password_twice(gk, unit):
 def _events(app):
     from sqlmodel import select
 
-    from gongkai.core.storage import Event
+    from gongkai.core.records.storage import Event
 
     with app.session() as session:
         return list(session.exec(select(Event).order_by(Event.seq)).all())

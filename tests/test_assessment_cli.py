@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from gongkai.core.app import App
-from gongkai.core.deadline_store import close_deadline, store_deadline
-from gongkai.core.deadlines import compute
-from gongkai.core.storage import record_event
+from gongkai.core.time.deadline_store import close_deadline, store_deadline
+from gongkai.core.time.deadlines import compute
+from gongkai.core.records.storage import record_event
 
 REGULATIONS = Path("/work/shared/regulations")
 
@@ -223,7 +223,7 @@ def test_from_records_alone_for_a_year(unit, gk):
 def test_reports_html_docx_and_ranking_xlsx(unit, gk):
     from openpyxl import load_workbook
 
-    from gongkai.core.render import docx_text
+    from gongkai.core.paperwork.render import docx_text
 
     unit("xixian")
     write("a.toml", 'unit = "沣东新城"\nyear = 2026\nkind = "year_end"\n[findings]\nplatform = 11\nparticipation = 2\n')
@@ -250,7 +250,7 @@ def test_single_unit_report_to_a_file(unit, gk):
     write("t.toml", 'unit = "五原县教育局"\nyear = 2026\nkind = "year_end"\ntotal = 96\n')
     gk.ok("assess", "evaluation", "record", "--unit", "五原县教育局", "--year", "2026", "--tally", "满意=80", "--tally", "基本满意=15", "--tally", "不满意=5")
     gk.ok("assess", "score", "t.toml", "--docx", "report.docx")
-    from gongkai.core.render import docx_text
+    from gongkai.core.paperwork.render import docx_text
 
     text = docx_text(Path("report.docx"))
     assert "优秀" in text and "社会评议" in text and "基本满意" in text

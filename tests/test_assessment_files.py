@@ -9,7 +9,7 @@ import pytest
 from gongkai.core.assessment.findings import load_all, load_findings
 from gongkai.core.assessment.rubric import load_scoring, rubric_from_toml
 from gongkai.core.errors import GongkaiError
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 

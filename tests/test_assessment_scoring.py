@@ -17,7 +17,7 @@ from gongkai.core.assessment.scoring import (
     score_category,
 )
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 
 
 @pytest.fixture(scope="module")

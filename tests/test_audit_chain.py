@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from gongkai.core.app import App
-from gongkai.core.audit import GENESIS, event_hash, verify
-from gongkai.core.storage import Event, record_event
+from gongkai.core.records.chain import GENESIS, event_hash, verify
+from gongkai.core.records.storage import Event, record_event
 
 
 def write_events(app: App, n: int, subject_id: int = 1) -> None:

@@ -1,4 +1,4 @@
-"""core.background: a generator run in a forked process, its items and its errors back in order."""
+"""core.units.background: a generator run in a forked process, its items and its errors back in order."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from gongkai.core.background import available, background
+from gongkai.core.units.background import available, background
 from gongkai.core.errors import GongkaiError
 
 pytestmark = pytest.mark.skipif(not available(), reason="runs in a child process only where fork is safe (Linux)")
@@ -99,7 +99,7 @@ def test_a_child_whose_caller_is_killed_ends(tmp_path):
 
     script = (
         "import os, sys\n"
-        "from gongkai.core.background import background\n"
+        "from gongkai.core.units.background import background\n"
         "def endless():\n"
         "    while True:\n"
         "        yield os.getpid(), b'x' * 100_000\n"

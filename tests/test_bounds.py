@@ -9,8 +9,8 @@ from db_snapshot import content_hash
 
 from gongkai.core.app import App
 from gongkai.core.errors import GongkaiError
-from gongkai.core.limits import FEE_PAGES, YEARS
-from gongkai.core.plugins import load_registry
+from gongkai.core.records.limits import FEE_PAGES, YEARS
+from gongkai.core.law.plugins import load_registry
 from gongkai.core.requests import fees
 from gongkai.hookspecs.records import FeeBand, FeeSchedule
 

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlmodel import select
 
 from gongkai.core.requests.models import Request
-from gongkai.core.storage import create_schema, insert_columns, insert_rows, make_engine, session_scope
-from gongkai.core.units.scoping import bound
+from gongkai.core.records.storage import create_schema, insert_columns, insert_rows, make_engine, session_scope
+from gongkai.core.records.scoping import bound
 
 DAY = dt.date(2026, 3, 2)
 

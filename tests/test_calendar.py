@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from gongkai.core.calendar import load_calendar, read_schedule
+from gongkai.core.time.calendar import load_calendar, read_schedule
 from gongkai.core.errors import GongkaiError
 from gongkai.hookspecs.records import CalendarAdjustment
 

@@ -11,7 +11,7 @@ from db_snapshot import content_hash
 from sqlalchemy import create_engine, text
 from test_calendar import SCHEDULE_2027
 
-from gongkai.core.storage import normalise_url
+from gongkai.core.records.storage import normalise_url
 
 # 2026 as the State Council published it, but with 国庆节 cut to three days (a "correction")
 SCHEDULE_2026_CHANGED = """\

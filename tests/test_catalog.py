@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = re.compile(r"^## .*?(?:\(`plugins/(\w+)`\)|National baseline)")

@@ -13,7 +13,7 @@ import os
 from sqlalchemy import text
 
 from gongkai.core.app import App
-from gongkai.core.storage import CONFLICT_MESSAGE
+from gongkai.core.records.storage import CONFLICT_MESSAGE
 
 STEPS = {
     "pause": ["request", "pause", "1", "--reason", "third_party", "--on", "2026-03-06", "--by", "承办人甲"],

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from gongkai.core.storage import make_engine
+from gongkai.core.records.storage import make_engine
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlmodel import func, select
 
-from gongkai.core.calendar import load_calendar
-from gongkai.core.deadline_store import (
+from gongkai.core.time.calendar import load_calendar
+from gongkai.core.time.deadline_store import (
     DeadlineTerm, StoredDeadline, ensure_calendar_current, is_provisional, open_deadlines, recompute_provisional,
 )
 from gongkai.core.errors import GongkaiError
-from gongkai.core.storage import create_schema, make_engine, session_scope
-from gongkai.core.units.scoping import bound
+from gongkai.core.records.storage import create_schema, make_engine, session_scope
+from gongkai.core.records.scoping import bound
 
 # Spring Festival 2027 as a schedule file would give it (a made-up notice for the test)
 SCHEDULE_2027 = """\
@@ -170,8 +170,8 @@ def test_open_deadlines_lists_overdue_and_due_soon(engine, calendars):
 def test_clocks_with_the_same_arithmetic_share_a_term_and_part_when_one_changes(engine, calendars):
     """A shared term is never edited for one clock: an extended clock moves to its own term,
     and a new schedule rewrites the shared term once for every clock on it."""
-    from gongkai.core.deadline_store import store_deadline
-    from gongkai.core.deadlines import Extension, compute
+    from gongkai.core.time.deadline_store import store_deadline
+    from gongkai.core.time.deadlines import Extension, compute
     from gongkai.hookspecs.records import DeadlineRule, cite
 
     old, new = calendars

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from gongkai.core.calendar import load_calendar
-from gongkai.core.deadlines import BEIJING, Extension, Pause, check_extension, compute, parse_moment, working_days_used
+from gongkai.core.time.calendar import load_calendar
+from gongkai.core.time.deadlines import BEIJING, Extension, Pause, check_extension, compute, parse_moment, working_days_used
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.national import rules as national
+from gongkai.core.law.national import rules as national
 from gongkai.hookspecs.records import DeadlineRule, Unit
 
 D = dt.date

@@ -13,12 +13,12 @@ from report_ledger import built_ledger  # noqa: F401 (fixture)
 from sqlalchemy import text
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.plugins import load_registry
-from gongkai.core.render import docx_text
+from gongkai.core.law.plugins import load_registry
+from gongkai.core.paperwork.render import docx_text
 from gongkai.core.reports.annual import appeal_table, fees_collected, request_table
 from gongkai.core.reports.district import APPENDIX_COLUMNS, combine, unit_row
 from gongkai.core.reports.output import write
-from gongkai.core.storage import make_engine, session_scope
+from gongkai.core.records.storage import make_engine, session_scope
 
 BASE = {"title": "某区2026年政府信息公开工作年度报告", "check": {"ok": True}}
 

@@ -12,9 +12,9 @@ import pytest
 from district_helpers import APPEAL_HEADERS, APPENDIX_2025, REQUEST_HEADERS, TOTAL_2025, UNITS, make_district, write_csv
 from sqlalchemy import text
 
-from gongkai.core.render import docx_text
+from gongkai.core.paperwork.render import docx_text
 from gongkai.core.reports.district import APPENDIX_COLUMNS, APPENDIX_TITLE
-from gongkai.core.storage import make_engine
+from gongkai.core.records.storage import make_engine
 
 
 @pytest.fixture

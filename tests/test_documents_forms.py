@@ -4,8 +4,8 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
-from gongkai.core.plugins import load_registry
-from gongkai.core.render import docx_text
+from gongkai.core.law.plugins import load_registry
+from gongkai.core.paperwork.render import docx_text
 from gongkai.hookspecs.records import FormSpec
 
 # 《西咸新区政务信息公开审批表》 as printed in 管理办法 附件2, field by field.

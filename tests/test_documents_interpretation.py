@@ -4,7 +4,7 @@ as an event. The national baseline (条例) has no such requirement."""
 
 import pytest
 
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 from gongkai.hookspecs.records import InterpretationRule
 
 ON = "2026-09-25"

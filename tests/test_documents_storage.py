@@ -3,7 +3,7 @@
 import pytest
 
 from gongkai.core.documents.models import Document
-from gongkai.core.storage import events_for, make_engine, session_scope
+from gongkai.core.records.storage import events_for, make_engine, session_scope
 
 
 @pytest.mark.sqlite_only  # inspects the SQLite file itself

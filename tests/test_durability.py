@@ -11,7 +11,7 @@ import time
 from sqlalchemy import text
 
 from gongkai.core.requests.importer import BATCH
-from gongkai.core.storage import make_engine
+from gongkai.core.records.storage import make_engine
 
 ROWS = 12 * BATCH  # the bulk import is fast: enough batches to kill it in the middle
 MAPPING = "申请人=applicant,类型=applicant_type,渠道=channel,日期=submitted,内容=subject,结果=outcome,答复=replied_on"

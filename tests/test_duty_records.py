@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 from gongkai.hookspecs.records import AccountLimit, GradeRestriction, RecurringDuty, TriggeredDuty
 
 ENCODED = [

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from sqlalchemy import MetaData, create_engine, select
 
 from gongkai.core.cli import cli
-from gongkai.core.storage import normalise_url
+from gongkai.core.records.storage import normalise_url
 
 TODAY = "2026-11-20"
 

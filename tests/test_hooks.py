@@ -8,11 +8,11 @@ import types
 
 import pytest
 
-from gongkai.core.calendar import load_calendar
-from gongkai.core.deadlines import compute
+from gongkai.core.time.calendar import load_calendar
+from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import PluginError
-from gongkai.core.plugins import load_registry
-from gongkai.core.render import render
+from gongkai.core.law.plugins import load_registry
+from gongkai.core.paperwork.render import render
 from gongkai.hookspecs import hookimpl
 from gongkai.hookspecs.records import (
     CalendarAdjustment,

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from gongkai.core import limits
+from gongkai.core.records import limits
 from gongkai.core.app import App
 from gongkai.core.cli import cli
 
@@ -47,7 +47,7 @@ def invoke(*args):
 
 def assert_consistent() -> None:
     """Every stored request is whole and the event chain verifies."""
-    from gongkai.core.audit import verify
+    from gongkai.core.records.chain import verify
 
     app = App()
     with app.district_engine.connect() as c:
@@ -116,7 +116,7 @@ def test_deadline_and_calendar_queries(unit, start, rule):
 @given(number=id_digits)
 def test_resident_id_validation_never_crashes(number):
     from gongkai.core.errors import GongkaiError
-    from gongkai.core.privacy import validate_resident_id
+    from gongkai.core.records.privacy import validate_resident_id
 
     try:
         assert len(validate_resident_id(number)) == 18

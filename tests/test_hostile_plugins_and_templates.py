@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.render import render, write_output
+from gongkai.core.paperwork.render import render, write_output
 from requests_helpers import approve_chain, before_steps
 
 BROKEN_PLUGIN = '''

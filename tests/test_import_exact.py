@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from gongkai.core import limits
+from gongkai.core.records import limits
 from gongkai.core.app import App
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import importer
@@ -160,6 +160,6 @@ def test_ctrl_c_at_any_point_states_exactly_the_rows_stored_and_the_rest_imports
     assert count(app, "SELECT count(DISTINCT subject) FROM disclosure_request") == rows  # nothing twice
     assert_indexed_as_stored(app)
     with app.session() as session:
-        from gongkai.core.replay import verify_all
+        from gongkai.core.audit.replay import verify_all
 
         assert verify_all(session)["ok"]

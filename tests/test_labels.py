@@ -6,7 +6,7 @@ import pytest
 
 from gongkai.core.errors import GongkaiError
 from gongkai.core.labels import code_of, label, labels
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 from requests_helpers import before_steps, new_request
 
 CODE = re.compile(r"\b[a-z]+(?:[._][a-z]+)+\b|\b(?:draft|receive|review|reply|before|after|partial|disclosed)\b")

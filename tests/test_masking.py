@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from gongkai.core.privacy import mask_text
+from gongkai.core.records.privacy import mask_text
 
 ID = "110101199003077774"
 WRITTEN = {  # how staff type numbers -> what must remain visible

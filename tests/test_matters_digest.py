@@ -13,8 +13,8 @@ import datetime as dt
 import pytest
 
 from gongkai.core.app import App
-from gongkai.core.deadline_store import close_deadline, store_deadline
-from gongkai.core.deadlines import compute
+from gongkai.core.time.deadline_store import close_deadline, store_deadline
+from gongkai.core.time.deadlines import compute
 
 AS_OF = "2026-10-09T08:00"
 

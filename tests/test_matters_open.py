@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from gongkai.core.matters.kinds import MATTER_FAMILIES, matter_kinds
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 
 KINDS = {
     "xixian": {"mailbox.reply"},
@@ -164,7 +164,7 @@ def test_matters_overdue_listing(unit, gk):
 
 def test_open_and_close_write_events(unit, gk):
     from gongkai.core.app import App
-    from gongkai.core.storage import events_for
+    from gongkai.core.records.storage import events_for
 
     unit("xixian")
     opened = gk.json("matter", "open", "mailbox.reply", "--at", "2026-09-30", "--note", "来信")

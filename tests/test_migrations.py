@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlalchemy import inspect as sa_inspect, text
 
-from gongkai.core import schema
-from gongkai.core.storage import make_engine
+from gongkai.core.records import schema
+from gongkai.core.records.storage import make_engine
 
 OLD_EVENTS = [
     ("2026-03-02 01:00:00", "张三", "request", 1, "receive", None, '{"state": "received"}'),
@@ -69,7 +69,7 @@ def test_the_migrations_create_exactly_the_tables_the_models_define(backend):
     from alembic.runtime.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    from gongkai.core.storage import import_models
+    from gongkai.core.records.storage import import_models
 
     import_models()
     engine = make_engine(backend.url)

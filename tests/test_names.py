@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from requests_helpers import new_request
 
-from gongkai.core.names import clean_name, person_key, same_person
+from gongkai.core.accounts.names import clean_name, person_key, same_person
 
 DISGUISES = ["张三\u200b", "\u200d张三", "张\u2060三", "张三\ufeff", "张三\u202e", "张三\x07", " 张三\u3000", "张 三",
              "\u5f20\u4e09"]

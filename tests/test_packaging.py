@@ -62,4 +62,4 @@ def test_wheel_installs_into_a_fresh_venv(wheel_venv, tmp_path):
     top = {p.name for p in Path(site).iterdir()}
     assert "gongkai" in top
     assert not top & {"core", "plugins", "hookspecs", "tests", "benchmarks"}
-    assert (Path(site) / "gongkai" / "core" / "data" / "calendar" / "README.md").is_file()
+    assert (Path(site) / "gongkai" / "core" / "time" / "data" / "calendar" / "README.md").is_file()

@@ -12,9 +12,7 @@ from docx.shared import Mm, Pt
 from gongkai.core.app import App
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import letters, workflow
-from gongkai.core import word
-
-
+from gongkai.core.paperwork import word
 def _letter(tmp_path, **extra):
     from conftest import write_config
     from test_requests_letters import replied

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from gongkai.core import pdf, word
+from gongkai.core.paperwork import pdf, word
 from gongkai.core.app import App
 from gongkai.core.reports import annual, output
 from gongkai.core.requests import clock, fees, intake, letters, notices

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from gongkai.core.errors import PluginError
-from gongkai.core.plugins import load_registry
-from gongkai.core.scaffold import new_plugin
+from gongkai.core.law.plugins import load_registry
+from gongkai.core.law.scaffold import new_plugin
 from gongkai.hookspecs import hookimpl
 from gongkai.hookspecs.records import DeadlineRule, Jurisdiction, cite
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 from gongkai.hookspecs.records import (
     CompositeScheme,
     DeadlineRule,

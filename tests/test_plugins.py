@@ -8,7 +8,7 @@ import pytest
 
 from gongkai import hookimpl
 from gongkai.core.errors import GongkaiError, PluginError
-from gongkai.core.plugins import installed_plugins, load_registry
+from gongkai.core.law.plugins import installed_plugins, load_registry
 from gongkai.hookspecs.records import DeadlineRule, Jurisdiction, cite
 
 BUILT_IN = ["changning", "wuyuan", "xixian", "yanta"]
@@ -59,7 +59,7 @@ def test_jurisdiction_override_replaces_national_rule_by_id():
 def test_only_the_active_plugin_is_imported():
     code = (
         "import sys\n"
-        "from gongkai.core.plugins import load_registry\n"
+        "from gongkai.core.law.plugins import load_registry\n"
         "load_registry('changning')\n"
         "print(sorted(m for m in sys.modules if m.startswith('gongkai.plugins.') and m.count('.') == 2))\n"
     )

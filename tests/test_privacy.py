@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from gongkai.core.app import App
 from gongkai.core.errors import GongkaiError
-from gongkai.core.privacy import check_applicant_id, check_digit, mask_id_number, mask_phone, mask_text, \
+from gongkai.core.records.privacy import check_applicant_id, check_digit, mask_id_number, mask_phone, mask_text, \
     validate_resident_id
 
 # GB 11643 example number; its check character is X

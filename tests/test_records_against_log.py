@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, text
 
 from gongkai.core.app import App
-from gongkai.core.audit import event_hash
-from gongkai.core.replay import REQUEST, SUBJECTS
+from gongkai.core.records.chain import event_hash
+from gongkai.core.audit.replay import REQUEST, SUBJECTS
 from gongkai.core.requests.workflow import TRANSITIONS
-from gongkai.core.storage import Event
+from gongkai.core.records.storage import Event
 
 
 @pytest.fixture
@@ -97,9 +97,9 @@ def test_each_record_changed_deleted_or_added_in_the_database_is_named(office, g
 def test_a_database_read_whole_as_it_moves_in_is_checked_as_audit_verify_checks_it(office, backend):
     """``unit import-db`` checks the source read straight through sqlite3 (every row, whatever
     unit it names): the same findings, word for word, as reading it through a session."""
-    from gongkai.core.audit import verify
-    from gongkai.core.replay import SourceRows, check_records, code_names
-    from gongkai.core.storage import session_scope
+    from gongkai.core.records.chain import verify
+    from gongkai.core.audit.replay import SourceRows, check_records, code_names
+    from gongkai.core.records.storage import session_scope
 
     if backend.name != "sqlite":
         pytest.skip("a unit's own database, the one moved in, is SQLite")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from report_ledger import built_ledger  # noqa: F401 (fixture)
 from sqlmodel import SQLModel
 
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 from gongkai.core.reports.annual import appeal_table, fees_collected, proactive_table, request_table
-from gongkai.core.storage import create_schema, make_engine, session_scope
+from gongkai.core.records.storage import create_schema, make_engine, session_scope
 
 REPORTED = {"disclosure_request", "request_appeal", "document", "decision_count"}  # the tables the report reads
 

@@ -13,8 +13,8 @@ import pytest
 from report_ledger import built_ledger, ledger  # noqa: F401 (fixtures)
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.outcomes import RESULT_ROWS
-from gongkai.core.render import docx_text
+from gongkai.core.law.outcomes import RESULT_ROWS
+from gongkai.core.paperwork.render import docx_text
 from gongkai.core.reports.annual import ROW_LABELS
 from gongkai.core.reports.check import ensure_balanced, failures
 

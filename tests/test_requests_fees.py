@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.core.national.rules import PROVISIONS
+from gongkai.core.law.national.rules import PROVISIONS
 from gongkai.core.requests.fees import per_page_fee, per_request_fee
 from gongkai.hookspecs.records import FeeSchedule
 from requests_helpers import new_request

@@ -208,11 +208,11 @@ def test_import_checks_rows_in_the_background_or_here_with_the_same_result(unit,
     from sqlmodel import select
 
     from gongkai.core.app import App
-    from gongkai.core.background import available
-    from gongkai.core.deadline_store import StoredDeadline
+    from gongkai.core.units.background import available
+    from gongkai.core.time.deadline_store import StoredDeadline
     from gongkai.core.requests.importer import CHUNK, import_ledger, parse_mapping
     from gongkai.core.requests.models import Request
-    from gongkai.core.storage import Event
+    from gongkai.core.records.storage import Event
 
     if not available():
         pytest.skip("no second process here: both imports would check in this one")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from gongkai.core.app import App
-from gongkai.core.render import docx_text
+from gongkai.core.paperwork.render import docx_text
 from gongkai.core.requests import intake, letters, reply, review
 from requests_helpers import JURISDICTIONS
 
@@ -49,7 +49,7 @@ def render(app, req):
 
 
 def outcomes():
-    from gongkai.core.national.rules import OUTCOMES
+    from gongkai.core.law.national.rules import OUTCOMES
 
     return [o.code for o in OUTCOMES if o.letter]  # a withdrawal has no reply letter
 
@@ -77,7 +77,7 @@ def test_every_outcome_renders_a_letter_with_the_required_facts(yanta_app, outco
 
 
 def test_every_registry_outcome_has_a_template(yanta_app):
-    from gongkai.core.render import environment
+    from gongkai.core.paperwork.render import environment
 
     env = environment(yanta_app.registry.template_dirs)
     for outcome in yanta_app.registry.outcomes.values():

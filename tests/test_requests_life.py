@@ -10,7 +10,7 @@ import pytest
 
 from requests_helpers import approve_chain, approve_correction, before_steps, new_request
 
-from gongkai.core.outcomes import APPLICANT_TYPE_CODES
+from gongkai.core.law.outcomes import APPLICANT_TYPE_CODES
 
 
 def reply(gk, rid, outcome, on, approve_on):

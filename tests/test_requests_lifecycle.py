@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.core.render import docx_text
+from gongkai.core.paperwork.render import docx_text
 from requests_helpers import JURISDICTIONS, approve_chain, before_steps, new_request
 
 

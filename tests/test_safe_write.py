@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from db_snapshot import content_hash
 
-from gongkai.core.safe_write import Target, write_file
+from gongkai.core.paperwork.safe_write import Target, write_file
 
 GONGKAI = [sys.executable, "-c", "from gongkai.core.cli import main; main()"]
 

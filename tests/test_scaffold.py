@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.core import render
-from gongkai.core.plugins import load_registry
+from gongkai.core.paperwork import render
+from gongkai.core.law.plugins import load_registry
 from gongkai.testing import checks, letters
 
 def generate(gk, tmp_path, name="jinshan"):

@@ -11,10 +11,10 @@ import json
 import pytest
 from sqlalchemy import text
 
-from gongkai.core import schema
+from gongkai.core.records import schema
 from gongkai.core.app import App
 from gongkai.core.requests.search import bigrams
-from gongkai.core.storage import make_engine
+from gongkai.core.records.storage import make_engine
 
 MAP = "申请人=applicant,类型=applicant_type,渠道=channel,提交日期=submitted,内容=subject"
 
@@ -155,7 +155,7 @@ def test_an_imported_ledger_is_searchable_at_once_and_stays_right_after_edits(
     chunk, the row trigger off meanwhile), across chunks and batches and around a row replayed
     through the single commands (a withdrawal, stored by the ORM with the trigger on)."""
     from gongkai.core.requests import importer
-    from gongkai.core.storage import bigram_words
+    from gongkai.core.records.storage import bigram_words
 
     monkeypatch.setattr(importer, "CHUNK", 100)
     monkeypatch.setattr(importer, "BATCH", 200)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.core.plugins import load_registry
+from gongkai.core.law.plugins import load_registry
 from requests_helpers import new_request
 
 

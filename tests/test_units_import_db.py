@@ -113,7 +113,7 @@ def test_a_source_whose_log_was_tampered_with_is_refused(district, backend, gk):
 ], ids=["event-hash-broken", "event-off-the-chain", "record-altered", "record-deleted"])
 def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothing_moved(
         district, backend, change, said, in_background):
-    from gongkai.core.background import available
+    from gongkai.core.units.background import available
     from gongkai.core.errors import GongkaiError
 
     if in_background and not available():
@@ -186,7 +186,7 @@ def test_a_moved_unit_is_searchable_and_an_edit_changes_what_finds_it(backend, g
     assert found('电梯"补贴\\细') == ["ABC物业公司"]  # the array's quoting of " and \
     assert found("维修") == ["李四"]
     if backend.name == "postgresql":  # what COPY wrote is what the trigger computes
-        from gongkai.core.storage import make_engine
+        from gongkai.core.records.storage import make_engine
 
         engine = make_engine(backend.url)
         computed = "(gongkai_bigrams(applicant_name) || gongkai_bigrams(subject))"

@@ -12,9 +12,9 @@ from pathlib import Path
 from requests_helpers import approve_chain, before_steps
 from sqlalchemy import MetaData, create_engine, select, text
 
-from gongkai.core import schema
-from gongkai.core.storage import make_engine, normalise_url
-from gongkai.core.units.scoping import owned_tables
+from gongkai.core.records import schema
+from gongkai.core.records.storage import make_engine, normalise_url
+from gongkai.core.records.scoping import owned_tables
 
 OLD = Path(__file__).parent / "data" / "unit-before-districts.db.gz"
 HEAD = "13:4402613bd4c41c784f6be046cd14b0295e93e8097bbead0e9388a7d6e4ff4f19"  # the old chain's head

@@ -9,7 +9,7 @@ import sys
 from requests_helpers import approve_chain, before_steps, new_request
 from sqlalchemy import create_engine, text
 
-from gongkai.core.storage import normalise_url
+from gongkai.core.records.storage import normalise_url
 
 N = 8
 REPLY = "from gongkai.core.cli import main; main()"

@@ -184,7 +184,7 @@ def test_request_from_intake_to_letter(server, browser, artefacts):
         time.sleep(0.2)
     letters = list(browser.downloads.glob("*.docx"))
     assert letters, "the letter was not downloaded"
-    from gongkai.core.render import docx_text
+    from gongkai.core.paperwork.render import docx_text
 
     assert "张三" in docx_text(letters[0]) and today[:4] in docx_text(letters[0])
 

@@ -2,7 +2,7 @@
 follow every change at once.
 
 Each worker keeps what it rendered while the unit's event chain is where it was
-(:mod:`gongkai.core.head_cache`); every change is an event, so after a change made anywhere
+(:mod:`gongkai.core.records.head_cache`); every change is an event, so after a change made anywhere
 (here: the CLI, another process's way in) the next page is the new one. A reused request page
 carries the token of the session that asks for it.
 """

@@ -68,7 +68,7 @@ def actions(office):
 
 
 def state(office):
-    from gongkai.core.storage import Event
+    from gongkai.core.records.storage import Event
 
     with office.session() as session:
         from sqlmodel import func, select

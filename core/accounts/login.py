@@ -36,7 +36,7 @@ def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = N
 
     from gongkai.core.accounts import store
     from gongkai.core.accounts.roles import catalogue
-    from gongkai.core.storage import record_event, utc
+    from gongkai.core.records.storage import record_event, utc
 
     now = utc(now or dt.datetime.now(dt.timezone.utc))
     ph = store.hasher()

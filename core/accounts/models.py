@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Column, Field
 
-from gongkai.core.units.models import UnitOwned
+from gongkai.core.records.units import UnitOwned
 
 
 class Account(UnitOwned, table=True):

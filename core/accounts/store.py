@@ -15,8 +15,8 @@ from gongkai.core.accounts.models import Account
 from gongkai.core.accounts.permissions import Actor
 from gongkai.core.accounts.roles import UNIT_ADMIN, Catalogue
 from gongkai.core.errors import GongkaiError
-from gongkai.core.head_cache import HeadCache, chain_head
-from gongkai.core.storage import record_event
+from gongkai.core.records.head_cache import HeadCache, chain_head
+from gongkai.core.records.storage import record_event
 
 SUBJECT = "account"  # subject_kind of account events
 MIN_PASSWORD = 8
@@ -161,7 +161,7 @@ def list_accounts(session: Session, catalogue: Catalogue, now: dt.datetime | Non
 
 def describe(catalogue: Catalogue, account: Account, now: dt.datetime | None = None) -> dict[str, Any]:
     """One account as ``user list`` shows it (its lock only while it lasts)."""
-    from gongkai.core.storage import utc
+    from gongkai.core.records.storage import utc
 
     now = now or dt.datetime.now(dt.timezone.utc)
     locked = account.locked_until is not None and utc(account.locked_until) > now

@@ -14,9 +14,9 @@ from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, select
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.storage import record_event
+from gongkai.core.records.storage import record_event
 from gongkai.hookspecs.records import Provision
-from gongkai.core.units.models import UnitOwned
+from gongkai.core.records.units import UnitOwned
 
 EVALUATION_ID = "evaluation.social"
 

@@ -34,7 +34,7 @@ from attrs import define, field, frozen
 
 from gongkai.core.assessment import KINDS
 from gongkai.core.errors import GongkaiError
-from gongkai.core.limits import POINTS as MAX_POINTS, YEARS
+from gongkai.core.records.limits import POINTS as MAX_POINTS, YEARS
 from gongkai.hookspecs.records import Rubric, RubricCategory
 
 POINTS = "points"  # the finding key for points set directly

@@ -30,9 +30,9 @@ from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
 
 from gongkai.core.assessment.findings import Finding, Findings
-from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline
+from gongkai.core.time.deadline_store import DeadlineTerm, StoredDeadline
 from gongkai.core.today import BEIJING, today
-from gongkai.core.storage import Event
+from gongkai.core.records.storage import Event
 from gongkai.hookspecs.records import Rubric
 
 SOURCE = "records"

@@ -21,7 +21,7 @@ def _title(result: UnitResult) -> str:
 
 def report_text(result: UnitResult, scoring: Scoring, registry: Any, office: str) -> str:
     """The rendered Markdown report of one unit's year."""
-    from gongkai.core.render import render
+    from gongkai.core.paperwork.render import render
 
     scheme = scoring.composite
     context = {
@@ -46,8 +46,8 @@ def write_reports(
     results: list[UnitResult], scoring: Scoring, registry: Any, fmt: str, path: Path, office: str = ""
 ) -> list[Path]:
     """One report per unit: to ``path`` for one unit, else one file per unit in the folder ``path``."""
-    from gongkai.core.render import write_output
-    from gongkai.core.safe_write import as_target
+    from gongkai.core.paperwork.render import write_output
+    from gongkai.core.paperwork.safe_write import as_target
 
     if as_target(path).to_stdout and len(results) > 1:
         raise GongkaiError(f"有 {len(results)} 个单位的考核结果，每个单位一个文件，不能写到标准输出；请给出文件夹。")
@@ -89,8 +89,8 @@ def ranking_title(results: list[UnitResult]) -> str:
 
 def write_ranking_page(results: list[UnitResult], scoring: Scoring, fmt: str, path: Path) -> Path:
     """The ranking and the points per category as a page (HTML) or a Word file."""
-    from gongkai.core.render import write_output
-    from gongkai.core.tables import Table, cells
+    from gongkai.core.paperwork.render import write_output
+    from gongkai.core.paperwork.tables import Table, cells
 
     def table(headings: list[str], rows: list[list[Any]]) -> Table:
         shown = [["—" if v is None else int(v) if isinstance(v, float) and v.is_integer() else v for v in row]
@@ -134,6 +134,6 @@ def write_ranking(results: list[UnitResult], scoring: Scoring, path: Path) -> Pa
         for column in ws.columns:
             width = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(max(8, width * 2 + 2), 40)
-    from gongkai.core.safe_write import write_file
+    from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, wb.save)

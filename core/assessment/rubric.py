@@ -22,7 +22,7 @@ from attrs import frozen
 
 from gongkai.core.assessment import KINDS
 from gongkai.core.errors import GongkaiError
-from gongkai.core.limits import POINTS
+from gongkai.core.records.limits import POINTS
 from gongkai.hookspecs.records import (
     CompositeScheme,
     FindingUnit,

@@ -94,7 +94,7 @@ class LazyGroup(click.Group):
         except GongkaiError as exc:
             raise GongkaiCommandError(exc) from None
         except (OverflowError,) + _database_errors() as exc:
-            from gongkai.core.storage import refused_value
+            from gongkai.core.records.storage import refused_value
 
             translated = refused_value(exc)
             if translated is None:

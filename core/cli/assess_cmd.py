@@ -62,7 +62,7 @@ def _parse_day(text):
 
     from gongkai.core.errors import GongkaiError
 
-    from gongkai.core.limits import check_date
+    from gongkai.core.records.limits import check_date
 
     try:
         parsed = dt.date.fromisoformat(text)

@@ -21,8 +21,8 @@ def verify(ctx, expect, unit_code, as_json):
     """逐条校验事件日志的哈希链，再按日志重放核对每件申请、文件、事项及其复议诉讼、审核记录
     （状态、答复结果、日期、签批人、期限）；报告第一处断链和每一条在应用之外被修改、删除或添加的记录。
     每个单位有自己的链。退出码 2 表示校验失败。"""
-    from gongkai.core.audit import parse_head
-    from gongkai.core.replay import verify_all
+    from gongkai.core.records.chain import parse_head
+    from gongkai.core.audit.replay import verify_all
 
     app = ctx.obj
     expected = parse_head(expect) if expect else None
@@ -68,7 +68,7 @@ def echo_verify(report: dict, errors_only: bool = False) -> None:
     else:
         where = f"（事件 id={broken['event_id']}）" if broken["event_id"] is not None else ""
         click.echo(f"错误：事件日志在第 {broken['seq']} 条处断链{where}：{broken['problem']}。", err=True)
-    from gongkai.core.replay import SUBJECTS
+    from gongkai.core.audit.replay import SUBJECTS
 
     checked = "，".join(f"{s.label} {records['checked'].get(s.kind, 0)} {'个' if s.kind == 'account' else '件'}"
                         for s in SUBJECTS)
@@ -91,7 +91,7 @@ def echo_verify(report: dict, errors_only: bool = False) -> None:
 def head(app, as_json):
     """显示事件日志的链头：事件条数与最后一条的哈希（N:HASH）。记在库外，日后用
     `gongkai audit verify --expect-head N:HASH` 核对日志未被截短或改写。"""
-    from gongkai.core.audit import head as chain_head
+    from gongkai.core.records.chain import head as chain_head
 
     with app.session() as session:
         data = chain_head(session)

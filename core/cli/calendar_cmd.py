@@ -50,7 +50,7 @@ def calendar(app, date, year, load_file, replace, by, as_json):
 
 
 def _load(app, path, replace, by, as_json):
-    from gongkai.core.calendar_load import load_schedule
+    from gongkai.core.time.calendar_load import load_schedule
     from gongkai.core.cli.common import actor
 
     result = load_schedule(app, path, replace=replace, actor=actor(by))

@@ -17,7 +17,7 @@ DATE = "日期，如 2026-09-01"
 def _date(text, option):
     import datetime as dt
 
-    from gongkai.core.limits import check_date
+    from gongkai.core.records.limits import check_date
 
     try:
         parsed = dt.date.fromisoformat(text.strip())

@@ -16,7 +16,7 @@ ENV_USER = "GONGKAI_USER"
 
 def day(text: str | None, flag: str) -> dt.date | None:
     """An ISO date from a flag; a Chinese error naming the flag."""
-    from gongkai.core.limits import check_date
+    from gongkai.core.records.limits import check_date
 
     if text is None:
         return None
@@ -29,7 +29,7 @@ def day(text: str | None, flag: str) -> dt.date | None:
 
 def actor(by: str | None) -> str:
     """Who acts: --by, else GONGKAI_USER, else the login name (recorded in every event)."""
-    from gongkai.core.names import clean_name
+    from gongkai.core.accounts.names import clean_name
 
     if by and clean_name(by):
         return clean_name(by)  # no zero-width or control characters in the log
@@ -62,7 +62,7 @@ class Bounded(click.ParamType):
         self.kind, self.low, self.high, self.what = kind, low, high, what
 
     def convert(self, value, param, ctx):
-        from gongkai.core.limits import check_number, check_year
+        from gongkai.core.records.limits import check_number, check_year
 
         # what is not a number at all is click's own usage error (exit 2, in Chinese like the others)
         number = (click.INT if self.kind is int else click.FLOAT).convert(value, param, ctx)
@@ -76,8 +76,8 @@ def _flag(param) -> str:
 
 
 def year_type() -> Bounded:
-    """``--year``: an int in :data:`gongkai.core.limits.YEARS`, the range named in the error."""
-    from gongkai.core.limits import YEARS
+    """``--year``: an int in :data:`gongkai.core.records.limits.YEARS`, the range named in the error."""
+    from gongkai.core.records.limits import YEARS
 
     return Bounded(int, *YEARS, "年份")
 
@@ -159,8 +159,8 @@ def _refusing_empty(callback, may_be_empty: bool):
     from click.core import ParameterSource
 
     def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        from gongkai.core.limits import NAME_CHARS
-        from gongkai.core.names import clean_name
+        from gongkai.core.records.limits import NAME_CHARS
+        from gongkai.core.accounts.names import clean_name
 
         given = ctx.get_parameter_source(param.name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
         values = [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, str)] if given else []

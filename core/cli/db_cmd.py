@@ -12,8 +12,8 @@ def db():
 
 
 def _status(app) -> dict:
-    from gongkai.core import schema
-    from gongkai.core.storage import display_url, unreachable
+    from gongkai.core.records import schema
+    from gongkai.core.records.storage import display_url, unreachable
 
     with unreachable(app.config.database_url):
         current = schema.current(app.raw_engine)
@@ -45,8 +45,8 @@ def current(app, as_json):
 @click.pass_obj
 def upgrade(app, as_json):
     """把数据库结构升级到最新版本（全部成功或全部不变）。"""
-    from gongkai.core import schema
-    from gongkai.core.storage import unreachable
+    from gongkai.core.records import schema
+    from gongkai.core.records.storage import unreachable
 
     before = _status(app)["current"]
     with unreachable(app.config.database_url):
@@ -64,8 +64,7 @@ def upgrade(app, as_json):
 @click.option("-m", "--message", required=True, help="这次结构变化的说明（英文）")
 def revision(message):
     """（开发者）根据模型与现有迁移的差异生成新的迁移文件。"""
-    from gongkai.core import schema
-
+    from gongkai.core.records import schema
     if not message.strip():
         raise GongkaiError("请用 -m 写明这次结构变化的说明。")
     path = schema.revision(message.strip())
@@ -80,7 +79,7 @@ def check(ctx, as_json):
     结构版本、事件日志哈希链及每条记录与日志是否一致（同 `gongkai audit verify`）。只读，不改动数据库。
     退出码 2 表示发现问题。"""
     from gongkai.core.cli.audit_cmd import echo_verify
-    from gongkai.core.database_check import check as check_database
+    from gongkai.core.audit.database_check import check as check_database
 
     report = check_database(ctx.obj)
     if as_json:

@@ -12,7 +12,7 @@ from gongkai.core.cli.output import emit_json
 @click.pass_obj
 def deadline(app, rule_id, start, as_json):
     """计算期限规则 RULE_ID 的到期日，并说明依据。"""
-    from gongkai.core.deadlines import compute, parse_moment
+    from gongkai.core.time.deadlines import compute, parse_moment
 
     rule = app.registry.deadline(rule_id)
     result = compute(rule, parse_moment(start, rule.unit), app.calendar)

@@ -24,7 +24,7 @@ def digest(app, within, as_of, html_path, as_json, force):
     with app.session() as session:
         data = build(session, app.registry, app.calendar, now, within)
     if html_path:
-        from gongkai.core.render import write_output
+        from gongkai.core.paperwork.render import write_output
 
         text = render_digest(data, app.registry.template_dirs, app.unit.name, app.registry.jurisdiction.display_name)
         write_output(text, "html", app.output(html_path, force), "今日提醒")

@@ -7,14 +7,14 @@ import datetime as dt
 import click
 
 from gongkai.core.cli.common import LabelChoice, amount_type, count_type, force_option, say_written, signer, year_type
-from gongkai.core.limits import DECISIONS, FEES_10K_YUAN
+from gongkai.core.records.limits import DECISIONS, FEES_10K_YUAN
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.labels import label
 
 
 def _date(ctx, param, value):
     from gongkai.core.errors import GongkaiError
-    from gongkai.core.limits import check_date
+    from gongkai.core.records.limits import check_date
 
     if value is None:
         return None

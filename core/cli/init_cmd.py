@@ -18,7 +18,7 @@ import click
 @click.pass_obj
 def init(app, jurisdiction_name, unit, district, reconsideration_body, letter_prefix, database_url, force):
     """在当前目录写入 gongkai.toml（辖区、单位、复议机关、数据库）并建立数据库。"""
-    from gongkai.core.unit_setup import init_unit
+    from gongkai.core.units.setup import init_unit
 
     path = init_unit(Path.cwd(), jurisdiction_name, unit, reconsideration_body, database_url, force,
                      letter_prefix=letter_prefix, district=district)

@@ -17,7 +17,7 @@ def plugin():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def new(name, chinese_name, out, as_json):
     """生成可安装的辖区插件包 gongkai-NAME：规则、模板与一致性测试。"""
-    from gongkai.core.scaffold import new_plugin
+    from gongkai.core.law.scaffold import new_plugin
 
     made = new_plugin(name, chinese_name, out)
     if as_json:

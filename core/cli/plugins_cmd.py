@@ -10,7 +10,7 @@ from gongkai.core.cli.output import emit_json, emit_table
 @click.pass_obj
 def plugins(app, as_json):
     """列出已安装的辖区插件：名称、中文名、版本、依据文件，以及当前启用的辖区。"""
-    from gongkai.core.plugins import describe_installed
+    from gongkai.core.law.plugins import describe_installed
 
     rows = describe_installed(app.config.jurisdiction)
     if as_json:

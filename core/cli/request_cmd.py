@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from gongkai.core.cli.common import LabelChoice, MayBeEmpty, count_type, day, force_option, say_written, signer
-from gongkai.core.limits import FEE_PAGES
+from gongkai.core.records.limits import FEE_PAGES
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.labels import label
 
@@ -109,7 +109,7 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
 @click.pass_obj
 def show(app, request_id, as_of, reveal, by, as_json):
     """显示一件申请的全部情况与记录（证件号码、电话默认隐去中间几位）。"""
-    from gongkai.core.privacy import record_reveal
+    from gongkai.core.records.privacy import record_reveal
     from gongkai.core.requests import ledger, workflow
 
     app.sync_calendar()  # dates as on the newest holiday schedule

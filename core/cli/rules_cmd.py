@@ -39,7 +39,7 @@ def rules(app, as_json, kind, prefix):
         emit_json([rule_json(e) for e in entries])
         return
     from gongkai.core.cli.output import wrap
-    from gongkai.core.rule_text import details
+    from gongkai.core.law.rule_text import details
 
     click.echo(f"{registry.jurisdiction.display_name}（{registry.jurisdiction.name}）生效规则 {len(entries)} 条：")
     for e in entries:  # the whole text, wrapped, never cut (as the regulation reads)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.core.documents.attributes import resolve_decision_kind
 from gongkai.core.documents.models import DECISION_KINDS, DecisionCount, Document
 from gongkai.core.errors import GongkaiError
-from gongkai.core.storage import record_event
+from gongkai.core.records.storage import record_event
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -15,7 +15,7 @@ from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.hookspecs.records import Attribute, DocumentAttributes, InterpretationRule
 
 if TYPE_CHECKING:
-    from gongkai.core.plugins import Registry
+    from gongkai.core.law.plugins import Registry
 
 ATTRIBUTE_RULE = "document.attribute"
 INTERPRETATION_RULE = "policy.interpretation"

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from gongkai.core.deadline_store import StoredDeadline, close_deadline, store_deadline
-from gongkai.core.deadlines import compute
+from gongkai.core.time.deadline_store import StoredDeadline, close_deadline, store_deadline
+from gongkai.core.time.deadlines import compute
 from gongkai.core.documents.attributes import is_published, resolve_attribute
 from gongkai.core.documents.models import OWNER, Document
 from gongkai.core.documents.review import FORMATION_POINT, PUBLICATION_POINT, confidentiality_points
@@ -25,8 +25,8 @@ from gongkai.hookspecs.records import DeadlineRule
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from gongkai.core.calendar import WorkCalendar
-    from gongkai.core.plugins import Registry
+    from gongkai.core.time.calendar import WorkCalendar
+    from gongkai.core.law.plugins import Registry
 
 WITHHELD = "withheld"  # the 不予公开 attribute code
 DOUBLE_PUBLICITY_KINDS = ("行政许可", "行政处罚")  # “双公示”

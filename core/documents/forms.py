@@ -14,9 +14,9 @@ from gongkai.hookspecs.records import FormSpec
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from gongkai.core.calendar import WorkCalendar
+    from gongkai.core.time.calendar import WorkCalendar
     from gongkai.core.documents.models import Document
-    from gongkai.core.plugins import Registry
+    from gongkai.core.law.plugins import Registry
 
 GENERIC_TEMPLATE = "document_approval_form.md.j2"
 CHECKED, UNCHECKED = "☑", "☐"
@@ -75,8 +75,8 @@ def template_name(registry: Registry) -> str:
 
 
 def render_form(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document, unit: str, fmt: str, out: Path) -> Path:
-    from gongkai.core import word
-    from gongkai.core.render import render, write_output
+    from gongkai.core.paperwork import word
+    from gongkai.core.paperwork.render import render, write_output
 
     context = form_context(session, registry, calendar, doc, unit)
     text = render(registry.template_dirs, template_name(registry), context)

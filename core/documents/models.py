@@ -1,7 +1,7 @@
 """The tables of the document workflow: the facts, kept apart from the clocks.
 
 The clocks (publication, archive delivery, 双公示, confidentiality opinions...) are rows
-of :class:`gongkai.core.deadline_store.StoredDeadline` with ``owner_kind="document"``.
+of :class:`gongkai.core.time.deadline_store.StoredDeadline` with ``owner_kind="document"``.
 ``Document.version`` is bumped on every change (optimistic locking for shared servers).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
-from gongkai.core.units.models import UnitOwned
+from gongkai.core.records.units import UnitOwned
 
 OWNER = "document"  # owner_kind of the document's StoredDeadline rows and Events
 

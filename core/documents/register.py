@@ -38,15 +38,14 @@ def register_rows(session: Session, year: int | None = None) -> list[dict[str, A
 
 
 def export_xlsx(rows: list[dict[str, Any]], path: Path, title: str) -> Path:
-    """The register as a workbook people can use (``core.xlsx``)."""
+    """The register as a workbook people can use (``core.paperwork.xlsx``)."""
     from openpyxl import Workbook
 
-    from gongkai.core import xlsx
-
+    from gongkai.core.paperwork import xlsx
     wb = Workbook()
     ws = wb.active
     ws.title = "登记簿"
     xlsx.table_sheet(ws, title, COLUMNS, [[row[c] for c in COLUMNS] for row in rows])
-    from gongkai.core.safe_write import write_file
+    from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, wb.save)

@@ -30,14 +30,14 @@ from gongkai.core.documents.attributes import (
 )
 from gongkai.core.documents.models import Document, DocumentReview
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.names import clean_name, person_key, same_person
+from gongkai.core.accounts.names import clean_name, person_key, same_person
 from gongkai.core.today import not_before
 from gongkai.hookspecs.records import Attribute, DocumentAttributes, ReviewChain, ReviewStep
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from gongkai.core.plugins import Registry
+    from gongkai.core.law.plugins import Registry
 
 PROACTIVE_CHAIN = "proactive.review_chain"
 CONFIDENTIALITY_CHAIN = "review.confidentiality"

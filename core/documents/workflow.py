@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gongkai.core.deadline_store import is_provisional
+from gongkai.core.time.deadline_store import is_provisional
 from gongkai.core.documents import clocks
 from gongkai.core.documents.attributes import (
     Draft,
@@ -41,8 +41,8 @@ from gongkai.core.documents.review import (
     route,
 )
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.names import clean_name, person_key
-from gongkai.core.storage import events_for, record_event
+from gongkai.core.accounts.names import clean_name, person_key
+from gongkai.core.records.storage import events_for, record_event
 from gongkai.core.today import not_before, not_future
 from gongkai.core.today import today as beijing_today
 from gongkai.hookspecs.records import FormSpec, Provision
@@ -50,8 +50,8 @@ from gongkai.hookspecs.records import FormSpec, Provision
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from gongkai.core.calendar import WorkCalendar
-    from gongkai.core.plugins import Registry
+    from gongkai.core.time.calendar import WorkCalendar
+    from gongkai.core.law.plugins import Registry
 
 APPROVAL_FORM = "proactive.approval_form"
 REEVALUATION_RULE = "document.reevaluation"
@@ -409,7 +409,7 @@ def list_documents(
     past due, or due within that many calendar days."""
     from sqlmodel import select
 
-    from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline
+    from gongkai.core.time.deadline_store import DeadlineTerm, StoredDeadline
 
     docs = session.exec(select(Document).order_by(Document.id)).all()
     out = []

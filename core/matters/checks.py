@@ -21,8 +21,8 @@ from gongkai.core.errors import GongkaiError
 from gongkai.hookspecs.records import LeadTime, MinimumCount, Rule, Unit
 
 if TYPE_CHECKING:
-    from gongkai.core.calendar import WorkCalendar
-    from gongkai.core.plugins import Registry
+    from gongkai.core.time.calendar import WorkCalendar
+    from gongkai.core.law.plugins import Registry
 
 # check name -> (Chinese name, the rules it applies; a check exists where its first rule does)
 CHECKS: dict[str, tuple[str, tuple[tuple[str, type[Rule]], ...]]] = {

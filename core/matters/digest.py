@@ -15,17 +15,17 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import contains_eager
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional
-from gongkai.core.deadlines import iso
+from gongkai.core.time.deadline_store import DeadlineTerm, StoredDeadline, is_provisional
+from gongkai.core.time.deadlines import iso
 from gongkai.core.errors import GongkaiError
-from gongkai.core.head_cache import HeadCache, chain_head
+from gongkai.core.records.head_cache import HeadCache, chain_head
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, due_moment, is_overdue
-from gongkai.core.privacy import mask_text
+from gongkai.core.records.privacy import mask_text
 
 if TYPE_CHECKING:
-    from gongkai.core.calendar import WorkCalendar
-    from gongkai.core.plugins import Registry
+    from gongkai.core.time.calendar import WorkCalendar
+    from gongkai.core.law.plugins import Registry
 
 
 # owner_kind -> the Chinese label used when an owner has no title ("依申请公开 #12").
@@ -168,8 +168,8 @@ def digest(
 
 
 def render_digest(data: dict[str, Any], template_dirs: Iterable[Any], unit: str, jurisdiction: str) -> str:
-    """The digest as the Markdown dialect of :mod:`gongkai.core.render` (template ``digest.md.j2``)."""
-    from gongkai.core.render import render
+    """The digest as the Markdown dialect of :mod:`gongkai.core.paperwork.render` (template ``digest.md.j2``)."""
+    from gongkai.core.paperwork.render import render
 
     groups = [
         {"key": key, "label": label, "items": [{k: _cell(v) for k, v in item.items()} for item in data["groups"][key]]}

@@ -21,7 +21,7 @@ import attrs
 from gongkai.hookspecs.records import DeadlineRule, Period, RecurringDuty, Rule, Unit
 
 if TYPE_CHECKING:
-    from gongkai.core.plugins import Registry
+    from gongkai.core.law.plugins import Registry
 
 # Short calendar titles for fixed-date rules of the national catalogue (others use their summary).
 TITLES: dict[str, str] = {
@@ -171,6 +171,6 @@ def write_ics(items: list[DutyDate], path: Path, jurisdiction: str, calendar_nam
         event.add("categories", ["政务公开"])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    from gongkai.core.safe_write import write_file
+    from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, cal.to_ical())

@@ -1,6 +1,6 @@
 """What was done about the recurring and triggered duties, kept as events.
 
-A duty fact is an :class:`~gongkai.core.storage.Event` and nothing else: the log is the
+A duty fact is an :class:`~gongkai.core.records.storage.Event` and nothing else: the log is the
 record. Its ``subject_kind`` says what it is (:data:`DUTY`, :data:`ACCOUNT`,
 :data:`OFFICIAL_GRADE`) and its ``subject_id`` is the year of the fact, so a year's facts
 are read through the event table's subject index. From the facts and the rule records:
@@ -21,8 +21,8 @@ import attrs
 
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.matters.duties import DutyDate, duties, window_of
-from gongkai.core.names import clean_name, person_key
-from gongkai.core.storage import record_event
+from gongkai.core.accounts.names import clean_name, person_key
+from gongkai.core.records.storage import record_event
 from gongkai.hookspecs.records import (
     AccountLimit,
     DeadlineRule,
@@ -36,7 +36,7 @@ from gongkai.hookspecs.records import (
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from gongkai.core.plugins import Registry
+    from gongkai.core.law.plugins import Registry
 
 DUTY = "duty"  # Event.subject_kind of duty facts (done, triggered)
 ACCOUNT = "newmedia_account"
@@ -81,7 +81,7 @@ def facts(session: Session, kind: str, years: list[int] | range) -> list[dict[st
     """Every fact of ``kind`` filed under ``years``, oldest first."""
     from sqlmodel import select
 
-    from gongkai.core.storage import Event
+    from gongkai.core.records.storage import Event
 
     rows = session.exec(
         select(Event).where(Event.subject_kind == kind, Event.subject_id.in_(list(years)))  # type: ignore[union-attr]
@@ -307,7 +307,7 @@ def check_duties(session: Session, registry: Registry, year: int, as_of: dt.date
     """One result per duty of ``year`` as of ``as_of``: an occurrence past its date and not
     done, a trigger not answered by ``as_of``, or hours short after the year fails it."""
     from gongkai.core.matters.checks import CheckResult
-    from gongkai.core.rule_text import WORDS
+    from gongkai.core.law.rule_text import WORDS
 
     results = []
     statuses = duty_status(session, registry, year, as_of)

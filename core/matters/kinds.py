@@ -21,7 +21,7 @@ from gongkai.core.errors import GongkaiError
 from gongkai.hookspecs.records import DeadlineRule, Unit
 
 if TYPE_CHECKING:
-    from gongkai.core.plugins import Registry
+    from gongkai.core.law.plugins import Registry
 
 # Rule-ID families (an ID or a dotted prefix) whose deadline rules are matters.
 MATTER_FAMILIES: tuple[str, ...] = (

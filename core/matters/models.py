@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
-from gongkai.core.units.models import UnitOwned
+from gongkai.core.records.units import UnitOwned
 
 
 class Matter(UnitOwned, table=True):

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.time.deadline_store import StoredDeadline
 from gongkai.core import today
 from gongkai.core.today import BEIJING
 
 if TYPE_CHECKING:
-    from gongkai.core.calendar import WorkCalendar
+    from gongkai.core.time.calendar import WorkCalendar
 
 
 def beijing(moment: dt.datetime) -> dt.datetime:

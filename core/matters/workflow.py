@@ -13,19 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import StoredDeadline, close_deadline, is_provisional, store_deadline
-from gongkai.core.deadlines import BEIJING, compute, iso
+from gongkai.core.time.deadline_store import StoredDeadline, close_deadline, is_provisional, store_deadline
+from gongkai.core.time.deadlines import BEIJING, compute, iso
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.matters.kinds import kind_name, matter_kind, matter_kinds
 from gongkai.core.matters.models import Matter
 from gongkai.core.matters.urgency import beijing, is_overdue, due_moment
-from gongkai.core.privacy import mask_text
-from gongkai.core.storage import record_event
+from gongkai.core.records.privacy import mask_text
+from gongkai.core.records.storage import record_event
 from gongkai.core.today import not_future
 
 if TYPE_CHECKING:
-    from gongkai.core.calendar import WorkCalendar
-    from gongkai.core.plugins import Registry
+    from gongkai.core.time.calendar import WorkCalendar
+    from gongkai.core.law.plugins import Registry
 
 OWNER = "matter"
 
@@ -35,7 +35,7 @@ def parse_at(text: str, option: str = "--at") -> tuple[dt.datetime, bool]:
 
     Returns the moment in Beijing time and whether a time of day was given.
     """
-    from gongkai.core.limits import check_date
+    from gongkai.core.records.limits import check_date
 
     text = (text or "").strip()
     try:

@@ -33,11 +33,11 @@ _NOT_PRELOADED = frozenset({"serve"})
 _PRELOAD = (
     "sqlite3", "sqlalchemy", "sqlalchemy.orm", "sqlmodel", "sqlalchemy.dialects.sqlite.pysqlite",
     "sqlalchemy.dialects.postgresql.psycopg", "array",
-    "gongkai.core.app", "gongkai.core.plugins", "gongkai.core.schema", "gongkai.core.calendar_load",
-    "gongkai.core.deadline_store", "gongkai.core.storage", "gongkai.core.audit", "gongkai.core.outcomes",
+    "gongkai.core.app", "gongkai.core.law.plugins", "gongkai.core.records.schema", "gongkai.core.time.calendar_load",
+    "gongkai.core.time.deadline_store", "gongkai.core.records.storage", "gongkai.core.records.chain", "gongkai.core.law.outcomes",
     "gongkai.core.requests.ledger", "gongkai.core.requests.workflow", "gongkai.core.requests.appeals",
     "gongkai.core.requests.review", "gongkai.core.requests.search", "gongkai.core.units.store",
-    "gongkai.core.national.rules", "gongkai.core.accounts.store", "gongkai.core.accounts.binding",
+    "gongkai.core.law.national.rules", "gongkai.core.accounts.store", "gongkai.core.accounts.binding",
     "gongkai.core.accounts.permissions", "gongkai.core.documents.workflow", "gongkai.core.matters.digest",
     "gongkai.core.matters.workflow", "pwd", "encodings.ascii",
 )

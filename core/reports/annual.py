@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, null, or_, select
 
 from gongkai.core.documents.models import DECISION_ALIASES
-from gongkai.core.deadlines import compute
+from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import GongkaiError
-from gongkai.core.limits import check_year
-from gongkai.core.outcomes import APPLICANT_TYPE_CODES, REPORT_ROWS, RESULT_ROWS
+from gongkai.core.records.limits import check_year
+from gongkai.core.law.outcomes import APPLICANT_TYPE_CODES, REPORT_ROWS, RESULT_ROWS
 from gongkai.core.requests import tracks
 
 TOTAL = "total"
@@ -280,7 +280,7 @@ def build(app: Any, year: int, *, unit: str | None = None, government: bool | No
     if government is None:  # a unit's own folder says so in gongkai.toml; a district's unit in its record
         government = str(app.config.raw.get("unit_level", "")) == "government" or (
             app.config.district and unit is None and app.unit.level == "government")
-    from gongkai.core.audit import head
+    from gongkai.core.records.chain import head
 
     unit = unit or app.unit.name
     with (open_session or app.session)() as session:

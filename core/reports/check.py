@@ -8,7 +8,7 @@ A report that fails it is not produced.
 from __future__ import annotations
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.outcomes import APPLICANT_TYPES, RESULT_ROWS
+from gongkai.core.law.outcomes import APPLICANT_TYPES, RESULT_ROWS
 
 COLUMN_LABELS: dict[str, str] = {
     **{t.code: (f"{t.group}·{t.label}" if t.group else t.label) for t in APPLICANT_TYPES},

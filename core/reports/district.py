@@ -101,7 +101,7 @@ def unit_figures(session: Any, registry: Any, year: int) -> list[dict[str, Any]]
     streets; then by code). A unit with no records has zeros."""
     from sqlmodel import select
 
-    from gongkai.core.audit import GENESIS, AuditChain
+    from gongkai.core.records.chain import GENESIS, AuditChain
     from gongkai.core.reports.annual import appeal_tables, empty_appeals, empty_requests, fees_by, request_tables
     from gongkai.core.requests.models import Appeal, Request
     from gongkai.core.units.store import all_units

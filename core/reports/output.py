@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.outcomes import RESULT_ROWS
+from gongkai.core.law.outcomes import RESULT_ROWS
 from gongkai.core.reports.annual import (
     TOTAL,
     APPEAL_KINDS,
@@ -25,7 +25,7 @@ from gongkai.core.reports.annual import (
     ROW_LABELS,
 )
 from gongkai.core.reports.check import COLUMN_LABELS
-from gongkai.core.tables import Cell, Table, cells
+from gongkai.core.paperwork.tables import Cell, Table, cells
 from gongkai.core.today import today
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
@@ -81,7 +81,7 @@ def section_two(report: dict[str, Any]) -> Table:
 def section_three(report: dict[str, Any]) -> Table:
     """Section 三: the two-level header over the applicant columns, the three-column label area
     (三、本年度办理结果 → （三）不予公开 → 1.属于国家秘密 …) as the format draws it; landscape."""
-    from gongkai.core.outcomes import APPLICANT_TYPES
+    from gongkai.core.law.outcomes import APPLICANT_TYPES
 
     h = lambda text, span=1, down=1: Cell(text, colspan=span, rowspan=down, header=True)  # noqa: E731
     organisations = [t for t in APPLICANT_TYPES if t.group]
@@ -156,7 +156,7 @@ def fees_sentence(report: dict[str, Any]) -> str:
 
 
 def markdown(template_dirs: Any, report: dict[str, Any]) -> str:
-    from gongkai.core.render import render
+    from gongkai.core.paperwork.render import render
     from gongkai.core.reports.district import APPENDIX_TITLE
 
     placeholder = "（未提供本部分文字材料：请在 --narrative 目录中撰写 {}.md。）"
@@ -184,8 +184,7 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
     with a title row, a frozen header and A4 landscape printing one page wide."""
     from openpyxl import Workbook
 
-    from gongkai.core import xlsx
-
+    from gongkai.core.paperwork import xlsx
     wb = Workbook()
     from gongkai.core.reports.district import APPENDIX_TITLE
 
@@ -206,7 +205,7 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
         if header_rows:
             ws.freeze_panes = ws.cell(2 + header_rows, 4 if key == "three" else 1)
         xlsx.print_a4_landscape(ws, 1 + header_rows if header_rows else None)
-    from gongkai.core.safe_write import write_file
+    from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, wb.save)
 
@@ -221,14 +220,13 @@ def layout_for(config: Any) -> Any:
     """The report's page layout with the unit's fonts (``gongkai.toml``)."""
     import attrs
 
-    from gongkai.core import word
-
+    from gongkai.core.paperwork import word
     return attrs.evolve(word.DOCUMENT, fonts=word.fonts(config))
 
 
 def write(template_dirs: Any, report: dict[str, Any], fmt: str, path: str | Path, layout: Any = None) -> Path:
-    """Write the report as ``fmt``; ``layout`` is a ``core.word.Layout`` (the unit's fonts)."""
-    from gongkai.core.render import write_output
+    """Write the report as ``fmt``; ``layout`` is a ``core.paperwork.word.Layout`` (the unit's fonts)."""
+    from gongkai.core.paperwork.render import write_output
 
     if fmt not in FORMATS:
         raise GongkaiError(f"不支持的格式“{fmt}”（--format），可选：{'、'.join(FORMATS)}。")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.time.deadline_store import StoredDeadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.labels import label
 from gongkai.core.requests import appeals, clock, reply, review, tracks

@@ -20,15 +20,15 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from gongkai.core import limits
-from gongkai.core.audit import append_columns
-from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
+from gongkai.core.records import limits
+from gongkai.core.records.chain import append_columns
+from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import appeals, importer
 from gongkai.core.requests.importer import _ENCODE, ImportReport
 from gongkai.core.requests.ledger import APPEALS_SHEET
 from gongkai.core.requests.models import OWNER, Appeal, Request
-from gongkai.core.storage import CONFLICT_MESSAGE, insert_columns, session_scope, utc
+from gongkai.core.records.storage import CONFLICT_MESSAGE, insert_columns, session_scope, utc
 
 FIELDS = {  # field -> (Chinese name, required); the Chinese names are also the headers recognised without --map
     "ref": ("本单位编号", True),

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from gongkai.core.deadlines import Deadline, compute
-from gongkai.core.deadline_store import close_deadline, store_deadline
+from gongkai.core.time.deadlines import Deadline, compute
+from gongkai.core.time.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import tracks
 from gongkai.core.requests.models import OWNER, Appeal, Request

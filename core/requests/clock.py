@@ -13,8 +13,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
-from gongkai.core import deadlines
-from gongkai.core.deadline_store import close_deadline, store_deadline
+from gongkai.core.time import deadlines
+from gongkai.core.time.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import tracks
 from gongkai.core.requests.models import OWNER, Correction, Extension, Pause, Request

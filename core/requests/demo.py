@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from gongkai.core.config import CONFIG_NAME
+from gongkai.core.law.config import CONFIG_NAME
 from gongkai.core.errors import GongkaiError
 
 SURNAMES = "李王赵钱孙周吴郑冯陈"
@@ -20,11 +20,11 @@ DATABASE = "demo.db"
 
 def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None, pdf: bool = True) -> dict[str, Any]:
     from gongkai.core.app import App
-    from gongkai.core.plugins import load_registry
-    from gongkai.core.pdf import ENV_SOFFICE, to_pdf
+    from gongkai.core.law.plugins import load_registry
+    from gongkai.core.paperwork.pdf import ENV_SOFFICE, to_pdf
     from gongkai.core.requests import clock, intake, letters, notices, reply, review, workflow
     from gongkai.core.requests.letters import letter_layout
-    from gongkai.core.unit_setup import init_unit
+    from gongkai.core.units.setup import init_unit
 
     if not jurisdiction:
         raise GongkaiError("请用 --jurisdiction 指定演示的辖区，如 gongkai demo --jurisdiction changning。")
@@ -36,7 +36,7 @@ def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None, pdf: b
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from gongkai.core.safe_write import os_error
+        from gongkai.core.paperwork.safe_write import os_error
 
         raise os_error(exc, folder) from None
     display = load_registry(jurisdiction).jurisdiction.display_name

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import close_deadline
+from gongkai.core.time.deadline_store import close_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import clock, intake
 from gongkai.core.requests.models import OWNER, Request, ReviewAction

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.limits import FEE_PAGES
+from gongkai.core.records.limits import FEE_PAGES
 from gongkai.core.requests import tracks
 from gongkai.core.requests.models import Request
 from gongkai.core.requests.workflow import apply

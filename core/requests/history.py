@@ -144,7 +144,7 @@ def finish(session: Any, office: Any, request: Any, steps: Steps, reply: dict[st
     """The row's outcome, after its steps: a withdrawal or a lapsed correction through their
     own functions; any other reply written as the import writes it, with a ``reply`` event,
     refused in a state ``request reply`` refuses (paused, awaiting correction)."""
-    from gongkai.core.deadline_store import close_deadline
+    from gongkai.core.time.deadline_store import close_deadline
     from gongkai.core.requests import clock, withdrawal
     from gongkai.core.requests.models import OWNER
     from gongkai.core.requests.reply import reply_values

@@ -10,7 +10,7 @@ after Ctrl-C, a crash or a failure, it says exactly which rows are stored and wh
 on (``--from-line``).
 
 The import is a bulk path, not the workflow row by row. Two processes share the work
-(:mod:`gongkai.core.background`): one reads the file and checks each row with the same
+(:mod:`gongkai.core.units.background`): one reads the file and checks each row with the same
 functions as ``request new`` (intake.request_fields), CHUNK rows at a time (_Checker); the
 other stores each chunk as it comes, with one executemany per table (requests, clocks,
 events), no ORM objects and no per-row SELECT (_Writer). The request and its reply clock
@@ -36,18 +36,18 @@ import attrs
 
 from sqlmodel import select
 
-from gongkai.core import limits
-from gongkai.core.audit import append_columns
-from gongkai.core.background import background, deferred_interrupt
-from gongkai.core.deadline_store import StoredDeadline, term_columns, term_ids
-from gongkai.core.deadlines import compute
+from gongkai.core.records import limits
+from gongkai.core.records.chain import append_columns
+from gongkai.core.units.background import background, deferred_interrupt
+from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
+from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import GongkaiError
-from gongkai.core.privacy import mask_text
+from gongkai.core.records.privacy import mask_text
 from gongkai.core.requests import history, intake, search
 from gongkai.core.requests.models import OWNER, LedgerImport, Request
 from gongkai.core.requests.reply import check_reply_facts, parse_withheld
 from gongkai.core.requests.workflow import check_after, next_state_after
-from gongkai.core.storage import bigram_words, bulk_connection, insert_columns, session_scope, utc
+from gongkai.core.records.storage import bigram_words, bulk_connection, insert_columns, session_scope, utc
 from gongkai.core.today import not_future
 
 FIELDS = {  # field -> (Chinese name, required)
@@ -437,7 +437,7 @@ class _Writer:
         """One row stored as received (with its import event and reply clock), then its steps
         and its outcome through the single commands' functions (:mod:`history`)."""
         from gongkai.core.requests.clock import refresh
-        from gongkai.core.storage import record_event
+        from gongkai.core.records.storage import record_event
 
         reply = {k: values.pop(k) for k in ("outcome", "replied_on", "reasons", "withheld_parts", "other_agency",
                                              "other_agency_contact")}
@@ -486,7 +486,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
 
     ``progress(rows_read, rows_expected)`` is called after each batch is committed
     (``rows_expected`` is estimated from the file before reading it). The rows are checked
-    in a second process while the batch before is stored (:mod:`gongkai.core.background`;
+    in a second process while the batch before is stored (:mod:`gongkai.core.units.background`;
     ``in_background=False``: in this one). Interrupted or failed, it raises a GongkaiError
     saying exactly which rows are stored (read back from the database).
     """

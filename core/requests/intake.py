@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from gongkai.core.deadlines import compute
-from gongkai.core.deadline_store import close_deadline, store_deadline
-from gongkai.core import limits
+from gongkai.core.time.deadlines import compute
+from gongkai.core.time.deadline_store import close_deadline, store_deadline
+from gongkai.core.records import limits
 from gongkai.core.errors import GongkaiError
-from gongkai.core.limits import check_text
-from gongkai.core.names import clean_name
-from gongkai.core.privacy import check_applicant_id
-from gongkai.core.outcomes import APPLICANT_TYPES
+from gongkai.core.records.limits import check_text
+from gongkai.core.accounts.names import clean_name
+from gongkai.core.records.privacy import check_applicant_id
+from gongkai.core.law.outcomes import APPLICANT_TYPES
 from gongkai.core.today import not_future, today
 from gongkai.core.requests import clock, tracks
 from gongkai.core.requests.models import OWNER, Request

@@ -13,18 +13,18 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from gongkai.core import deadlines
-from gongkai.core.deadline_store import DeadlineTerm, StoredDeadline, is_provisional, open_deadlines, with_terms
+from gongkai.core.time import deadlines
+from gongkai.core.time.deadline_store import DeadlineTerm, StoredDeadline, is_provisional, open_deadlines, with_terms
 from gongkai.core.errors import GongkaiError
 from gongkai.core.labels import code_of
-from gongkai.core.limits import check_year
-from gongkai.core.privacy import mask_id_number, mask_text, mask_values
+from gongkai.core.records.limits import check_year
+from gongkai.core.records.privacy import mask_id_number, mask_text, mask_values
 from gongkai.core.requests import appeals, clock, review
 from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.amend import prior_replies
 from gongkai.core.requests.reply import reply_values, withheld_parts
 from gongkai.core.requests.workflow import OPEN_STATES, STATES
-from gongkai.core.storage import events_for
+from gongkai.core.records.storage import events_for
 from gongkai.core.today import today
 
 SAME_INFO_RULES = ("request.same_info_many_applicants", "request.convert_to_proactive")
@@ -322,7 +322,7 @@ def _check_filters(state: str | None, due_within: int | None) -> None:
 
 def _labeller(office: Any) -> dict[str, Any]:
     """Code columns shown by their Chinese names (codes stay in --json)."""
-    from gongkai.core.outcomes import APPLICANT_TYPES
+    from gongkai.core.law.outcomes import APPLICANT_TYPES
     from gongkai.core.requests.intake import channels
 
     types = {t.code: (f"{t.group}·{t.label}" if t.group else t.label) for t in APPLICANT_TYPES}
@@ -334,13 +334,12 @@ def _labeller(office: Any) -> dict[str, Any]:
 def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str = "",
                 appeal_cells: list[list[Any]] | None = None,
                 history_cells: dict[int, dict[str, str]] | None = None) -> Path:
-    """The ledger as a workbook people can use (``core.xlsx``): title, Chinese labels, typed cells;
+    """The ledger as a workbook people can use (``core.paperwork.xlsx``): title, Chinese labels, typed cells;
     with ``history_cells`` (:func:`history.cells`), each request's clock history; with
     ``appeal_cells`` (:func:`appeal_rows`), their sheet too. Both import again without --map."""
     from openpyxl import Workbook
 
-    from gongkai.core import xlsx
-
+    from gongkai.core.paperwork import xlsx
     label = _labeller(office)
     wb = Workbook()
     ws = wb.active
@@ -360,7 +359,7 @@ def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str 
 
         xlsx.table_sheet(wb.create_sheet(APPEALS_SHEET), f"{unit}行政复议、行政诉讼".strip(),
                          [name for name, _ in FIELDS.values()], appeal_cells)
-    from gongkai.core.safe_write import write_file
+    from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, wb.save)
 

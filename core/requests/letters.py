@@ -70,8 +70,7 @@ def letter_layout(office: Any) -> Any:
     """The 公文 layout with the unit's fonts (``[fonts]`` in gongkai.toml)."""
     import attrs
 
-    from gongkai.core import word
-
+    from gongkai.core.paperwork import word
     return attrs.evolve(word.LETTER, fonts=word.fonts(office.config))
 
 
@@ -160,14 +159,14 @@ def letter_serial(request: Request) -> int:
 
 
 def render_letter(session: Session, office: Any, request: Request, prior: int | None = None) -> str:
-    from gongkai.core.render import render
+    from gongkai.core.paperwork.render import render
 
     data = context(session, office, request, prior)
     return render(office.registry.template_dirs, template_name(office.registry.outcome(data["outcome"])), data)
 
 
 def write_letter(session: Session, office: Any, request: Request, fmt: str, out: Path, prior: int | None = None) -> Path:
-    from gongkai.core.render import write_output
+    from gongkai.core.paperwork.render import write_output
 
     if fmt not in FORMATS:
         raise GongkaiError(f"格式“{fmt}”无效（--format），可选：{'、'.join(FORMATS)}。")

@@ -1,7 +1,7 @@
 """The tables of the request workflow: the facts, kept apart from the clocks.
 
 The clocks themselves (reply, correction notice, consultations, filing...) are rows of
-:class:`gongkai.core.deadline_store.StoredDeadline`; these tables hold what happened.
+:class:`gongkai.core.time.deadline_store.StoredDeadline`; these tables hold what happened.
 ``Request.version`` is bumped on every change (optimistic locking for shared servers).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Index
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
-from gongkai.core.units.models import UnitOwned
+from gongkai.core.records.units import UnitOwned
 
 OWNER = "request"  # owner_kind of the request's StoredDeadline rows and Events
 
@@ -21,7 +21,7 @@ OWNER = "request"  # owner_kind of the request's StoredDeadline rows and Events
 class Request(UnitOwned, table=True):
     __tablename__ = "disclosure_request"
     __table_args__ = (
-        # each led by unit_id: every query of a unit's ledger names it (core.units.scoping)
+        # each led by unit_id: every query of a unit's ledger names it (core.records.scoping)
         Index("ix_request_state", "unit_id", "state"),
         Index("ix_request_received", "unit_id", "received"),
         Index("ix_request_applicant_month", "unit_id", "applicant_name", "applicant_id_number", "received"),
@@ -41,7 +41,7 @@ class Request(UnitOwned, table=True):
         return {"version_id_col": cls.__table__.c.version}
     # the applicant
     applicant_name: str = Field(max_length=200)
-    applicant_type: str = Field(max_length=40)  # a code of core.outcomes.APPLICANT_TYPES
+    applicant_type: str = Field(max_length=40)  # a code of core.law.outcomes.APPLICANT_TYPES
     applicant_id_number: str = Field(default="", max_length=100)
     applicant_contact: str = Field(default="", max_length=300)
     # how and when it came in (条例 第三十一条)

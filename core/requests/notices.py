@@ -1,7 +1,7 @@
 """The written notices the 条例 requires along a request, besides the reply letter.
 
 Each notice is a template (``notices/<kind>.md.j2``, a plugin may ship its own) filled from the
-stored facts of the request, laid out as a letter (GB/T 9704-2012, ``core.word``):
+stored facts of the request, laid out as a letter (GB/T 9704-2012, ``core.paperwork.word``):
 - ``receipt``: 收到申请的确认 (受理回执) with the receipt date and how the channel fixes it
   (条例 第三十一条) and the reply due date (第三十三条);
 - ``correction``: 补正告知书: what to supplement, the time allowed, the consequence (第三十条);
@@ -119,7 +119,7 @@ def _third_party_opinion(session: Session, office: Any, req: Request, options: d
 
 
 def _due(office: Any, rule: DeadlineRule, start: dt.date) -> dt.date:
-    from gongkai.core.deadlines import compute
+    from gongkai.core.time.deadlines import compute
 
     return compute(rule, start, office.calendar).due
 
@@ -188,7 +188,7 @@ def context(session: Session, office: Any, req: Request, kind: str, options: dic
 
 
 def render_notice(session: Session, office: Any, req: Request, kind: str, options: dict[str, Any]) -> str:
-    from gongkai.core.render import render
+    from gongkai.core.paperwork.render import render
 
     code = kind_of(kind).code
     return render(office.registry.template_dirs, f"notices/{code}.md.j2", context(session, office, req, code, options))
@@ -196,7 +196,7 @@ def render_notice(session: Session, office: Any, req: Request, kind: str, option
 
 def write_notice(session: Session, office: Any, req: Request, kind: str, fmt: str, out: Path,
                  options: dict[str, Any] | None = None) -> Path:
-    from gongkai.core.render import write_output
+    from gongkai.core.paperwork.render import write_output
 
     if fmt not in FORMATS:
         raise GongkaiError(f"格式“{fmt}”无效（--format），可选：{'、'.join(FORMATS)}。")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from gongkai.core.deadline_store import close_deadline
+from gongkai.core.time.deadline_store import close_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests import clock, review, tracks
 from gongkai.core.requests.models import OWNER, PriorReply, Request

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from gongkai.core import deadlines
-from gongkai.core.deadline_store import close_deadline, store_deadline
+from gongkai.core.time import deadlines
+from gongkai.core.time.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.names import clean_name, person_key, same_person
+from gongkai.core.accounts.names import clean_name, person_key, same_person
 from gongkai.core.requests.models import OWNER, Request, ReviewAction
 from gongkai.core.requests.workflow import apply, check_after, check_date
 from gongkai.core.today import today

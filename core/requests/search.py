@@ -60,7 +60,7 @@ def pg_bigrams(applicant_name: str | None, subject: str | None) -> str | None:
 
 
 def _words(value: str) -> str:
-    from gongkai.core.storage import bigram_words
+    from gongkai.core.records.storage import bigram_words
 
     return bigram_words(value)
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
-from gongkai.core.deadline_store import StoredDeadline
+from gongkai.core.time.deadline_store import StoredDeadline
 from gongkai.core.errors import GongkaiError
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.requests.workflow import apply, check_after, check_date

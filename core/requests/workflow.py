@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.requests.models import OWNER, Request
-from gongkai.core.storage import record_event
+from gongkai.core.records.storage import record_event
 from gongkai.core.today import not_before, not_future
 
 STATES: dict[str, str] = {

@@ -1,8 +1,11 @@
 """Units (单位) as records: one database can hold a whole district's units, each seeing only its own.
 
-- :mod:`.models`: the ``unit`` table and :class:`UnitOwned`, the mixin every unit-owned table uses;
-- :mod:`.scoping`: the one place where a database connection bound to a unit is kept to it;
+- :mod:`.setup`: a new unit's ``gongkai.toml`` and database (``gongkai init``);
 - :mod:`.store`: adding, listing, showing and editing units (each change an event);
 - :mod:`.numbering`: each unit's letters numbered per year, gap-free;
-- :mod:`.moving`: a unit's SQLite database moved into a district database (``unit import-db``).
+- :mod:`.moving`: a unit's SQLite database moved into a district database (``unit import-db``),
+  its check run beside the move by :mod:`.background`.
+
+The ``unit`` table itself and the scoping of connections to a unit are records
+(:mod:`gongkai.core.records.units`, :mod:`gongkai.core.records.scoping`).
 """

@@ -87,10 +87,10 @@ def _open_source(copy: Path) -> int:
     tables, or no records: nothing was ever recorded), or one that holds several units, is refused."""
     from sqlmodel import SQLModel
 
-    from gongkai.core import schema
-    from gongkai.core.storage import import_models, make_engine, session_scope, unreachable
-    from gongkai.core.units.models import Unit
-    from gongkai.core.units.scoping import owned_tables
+    from gongkai.core.records import schema
+    from gongkai.core.records.storage import import_models, make_engine, session_scope, unreachable
+    from gongkai.core.records.units import Unit
+    from gongkai.core.records.scoping import owned_tables
 
     url = f"sqlite:///{copy}"
     engine = make_engine(url)
@@ -148,12 +148,12 @@ class _Source:
 def _checked(copy: Path, unit_id: int, names: dict[str, str]) -> Iterator[dict[str, Any]]:
     """The source's chain verified and its records checked against its log (what `audit verify`
     checks) on the copy, every row that moves (whatever unit it names); yields the chain's head.
-    Run in a second process while the rows move (:mod:`gongkai.core.background`): the move
+    Run in a second process while the rows move (:mod:`gongkai.core.units.background`): the move
     commits only once this has passed."""
-    from gongkai.core.audit import verify
-    from gongkai.core.replay import SourceRows, check_records
-    from gongkai.core.storage import make_engine, session_scope
-    from gongkai.core.units.scoping import bound
+    from gongkai.core.records.chain import verify
+    from gongkai.core.audit.replay import SourceRows, check_records
+    from gongkai.core.records.storage import make_engine, session_scope
+    from gongkai.core.records.scoping import bound
 
     engine = make_engine(f"sqlite:///{copy}")
     source = SourceRows(copy, engine.dialect)  # every row that moves, whatever unit it names
@@ -240,8 +240,8 @@ def write_rows(conn: Any, table: Any, names: list[str], rows: Iterable[list[Any]
 
 
 def _moved_before(conn: Any, sha256: str) -> dict[str, Any] | None:
-    from gongkai.core.storage import Event
-    from gongkai.core.units.models import Unit
+    from gongkai.core.records.storage import Event
+    from gongkai.core.records.units import Unit
 
     e = Event.__table__.c
     moves = select(e.unit_id, e.after).where(e.subject_kind == "unit", e.action == ACTION)  # by ix_event_subject_kind
@@ -261,7 +261,7 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
     (``in_background``; where a second process is not available, or with ``in_background``
     false, here, before the commit): the move commits only if the check passed, and is rolled
     back with the check's error otherwise."""
-    from gongkai.core.background import collector_paused
+    from gongkai.core.units.background import collector_paused
 
     with tempfile.TemporaryDirectory() as tmp, collector_paused():
         return _import(app, path, code, actor, method, progress or (lambda _label: None), in_background, Path(tmp))
@@ -269,8 +269,8 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
 
 def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step: Callable[[str], None],
             in_background: bool, tmp: Path) -> dict[str, Any]:
-    from gongkai.core.background import background
-    from gongkai.core.replay import code_names
+    from gongkai.core.units.background import background
+    from gongkai.core.audit.replay import code_names
 
     path = Path(path).expanduser().resolve()
     engine = app.district_engine
@@ -297,10 +297,10 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
     source's verified chain head; what was moved, and how long the move waited for the check."""
     from sqlmodel import SQLModel
 
-    from gongkai.core.audit import event_hash
-    from gongkai.core.storage import utc
-    from gongkai.core.units.models import Unit
-    from gongkai.core.units.scoping import owned_tables
+    from gongkai.core.records.chain import event_hash
+    from gongkai.core.records.storage import utc
+    from gongkai.core.records.units import Unit
+    from gongkai.core.records.scoping import owned_tables
 
     engine = app.district_engine
     step("分配新编号")
@@ -312,7 +312,7 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
                              .values(code=unit_table.c.code).returning(unit_table.c.id)).scalar()
         if found is None:
             from gongkai.core.units.store import get_unit
-            from gongkai.core.storage import session_scope
+            from gongkai.core.records.storage import session_scope
 
             with session_scope(engine) as session:
                 get_unit(session, code)  # the Chinese error listing the units
@@ -418,7 +418,7 @@ def _relinked(names: list[str], events: Iterable[tuple[Any, ...]], ids: dict[str
               chain: dict[str, Any]) -> Iterator[list[Any]]:
     """The source's ``events`` (in their order) renumbered and linked onto the unit's chain,
     whose ``length`` and ``prev`` (hash) in ``chain`` are advanced past each one."""
-    from gongkai.core.audit import event_hash
+    from gongkai.core.records.chain import event_hash
 
     own = ids["event"]
     at = {n: i for i, n in enumerate(names)}

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.core.units.models import LetterSequence
-from gongkai.core.units.scoping import unit_of
+from gongkai.core.records.units import LetterSequence
+from gongkai.core.records.scoping import unit_of
 
 
 def next_serial(session: Any, year: int, series: str = "") -> int:

@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.storage import record_event
-from gongkai.core.units.models import LEVELS, Unit
+from gongkai.core.records.storage import record_event
+from gongkai.core.records.units import LEVELS, Unit
 
 SUBJECT = "unit"
 FIELDS = ("name", "level", "parent", "letter_prefix", "reconsideration_body", "contact")
@@ -96,7 +96,7 @@ def all_units(session: Session) -> list[Unit]:
 
 
 def _check(values: dict[str, Any]) -> dict[str, Any]:
-    from gongkai.core.limits import check_text
+    from gongkai.core.records.limits import check_text
 
     for field, limit, label in (("name", 200, "单位全称（--name）"), ("letter_prefix", 40, "机关代字（--letter-prefix）"),
                                 ("reconsideration_body", 200, "行政复议机关（--reconsideration-body）"),

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.head_cache import HeadCache
+from gongkai.core.records.head_cache import HeadCache
 from gongkai.core.web.security import CSRF_FIELD, SecurityMiddleware, csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +34,7 @@ NAV = [  # (path, label)
 def templates() -> Jinja2Templates:
     import jinja2
 
-    from gongkai.core.render import cn_date
+    from gongkai.core.paperwork.render import cn_date
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -118,7 +118,7 @@ async def healthz(request: Request) -> Response:
 
 def session_secret(office: Any) -> str:
     """The unit's session-signing secret, made once and kept in the database (every worker shares it)."""
-    from gongkai.core.storage import get_setting, set_setting
+    from gongkai.core.records.storage import get_setting, set_setting
 
     with office.session() as session:
         secret = get_setting(session, SECRET_SETTING)

@@ -49,7 +49,7 @@ WORKLIST_ROWS = 30  # rows per list on 我的待办; the counts are of all, the 
 def todo(request: Request) -> Response:
     """我的待办: the review steps waiting for my roles, and the digest of clocks with time left."""
     from gongkai.core.accounts.permissions import allowed
-    from gongkai.core.head_cache import chain_head
+    from gongkai.core.records.head_cache import chain_head
     from gongkai.core.matters.urgency import now_beijing
     from gongkai.core.requests.review import chain
 
@@ -95,7 +95,7 @@ def ledger(request: Request) -> Response:
     """台账: filters, search, keyset paging (``before``: the last id of the previous page)."""
     from urllib.parse import urlencode
 
-    from gongkai.core.head_cache import chain_head
+    from gongkai.core.records.head_cache import chain_head
     from gongkai.core.requests import ledger as core
     from gongkai.core.requests.workflow import STATES
 

@@ -207,7 +207,7 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
 
 
 def _applicant_types() -> Any:
-    from gongkai.core.outcomes import APPLICANT_TYPES
+    from gongkai.core.law.outcomes import APPLICANT_TYPES
 
     return APPLICANT_TYPES
 
@@ -224,7 +224,7 @@ CSRF_SLOT = "csrf-token-of-the-session"  # in a cached page, where each form's t
 
 
 def detail(request: Request) -> Response:
-    from gongkai.core.head_cache import chain_head
+    from gongkai.core.records.head_cache import chain_head
     from gongkai.core.web.security import csrf_token
 
     actor = need(request, "view")
@@ -246,7 +246,7 @@ def detail(request: Request) -> Response:
 
 def _reveal(office: Any, actor: Any, request_id: int) -> dict[str, Any]:
     from gongkai.core.accounts.permissions import request_record, require
-    from gongkai.core.privacy import record_reveal
+    from gongkai.core.records.privacy import record_reveal
 
     with office.session() as session:
         req = workflow.load(session, request_id)
@@ -339,7 +339,7 @@ def letter_docx(request: Request) -> Response:
 
 
 def intake_context(office: Any) -> dict[str, Any]:
-    from gongkai.core.outcomes import APPLICANT_TYPES
+    from gongkai.core.law.outcomes import APPLICANT_TYPES
 
     rule = office.registry.rule("request.receipt_date")
     local = intake.intake_rule(office.registry, "")
@@ -384,7 +384,7 @@ def check_id(request: Request) -> Response:
     """The ID number checked as it is typed (htmx swaps this fragment in under the field)."""
     from markupsafe import escape
 
-    from gongkai.core.privacy import check_applicant_id
+    from gongkai.core.records.privacy import check_applicant_id
 
     need(request, "request.register")
     value = request.query_params.get("id_number", "")

@@ -1,0 +1,8 @@
+"""Audit: the stored records checked against the event log that is their evidence.
+
+- :mod:`.replay`: every record replayed from its events and compared, column by column;
+- :mod:`.database_check`: ``gongkai db check``, the storage engine's checks and the replay.
+
+The hash chain itself is in :mod:`gongkai.core.records.chain`; this package sits above the
+domains' models because it knows what each domain's events mean.
+"""

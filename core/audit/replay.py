@@ -1,0 +1,618 @@
+"""The stored records checked against the event log: what the events say each record is.
+
+The hash chain (:mod:`gongkai.core.records.chain`) proves the log was not edited; this module
+proves the records were not edited either. Every event of a request, document, matter or
+yearly decision count is replayed in chain order to rebuild what the record must hold
+(state, outcome, dates, signers, clocks, appeals, reviews), and the stored rows are
+compared with it. A record changed behind the application's back differs from its
+replay; a deleted one has events and no row; an added one has a row and no events.
+
+How each event kind changes a record is one entry of a table (``Subject.actions``): a new
+event kind is one new entry. An event kind the table does not know still moves the state it
+carries (``after``), so nothing goes unchecked silently.
+
+Large databases are streamed: events, records and their child rows are read in order of
+the record id, side by side, and each record is checked and forgotten before the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby, repeat
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+import attrs
+from sqlmodel import Session
+
+from gongkai.core.records.storage import Event
+
+UNKNOWN = object()  # a field no event has told about yet: not compared
+LIMIT = 100  # problems listed in full; the rest are counted
+
+
+def _iso(value: Any) -> Any:
+    """A stored value as the log writes it (dates ISO, Beijing time for moments)."""
+    if isinstance(value, dt.datetime):  # stored in UTC (SQLite: naive), logged in Beijing time
+        from gongkai.core.time.deadlines import BEIJING
+
+        aware = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+        return aware.astimezone(BEIJING).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# ----------------------------------------------------------------------------------- what events do
+# Each action: (expected record, the event's ``after``, the event's actor) -> None. The
+# expected record is a dict of column -> value, plus one dict per child table.
+
+Action = Callable[[dict[str, Any], dict[str, Any], str], None]
+
+
+def _sets(**columns: str) -> Action:
+    """An action that copies ``after[key]`` into each ``column`` (``column="key"``)."""
+
+    def action(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+        for column, key in columns.items():
+            if key in after:
+                record[column] = after[key]
+
+    return action
+
+
+def _request_created(defaults_from: str) -> Action:
+    def action(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+        record.update(outcome=None, replied_on=None, replied_by="", closed_on=None, later_due=None,
+                      reasons_asked_on=None, fee_method=None, fee_pages=None, fee_amount=None, amended_on=None,
+                      withdrawal_how="", reanswer_days=None,
+                      received=after.get("received"), period_start=after.get("received"), channel=after.get("channel"))
+        record["reply_clock"] = {"reply": (None,)}
+        if defaults_from == "import":  # the fee a ledger row gave (request import's "fee")
+            record["fee_amount"] = after.get("fee")
+        if defaults_from == "import" and after.get("outcome"):
+            record.update(outcome=after["outcome"], replied_on=after.get("on"))
+            record["reply_clock"] = {"reply": (after.get("on"),)}
+
+    return action
+
+
+def _replied(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
+    record.update(outcome=after.get("outcome"), replied_on=after.get("on"), replied_by=actor)
+    record["reply_clock"] = {"reply": (after.get("on"),)}
+
+
+def _amended(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
+    """更正答复: the corrected reply in force (replied_on keeps the first reply's day)."""
+    record.update(outcome=after.get("outcome"), amended_on=after.get("amended_on"), replied_by=actor)
+    if "closed_on" in after:  # a closed request whose new letter is to be filed again is open again
+        record["closed_on"] = after["closed_on"]
+
+
+def _reanswered(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    """重新答复: the reply in force set aside, the clock running again from the decision."""
+    record.update(outcome=None, replied_on=None, amended_on=None, replied_by="", closed_on=None,
+                  period_start=after.get("period_start"), reanswer_days=after.get("reanswer_days"))
+    record["reply_clock"] = {"reply": (None,)}
+
+
+def _withdrawn(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
+    record.update(outcome=after.get("outcome"), replied_on=after.get("replied_on"), replied_by=actor,
+                  withdrawal_how=after.get("withdrawal_how"))
+    record["reply_clock"] = {"reply": (after.get("replied_on"),)}
+
+
+EDITABLE = ("applicant_name", "applicant_type", "channel", "subject", "received", "period_start")
+
+
+def _abandoned(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    record.update(outcome=after.get("outcome"), replied_on=after.get("on"))
+    record["reply_clock"] = {"reply": (after.get("on"),)}
+
+
+def _reviewed(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
+    reviews = record.setdefault("reviews", {})
+    reviews[len(reviews)] = (after.get("step"), actor, after.get("decision"), after.get("on"))
+
+
+def _extended(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    extensions = record.setdefault("extensions", {})
+    extensions[len(extensions)] = (after.get("amount"), after.get("unit"), after.get("approved_by"), after.get("on"))
+
+
+def _appealed(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    appeals = record.setdefault("appeals", {})
+    number = after.get("appeal")
+    if "kind" in after:  # registered: kind, filed_on, not yet decided
+        appeals[number] = [after["kind"], after.get("filed_on"), "尚未审结", None, None,
+                           bool(after.get("over_silence")), after.get("reconsidered_on")]
+    elif number in appeals:  # decided
+        appeals[number][2:4] = [after.get("result"), after.get("decided_on")]
+
+
+def _overturned_registered(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    for appeal in record.get("appeals", {}).values():
+        if appeal[2] == "纠正" and appeal[4] is None:
+            appeal[4] = after.get("on")
+
+
+def _document_registered(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    record.update(title=after.get("title"), number=after.get("number"), kind=after.get("kind"), published_on=None,
+                  channel="", published_by="", repealed=None, last_reevaluated=None)
+    record["reviews"] = {}
+
+
+def _document_reviewed(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
+    reviews = record.setdefault("reviews", {})
+    reviews[len(reviews)] = (after.get("step"), after.get("decision"), actor, after.get("on"))
+
+
+def _published(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
+    from gongkai.core.documents.review import PUBLISH_STEP
+
+    record.update(published_on=after.get("on"), channel=after.get("channel"), published_by=actor)
+    _document_reviewed(record, {"step": PUBLISH_STEP, "decision": "approve", "on": after.get("on")}, actor)
+
+
+def _matter(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    record.update(kind=after.get("kind"), opened_at=after.get("opened_at"), closed_at=after.get("closed_at"))
+    record["clocks"] = {c["name"]: (c.get("status"), c.get("met_on")) for c in after.get("clocks", [])}
+
+
+def _decision_count(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    record.update(year=after.get("year"), kind=after.get("kind"), count=after.get("count"), amount=after.get("amount"))
+
+
+def _account(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    """An account's facts as its events state them (the roles as the row stores them: JSON)."""
+    for column in ("name", "display_name", "disabled"):
+        if column in after:
+            record[column] = after[column]
+    if "roles" in after:
+        record["roles"] = json.dumps(after["roles"])
+    if "password" in after:  # a digest of the stored hash: the log never holds the hash itself
+        record["password_hash"] = after["password"]
+
+
+def _nothing(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
+    """Events that change no stored field (revealing masked data)."""
+
+
+# ----------------------------------------------------------------------------------- what is stored
+
+
+@attrs.frozen
+class Child:
+    """Rows of another table that belong to a record, compared as a set of tuples."""
+
+    name: str  # key in the expected record
+    label: str  # Chinese, for messages
+    table: str
+    parent: str  # the column naming the record's id
+    columns: tuple[str, ...]
+    where: dict[str, str] = attrs.field(factory=dict)  # column -> the value selecting the rows
+    key: str | None = None  # a column keying the rows (else: compared as a multiset)
+
+
+@attrs.frozen
+class Subject:
+    kind: str  # Event.subject_kind
+    label: str  # Chinese name of one record, e.g. 申请
+    table: str
+    fields: dict[str, str]  # column -> Chinese label, compared when an event has told its value
+    actions: dict[str, Action]
+    children: tuple[Child, ...] = ()
+    carried: dict[str, str] = attrs.field(factory=dict)  # column -> key of ``after`` that every event carries
+    logged_as: dict[str, Callable[[Any], Any]] = attrs.field(factory=dict)  # column -> how the log states its value
+    title: str | None = None  # a column naming the record in messages (an account's login name)
+
+
+REQUEST = Subject(
+    kind="request", label="申请", table="disclosure_request",
+    fields={"state": "状态", "received": "收到申请日期", "channel": "渠道",
+            "period_start": "答复期限起算日", "outcome": "答复结果", "replied_on": "答复日期",
+            "replied_by": "答复经办人", "closed_on": "归档日期", "later_due": "延迟答复期限",
+            "reasons_asked_on": "要求说明理由日期", "fee_method": "计费方式", "fee_pages": "计费页数",
+            "fee_amount": "信息处理费", "amended_on": "更正答复日期", "withdrawal_how": "撤回方式",
+            "reanswer_days": "重新答复期限（工作日）", "applicant_name": "申请人", "applicant_type": "申请人类型",
+            "subject": "申请内容"},
+    actions={
+        "receive": _request_created("receive"),
+        "import": _request_created("import"),
+        "reply": _replied,
+        "abandon": _abandoned,
+        "close": _sets(closed_on="on"),
+        "corrected": _sets(period_start="period_start"),
+        "set_later_due": _sets(later_due="later_due"),
+        "ask_reasons": _sets(reasons_asked_on="on"),
+        "fee": _sets(fee_method="method", fee_pages="pages", fee_amount="amount"),
+        "review": _reviewed,
+        "extend": _extended,
+        "appeal": _appealed,
+        "register_overturned": _overturned_registered,
+        "amend": _amended,
+        "reanswer": _reanswered,
+        "withdraw": _withdrawn,
+        "edit": _sets(**{column: column for column in EDITABLE}),
+        "notify_correction": _nothing,
+        "pause": _nothing,
+        "resume": _nothing,
+        "reveal": _nothing,
+    },
+    children=(
+        Child("reviews", "审核记录（审核人、意见、日期）", "request_review", "request_id", ("step_id", "actor", "decision", "on")),
+        Child("extensions", "延期记录（批准人、日期）", "request_extension", "request_id",
+              ("amount", "unit", "approved_by", "approved_on")),
+        Child("appeals", "复议诉讼记录", "request_appeal", "request_id",
+              ("kind", "filed_on", "result", "decided_on", "registered_on", "over_silence", "reconsidered_on"), key="id"),
+        Child("reply_clock", "答复期限（办结日期）", "deadline", "owner_id", ("met_on",),
+              where={"owner_kind": "request", "name": "reply"}, key="name"),
+    ),
+    carried={"state": "state"},
+)
+
+DOCUMENT = Subject(
+    kind="document", label="文件", table="document",
+    fields={"state": "状态", "attribute_name": "公开属性", "title": "标题", "number": "文号",
+            "kind": "文件类别", "published_on": "发布日期", "channel": "发布渠道", "published_by": "信息发布员",
+            "repealed": "废止日期", "last_reevaluated": "最近审查公开属性日期"},
+    actions={
+        "registered": _document_registered,
+        "review.approve": _document_reviewed,
+        "review.reject": _document_reviewed,
+        "review.escalated": _document_reviewed,
+        "published": _published,
+        "repealed": _sets(repealed="on"),
+        "reevaluated": _sets(last_reevaluated="on"),
+        "reveal": _nothing,
+    },
+    children=(Child("reviews", "审核签批记录（步骤、意见、签批人、日期）", "document_review", "document_id",
+                    ("step_id", "decision", "by", "on")),),
+    carried={"state": "state", "attribute_name": "attribute"},
+)
+
+MATTER = Subject(
+    kind="matter", label="事项", table="matter",
+    fields={"kind": "事项类型", "opened_at": "开立时间", "closed_at": "办结时间"},
+    actions={"open": _matter, "close": _matter, "reveal": _nothing},
+    children=(Child("clocks", "期限（状态、办结日期）", "deadline", "owner_id", ("status", "met_on"),
+                    where={"owner_kind": "matter"}, key="name"),),
+)
+
+DECISION_COUNT = Subject(
+    kind="decision_count", label="年度决定数", table="decision_count",
+    fields={"year": "年度", "kind": "类别", "count": "件数", "amount": "金额（万元）"},
+    actions={"set": _decision_count},
+)
+
+def _password_digest(value: Any) -> Any:
+    from gongkai.core.accounts.store import password_digest
+
+    return password_digest(value) if value else value
+
+
+ACCOUNT = Subject(
+    kind="account", label="账户", table="account",
+    fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码"},
+    actions={"user_add": _account, "user_disable": _account, "user_enable": _account, "user_passwd": _account,
+             "user_rehash": _account, "user_locked": _nothing},
+    logged_as={"password_hash": _password_digest},
+    title="name",
+)
+
+SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT)
+
+
+# ----------------------------------------------------------------------------------- the check
+
+
+@attrs.define
+class Findings:
+    checked: dict[str, int] = attrs.field(factory=dict)  # subject kind -> records checked
+    problems: list[dict[str, Any]] = attrs.field(factory=list)
+    count: int = 0
+
+    def add(self, subject: Subject, record_id: Any, problem: str, message: str, **details: Any) -> None:
+        self.count += 1
+        if len(self.problems) < LIMIT:
+            self.problems.append({"kind": subject.kind, "id": record_id, "problem": problem, **details,
+                                  "message": message})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.count == 0, "checked": self.checked, "problems": self.problems, "count": self.count}
+
+
+def verify_all(session: Session, expect: tuple[int, str] | None = None, registry: Any = None) -> dict[str, Any]:
+    """The chain (:func:`gongkai.core.records.chain.verify`) and then the records against it, as
+    ``audit verify`` reports them: ``ok`` is both; ``chain_ok`` and ``records`` each part.
+    With the jurisdiction's ``registry``, review steps and clocks are named in the messages, not coded."""
+    from gongkai.core.records.chain import verify
+
+    chain = verify(session, expect=expect)
+    records = check_records(session, names=code_names(registry) if registry is not None else {})
+    return {**chain, "ok": chain["ok"] and records["ok"], "chain_ok": chain["ok"], "records": records}
+
+
+def code_names(registry: Any) -> dict[str, str]:
+    """The codes of the child rows (review steps, clocks) -> their Chinese names, for the messages."""
+    from gongkai.core.labels import labels
+    from gongkai.core.matters.kinds import KIND_NAMES
+
+    return {**KIND_NAMES, **labels("clock"), **labels("document_step", registry), **labels("step", registry)}
+
+
+def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None,
+                  source: SourceRows | None = None) -> dict[str, Any]:
+    """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``.
+    ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows.
+    ``source``: a database being moved in, read whole (:class:`SourceRows`) rather than
+    through ``session``."""
+    from gongkai.core.records.storage import import_models
+
+    import_models()  # every subject's table, whichever command loaded which
+    findings = Findings()
+    if source is None:
+        connection = session.connection().execution_options(stream_results=True, yield_per=batch)
+    for subject in SUBJECTS:
+        streams = source.streams(subject) if source is not None else _queried(connection, subject)
+        _check_subject(streams, subject, findings, names or {})
+    return findings.to_json()
+
+
+def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list[Any]]]]:
+    """``subject``'s events, records and each child's rows, read from the database, each
+    grouped by the record's id in order of it."""
+    from sqlalchemy import select
+    from sqlmodel import SQLModel
+
+    tables = SQLModel.metadata.tables
+    e = Event.__table__.c
+    events = _stream(connection.execute(select(e.subject_id, e.action, e.actor, e.after).where(
+        e.subject_kind == subject.kind, e.subject_id.is_not(None), e.seq.is_not(None)).order_by(e.subject_id, e.seq)))
+    table = tables[subject.table]
+    records = _stream(connection.execute(
+        select(table.c.id, *(table.c[f] for f in subject.fields)).order_by(table.c.id)))
+    children = []
+    for child in subject.children:
+        c = tables[child.table].c
+        query = select(c[child.parent], *(c[name] for name in _child_columns(child)))
+        query = query.where(*(c[column] == value for column, value in child.where.items()))
+        children.append(_stream(connection.execute(query.order_by(c[child.parent], c.id))))
+    return [events, records, *children]
+
+
+def _child_columns(child: Child) -> tuple[str, ...]:
+    return ((child.key,) if child.key else ()) + child.columns
+
+
+class SourceRows:
+    """A unit's own SQLite database (one being moved in, :mod:`gongkai.core.units.moving`) read
+    straight through sqlite3: the same streams as :func:`_queried`, but of every row of each
+    table, whatever unit it names (a session bound to the unit sees only that unit's), and
+    only the columns the check uses. Values are typed as a query returns them (SQLite's
+    dialect: its text into dates), so that both are compared alike."""
+
+    def __init__(self, path: str | Path, dialect: Any) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self.dialect = dialect
+        self._chain: list[Any] | None = None  # the chained events, read once for the chain and the records
+
+    def close(self) -> None:
+        self.db.close()
+
+    def rows(self, table: str, columns: tuple[str, ...], where: dict[str, Any] | None = None,
+             order: tuple[str, ...] = ("id",), present: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+        """``columns`` of ``table``'s rows matching ``where`` and with a value in each of
+        ``present``, as a query returns them, in ``order``."""
+        from sqlmodel import SQLModel
+
+        conditions = [f'"{c}" IS NULL' if v is None else f'"{c}" = ?' for c, v in (where or {}).items()]
+        conditions += [f'"{c}" IS NOT NULL' for c in present]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        rows = self.db.execute(f"SELECT {listed} FROM {table}" + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
+                               + " ORDER BY " + ", ".join(f'"{c}"' for c in order),
+                               [v for v in (where or {}).values() if v is not None]).fetchall()
+        typed = SQLModel.metadata.tables[table].c
+        processors = [(i, p) for i, c in enumerate(columns)
+                      if (p := typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None))]
+        if not rows or not processors:
+            return rows
+        by_column = list(zip(*rows))  # converted column by column: C loops
+        for i, process in processors:
+            by_column[i] = list(map(process, by_column[i]))
+        return list(zip(*by_column))
+
+    def events(self, chained: bool = True) -> list[Any]:
+        """The chained events in chain order (``chained`` false: the events off the chain, by
+        id), as rows whose attributes are :class:`Event`'s columns, as :func:`audit.verify` reads them."""
+        from collections import namedtuple
+
+        names = tuple(c.name for c in Event.__table__.c)
+        row = namedtuple("EventRow", names)  # type: ignore[misc]
+        if not chained:
+            return list(map(row._make, self.rows("event", names, {"seq": None})))
+        if self._chain is None:
+            self._chain = list(map(row._make, self.rows("event", names, order=("seq",), present=("seq",))))
+        return self._chain
+
+    def streams(self, subject: Subject) -> list[Iterator[tuple[Any, list[Any]]]]:
+        """``subject``'s events, records and each child's rows, as :func:`_queried` reads them."""
+        events = sorted([(e.subject_id, e.action, e.actor, e.after) for e in self.events()
+                         if e.subject_kind == subject.kind and e.subject_id is not None],
+                        key=itemgetter(0))  # stable: each record's events stay in chain order
+        records = self.rows(subject.table, ("id", *subject.fields))
+        children = [self.rows(child.table, (child.parent, *_child_columns(child)), child.where, (child.parent, "id"))
+                    for child in subject.children]
+        return [_stream(rows) for rows in (events, records, *children)]
+
+
+def _stream(rows: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
+    """``rows`` (their first column the record id, sorted) grouped by that id."""
+    for key, group in groupby(rows, key=lambda row: row[0]):
+        yield key, list(group)
+
+
+def _side_by_side(*streams: Iterator[tuple[Any, list[Any]]]) -> Iterator[tuple[Any, list[Any]]]:
+    """Each record id found in any of ``streams`` (each sorted by id) with its rows in each
+    (none: an empty tuple)."""
+    heads = [next(s, None) for s in streams]
+    live = [i for i, head in enumerate(heads) if head is not None]  # the streams not yet ended
+    while live:
+        key = min([heads[i][0] for i in live])
+        groups: list[Any] = [()] * len(streams)
+        ended = False
+        for i in live:
+            head = heads[i]
+            if head[0] == key:
+                groups[i] = head[1]
+                heads[i] = next(streams[i], None)
+                ended = ended or heads[i] is None
+        if ended:
+            live = [i for i in live if heads[i] is not None]
+        yield key, groups
+
+
+def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subject, findings: Findings,
+                   names: dict[str, str]) -> None:
+    checked = 0
+    title = list(subject.fields).index(subject.title) + 1 if subject.title else None
+    for record_id, (logged, stored, *owned) in _side_by_side(*streams):
+        checked += bool(stored)
+        expected = _replay(subject, logged) if logged else {}
+        name = stored[0][title] if stored and title else expected.get(subject.title) if title else None
+        who = f"{subject.label} {record_id}" + (f"（{name}）" if name else " ")
+        if not logged:
+            if stored:
+                findings.add(subject, record_id, "added", f"{who}在事件日志中没有任何记载：记录在应用之外写入。")
+            else:
+                kinds = "、".join(c.label for c, rows in zip(subject.children, owned) if rows)
+                findings.add(subject, record_id, "added",
+                             f"{who}不存在，事件日志也没有它，但库中有属于它的{kinds}：在应用之外写入。")
+            continue
+        if not stored:
+            findings.add(subject, record_id, "deleted",
+                         f"{who}在事件日志中有 {len(logged)} 条记载，但记录已不存在：记录在应用之外被删除。")
+            continue
+        _compare(subject, who, record_id, expected, stored[0], owned, findings, names)
+    findings.checked[subject.kind] = checked
+
+
+def _replay(subject: Subject, logged: list[Any]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for _id, action, actor, after in logged:
+        data = json.loads(after) if after else {}
+        for column, key in subject.carried.items():  # also what an event kind not in the table says
+            if key in data:
+                record[column] = data[key]
+        subject.actions.get(action, _nothing)(record, data, actor)
+    return record
+
+
+def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any], row: Any,
+             owned: list[list[Any]], findings: Findings, names: dict[str, str]) -> None:
+    logged_as, columns = subject.logged_as, subject.fields
+    for column, value, want in zip(columns, row[1:], map(expected.get, columns, repeat(UNKNOWN))):
+        if want is UNKNOWN:
+            continue
+        if column not in logged_as:  # most: stored as logged, or a date the log writes in ISO
+            if value == want or (value.__class__ is dt.date and value.isoformat() == want):
+                continue
+            have = _iso(value)
+        else:
+            have = logged_as[column](value)
+        label = columns[column]
+        if _same(have, want) or (isinstance(have, str) and _masked(have) == want):  # the log masks ID and phone numbers
+            continue
+        if column in logged_as:  # a digest: saying that it differs is all a reader can use
+            message = f"{who}的{label}与事件日志记载的不符：记录在应用之外被修改。"
+        else:
+            message = (f"{who}的{label}为“{describe(column, have)}”，事件日志记载为“{describe(column, want)}”："
+                       "记录在应用之外被修改。")
+        findings.add(subject, record_id, "changed", message, field=column, stored=have, logged=want)
+    for child, rows in zip(subject.children, owned):
+        want_rows = expected.get(child.name)
+        if want_rows is None:
+            continue
+        have_rows = [tuple(map(_iso, r[1:])) for r in rows]
+        want_values = [(k, *v) if child.key else tuple(v) for k, v in want_rows.items()]
+        if have_rows == want_values:  # most: the same rows in the same order
+            continue
+        have, want = Counter(map(_norm, have_rows)), Counter(map(_norm, want_values))
+        if have != want:
+            extra, missing = _rows(have - want, names), _rows(want - have, names)
+            findings.add(subject, record_id, "changed",
+                         f"{who}的{child.label}与事件日志不符："
+                         + "；".join(filter(None, (extra and f"库中有而日志没有 {extra}",
+                                                   missing and f"日志记载而库中没有 {missing}")))
+                         + "：记录在应用之外被修改、删除或添加。",
+                         field=child.name, stored=have_rows, logged=want_values)
+
+
+def _rows(rows: Counter, names: dict[str, str]) -> str:
+    return "、".join(f"（{'，'.join(names.get(v) or describe('', v) for v in row)}）" for row in rows.elements())
+
+
+def _masked(text: str) -> str:
+    from gongkai.core.records.privacy import mask_text
+
+    return mask_text(text)
+
+
+def _norm(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(map(_norm_value, values))
+
+
+def _norm_value(value: Any) -> Any:
+    return None if value is None else repr(value) if isinstance(value, float) else str(value)
+
+
+def _same(have: Any, want: Any) -> bool:
+    if have == want:
+        return True
+    if isinstance(have, (int, float)) and isinstance(want, (int, float)):
+        return float(have) == float(want)
+    return False
+
+
+def describe(column: str, value: Any) -> str:
+    """A stored or logged value as a reader knows it: states and outcomes by their Chinese names."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool) or value in ("True", "False"):
+        return "是" if value in (True, "True") else "否"
+    if column == "roles":  # stored as JSON codes: the reader knows the roles by their names
+        from gongkai.core.accounts.roles import CORE_ROLES, ROLE_CODES
+
+        names = {**{code: name for name, code in ROLE_CODES.items()}, **CORE_ROLES}
+        try:
+            return "、".join(names.get(code, str(code)) for code in json.loads(value)) or "（无）"
+        except (ValueError, TypeError):
+            return str(value)
+    if column == "state":
+        from gongkai.core.documents.review import STATE_NAMES
+        from gongkai.core.requests.workflow import STATES
+
+        return STATES.get(value) or STATE_NAMES.get(value) or str(value)
+    if column == "outcome":
+        from gongkai.core.law.outcomes import RESULT_ROWS
+
+        return next((row.label.lstrip("（）一二三四五六七八123456789.") for row in RESULT_ROWS if row.code == value), str(value))
+    from gongkai.core.requests.appeals import KINDS
+    from gongkai.core.requests.review import DECISIONS
+
+    return {**DECISIONS, **KINDS, **CLOCK_STATUS}.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+CLOCK_STATUS = {"open": "未办结", "met": "按期办结", "late": "逾期办结", "lapsed": "期满未办", "cancelled": "已撤销"}
+
+
+def event_kinds(subject: Subject) -> set[str]:
+    """The event kinds whose effect on ``subject``'s records the table states."""
+    return set(subject.actions)
+

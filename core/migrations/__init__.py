@@ -1,1 +1,0 @@
-"""Alembic migrations of the gongkai schema (run by :mod:`gongkai.core.schema`)."""

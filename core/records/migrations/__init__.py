@@ -1,0 +1,1 @@
+"""Alembic migrations of the gongkai schema (run by :mod:`gongkai.core.records.schema`)."""
