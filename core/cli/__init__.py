@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("gongkai.core.cli.rules_cmd:rules", "列出当前辖区生效的全部规则及其依据"),
     "deadline": ("gongkai.core.cli.deadline_cmd:deadline", "计算某条期限规则的到期日"),
     "calendar": ("gongkai.core.cli.calendar_cmd:calendar", "查询工作日历、节假日与调休，载入年度安排"),
-    "db": ("gongkai.core.cli.db_cmd:db", "数据库结构版本：查看与升级（迁移）"),
+    "db": ("gongkai.core.cli.db_cmd:db", "数据库：结构版本与升级、完好性检查、备份与恢复"),
     "audit": ("gongkai.core.cli.audit_cmd:audit", "校验事件日志的哈希链（防篡改）"),
     "init": ("gongkai.core.cli.init_cmd:init", "为本单位写入 gongkai.toml 并建立数据库（--district：区级服务器）"),
     "unit": ("gongkai.core.cli.unit_cmd:unit", "单位：新增、列出、查看、修改，迁入单位原有的数据库"),

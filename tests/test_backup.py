@@ -1,0 +1,173 @@
+"""``gongkai db backup`` and ``gongkai db restore`` (issue 33 item 8): a copy taken while the
+office works, kept only when it passes the full verify, its chain head printed and logged;
+restored into an empty database only, and verified again. On SQLite and on a real PostgreSQL
+(pg_dump / pg_restore from Debian's postgresql package)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+
+import psycopg
+import pytest
+from requests_helpers import new_request
+from sqlalchemy import create_engine, text
+
+
+def _run_sql(url: str, statement: str) -> None:
+    from gongkai.core.records.storage import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as c:
+        c.execute(text(statement))
+    engine.dispose()
+
+
+def _count(url: str, table: str) -> int:
+    from gongkai.core.records.storage import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    with engine.connect() as c:
+        found = c.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    engine.dispose()
+    return found
+
+
+@pytest.fixture
+def office(backend, unit, gk):
+    unit("changning")
+    for _ in range(3):
+        new_request(gk)
+    return backend
+
+
+@pytest.fixture
+def empty_target(office, request, tmp_path):
+    """Where a restore goes: a database with nothing in it, on the same backend."""
+    if office.name == "sqlite":
+        return f"sqlite:///{tmp_path / 'restored' / 'gongkai.db'}"
+    # the dump's schema (the test's own) in a fresh database of the same server
+    server = request.getfixturevalue("pg_server")
+    schema = office.url.rsplit("%3D", 1)[1]
+    name = f"restored_{schema}"
+    admin = f"host=127.0.0.1 port={server.port} user=gongkai dbname=gongkai_test"
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=gongkai dbname={name}", autocommit=True) as c:
+        c.execute(f'CREATE SCHEMA "{schema}"')
+    return office.url.replace("/gongkai_test?", f"/{name}?")
+
+
+def test_a_backup_is_verified_its_head_printed_and_logged_and_it_restores(office, empty_target, gk, tmp_path):
+    head = gk.ok("audit", "head").stdout.strip()
+    out = gk.ok("db", "backup", tmp_path / "备份" / "gongkai-2026-12-07.db").stdout
+    copy = tmp_path / "备份" / "gongkai-2026-12-07.db"
+    assert "备份已通过校验" in out and f"单位 main 的链头：{head}" in out
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600  # applicants' personal data
+    assert os.listdir(copy.parent) == [copy.name]  # no temporary file, no -wal beside it
+    # the backup is an event in the unit's chain, naming the head it holds; the chain verifies
+    assert gk.json("audit", "verify")["ok"]
+    logged = [e for e in _events(office.url) if e[0] == "backup"]
+    assert len(logged) == 1 and json.loads(logged[0][1]) == {"bytes": copy.stat().st_size, "file": copy.name,
+                                                             "head": head}
+    new_request(gk)  # the office goes on working: the copy does not change
+
+    restored = gk.ok("--db", empty_target, "db", "restore", copy).stdout
+    assert f"单位 main 的链头：{head}" in restored and "已通过校验" in restored
+    assert _count(empty_target, "disclosure_request") == 3
+    verified = gk.json("--db", empty_target, "audit", "verify")
+    assert verified["ok"] and verified["records"]["checked"]["request"] == 3
+    assert [e[0] for e in _events(empty_target)][-1] == "restore"
+    assert gk.ok("--db", empty_target, "ledger").stdout.count("张三") == 3  # a working database
+
+
+def _events(url: str) -> list[tuple[str, str]]:
+    from gongkai.core.records.storage import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT action, after FROM event ORDER BY seq")).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_restore_goes_into_an_empty_database_only(office, empty_target, gk, tmp_path):
+    copy = tmp_path / "b.db"
+    gk.ok("db", "backup", copy)
+    before = _count(office.url, "disclosure_request")
+    refused = gk.fails("db", "restore", copy)  # the unit's own database, which has records
+    assert "不是空库" in refused.stderr and "不覆盖任何记录" in refused.stderr
+    assert _count(office.url, "disclosure_request") == before
+    gk.ok("--db", empty_target, "db", "restore", copy)
+    again = gk.fails("--db", empty_target, "db", "restore", copy)  # now it is not empty either
+    assert "不是空库" in again.stderr
+    assert _count(empty_target, "disclosure_request") == 3
+
+
+def test_a_tampered_database_is_not_backed_up(office, gk, tmp_path):
+    _run_sql(office.url, "UPDATE disclosure_request SET outcome = 'withheld.state_secret', replied_on = '2026-03-05'")
+    folder = tmp_path / "backups"
+    refused = gk.fails("db", "backup", folder / "b.db")
+    assert "备份未通过校验" in refused.stderr and "答复结果" in refused.stderr and "gongkai db check" in refused.stderr
+    assert not folder.exists()  # nothing left: no copy, no temporary file, no folder
+
+
+def test_a_backup_altered_afterwards_is_not_restored(office, empty_target, gk, tmp_path):
+    copy = tmp_path / "b.db"
+    gk.ok("db", "backup", copy)
+    if office.name == "sqlite":  # an edit of the copy behind the log
+        _run_sql(f"sqlite:///{copy}", "UPDATE disclosure_request SET outcome = 'withheld.state_secret', "
+                                      "replied_on = '2026-03-05'")
+        refused = gk.fails("--db", empty_target, "db", "restore", copy)
+        assert "恢复后的数据库未通过校验" in refused.stderr and "答复结果" in refused.stderr
+        assert not (tmp_path / "restored" / "gongkai.db").exists()
+    else:
+        cut = tmp_path / "cut.dump"  # a dump cut short
+        cut.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
+        assert "不是可读的 PostgreSQL 备份" in gk.fails("--db", empty_target, "db", "restore", cut).stderr
+        # a dump made outside gongkai of records edited behind the log
+        _run_sql(office.url, "UPDATE disclosure_request SET outcome = 'withheld.state_secret', replied_on = '2026-03-05'")
+        altered = tmp_path / "altered.dump"
+        schema = office.url.rsplit("%3D", 1)[1]
+        subprocess.run(["pg_dump", "-Fc", f"--schema={schema}", f"--file={altered}",
+                        f"--dbname={office.url}"], check=True)
+        refused = gk.fails("--db", empty_target, "db", "restore", altered)
+        assert "未通过校验" in refused.stderr and "答复结果" in refused.stderr
+        assert _tables(empty_target) == 0  # verified before anything was written
+
+
+def _tables(url: str) -> int:
+    from sqlalchemy import inspect
+
+    from gongkai.core.records.storage import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    with engine.connect() as c:
+        found = len(inspect(c).get_table_names())
+    engine.dispose()
+    return found
+
+
+def test_backups_follow_the_safe_write_rules(office, gk, tmp_path):
+    copy = tmp_path / "b.db"
+    gk.ok("db", "backup", copy)
+    first = copy.read_bytes()
+    new_request(gk)
+    assert "已存在" in gk.fails("db", "backup", copy).stderr  # never over an earlier backup
+    assert copy.read_bytes() == first
+    assert "gongkai.toml" in gk.fails("db", "backup", tmp_path / "gongkai.toml").stderr
+    assert "标准输出" in gk.fails("db", "backup", "-").stderr
+    if office.name == "sqlite":
+        assert "已存在" in gk.fails("db", "backup", tmp_path / "gongkai.db").stderr
+    other = tmp_path / "notes.txt"
+    other.write_text("别的文件", encoding="utf-8")
+    assert "已存在" in gk.fails("db", "backup", other).stderr and other.read_text(encoding="utf-8") == "别的文件"
+
+
+def test_a_backup_of_the_other_backend_or_no_backup_is_refused_in_words(office, empty_target, gk, tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text("不是备份", encoding="utf-8")
+    assert "不是" in gk.fails("--db", empty_target, "db", "restore", letter).stderr
+    assert "不存在" in gk.fails("--db", empty_target, "db", "restore", tmp_path / "none.db").stderr
