@@ -152,6 +152,9 @@ def create_app(office: Any, *, idle_minutes: int = IDLE_MINUTES) -> Starlette:
     app.add_middleware(SignedIn, office=office)
     app.add_middleware(SecurityMiddleware, secret=session_secret(office), idle_seconds=idle_minutes * 60,
                        refuse=refuse)
+    from gongkai.core.web.tls import StrictTransport
+
+    app.add_middleware(StrictTransport)
     return app
 
 
