@@ -50,9 +50,9 @@ http {{
         location / {{
             proxy_pass http://127.0.0.1:{app_port};
             proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
-            client_max_body_size 20m;
+            client_max_body_size 2m;  # gongkai refuses a form over 1 MB itself, in Chinese
         }}
     }}
 }}
