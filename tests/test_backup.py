@@ -271,3 +271,23 @@ def test_postgresql_in_the_public_schema_round_trips(pg_server, unit, gk, tmp_pa
     assert (tmp_path / "pub.dump").read_bytes().startswith(b"PGDMP")
     assert f"单位 main 的链头：{head}" in gk.ok("--db", target, "db", "restore", tmp_path / "pub.dump").stdout
     assert gk.json("--db", target, "audit", "verify")["ok"] and _count(target, "disclosure_request") == 1
+
+
+def test_a_sqlite_target_that_exists_is_never_replaced(unit, gk, tmp_path):
+    import sqlite3
+
+    unit("changning")
+    new_request(gk)
+    gk.ok("db", "backup", tmp_path / "b.db")
+    target = tmp_path / "restore" / "gongkai.db"
+    target.parent.mkdir()
+    target.write_text("某份文件", encoding="utf-8")
+    assert "不覆盖" in gk.fails("--db", f"sqlite:///{target}", "db", "restore", tmp_path / "b.db").stderr
+    assert target.read_text(encoding="utf-8") == "某份文件"
+    target.unlink()
+    sqlite3.connect(target).execute("CREATE TABLE notes (x)").connection.commit()
+    assert "不是空库（已有 1 张表）" in gk.fails("--db", f"sqlite:///{target}", "db", "restore", tmp_path / "b.db").stderr
+    target.unlink()
+    target.write_bytes(b"")  # an empty file (a database opened and never written): taken as empty
+    gk.ok("--db", f"sqlite:///{target}", "db", "restore", tmp_path / "b.db")
+    assert _count(f"sqlite:///{target}", "disclosure_request") == 1

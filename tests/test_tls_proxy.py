@@ -13,7 +13,6 @@ import ssl
 import subprocess
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from web_support import PASSWORD, Server, free_port, make_unit

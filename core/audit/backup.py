@@ -183,13 +183,18 @@ def _restore_sqlite(app: Any, backup_file: Path) -> dict[str, Any]:
     target = sqlite_file(app.config.database_url)
     if target is None:
         raise GongkaiError("目标是内存数据库，不能恢复到这里：请用 database_url 或 --db 指向一个文件。")
-    if os.path.lexists(target):
-        tables = _sqlite_tables(target)
-        if tables:
-            raise _not_empty(str(target), tables)
-        for leftover in (target, *(Path(f"{target}{s}") for s in ("-wal", "-shm", "-journal"))):
-            if leftover.exists():
-                leftover.unlink()  # an empty SQLite file (or none at all): nothing to lose
+    companions = [Path(f"{target}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+    if os.path.lexists(target) or any(os.path.lexists(c) for c in companions):
+        sizes = [p.stat().st_size if p.is_file() else -1 for p in (target, *companions) if os.path.lexists(p)]
+        if any(size != 0 for size in sizes):  # a database, or commits still in its -wal: never replaced
+            tables = _sqlite_tables(target) if target.is_file() else 0
+            if tables:
+                raise _not_empty(str(target), tables)
+            raise GongkaiError(f"目标 {target} 已存在（或留有其 -wal 等日志文件）：恢复只写入尚不存在的文件，不覆盖任何文件。"
+                               "请用 database_url 或 --db 指向一个新文件名。")
+        for empty in (target, *companions):  # empty files only (what opening a database leaves): nothing to lose
+            if os.path.lexists(empty):
+                empty.unlink()
     found: dict[str, Any] = {}
 
     def produce(tmp: Path) -> None:
@@ -206,8 +211,6 @@ def _sqlite_tables(path: Path) -> int:
         with closing(sqlite3.connect(f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro", uri=True)) as c:
             return c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
     except sqlite3.Error:
-        if path.is_file() and path.stat().st_size == 0:
-            return 0
         raise GongkaiError(f"目标 {path} 已存在且不是可读的 SQLite 数据库：恢复不覆盖它，请指向一个尚不存在的文件。") from None
 
 
