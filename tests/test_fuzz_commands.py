@@ -66,7 +66,7 @@ TEXT_EXAMPLES = {"agency", "agency_contact", "applicant_type", "attribute", "bas
 # the values each command needs besides the hostile one (None: not fuzzed, with the reason)
 BASE: dict[str, dict[str, str] | None] = {
     "plugins": {}, "rules": {}, "calendar": {}, "db check": {}, "db current": {}, "db upgrade": {},
-    "db backup": {"path": "new-backup.db"}, "db restore": {"path": "empty.csv"},
+    "db backup": {"out": "new-backup.db"}, "db restore": {"path": "empty.csv"},
     "db revision": None,  # a developer's tool: writes a migration file into the source tree
     "serve": None,  # starts a server that runs until stopped
     # the suite runs with GONGKAI_PRELOAD=0: start is refused, status and stop find no server

@@ -109,19 +109,19 @@ def check(ctx, as_json):
         ctx.exit(2)
 
 
-@db.command()
-@click.argument("path")
+@db.command(short_help="把数据库备份到文件并完整校验（通过才保留，链头记入事件日志）")
+@click.argument("out", metavar="PATH")
 @click.option("--by", help="经办人（记入事件日志；默认为 GONGKAI_USER 或登录名）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def backup(app, path, by, as_json):
+def backup(app, out, by, as_json):
     """把数据库备份到文件 PATH（办公中也可进行：SQLite 用其在线备份，PostgreSQL 用 pg_dump -Fc），
     再完整校验备份（同 `gongkai db check`）：通过才保留，从不覆盖已有文件。打印备份时每个单位的链头，
     并记入该单位的事件日志。备份含申请人个人信息，文件只有属主可读。"""
     from gongkai.core.audit.backup import backup as take_backup
     from gongkai.core.cli.common import actor
 
-    result = take_backup(app, path, actor(by))
+    result = take_backup(app, out, actor(by))
     if as_json:
         return emit_json(result)
     click.echo(f"已备份到 {result['path']}（{_size(result['bytes'])}），备份已通过校验："
@@ -130,7 +130,7 @@ def backup(app, path, by, as_json):
     click.echo("已在事件日志中记下这次备份。可用 `gongkai db restore` 恢复到空库演练。")
 
 
-@db.command()
+@db.command(short_help="把备份恢复到空库，恢复前后都完整校验")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--by", help="经办人（记入事件日志；默认为 GONGKAI_USER 或登录名）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
