@@ -291,3 +291,23 @@ def test_a_sqlite_target_that_exists_is_never_replaced(unit, gk, tmp_path):
     target.write_bytes(b"")  # an empty file (a database opened and never written): taken as empty
     gk.ok("--db", f"sqlite:///{target}", "db", "restore", tmp_path / "b.db")
     assert _count(f"sqlite:///{target}", "disclosure_request") == 1
+
+
+def test_the_readme_backup_and_drill_commands_work_as_shown(unit, gk, tmp_path):
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", text[text.index("### Backups and the restore drill"):], re.S).group(1)
+    lines = [line.split("#", 1)[0] for line in block.splitlines() if line.startswith("gongkai ")]
+    assert [shlex.split(line)[1:3] for line in lines] == [["db", "backup"], ["--db", "sqlite:////tmp/drill/gongkai.db"]]
+    unit("changning")
+    new_request(gk)
+    head = gk.ok("audit", "head").stdout.strip()
+    for line in lines:
+        line = line.replace("/var/backups/gongkai", str(tmp_path / "backups")).replace("/tmp/drill", str(tmp_path / "drill"))
+        out = gk.ok(*shlex.split(line)[1:]).stdout
+        assert f"单位 main 的链头：{head}" in out
+    drill = f"sqlite:///{tmp_path / 'drill' / 'gongkai.db'}"
+    assert gk.json("--db", drill, "audit", "verify", "--expect-head", head)["ok"]
