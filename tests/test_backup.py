@@ -311,3 +311,33 @@ def test_the_readme_backup_and_drill_commands_work_as_shown(unit, gk, tmp_path):
         assert f"单位 main 的链头：{head}" in out
     drill = f"sqlite:///{tmp_path / 'drill' / 'gongkai.db'}"
     assert gk.json("--db", drill, "audit", "verify", "--expect-head", head)["ok"]
+
+
+def test_a_backup_stopped_by_sigterm_leaves_nothing_behind(office, gk, tmp_path):
+    """systemd stopping the backup service mid-way: no file, no temporary file, no scratch database."""
+    import signal
+    import sys
+    import time
+    from pathlib import Path
+
+    for _ in range(20):
+        new_request(gk)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gongkai"), "db", "backup", str(folder / "b.db")],
+                               cwd=tmp_path, env={**os.environ, "GONGKAI_PRELOAD": "0"},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(name.endswith(".tmp") for name in os.listdir(folder)):  # the copy is being made or checked
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.002)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0 and "备份已中止" in err and "Traceback" not in err
+    assert os.listdir(folder) == []
+    if office.name == "postgresql":
+        host = office.url.split("@", 1)[1].split("/", 1)[0]
+        with psycopg.connect(f"postgresql://gongkai@{host}/gongkai_test") as c:
+            left = c.execute("SELECT datname FROM pg_database WHERE datname LIKE 'gongkai_verify_%'").fetchall()
+        assert left == []

@@ -31,6 +31,29 @@ from gongkai.core.errors import GongkaiError
 SUBJECT = "database"  # Event.subject_kind of a backup or restore; subject_id is None
 DUMP_MAGIC = b"PGDMP"  # the first bytes of a pg_dump custom-format archive
 SQLITE_MAGIC = b"SQLite format 3\x00"
+RESTORE_STOPPED = ("恢复已中止（Ctrl-C 或 SIGTERM）：恢复要么整个写入、要么不写（SQLite 先写临时文件，PostgreSQL 在一个事务中"
+                   "恢复），临时文件和临时数据库已清除。请用 `gongkai db check` 查看目标库，再决定是否重新恢复。")
+
+
+@contextmanager
+def _stoppable(message: str) -> Iterator[None]:
+    """SIGTERM (systemd stopping the timer's service, say) ends the work as Ctrl-C does: the
+    temporary file and the scratch database are removed on the way out, and it is said so."""
+    import signal
+    import threading
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if main else None
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise GongkaiError(message) from None
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 # ------------------------------------------------------------------------------------- verifying
@@ -98,7 +121,7 @@ def backup(app: Any, dest: str, actor: str) -> dict[str, Any]:
     url = app.config.database_url
     engine = app.raw_engine
     found: dict[str, Any] = {}
-    with unreachable(url):
+    with _stoppable(f"备份已中止（Ctrl-C 或 SIGTERM）：没有写入 {dest}，临时文件和用于校验的临时数据库已清除。"), unreachable(url):
         if engine.dialect.name == "sqlite":
             from gongkai.core.audit.database_check import check_file, sqlite_file
 
@@ -152,7 +175,7 @@ def restore(app: Any, source: str, actor: str) -> dict[str, Any]:
         start = fh.read(len(SQLITE_MAGIC))
     url = app.config.database_url
     engine = app.raw_engine
-    with unreachable(url):
+    with _stoppable(RESTORE_STOPPED), unreachable(url):
         if engine.dialect.name == "sqlite":
             if not start.startswith(SQLITE_MAGIC):
                 raise GongkaiError(f"{source} 不是 SQLite 数据库的备份（{'是 PostgreSQL 的备份，' if start.startswith(DUMP_MAGIC) else ''}"
