@@ -299,7 +299,7 @@ ACCOUNT = Subject(
     kind="account", label="账户", table="account",
     fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码"},
     actions={"user_add": _account, "user_disable": _account, "user_enable": _account, "user_passwd": _account,
-             "user_rehash": _account, "user_locked": _nothing},
+             "user_roles": _account, "user_rehash": _account, "user_locked": _nothing},
     logged_as={"password_hash": _password_digest},
     title="name",
 )

@@ -1,4 +1,4 @@
-"""``gongkai serve``: the office's web application on this unit's database."""
+"""``gongkai serve``: the office's web application on the database: every unit's, each session seeing its own unit's."""
 
 import click
 
@@ -10,16 +10,18 @@ import click
               help="工作进程数：多人同时使用时可设为本机的 CPU 核数")
 @click.pass_obj
 def serve(app, host, port, workers):
-    """启动本单位的网页版（登录后办理：待办、台账、申请登记与审核、答复告知书等）。"""
+    """启动网页版（登录后办理：待办、台账、申请登记与审核、答复告知书等）。
+
+    区级数据库只需启动一个：各单位的工作人员用各自的账户登录，只能看到、办理本单位的记录。"""
     import uvicorn
 
     from gongkai.core.accounts.store import has_accounts
     from gongkai.core.errors import GongkaiError
-    from gongkai.core.web.app import create_app, session_secret, settled
+    from gongkai.core.web.app import create_app, settled
 
     if not app.database_exists():
         raise GongkaiError("尚未建立本单位的数据库：请先运行 `gongkai init`，或用 --config / --db 指明数据库。")
-    with app.session() as session:
+    with app.district_session() as session:
         if not has_accounts(session):
             click.echo("提示：尚无账号，无法登录。请先用 `gongkai user add 用户名 --role 角色` 建立账号。", err=True)
     # behind a TLS proxy on this machine, X-Forwarded-Proto makes the session cookie Secure
@@ -30,11 +32,10 @@ def serve(app, host, port, workers):
         uvicorn.run(web, host=host, port=port, **options)
         return
     # each worker process opens the same unit; what they share is made here first, once:
-    # the session secret and the calendar's dates
+    # the calendar's dates
     from gongkai.core.web import workers as worker_processes
 
     worker_processes.check_free(host, port)
-    session_secret(app)
     app.sync_calendar()
     click.echo(f"gongkai 网页版已启动：http://{host}:{port}/ （{workers} 个工作进程；按 Ctrl-C 停止）", err=True)
     worker_processes.run(app.arguments(), workers, host, port, options)

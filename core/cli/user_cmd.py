@@ -14,7 +14,7 @@ STDIN = click.option("--password-stdin", is_flag=True, help="从标准输入读�
 
 @click.group()
 def user():
-    """本单位工作人员账户：新增、列出、停用、启用、改密码。"""
+    """本单位工作人员账户：新增、列出、停用、启用、改密码、改角色，查看登录记录。"""
 
 
 def _password(from_stdin: bool) -> str:
@@ -135,3 +135,42 @@ def passwd(app, name, password_stdin, by):
             who = _manager(session, app, by)
         store.set_password(session, name, password, actor=who)
     click.echo(f"已设置账户 {name} 的新密码")
+
+
+@user.command("roles")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, help="新的角色（全部列出，取代原有角色），可多次使用")
+@BY
+@click.pass_obj
+def roles_cmd(app, name, roles, by):
+    """改变账户的角色（取代原有角色）；该账户已登录的网页会话随即结束。"""
+    from gongkai.core.accounts import store
+    from gongkai.core.accounts.roles import catalogue
+
+    unit_roles = catalogue(app.registry)
+    with app.session() as session:
+        account = store.set_roles(session, unit_roles, name, list(roles), actor=_manager(session, app, by))
+        names = "、".join(unit_roles.label(r) for r in account.role_codes)
+    click.echo(f"已将账户 {name} 的角色改为：{names}")
+
+
+@user.command("logins")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000), help="最多列出多少条")
+@BY
+@JSON
+@click.pass_obj
+def logins(app, limit, by, as_json):
+    """本单位的登录记录：登录、登录失败、退出登录和被拒绝的访问（北京时间），新的在前。"""
+    from gongkai.core.accounts import sessions
+
+    with app.session() as session:
+        _manager(session, app, by)
+        data = sessions.history(session, app.unit.code, limit)
+    if as_json:
+        emit_json(data)
+        return
+    if not data:
+        click.echo("本单位尚无登录记录。")
+        return
+    emit_table(["时间（北京时间）", "事项", "账户", "地址", "说明"],
+               [[r["at_beijing"], r["kind_name"], r["account"], r["client"], r["detail"]] for r in data])
