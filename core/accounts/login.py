@@ -22,9 +22,9 @@ class LoginRefused(GongkaiError):
 
 
 def beijing(moment: dt.datetime) -> str:
-    from zoneinfo import ZoneInfo
+    from gongkai.core.today import beijing_text
 
-    return moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    return beijing_text(moment, seconds=False)
 
 
 def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = None) -> Actor:

@@ -85,8 +85,16 @@ def list_cmd(app, as_json):
         return
     emit_table(["账户", "姓名", "角色", "状态"],
                [[a["name"], a["display_name"], "、".join(a["role_names"]),
-                 "已停用" if a["disabled"] else (f"锁定至 {a['locked_until'][:16]}（UTC）" if a["locked_until"] else "在用")]
+                 "已停用" if a["disabled"] else (f"锁定至 {_beijing(a['locked_until'])}（北京时间）" if a["locked_until"] else "在用")]
                 for a in data])
+
+
+def _beijing(iso):
+    import datetime as dt
+
+    from gongkai.core.today import beijing_text
+
+    return beijing_text(dt.datetime.fromisoformat(iso), seconds=False)
 
 
 def _toggle(app, name, by, disabled):

@@ -210,7 +210,8 @@ class Server:
             return
         if _huge_number(scope["path"]):  # no id is this long: not found, not a 500 from the database
             scope["app"] = app
-            await _not_found(Request(scope), None)(scope, receive, send)  # type: ignore[arg-type]
+            response = await _not_found(Request(scope), None)  # type: ignore[arg-type]
+            await response(scope, receive, send)
             return
         status: list[int] = []
 
@@ -220,16 +221,21 @@ class Server:
             await send(message)
 
         await app(scope, receive, noting)
-        if actor is not None and status and status[0] in (403, 404):
+        if actor is not None and status and (status[0] == 403 or status[0] == 404 and _names_a_record(scope["path"])):
             await run_in_threadpool(self.refused, scope, status[0])
 
 
 LOG = logging.getLogger("uvicorn.error.gongkai")
-MAX_ID = 2 ** 63 - 1  # the largest id either database stores
+MAX_ID = 2 ** 31 - 1  # the largest id the tables' INTEGER keys hold (PostgreSQL's int4)
 
 
 def _huge_number(path: str) -> bool:
-    return any(part.isdigit() and (len(part) > 19 or int(part) > MAX_ID) for part in path.split("/"))
+    return any(part.isdigit() and (len(part) > 10 or int(part) > MAX_ID) for part in path.split("/"))
+
+
+def _names_a_record(path: str) -> bool:
+    """A path with an id in it (``/requests/12``): a miss there is worth logging, a favicon's is not."""
+    return any(part.isdigit() for part in path.split("/"))
 
 
 def client_of(scope: dict[str, Any]) -> str:
@@ -322,5 +328,5 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status=400, message=str(exc))
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
+async def _not_found(request: Request, exc: Exception | None) -> Response:
     return render(request, "error.html", status=404, message="没有这个页面或记录。")
