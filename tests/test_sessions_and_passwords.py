@@ -221,3 +221,31 @@ def test_times_people_read_are_beijing_time(gk, district):
     page = web_client(district, "fga.lisi").get(f"/requests/{made['id']}").text
     assert "时间（北京时间）" in page and event["at_beijing"] in page
     assert json.dumps(event)  # the JSON keeps the stored UTC time for programs
+
+
+def test_the_district_office_reads_every_unit_and_signs_in_none(gk, district):
+    assert add(gk, "fga.qu", "区政务公开办", by="fga.admin", unit="fga").exit_code == 0
+    made = gk.json("--unit", "fgb", "request", "new", "--applicant", "李四", "--applicant-type", "自然人",
+                   "--channel", "当面提交", "--submitted", dt.date.today().isoformat(), "--subject", "乙局的补偿方案",
+                   "--by", "fgb.lisi")
+    c = web_client(district, "fga.qu")
+    units = c.get("/units")
+    assert units.status_code == 200 and "西咸新区乙局" in units.text
+    assert c.get(f"/requests/{made['id']}").status_code == 404  # its own unit first
+    r = c.post("/units/view", data={"code": "fgb", "csrf_token": c.token})
+    assert r.status_code == 303
+    ledger = c.get("/ledger").text
+    assert "乙局的补偿方案" in ledger and "西咸新区乙局" in ledger
+    page = c.get(f"/requests/{made['id']}")
+    assert page.status_code == 200 and "乙局的补偿方案" in page.text
+    before = gk.json("--unit", "fgb", "audit", "head")["head"]
+    r = c.post(f"/requests/{made['id']}/close", data={"on": dt.date.today().isoformat(), "csrf_token": c.token})
+    assert r.status_code == 403  # no role in 乙局: it signs nothing there
+    assert gk.json("--unit", "fgb", "audit", "head")["head"] == before
+    refused = c.post("/units/view", data={"code": "nosuch", "csrf_token": c.token})
+    assert refused.status_code == 400 and "没有代码为" in refused.text
+    c.post("/units/view", data={"code": "fga", "csrf_token": c.token})
+    assert "乙局的补偿方案" not in c.get("/ledger").text
+    other = web_client(district, "fgb.lisi")  # anyone else: no other unit
+    assert other.get("/units").status_code == 403
+    assert other.post("/units/view", data={"code": "fga", "csrf_token": other.token}).status_code == 403

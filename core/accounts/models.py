@@ -52,6 +52,8 @@ class WebSession(SQLModel, table=True):
     account_id: int = Field(index=True)
     account_name: str = Field(max_length=100)
     unit_code: str = Field(max_length=40)
+    # the unit a 区政务公开办 account is reading ("": its own), with no role there unless it holds one
+    viewing_code: str = Field(default="", max_length=40)
     csrf: str = Field(max_length=64)
     flash: str = Field(default="{}")  # the one-time notice or error of the next page (JSON)
     client: str = Field(default="", max_length=100)

@@ -104,6 +104,14 @@ def save_flash(session: Session, key: str, flash: dict[str, str]) -> None:
         session.add(row)
 
 
+def view_unit(session: Session, key: str, code: str) -> None:
+    """A 区政务公开办 session reads unit ``code`` from now on ("": its own unit again)."""
+    row = session.exec(select(WebSession).where(WebSession.key_digest == _digest(key))).first()
+    if row is not None:
+        row.viewing_code = "" if code == row.unit_code else code
+        session.add(row)
+
+
 def end(session: Session, key: str) -> WebSession | None:
     """Sign the session of ``key`` out; returns the row it was."""
     row = session.exec(select(WebSession).where(WebSession.key_digest == _digest(key))).first()

@@ -127,6 +127,16 @@ def actor_of(catalogue: Catalogue, account: Account) -> Actor:
 _ACTORS = HeadCache(256)
 
 
+def reader(actor: Actor, catalogue: Catalogue) -> Actor | None:
+    """A 区政务公开办 account reading another unit: the same person, reading only (it may look
+    at everything there and sign nothing); None for any other account."""
+    from gongkai.core.accounts.roles import DISTRICT_OFFICE
+
+    if DISTRICT_OFFICE not in actor.roles:
+        return None
+    return Actor(actor.name, actor.display_name, frozenset({DISTRICT_OFFICE}), catalogue, reading=True)
+
+
 def load_actor(app: Any, name: str) -> Actor | None:
     """The actor of a logged-in session: None if the account is gone or disabled since."""
     from gongkai.core.accounts.roles import catalogue

@@ -57,7 +57,32 @@ async def logins(request: Request) -> Response:
     return render(request, "logins.html", rows=rows)
 
 
+def _district_reader(request: Request) -> None:
+    from gongkai.core.accounts.permissions import Forbidden
+
+    need(request, "view")
+    if not request.scope.get("district_reader"):
+        raise Forbidden("只有“区政务公开办”角色的账户可以查看各单位的记录。")
+
+
+async def units(request: Request) -> Response:
+    """区政务公开办: every unit of the database, to read one (signing nothing there)."""
+    _district_reader(request)
+    rows = await run_in_threadpool(request.app.state.server.units)
+    return render(request, "units.html", units=rows, current=request.app.state.office.unit.code)
+
+
+async def view_unit(request: Request) -> Response:
+    _district_reader(request)
+    form = await request.form()
+    code = str(form.get("code", "")).strip()[:40]
+    await run_in_threadpool(request.app.state.server.view_unit, request.scope["session_key"], code)
+    return RedirectResponse("/ledger", status_code=303)
+
+
 routes = [
+    Route("/units", units, methods=["GET"]),
+    Route("/units/view", view_unit, methods=["POST"]),
     Route("/account/password", password_page, methods=["GET"]),
     Route("/account/password", change_password, methods=["POST"]),
     Route("/account/logins", logins, methods=["GET"]),

@@ -53,6 +53,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return request.app.state.templates.TemplateResponse(
         request, template, {
             "actor": request.scope.get("actor"), "csrf_token": csrf_token(session),
+            "district_reader": request.scope.get("district_reader", False),
             "unit": office_title(request), "jurisdiction": office.registry.jurisdiction.display_name, **context,
         }, status_code=status)
 
@@ -151,13 +152,28 @@ class Server:
             row = sessions.find(session, key, self.limits)
             if row is None:
                 return None
-            return {"user": row.account_name, "unit": row.unit_code, "csrf": row.csrf, **json.loads(row.flash or "{}")}
+            return {"user": row.account_name, "unit": row.unit_code, "viewing": row.viewing_code, "csrf": row.csrf,
+                    **json.loads(row.flash or "{}")}
 
     def save_flash(self, key: str, flash: dict[str, str]) -> None:
         from gongkai.core.accounts import sessions
 
         with self.office.district_session() as session:
             sessions.save_flash(session, key, flash)
+
+    def view_unit(self, key: str, code: str) -> None:
+        from gongkai.core.accounts import sessions
+        from gongkai.core.units.store import get_unit
+
+        with self.office.district_session() as session:
+            get_unit(session, code)  # a unit of this database, or a Chinese refusal
+            sessions.view_unit(session, key, code)
+
+    def units(self) -> list[dict[str, Any]]:
+        from gongkai.core.units.store import all_units
+
+        with self.office.district_session() as session:
+            return [{"code": u.code, "name": u.name} for u in all_units(session)]
 
     def end_session(self, key: str, kind: str, client: str) -> None:
         from gongkai.core.accounts import sessions
@@ -201,6 +217,18 @@ class Server:
                 from gongkai.core.web.security import sign_out
 
                 sign_out(scope)
+        viewing = session.get("viewing")
+        if actor is not None and viewing and viewing != code:  # 区政务公开办 reading another unit
+            from gongkai.core.accounts.roles import catalogue
+            from gongkai.core.accounts.store import reader
+
+            scope["district_reader"] = True
+            other = await run_in_threadpool(self.app_of, viewing)
+            actor, code = reader(actor, catalogue(other.state.office.registry)), viewing
+        elif actor is not None:
+            from gongkai.core.accounts.roles import DISTRICT_OFFICE
+
+            scope["district_reader"] = DISTRICT_OFFICE in actor.roles
         scope["actor"] = actor
         app = self.app_of(code) if actor is not None else self.app_of(self.home_code)
         if actor is None and not scope["path"].startswith(PUBLIC):

@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.Column('account_name', sa.String(length=100), nullable=False),
     sa.Column('unit_code', sa.String(length=40), nullable=False),
+    sa.Column('viewing_code', sa.String(length=40), nullable=False),
     sa.Column('csrf', sa.String(length=64), nullable=False),
     sa.Column('flash', sa.String(), nullable=False),
     sa.Column('client', sa.String(length=100), nullable=False),
