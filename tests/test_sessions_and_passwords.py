@@ -249,3 +249,39 @@ def test_the_district_office_reads_every_unit_and_signs_in_none(gk, district):
     other = web_client(district, "fgb.lisi")  # anyone else: no other unit
     assert other.get("/units").status_code == 403
     assert other.post("/units/view", data={"code": "fga", "csrf_token": other.token}).status_code == 403
+
+
+def test_every_page_and_form_of_another_unit_is_refused_and_logged(gk, district):
+    """甲局's 承办人 on one server, with 乙局's ids: every page with an id and every form posts
+    to nothing (not found), 乙局's chain is untouched, and each page tried is in 甲局's history."""
+    from gongkai.core.documents.workflow import register_document
+    from gongkai.core.requests import intake
+    from gongkai.core.web.request_views import ACTIONS
+
+    fgb = district.sibling("fgb")
+    with fgb.session() as session:
+        req = intake.receive(session, fgb, applicant="张三", applicant_type="natural_person", channel="in_person",
+                             submitted=dt.date.today(), confirmed=None, subject="乙局的预算", actor="fgb.lisi")
+        doc = register_document(session, fgb.registry, fgb.calendar, title="乙局的通知", kind="其他",
+                                attribute="主动公开", finalised=dt.date.today(), interpretation="解读材料")
+        request_id, document_id = req.id, doc.id
+    before = gk.json("--unit", "fgb", "audit", "head")["head"]
+    c = web_client(district, "fga.lisi")
+    pages = [f"/requests/{request_id}", f"/requests/{request_id}/letter", f"/requests/{request_id}/letter.docx",
+             f"/documents/{document_id}", f"/documents/{document_id}/form.docx"]
+    for path in pages:
+        r = c.get(path)
+        assert r.status_code == 404 and "乙局" not in r.text, path
+    posts = [f"/requests/{request_id}/{name}" for name in [*ACTIONS, "review"]]
+    posts += [f"/requests/{request_id}/reveal", f"/documents/{document_id}/review"]
+    for path in posts:
+        r = c.post(path, data={"csrf_token": c.token, "on": dt.date.today().isoformat(), "step": "lawyer",
+                               "why": "x", "subject": "改写"})
+        assert r.status_code in (303, 404), (path, r.status_code)
+        if r.status_code == 303:  # the form's own page: not found either
+            assert c.get(r.headers["location"]).status_code == 404, path
+    assert gk.json("--unit", "fgb", "audit", "head")["head"] == before
+    logged = {r["detail"] for r in gk.json("--unit", "fga", "user", "logins", "--by", "fga.admin", "--limit", "500")
+              if r["kind"] == "refused" and r["account"] == "fga.lisi"}
+    assert {f"404 GET {p}" for p in pages} <= logged
+    assert f"404 POST /requests/{request_id}/reveal" in logged

@@ -40,6 +40,8 @@ async def login(request: Request) -> Response:
                                             client_of(request.scope))
     except LoginRefused as exc:
         return render(request, "login.html", status=401, next=target, login_name=name, error=str(exc))
+    if request.scope.get("session_key"):  # signed in again over a live session: that one ends
+        await run_in_threadpool(server.end_session, request.scope["session_key"], "logout", client_of(request.scope))
     sign_in(request.scope, key)  # a new session key and CSRF token at every sign-in (Django's cycle_key)
     return RedirectResponse(target, status_code=303)
 
