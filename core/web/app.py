@@ -114,10 +114,10 @@ class Server:
 
         from gongkai.core.records.units import Unit
 
-        with self.office.district_session() as session:
-            units = session.exec(select(Unit).order_by(Unit.id)).all()
         if not self.office.config.district:
             return self.office.unit.code, self.office.unit.name
+        with self.office.district_session() as session:
+            units = session.exec(select(Unit).order_by(Unit.id)).all()
         chosen = self.office.chosen_unit()
         code = next((u.code for u in units if u.code == chosen), units[0].code if units else "")
         if not code:
