@@ -285,3 +285,47 @@ def test_every_page_and_form_of_another_unit_is_refused_and_logged(gk, district)
               if r["kind"] == "refused" and r["account"] == "fga.lisi"}
     assert {f"404 GET {p}" for p in pages} <= logged
     assert f"404 POST /requests/{request_id}/reveal" in logged
+
+
+# ---------------------------------------------------------------- the second factor (RFC 6238)
+
+
+def test_a_second_factor_once_enrolled_and_when_the_unit_requires_it(gk, district):
+    import pyotp
+
+    enrolled = gk.json("--unit", "fga", "user", "totp", "fga.lisi", "--by", "fga.admin")
+    assert enrolled["uri"].startswith("otpauth://totp/") and len(enrolled["secret"]) >= 16
+    totp = pyotp.TOTP(enrolled["secret"])
+
+    def attempt(name, code=None, password=PASSWORD):
+        return sign_in(district, office_of(district), name, password, "10.0.1.1", None, code)
+
+    with pytest.raises(LoginRefused, match="6 位验证码"):
+        attempt("fga.lisi")
+    with pytest.raises(LoginRefused, match="验证码不对"):
+        attempt("fga.lisi", "000000" if totp.now() != "000000" else "111111")
+    with pytest.raises(LoginRefused, match="账户名或密码错误"):  # a right code does not stand for the password
+        attempt("fga.lisi", totp.now(), password="wrong-password")
+    assert attempt("fga.lisi", totp.now())[0].name == "fga.lisi"
+    assert attempt("fgb.lisi")[0].name == "fgb.lisi"  # not enrolled, not required: the password alone
+    gk.ok("--unit", "fgb", "user", "require-totp", "--by", "fgb.admin")
+    with pytest.raises(LoginRefused, match="要求双因素登录"):
+        attempt("fgb.lisi")
+    assert attempt("fga.admin")[0].name == "fga.admin"  # 甲局 does not require it
+    gk.ok("--unit", "fgb", "user", "require-totp", "--off", "--by", "fgb.admin")
+    assert attempt("fgb.lisi")[0].name == "fgb.lisi"
+    assert gk.json("--unit", "fga", "audit", "verify")["ok"]  # the enrolment is logged, never the secret
+    with district.district_session() as session:
+        from sqlmodel import select
+
+        from gongkai.core.records.storage import Event
+
+        logged = [e.after for e in session.exec(select(Event).where(Event.action == "user_totp")).all()]
+    assert logged and enrolled["secret"] not in "".join(logged)
+    # on the web: the login form takes the code
+    c = web_client(district)
+    r = c.post("/login", data={"name": "fga.lisi", "password": PASSWORD, "csrf_token": c.token, "next": "/todo"})
+    assert r.status_code == 401 and "6 位验证码" in r.text
+    r = c.post("/login", data={"name": "fga.lisi", "password": PASSWORD, "code": totp.now(), "csrf_token": c.token,
+                               "next": "/todo"})
+    assert r.status_code == 303 and r.headers["location"] == "/todo"

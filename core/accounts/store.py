@@ -239,6 +239,47 @@ def set_roles(session: Session, catalogue: Catalogue, name: str, roles: list[str
     return account
 
 
+TOTP_REQUIRED = "accounts.totp_required:"  # + the unit's code: a setting, "1" when the unit requires it
+
+
+def enrol_totp(session: Session, name: str, actor: str = "") -> tuple[Account, str]:
+    """A new second factor for the account (RFC 6238): its secret, to be entered once in the
+    person's authenticator app. A new one replaces the old; its sessions end."""
+    import pyotp
+
+    account = get(session, name)
+    account.totp_secret = pyotp.random_base32()
+    session.add(account)
+    session.flush()
+    end_all(session, account.id)
+    record_event(session, subject_kind=SUBJECT, subject_id=account.id, action="user_totp", actor=actor,
+                 after={"name": account.name, "totp": password_digest(account.totp_secret)})
+    return account, account.totp_secret
+
+
+def totp_uri(account: Account, issuer: str) -> str:
+    """What an authenticator app scans (``otpauth://totp/…``)."""
+    import pyotp
+
+    return pyotp.TOTP(account.totp_secret).provisioning_uri(name=account.name, issuer_name=issuer[:60] or "gongkai")
+
+
+def totp_required(session: Session, unit_code: str) -> bool:
+    from gongkai.core.records.storage import get_setting
+
+    return get_setting(session, TOTP_REQUIRED + unit_code) == "1"
+
+
+def require_totp(session: Session, unit_code: str, required: bool, actor: str = "") -> None:
+    """The unit requires the second factor of every account (等保 2.0 level 3, GB/T 22239-2019
+    8.1.4.1: two authentication techniques), or no longer; logged in the unit's chain."""
+    from gongkai.core.records.storage import set_setting
+
+    set_setting(session, TOTP_REQUIRED + unit_code, "1" if required else "0")
+    record_event(session, subject_kind="unit_policy", subject_id=None, action="totp_required", actor=actor,
+                 after={"unit": unit_code, "required": required})
+
+
 def change_own_password(session: Session, name: str, current: str, new: str) -> Account:
     """Staff change their own password: the current one proves who asks."""
     from argon2.exceptions import InvalidHashError, VerificationError

@@ -182,3 +182,37 @@ def logins(app, limit, by, as_json):
         return
     emit_table(["时间（北京时间）", "事项", "账户", "地址", "说明"],
                [[r["at_beijing"], r["kind_name"], r["account"], r["client"], r["detail"]] for r in data])
+
+
+@user.command("totp")
+@click.argument("name")
+@BY
+@JSON
+@click.pass_obj
+def totp(app, name, by, as_json):
+    """为账户开通（或更换）双因素登录：显示密钥，请本人当面录入手机上的身份验证器。"""
+    from gongkai.core.accounts import store
+
+    with app.session() as session:
+        account, secret = store.enrol_totp(session, name, actor=_manager(session, app, by))
+        uri = store.totp_uri(account, app.unit.name)
+    if as_json:
+        emit_json({"name": name, "secret": secret, "uri": uri})
+        return
+    click.echo(f"已为账户 {name} 开通双因素登录。请本人在身份验证器（如 FreeOTP、Google Authenticator、微信小程序“腾讯身份验证器”）中"
+               f"手动添加密钥：\n  {secret}\n或用下面的地址生成二维码扫描：\n  {uri}\n"
+               "此后登录须同时填写验证器上的 6 位验证码。该账户已登录的网页会话已结束。")
+
+
+@user.command("require-totp")
+@click.option("--on/--off", "required", default=True, help="要求（--on，默认）或不再要求本单位全部账户双因素登录")
+@BY
+@click.pass_obj
+def require_totp_cmd(app, required, by):
+    """要求本单位全部账户双因素登录（等保 2.0 三级：两种以上鉴别技术，GB/T 22239-2019）。"""
+    from gongkai.core.accounts import store
+
+    with app.session() as session:
+        store.require_totp(session, app.unit.code, required, actor=_manager(session, app, by))
+    click.echo("本单位已要求全部账户双因素登录：尚未开通的账户须先由单位管理员用 gongkai user totp 账户名 开通。" if required
+               else "本单位不再要求双因素登录（已开通的账户仍须填写验证码）。")

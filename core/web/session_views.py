@@ -33,11 +33,12 @@ async def login(request: Request) -> Response:
 
     form = await request.form()
     name, password = str(form.get("name", "")).strip()[:200], str(form.get("password", ""))[:1000]
+    code = str(form.get("code", "")).strip()[:20]
     target = _safe_next(str(form.get("next", "")))
     server = request.app.state.server
     try:
         _, _, key = await run_in_threadpool(authenticate, server.office, server.office_of, name, password,
-                                            client_of(request.scope))
+                                            client_of(request.scope), None, code)
     except LoginRefused as exc:
         return render(request, "login.html", status=401, next=target, login_name=name, error=str(exc))
     if request.scope.get("session_key"):  # signed in again over a live session: that one ends
