@@ -45,3 +45,11 @@ def not_before(on: dt.date, earlier: dt.date | None, what: str, earlier_what: st
     if earlier is not None and on < earlier:
         raise GongkaiError(f"{what}日期 {on} 早于{earlier_what}（{earlier}），请核对日期：{what}须在其后。")
     return on
+
+
+def beijing_text(moment: dt.datetime, *, seconds: bool = True) -> str:
+    """``moment`` as people read it here: Beijing time, "2026-09-24 18:05:33" (a stored time
+    without a zone is UTC, as the database keeps it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
