@@ -23,7 +23,9 @@ def _password(from_stdin: bool) -> str:
     from gongkai.core.errors import GongkaiError
 
     if from_stdin:
-        line = sys.stdin.readline()
+        from gongkai.core.paperwork import reading
+
+        line = reading.read_line(sys.stdin, reading.PASSWORD_BYTES, "--password-stdin 读入的密码")
         if not line:
             raise GongkaiError("--password-stdin：标准输入中没有密码。")
         return line.rstrip("\r\n")

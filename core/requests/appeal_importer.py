@@ -198,9 +198,7 @@ def import_appeals(office: Any, path: Path, mapping: dict[str, str] | None, acto
                    progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import the appeals in ``path``; ``mapping`` (header -> field) may be None for a file with
     the fields' Chinese names as headers. ``progress(rows_read, rows_expected)`` after each batch."""
-    path = Path(path)
-    if not path.is_file():
-        raise GongkaiError(f"找不到文件 {path}。")
+    path = importer.checked_file(path)
     count = importer.count_rows(path)
     if count > limits.IMPORT_ROWS:
         raise GongkaiError(

@@ -42,6 +42,7 @@ from gongkai.core.units.background import background, deferred_interrupt
 from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 from gongkai.core.records.privacy import mask_text
 from gongkai.core.requests import history, intake, search
 from gongkai.core.requests.models import OWNER, LedgerImport, Request
@@ -167,6 +168,14 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
             wb.close()
     else:
         raise GongkaiError(f"不支持的文件类型“{path.suffix}”，请导入 .xlsx 或 .csv 文件。")
+
+
+def checked_file(path: str | Path) -> Path:
+    """A file to import: a regular file (it is read twice: counted and hashed, then imported)
+    of at most IMPORT_BYTES; a device, pipe or huge file is refused before anything is read."""
+    if not Path(path).exists():
+        raise GongkaiError(f"找不到文件 {path}。")
+    return reading.check_file(path, reading.IMPORT_BYTES, "导入文件", regular=True)
 
 
 def count_rows(path: Path) -> int:
@@ -490,9 +499,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
     ``in_background=False``: in this one). Interrupted or failed, it raises a GongkaiError
     saying exactly which rows are stored (read back from the database).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise GongkaiError(f"找不到文件 {path}。")
+    path = checked_file(path)
     if from_line < 2:
         raise GongkaiError(f"--from-line {from_line} 无效：第 1 行是表头，数据从第 2 行起。")
     count = count_rows(path)
