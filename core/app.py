@@ -135,6 +135,14 @@ class App:
         for name in ("unit", "engine"):
             self.__dict__.pop(name, None)
 
+    def named_unit(self) -> str:
+        """The unit code named by ``--unit`` or ``GONGKAI_UNIT`` ("" if neither)."""
+        import os
+
+        from gongkai.core.law.config import ENV_UNIT
+
+        return (self._unit or os.environ.get(ENV_UNIT) or "").strip()
+
     def chosen_unit(self) -> str:
         """The unit code asked for: ``--unit``, else ``GONGKAI_UNIT``, else ``gongkai.toml`` (may be a name)."""
         import os
