@@ -38,7 +38,7 @@ from sqlmodel import select
 
 from gongkai.core.records import limits
 from gongkai.core.records.chain import append_columns
-from gongkai.core.units.background import background, deferred_interrupt
+from gongkai.core.units.background import background, deferred_interrupt, stoppable
 from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import GongkaiError
@@ -525,7 +525,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
         refs = set(session.execute(select(Request.ref).where(Request.ref.is_not(None))).scalars())
     checker = _Checker(office, refs)
     try:
-        with background(checker.chunks, path, mapping, from_line, process=in_background) as chunks, \
+        with stoppable(), background(checker.chunks, path, mapping, from_line, process=in_background) as chunks, \
                 bulk_connection(office.engine) as connection:
             # BATCH rows per transaction: chunks are grouped as they arrive, so the first is
             # stored while the next is being checked
@@ -544,7 +544,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
             raise GongkaiError(chunk.unreadable)
         with office.session() as session:
             session.get(LedgerImport, run).finished = True
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, between two transactions
         raise GongkaiError(f"导入已中断。{_so_far(office, run)}。") from None
     except GongkaiError as exc:
         raise GongkaiError(f"{exc} 导入已停止。{_so_far(office, run)}。") from None
