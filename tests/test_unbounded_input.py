@@ -29,7 +29,7 @@ def run(folder: Path, *args: str, stdin: str | None = None) -> subprocess.Comple
         return subprocess.run(
             [sys.executable, "-c", "from gongkai.core.cli import main; main()", *args],
             cwd=folder, env={**os.environ, "GONGKAI_USER": "张三"}, stdin=source, capture_output=True,
-            text=True, timeout=120, preexec_fn=_limited)
+            text=True, timeout=120, preexec_fn=_limited, start_new_session=True)  # no terminal: stdin is read
 
 
 def refused(result: subprocess.CompletedProcess, *words: str) -> None:
@@ -83,6 +83,10 @@ def test_password_stdin(folder):
             *TOO_BIG)
 
 
+def test_password_prompt_without_a_terminal(folder):
+    refused(run(folder, "user", "add", "clerk", "--role", "单位管理员", stdin="/dev/zero"), *TOO_BIG)
+
+
 @pytest.mark.parametrize("command", [("request", "import"), ("appeal", "import")], ids=" ".join)
 @pytest.mark.parametrize("source", ["/dev/zero", "huge.csv", "huge.xlsx"])
 def test_imports(folder, huge, command, source):
@@ -118,3 +122,24 @@ def test_the_helper_reads_up_to_its_limit_and_no_further(tmp_path):
     with open("/dev/zero", "rb") as zeros:
         with pytest.raises(GongkaiError, match="上限"):
             reading.read_line(zeros, 100, "密码")
+
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory) -> Path:
+    """A 1.3 MB workbook whose shared strings unpack to 1.3 GB."""
+    import zipfile
+
+    path = tmp_path_factory.mktemp("bomb") / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            for _ in range(80):
+                member.write(b"\0" * (1 << 24))
+    return path
+
+
+@pytest.mark.parametrize("command", [("request", "import"), ("appeal", "import")], ids=" ".join)
+def test_imports_refuse_a_zip_bomb_and_a_workbook_that_is_none(folder, zip_bomb, command):
+    refused(run(folder, *command, str(zip_bomb)), "解压后")
+    fake = folder / "fake.xlsx"
+    fake.write_text("申请人,渠道\n", encoding="utf-8")
+    refused(run(folder, *command, str(fake)), "不是有效的 Excel 文件")

@@ -21,6 +21,7 @@ RUBRIC_BYTES = 4 * MIB  # an assessment rubric (评分细则, TOML)
 FINDINGS_BYTES = 64 * MIB  # an assessment's findings (考核结果, TOML or CSV)
 NARRATIVE_BYTES = 4 * MIB  # one section of the annual report's text (一.md, 五.md, 六.md)
 IMPORT_BYTES = 256 * MIB  # an imported ledger (.csv or .xlsx): 200,000 rows of 1 KB with room to spare
+IMPORT_UNZIPPED_BYTES = 1 << 30  # the same workbook unpacked (its shared strings are read whole)
 PASSWORD_BYTES = 4096  # one password line on stdin
 
 
@@ -54,6 +55,22 @@ def check_file(path: str | Path, limit: int, what: str, *, regular: bool = False
     return path
 
 
+def check_unzipped(path: Path, limit: int, what: str) -> None:
+    """A workbook (a zip file) whose members unpack to at most ``limit`` bytes: a zip bomb is
+    refused before it is opened; a file that is no zip file is refused in words."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise GongkaiError(f"{what} {path} 不是有效的 Excel 文件（.xlsx），可能已损坏或只是改了扩展名。"
+                           "请用 Excel 或 WPS 另存为 .xlsx 后重试。") from None
+    if size > limit:
+        raise GongkaiError(f"{what} {path} 解压后有 {size // MIB:,} MB，超过 {_size(limit)} 的上限，不予读取。"
+                           "请拆分成几个文件分批导入。")
+
+
 def read_bytes(path: str | Path, limit: int, what: str) -> bytes:
     """The contents of ``path``, at most ``limit`` bytes; more is refused with a Chinese error."""
     path = check_file(path, limit, what)
@@ -74,6 +91,20 @@ def read_text(path: str | Path, limit: int, what: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise GongkaiError(f"{what} {path} 不是 UTF-8 编码，请另存为 UTF-8。") from None
+
+
+class BoundedLines:
+    """A text stream (stdin) whose ``readline`` reads at most ``limit`` bytes a line, through
+    :func:`read_line`; everything else is the stream's own."""
+
+    def __init__(self, stream: TextIO, limit: int, what: str) -> None:
+        self._stream, self._limit, self._what = stream, limit, what
+
+    def readline(self, size: int = -1) -> str:
+        return read_line(self._stream, self._limit, self._what)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 def read_line(stream: TextIO | BinaryIO, limit: int, what: str) -> str:

@@ -175,7 +175,10 @@ def checked_file(path: str | Path) -> Path:
     of at most IMPORT_BYTES; a device, pipe or huge file is refused before anything is read."""
     if not Path(path).exists():
         raise GongkaiError(f"找不到文件 {path}。")
-    return reading.check_file(path, reading.IMPORT_BYTES, "导入文件", regular=True)
+    path = reading.check_file(path, reading.IMPORT_BYTES, "导入文件", regular=True)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        reading.check_unzipped(path, reading.IMPORT_UNZIPPED_BYTES, "导入文件")
+    return path
 
 
 def count_rows(path: Path) -> int:
