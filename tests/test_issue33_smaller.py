@@ -39,6 +39,7 @@ def test_a_finished_demo_is_all_there(gk, tmp_path):
     assert Path(data["letter_docx"]).is_file() and Path(data["database"]).resolve().parent == tmp_path / "d"
 
 
+@pytest.mark.sqlite_only  # init checks the database gongkai.toml names; GONGKAI_DATABASE_URL would put the records elsewhere
 def test_init_force_does_not_rebind_a_units_records_to_another_name(gk, tmp_path):
     gk.ok("init", "--jurisdiction", "changning", "--unit", "长宁区某某局")
     new_request(gk, submitted="2026-03-02")
