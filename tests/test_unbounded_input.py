@@ -70,17 +70,20 @@ def test_assess_score_files(folder, huge, source):
     refused(run(folder, "assess", "score", path), *TOO_BIG)
 
 
-def test_assess_rubric_file_named_in_the_config(tmp_path, unit, huge):
+@pytest.mark.parametrize("source", ["/dev/zero", "huge.toml"])
+def test_assess_rubric_file_named_in_the_config(tmp_path, unit, huge, source):
     unit("changning")
+    path = source if source.startswith("/") else str(huge(source))
     with open(tmp_path / "gongkai.toml", "a", encoding="utf-8") as f:
-        f.write(f'\n[assessment]\nrubric_file = "{huge("rubric.toml")}"\n')
+        f.write(f'\n[assessment]\nrubric_file = "{path}"\n')
     (tmp_path / "t.toml").write_text("", encoding="utf-8")
     refused(run(tmp_path, "assess", "score", "t.toml"), *TOO_BIG)
 
 
-def test_password_stdin(folder):
-    refused(run(folder, "user", "add", "clerk", "--role", "单位管理员", "--password-stdin", stdin="/dev/zero"),
-            *TOO_BIG)
+@pytest.mark.parametrize("source", ["/dev/zero", "huge"])
+def test_password_stdin(folder, huge, source):
+    path = source if source.startswith("/") else str(huge(source))
+    refused(run(folder, "user", "add", "clerk", "--role", "单位管理员", "--password-stdin", stdin=path), *TOO_BIG)
 
 
 def test_password_prompt_without_a_terminal(folder):
