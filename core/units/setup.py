@@ -80,7 +80,7 @@ def _refuse_rebinding(app) -> None:
     if events:
         row = rows[0]
         raise GongkaiError(f"数据库中已有单位“{row.name}”的记录（{events:,} 条事件），不能用 init --force 改署为“{app.config.unit}”，"
-                           f"gongkai.toml 未改动。本单位更名请用 `gongkai unit edit {row.code} --name 新名称`（记入事件日志）；"
+                           f"gongkai.toml 未改动。本单位更名请先用 `gongkai unit edit {row.code} --name 新名称`（记入事件日志），再运行本命令；"
                            "另建一个单位请换一个文件夹或 --database-url。")
 
 
