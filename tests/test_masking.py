@@ -161,6 +161,18 @@ def test_numbers_broken_by_anything_are_masked_everywhere(unit, gk, tmp_path, wr
 
 
 @pytest.mark.parametrize("text", ["金额 13,800,000,000 元", "编号 AB12CD34EF5678GH90", "2026/03/02", "1,380,000 元",
-                                  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"])
+                                  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                                  "2026-03-02 2026-03-05", "2026-03-02、2026-03-05", '["2026-03-02", "2026-03-05"]',
+                                  '{"ids": [1, 35, 36, 37, 38, 39]}'])
 def test_amounts_codes_and_dates_stay_readable(text):
     assert mask_text(text) == text
+
+
+def test_the_logs_json_stays_json_with_its_numbers_masked():
+    import json
+
+    event = {"contact": "138,1234,5678", "note": "tel13912345678", "ids": [1, 35, 36, 37, 38, 39],
+             "days": ["2026-03-02", "2026-03-05"], "id": "110101\u200b19900307\u200b7774"}
+    masked = json.loads(mask_text(json.dumps(event, ensure_ascii=False)))
+    assert masked == {**event, "contact": "138,****,5678", "note": "tel139****5678",
+                      "id": "110***\u200b********\u200b7774"}

@@ -34,17 +34,20 @@ _ANY_DIGIT = re.compile(_DIGIT)
 _FEWEST_DIGITS = 7  # the shortest number _kept() hides: a local phone number after 电话
 _INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff"
 _SEP = (rf"\s{_INVISIBLE}\-\u2010-\u2015\u2212\uff0d.\u00b7\u30fb_/\\,\uff0c\u3001:\uff1a;\uff1b~\uff5e"
-        r"()\uff08\uff09\[\]\u3010\u3011'\"")
+        r"()\uff08\uff09\[\]\u3010\u3011")
+# Never a quote, nor a comma before a space: the log masks its events' JSON text, and a number
+# spanning two JSON values would both hide what is no number and break the JSON.
+_SEPS = rf"(?:(?!,\s)[{_SEP}])"
 _LETTER = "A-Za-z\uff21-\uff3a\uff41-\uff5a"
 _RUN = re.compile(
     rf"(?<!{_DIGIT})"
-    rf"(?:(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16)[{_SEP}]{{0,4}})?"
-    rf"(?:[(\uff08]{_DIGIT}{{3,4}}[)\uff09][{_SEP}]{{0,4}})?"
-    rf"{_DIGIT}+(?:[{_SEP}]{{1,4}}{_DIGIT}+)*[XxＸｘ]?"
+    rf"(?:(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16){_SEPS}{{0,4}})?"
+    rf"(?:[(\uff08]{_DIGIT}{{3,4}}[)\uff09]{_SEPS}{{0,4}})?"
+    rf"{_DIGIT}+(?:{_SEPS}{{1,4}}{_DIGIT}+)*[XxＸｘ]?"
     rf"(?!{_DIGIT})"
 )
 _GROUP = re.compile(rf"{_DIGIT}+[XxＸｘ]?|[(\uff08]{_DIGIT}+[)\uff09]")
-_PREFIX = re.compile(rf"^(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16)[{_SEP}]{{0,4}}")
+_PREFIX = re.compile(rf"^(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16){_SEPS}{{0,4}}")
 _CODE_BEFORE = re.compile(rf"{_DIGIT}[{_LETTER}]+$")  # digits, letters, then the run: part of a code
 _CODE_AFTER = re.compile(rf"^[{_LETTER}]+{_DIGIT}")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")  # 13,800,000,000 元 is an amount, not a phone
@@ -158,6 +161,8 @@ def _mask_run(match: re.Match[str]) -> str:
     out, at, i = [], 0, 0
     while i < len(groups):
         for j in range(len(groups), i, -1):  # the longest window of groups that is a number to hide
+            if j > i + 1 and len(_plain(groups[i].group())) < 3:
+                continue  # a number written in groups starts with 3 digits or more (138, 021, 110101): not 03 of a date
             start, end = groups[i].start(), groups[j - 1].end()
             digits = _plain(body[start:end])
             keep = _kept(digits, context and i == 0)
