@@ -145,6 +145,14 @@ class App:
                 other.__dict__[name] = getattr(self, name)
         return other
 
+    def named_unit(self) -> str:
+        """The unit code named by ``--unit`` or ``GONGKAI_UNIT`` ("" if neither)."""
+        import os
+
+        from gongkai.core.law.config import ENV_UNIT
+
+        return (self._unit or os.environ.get(ENV_UNIT) or "").strip()
+
     def chosen_unit(self) -> str:
         """The unit code asked for: ``--unit``, else ``GONGKAI_UNIT``, else ``gongkai.toml`` (may be a name)."""
         import os

@@ -15,8 +15,12 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def now() -> dt.datetime:
-    """The current moment as an aware Beijing time."""
-    return dt.datetime.now(BEIJING)
+    """The current moment as an aware Beijing time; on the day ``GONGKAI_TODAY`` names, if set
+    (the digest, the web pages and matters then agree with every other "today")."""
+    moment = dt.datetime.now(BEIJING)
+    if os.environ.get(ENV_TODAY, "").strip():
+        return dt.datetime.combine(today(), moment.timetz())
+    return moment
 
 
 ENV_TODAY = "GONGKAI_TODAY"  # a fixed "today" (ISO date): rehearsing a given day, replaying a past year
@@ -30,7 +34,7 @@ def today() -> dt.date:
             return dt.date.fromisoformat(fixed)
         except ValueError:
             raise GongkaiError(f"环境变量 {ENV_TODAY}=“{fixed}”不是有效日期，请写成 2026-09-24 的形式，或删除该变量。") from None
-    return now().date()
+    return dt.datetime.now(BEIJING).date()
 
 
 def not_future(on: dt.date | None, what: str) -> dt.date | None:

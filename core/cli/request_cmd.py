@@ -567,14 +567,6 @@ def finish_import(data: dict, as_json: bool, done: str) -> None:
         raise SystemExit(1)
 
 
-def import_interrupted(progress: ImportProgress) -> Exception:
-    """Ctrl-C during an import: the transaction under way is rolled back, the ones before are kept."""
-    from gongkai.core.errors import GongkaiError
-
-    return GongkaiError(f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
-                        "请将其余的行另存为新文件再导入，不要重复导入已保存的行。")
-
-
 class ImportProgress:
     """A progress bar on stderr while a ledger file is imported, only when stderr is a terminal."""
 

@@ -21,13 +21,20 @@ def _password(from_stdin: bool) -> str:
     import sys
 
     from gongkai.core.errors import GongkaiError
+    from gongkai.core.paperwork import reading
 
     if from_stdin:
-        line = sys.stdin.readline()
+        line = reading.read_line(sys.stdin, reading.PASSWORD_BYTES, "--password-stdin 读入的密码")
         if not line:
             raise GongkaiError("--password-stdin：标准输入中没有密码。")
         return line.rstrip("\r\n")
-    return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    # Without a terminal, the prompt reads standard input a line at a time: bounded as --password-stdin is
+    previous = sys.stdin
+    sys.stdin = reading.BoundedLines(previous, reading.PASSWORD_BYTES, "标准输入中的密码")
+    try:
+        return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    finally:
+        sys.stdin = previous
 
 
 def _manager(session, app, by):
