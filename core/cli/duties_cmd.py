@@ -28,8 +28,9 @@ def _date(ctx, param, value):
 @force_option
 @click.pass_obj
 def duties(app, year, ics_path, as_json, force):
-    """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）及具体日期；
-    在本单位目录下运行时，同时列出各项的办理情况（用 `gongkai duty done` 登记）和待办的备案事项。"""
+    """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）、具体日期和承担单位；
+    在本单位目录下运行时，只列本单位承担的（按单位层级和单位标记，见 `gongkai unit edit`），
+    同时列出各项的办理情况（用 `gongkai duty done` 登记）和待办的备案事项。"""
     from gongkai.core.matters.duties import duties as duty_dates
     from gongkai.core.matters.duties import write_ics
     from gongkai.core.matters.urgency import now_beijing
@@ -37,7 +38,8 @@ def duties(app, year, ics_path, as_json, force):
 
     year = year or now_beijing().year
     j = app.registry.jurisdiction
-    items = duty_dates(app.registry, year)
+    unit = app.unit if app.config.database_url else None  # in a unit's folder: its own duties only
+    items = duty_dates(app.registry, year, unit)
     if ics_path:
         write_ics(items, app.output(ics_path, force), j.name, f"{j.display_name}{year}年政务公开例行工作")
         if ics_path == "-":
@@ -47,18 +49,21 @@ def duties(app, year, ics_path, as_json, force):
         from gongkai.core.matters.duty_records import duty_status
 
         with app.session() as session:
-            statuses = duty_status(session, app.registry, year, today())
+            statuses = duty_status(session, app.registry, year, today(), unit)
     if as_json:
         rows = [s.to_json(j.name) for s in statuses] if statuses is not None else [d.to_json(j.name) for d in items]
         emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": rows})
         return
     if statuses is None:
+        from gongkai.core.matters.duties import bearer
+
         click.echo(f"{j.display_name}{year}年例行工作 {len(items)} 项：")
-        emit_table(["日期", "事项", "依据"], [[d.date.isoformat(), d.title, str(d.rule.citation)] for d in items], max_width=50)
+        emit_table(["日期", "事项", "承担单位", "依据"],
+                   [[d.date.isoformat(), d.title, bearer(d.rule), str(d.rule.citation)] for d in items], max_width=50)
     else:
         from gongkai.core.matters.duty_records import STATE_NAMES
 
-        click.echo(f"{j.display_name}{year}年例行工作 {len(statuses)} 项：")
+        click.echo(f"{unit.name or j.display_name}{year}年例行工作 {len(statuses)} 项（本单位承担的）：")
         emit_table(
             ["日期", "事项", "办理情况", "依据"],
             [[s.date.isoformat(), s.title + (f"：{s.note}" if s.note else ""),
@@ -91,7 +96,7 @@ def done(app, name, on, note, attendees, hours, failed, trigger, by, as_json):
 
     with app.session() as session:
         data = record_done(session, app.registry, name, on=on, by=signer(session, app, by, "duty.record", free=by),
-                           note=note, attendees=attendees, hours=hours, failed=failed, trigger=trigger)
+                           note=note, attendees=attendees, hours=hours, failed=failed, trigger=trigger, unit=app.unit)
     if as_json:
         emit_json(data)
         return
@@ -112,8 +117,8 @@ def occurred(app, name, on, note, by, as_json):
 
     with app.session() as session:
         data = record_trigger(session, app.registry, name, on=on, note=note,
-                              by=signer(session, app, by, "duty.record", free=by))
-        rule = resolve_duty(app.registry, name)
+                              by=signer(session, app, by, "duty.record", free=by), unit=app.unit)
+        rule = resolve_duty(app.registry, name, unit=app.unit)
     if as_json:
         emit_json(data)
         return

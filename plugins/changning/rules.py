@@ -128,6 +128,7 @@ DEADLINES = [
         month=1,
         day=31,
         year_offset=1,
+        borne_by=("department", "street"),  # 区政府各工作部门、各街镇
     ),
     DeadlineRule(
         id="report.annual.government",
@@ -138,6 +139,7 @@ DEADLINES = [
         month=2,
         day=28,
         year_offset=1,
+        borne_by=("government",),  # 区政府办公室
     ),
 ]
 
@@ -229,6 +231,7 @@ PROVISIONS = [
         period="year",
         times=3,
         what="政务公开监督检查和专项督查",
+        borne_by=("government",),  # 区政府办公室
     ),
     RecurringDuty(
         id="duty.training",

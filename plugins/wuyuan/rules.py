@@ -125,6 +125,8 @@ DEADLINES = [
         month=1,
         day=31,
         year_offset=1,
+        # 本机关 report of each 行政机关; the county government's own is 条例 第四十九条第二款's
+        borne_by=("department", "street"),
     ),
     DeadlineRule(
         id="newmedia.first_release",
@@ -444,6 +446,7 @@ PROVISIONS = [
         period="year",
         times=1,
         what="政务公开社会评议",
+        borne_by=("government",),  # 由县政务公开办公室组织
     ),
     RecurringDuty(
         id="duty.training_hours",

@@ -81,6 +81,7 @@ PROVISIONS = [
         period="half_year",
         times=1,
         what="政府工作报告落实情况公布",
+        borne_by=("government",),  # 区政府办牵头
     ),
     RecurringDuty(
         id="duty.training",
@@ -97,6 +98,7 @@ PROVISIONS = [
         period="year",
         times=1,
         what="政务公开专项督查",
+        borne_by=("government",),  # 区政府政务公开部门
     ),
     RecurringDuty(
         id="duty.progress_report",
@@ -113,6 +115,7 @@ PROVISIONS = [
         period="year",
         times=2,
         what="政府网站及信息公开平台专项检查",
+        unit_flag="保密行政管理部门",  # 区保密局牵头落实
     ),
     RecurringDuty(
         id="duty.press_conference",
@@ -121,6 +124,8 @@ PROVISIONS = [
         period="year",
         times=1,
         what="主要负责同志参加新闻发布会",
+        borne_by=("department",),
+        unit_flag="与宏观经济和社会民生关系密切以及社会关注事项较多",
     ),
     RecurringDuty(
         id="duty.work_report_hearing",

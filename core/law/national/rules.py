@@ -80,6 +80,9 @@ DEADLINES = [
         month=1,
         day=31,
         year_offset=1,
+        # 各级人民政府部门 (and the streets and towns a district counts with them); the
+        # government's own report is the next rule's, made by its 主管部门
+        borne_by=("department", "street"),
     ),
     DeadlineRule(
         id="report.annual.government",
@@ -89,6 +92,7 @@ DEADLINES = [
         month=3,
         day=31,
         year_offset=1,
+        borne_by=("government",),  # 政府信息公开工作主管部门: the government's office
     ),
 ]
 
