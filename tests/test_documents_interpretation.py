@@ -114,3 +114,30 @@ def test_interpretation_rules_are_local_data_with_citations(name):
     entry = load_registry(name).rules["policy.interpretation"]
     assert isinstance(entry.rule, InterpretationRule) and entry.source == name  # the 条例 has none
     assert str(entry.rule.citation)
+
+
+# issue 32 item 2: a county or district makes no 规章 (立法法 第九十三条)
+
+
+@pytest.mark.parametrize("jurisdiction", ["wuyuan", "changning"])
+def test_interpretation_scope_names_no_regulations(jurisdiction):
+    rule = load_registry(jurisdiction).find("policy.interpretation", InterpretationRule)
+    # 五原县 第三条（一）（二）, 长宁区 第二十五条: 行政规范性文件 and 政策文件 (--major-policy) only
+    assert rule.document_kinds == ("行政规范性文件",)
+
+
+@pytest.mark.parametrize("jurisdiction", ["xixian", "yanta", "changning", "wuyuan"])
+def test_units_that_make_no_regulations_cannot_register_one(unit, gk, jurisdiction):
+    unit(jurisdiction)
+    refused = gk.fails("document", "new", "--title", "某某管理办法", "--kind", "规章", "--attribute", "主动公开",
+                       "--finalised", "2026-09-24", "--interpretation", "解读")
+    assert "不制定规章" in refused.stderr and "立法法 第九十三条" in refused.stderr
+    assert "document.kinds_not_made" not in refused.stderr
+    assert not gk.json("documents")  # nothing stored
+
+
+def test_the_national_baseline_refuses_no_kind():
+    from gongkai.core.law.national import rules as national
+
+    baseline = next(r for r in national.PROVISIONS if r.id == "document.kinds_not_made")
+    assert baseline.options == () and "第九十三条" in str(baseline.citation)

@@ -12,7 +12,7 @@ import attrs
 
 from gongkai.core.documents.models import DECISION_ALIASES, DECLASSIFY_METHODS, KIND_ALIASES, KINDS
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.hookspecs.records import Attribute, DocumentAttributes, InterpretationRule
+from gongkai.hookspecs.records import Attribute, DocumentAttributes, InterpretationRule, Provision
 
 if TYPE_CHECKING:
     from gongkai.core.law.plugins import Registry
@@ -61,6 +61,20 @@ def resolve_kind(text: str) -> str:
     if value not in KINDS:
         raise GongkaiError(f"公文种类“{text}”无效。--kind 可选：{'、'.join(KINDS)}（或 rule、normative、other）。")
     return value
+
+
+KINDS_NOT_MADE = "document.kinds_not_made"
+
+
+def check_kind_made(registry: Registry, kind: str) -> str:
+    """``kind``, unless the jurisdiction's units cannot make documents of that kind (a county
+    or district makes no 规章: 立法法 第九十三条)."""
+    rule = registry.find(KINDS_NOT_MADE, Provision)
+    if rule is not None and kind in rule.options:
+        allowed = "、".join(k for k in KINDS if k not in rule.options)
+        raise GongkaiError(f"{registry.jurisdiction.display_name}的单位不制定{kind}：{rule.summary}（依据：{rule.citation}）。"
+                           f"--kind 可选：{allowed}。")
+    return kind
 
 
 def resolve_decision_kind(text: str, allowed: tuple[str, ...]) -> str:

@@ -349,6 +349,14 @@ OUTCOMES = [
 
 
 PROVISIONS = [
+    # 立法法 第九十三条: 地方政府规章 are made by 省、自治区、直辖市和设区的市、自治州的人民政府;
+    # 五原县 and its departments make none (its texts' interpretation scope names none either).
+    Provision(
+        id="document.kinds_not_made",
+        summary="五原县及其所属部门不制定规章（规章由设区的市、自治州以上人民政府和国务院部门制定）",
+        citation=cite("立法法", "第九十三条"),
+        options=("规章",),
+    ),
     PARTY_TRACK,
     DocumentAttributes(
         id="document.attribute",
@@ -377,7 +385,7 @@ PROVISIONS = [
         "解读材料同步起草、同步审签、同步发布；报审时未附解读方案和解读材料的，县政府办不予收文办理",
         citation=c(INTERPRETATION, "第三条、第四条"),
         options=("同步起草", "同步审签", "同步发布"),
-        document_kinds=("规章", "行政规范性文件"),  # 第三条（一）（二）
+        document_kinds=("行政规范性文件",),  # 第三条（一）（二）; a county makes no 规章 (立法法 第九十三条)
         major_policy=True,  # 第三条（三）
         on_missing="不予收文",  # 第四条（二）
         refused_at="registration",  # 报审时未附的不予收文

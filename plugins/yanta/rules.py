@@ -54,6 +54,14 @@ DEADLINES = [
 ]
 
 PROVISIONS = [
+    # 立法法 第九十三条: 地方政府规章 are made by 省、自治区、直辖市和设区的市、自治州的人民政府;
+    # 雁塔区 and its departments make none (its texts' interpretation scope names none either).
+    Provision(
+        id="document.kinds_not_made",
+        summary="雁塔区及其所属部门不制定规章（规章由设区的市、自治州以上人民政府和国务院部门制定）",
+        citation=cite("立法法", "第九十三条"),
+        options=("规章",),
+    ),
     DocumentAttributes(
         id="document.attribute",
         summary="拟制公文时明确主动公开、依申请公开、不予公开等属性，随文一并报批；拟不予公开的，要依法依规说明理由，"

@@ -20,6 +20,7 @@ from gongkai.hookspecs.records import (
 
 TIAOLI = "条例"
 FEE_MEASURES = "政府信息公开信息处理费管理办法（国办函〔2020〕109号）"
+LEGISLATION_LAW = "立法法"  # 《中华人民共和国立法法》（2023年修正）
 
 DEADLINES = [
     DeadlineRule(
@@ -204,6 +205,16 @@ PROVISIONS = [
             FeeBand(first=101, last=200, price=20),
             FeeBand(first=201, last=None, price=40),
         ],
+    ),
+    # Which kinds of document a jurisdiction's units do not make: none at the national level. A
+    # county or district (and its departments) makes no 规章, so its plugin lists 规章 here and
+    # `document new --kind 规章` is refused there.
+    Provision(
+        id="document.kinds_not_made",
+        summary="规章由国务院各部、委员会等（部门规章）和省、自治区、直辖市和设区的市、自治州的人民政府（地方政府规章）制定；"
+        "不能制定规章的机关不登记规章",
+        citation=cite(LEGISLATION_LAW, "第九十一条、第九十三条"),
+        options=(),
     ),
     Provision(
         id="request.outcomes",
