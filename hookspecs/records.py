@@ -626,6 +626,9 @@ class InterpretationRule(Provision):
     (以本级政府名义印发). ``material`` names what must be attached. ``refused_at`` is where a
     document without it is stopped: ``"registration"`` (报审时不予收文) or the id of the review
     step that may not approve it (e.g. ``"approval"``); publication is refused in either case.
+    ``government_refused_at``, where set, is where a document issued in the government's name
+    (or needing its consent) is stopped instead, and ``on_missing`` is said of that path only
+    (五原县 第四条（二）: 县政府办不予收文; a department's own document goes to its principal head).
     """
 
     kind: ClassVar[str] = "interpretation"
@@ -636,7 +639,16 @@ class InterpretationRule(Provision):
     government_issued: bool = False
     material: str = "解读方案和解读材料"
     refused_at: str = field(default="approval", validator=_rule_id)
+    government_refused_at: str = field(default="", validator=lambda i, a, v: v == "" or _rule_id(i, a, v))
     on_missing: str = ""
+
+    def stopped_at(self, government_issued: bool = False) -> str:
+        """Where a document without the material is stopped (besides publication)."""
+        return self.government_refused_at if government_issued and self.government_refused_at else self.refused_at
+
+    def consequence_applies(self, government_issued: bool = False) -> bool:
+        """Whether ``on_missing`` (e.g. 不予收文) is what happens to this document."""
+        return not self.government_refused_at or government_issued
 
     def applies_to(self, document_kind: str, major_policy: bool = False, government_issued: bool = False) -> bool:
         if self.government_issued and not government_issued:

@@ -387,8 +387,12 @@ PROVISIONS = [
         options=("同步起草", "同步审签", "同步发布"),
         document_kinds=("行政规范性文件",),  # 第三条（一）（二）; a county makes no 规章 (立法法 第九十三条)
         major_policy=True,  # 第三条（三）
-        on_missing="不予收文",  # 第四条（二）
-        refused_at="registration",  # 报审时未附的不予收文
+        # 第四条（二）: a draft in the name of 县政府/县政府办, or needing 县政府's consent
+        # (--government-issued), is refused when it reaches 县政府办收文; a department's own policy
+        # document goes with its material to the department's principal head (负责人审批)
+        on_missing="不予收文",
+        refused_at="approval",
+        government_refused_at="registration",
     ),
     LeadTime(
         id="participation.comment_period",
