@@ -33,7 +33,7 @@ TABLES: dict[str, tuple[str, str]] = {
 # vocabularies written here: codes no other table names
 OWN: dict[str, tuple[str, dict[str, str]]] = {
     "stage": ("审核阶段", {"before": "答复前", "after": "答复后"}),
-    "clock_status": ("时限状态", {"open": "未办结", "met": "已办结", "lapsed": "已届满", "cancelled": "已取消"}),
+    "clock_status": ("时限状态", {"open": "未办结", "met": "已办结", "late": "逾期办结", "lapsed": "已届满", "cancelled": "已取消"}),
     "event": ("事项", {
         "receive": "登记申请",
         "reveal": "查看完整证件号码和联系方式",

@@ -129,7 +129,12 @@ def show(app, request_id, as_of, reveal, by, as_json):
     if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
         click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
-               f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
+               f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else "")
+               + ("　逾期答复" if data["late"] else ""))
+    if data["intake_late"]:
+        intake = data["clocks"]["intake"]
+        click.echo(f"录入逾期：应于 {intake['due']} 前录入申请平台，实际 {intake['met_on']} 录入"
+                   f"（{app.registry.deadline(intake['rule']).citation}）")
     if data["outcome"]:
         click.echo(f"答复结果 {label('outcome', data['outcome'], app.registry)}（{data['replied_on']}）")
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
