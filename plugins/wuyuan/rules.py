@@ -271,9 +271,11 @@ EXEMPTIONS = ExemptionList(
                   name="涉及行政执法的，公开后可能会影响检查、调查、取证等执法活动或者会危及他人合法权益的信息",
                   outcome="withheld.enforcement_file", citation=_SEVENTH),
         # 不宜公开的六类 (第七条（四）第三款 1-6), each mapped to the nearest national row.
+        # 党委文件 are not government information (条例 第二条: made or obtained by an
+        # administrative organ in performing administrative functions), so not a 不予公开 at all
         Exemption(code="unsuitable.party_documents",
-                  name="不宜公开：原则上除领导分工以外的党委文件（按内部事务信息统计）",
-                  outcome="withheld.internal_affairs", mandatory=False, citation=_SEVENTH),
+                  name="不宜公开：原则上除领导分工以外的党委文件（不属于政府信息，按其他处理统计）",
+                  outcome="other.not_government_information", mandatory=False, citation=_SEVENTH),
         Exemption(code="unsuitable.case_guidance",
                   name="不宜公开：涉及商业秘密的指导个案处理文件，具有规范性文件性质的除外（按保护第三方合法权益统计）",
                   outcome="withheld.third_party", mandatory=False, citation=_SEVENTH),
