@@ -146,7 +146,32 @@ def refuse_empty_values(command: click.Command) -> click.Command:
     for param in command.params:
         if not getattr(param, "is_flag", False):
             param.callback = _refusing_empty(param.callback, may_be_empty=isinstance(param, MayBeEmpty))
+    _refuse_repeats(command)
     return command
+
+
+def _refuse_repeats(command: click.Command) -> None:
+    """Refuse an option given twice that is not meant to repeat (``request reply --outcome A
+    --outcome B``): click keeps the last one silently, so what was recorded would not be what the
+    clerk may have meant. Options taking several values (``multiple``, counts) may repeat."""
+    parse_args = command.parse_args
+
+    def checked(ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+        except click.UsageError:
+            order = []  # click's own parse below reports it, in its words
+        seen: set[str] = set()
+        for param in order:
+            if not isinstance(param, click.Option) or param.multiple or param.count:
+                continue
+            if param.name in seen:
+                names = " / ".join(param.opts + param.secondary_opts)
+                raise click.UsageError(f"选项 {names} 给出了多次：它只取一个值，请只写一次。", ctx)
+            seen.add(param.name or "")
+        return parse_args(ctx, args)
+
+    command.parse_args = checked  # type: ignore[method-assign]
 
 
 # options that name a person or a body: as long as a name can be (limits.NAME_CHARS)
