@@ -149,6 +149,11 @@ def code_of(vocabulary: str, value: str, registry: Any = None, flag: str = "") -
     starting = [code for code, name in table.items() if text and name.startswith(text)]
     if len(starting) == 1:  # an unambiguous beginning: "当面" for 当面提交
         return starting[0]
+    # what a label says in its brackets, or the end of it: "直接起诉" for 行政诉讼（未经复议直接起诉）
+    inside = [code for code, name in table.items()
+              if len(text) >= 2 and "（" in name and name.rstrip("）").split("（", 1)[1].endswith(text)]
+    if len(inside) == 1:
+        return inside[0]
     where = f"（{flag}）" if flag else ""
     raise GongkaiError(
         f"“{value}”不是有效的{vocabulary_name(vocabulary)}{where}，可选：{'、'.join(table.values())}"

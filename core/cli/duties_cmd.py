@@ -80,7 +80,7 @@ def duty():
 
 
 @duty.command("done")
-@click.argument("name")
+@click.argument("name", metavar="事项")
 @click.option("--on", callback=_date, required=True, help="办理日期，如 2026-09-24")
 @click.option("--note", default="", help="说明，如 培训主题、汇报会议名称、公开的事项")
 @click.option("--attendee", "attendees", multiple=True, help="参加人员（培训、听取汇报等），可重复")
@@ -91,7 +91,7 @@ def duty():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def done(app, name, on, note, attendees, hours, failed, trigger, by, as_json):
-    """登记一项例行工作已办理（NAME 为 `gongkai duties` 中的事项名称或规则编号）。"""
+    """登记一项例行工作已办理（事项：`gongkai duties` 中的事项名称或规则编号）。"""
     from gongkai.core.matters.duty_records import record_done
 
     with app.session() as session:
@@ -105,7 +105,7 @@ def done(app, name, on, note, attendees, hours, failed, trigger, by, as_json):
 
 
 @duty.command("occurred")
-@click.argument("name")
+@click.argument("name", metavar="事项")
 @click.option("--on", callback=_date, required=True, help="发生日期")
 @click.option("--note", required=True, help="内容，如 某某调离，由某某接任")
 @click.option("--by", default="", help="登记人（本单位已启用账户的：账户名）")

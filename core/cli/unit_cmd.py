@@ -19,7 +19,7 @@ def unit():
 def _fields(func):
     for option in reversed((
         click.option("--level", type=LabelChoice("unit_level"), help="层级：部门、街道（乡镇）或人民政府"),
-        click.option("--parent", metavar="CODE", help="上级单位的代码"),
+        click.option("--parent", metavar="单位代码", help="上级单位的代码"),
         click.option("--letter-prefix", help="机关代字，告知书文号“机关代字〔年份〕序号号”，如 长房公开"),
         click.option("--reconsideration-body", help="行政复议机关，如 上海市长宁区人民政府"),
         click.option("--contact", help="联系方式（地址、电话）"),
@@ -39,7 +39,7 @@ def _fields(func):
 @JSON
 @click.pass_obj
 def add(app, code, name, level, parent, letter_prefix, reconsideration_body, contact, flags, by, as_json):
-    """新增单位。CODE 是单位代码（小写字母开头，如 fgj），命令用 --unit CODE 选择它。"""
+    """新增单位。单位代码：小写字母开头，如 fgj；其他命令用 --unit 单位代码 选择它。"""
     from gongkai.core.matters.duties import unit_flags
     from gongkai.core.units.store import add_unit, describe
 
@@ -124,13 +124,13 @@ def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, co
 
 @unit.command("import-db")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--unit", "code", metavar="CODE", help="迁入到哪个单位（同全局 --unit；该单位须尚无记录）")
+@click.option("--unit", "code", metavar="单位代码", help="迁入到哪个单位（同全局 --unit；该单位须尚无记录）")
 @BY
 @JSON
 @click.pass_obj
 def import_db(app, path, code, by, as_json):
     """把单位原有的 SQLite 数据库（其 gongkai.db）连同事件日志迁入区级数据库的一个单位：校验原库的
-    事件日志并核对记录（与迁入同时进行，未通过则不迁入），全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit CODE` 核对。"""
+    事件日志并核对记录（与迁入同时进行，未通过则不迁入），全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit 单位代码` 核对。"""
     import sys
 
     from gongkai.core.errors import GongkaiError
