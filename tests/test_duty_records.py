@@ -242,6 +242,7 @@ def test_a_department_is_not_charged_with_the_governments_duties(unit, gk, monke
 
 def test_the_jurisdictions_calendar_names_whose_each_duty_is(gk, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GONGKAI_DATABASE_URL", raising=False)  # no unit's database: the whole calendar
     shown = gk.ok("--jurisdiction", "changning", "duties", "--year", "2026").stdout
     assert "承担单位" in shown and "人民政府（含政府办公室）" in shown and "部门、街道（乡镇）" in shown
     rows = {d["rule"]: d for d in gk.json("--jurisdiction", "changning", "duties", "--year", "2026")["duties"]}

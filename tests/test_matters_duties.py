@@ -17,6 +17,7 @@ def unit(tmp_path, monkeypatch):
         (tmp_path / "elsewhere").mkdir(exist_ok=True)
         monkeypatch.chdir(tmp_path / "elsewhere")
         monkeypatch.setenv("GONGKAI_JURISDICTION", jurisdiction)
+        monkeypatch.delenv("GONGKAI_DATABASE_URL", raising=False)
 
     return make
 
