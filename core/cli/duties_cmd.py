@@ -16,9 +16,10 @@ def _date(ctx, param, value):
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"“{value}”不是有效日期，请写成 2026-09-24 的形式。") from None
+    from gongkai.core.records.limits import check_date
     from gongkai.core.today import not_future
 
-    return not_future(day, "办理")
+    return not_future(check_date(day, param.opts[0]), "办理")  # 1990–2100, as every other date
 
 
 @click.command()
