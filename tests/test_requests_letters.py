@@ -160,3 +160,10 @@ def test_a_reply_without_reasons_does_not_repeat_the_outcome_as_its_reason(gk, u
 def test_other_agency_letter_gives_the_reason(yanta_app):
     text = render(yanta_app, replied(yanta_app, "unavailable.other_agency"))
     assert "第十条" in text and "某区交通运输局负责公开" in text
+
+
+def test_partial_and_confirmation_letters_state_their_basis(yanta_app):
+    partial = render(yanta_app, replied(yanta_app, "partial")).replace("**", "")
+    assert "第三十七条、第三十六条第（二）项、第（三）项" in partial
+    confirmation = render(yanta_app, replied(yanta_app, "not_processed.confirmation")).replace("**", "")
+    assert "法律依据：《中华人民共和国政府信息公开条例》第二十七条" in confirmation

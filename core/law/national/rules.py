@@ -237,7 +237,9 @@ OUTCOMES = [
     _outcome("disclosed.already_public", "已主动公开，告知获取方式和途径", "disclosed", cite(TIAOLI, "第三十六条第（一）项")),
     # The withheld part falls under 第十四至十六条: reconsideration comes first
     # (行政复议法 2023 第二十三条第一款第（四）项).
-    _outcome("partial", "部分公开", "partial", cite(TIAOLI, "第三十七条"), True),
+    # 第三十七条: the parts that can be disclosed are provided (第三十六条（二）), the rest refused with
+    # reasons (第三十六条（三）)
+    _outcome("partial", "部分公开", "partial", cite(TIAOLI, "第三十七条、第三十六条第（二）项、第（三）项"), True),
     _outcome("withheld.state_secret", "不予公开（属于国家秘密）", "withheld.state_secret", cite(TIAOLI, "第十四条、第三十六条第（三）项"), True),
     _outcome("withheld.law_prohibited", "不予公开（其他法律行政法规禁止公开）", "withheld.law_prohibited", cite(TIAOLI, "第十四条、第三十六条第（三）项"), True),
     _outcome("withheld.security_stability", "不予公开（危及“三安全一稳定”）", "withheld.security_stability", cite(TIAOLI, "第十四条、第三十六条第（三）项"), True),
@@ -259,7 +261,10 @@ OUTCOMES = [
     _outcome("not_processed.duplicate", "不予处理（重复申请）", "not_processed.duplicate", cite(TIAOLI, "第三十六条第（六）项")),
     _outcome("not_processed.publication", "不予处理（要求提供公开出版物）", "not_processed.publication", cite(TIAOLI, "第三十九条第二款")),
     _outcome("not_processed.excessive", "不予处理（无正当理由大量反复申请）", "not_processed.excessive", cite(TIAOLI, "第三十五条")),
-    _outcome("not_processed.confirmation", "不予处理（要求行政机关确认或重新出具已获取信息）", "not_processed.confirmation"),
+    # No article names it; a disclosure request is one to obtain information (第二十七条: 申请获取相关政府信息),
+    # and confirming or re-issuing what the applicant already holds is not obtaining it
+    _outcome("not_processed.confirmation", "不予处理（要求行政机关确认或重新出具已获取信息）", "not_processed.confirmation",
+             cite(TIAOLI, "第二十七条")),
     _outcome("other.no_correction", "其他处理（逾期不补正，不再处理）", "other.no_correction", cite(TIAOLI, "第三十条")),
     _outcome("other.unpaid_fee", "其他处理（逾期未缴纳信息处理费，不再处理）", "other.unpaid_fee", cite(TIAOLI, "第四十二条")),
     _outcome("other.special_procedure", "其他处理（工商、不动产登记资料等依其规定办理）", "other.other", cite(TIAOLI, "第三十六条第（七）项")),
