@@ -33,7 +33,7 @@ TABLES: dict[str, tuple[str, str]] = {
 # vocabularies written here: codes no other table names
 OWN: dict[str, tuple[str, dict[str, str]]] = {
     "stage": ("审核阶段", {"before": "答复前", "after": "答复后"}),
-    "clock_status": ("时限状态", {"open": "未办结", "met": "已办结", "lapsed": "已届满", "cancelled": "已取消"}),
+    "clock_status": ("时限状态", {"open": "未办结", "met": "已办结", "late": "逾期办结", "lapsed": "已届满", "cancelled": "已取消"}),
     "event": ("事项", {
         "receive": "登记申请",
         "reveal": "查看完整证件号码和联系方式",
@@ -149,6 +149,11 @@ def code_of(vocabulary: str, value: str, registry: Any = None, flag: str = "") -
     starting = [code for code, name in table.items() if text and name.startswith(text)]
     if len(starting) == 1:  # an unambiguous beginning: "当面" for 当面提交
         return starting[0]
+    # what a label says in its brackets, or the end of it: "直接起诉" for 行政诉讼（未经复议直接起诉）
+    inside = [code for code, name in table.items()
+              if len(text) >= 2 and "（" in name and name.rstrip("）").split("（", 1)[1].endswith(text)]
+    if len(inside) == 1:
+        return inside[0]
     where = f"（{flag}）" if flag else ""
     raise GongkaiError(
         f"“{value}”不是有效的{vocabulary_name(vocabulary)}{where}，可选：{'、'.join(table.values())}"

@@ -45,6 +45,22 @@ def _as_tuple(value: Any) -> tuple:
 # What a step or a period no text sets is shown as: the unit's own rule, not law.
 UNIT_PRACTICE = "本单位规定"
 
+# The levels of unit a duty can be charged to (gongkai.core.records.units.LEVELS has their
+# Chinese names). "government" stands for the government and its office (政府办公室), the
+# body the texts give the government's own disclosure duties to.
+UNIT_LEVELS = ("department", "street", "government")
+
+
+def _levels(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
+    unknown = [v for v in value if v not in UNIT_LEVELS]
+    if unknown:
+        raise ValueError(f"{type(instance).__name__}.{attribute.name}: {unknown!r} not among {UNIT_LEVELS!r}")
+
+
+def _bearers() -> Any:
+    """``borne_by``: the unit levels whose units the duty is charged to; () every unit."""
+    return field(converter=_as_tuple, default=(), validator=_levels)
+
 # --------------------------------------------------------------------------- citations
 
 
@@ -199,6 +215,9 @@ class DeadlineRule(Rule):
     # The text sets no number ("及时", "在要求的时限内"): ``amount`` is a default the unit may
     # change (gongkai.toml ``[unit_practice.periods]``), shown as 本单位规定.
     unit_practice: bool = False
+    # Whose duty a fixed-date rule (an annual report) is: see RecurringDuty.
+    borne_by: tuple[str, ...] = _bearers()
+    unit_flag: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.unit is Unit.ANNUAL_DATE:
@@ -443,6 +462,9 @@ class RecurringDuty(Rule):
     """An obligation that recurs: ``times`` per ``period`` (at least), or ``hours`` of it.
 
     ``dates`` pins it to fixed (month, day) dates in the year where the text does.
+    ``borne_by`` names the unit levels (:data:`UNIT_LEVELS`) the text gives it to, () every
+    unit; ``unit_flag`` narrows it to units flagged so (``gongkai unit edit --flag``), where
+    the text names a kind of unit no level marks (雁塔区 第26项: 与宏观经济和社会民生关系密切…的政府部门).
     """
 
     kind: ClassVar[str] = "duty"
@@ -452,6 +474,8 @@ class RecurringDuty(Rule):
     hours: int | None = None
     dates: tuple[tuple[int, int], ...] = field(converter=lambda v: tuple(tuple(p) for p in v), default=())
     what: str = ""  # Chinese label for calendars, e.g. "政务公开专项督查"
+    borne_by: tuple[str, ...] = _bearers()
+    unit_flag: str = ""  # Chinese, e.g. "保密行政管理部门"
 
 
 @frozen(kw_only=True)
@@ -465,6 +489,8 @@ class TriggeredDuty(Rule):
     trigger: str = field(validator=_non_empty)  # Chinese, e.g. "人员变动"
     action: str = field(validator=_non_empty)  # Chinese, e.g. "向区政府办公室备案"
     when: str = ""  # e.g. "第一时间"
+    borne_by: tuple[str, ...] = _bearers()
+    unit_flag: str = ""
 
 
 @frozen(kw_only=True)
@@ -600,6 +626,9 @@ class InterpretationRule(Provision):
     (以本级政府名义印发). ``material`` names what must be attached. ``refused_at`` is where a
     document without it is stopped: ``"registration"`` (报审时不予收文) or the id of the review
     step that may not approve it (e.g. ``"approval"``); publication is refused in either case.
+    ``government_refused_at``, where set, is where a document issued in the government's name
+    (or needing its consent) is stopped instead, and ``on_missing`` is said of that path only
+    (五原县 第四条（二）: 县政府办不予收文; a department's own document goes to its principal head).
     """
 
     kind: ClassVar[str] = "interpretation"
@@ -610,7 +639,16 @@ class InterpretationRule(Provision):
     government_issued: bool = False
     material: str = "解读方案和解读材料"
     refused_at: str = field(default="approval", validator=_rule_id)
+    government_refused_at: str = field(default="", validator=lambda i, a, v: v == "" or _rule_id(i, a, v))
     on_missing: str = ""
+
+    def stopped_at(self, government_issued: bool = False) -> str:
+        """Where a document without the material is stopped (besides publication)."""
+        return self.government_refused_at if government_issued and self.government_refused_at else self.refused_at
+
+    def consequence_applies(self, government_issued: bool = False) -> bool:
+        """Whether ``on_missing`` (e.g. 不予收文) is what happens to this document."""
+        return not self.government_refused_at or government_issued
 
     def applies_to(self, document_kind: str, major_policy: bool = False, government_issued: bool = False) -> bool:
         if self.government_issued and not government_issued:

@@ -48,6 +48,8 @@ def answer(session, app, request, outcome, on):
         extra["withheld"] = [{"part": "第3页联系人电话", "reason": "个人隐私（条例 第十五条）"}]
     if outcome == "unavailable.other_agency":
         extra.update(agency="某区市场监督管理局", agency_contact="021-00000000")
+    if outcome.startswith("withheld."):  # 条例 第三十六条（三）: a refusal states its reasons
+        extra["reasons"] = "经审查认定的理由"
     return reply.reply(session, app, request, outcome=outcome, on=on, **extra)
 
 
@@ -131,9 +133,7 @@ def build_ledger(app):
             if repealed:
                 doc_workflow.repeal_document(s, app.registry, d, repealed, "法制科")
 
-        doc("规章", D(2024, 5, 1))
-        doc("规章", D(2026, 4, 1))
-        doc("规章", D(2023, 1, 1), D(2026, 6, 30))
+        # no 规章: a district and its departments make none (立法法 第九十三条), and registering one is refused
         doc("行政规范性文件", D(2026, 2, 1))
         doc("行政规范性文件", D(2026, 3, 1), D(2026, 9, 1))
         doc("行政规范性文件", D(2025, 7, 1))

@@ -168,7 +168,7 @@ def late_reply_database(config: Path) -> None:
     last_year = compute(reply, dt.date(2025, 3, 3), calendar)
     with app.session() as s:
         store_deadline(s, "request", 1, "reply", march)
-        close_deadline(s, "request", 1, "reply", dt.date(2026, 3, 31))  # a day late
+        close_deadline(s, "request", 1, "reply", dt.date(2026, 3, 31), status="late")  # a day late, as `request reply` stores it
         store_deadline(s, "request", 2, "reply", march)
         close_deadline(s, "request", 2, "reply", dt.date(2026, 3, 30))  # on the due day
         store_deadline(s, "request", 3, "reply", november)  # still open on the as-of day
@@ -200,6 +200,7 @@ def test_from_records_counts_late_replies_and_overturned_cases(unit, gk):
     lines = {f["id"]: f for f in categories["request"]["findings"]}
     assert lines["late_or_overturned"]["count"] == 3 and lines["late_or_overturned"]["sources"] == ["records"]
     assert [d.split("：")[0] for d in lines["late_or_overturned"]["details"]] == ["申请 #1", "申请 #3", "申请 #6"]
+    assert "实际2026-03-31办结" in lines["late_or_overturned"]["details"][0]  # its late reply, not only its appeal
     assert lines["no_ledger"]["count"] == 1
     assert categories["request"]["points"] == 3.5
     assert categories["response"]["points"] == 4.5

@@ -95,7 +95,8 @@ def test_changning_returns_a_government_policy_document_without_material(unit, g
 
 def test_wuyuan_still_refuses_at_registration(unit, gk):
     unit("wuyuan")
-    refused = gk.fails("document", "new", "--title", "规范性文件", "--kind", "行政规范性文件", "--attribute", "主动公开", code=3)
+    refused = gk.fails("document", "new", "--title", "规范性文件", "--kind", "行政规范性文件", "--attribute", "主动公开",
+                       "--government-issued", code=3)
     assert "不予收文" in refused.stderr and "--interpretation" in refused.stderr
 
 
@@ -114,3 +115,50 @@ def test_interpretation_rules_are_local_data_with_citations(name):
     entry = load_registry(name).rules["policy.interpretation"]
     assert isinstance(entry.rule, InterpretationRule) and entry.source == name  # the 条例 has none
     assert str(entry.rule.citation)
+
+
+# issue 32 item 2: a county or district makes no 规章 (立法法 第九十三条)
+
+
+@pytest.mark.parametrize("jurisdiction", ["wuyuan", "changning"])
+def test_interpretation_scope_names_no_regulations(jurisdiction):
+    rule = load_registry(jurisdiction).find("policy.interpretation", InterpretationRule)
+    # 五原县 第三条（一）（二）, 长宁区 第二十五条: 行政规范性文件 and 政策文件 (--major-policy) only
+    assert rule.document_kinds == ("行政规范性文件",)
+
+
+@pytest.mark.parametrize("jurisdiction", ["xixian", "yanta", "changning", "wuyuan"])
+def test_units_that_make_no_regulations_cannot_register_one(unit, gk, jurisdiction):
+    unit(jurisdiction)
+    refused = gk.fails("document", "new", "--title", "某某管理办法", "--kind", "规章", "--attribute", "主动公开",
+                       "--finalised", "2026-09-24", "--interpretation", "解读")
+    assert "不制定规章" in refused.stderr and "立法法 第九十三条" in refused.stderr
+    assert "document.kinds_not_made" not in refused.stderr
+    assert not gk.json("documents")  # nothing stored
+
+
+def test_the_national_baseline_refuses_no_kind():
+    from gongkai.core.law.national import rules as national
+
+    baseline = next(r for r in national.PROVISIONS if r.id == "document.kinds_not_made")
+    assert baseline.options == () and "第九十三条" in str(baseline.citation)
+
+
+# issue 32 item 3: 五原县 第四条（二） refuses at 县政府办收文 only what goes to the county government
+
+
+def test_wuyuan_refuses_at_registration_only_what_goes_to_the_county_government(unit, gk):
+    unit("wuyuan")
+    refused = gk.fails("document", "new", "--title", "县政府规范性文件", "--kind", "行政规范性文件", "--attribute", "主动公开",
+                       "--government-issued", code=3)
+    assert "不予收文" in refused.stderr and "第三条、第四条" in refused.stderr
+    # a department's own policy document is registered; its principal head's approval and
+    # publication wait for the material, and no 不予收文 is said of it
+    doc = new(gk, "--kind", "行政规范性文件", "--attribute", "主动公开")
+    assert doc["warnings"] and "解读方案和解读材料" in doc["warnings"][0]
+    assert approve(gk, doc["id"], "confidentiality", "保密员").exit_code == 0
+    stopped = gk.fails("document", "review", str(doc["id"]), "--step", "approval", "--by", "局长",
+                       "--decision", "approve", "--on", ON, code=3)
+    assert "不予审批" in stopped.stderr and "不予收文" not in stopped.stderr
+    gk.ok("document", "attach", str(doc["id"]), "--interpretation", "解读方案和解读材料（经局长审定）", "--on", ON)
+    assert approve(gk, doc["id"], "approval", "局长").exit_code == 0

@@ -62,11 +62,14 @@ def test_annual_figures_from_documents_and_decision_counts(unit, gk):
     for finalised in ("2025-06-01", "2026-03-02", "2026-05-06"):
         gk.ok("document", "new", "--title", "规范性文件", "--kind", "行政规范性文件", "--attribute", "主动公开",
               "--finalised", finalised, "--interpretation", "解读")
-    gk.ok("document", "new", "--title", "规章", "--kind", "规章", "--attribute", "主动公开", "--finalised", "2026-01-05")
+    # a district makes no 规章 (立法法 第九十三条): refused, and counted as none
+    refused = gk.fails("document", "new", "--title", "规章", "--kind", "规章", "--attribute", "主动公开", "--finalised", "2026-01-05")
+    assert "长宁区的单位不制定规章" in refused.stderr and "立法法 第九十三条" in refused.stderr
+    assert "行政规范性文件" in refused.stderr
     gk.ok("document", "repeal", "1", "--on", "2026-07-01")
     data = gk.json("document", "decisions", "--year", "2026", "--licensing", "120", "--penalty", "35", "--fees", "12.5")
     assert data["documents"]["行政规范性文件"] == {"issued": 2, "repealed": 1, "in_force": 2}
-    assert data["documents"]["规章"] == {"issued": 1, "repealed": 0, "in_force": 1}
+    assert data["documents"]["规章"] == {"issued": 0, "repealed": 0, "in_force": 0}
     assert data["decisions"] == {"行政许可": 120, "行政处罚": 35, "行政强制": None, "行政事业性收费": 12.5}
     again = gk.json("document", "decisions", "--year", "2026", "--coercion", "4", "--penalty", "36")
     assert again["decisions"] == {"行政许可": 120, "行政处罚": 36, "行政强制": 4, "行政事业性收费": 12.5}

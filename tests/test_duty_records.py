@@ -79,6 +79,7 @@ def test_xixian_five_publics_catalogue_and_monthly_opinion_collection(unit, gk, 
 def test_yanta_press_conference_and_report_hearing(unit, gk, monkeypatch):
     unit("yanta")
     monkeypatch.setenv("GONGKAI_TODAY", "2026-11-20")
+    gk.ok("unit", "edit", "main", "--flag", "与宏观经济和社会民生关系密切以及社会关注事项较多")  # 第26项's departments only
     gk.ok("duty", "done", "主要负责同志参加新闻发布会", "--on", "2026-04-16", "--attendee", "王局长",
           "--note", "一季度经济运行新闻发布会")
     data = gk.json("duties", "--year", "2026")
@@ -191,3 +192,58 @@ def test_wuyuan_untrained_or_failed_officials_cannot_be_graded_excellent(unit, g
 def test_officials_grades_are_unrestricted_where_the_text_says_nothing(unit, gk):
     unit("xixian")
     assert gk.json("assess", "official", "--name", "王五", "--year", "2026", "--grade", "优秀")["grade"] == "优秀"
+
+
+# issue 32 item 1: every duty says whose it is; a unit is charged only with its own
+
+
+def test_each_duty_names_its_bearer_as_the_text_does():
+    registry = load_registry("yanta")
+    rules = registry.rules
+    assert rules["report.annual.government"].rule.borne_by == ("government",)  # 条例 第四十九条第二款
+    assert rules["report.annual.agency"].rule.borne_by == ("department", "street")
+    assert rules["duty.inspection"].rule.borne_by == ("government",)  # 第38项: 区政府政务公开部门
+    assert rules["report.work_report_progress"].rule.borne_by == ("government",)  # 第19项: 区政府办牵头
+    assert rules["duty.website_check"].rule.unit_flag == "保密行政管理部门"  # 第41项: 区保密局牵头
+    assert rules["duty.press_conference"].rule.unit_flag.startswith("与宏观经济和社会民生关系密切")  # 第26项
+    changning = load_registry("changning").rules
+    assert changning["duty.inspection"].rule.borne_by == ("government",)  # 第五十四条: 区政府办公室
+    assert changning["report.annual.government"].rule.borne_by == ("government",)
+    assert load_registry("wuyuan").rules["evaluation.social.annual"].rule.borne_by == ("government",)  # 第六条
+
+
+def test_a_department_is_not_charged_with_the_governments_duties(unit, gk, monkeypatch, backend):
+    unit("yanta")
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-05")
+    listed = states(gk)
+    for other in ("report.annual.government", "duty.inspection", "report.work_report_progress", "duty.website_check",
+                  "duty.press_conference"):
+        assert other not in listed, other
+    assert "report.annual.agency" in listed
+    code, results = check(gk, "--year", "2026")
+    assert "duty.inspection" not in results and "report.annual.government" not in results
+    refused = gk.fails("duty", "done", "政务公开专项督查", "--on", "2026-05-01", code=3)
+    assert "人民政府（含政府办公室）的工作" in refused.stderr and "第38项" in refused.stderr
+    # the unit is flagged as the text names it: 第26项's press conference is then its own
+    bad = gk.fails("unit", "edit", "main", "--flag", "重点部门")
+    assert "保密行政管理部门" in bad.stderr
+    gk.ok("unit", "edit", "main", "--flag", "与宏观经济和社会民生关系密切以及社会关注事项较多")
+    assert gk.json("unit", "show")["flags"] == ["与宏观经济和社会民生关系密切以及社会关注事项较多"]
+    assert "duty.press_conference" in states(gk) and "duty.website_check" not in states(gk)
+    gk.ok("unit", "edit", "main", "--drop-flag", "与宏观经济和社会民生关系密切以及社会关注事项较多")
+    assert "duty.press_conference" not in states(gk)
+    # the government (its office) bears the government's duties and not the departments' report
+    gk.ok("unit", "edit", "main", "--level", "人民政府")
+    listed = states(gk)
+    assert "duty.inspection" in listed and "report.annual.government" in listed and "report.annual.agency" not in listed
+    gk.ok("duty", "done", "政务公开专项督查", "--on", "2026-05-01")
+    assert gk.json("audit", "verify")["ok"] is True
+
+
+def test_the_jurisdictions_calendar_names_whose_each_duty_is(gk, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GONGKAI_DATABASE_URL", raising=False)  # no unit's database: the whole calendar
+    shown = gk.ok("--jurisdiction", "changning", "duties", "--year", "2026").stdout
+    assert "承担单位" in shown and "人民政府（含政府办公室）" in shown and "部门、街道（乡镇）" in shown
+    rows = {d["rule"]: d for d in gk.json("--jurisdiction", "changning", "duties", "--year", "2026")["duties"]}
+    assert rows["duty.inspection"]["borne_by"] == "人民政府（含政府办公室）"

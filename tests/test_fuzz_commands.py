@@ -41,7 +41,9 @@ CATEGORIES = {
                      "decision_on", "entered", "filed", "finalised", "formed", "forum_on", "held", "later_due",
                      "materials", "notice_on", "on", "filed_on", "opened", "received_from", "received_to", "reconsidered_on",
                      "report_date", "since", "start", "submitted", "told_on"}),
-    "number": (NUMBERS, {"coercion", "days", "due_within", "fees", "from_line", "hours", "licensing", "limit", "months", "pages",
+    # training hours may be 1.5: every other number value is still refused
+    "hours": ([n for n in NUMBERS if n != "1.5"], {"hours"}),
+    "number": (NUMBERS, {"coercion", "days", "due_within", "fees", "from_line", "licensing", "limit", "months", "pages",
                          "penalty", "period_days", "port", "prior", "representatives", "within", "workers", "year"}),
     "id": (IDS, {"appeal_id", "document_id", "matter_id", "request_id", "trigger"}),
     "name": (NAMES, {"actor", "applicant", "approved_by", "attendees", "by", "chinese_name", "display_name", "failed",
@@ -54,7 +56,7 @@ CATEGORIES = {
                   "mysql://x/y", "甲\x00乙"], {"database_url"}),
 }
 # every other option is text: free text, a code or a Chinese label
-TEXT_EXAMPLES = {"agency", "agency_contact", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
+TEXT_EXAMPLES = {"agency", "agency_contact", "flags", "drop_flags", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
                  "code", "level", "parent", "unit_code",
                  "comment", "contact", "content", "decision", "decision_kind", "expect", "fmt",
                  "form_wanted", "good_reason", "grade", "host", "how", "id_number", "internal_version", "interpretation",
@@ -264,6 +266,8 @@ def test_every_command_refuses_hostile_values_cleanly(backend, isolated, monkeyp
             # the unit's own files, not the new folder's ("." is the unit's folder itself)
             args = [str(isolated / a) if a in OUTPUTS + INPUTS + ["."] and a and not a.startswith("/") else a
                     for a in args]
+            # the unit's folder's a-folder, as a database path too (in the new folder it would be a new file)
+            args = [f"sqlite:///{isolated / 'a-folder'}" if a == "sqlite:///a-folder" else a for a in args]
         os.chdir(where)
         # a new unit's own database, as in a new shell (GONGKAI_DATABASE_URL would beat its gongkai.toml)
         env = {"GONGKAI_DATABASE_URL": None} if path in IN_A_NEW_FOLDER else None

@@ -8,6 +8,20 @@ import icalendar
 import pytest
 
 
+@pytest.fixture
+def unit(tmp_path, monkeypatch):
+    """The jurisdiction's whole calendar: outside any unit's folder (in a unit's folder `duties`
+    lists only the duties that unit bears: tests/test_duty_records.py)."""
+
+    def make(jurisdiction):
+        (tmp_path / "elsewhere").mkdir(exist_ok=True)
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        monkeypatch.setenv("GONGKAI_JURISDICTION", jurisdiction)
+        monkeypatch.delenv("GONGKAI_DATABASE_URL", raising=False)
+
+    return make
+
+
 def by_rule(data):
     out = defaultdict(list)
     for d in data["duties"]:

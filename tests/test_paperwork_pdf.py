@@ -166,7 +166,9 @@ def test_reply_letters_print_with_the_prefixed_number_and_numbered_remedies(prin
 
 
 def test_no_letter_prints_an_empty_legal_basis(printed):
-    for outcome in ("withheld.administrative_query", "other.other"):
+    # a 行政查询 refusal cites 第三十六条（三）, as every refusal (issue 32 item 11)
+    assert "法律依据：《中华人民共和国政府信息公开条例》第三十六条第（三）项" in pdf_text(printed["withheld.administrative_query"])
+    for outcome in ("other.other",):
         text = pdf_text(printed[outcome])
         assert "法律依据：" not in text, outcome
     assert "法律依据：《中华人民共和国政府信息公开条例》第三十七条" in pdf_text(printed["partial"])

@@ -114,7 +114,10 @@ def test_jurisdiction_metadata(any_registry):
 
 def test_every_local_rule_cites_a_source_document(any_registry):
     name = any_registry.jurisdiction.name
-    keys = {s.key for s in any_registry.jurisdiction.sources} | {"条例"}
+    from gongkai.testing.checks import national_documents
+
+    # its own texts, or a law the national baseline cites (立法法 for document.kinds_not_made)
+    keys = {s.key for s in any_registry.jurisdiction.sources} | national_documents()
     for rule_id, entry in any_registry.rules.items():
         if entry.source != name:
             continue
@@ -139,7 +142,22 @@ def test_exemptions_map_to_known_outcomes(any_registry):
     exemptions = any_registry.rule("exemptions", ExemptionList)
     for item in exemptions.items:
         assert item.outcome in any_registry.outcomes, item.code
-        assert item.outcome.startswith("withheld."), item.code
+        # a refusal, or (五原县's 党委文件) information the 条例 does not cover at all (第二条)
+        assert item.outcome.startswith("withheld.") or item.outcome == "other.not_government_information", item.code
+
+
+def test_agency_opinion_is_about_jointly_made_information():
+    rule = load_registry("xixian").deadline("request.agency_opinion")
+    assert rule.summary.startswith("申请公开的政府信息由两个以上行政机关共同制作的")  # 条例 第三十四条
+    assert "涉及两个以上行政机关" not in rule.summary
+
+
+def test_wuyuan_party_documents_are_not_government_information():
+    registry = load_registry("wuyuan")
+    item = next(i for i in registry.rule("exemptions", ExemptionList).items if i.code == "unsuitable.party_documents")
+    assert item.outcome == "other.not_government_information"  # 条例 第二条, not 内部事务信息
+    outcome = registry.outcomes[item.outcome]
+    assert outcome.report_row == "other.other" and str(outcome.basis) == "条例 第二条"
 
 
 @pytest.mark.parametrize("name", ["xixian", "yanta", "changning", "wuyuan"])

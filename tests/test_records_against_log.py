@@ -26,7 +26,7 @@ def office(backend, unit, gk):
               "in_person", "--submitted", day, "--subject", "2026年老旧小区改造资金安排")
     for i, step in enumerate(("draft", "confidentiality", "office_head")):
         gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
-    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人")
+    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人", "--reason", "经审查属于过程性信息")
     gk.ok("request", "appeal", "1", "--kind", "reconsideration", "--filed", "2026-04-01", "--result", "纠正",
           "--decided", "2026-05-29")
     gk.ok("document", "new", "--title", "关于某事的通知", "--kind", "其他", "--attribute", "主动公开",

@@ -71,7 +71,7 @@ def test_2026_every_cell(ledger, gk):
         assert data["requests"][row] == cells, row
     assert data["appeals"] == EXPECTED_APPEALS_2026
     assert data["proactive"] == {
-        "rules": {"issued": 1, "repealed": 1, "in_force": 2},
+        "rules": {"issued": 0, "repealed": 0, "in_force": 0},  # a district makes no 规章
         "normative_documents": {"issued": 2, "repealed": 1, "in_force": 2},
         "licensing": {"decisions": 120},
         "penalty": {"decisions": 45},
@@ -91,7 +91,7 @@ def test_2025_every_cell(ledger, gk):
     assert data["appeals"] == EXPECTED_APPEALS_2025
     assert data["proactive"]["licensing"] == {"decisions": 99}
     assert data["proactive"]["penalty"] == {"decisions": 0}
-    assert data["proactive"]["rules"] == {"issued": 0, "repealed": 0, "in_force": 2}
+    assert data["proactive"]["rules"] == {"issued": 0, "repealed": 0, "in_force": 0}
     assert data["proactive"]["normative_documents"] == {"issued": 1, "repealed": 0, "in_force": 1}
     assert data["fees_collected"] == {"requests": 0, "amount_yuan": 0}
 

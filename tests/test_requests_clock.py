@@ -61,8 +61,15 @@ def test_registering_a_request_meets_the_intake_clock(gk, unit):
     late = gk.json(*base, "--entered", "2026-03-06")["id"]
     clocks = {r["id"]: r["clocks"]["intake"] for r in gk.json("ledger", "--as-of", "2026-03-20")}
     assert clocks[on_time]["status"] == "met" and clocks[on_time]["due"] == "2026-03-04"
-    assert clocks[late]["status"] == "met"  # entered, late: met after its due date
-    assert gk.json("digest", "--as-of", "2026-03-20")["counts"]["overdue"] == 0
+    assert clocks[late]["status"] == "late" and clocks[late]["met_on"] == "2026-03-06"  # late is late (issue 32 item 4)
+    rows = {r["id"]: r for r in gk.json("ledger", "--as-of", "2026-03-20")}
+    assert rows[late]["intake_late"] is True and rows[on_time]["intake_late"] is False
+    shown = gk.ok("request", "show", str(late), "--as-of", "2026-03-20").stdout
+    assert "录入逾期：应于 2026-03-04 前录入申请平台，实际 2026-03-06 录入（实施办法 第四十九条）" in shown
+    assert "录入逾期" not in gk.ok("request", "show", str(on_time), "--as-of", "2026-03-20").stdout
+    listing = gk.ok("ledger", "--as-of", "2026-03-20").stdout
+    assert listing.count("录入逾期") == 1
+    assert gk.json("digest", "--as-of", "2026-03-20")["counts"]["overdue"] == 0  # done, if late: nothing to chase
     assert "早于收到日期" in gk.fails(*base, "--entered", "2026-03-01").stderr
 
 

@@ -111,3 +111,59 @@ def test_letter_before_reply_is_refused(gk, unit, tmp_path):
     rid = gk.json("request", "new", "--applicant", "张三", "--applicant-type", "natural_person", "--channel",
                   "in_person", "--submitted", "2026-03-02", "--subject", "某信息")["id"]
     gk.fails("request", "letter", str(rid), "--format", "md", "--out", str(tmp_path / "x.md"))
+
+
+# issue 32 items 5 and 11
+
+
+def test_not_government_information_has_its_outcome_letter_and_basis(yanta_app):
+    record = yanta_app.registry.outcome("other.not_government_information")
+    assert record.report_row == "other.other" and str(record.basis) == "条例 第二条"  # 2021 format: （六）3.其他
+    text = render(yanta_app, replied(yanta_app, "other.not_government_information"))
+    assert "不属于《中华人民共和国政府信息公开条例》第二条所称的政府信息" in text
+    assert "法律依据：《中华人民共和国政府信息公开条例》第二条" in text.replace("**", "")
+    assert "理由：其他处理" not in text
+
+
+def test_a_refusal_without_a_reason_is_refused_and_nothing_is_stored(gk, unit):
+    from requests_helpers import approve_chain, before_steps, new_request
+
+    unit("yanta")
+    rid = str(new_request(gk)["id"])
+    approve_chain(gk, rid, before_steps(gk, rid), on="2026-03-10", outcome="withheld.internal_affairs")
+    refused = gk.fails("request", "reply", rid, "--outcome", "withheld.internal_affairs", "--on", "2026-03-11")
+    assert "说明理由（条例 第三十六条第（三）项）" in refused.stderr and "--reason" in refused.stderr
+    assert gk.json("request", "show", rid)["outcome"] is None
+    gk.ok("request", "reply", rid, "--outcome", "withheld.internal_affairs", "--on", "2026-03-11",
+          "--reason", "所申请信息为本机关人事管理信息")
+    gk.ok("request", "letter", rid, "--format", "md", "--out", "l.md")
+    from pathlib import Path
+
+    text = Path("l.md").read_text(encoding="utf-8").replace("**", "")
+    assert "理由：所申请信息为本机关人事管理信息" in text
+    assert "第十六条第一款、第三十六条第（三）项" in text  # the refusal's ground and the duty to give reasons
+
+
+def test_a_reply_without_reasons_does_not_repeat_the_outcome_as_its_reason(gk, unit):
+    from requests_helpers import approve_chain, before_steps, new_request
+
+    unit("yanta")
+    rid = str(new_request(gk)["id"])
+    approve_chain(gk, rid, before_steps(gk, rid), on="2026-03-10", outcome="disclosed")
+    gk.ok("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-03-11")
+    gk.ok("request", "letter", rid, "--format", "md", "--out", "l.md")
+    from pathlib import Path
+
+    assert "理由" not in Path("l.md").read_text(encoding="utf-8")
+
+
+def test_other_agency_letter_gives_the_reason(yanta_app):
+    text = render(yanta_app, replied(yanta_app, "unavailable.other_agency"))
+    assert "第十条" in text and "某区交通运输局负责公开" in text
+
+
+def test_partial_and_confirmation_letters_state_their_basis(yanta_app):
+    partial = render(yanta_app, replied(yanta_app, "partial")).replace("**", "")
+    assert "第三十七条、第三十六条第（二）项、第（三）项" in partial
+    confirmation = render(yanta_app, replied(yanta_app, "not_processed.confirmation")).replace("**", "")
+    assert "法律依据：《中华人民共和国政府信息公开条例》第二十七条" in confirmation

@@ -44,7 +44,7 @@ def _late(row: StoredDeadline, as_of: dt.date) -> str | None:
     due = row.limit or row.due
     if due is None:
         return None
-    if row.status == "met" and row.met_on is not None and row.met_on > due:
+    if row.status in ("met", "late") and row.met_on is not None and row.met_on > due:  # `request reply` stores "late"
         return f"应于{due.isoformat()}前办结，实际{row.met_on.isoformat()}办结"
     if row.status == "open" and not row.paused and due < as_of:
         return f"应于{due.isoformat()}前办结，截至{as_of.isoformat()}仍未办结"

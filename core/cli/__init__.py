@@ -46,7 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "newmedia": ("gongkai.core.cli.newmedia_cmd:newmedia", "政务新媒体账号：开通（须提前报备）、注销、列出"),
     "digest": ("gongkai.core.cli.digest_cmd:digest", "今日提醒：已超期和即将到期的全部事项"),
     "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
-    "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new NAME）"),
+    "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new 插件名）"),
     "serve": ("gongkai.core.cli.serve_cmd:serve", "启动网页版（默认 http://127.0.0.1:8000/），各人登录后办理"),
     "preload": ("gongkai.core.cli.preload_cmd:preload", "常驻预载进程（加快命令响应）：查看、启动、停止"),
 }
@@ -112,15 +112,12 @@ def _database_errors() -> tuple[type[Exception], ...]:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="gongkai.toml 的路径（默认：当前目录或上级目录中查找）")
 @click.option("--jurisdiction", "-j", help="辖区插件名，覆盖 gongkai.toml 和 GONGKAI_JURISDICTION")
 @click.option("--db", "database_url", help="数据库 URL，如 sqlite:///gongkai.db 或 postgresql://…")
-@click.option("--unit", "unit", metavar="CODE", help="单位代码（区级服务器上必填），覆盖 gongkai.toml 和 GONGKAI_UNIT")
+@click.option("--unit", "unit", metavar="单位代码", help="单位代码（区级服务器上必填），覆盖 gongkai.toml 和 GONGKAI_UNIT")
 @click.version_option(package_name="gongkai", prog_name="gongkai")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, jurisdiction: str | None, database_url: str | None,
         unit: str | None) -> None:
-    """gongkai（公开）：政府信息公开工作流程。
-
-    Government-information-disclosure workflows for one jurisdiction at a time.
-    """
+    """gongkai（公开）：政府信息公开工作流程（依申请公开、主动公开、考核、年度报告），一次办理一个辖区。"""
     from gongkai.core.app import App
 
     ctx.obj = App(config_path, jurisdiction, database_url, unit=unit)

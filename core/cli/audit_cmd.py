@@ -11,9 +11,9 @@ def audit():
 
 
 @audit.command()
-@click.option("--expect-head", "expect", metavar="N:HASH",
+@click.option("--expect-head", "expect", metavar="条数:哈希值",
               help="此前记下的链头（`gongkai audit head` 的输出）：核对日志此后未被截短或改写")
-@click.option("--unit", "unit_code", metavar="CODE",
+@click.option("--unit", "unit_code", metavar="单位代码",
               help="只校验该单位的日志（同全局 --unit）；区级服务器不指定单位时逐个校验全部单位")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_context
@@ -89,8 +89,8 @@ def echo_verify(report: dict, errors_only: bool = False) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def head(app, as_json):
-    """显示事件日志的链头：事件条数与最后一条的哈希（N:HASH）。记在库外，日后用
-    `gongkai audit verify --expect-head N:HASH` 核对日志未被截短或改写。"""
+    """显示事件日志的链头：事件条数与最后一条的哈希（条数:哈希值）。记在库外，日后用
+    `gongkai audit verify --expect-head 条数:哈希值` 核对日志未被截短或改写。"""
     from gongkai.core.records.chain import head as chain_head
 
     with app.session() as session:

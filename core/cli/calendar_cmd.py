@@ -20,7 +20,7 @@ KIND_LABELS = {"workday": "工作日", "weekend": "周末", "holiday": "节假�
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def calendar(app, date, year, load_file, replace, by, as_json):
-    """查询某日是否工作日（DATE），列出某年安排（--year），或载入新一年的安排（--load）。"""
+    """查询某日是否工作日（日期），列出某年安排（--year），或载入新一年的安排（--load）。"""
     if sum(x is not None for x in (date, year, load_file)) != 1:
         raise GongkaiError("请只给出一项：日期（如 2026-10-08）、--year 年份，或 --load 安排文件。")
     if load_file:

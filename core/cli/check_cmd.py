@@ -55,13 +55,14 @@ def check():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def duties(app, year, as_of, as_json):
-    """例行工作是否按时办理、须备案的事项是否已备案、培训学时和新媒体账号是否合规。"""
+    """例行工作是否按时办理、须备案的事项是否已备案、培训学时和新媒体账号是否合规（只查本单位承担的例行工作：
+    按单位层级和单位标记，见 `gongkai unit edit --level/--flag`）。"""
     from gongkai.core.matters.duty_records import check_duties
     from gongkai.core.today import today
 
     day = _date(as_of, "--as-of") if as_of else today()
     with app.session() as session:
-        results = check_duties(session, app.registry, year or day.year, day)
+        results = check_duties(session, app.registry, year or day.year, day, app.unit)
     _emit("duties", results, as_json, "例行工作办理情况")
 
 

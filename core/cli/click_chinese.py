@@ -128,3 +128,6 @@ def install() -> None:
     click.Context.formatter_class = ChineseHelpFormatter
     for param_type, name in TYPE_NAMES.items():
         param_type.name = name
+    # ranges show their kind and bounds ("整数 1<=x<=65535"), not INTEGER RANGE
+    click.IntRange.name = "整数"
+    click.FloatRange.name = "数字"

@@ -60,6 +60,7 @@ class Bounded(click.ParamType):
 
     def __init__(self, kind: type, low: float, high: float, what: str) -> None:
         self.kind, self.low, self.high, self.what = kind, low, high, what
+        self.name = what  # the help's placeholder: 年份, 整数, 数值
 
     def convert(self, value, param, ctx):
         from gongkai.core.records.limits import check_number, check_year
@@ -146,7 +147,52 @@ def refuse_empty_values(command: click.Command) -> click.Command:
     for param in command.params:
         if not getattr(param, "is_flag", False):
             param.callback = _refusing_empty(param.callback, may_be_empty=isinstance(param, MayBeEmpty))
+        _chinese_metavar(param)
+    _refuse_repeats(command)
     return command
+
+
+# What help shows for a value, in Chinese: click would show an argument's name (DOCUMENT_ID) and an
+# option's type (文本, even for a date)
+ARGUMENT_METAVARS = {"code": "单位代码", "date": "日期", "document_id": "文件编号", "file": "文件", "files": "文件…",
+                     "matter_id": "事项编号", "path": "文件", "rule_id": "规则编号"}
+DATE_OPTIONS = frozenset({"announced", "as_of", "asked_on", "changed", "closed", "confirmed", "decided", "decision_on",
+                          "entered", "filed", "filed_on", "finalised", "formed", "forum_on", "held", "later_due",
+                          "materials", "notice_on", "on", "opened", "received_from", "received_to", "reconsidered_on",
+                          "report_date", "since", "start", "submitted", "told_on", "date"})
+
+
+def _chinese_metavar(param: click.Parameter) -> None:
+    if param.metavar is not None:
+        return
+    if isinstance(param, click.Argument) and param.name in ARGUMENT_METAVARS:
+        param.metavar = ARGUMENT_METAVARS[param.name] + ("" if param.required else "（可省略）")
+    elif isinstance(param, click.Option) and not param.is_flag and param.type is click.STRING and param.name in DATE_OPTIONS:
+        param.metavar = "日期"
+
+
+def _refuse_repeats(command: click.Command) -> None:
+    """Refuse an option given twice that is not meant to repeat (``request reply --outcome A
+    --outcome B``): click keeps the last one silently, so what was recorded would not be what the
+    clerk may have meant. Options taking several values (``multiple``, counts) may repeat."""
+    parse_args = command.parse_args
+
+    def checked(ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+        except click.UsageError:
+            order = []  # click's own parse below reports it, in its words
+        seen: set[str] = set()
+        for param in order:
+            if not isinstance(param, click.Option) or param.multiple or param.count:
+                continue
+            if param.name in seen:
+                names = " / ".join(param.opts + param.secondary_opts)
+                raise click.UsageError(f"选项 {names} 给出了多次：它只取一个值，请只写一次。", ctx)
+            seen.add(param.name or "")
+        return parse_args(ctx, args)
+
+    command.parse_args = checked  # type: ignore[method-assign]
 
 
 # options that name a person or a body: as long as a name can be (limits.NAME_CHARS)

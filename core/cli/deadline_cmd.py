@@ -11,7 +11,7 @@ from gongkai.core.cli.output import emit_json
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def deadline(app, rule_id, start, as_json):
-    """计算期限规则 RULE_ID 的到期日，并说明依据。"""
+    """计算期限规则（规则编号）的到期日，并说明依据。"""
     from gongkai.core.time.deadlines import compute, parse_moment
 
     rule = app.registry.deadline(rule_id)

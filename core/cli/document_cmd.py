@@ -51,7 +51,7 @@ def document():
 @click.option("--summary", default="", help="内容摘要")
 @click.option("--interpretation", default="", help="解读方案和解读材料（或其存放位置）")
 @click.option("--major-policy", is_flag=True, help="属于涉及面广、社会关注度高的重要政策文件")
-@click.option("--government-issued", is_flag=True, help="以本级政府名义印发（起草部门报送的代拟稿）")
+@click.option("--government-issued", is_flag=True, help="以本级政府（或其办公室）名义印发，或须报本级政府同意（起草部门报送的代拟稿）")
 @click.option("--decision-kind", default="", help="行政许可或行政处罚决定（双公示）")
 @click.option("--decided", callback=_date, help="作出许可/处罚决定的日期")
 @click.option("--internal-version", default="", help="脱密后公开：内部行文文稿（密件）")

@@ -16,9 +16,10 @@ def _date(ctx, param, value):
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"“{value}”不是有效日期，请写成 2026-09-24 的形式。") from None
+    from gongkai.core.records.limits import check_date
     from gongkai.core.today import not_future
 
-    return not_future(day, "办理")
+    return not_future(check_date(day, param.opts[0]), "办理")  # 1990–2100, as every other date
 
 
 @click.command()
@@ -28,8 +29,9 @@ def _date(ctx, param, value):
 @force_option
 @click.pass_obj
 def duties(app, year, ics_path, as_json, force):
-    """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）及具体日期；
-    在本单位目录下运行时，同时列出各项的办理情况（用 `gongkai duty done` 登记）和待办的备案事项。"""
+    """列出本辖区全年的例行工作（年度报告、目录公开、考核、督查、培训、栏目更新等）、具体日期和承担单位；
+    在本单位目录下运行时，只列本单位承担的（按单位层级和单位标记，见 `gongkai unit edit`），
+    同时列出各项的办理情况（用 `gongkai duty done` 登记）和待办的备案事项。"""
     from gongkai.core.matters.duties import duties as duty_dates
     from gongkai.core.matters.duties import write_ics
     from gongkai.core.matters.urgency import now_beijing
@@ -37,7 +39,8 @@ def duties(app, year, ics_path, as_json, force):
 
     year = year or now_beijing().year
     j = app.registry.jurisdiction
-    items = duty_dates(app.registry, year)
+    unit = app.unit if app.config.database_url else None  # in a unit's folder: its own duties only
+    items = duty_dates(app.registry, year, unit)
     if ics_path:
         write_ics(items, app.output(ics_path, force), j.name, f"{j.display_name}{year}年政务公开例行工作")
         if ics_path == "-":
@@ -47,18 +50,21 @@ def duties(app, year, ics_path, as_json, force):
         from gongkai.core.matters.duty_records import duty_status
 
         with app.session() as session:
-            statuses = duty_status(session, app.registry, year, today())
+            statuses = duty_status(session, app.registry, year, today(), unit)
     if as_json:
         rows = [s.to_json(j.name) for s in statuses] if statuses is not None else [d.to_json(j.name) for d in items]
         emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": rows})
         return
     if statuses is None:
+        from gongkai.core.matters.duties import bearer
+
         click.echo(f"{j.display_name}{year}年例行工作 {len(items)} 项：")
-        emit_table(["日期", "事项", "依据"], [[d.date.isoformat(), d.title, str(d.rule.citation)] for d in items], max_width=50)
+        emit_table(["日期", "事项", "承担单位", "依据"],
+                   [[d.date.isoformat(), d.title, bearer(d.rule), str(d.rule.citation)] for d in items], max_width=50)
     else:
         from gongkai.core.matters.duty_records import STATE_NAMES
 
-        click.echo(f"{j.display_name}{year}年例行工作 {len(statuses)} 项：")
+        click.echo(f"{unit.name or j.display_name}{year}年例行工作 {len(statuses)} 项（本单位承担的）：")
         emit_table(
             ["日期", "事项", "办理情况", "依据"],
             [[s.date.isoformat(), s.title + (f"：{s.note}" if s.note else ""),
@@ -75,7 +81,7 @@ def duty():
 
 
 @duty.command("done")
-@click.argument("name")
+@click.argument("name", metavar="事项")
 @click.option("--on", callback=_date, required=True, help="办理日期，如 2026-09-24")
 @click.option("--note", default="", help="说明，如 培训主题、汇报会议名称、公开的事项")
 @click.option("--attendee", "attendees", multiple=True, help="参加人员（培训、听取汇报等），可重复")
@@ -86,12 +92,12 @@ def duty():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def done(app, name, on, note, attendees, hours, failed, trigger, by, as_json):
-    """登记一项例行工作已办理（NAME 为 `gongkai duties` 中的事项名称或规则编号）。"""
+    """登记一项例行工作已办理（事项：`gongkai duties` 中的事项名称或规则编号）。"""
     from gongkai.core.matters.duty_records import record_done
 
     with app.session() as session:
         data = record_done(session, app.registry, name, on=on, by=signer(session, app, by, "duty.record", free=by),
-                           note=note, attendees=attendees, hours=hours, failed=failed, trigger=trigger)
+                           note=note, attendees=attendees, hours=hours, failed=failed, trigger=trigger, unit=app.unit)
     if as_json:
         emit_json(data)
         return
@@ -100,7 +106,7 @@ def done(app, name, on, note, attendees, hours, failed, trigger, by, as_json):
 
 
 @duty.command("occurred")
-@click.argument("name")
+@click.argument("name", metavar="事项")
 @click.option("--on", callback=_date, required=True, help="发生日期")
 @click.option("--note", required=True, help="内容，如 某某调离，由某某接任")
 @click.option("--by", default="", help="登记人（本单位已启用账户的：账户名）")
@@ -112,8 +118,8 @@ def occurred(app, name, on, note, by, as_json):
 
     with app.session() as session:
         data = record_trigger(session, app.registry, name, on=on, note=note,
-                              by=signer(session, app, by, "duty.record", free=by))
-        rule = resolve_duty(app.registry, name)
+                              by=signer(session, app, by, "duty.record", free=by), unit=app.unit)
+        rule = resolve_duty(app.registry, name, unit=app.unit)
     if as_json:
         emit_json(data)
         return

@@ -72,4 +72,10 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
     if not xlsx_path:
         emit_table(["编号", "本单位编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
                    [[r["id"], r["ref"] or "", r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
-                     r["days_left"], r["overdue"], label("outcome", r["outcome"], app.registry)] for r in rows])
+                     r["days_left"], _late(r), label("outcome", r["outcome"], app.registry)] for r in rows])
+
+
+def _late(row):
+    """The 逾期 cell: 是/否 for an open request past its due date, and what was done late."""
+    marks = [m for m, on in (("答复逾期", row["late"]), ("录入逾期", row["intake_late"])) if on]
+    return "、".join(marks) if marks else row["overdue"]

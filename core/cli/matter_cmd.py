@@ -36,14 +36,14 @@ def matter():
 
 
 @matter.command("open")
-@click.argument("kind", metavar="KIND")
+@click.argument("kind", metavar="事项类型")
 @click.option("--at", "at", help="事件发生或收到的" + AT_HELP)
 @click.option("--note", default="", help="事项说明，如来信标题、事件名称")
 @click.option("--by", default=None, help=BY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def open_(app, kind, at, note, by, as_json):
-    """开立 KIND 类事项（类型名称或规则编号）并登记全部时限（`gongkai matter kinds` 查看可用类型）。"""
+    """开立一件事项（事项类型：类型名称或规则编号）并登记全部时限（`gongkai matter kinds` 查看可用类型）。"""
     from gongkai.core.matters.workflow import open_matter
 
     with app.session() as session:
@@ -63,7 +63,7 @@ def open_(app, kind, at, note, by, as_json):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def close(app, matter_id, at, clock, by, as_json):
-    """办结事项 MATTER_ID，其全部时限一并了结；--clock 只办结其中一项。"""
+    """办结一件事项（事项编号），其全部时限一并了结；--clock 只办结其中一项。"""
     from gongkai.core.matters.workflow import close_matter
 
     with app.session() as session:
@@ -83,7 +83,7 @@ def close(app, matter_id, at, clock, by, as_json):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def show(app, matter_id, as_json):
-    """查看事项 MATTER_ID 及其时限。"""
+    """查看一件事项（事项编号）及其时限。"""
     from gongkai.core.matters.workflow import get_matter
 
     with app.session() as session:

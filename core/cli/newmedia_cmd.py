@@ -35,7 +35,7 @@ def open_(app, platform, name, on, filed_on, by, as_json):
 
 
 @newmedia.command("close")
-@click.argument("number", type=int)
+@click.argument("number", type=int, metavar="账号编号")
 @click.option("--on", callback=_date, required=True, help="注销日期")
 @click.option("--filed-on", callback=_date, help="更新报备的日期")
 @click.option("--by", default="", help="登记人（本单位已启用账户的：账户名）")

@@ -11,12 +11,12 @@ def plugin():
 
 
 @plugin.command("new")
-@click.argument("name")
-@click.option("--chinese-name", help="辖区中文名，如 金山区（默认同 NAME）")
+@click.argument("name", metavar="插件名")
+@click.option("--chinese-name", help="辖区中文名，如 金山区（默认同插件名）")
 @click.option("--out", "out", type=click.Path(file_okay=False), help="生成到此目录下（默认：当前目录）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def new(name, chinese_name, out, as_json):
-    """生成可安装的辖区插件包 gongkai-NAME：规则、模板与一致性测试。"""
+    """生成可安装的辖区插件包 gongkai-插件名：规则、模板与一致性测试。"""
     from gongkai.core.law.scaffold import new_plugin
 
     made = new_plugin(name, chinese_name, out)

@@ -129,7 +129,12 @@ def show(app, request_id, as_of, reveal, by, as_json):
     if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
         click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
-               f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
+               f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else "")
+               + ("　逾期答复" if data["late"] else ""))
+    if data["intake_late"]:
+        intake = data["clocks"]["intake"]
+        click.echo(f"录入逾期：应于 {intake['due']} 前录入申请平台，实际 {intake['met_on']} 录入"
+                   f"（{app.registry.deadline(intake['rule']).citation}）")
     if data["outcome"]:
         click.echo(f"答复结果 {label('outcome', data['outcome'], app.registry)}（{data['replied_on']}）")
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
@@ -251,7 +256,7 @@ def extend(app, request_id, days, months, approved_by, on, told_on, reason, noti
 def excessive(app, request_id, asked_on, later_due, by, as_json):
     """申请数量、频次明显超过合理范围（条例第三十五条）：要求说明理由，或确定延迟答复期限。
 
-    理由不合理的，用 `request reply --outcome not_processed.excessive` 答复不予处理。"""
+    理由不合理的，用 `request reply --outcome 不予处理（无正当理由大量反复申请）` 答复不予处理。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import clock
 
@@ -303,7 +308,7 @@ def _reply_options(reason_flag):
         click.option("--basis", default="", help="法律依据（默认取答复结果的依据）"),
         click.option("--provision", default="", help="提供信息的方式和时间"),
         click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用"),
-        click.option("--agency", default="", help="负责公开的机关名称（unavailable.other_agency）"),
+        click.option("--agency", default="", help="负责公开的机关名称（无法提供：不属于本机关负责公开的）"),
         click.option("--agency-contact", default="", help="负责公开的机关联系方式"),
     ]
 
@@ -465,8 +470,8 @@ def letter(app, request_id, fmt, out, prior, force):
 @request.command("notice")
 @REQUEST
 @click.option("--kind", required=True,
-              help="告知书种类：receipt（收到申请确认书）、correction（补正告知书）、extension（延期答复告知书）、"
-                   "third_party_opinion（征求第三方意见书）、third_party_disclosure（第三方告知书：决定公开）、fee（收费通知书）")
+              help="告知书种类：收到申请确认书、补正告知书、延期答复告知书、征求第三方意见书、第三方告知书（决定公开）、"
+                   "收费通知书；可简写为 收到确认、补正、延期、征求意见、告知第三方、收费")
 @click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf", "md", "html"]), help="输出格式")
 @click.option("--out", required=True, help="输出文件（- 为标准输出）")
 @force_option
@@ -617,7 +622,7 @@ def _dated_step(name, target, action, on_help, doc, message):
 
 
 _dated_step("abandon", "gongkai.core.requests.clock:abandon", "request.abandon", "认定日期（补正期限届满后）",
-            "补正期限届满未补正：视为放弃申请（other.no_correction）。", "申请人逾期未补正，已按视为放弃申请办结")
+            "补正期限届满未补正：视为放弃申请（其他处理：逾期不补正，不再处理）。", "申请人逾期未补正，已按视为放弃申请办结")
 _dated_step("close", "gongkai.core.requests.reply:close", "request.close", "归档日期", "答复后的步骤完成后办结归档。", "已办结归档")
 _dated_step("register-overturned", "gongkai.core.requests.appeals:register_overturned", "request.register_overturned",
            "在依申请公开平台登记的日期",

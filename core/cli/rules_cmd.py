@@ -23,7 +23,7 @@ def rule_json(entry):
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.option("--kind", help="只列某类规则，如 deadline、review_chain、duty")
-@click.argument("prefix", required=False)
+@click.argument("prefix", required=False, metavar="规则编号前缀（可省略）")
 @click.pass_obj
 def rules(app, as_json, kind, prefix):
     """列出当前辖区生效的全部规则（含国家基线），每条附依据条款。

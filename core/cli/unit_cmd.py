@@ -19,10 +19,13 @@ def unit():
 def _fields(func):
     for option in reversed((
         click.option("--level", type=LabelChoice("unit_level"), help="层级：部门、街道（乡镇）或人民政府"),
-        click.option("--parent", metavar="CODE", help="上级单位的代码"),
+        click.option("--parent", metavar="单位代码", help="上级单位的代码"),
         click.option("--letter-prefix", help="机关代字，告知书文号“机关代字〔年份〕序号号”，如 长房公开"),
         click.option("--reconsideration-body", help="行政复议机关，如 上海市长宁区人民政府"),
         click.option("--contact", help="联系方式（地址、电话）"),
+        click.option("--flag", "flags", multiple=True,
+                     help="单位标记（可重复），用于只由部分单位承担的例行工作，如 雁塔区“保密行政管理部门”；"
+                          "可用的标记见 `gongkai duties`"),
     )):
         func = option(func)
     return func
@@ -35,14 +38,15 @@ def _fields(func):
 @BY
 @JSON
 @click.pass_obj
-def add(app, code, name, level, parent, letter_prefix, reconsideration_body, contact, by, as_json):
-    """新增单位。CODE 是单位代码（小写字母开头，如 fgj），命令用 --unit CODE 选择它。"""
+def add(app, code, name, level, parent, letter_prefix, reconsideration_body, contact, flags, by, as_json):
+    """新增单位。单位代码：小写字母开头，如 fgj；其他命令用 --unit 单位代码 选择它。"""
+    from gongkai.core.matters.duties import unit_flags
     from gongkai.core.units.store import add_unit, describe
 
     with app.district_session() as session:
         row = add_unit(session, code, name=name, level=level or "department", parent=parent,
                        letter_prefix=letter_prefix or "", reconsideration_body=reconsideration_body or "",
-                       contact=contact or "", actor=actor(by))
+                       contact=contact or "", actor=actor(by), flags=flags, known_flags=unit_flags(app.registry))
         data = describe(session, row)
     if as_json:
         return emit_json(data)
@@ -90,7 +94,8 @@ def show(app, code, as_json):
 
     for title, value in (("代码", data["code"]), ("单位全称", data["name"]), ("层级", label("unit_level", data["level"])),
                          ("上级单位", data["parent"] or "（无）"), ("机关代字", data["letter_prefix"] or "（未设置）"),
-                         ("行政复议机关", data["reconsideration_body"] or "（未设置）"), ("联系方式", data["contact"] or "（未设置）")):
+                         ("行政复议机关", data["reconsideration_body"] or "（未设置）"), ("联系方式", data["contact"] or "（未设置）"),
+                         ("单位标记", "；".join(data["flags"]) or "（无）")):
         click.echo(f"{title}：{value}")
 
 
@@ -98,17 +103,20 @@ def show(app, code, as_json):
 @click.argument("code")
 @click.option("--name", help="单位全称")
 @_fields
+@click.option("--drop-flag", "drop_flags", multiple=True, help="去掉单位标记（可重复）")
 @BY
 @JSON
 @click.pass_obj
-def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, contact, by, as_json):
+def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, contact, flags, drop_flags, by, as_json):
     """修改单位信息（只改给出的项，记入事件日志）。单位代码不可修改。"""
+    from gongkai.core.matters.duties import unit_flags
     from gongkai.core.units.store import describe, edit_unit
 
     changes = {"name": name, "level": level, "parent": parent, "letter_prefix": letter_prefix,
                "reconsideration_body": reconsideration_body, "contact": contact}
     with app.district_session() as session:
-        data = describe(session, edit_unit(session, code, changes, actor=actor(by)))
+        data = describe(session, edit_unit(session, code, changes, actor=actor(by), add_flags=flags,
+                                           drop_flags=drop_flags, known_flags=unit_flags(app.registry)))
     if as_json:
         return emit_json(data)
     click.echo(f"已修改单位 {data['code']}（{data['name']}）。")
@@ -116,13 +124,13 @@ def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, co
 
 @unit.command("import-db")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--unit", "code", metavar="CODE", help="迁入到哪个单位（同全局 --unit；该单位须尚无记录）")
+@click.option("--unit", "code", metavar="单位代码", help="迁入到哪个单位（同全局 --unit；该单位须尚无记录）")
 @BY
 @JSON
 @click.pass_obj
 def import_db(app, path, code, by, as_json):
     """把单位原有的 SQLite 数据库（其 gongkai.db）连同事件日志迁入区级数据库的一个单位：校验原库的
-    事件日志并核对记录（与迁入同时进行，未通过则不迁入），全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit CODE` 核对。"""
+    事件日志并核对记录（与迁入同时进行，未通过则不迁入），全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit 单位代码` 核对。"""
     import sys
 
     from gongkai.core.errors import GongkaiError

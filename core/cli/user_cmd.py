@@ -48,7 +48,7 @@ def _manager(session, app, by):
 
 
 @user.command("add")
-@click.argument("name")
+@click.argument("name", metavar="账户名")
 @click.option("--role", "roles", multiple=True, help="角色（本辖区审核流程中的角色，如 承办人、律师；或 单位管理员），可多次使用")
 @click.option("--display-name", default="", help="姓名（显示用）")
 @STDIN
@@ -113,7 +113,7 @@ def _toggle(app, name, by, disabled):
 
 
 @user.command("disable")
-@click.argument("name")
+@click.argument("name", metavar="账户名")
 @BY
 @click.pass_obj
 def disable(app, name, by):
@@ -123,7 +123,7 @@ def disable(app, name, by):
 
 
 @user.command("enable")
-@click.argument("name")
+@click.argument("name", metavar="账户名")
 @BY
 @click.pass_obj
 def enable(app, name, by):
@@ -133,7 +133,7 @@ def enable(app, name, by):
 
 
 @user.command("passwd")
-@click.argument("name")
+@click.argument("name", metavar="账户名")
 @STDIN
 @BY
 @click.pass_obj

@@ -12,7 +12,7 @@ import attrs
 
 from gongkai.core.documents.models import DECISION_ALIASES, DECLASSIFY_METHODS, KIND_ALIASES, KINDS
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.hookspecs.records import Attribute, DocumentAttributes, InterpretationRule
+from gongkai.hookspecs.records import Attribute, DocumentAttributes, InterpretationRule, Provision
 
 if TYPE_CHECKING:
     from gongkai.core.law.plugins import Registry
@@ -61,6 +61,20 @@ def resolve_kind(text: str) -> str:
     if value not in KINDS:
         raise GongkaiError(f"公文种类“{text}”无效。--kind 可选：{'、'.join(KINDS)}（或 rule、normative、other）。")
     return value
+
+
+KINDS_NOT_MADE = "document.kinds_not_made"
+
+
+def check_kind_made(registry: Registry, kind: str) -> str:
+    """``kind``, unless the jurisdiction's units cannot make documents of that kind (a county
+    or district makes no 规章: 立法法 第九十三条)."""
+    rule = registry.find(KINDS_NOT_MADE, Provision)
+    if rule is not None and kind in rule.options:
+        allowed = "、".join(k for k in KINDS if k not in rule.options)
+        raise GongkaiError(f"{registry.jurisdiction.display_name}的单位不制定{kind}：{rule.summary}（依据：{rule.citation}）。"
+                           f"--kind 可选：{allowed}。")
+    return kind
 
 
 def resolve_decision_kind(text: str, allowed: tuple[str, ...]) -> str:
@@ -151,7 +165,7 @@ def interpretation_refusal(
     """Why ``draft`` may not pass ``at`` (a review step id, ``registration`` or ``publish``)
     without interpretation material, with the citation; None when it may."""
     rule = interpretation_needed(registry, attribute, draft)
-    if rule is None or at not in (rule.refused_at, "publish"):
+    if rule is None or at not in (rule.stopped_at(draft.government_issued), "publish"):
         return None
     if draft.kind in rule.document_kinds:
         what = draft.kind
@@ -161,12 +175,15 @@ def interpretation_refusal(
         what = "拟主动公开的文件"
     if rule.government_issued:
         what = "以本级政府名义印发的" + what
+    elif rule.government_refused_at and draft.government_issued:
+        what = "以本级政府名义制定或须报本级政府同意的" + what
+    on_missing = rule.on_missing if rule.consequence_applies(draft.government_issued) else ""
     if at == REGISTRATION:
         fix = "请用 --interpretation 附上后重新报送。"
-        consequence = rule.on_missing or "不予登记"
+        consequence = on_missing or "不予登记"
     else:
         fix = f"请先用 `gongkai document attach {document_id} --interpretation …` 补充后再办理。"
-        consequence = (f"按规定{rule.on_missing}，" if rule.on_missing else "") + ("不予发布" if at == "publish" else "不予审批")
+        consequence = (f"按规定{on_missing}，" if on_missing else "") + ("不予发布" if at == "publish" else "不予审批")
     return StepRefused(f"{what}未附{rule.material}，{consequence}（依据：{rule.citation}）。{fix}")
 
 

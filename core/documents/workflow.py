@@ -17,6 +17,7 @@ from gongkai.core.documents import clocks
 from gongkai.core.documents.attributes import (
     Draft,
     check_draft,
+    check_kind_made,
     draft_of,
     interpretation_refusal,
     is_published,
@@ -109,7 +110,7 @@ def register_document(
         raise GongkaiError("--title 不能为空：请写明文件标题。")
     for day, what in ((formed, "形成"), (changed, "变更"), (finalised, "成文"), (decided_on, "作出决定")):
         not_future(day, what)  # a document is registered once it exists
-    kind = resolve_kind(kind)
+    kind = check_kind_made(registry, resolve_kind(kind))
     draft = Draft(kind=kind, attribute=attribute, reason=reason, interpretation=interpretation,
                   major_policy=major_policy, government_issued=government_issued, internal_version=internal_version, public_version=public_version,
                   declassify_method=declassify_method, secrecy_confirmed_by=secrecy_confirmed_by)

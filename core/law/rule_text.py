@@ -18,14 +18,15 @@ FIELDS = {
     "amount": "数量", "unit": "单位", "weights": "权重", "categories": "类别", "total": "满分",
     "schedule": "标准", "fields": "栏目", "form": "表式",
     "published": "拟主动公开的文件均须附", "government_issued": "限以本级政府名义印发", "material": "须附材料",
-    "refused_at": "拦截环节", "trigger": "触发事项", "action": "须办理", "when": "时限",
+    "refused_at": "拦截环节", "government_refused_at": "以本级政府名义的拦截环节",
+    "borne_by": "承担单位", "unit_flag": "限于标明的单位", "trigger": "触发事项", "action": "须办理", "when": "时限",
     "limits": "账号数量上限", "file_with": "报备单位", "grade": "等次", "training": "所需培训",
     "first": "自", "last": "至", "price": "单价（元）", "step_every": "每增加", "step_price": "加收（元）",
     "not_carried": "未开展的项目", "title": "表名",
 }
 WORDS = {"two_weeks": "每两周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年",
          "request": "依申请公开", "proactive": "主动公开", "registration": "登记报审时", "approval": "审批环节",
-         "document": "公文保密审查", "open": "征求意见期间", "before": "事前",
+         "document": "公文保密审查", "department": "部门", "street": "街道（乡镇）", "government": "人民政府", "open": "征求意见期间", "before": "事前",
          "self": "自评", "routine": "日常考核", "peer": "互评", "year_end": "年终考核", "average": "取其他各项平均分",
          **{u.value: u.label or "每年固定日期" for u in Unit}}
 SILENCE = {Silence.AGENCY_DECIDES: "逾期未提出意见的由行政机关决定", Silence.CONSENT: "逾期未提出意见的视为同意",
@@ -56,6 +57,8 @@ def details(rule: Rule) -> list[str]:
             lines.append("补正后重新计算")
         if rule.on_silence is not None:
             lines.append(SILENCE[rule.on_silence])
+        if rule.borne_by:
+            lines.append(f"{FIELDS['borne_by']}：{_value(rule.borne_by)}")
         return lines
     lines = []
     for key, value in rule.parameters().items():

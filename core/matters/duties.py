@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gongkai.hookspecs.records import DeadlineRule, Period, RecurringDuty, Rule, Unit
+from gongkai.hookspecs.records import DeadlineRule, Period, RecurringDuty, Rule, TriggeredDuty, Unit
 
 if TYPE_CHECKING:
     from gongkai.core.law.plugins import Registry
@@ -53,6 +53,7 @@ class DutyDate:
             "title": self.title,
             "summary": self.rule.summary,
             "citation": str(self.rule.citation),
+            "borne_by": bearer(self.rule),
             "uid": self.uid(jurisdiction),
         }
 
@@ -142,11 +143,41 @@ def annual_date(rule: DeadlineRule, year: int) -> DutyDate:
     return DutyDate(rule, dt.date(year, rule.month, day), title)  # type: ignore[arg-type]
 
 
-def duties(registry: Registry, year: int) -> list[DutyDate]:
-    """Every recurring obligation of the jurisdiction in ``year``, by date."""
-    out = [annual_date(r, year) for r in registry.rules_of(DeadlineRule) if r.unit is Unit.ANNUAL_DATE]
+def borne(rule: Rule, unit: Any = None) -> bool:
+    """Whether ``unit`` (anything with ``level`` and ``flags``) bears the duty ``rule``: its
+    level is among the rule's ``borne_by`` and it carries the rule's ``unit_flag``. With no
+    unit (a jurisdiction's calendar, outside any unit's folder) every duty is listed."""
+    if unit is None:
+        return True
+    levels, flag = getattr(rule, "borne_by", ()), getattr(rule, "unit_flag", "")
+    return (not levels or unit.level in levels) and (not flag or flag in unit.flags)
+
+
+def bearer(rule: Rule) -> str:
+    """Whose duty ``rule`` is, in Chinese: "人民政府（含政府办公室）", "部门、街道（乡镇）" or "各单位"."""
+    from gongkai.core.records.units import LEVELS
+
+    levels = getattr(rule, "borne_by", ())
+    text = "、".join(LEVELS[level] + ("（含政府办公室）" if level == "government" else "") for level in levels) or "各单位"
+    flag = getattr(rule, "unit_flag", "")
+    if not flag:
+        return text
+    return f"标明“{flag}”的单位" if not levels else f"{text}中标明“{flag}”的单位"
+
+
+def unit_flags(registry: Registry) -> list[str]:
+    """The flags a unit can carry: those the jurisdiction's duties name (``unit_flag``)."""
+    rules = [*registry.rules_of(DeadlineRule), *registry.rules_of(RecurringDuty), *registry.rules_of(TriggeredDuty)]
+    return sorted({r.unit_flag for r in rules if r.unit_flag})
+
+
+def duties(registry: Registry, year: int, unit: Any = None) -> list[DutyDate]:
+    """Every recurring obligation of the jurisdiction in ``year``, by date: with ``unit``, the
+    ones that unit bears (:func:`borne`)."""
+    out = [annual_date(r, year) for r in registry.rules_of(DeadlineRule) if r.unit is Unit.ANNUAL_DATE and borne(r, unit)]
     for duty in registry.rules_of(RecurringDuty):
-        out.extend(duty_dates(duty, year))
+        if borne(duty, unit):
+            out.extend(duty_dates(duty, year))
     return sorted(out, key=lambda d: (d.date, d.rule.id))
 
 

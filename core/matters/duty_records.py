@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.matters.duties import DutyDate, duties, window_of
+from gongkai.core.matters.duties import DutyDate, bearer, borne, duties, window_of
 from gongkai.core.accounts.names import clean_name, person_key
 from gongkai.core.records.storage import record_event
 from gongkai.hookspecs.records import (
@@ -57,16 +57,23 @@ def _title(rule: Rule) -> str:
     return title(rule)
 
 
-def duty_rules(registry: Registry) -> list[Rule]:
-    """The rules a fact can be recorded for: recurring, fixed-date and triggered duties."""
+def duty_rules(registry: Registry, unit: Any = None) -> list[Rule]:
+    """The rules a fact can be recorded for: recurring, fixed-date and triggered duties (with
+    ``unit``, those it bears: :func:`gongkai.core.matters.duties.borne`)."""
     rules: list[Rule] = [r for r in registry.rules_of(DeadlineRule) if r.unit is Unit.ANNUAL_DATE]
-    return rules + list(registry.rules_of(RecurringDuty)) + list(registry.rules_of(TriggeredDuty))
+    rules += list(registry.rules_of(RecurringDuty)) + list(registry.rules_of(TriggeredDuty))
+    return [r for r in rules if borne(r, unit)]
 
 
-def resolve_duty(registry: Registry, text: str, kind: type[Rule] | None = None) -> Rule:
-    """The duty named ``text``: its rule ID or its Chinese name (as `duties` shows it)."""
+def resolve_duty(registry: Registry, text: str, kind: type[Rule] | None = None, unit: Any = None) -> Rule:
+    """The duty named ``text``: its rule ID or its Chinese name (as `duties` shows it); with
+    ``unit``, refused where the duty is another body's."""
     value = clean_name(text or "")
-    rules = [r for r in duty_rules(registry) if kind is None or isinstance(r, kind)]
+    for rule in duty_rules(registry):
+        if value in (rule.id, _title(rule)) and (kind is None or isinstance(rule, kind)) and not borne(rule, unit):
+            raise StepRefused(f"“{_title(rule)}”是{bearer(rule)}的工作（依据：{rule.citation}），不是本单位（{unit.name}）的，"
+                              "无需登记。单位层级或标记有误的，用 `gongkai unit edit` 更正。")
+    rules = [r for r in duty_rules(registry, unit) if kind is None or isinstance(r, kind)]
     for rule in rules:
         if value in (rule.id, _title(rule)):
             return rule
@@ -104,10 +111,11 @@ def _names(values: tuple[str, ...] | list[str]) -> list[str]:
 def record_done(
     session: Session, registry: Registry, text: str, *, on: dt.date, by: str, note: str = "",
     attendees: tuple[str, ...] = (), hours: float | None = None, failed: tuple[str, ...] = (), trigger: int | None = None,
+    unit: Any = None,
 ) -> dict[str, Any]:
     """Record that a duty was done on ``on`` (a training with who attended, its hours and who
     failed its exam; for a triggered duty, which trigger it answers)."""
-    rule = resolve_duty(registry, text)
+    rule = resolve_duty(registry, text, unit=unit)
     people, failures = _names(attendees), _names(failed)
     missing = [n for n in failures if person_key(n) not in {person_key(p) for p in people}]
     if missing:
@@ -136,9 +144,10 @@ def record_done(
     return after
 
 
-def record_trigger(session: Session, registry: Registry, text: str, *, on: dt.date, by: str, note: str) -> dict[str, Any]:
+def record_trigger(session: Session, registry: Registry, text: str, *, on: dt.date, by: str, note: str,
+                   unit: Any = None) -> dict[str, Any]:
     """Record that what triggers a duty happened (e.g. a staff change); the duty then waits."""
-    rule = resolve_duty(registry, text, TriggeredDuty)
+    rule = resolve_duty(registry, text, TriggeredDuty, unit)
     if not note.strip():
         raise GongkaiError(f"--note 不能为空：请写明{rule.trigger}的内容（如 某某调离，由某某接任）。")
     after = {"rule": rule.id, "on": on.isoformat(), "note": note.strip(), "citation": str(rule.citation)}
@@ -175,11 +184,12 @@ class DutyStatus:
                 "note": self.note, "summary": self.rule.summary, "citation": str(self.rule.citation)}
 
 
-def duty_status(session: Session, registry: Registry, year: int, today: dt.date) -> list[DutyStatus]:
-    """Every occurrence of the year's duties with its state, and the triggers still waiting."""
+def duty_status(session: Session, registry: Registry, year: int, today: dt.date, unit: Any = None) -> list[DutyStatus]:
+    """Every occurrence of the year's duties with its state, and the triggers still waiting
+    (with ``unit``, only the duties that unit bears)."""
     done = [f for f in facts(session, DUTY, [year]) if f["action"] == DONE]
     by_window: dict[tuple[str, dt.date], list[DutyDate]] = {}
-    for item in duties(registry, year):
+    for item in duties(registry, year, unit):
         by_window.setdefault((item.rule.id, window_of(item.rule, year, item.date)[0]), []).append(item)
     out: list[DutyStatus] = []
     for (rule_id, _), items in by_window.items():
@@ -192,6 +202,8 @@ def duty_status(session: Session, registry: Registry, year: int, today: dt.date)
             else:
                 out.append(DutyStatus(item.rule, item.date, item.title, "overdue" if item.date < today else "open"))
     for rule in registry.rules_of(TriggeredDuty):
+        if not borne(rule, unit):
+            continue
         for t in pending_triggers(session, rule, year):
             day = dt.date.fromisoformat(t["on"])
             if day.year <= year:  # a change late last year may still wait
@@ -303,15 +315,16 @@ def close_account(session: Session, registry: Registry, *, number: int, on: dt.d
 # --------------------------------------------------------------------------- the check
 
 
-def check_duties(session: Session, registry: Registry, year: int, as_of: dt.date) -> list[Any]:
+def check_duties(session: Session, registry: Registry, year: int, as_of: dt.date, unit: Any = None) -> list[Any]:
     """One result per duty of ``year`` as of ``as_of``: an occurrence past its date and not
-    done, a trigger not answered by ``as_of``, or hours short after the year fails it."""
+    done, a trigger not answered by ``as_of``, or hours short after the year fails it. With
+    ``unit``, only the duties that unit bears are checked."""
     from gongkai.core.matters.checks import CheckResult
     from gongkai.core.law.rule_text import WORDS
 
     results = []
-    statuses = duty_status(session, registry, year, as_of)
-    for rule in duty_rules(registry):
+    statuses = duty_status(session, registry, year, as_of, unit)
+    for rule in duty_rules(registry, unit):
         mine = [s for s in statuses if s.rule.id == rule.id]
         if isinstance(rule, TriggeredDuty):
             late = [s for s in mine if s.date < as_of]

@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 LEVELS = {"department": "部门", "street": "街道（乡镇）", "government": "人民政府"}
+FLAG_SEPARATOR = "；"
 
 
 class Unit(SQLModel, table=True):
@@ -24,6 +25,9 @@ class Unit(SQLModel, table=True):
     letter_prefix: str = Field(default="", max_length=40)  # 机关代字 of its letters' 文号 (GB/T 9704-2012 7.2.4)
     reconsideration_body: str = Field(default="", max_length=200)
     contact: str = Field(default="", max_length=300)
+    # what the texts say of some units besides their level, joined by FLAG_SEPARATOR (雁塔区
+    # 第26项: 与宏观经济和社会民生关系密切…的部门; 第41项: 区保密局): which duties they bear
+    flags: str = Field(default="", max_length=400)
     created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 

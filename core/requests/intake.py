@@ -166,6 +166,8 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
         entered = entered or max(today(), request.received)
         if entered < request.received:
             raise GongkaiError(f"录入日期 {entered} 早于收到日期 {request.received}，请核对 --entered。")
-        store_deadline(session, OWNER, request.id, "intake", compute(rule, request.received, office.calendar))
-        close_deadline(session, OWNER, request.id, "intake", entered)
+        due = compute(rule, request.received, office.calendar)
+        store_deadline(session, OWNER, request.id, "intake", due)
+        # late is late: entered after the due date is 逾期办结, as a late reply is
+        close_deadline(session, OWNER, request.id, "intake", entered, status="late" if entered > due.due else "met")
     return request

@@ -108,6 +108,8 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
         "paused": paused,
         "overdue": bool(is_open and due is not None and as_of > due),
         "late": bool(request.replied_on and due and request.replied_on > due),
+        # a local intake clock (长宁区 第四十九条: entered within 2 working days) met late
+        "intake_late": bool(clocks.get("intake") is not None and clocks["intake"].status == "late"),
         "outcome": request.outcome,
         "replied_on": _iso(request.replied_on),
         "fee_amount": request.fee_amount,

@@ -39,25 +39,30 @@ class NoticeKind:
     title: str
     mark: str  # the character after the 机关代字 in its 文号, so no two documents share a number
     citation: str
+    names: tuple[str, ...] = ()  # the short names a clerk uses (the first is shown in help and errors)
 
 
 KINDS: dict[str, NoticeKind] = {k.code: k for k in (
-    NoticeKind("receipt", "政府信息公开申请收到确认书", "收", "条例 第三十一条"),
-    NoticeKind("correction", "政府信息公开申请补正告知书", "补", "条例 第三十条"),
-    NoticeKind("extension", "政府信息公开申请延期答复告知书", "延", "条例 第三十三条"),
-    NoticeKind("third_party_opinion", "政府信息公开征求第三方意见书", "征", "条例 第三十二条"),
-    NoticeKind("third_party_disclosure", "政府信息公开告知书（第三方）", "告", "条例 第三十二条"),
-    NoticeKind("fee", "政府信息公开信息处理费收费通知书", "费", "条例 第四十二条；国办函〔2020〕109号"),
+    NoticeKind("receipt", "政府信息公开申请收到确认书", "收", "条例 第三十一条", ("收到申请确认书", "收到确认书", "收到确认")),
+    NoticeKind("correction", "政府信息公开申请补正告知书", "补", "条例 第三十条", ("补正告知书", "补正")),
+    NoticeKind("extension", "政府信息公开申请延期答复告知书", "延", "条例 第三十三条", ("延期答复告知书", "延期答复", "延期")),
+    NoticeKind("third_party_opinion", "政府信息公开征求第三方意见书", "征", "条例 第三十二条",
+               ("征求第三方意见书", "征求第三方意见", "征求意见")),
+    NoticeKind("third_party_disclosure", "政府信息公开告知书（第三方）", "告", "条例 第三十二条",
+               ("第三方告知书", "告知第三方")),
+    NoticeKind("fee", "政府信息公开信息处理费收费通知书", "费", "条例 第四十二条；国办函〔2020〕109号",
+               ("收费通知书", "收费通知", "收费")),
 )}
 
 
 def kind_of(value: str) -> NoticeKind:
     """A kind by code or by its Chinese title; a clear error listing both."""
+    text = (value or "").strip()
     for kind in KINDS.values():
-        if value in (kind.code, kind.title):
+        if text in (kind.code, kind.title, *kind.names):
             return kind
-    choices = "、".join(f"{k.code}（{k.title}）" for k in KINDS.values())
-    raise GongkaiError(f"告知书种类“{value}”无效（--kind），可选：{choices}。")
+    choices = "、".join(k.names[0] for k in KINDS.values())
+    raise GongkaiError(f"告知书种类“{value}”无效（--kind），可选：{choices}（也可写全称，如 {KINDS['receipt'].title}）。")
 
 
 SILENCE_TEXT = {

@@ -75,8 +75,11 @@ def set_reply(registry: Any, request: Request, *, outcome: str, reasons: str = "
     if not record.letter:
         raise StepRefused(f"答复结果“{record.name}”不以答复办理（如申请人撤回，请用 `gongkai request withdraw`）。")
     check_reply_facts(outcome, withheld, agency, agency_contact)
+    if record.withholds and outcome != PARTIAL and not reasons.strip():  # 部分公开: each part with its reason
+        raise GongkaiError(f"决定不予公开的，须告知申请人并说明理由（条例 第三十六条第（三）项）：请写明“{record.name}”的具体理由"
+                           "（`request reply --reason`，`request amend --reply-reason`）。")
     request.outcome = outcome
-    request.reasons = reasons.strip() or record.name
+    request.reasons = reasons.strip()  # none given: the letter states the outcome, not "理由：<outcome>"
     request.legal_basis = legal_basis.strip() or (str(record.basis) if record.basis else "")
     request.provision = provision.strip()
     request.withheld_parts = json.dumps(withheld or [], ensure_ascii=False)

@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 
 from gongkai.core.errors import GongkaiError
 from gongkai.core.records.storage import record_event
-from gongkai.core.records.units import LEVELS, Unit
+from gongkai.core.records.units import FLAG_SEPARATOR, LEVELS, Unit
 
 SUBJECT = "unit"
-FIELDS = ("name", "level", "parent", "letter_prefix", "reconsideration_body", "contact")
+FIELDS = ("name", "level", "parent", "letter_prefix", "reconsideration_body", "contact", "flags")
 _CODE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 NO_UNIT = ("请用 --unit 单位代码 或环境变量 GONGKAI_UNIT 指定单位（`gongkai unit list` 列出全部单位，"
            "`gongkai unit add` 新增单位）。")
@@ -38,6 +38,7 @@ class UnitProfile:
     letter_prefix: str
     reconsideration_body: str
     contact: str
+    flags: tuple[str, ...] = ()  # duties some texts give only to some units (core.matters.duties.borne)
 
     def to_json(self, parent: str | None = None) -> dict[str, Any]:
         return {**attrs.asdict(self), "parent": parent}
@@ -48,7 +49,24 @@ def profile(row: Unit, config: Any = None) -> UnitProfile:
     if config is not None and not config.district:  # a unit's own folder: gongkai.toml as before
         name = config.unit if config.unit and config.unit != row.code else name
         prefix, body = config.letter_prefix or prefix, config.reconsideration_body or body
-    return UnitProfile(row.id, row.code, name, row.level, row.parent_id, prefix, body, row.contact)
+    return UnitProfile(row.id, row.code, name, row.level, row.parent_id, prefix, body, row.contact, flags_of(row))
+
+
+def flags_of(row: Unit) -> tuple[str, ...]:
+    return tuple(f for f in (row.flags or "").split(FLAG_SEPARATOR) if f)
+
+
+def check_flags(flags: list[str] | tuple[str, ...], known: list[str] | None) -> str:
+    """``flags`` stored (joined), each one a flag the jurisdiction's duties name."""
+    out: list[str] = []
+    for flag in flags:
+        flag = flag.strip()
+        if known is not None and flag not in known:
+            listing = "；".join(known) or "（本辖区的例行工作不按标记区分单位，无需标记）"
+            raise GongkaiError(f"单位标记“{flag}”不是本辖区例行工作所用的标记（--flag）。可用：{listing}。")
+        if flag and flag not in out:
+            out.append(flag)
+    return FLAG_SEPARATOR.join(out)
 
 
 def choose_unit(app: Any) -> UnitProfile:
@@ -121,8 +139,10 @@ def _parent(session: Session, code: str | None, unit: Unit | None = None) -> int
 
 
 def add_unit(session: Session, code: str, *, name: str, level: str = "department", parent: str | None = None,
-             letter_prefix: str = "", reconsideration_body: str = "", contact: str = "", actor: str = "") -> Unit:
-    """A new unit, with its chain's first event. ``session`` spans units (``App.district_session``)."""
+             letter_prefix: str = "", reconsideration_body: str = "", contact: str = "", actor: str = "",
+             flags: tuple[str, ...] = (), known_flags: list[str] | None = None) -> Unit:
+    """A new unit, with its chain's first event. ``session`` spans units (``App.district_session``).
+    ``flags`` are checked against ``known_flags`` (:func:`gongkai.core.matters.duties.unit_flags`)."""
     code = code.strip()
     if not _CODE.match(code):
         raise GongkaiError(f"单位代码“{code}”无效：应以小写英文字母开头，只含小写字母、数字、- 和 _，不超过 40 个字符，"
@@ -133,17 +153,29 @@ def add_unit(session: Session, code: str, *, name: str, level: str = "department
         raise GongkaiError("单位全称不能为空（--name），如 --name 上海市长宁区发展和改革委员会。")
     if session.exec(select(Unit).where(Unit.code == code)).first() is not None:
         raise GongkaiError(f"单位代码“{code}”已存在，请换一个代码，或用 `gongkai unit edit {code}` 修改。")
-    unit = Unit(code=code, parent_id=_parent(session, parent), created_at=dt.datetime.now(dt.timezone.utc), **values)
+    unit = Unit(code=code, parent_id=_parent(session, parent), created_at=dt.datetime.now(dt.timezone.utc),
+                flags=check_flags(flags, known_flags), **values)
     session.add(unit)
     session.flush()
     _event(session, unit, "unit_added", None, describe(session, unit), actor)
     return unit
 
 
-def edit_unit(session: Session, code: str, changes: dict[str, Any], actor: str = "") -> Unit:
-    """Change a unit's fields (``None``: unchanged); refuses an edit that changes nothing."""
+def edit_unit(session: Session, code: str, changes: dict[str, Any], actor: str = "", *, add_flags: tuple[str, ...] = (),
+              drop_flags: tuple[str, ...] = (), known_flags: list[str] | None = None) -> Unit:
+    """Change a unit's fields (``None``: unchanged); refuses an edit that changes nothing.
+    ``add_flags`` are checked against ``known_flags``; ``drop_flags`` must be the unit's."""
     unit = get_unit(session, code)
     changes = _check({k: v for k, v in changes.items() if v is not None})
+    if add_flags or drop_flags:
+        current = list(flags_of(unit))
+        missing = [f for f in drop_flags if f.strip() not in current]
+        if missing:
+            raise GongkaiError(f"单位 {code} 没有标记“{'、'.join(missing)}”（--drop-flag），现有标记："
+                               f"{'；'.join(current) or '（无）'}。")
+        check_flags(add_flags, known_flags)
+        kept = [f for f in current if f not in {d.strip() for d in drop_flags}]
+        changes["flags"] = check_flags(kept + list(add_flags), None)
     if "name" in changes and not changes["name"]:
         raise GongkaiError("单位全称不能为空（--name）。")
     before = describe(session, unit)
@@ -164,7 +196,7 @@ def describe(session: Session, unit: Unit) -> dict[str, Any]:
     parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
     return {"id": unit.id, "code": unit.code, "name": unit.name, "level": unit.level,
             "parent": parent.code if parent else None, "letter_prefix": unit.letter_prefix,
-            "reconsideration_body": unit.reconsideration_body, "contact": unit.contact}
+            "reconsideration_body": unit.reconsideration_body, "contact": unit.contact, "flags": list(flags_of(unit))}
 
 
 def _event(session: Session, unit: Unit, action: str, before: Any, after: Any, actor: str) -> None:

@@ -128,6 +128,7 @@ DEADLINES = [
         month=1,
         day=31,
         year_offset=1,
+        borne_by=("department", "street"),  # 区政府各工作部门、各街镇
     ),
     DeadlineRule(
         id="report.annual.government",
@@ -138,6 +139,7 @@ DEADLINES = [
         month=2,
         day=28,
         year_offset=1,
+        borne_by=("government",),  # 区政府办公室
     ),
 ]
 
@@ -172,6 +174,14 @@ REVIEW_CHAINS = [
 ]
 
 PROVISIONS = [
+    # 立法法 第九十三条: 地方政府规章 are made by 省、自治区、直辖市和设区的市、自治州的人民政府;
+    # 长宁区 and its departments make none (its texts' interpretation scope names none either).
+    Provision(
+        id="document.kinds_not_made",
+        summary="长宁区及其所属部门不制定规章（规章由设区的市、自治州以上人民政府和国务院部门制定）",
+        citation=cite("立法法", "第九十三条"),
+        options=("规章",),
+    ),
     DocumentAttributes(
         id="document.attribute",
         summary="公文起草时明确公开属性、公开方式、解读方案、发布要求等内容；与公民、法人或者其他组织利益紧密相关的公文信息"
@@ -190,7 +200,8 @@ PROVISIONS = [
         "起草部门上报代拟稿时应将经本部门主要负责人审定的解读方案和解读材料一并报送，材料不齐全的，区政府办公室按规定予以退文",
         citation=cite(MEASURES, "第二十六条"),
         options=("同步起草", "同步审签", "同步发布"),
-        document_kinds=("规章", "行政规范性文件"),  # 政策性文件
+        # 第二十五条: 行政规范性文件 and 政策文件 (the latter flagged --major-policy); a district makes no 规章
+        document_kinds=("行政规范性文件",),
         major_policy=True,
         government_issued=True,  # 以区政府名义印发
         material="经本部门主要负责人审定的解读方案和解读材料",
@@ -229,6 +240,7 @@ PROVISIONS = [
         period="year",
         times=3,
         what="政务公开监督检查和专项督查",
+        borne_by=("government",),  # 区政府办公室
     ),
     RecurringDuty(
         id="duty.training",

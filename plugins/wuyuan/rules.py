@@ -125,6 +125,8 @@ DEADLINES = [
         month=1,
         day=31,
         year_offset=1,
+        # 本机关 report of each 行政机关; the county government's own is 条例 第四十九条第二款's
+        borne_by=("department", "street"),
     ),
     DeadlineRule(
         id="newmedia.first_release",
@@ -269,9 +271,11 @@ EXEMPTIONS = ExemptionList(
                   name="涉及行政执法的，公开后可能会影响检查、调查、取证等执法活动或者会危及他人合法权益的信息",
                   outcome="withheld.enforcement_file", citation=_SEVENTH),
         # 不宜公开的六类 (第七条（四）第三款 1-6), each mapped to the nearest national row.
+        # 党委文件 are not government information (条例 第二条: made or obtained by an
+        # administrative organ in performing administrative functions), so not a 不予公开 at all
         Exemption(code="unsuitable.party_documents",
-                  name="不宜公开：原则上除领导分工以外的党委文件（按内部事务信息统计）",
-                  outcome="withheld.internal_affairs", mandatory=False, citation=_SEVENTH),
+                  name="不宜公开：原则上除领导分工以外的党委文件（不属于政府信息，按其他处理统计）",
+                  outcome="other.not_government_information", mandatory=False, citation=_SEVENTH),
         Exemption(code="unsuitable.case_guidance",
                   name="不宜公开：涉及商业秘密的指导个案处理文件，具有规范性文件性质的除外（按保护第三方合法权益统计）",
                   outcome="withheld.third_party", mandatory=False, citation=_SEVENTH),
@@ -347,6 +351,14 @@ OUTCOMES = [
 
 
 PROVISIONS = [
+    # 立法法 第九十三条: 地方政府规章 are made by 省、自治区、直辖市和设区的市、自治州的人民政府;
+    # 五原县 and its departments make none (its texts' interpretation scope names none either).
+    Provision(
+        id="document.kinds_not_made",
+        summary="五原县及其所属部门不制定规章（规章由设区的市、自治州以上人民政府和国务院部门制定）",
+        citation=cite("立法法", "第九十三条"),
+        options=("规章",),
+    ),
     PARTY_TRACK,
     DocumentAttributes(
         id="document.attribute",
@@ -375,10 +387,14 @@ PROVISIONS = [
         "解读材料同步起草、同步审签、同步发布；报审时未附解读方案和解读材料的，县政府办不予收文办理",
         citation=c(INTERPRETATION, "第三条、第四条"),
         options=("同步起草", "同步审签", "同步发布"),
-        document_kinds=("规章", "行政规范性文件"),  # 第三条（一）（二）
+        document_kinds=("行政规范性文件",),  # 第三条（一）（二）; a county makes no 规章 (立法法 第九十三条)
         major_policy=True,  # 第三条（三）
-        on_missing="不予收文",  # 第四条（二）
-        refused_at="registration",  # 报审时未附的不予收文
+        # 第四条（二）: a draft in the name of 县政府/县政府办, or needing 县政府's consent
+        # (--government-issued), is refused when it reaches 县政府办收文; a department's own policy
+        # document goes with its material to the department's principal head (负责人审批)
+        on_missing="不予收文",
+        refused_at="approval",
+        government_refused_at="registration",
     ),
     LeadTime(
         id="participation.comment_period",
@@ -444,6 +460,7 @@ PROVISIONS = [
         period="year",
         times=1,
         what="政务公开社会评议",
+        borne_by=("government",),  # 由县政务公开办公室组织
     ),
     RecurringDuty(
         id="duty.training_hours",

@@ -343,6 +343,14 @@ APPROVAL_FORM = FormSpec(
 )
 
 PROVISIONS = [
+    # 立法法 第九十三条: 地方政府规章 are made by 省、自治区、直辖市和设区的市、自治州的人民政府;
+    # 西咸新区 and its departments make none (its texts' interpretation scope names none either).
+    Provision(
+        id="document.kinds_not_made",
+        summary="西咸新区及其所属部门不制定规章（规章由设区的市、自治州以上人民政府和国务院部门制定）",
+        citation=cite("立法法", "第九十三条"),
+        options=("规章",),
+    ),
     APPROVAL_FORM,
     Provision(
         id="request.same_info_many_applicants",

@@ -54,6 +54,14 @@ DEADLINES = [
 ]
 
 PROVISIONS = [
+    # 立法法 第九十三条: 地方政府规章 are made by 省、自治区、直辖市和设区的市、自治州的人民政府;
+    # 雁塔区 and its departments make none (its texts' interpretation scope names none either).
+    Provision(
+        id="document.kinds_not_made",
+        summary="雁塔区及其所属部门不制定规章（规章由设区的市、自治州以上人民政府和国务院部门制定）",
+        citation=cite("立法法", "第九十三条"),
+        options=("规章",),
+    ),
     DocumentAttributes(
         id="document.attribute",
         summary="拟制公文时明确主动公开、依申请公开、不予公开等属性，随文一并报批；拟不予公开的，要依法依规说明理由，"
@@ -81,6 +89,7 @@ PROVISIONS = [
         period="half_year",
         times=1,
         what="政府工作报告落实情况公布",
+        borne_by=("government",),  # 区政府办牵头
     ),
     RecurringDuty(
         id="duty.training",
@@ -97,6 +106,7 @@ PROVISIONS = [
         period="year",
         times=1,
         what="政务公开专项督查",
+        borne_by=("government",),  # 区政府政务公开部门
     ),
     RecurringDuty(
         id="duty.progress_report",
@@ -113,6 +123,7 @@ PROVISIONS = [
         period="year",
         times=2,
         what="政府网站及信息公开平台专项检查",
+        unit_flag="保密行政管理部门",  # 区保密局牵头落实
     ),
     RecurringDuty(
         id="duty.press_conference",
@@ -121,6 +132,8 @@ PROVISIONS = [
         period="year",
         times=1,
         what="主要负责同志参加新闻发布会",
+        borne_by=("department",),
+        unit_flag="与宏观经济和社会民生关系密切以及社会关注事项较多",
     ),
     RecurringDuty(
         id="duty.work_report_hearing",

@@ -20,6 +20,7 @@ from gongkai.hookspecs.records import (
 
 TIAOLI = "条例"
 FEE_MEASURES = "政府信息公开信息处理费管理办法（国办函〔2020〕109号）"
+LEGISLATION_LAW = "立法法"  # 《中华人民共和国立法法》（2023年修正）
 
 DEADLINES = [
     DeadlineRule(
@@ -65,8 +66,9 @@ DEADLINES = [
     ),
     DeadlineRule(
         id="request.agency_opinion",
-        summary="涉及两个以上行政机关的，征求相关行政机关意见，被征求意见机关自收到征求意见书之日起15个工作日内提出意见，"
-        "逾期未提出意见的视为同意公开；征求意见所需时间不计算在答复期限内",
+        summary="申请公开的政府信息由两个以上行政机关共同制作的，牵头制作的行政机关可以征求相关行政机关的意见，"
+        "被征求意见机关自收到征求意见书之日起15个工作日内提出意见，逾期未提出意见的视为同意公开；"
+        "征求意见所需时间不计算在答复期限内",
         citation=cite(TIAOLI, "第三十四条、第三十三条第三款"),
         unit="working_days",
         amount=15,
@@ -80,6 +82,9 @@ DEADLINES = [
         month=1,
         day=31,
         year_offset=1,
+        # 各级人民政府部门 (and the streets and towns a district counts with them); the
+        # government's own report is the next rule's, made by its 主管部门
+        borne_by=("department", "street"),
     ),
     DeadlineRule(
         id="report.annual.government",
@@ -89,6 +94,7 @@ DEADLINES = [
         month=3,
         day=31,
         year_offset=1,
+        borne_by=("government",),  # 政府信息公开工作主管部门: the government's office
     ),
 ]
 
@@ -201,6 +207,16 @@ PROVISIONS = [
             FeeBand(first=201, last=None, price=40),
         ],
     ),
+    # Which kinds of document a jurisdiction's units do not make: none at the national level. A
+    # county or district (and its departments) makes no 规章, so its plugin lists 规章 here and
+    # `document new --kind 规章` is refused there.
+    Provision(
+        id="document.kinds_not_made",
+        summary="规章由国务院各部、委员会等（部门规章）和省、自治区、直辖市和设区的市、自治州的人民政府（地方政府规章）制定；"
+        "不能制定规章的机关不登记规章",
+        citation=cite(LEGISLATION_LAW, "第九十一条、第九十三条"),
+        options=(),
+    ),
     Provision(
         id="request.outcomes",
         summary="答复按第三十六条至第三十九条的情形作出，并按年度报告格式的办理结果分类统计",
@@ -221,30 +237,43 @@ OUTCOMES = [
     _outcome("disclosed.already_public", "已主动公开，告知获取方式和途径", "disclosed", cite(TIAOLI, "第三十六条第（一）项")),
     # The withheld part falls under 第十四至十六条: reconsideration comes first
     # (行政复议法 2023 第二十三条第一款第（四）项).
-    _outcome("partial", "部分公开", "partial", cite(TIAOLI, "第三十七条"), True),
-    _outcome("withheld.state_secret", "不予公开（属于国家秘密）", "withheld.state_secret", cite(TIAOLI, "第十四条"), True),
-    _outcome("withheld.law_prohibited", "不予公开（其他法律行政法规禁止公开）", "withheld.law_prohibited", cite(TIAOLI, "第十四条"), True),
-    _outcome("withheld.security_stability", "不予公开（危及“三安全一稳定”）", "withheld.security_stability", cite(TIAOLI, "第十四条"), True),
-    _outcome("withheld.third_party", "不予公开（保护第三方合法权益）", "withheld.third_party", cite(TIAOLI, "第十五条、第三十二条"), True),
-    _outcome("withheld.internal_affairs", "不予公开（属于三类内部事务信息）", "withheld.internal_affairs", cite(TIAOLI, "第十六条第一款"), True),
-    _outcome("withheld.process_info", "不予公开（属于四类过程性信息）", "withheld.process_info", cite(TIAOLI, "第十六条第二款"), True),
-    _outcome("withheld.enforcement_file", "不予公开（属于行政执法案卷）", "withheld.enforcement_file", cite(TIAOLI, "第十六条第二款"), True),
+    # 第三十七条: the parts that can be disclosed are provided (第三十六条（二）), the rest refused with
+    # reasons (第三十六条（三）)
+    _outcome("partial", "部分公开", "partial", cite(TIAOLI, "第三十七条、第三十六条第（二）项、第（三）项"), True),
+    _outcome("withheld.state_secret", "不予公开（属于国家秘密）", "withheld.state_secret", cite(TIAOLI, "第十四条、第三十六条第（三）项"), True),
+    _outcome("withheld.law_prohibited", "不予公开（其他法律行政法规禁止公开）", "withheld.law_prohibited", cite(TIAOLI, "第十四条、第三十六条第（三）项"), True),
+    _outcome("withheld.security_stability", "不予公开（危及“三安全一稳定”）", "withheld.security_stability", cite(TIAOLI, "第十四条、第三十六条第（三）项"), True),
+    _outcome("withheld.third_party", "不予公开（保护第三方合法权益）", "withheld.third_party", cite(TIAOLI, "第十五条、第三十二条、第三十六条第（三）项"), True),
+    _outcome("withheld.internal_affairs", "不予公开（属于三类内部事务信息）", "withheld.internal_affairs", cite(TIAOLI, "第十六条第一款、第三十六条第（三）项"), True),
+    _outcome("withheld.process_info", "不予公开（属于四类过程性信息）", "withheld.process_info", cite(TIAOLI, "第十六条第二款、第三十六条第（三）项"), True),
+    _outcome("withheld.enforcement_file", "不予公开（属于行政执法案卷）", "withheld.enforcement_file", cite(TIAOLI, "第十六条第二款、第三十六条第（三）项"), True),
     # Counted as 不予公开 (report row （三）8), so reconsideration comes first as for any refusal to
-    # disclose (行政复议法 第二十三条第一款第（四）项); no article of the 条例 is its basis.
+    # disclose (行政复议法 第二十三条第一款第（四）项). No article of the 条例 makes it a ground; the
+    # letter cites 第三十六条第（三）项, which every refusal follows (告知不予公开并说明理由).
     _outcome("withheld.administrative_query", "不予公开（属于行政查询事项）", "withheld.administrative_query",
-             withholds=True),
+             cite(TIAOLI, "第三十六条第（三）项"), withholds=True),
     _outcome("unavailable.not_held", "无法提供（本机关不掌握相关政府信息）", "unavailable.not_held", cite(TIAOLI, "第三十六条第（四）项")),
-    _outcome("unavailable.other_agency", "无法提供（不属于本机关负责公开，告知负责公开的机关）", "unavailable.not_held", cite(TIAOLI, "第三十六条第（五）项")),
+    # 第十条 says whose it is to disclose: the reason the letter gives (第三十六条（五）)
+    _outcome("unavailable.other_agency", "无法提供（不属于本机关负责公开，告知负责公开的机关）", "unavailable.not_held", cite(TIAOLI, "第三十六条第（五）项、第十条")),
     _outcome("unavailable.needs_creation", "无法提供（没有现成信息需要另行制作）", "unavailable.needs_creation", cite(TIAOLI, "第三十八条")),
     _outcome("unavailable.still_unclear", "无法提供（补正后申请内容仍不明确）", "unavailable.still_unclear", cite(TIAOLI, "第三十条")),
     _outcome("not_processed.petition", "不予处理（信访举报投诉类申请）", "not_processed.petition", cite(TIAOLI, "第三十九条第一款")),
     _outcome("not_processed.duplicate", "不予处理（重复申请）", "not_processed.duplicate", cite(TIAOLI, "第三十六条第（六）项")),
     _outcome("not_processed.publication", "不予处理（要求提供公开出版物）", "not_processed.publication", cite(TIAOLI, "第三十九条第二款")),
     _outcome("not_processed.excessive", "不予处理（无正当理由大量反复申请）", "not_processed.excessive", cite(TIAOLI, "第三十五条")),
-    _outcome("not_processed.confirmation", "不予处理（要求行政机关确认或重新出具已获取信息）", "not_processed.confirmation"),
+    # No article names it; a disclosure request is one to obtain information (第二十七条: 申请获取相关政府信息),
+    # and confirming or re-issuing what the applicant already holds is not obtaining it
+    _outcome("not_processed.confirmation", "不予处理（要求行政机关确认或重新出具已获取信息）", "not_processed.confirmation",
+             cite(TIAOLI, "第二十七条")),
     _outcome("other.no_correction", "其他处理（逾期不补正，不再处理）", "other.no_correction", cite(TIAOLI, "第三十条")),
     _outcome("other.unpaid_fee", "其他处理（逾期未缴纳信息处理费，不再处理）", "other.unpaid_fee", cite(TIAOLI, "第四十二条")),
     _outcome("other.special_procedure", "其他处理（工商、不动产登记资料等依其规定办理）", "other.other", cite(TIAOLI, "第三十六条第（七）项")),
+    # What is asked for is not government information at all (a party committee's document, a
+    # people's congress's): 第二条 defines government information, so the 条例 does not apply.
+    # The 2021 format has no row of its own for it; its 其他处理 3.其他 takes every handling not
+    # listed above, and is where it is counted (not 不予公开, which is a refusal under 第十四至十六条).
+    _outcome("other.not_government_information", "其他处理（申请公开的信息不属于政府信息）", "other.other",
+             cite(TIAOLI, "第二条")),
     _outcome("other.other", "其他处理", "other.other"),
     # 申请人撤回: recorded by `request withdraw`, no reply letter; the 2021 format counts it
     # under （六）其他处理 3.其他
