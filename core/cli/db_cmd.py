@@ -110,12 +110,12 @@ def check(ctx, as_json):
 
 
 @db.command(short_help="把数据库备份到文件并完整校验（通过才保留，链头记入事件日志）")
-@click.argument("out", metavar="PATH")
+@click.argument("out", metavar="文件")
 @click.option("--by", help="经办人（记入事件日志；默认为 GONGKAI_USER 或登录名）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def backup(app, out, by, as_json):
-    """把数据库备份到文件 PATH（办公中也可进行：SQLite 用其在线备份，PostgreSQL 用 pg_dump -Fc），
+    """把数据库备份到所给的文件（办公中也可进行：SQLite 用其在线备份，PostgreSQL 用 pg_dump -Fc），
     再完整校验备份（同 `gongkai db check`）：通过才保留，从不覆盖已有文件。打印备份时每个单位的链头，
     并记入该单位的事件日志。备份含申请人个人信息，文件只有属主可读。"""
     from gongkai.core.audit.backup import backup as take_backup
@@ -136,7 +136,7 @@ def backup(app, out, by, as_json):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def restore(app, path, by, as_json):
-    """把 `gongkai db backup` 做的备份 PATH 恢复到当前配置的数据库：该库须为空库（SQLite：文件尚不存在；
+    """把 `gongkai db backup` 做的备份文件恢复到当前配置的数据库：该库须为空库（SQLite：文件尚不存在；
     PostgreSQL：新建的空库），决不覆盖已有记录。恢复前后都完整校验，并打印每个单位的链头（应与备份时打印的一致）。"""
     from gongkai.core.audit.backup import restore as restore_backup
     from gongkai.core.cli.common import actor

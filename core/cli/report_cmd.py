@@ -14,7 +14,7 @@ def report():
 @report.command()
 @click.option("--year", required=True, type=year_type(), help="报告年度，如 2026")
 @click.option("--unit-name", "unit", help="报告署名的单位名称（默认：本单位的名称）")
-@click.option("--unit", "unit_code", metavar="CODE", help="报告哪个单位（单位代码，同全局 --unit）")
+@click.option("--unit", "unit_code", metavar="单位代码", help="报告哪个单位（单位代码，同全局 --unit）")
 @click.option("--government", is_flag=True, default=None,
               help="本级政府的年度报告（条例 第四十九条第二款：3月31日前；辖区规定更早的，按辖区规则，"
                    "见 gongkai rules）；区级服务器上汇总全部单位，附各单位情况表；"

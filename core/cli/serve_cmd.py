@@ -8,7 +8,7 @@ import click
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="工作进程数：多人同时使用时可设为本机的 CPU 核数")
-@click.option("--trusted-proxy", "trusted", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+@click.option("--trusted-proxy", "trusted", default="127.0.0.1", show_default=True, metavar="地址",
               help="反向代理的地址或网段（多个用逗号分隔）：只相信来自这些地址的 X-Forwarded-Proto/For 请求头")
 @click.pass_obj
 def serve(app, host, port, workers, trusted):

@@ -153,7 +153,7 @@ def passwd(app, name, password_stdin, by):
 
 
 @user.command("roles")
-@click.argument("name")
+@click.argument("name", metavar="账户名")
 @click.option("--role", "roles", multiple=True, help="新的角色（全部列出，取代原有角色），可多次使用")
 @BY
 @click.pass_obj
@@ -192,7 +192,7 @@ def logins(app, limit, by, as_json):
 
 
 @user.command("totp")
-@click.argument("name")
+@click.argument("name", metavar="账户名")
 @BY
 @JSON
 @click.pass_obj
