@@ -267,27 +267,39 @@ def excessive(app, request_id, asked_on, later_due, by, as_json):
 @request.command("review")
 @REQUEST
 @click.option("--step", "step_id", required=True, type=LabelChoice("step"), help="审核步骤（名称，见 request show）")
-@click.option("--by", required=True, help="审核人（本单位已启用账户的：账户名，须具有该步骤的角色）")
+@click.option("--by", help="审核人（本单位已启用账户的：须为 gongkai login 登录的账户，可省略）")
 @click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--comment", default="", help="审核意见")
-@click.option("--outcome", type=LabelChoice("outcome"), help="拟答复结果，如 部分公开（决定哪些步骤适用）")
+@click.option("--outcome", type=LabelChoice("outcome"),
+              help="拟答复结果，如 部分公开：审核流程的第一个签署须写明，其后的步骤审核同意的即是这一拟答复内容")
+@click.option("--reason", help="拟答复的理由（写入告知书）")
+@click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用")
+@click.option("--agency", help="负责公开的机关名称（unavailable.other_agency）")
+@click.option("--agency-contact", help="负责公开的机关联系方式")
 @click.option("--on", help="审核日期（默认今天）")
 @JSON
 @click.pass_obj
-def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_json):
+def review_cmd(app, request_id, step_id, by, decision, comment, outcome, reason, withheld, agency, agency_contact, on,
+               as_json):
     """按本辖区审核流程办理一个审核步骤；本人不得审批自己经手的上一步。
+
+    审核签署的是具体的拟答复内容：第一个签署用 --outcome（及 --reason、--withheld、--agency、
+    --agency-contact）写明，其后的步骤审核同意这一内容；答复与之不一致的拒绝答复。第一步重新签署
+    不同的拟答复内容的，已签署的步骤随之重新审核。
 
     对已答复的申请办理答复前的步骤，即开始更正答复的审核（见 request amend）。"""
     from gongkai.core.requests import reply, review
 
+    proposed = {"outcome": outcome, "reasons": reason,
+                "withheld": reply.parse_withheld(list(withheld)) if withheld else None,
+                "agency": agency, "agency_contact": agency_contact}
+
     def act(session, office, req):
         from gongkai.core.accounts.permissions import request_record
 
-        if outcome:
-            reply.propose(session, office, req, outcome)
         record = request_record(session, office.registry, req) if decision == "approve" else None
-        name = signer(session, office, by, f"request.review:{step_id}", record, free=by)
-        review.review(session, office, req, step_id, name, decision, comment, day(on, "--on"))
+        name = signer(session, office, by, f"request.review:{step_id}", record, free=by or "")
+        review.review(session, office, req, step_id, name, decision, comment, day(on, "--on"), proposal=proposed)
 
     data = _run(app, request_id, act)
     registry = app.registry
@@ -297,14 +309,15 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_
 def _reply_options(reason_flag):
     """The options describing a reply's content (``request reply`` and ``request amend``)."""
     options = [
-        click.option("--outcome", required=True, type=LabelChoice("outcome"),
-                     help="答复结果，如 予以公开、部分公开、不予公开（属于国家秘密）"),
-        click.option(reason_flag, "reason", default="", help="答复的理由"),
+        click.option("--outcome", type=LabelChoice("outcome"),
+                     help="答复结果，如 予以公开、部分公开、不予公开（属于国家秘密）；默认：审核同意的拟答复结果"),
+        click.option(reason_flag, "reason", help="答复的理由（默认：审核同意的）"),
         click.option("--basis", default="", help="法律依据（默认取答复结果的依据）"),
         click.option("--provision", default="", help="提供信息的方式和时间"),
-        click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用"),
-        click.option("--agency", default="", help="负责公开的机关名称（unavailable.other_agency）"),
-        click.option("--agency-contact", default="", help="负责公开的机关联系方式"),
+        click.option("--withheld", multiple=True,
+                     help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用（默认：审核同意的）"),
+        click.option("--agency", help="负责公开的机关名称（unavailable.other_agency；默认：审核同意的）"),
+        click.option("--agency-contact", help="负责公开的机关联系方式（默认：审核同意的）"),
     ]
 
     def wrap(fn):
@@ -323,11 +336,13 @@ def _reply_options(reason_flag):
 @JSON
 @click.pass_obj
 def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, agency, agency_contact, by, as_json):
-    """答复申请；审核流程未完成的拒绝答复并指出缺少的步骤。"""
+    """答复申请；审核流程未完成的拒绝答复并指出缺少的步骤；与审核同意的拟答复内容不一致的拒绝答复并指出不一致之处。
+
+    未给出的 --outcome、--reason、--withheld、--agency、--agency-contact 取审核同意的拟答复内容。"""
     from gongkai.core.requests import reply
 
     data = _run(app, request_id, reply.reply, outcome=outcome, on=day(on, "--on"), reasons=reason, legal_basis=basis,
-                provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
+                provision=provision, withheld=reply.parse_withheld(list(withheld)) if withheld else None, agency=agency,
                 agency_contact=agency_contact, sign=("request.reply", by))
     _report(data, as_json, f"已答复：{data['outcome_name']}")
 
@@ -351,8 +366,8 @@ def amend_cmd(app, request_id, on, why, outcome, reason, basis, provision, withh
     from gongkai.core.requests import amend, reply
 
     data = _run(app, request_id, amend.amend, outcome=outcome, reason=why, on=day(on, "--on"), reasons=reason,
-                legal_basis=basis, provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
-                agency_contact=agency_contact, sign=("request.amend", by))
+                legal_basis=basis, provision=provision, withheld=reply.parse_withheld(list(withheld)) if withheld else None,
+                agency=agency, agency_contact=agency_contact, sign=("request.amend", by))
     _report(data, as_json, f"已更正答复：{data['outcome_name']}（原答复见 request show 的 prior_replies）")
 
 

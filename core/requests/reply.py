@@ -89,18 +89,26 @@ def reply(
     office: Any,
     request: Request,
     *,
-    outcome: str,
     on: dt.date,
-    reasons: str = "",
+    outcome: str | None = None,
+    reasons: str | None = None,
     legal_basis: str = "",
     provision: str = "",
     withheld: list[dict[str, str]] | None = None,
-    agency: str = "",
-    agency_contact: str = "",
+    agency: str | None = None,
+    agency_contact: str | None = None,
     actor: str = "",
 ) -> Request:
-    """Answer the request; refused while a review step before the reply is missing."""
+    """Answer the request; refused while a review step before the reply is missing, or when it
+    states otherwise than the proposal the chain approved (a field not given, None, is the
+    approved one's: :func:`gongkai.core.requests.proposal.settle`)."""
+    from gongkai.core.requests import proposal
+
     registry = office.registry
+    content = proposal.settle(registry, proposal.approved(session, request.id, review.chain(registry)), "答复",
+                              request.id, outcome=outcome, reasons=reasons, withheld=withheld, agency=agency,
+                              agency_contact=agency_contact)
+    outcome = content["outcome"]
     tracks.check_outcome(registry, request.track, outcome)
     check_date(request, on, "答复")
     check_after(on, request.period_start, "答复", "答复期限起算日")
@@ -119,8 +127,9 @@ def reply(
         )
     approved = [a.on for a in review.approvals(session, request.id).values()]
     check_after(on, max(approved, default=None), "答复", "审核同意的日期")
-    set_reply(registry, request, outcome=outcome, reasons=reasons, legal_basis=legal_basis, provision=provision,
-              withheld=withheld, agency=agency, agency_contact=agency_contact)
+    set_reply(registry, request, outcome=outcome, reasons=content["reasons"] or "", legal_basis=legal_basis,
+              provision=provision, withheld=content["withheld"], agency=content["agency"] or "",
+              agency_contact=content["agency_contact"] or "")
     request.replied_on = on
     request.replied_by = actor
     request.letter_serial = next_serial(session, on.year, letter_series(session, request.id))  # the N of its 文号
