@@ -87,10 +87,15 @@ def differences(registry: Any, signed: dict[str, Any], given: dict[str, Any]) ->
     for field in FIELDS:
         a, b = signed.get(field), given.get(field)
         if field == "reasons":
+            if not (a or b):
+                continue  # neither written: each letter states its outcome's name
             a, b = _effective_reasons(registry, signed), _effective_reasons(registry, given)
         if field == "withheld":
             a, b = [(w["part"], w["reason"]) for w in a or []], [(w["part"], w["reason"]) for w in b or []]
         if a != b:
+            if field == "reasons":
+                out.append(f"{LABELS[field]}（审核同意的：{a}；本次：{b}）")
+                continue
             out.append(f"{LABELS[field]}（审核同意的：{_shown(registry, field, signed.get(field))}；"
                        f"本次：{_shown(registry, field, given.get(field))}）")
     return out

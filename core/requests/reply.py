@@ -105,11 +105,8 @@ def reply(
     from gongkai.core.requests import proposal
 
     registry = office.registry
-    content = proposal.settle(registry, proposal.approved(session, request.id, review.chain(registry)), "答复",
-                              request.id, outcome=outcome, reasons=reasons, withheld=withheld, agency=agency,
-                              agency_contact=agency_contact)
-    outcome = content["outcome"]
-    tracks.check_outcome(registry, request.track, outcome)
+    if outcome is not None:
+        tracks.check_outcome(registry, request.track, outcome)
     check_date(request, on, "答复")
     check_after(on, request.period_start, "答复", "答复期限起算日")
     if request.state == "paused":
@@ -119,6 +116,11 @@ def reply(
     if request.state not in ("received", "processing", "reviewing"):
         hint = "；答复有误的，请用 `gongkai request amend` 更正答复" if request.state in ("replied", "closed", "amending") else ""
         raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能再答复{hint}。")
+    content = proposal.settle(registry, proposal.approved(session, request.id, review.chain(registry)), "答复",
+                              request.id, outcome=outcome, reasons=reasons, withheld=withheld, agency=agency,
+                              agency_contact=agency_contact)
+    outcome = content["outcome"]
+    tracks.check_outcome(registry, request.track, outcome)
     missing = review.missing_steps(session, registry, request, outcome)
     if missing:
         raise StepRefused(
