@@ -217,7 +217,7 @@ def resume(app, request_id, on, no_answer, by, as_json):
 @REQUEST
 @click.option("--days", type=int, help="延长的工作日数")
 @click.option("--months", type=int, help="延长的月数（本辖区规则以月计的）")
-@click.option("--approved-by", required=True, help="批准延期的负责人")
+@click.option("--approved-by", required=True, help="批准延期的负责人（本单位已启用账户的：须为 gongkai login 登录的本人账户）")
 @click.option("--on", required=True, help="批准日期")
 @click.option("--told-on", help="告知申请人的日期（默认同批准日期）")
 @click.option("--reason", default="", help="延期的理由（写入延期答复告知书）")
@@ -233,9 +233,11 @@ def extend(app, request_id, days, months, approved_by, on, told_on, reason, noti
     if (days is None) == (months is None):
         raise GongkaiError("请给出 --days 或 --months 之一。")
     def act(session, office, req):
+        # once the unit has accounts, the approver is the one logged in, and records it (条例 第三十三条)
         approver = signer(session, office, approved_by, "request.extend.approve", flag="--approved-by", free=approved_by)
         clock.extend(session, office, req, days if days is not None else months, approver, day(on, "--on"),
-                     day(told_on, "--told-on"), months is not None, actor=signer(session, office, by, "request.extend"))
+                     day(told_on, "--told-on"), months is not None,
+                     actor=signer(session, office, by, "request.extend.approve"))
 
     data = _run(app, request_id, act, notice=("extension", notice_out, {"reason": reason}))
     _report(data, as_json, "已延长答复期限")

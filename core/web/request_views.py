@@ -154,7 +154,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("resume", "恢复计时", "request.resume", "resume",
            lambda s, o, r, f, by: clock.resume(s, o, r, f.day("on", "恢复计时日期"), f.flag("no_answer"),
                                                           actor=by)),
-    Action("extend", "延长答复期限", "request.extend", "extend", _extend),
+    # 条例 第三十三条: recorded by the one who approves it, signed in (never a name typed in the form)
+    Action("extend", "延长答复期限", "request.extend.approve", "extend", _extend),
     Action("fee", "核定信息处理费", "request.fee", "fee",
            lambda s, o, r, f, by: fees.charge(s, o, r, f.text("method"), f.whole("pages", "页数", False),
                                                          actor=by)),
