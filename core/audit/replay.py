@@ -603,6 +603,11 @@ def describe(column: str, value: Any) -> str:
             return "、".join(names.get(code, str(code)) for code in json.loads(value)) or "（无）"
         except (ValueError, TypeError):
             return str(value)
+    if isinstance(value, str) and value.startswith("{") and '"outcome"' in value:  # a review's proposal
+        try:
+            return "拟答复：" + describe("outcome", json.loads(value).get("outcome"))
+        except (ValueError, AttributeError):
+            return str(value)
     if column == "state":
         from gongkai.core.documents.review import STATE_NAMES
         from gongkai.core.requests.workflow import STATES
