@@ -126,7 +126,7 @@ BASE: dict[str, dict[str, str] | None] = {
     "newmedia open": {"platform": "微信", "name": "某公众号", "on": "2026-10-01"},
     "newmedia close": {"number": "1", "on": "2026-10-01"},
     "user add": {"name": "新人"}, "user disable": {"name": "新人"}, "user enable": {"name": "新人"},
-    "user list": {}, "user passwd": {"name": "新人"},
+    "user list": {}, "user passwd": {"name": "新人"}, "login": {"name": "新人"}, "logout": {},
     "unit add": {"code": "jw", "name": "新单位"}, "unit list": {}, "unit show": {}, "unit edit": {"code": "main"},
     "unit import-db": {"path": "empty.csv", "code": "main"},
 }

@@ -39,11 +39,10 @@ def login(app, name, password_stdin):
     from gongkai.core.records.storage import utc
 
     lasting = cli_login.minutes(app.config)
-    password = _password(password_stdin)
     with app.session() as session:
         if not store.has_accounts(session):
             raise GongkaiError("本单位尚未启用账户，命令行无需登录（用 --by 填写经办人）。")
-    actor = authenticate(app, name, password)
+    actor = authenticate(app, name, _password(password_stdin))
     now = utc(dt.datetime.now(dt.timezone.utc))
     with app.session() as session:
         token = cli_login.issue(store.get(session, actor.name), login_where(app), os_user(), now, lasting)
