@@ -81,3 +81,24 @@ def test_login_reads_a_bounded_password_and_needs_accounts(gk, unit):
     setup_accounts(gk)
     huge = gk("login", "clerk", "--password-stdin", input="x" * 100_000)
     assert huge.exit_code != 0 and "1024" in huge.stderr
+
+
+def test_a_login_expires_and_its_lifetime_is_a_setting(gk, unit):
+    import datetime as dt
+
+    from gongkai.core.accounts import cli_login, store
+    from gongkai.core.cli.common import login_where, os_user, write_login
+
+    config = unit("xixian")
+    setup_accounts(gk)
+    app = App()
+    with app.session() as session:  # a login made two hours ago, for an hour
+        an_hour = cli_login.issue(store.get(session, "clerk"), login_where(app), os_user(),
+                                  dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2), 60)
+    write_login(app, an_hour)
+    expired = gk.fails("request", "new", "--applicant", "李四", "--applicant-type", "natural_person", "--channel",
+                       "in_person", "--submitted", "2026-03-02", "--subject", "某事", code=1)
+    assert "登录已过期" in expired.stderr
+    with config.open("a", encoding="utf-8") as f:
+        f.write("\n[accounts]\ncli_login_minutes = 0\n")
+    assert "cli_login_minutes" in login(gk, "clerk").stderr

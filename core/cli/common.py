@@ -142,11 +142,14 @@ PASSWORD_CHARS = 1024  # a password read from standard input: no more is read
 
 
 def os_user() -> str:
-    """The operating-system user running the command (recorded with what an account does)."""
+    """The operating-system user running the command (recorded with what an account does): the
+    process's own user, not ``$USER`` or ``$LOGNAME``, which anyone may set."""
     try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return f"uid{os.getuid()}"
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # no passwd entry in some containers
+        return f"uid{os.geteuid()}"
 
 
 def login_where(app) -> str:
