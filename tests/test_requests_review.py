@@ -176,3 +176,13 @@ def test_a_changed_proposal_reopens_the_chain(gk, unit):
     review(gk, rid, "principal_head", "主要负责人丙")
     assert gk.json("request", "reply", rid, "--on", "2026-03-11")["outcome"] == "withheld.state_secret"
     assert gk("audit", "verify").exit_code == 0
+
+
+def test_request_show_says_what_the_chain_approved(gk, unit):
+    unit("yanta")
+    rid = str(new_request(gk)["id"])
+    review(gk, rid, "draft", "甲", "approve", "2026-03-10", "--outcome", "部分公开", "--withheld", "联系电话：个人隐私")
+    shown = gk.json("request", "show", rid)
+    assert shown["proposal"]["outcome"] == "partial"
+    assert shown["proposal"]["withheld"] == [{"part": "联系电话", "reason": "个人隐私"}]
+    assert "审核同意的拟答复：部分公开；不予公开：联系电话：个人隐私" in gk.ok("request", "show", rid).stdout

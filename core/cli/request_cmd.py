@@ -132,6 +132,13 @@ def show(app, request_id, as_of, reveal, by, as_json):
                f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else ""))
     if data["outcome"]:
         click.echo(f"答复结果 {label('outcome', data['outcome'], app.registry)}（{data['replied_on']}）")
+    signed = data["proposal"]
+    if signed and (data["state"] == "amending" or not data["outcome"]):
+        withheld = "；".join(f"{w['part']}：{w['reason']}" for w in signed["withheld"])
+        click.echo(f"审核同意的拟答复：{label('outcome', signed['outcome'], app.registry)}"
+                   + (f"；理由：{signed['reasons']}" if signed["reasons"] else "")
+                   + (f"；不予公开：{withheld}" if withheld else "")
+                   + (f"；负责公开的机关：{signed['agency']}（{signed['agency_contact']}）" if signed["agency"] else ""))
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
                [[s["name"] + ("（本单位规定）" if s["unit_practice"] else ""), label("stage", s["stage"]), s["done"], s["by"]]
                 for s in data["review_steps"]])
