@@ -135,6 +135,24 @@ class App:
         for name in ("unit", "engine"):
             self.__dict__.pop(name, None)
 
+    def sibling(self, code: str) -> App:
+        """The same database, configuration, rules and calendar, acting on unit ``code``: the
+        web server's app of a session's unit. What does not depend on the unit is shared (one
+        engine and its pool for every unit)."""
+        other = App(self._config_path, self._jurisdiction, self._database_url, self.extra_plugins, unit=code)
+        for name in ("config", "registry", "calendar", "raw_engine", "district_engine"):
+            if name in self.__dict__ or name in ("config", "registry", "district_engine"):
+                other.__dict__[name] = getattr(self, name)
+        return other
+
+    def named_unit(self) -> str:
+        """The unit code named by ``--unit`` or ``GONGKAI_UNIT`` ("" if neither)."""
+        import os
+
+        from gongkai.core.law.config import ENV_UNIT
+
+        return (self._unit or os.environ.get(ENV_UNIT) or "").strip()
+
     def chosen_unit(self) -> str:
         """The unit code asked for: ``--unit``, else ``GONGKAI_UNIT``, else ``gongkai.toml`` (may be a name)."""
         import os

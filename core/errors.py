@@ -17,3 +17,7 @@ class PluginError(GongkaiError):
     """A plugin broke its contract. The message names the plugin and the hook."""
 
     exit_code = 4
+
+
+class NotFound(GongkaiError):
+    """No such record in this unit (the web app answers 404)."""

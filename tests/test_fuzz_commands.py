@@ -66,6 +66,7 @@ TEXT_EXAMPLES = {"agency", "agency_contact", "applicant_type", "attribute", "bas
 # the values each command needs besides the hostile one (None: not fuzzed, with the reason)
 BASE: dict[str, dict[str, str] | None] = {
     "plugins": {}, "rules": {}, "calendar": {}, "db check": {}, "db current": {}, "db upgrade": {},
+    "db backup": {"out": "new-backup.db"}, "db restore": {"path": "empty.csv"},
     "db revision": None,  # a developer's tool: writes a migration file into the source tree
     "serve": None,  # starts a server that runs until stopped
     # the suite runs with GONGKAI_PRELOAD=0: start is refused, status and stop find no server
@@ -126,7 +127,9 @@ BASE: dict[str, dict[str, str] | None] = {
     "newmedia open": {"platform": "微信", "name": "某公众号", "on": "2026-10-01"},
     "newmedia close": {"number": "1", "on": "2026-10-01"},
     "user add": {"name": "新人"}, "user disable": {"name": "新人"}, "user enable": {"name": "新人"},
-    "user list": {}, "user passwd": {"name": "新人"}, "login": {"name": "新人"}, "logout": {},
+    "user list": {}, "user passwd": {"name": "新人"}, "user roles": {"name": "新人"}, "user logins": {},
+    "user totp": {"name": "新人"}, "user require-totp": {},
+    "login": {"name": "新人"}, "logout": {},
     "unit add": {"code": "jw", "name": "新单位"}, "unit list": {}, "unit show": {}, "unit edit": {"code": "main"},
     "unit import-db": {"path": "empty.csv", "code": "main"},
 }

@@ -108,3 +108,71 @@ def test_revealing_shows_the_numbers_and_is_logged(exposed):
     assert revealed["applicant_contact"] == "+86 138 1234 5678" and revealed["applicant_id_number"] == ID
     assert [e["actor"] for e in revealed["events"] if e["action"] == "reveal"] == ["科长乙"]
     assert_masked(gk.ok("request", "show", "1", "--json").stdout)  # the next look is masked again
+
+
+# Issue 33 item 6: masking normalises before it matches. The 14 formats a probe found shown in
+# full, each through ledger --json, ledger --xlsx, request show and digest --html.
+NORMALISED = {
+    "two spaces": "138  1234  5678",
+    "underscore": "138_1234_5678",
+    "slash": "138/1234/5678",
+    "comma": "138,1234,5678",
+    "full-width comma": "138，1234，5678",
+    "tel prefix": "tel13812345678",
+    "letters after": "13812345678abc",
+    "微信号wx": "微信号wx13812345678",
+    "zero-width": "138\u200b1234\u200b5678",
+    "thin space": "138\u20091234\u20095678",
+    "soft hyphen": "138\u00ad1234\u00ad5678",
+    "newline": "1381234\n5678",
+    "mathematical digits": "𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖",
+    "zero-width ID": "110101\u200b19900307\u200b7774",
+}
+
+
+def hidden_in(text: str, secret: str) -> bool:
+    """Whether each 反映…问题 in ``text`` shows ``secret`` only masked, whatever separates its digits."""
+    import unicodedata
+
+    found = re.findall(r"反映(.*?)问题", text, flags=re.S)
+    assert found, text[:2000]
+    for part in found:
+        digits = "".join(str(unicodedata.decimal(ch)) for ch in unicodedata.normalize("NFKC", part) if ch.isdecimal())
+        if secret in digits or "*" not in part:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("written", NORMALISED.values(), ids=NORMALISED.keys())
+def test_numbers_broken_by_anything_are_masked_everywhere(unit, gk, tmp_path, written):
+    import json
+    import unicodedata
+
+    secret = "".join(str(unicodedata.decimal(ch)) for ch in unicodedata.normalize("NFKC", written) if ch.isdecimal())
+    unit("changning")
+    gk.ok("request", "new", "--applicant", "张三", "--applicant-type", "natural_person", "--channel", "in_person",
+          "--submitted", "2026-03-02", "--subject", f"反映{written}问题")
+    assert hidden_in(" ".join(str(r) for r in json.loads(gk.ok("ledger", "--json").stdout)), secret)
+    gk.ok("ledger", "--xlsx", "ledger.xlsx")
+    assert hidden_in(" ".join(str(c.value) for ws in load_workbook(tmp_path / "ledger.xlsx") for row in ws
+                              for c in row), secret)
+    assert hidden_in(gk.ok("request", "show", "1").stdout, secret)
+    assert hidden_in(gk.ok("digest", "--as-of", "2026-03-30", "--html", "-").stdout, secret)
+
+
+@pytest.mark.parametrize("text", ["金额 13,800,000,000 元", "编号 AB12CD34EF5678GH90", "2026/03/02", "1,380,000 元",
+                                  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                                  "2026-03-02 2026-03-05", "2026-03-02、2026-03-05", '["2026-03-02", "2026-03-05"]',
+                                  '{"ids": [1, 35, 36, 37, 38, 39]}'])
+def test_amounts_codes_and_dates_stay_readable(text):
+    assert mask_text(text) == text
+
+
+def test_the_logs_json_stays_json_with_its_numbers_masked():
+    import json
+
+    event = {"contact": "138,1234,5678", "note": "tel13912345678", "ids": [1, 35, 36, 37, 38, 39],
+             "days": ["2026-03-02", "2026-03-05"], "id": "110101\u200b19900307\u200b7774"}
+    masked = json.loads(mask_text(json.dumps(event, ensure_ascii=False)))
+    assert masked == {**event, "contact": "138,****,5678", "note": "tel139****5678",
+                      "id": "110***\u200b********\u200b7774"}

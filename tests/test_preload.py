@@ -124,7 +124,7 @@ def _locked(folder: str) -> bool:
 
 def _timeless(text: str) -> str:
     """Output without the moments events were written (they differ by the runs' order)."""
-    return re.sub(r'"at": "[^"]*"', '"at": ""', text)
+    return re.sub(r'"at(_beijing)?": "[^"]*"', '"at": ""', text)
 
 
 def _rows(folder: Path) -> dict[str, list[tuple]]:
@@ -338,3 +338,87 @@ def test_status_and_stop(tmp_path, server):
     assert f"已停止预载进程（进程号 {started['pid']}）" in stopped.stdout
     assert not through.status()["running"]
     assert "未在运行" in through.run("preload", "stop", cwd=tmp_path).stdout
+
+
+# Issue 33 item 3: a preloader that cannot be hijacked, whose commands end with their client,
+# and that notices an edit which keeps a file's modification time.
+
+_FAKE_SERVER = r"""
+import json, os, socket, struct, sys
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+os.setgid(65534)
+os.setuid(65534)  # listening as another user: what SO_PEERCRED reports to the client
+sock.listen(8)
+print("ready", flush=True)
+conn, _ = sock.accept()
+conn.settimeout(20)
+got = 0
+try:
+    while chunk := conn.recv(1 << 16):
+        got += len(chunk)
+        for m in ({"pid": os.getpid()}, {"exit": 0}):  # a forged success, as the probe's server sent
+            data = json.dumps(m).encode()
+            conn.sendall(struct.pack(">I", len(data)) + data)
+except OSError:
+    pass
+print(got, flush=True)
+"""
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="listening as another user needs root")
+def test_a_server_of_another_user_is_never_sent_a_command(unit, gk, tmp_path, server):
+    unit("changning")
+    new_request(gk)
+    through = server()
+    through.start()
+    [sock_path] = [str(p) for p in Path(through.folder).glob("*.sock")]  # where the client will connect
+    through.stop()
+    _wait(lambda: not Path(sock_path).exists(), "our server to leave")
+    fake = subprocess.Popen([sys.executable, "-c", _FAKE_SERVER, sock_path], stdout=subprocess.PIPE, text=True)
+    try:
+        assert fake.stdout.readline().strip() == "ready"
+        shown = through.run("request", "show", "1", cwd=tmp_path)
+        assert shown.returncode == 0 and "张三" in shown.stdout  # run in the client itself
+        assert "其他用户（uid 65534）" in shown.stderr and "冒充" in shown.stderr
+        assert fake.stdout.readline().strip() == "0"  # it received nothing: no environment, no terminal
+        assert fake.wait(timeout=30) == 0
+    finally:
+        if fake.poll() is None:
+            fake.kill()
+    assert Path(sock_path).exists()  # and no server of ours was started over it
+
+
+def test_a_command_ends_when_its_client_is_killed(unit, gk, tmp_path, server):
+    unit("xixian")
+    gk.ok("user", "list")
+    through = server()
+    through.start()
+    client = subprocess.Popen([GONGKAI, "user", "add", "zhang", "--role", "单位管理员", "--password-stdin"], cwd=tmp_path,
+                              env=through.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        child = _wait(lambda: through.status()["children"], "the command to run in the server's child")[0]
+        _wait(lambda: _reading_a_pipe(child), "the command to read its input")
+        client.kill()  # SIGKILL: the client cannot pass anything on
+        client.wait(timeout=30)
+        _wait(lambda: not alive(child), "the command to end with its client", limit=20)
+    finally:
+        client.stdin.close()
+        if client.poll() is None:
+            client.kill()
+    assert "尚无账户" in gk.ok("user", "list").stdout
+
+
+def test_an_edit_that_keeps_the_modification_time_makes_the_server_step_aside(unit, gk, tmp_path, server):
+    unit("changning")
+    new_request(gk)
+    through = server()
+    first = through.start()
+    labels = Path(sys.modules["gongkai.core.labels"].__file__)
+    stamp = labels.stat()
+    os.utime(labels, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # written, its mtime set back: only ctime moves
+    assert labels.stat().st_mtime_ns == stamp.st_mtime_ns
+    shown = through.run("request", "show", "1", cwd=tmp_path)
+    assert shown.returncode == 0 and "张三" in shown.stdout
+    _wait(lambda: not alive(first["pid"]), "the stale server to exit")

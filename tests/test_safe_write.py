@@ -231,3 +231,25 @@ def test_init_checks_the_database_it_writes_down(gk, tmp_path, monkeypatch):
 def test_plugin_scaffold_into_an_unwritable_place_leaves_nothing(gk, tmp_path):
     result = gk.fails("plugin", "new", "jinshan", "--out", "/sys/x")
     assert "Traceback" not in result.stderr
+
+
+def test_write_by_links_the_produced_file_into_place_or_leaves_nothing(tmp_path):
+    """``write_by``: a file made at a path by a library or program (a database backup)."""
+    import stat
+
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.paperwork.safe_write import write_by
+
+    target = tmp_path / "new" / "folder" / "out.bin"
+    with pytest.raises(RuntimeError):
+        write_by(target, lambda tmp: (tmp.write_bytes(b"half"), Path(f"{tmp}-wal").write_bytes(b"x"),
+                                      (_ for _ in ()).throw(RuntimeError("failed"))))
+    assert not (tmp_path / "new").exists()  # no file, no -wal, no folder it made
+    written = write_by(target, lambda tmp: tmp.write_bytes(b"whole"), private=True)
+    assert written.read_bytes() == b"whole" and stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert os.listdir(target.parent) == ["out.bin"]
+    with pytest.raises(GongkaiError, match="已存在"):
+        write_by(target, lambda tmp: tmp.write_bytes(b"other"))
+    assert target.read_bytes() == b"whole" and os.listdir(target.parent) == ["out.bin"]
+    with pytest.raises(GongkaiError, match="标准输出"):
+        write_by("-", lambda tmp: None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("starlette", reason="the web app's dependencies: pip install -e '.[test]'")
-from web_support import STAFF, make_unit, signed_in, unit_environment  # noqa: E402
+from web_support import PASSWORD, STAFF, make_unit, signed_in, unit_environment  # noqa: E402
 
 from gongkai.core.app import App  # noqa: E402
 
@@ -136,58 +136,136 @@ def test_a_form_without_its_csrf_token_is_refused(clients, office):
 
 
 def test_session_cookie_and_security_headers(web):
-    c = client(web)
+    from starlette.testclient import TestClient
+
+    c = TestClient(web, follow_redirects=False)
     r = c.get("/login")
-    cookie = r.headers["set-cookie"]
+    cookie = r.headers["set-cookie"]  # before sign-in: only the login form's CSRF token
+    assert cookie.startswith("gongkai_csrf=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert r.headers["x-frame-options"] == "DENY" and r.headers["referrer-policy"]
     assert "<script>" not in r.text  # no inline script anywhere
-    from starlette.testclient import TestClient
+    token = c.cookies["gongkai_csrf"]
+    r = c.post("/login", data={"name": "clerk", "password": PASSWORD, "csrf_token": token, "next": "/todo"})
+    assert r.status_code == 303
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith("gongkai_session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    key = c.cookies["gongkai_session"]
+    assert "clerk" not in key and len(key) >= 40  # a random key: the account is in the database, not the cookie
 
     secure = TestClient(web, base_url="https://gongkai.example").get("/login")
     assert "Secure" in secure.headers["set-cookie"]
 
 
-def session_cookie(office, data, age_seconds):
-    """A session cookie signed with the unit's secret, last used ``age_seconds`` ago."""
-    import base64
-    import json
-    import time
+def web_sessions(office, name):
+    """The rows of ``name``'s sessions (in the district's database)."""
+    from sqlmodel import select
 
-    from itsdangerous import TimestampSigner
+    from gongkai.core.accounts.models import WebSession
 
-    from gongkai.core.web.app import session_secret
+    with office.district_session() as session:
+        return session.exec(select(WebSession).where(WebSession.account_name == name)).all()
 
-    class Then(TimestampSigner):
-        def get_timestamp(self):
-            return int(time.time() - age_seconds)
 
-    payload = base64.urlsafe_b64encode(json.dumps(data).encode())
-    return Then(session_secret(office), salt="gongkai.session").sign(payload).decode()
+def live(office, c):
+    """Whether the session of the client ``c`` still has its row."""
+    import hashlib
+
+    from sqlmodel import select
+
+    from gongkai.core.accounts.models import WebSession
+
+    digest = hashlib.sha256(c.cookies["gongkai_session"].encode()).hexdigest()
+    with office.district_session() as session:
+        return session.exec(select(WebSession).where(WebSession.key_digest == digest)).first() is not None
+
+
+def age_session(office, c, *, idle=None, lifetime=None):
+    """Make the session of the client ``c`` look last used ``idle`` ago, or opened ``lifetime`` ago."""
+    import datetime as dt
+    import hashlib
+
+    from sqlalchemy import update
+
+    from gongkai.core.accounts.models import WebSession
+
+    now = dt.datetime.now(dt.timezone.utc)
+    values = {}
+    if idle is not None:
+        values["last_seen_at"] = now - idle
+    if lifetime is not None:
+        values["created_at"] = now - lifetime
+        values["last_seen_at"] = now
+    digest = hashlib.sha256(c.cookies["gongkai_session"].encode()).hexdigest()
+    with office.district_session() as session:
+        session.execute(update(WebSession).where(WebSession.key_digest == digest).values(**values))
 
 
 def test_idle_session_times_out(office, web):
+    import datetime as dt
+
+    from gongkai.core.accounts.sessions import IDLE_MINUTES
+
+    c = client(web, "officehead")
+    age_session(office, c, idle=dt.timedelta(minutes=IDLE_MINUTES - 1))
+    assert c.get("/todo").status_code == 200
+    age_session(office, c, idle=dt.timedelta(minutes=IDLE_MINUTES, seconds=5))
+    stale = c.cookies["gongkai_session"]
+    r = c.get("/todo")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/todo&expired=1"
+    assert "登录已超时" in c.get(r.headers["location"]).text
+    c.cookies["gongkai_session"] = stale
+    assert not live(office, c)
+
+
+def test_a_session_ends_after_its_lifetime_however_busy(office, web):
+    import datetime as dt
+
+    from gongkai.core.accounts.sessions import LIFETIME_HOURS
+
+    c = client(web, "filing")
+    age_session(office, c, lifetime=dt.timedelta(hours=LIFETIME_HOURS) - dt.timedelta(minutes=1))
+    assert c.get("/todo").status_code == 200
+    age_session(office, c, lifetime=dt.timedelta(hours=LIFETIME_HOURS, minutes=1))
+    assert c.get("/todo").headers["location"].startswith("/login")
+
+
+def test_logout_ends_the_session(web, office):
     from starlette.testclient import TestClient
 
-    from gongkai.core.web.app import IDLE_MINUTES
-
-    fresh = TestClient(web, follow_redirects=False,
-                       cookies={"gongkai_session": session_cookie(office, {"user": "clerk"}, 60)})
-    assert fresh.get("/todo").status_code == 200
-    idle = TestClient(web, follow_redirects=False,
-                      cookies={"gongkai_session": session_cookie(office, {"user": "clerk"}, IDLE_MINUTES * 60 + 5)})
-    r = idle.get("/todo")
-    assert r.status_code == 303 and r.headers["location"] == "/login?next=/todo&expired=1"
-    assert "登录已超时" in idle.get(r.headers["location"]).text
-
-
-def test_logout_ends_the_session(web):
     c = client(web, "lawyer")
+    copied = TestClient(web, follow_redirects=False, cookies={"gongkai_session": c.cookies["gongkai_session"]})
+    assert copied.get("/todo").status_code == 200
     r = c.post("/logout", data={"csrf_token": c.token})
     assert r.status_code == 303
     assert c.get("/todo").headers["location"].startswith("/login")
+    assert copied.get("/todo").headers["location"].startswith("/login")  # the copy ended with it
+    assert not live(office, copied)
+
+
+def test_a_new_password_roles_or_disabling_end_the_accounts_sessions(web, office):
+    """`user passwd`, `user roles` and `user disable` end every session of the account at once."""
+    from conftest import Cli
+
+    gk = Cli()
+    config = ["--config", str(office.config.path), *(["--db", office.config.database_url]
+                                                      if not office.config.database_url.startswith("sqlite") else [])]
+    made = gk(*config, "user", "add", "temp.clerk", "--role", "承办人", "--by", "admin", "--password-stdin",
+              input=PASSWORD + "\n")
+    assert made.exit_code == 0, made.output + made.stderr
+    for command in (["user", "passwd", "temp.clerk", "--by", "admin", "--password-stdin"],
+                    ["user", "roles", "temp.clerk", "--role", "承办人", "--role", "律师", "--by", "admin"],
+                    ["user", "disable", "temp.clerk", "--by", "admin"]):
+        c = client(web, "temp.clerk")
+        other = client(web, "temp.clerk")
+        assert c.get("/todo").status_code == 200 and other.get("/todo").status_code == 200
+        result = gk(*config, *command, input=PASSWORD + "\n")
+        assert result.exit_code == 0, result.output + result.stderr
+        assert c.get("/todo").headers["location"].startswith("/login"), command
+        assert other.get("/todo").headers["location"].startswith("/login"), command
+        assert web_sessions(office, "temp.clerk") == []
 
 
 def test_the_corrections_review_is_offered_to_the_roles_that_may_start_it(office, clients):

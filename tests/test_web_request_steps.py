@@ -71,7 +71,7 @@ def shown(office, request_id) -> dict:
 
     with office.session() as session:
         data = ledger.show(session, office, workflow.load(session, request_id), reveal=True)
-    events = [{k: v for k, v in e.items() if k not in ("at", "id", "hash", "prev_hash")} for e in data.pop("events")]
+    events = [{k: v for k, v in e.items() if k not in ("at", "at_beijing", "id", "hash", "prev_hash")} for e in data.pop("events")]
     for e in events:
         e.pop("subject_id", None)
         for side in ("before", "after"):

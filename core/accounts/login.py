@@ -22,12 +22,12 @@ class LoginRefused(GongkaiError):
 
 
 def beijing(moment: dt.datetime) -> str:
-    from zoneinfo import ZoneInfo
+    from gongkai.core.today import beijing_text
 
-    return moment.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    return beijing_text(moment, seconds=False)
 
 
-def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = None) -> Actor:
+def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = None, code: str | None = None) -> Actor:
     """The actor of account ``name`` if ``password`` is right; else :class:`LoginRefused`.
 
     Failures are counted (and a lock written) in their own transaction, so they persist
@@ -44,19 +44,18 @@ def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = N
     with app.session() as session:
         account = store.find(session, name) if name.strip() else None
         if account is None:
-            try:  # the same work as a real check, so timing does not reveal which names exist
-                ph.verify(_dummy_hash(), password)
-            except VerificationError:
-                pass
-            raise LoginRefused(WRONG)
+            refuse_unknown(password)
         if account.locked_until is not None and utc(account.locked_until) > now:
             raise LoginRefused(f"账户已因连续 {MAX_FAILURES} 次密码错误被锁定，请于 {beijing(account.locked_until)}（北京时间）后再试，"
                                "或请单位管理员用 gongkai user passwd 重设密码。")
         try:
             ph.verify(account.password_hash, password)
-        except (VerificationError, InvalidHashError):
+            second = _second_factor(session, app, account, code, now)
+            if second:
+                raise VerificationError(second)
+        except (VerificationError, InvalidHashError) as exc:
             account.failed_logins += 1
-            refusal = WRONG
+            refusal = str(exc) if isinstance(exc, VerificationError) and str(exc) in SECOND_FACTOR else WRONG
             if account.failed_logins >= MAX_FAILURES:
                 account.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
                 account.failed_logins = 0
@@ -81,6 +80,82 @@ def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = N
                              after={"name": account.name, "password": store.password_digest(account.password_hash)})
             return store.actor_of(catalogue(app.registry), account)
     raise LoginRefused(refusal)
+
+
+NO_CODE = "请输入身份验证器上的 6 位验证码（本账户已开通双因素登录）。"
+BAD_CODE = "验证码不对或已过期：请输入身份验证器上当前显示的 6 位验证码。"
+NOT_ENROLLED = "本单位要求双因素登录，本账户尚未开通：请单位管理员用 gongkai user totp 账户名 为您开通后再登录。"
+SECOND_FACTOR = (NO_CODE, BAD_CODE, NOT_ENROLLED)
+
+
+def _second_factor(session: Any, app: Any, account: Any, code: str | None, now: dt.datetime) -> str:
+    """Why the second factor fails ("" when it holds or is not needed): RFC 6238 codes, one
+    30-second step of clock drift either way."""
+    import pyotp
+
+    from gongkai.core.accounts import store
+
+    if not account.totp_secret:
+        return NOT_ENROLLED if store.totp_required(session, app.unit.code) else ""
+    code = "".join((code or "").split())
+    if not code:
+        return NO_CODE
+    if not (code.isdigit() and len(code) == 6 and pyotp.TOTP(account.totp_secret).verify(code, for_time=now, valid_window=1)):
+        return BAD_CODE
+    return ""
+
+
+def refuse_unknown(password: str) -> None:
+    """The answer to a name that is no account's: the same work as a real check, so timing
+    does not reveal which names exist, and the same words as a wrong password."""
+    from argon2.exceptions import VerificationError
+
+    try:
+        store_hasher().verify(_dummy_hash(), password)
+    except VerificationError:
+        pass
+    raise LoginRefused(WRONG)
+
+
+def store_hasher() -> Any:
+    from gongkai.core.accounts.store import hasher
+
+    return hasher()
+
+
+def sign_in(server: Any, office_of: Any, name: str, password: str, client: str,
+            now: dt.datetime | None = None, code: str | None = None) -> tuple[Actor, str, str]:
+    """A login to the district's server: the account's actor, its unit's code and the new
+    session's key; or :class:`LoginRefused`, the same for an unknown name as for a wrong
+    password. Account names are unique on the server, so the name finds the unit;
+    ``office_of(code)`` is the :class:`~gongkai.core.app.App` of a unit. Every attempt is in
+    the login history; an address with too many recent failures is refused a while."""
+    from sqlmodel import select
+
+    from gongkai.core.accounts import sessions
+    from gongkai.core.accounts.models import Account
+    from gongkai.core.records.units import Unit
+
+    name, second = name.strip(), code
+    with server.district_session() as session:
+        if sessions.client_blocked(session, client, now):
+            sessions.record(session, "failed", name, "", client, "本地址失败次数过多，暂停受理", now)
+            raise LoginRefused(f"本机所在地址近 {sessions.CLIENT_MINUTES} 分钟内登录失败次数过多，请稍后再试。")
+        found = session.exec(select(Account.id, Unit.code).join(Unit, Unit.id == Account.unit_id)
+                             .where(Account.name == name)).all() if name else []
+    code = found[0][1] if len(found) == 1 else ""
+    try:
+        if not code:
+            refuse_unknown(password)
+        actor = authenticate(office_of(code), name, password, now, second)
+    except LoginRefused as exc:
+        with server.district_session() as session:
+            sessions.record(session, "failed", name, code, client, str(exc), now)
+        raise
+    with server.district_session() as session:
+        key = sessions.start(session, found[0][0], name, code, client, now)
+        sessions.record(session, "login", name, code, client, "", now)
+    return actor, code, key
 
 
 _DUMMY: list[str] = []

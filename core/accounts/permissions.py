@@ -73,6 +73,8 @@ class Actor:
     display_name: str
     roles: frozenset[str]
     catalogue: Catalogue = field(eq=False, repr=False)
+    # 区政务公开办 reading another unit: it may look at everything there and take no action
+    reading: bool = field(default=False, kw_only=True)
 
     @property
     def role_labels(self) -> list[str]:
@@ -161,6 +163,8 @@ def allowed(actor: Actor | None, action: str | Action, record: Record | None = N
     found = action if isinstance(action, Action) else actor.catalogue.actions.get(action)
     if found is None:
         return Decision(False, f"本单位没有“{action}”这项操作。")
+    if actor.reading and found.roles:
+        return Decision(False, f"{actor.title}是区政务公开办的账户，在本单位只能查看，不能办理“{found.label}”。")
     if found.roles and not actor.roles.intersection(found.roles):
         return Decision(False, f"{actor.title}没有{_labels(actor.catalogue, found.roles)}角色，不能办理“{found.label}”。"
                                f"请由具有该角色的人员办理，或请单位管理员为其添加角色。")

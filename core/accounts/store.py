@@ -19,7 +19,8 @@ from gongkai.core.records.head_cache import HeadCache, chain_head
 from gongkai.core.records.storage import record_event
 
 SUBJECT = "account"  # subject_kind of account events
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10  # NIST SP 800-63B 5.1.1.2 (a password chosen by its user: at least 8; 10 here)
+COMMON = "data/common-passwords.txt.gz"  # see data/README.md: its source and licence
 
 
 def hasher() -> Any:
@@ -28,12 +29,63 @@ def hasher() -> Any:
     return PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
-def check_password(password: str) -> str:
+def _common() -> frozenset[str]:
+    if not _COMMON:
+        import gzip
+        from pathlib import Path
+
+        text = gzip.decompress((Path(__file__).parent / COMMON).read_bytes()).decode()
+        _COMMON.append(frozenset(line.strip() for line in text.splitlines() if line.strip()))
+    return _COMMON[0]
+
+
+_COMMON: list[frozenset[str]] = []
+
+
+def _is_only(password: str, word: str) -> bool:
+    """``password`` is ``word`` with at most digits and punctuation around it ("lisi2026!")."""
+    word = word.strip().casefold()
+    if len(word) < 2 or word not in password:
+        return False
+    rest = password.replace(word, "")
+    return not any(c.isalpha() for c in rest)
+
+
+def check_password(password: str, account: str = "", context: tuple[str, ...] = ()) -> str:
+    """A password as NIST SP 800-63B 5.1.1.2 asks: long enough, not a commonly used one, not the
+    account's name or the unit's (``context``: its name and code)."""
     if len(password) < MIN_PASSWORD:
-        raise GongkaiError(f"密码太短：至少 {MIN_PASSWORD} 个字符。")
+        raise GongkaiError(f"密码太短：至少 {MIN_PASSWORD} 个字符（可用一句好记的话，如“我家门口有两棵树2026”）。")
     if password != password.strip():
         raise GongkaiError("密码首尾不能有空格。")
+    folded = password.casefold()
+    if folded in _common():
+        raise GongkaiError("这个密码是常见密码（在公开的常用密码表中），很容易被猜中。请换一个不常见的密码。")
+    for word, what in ((account, "账户名"), *((c, "单位名称或代码") for c in context)):
+        if word and _is_only(folded, word):
+            raise GongkaiError(f"密码不能只是{what}（“{word}”）加上数字或符号。请换一个密码。")
     return password
+
+
+def unit_words(session: Session) -> tuple[str, ...]:
+    """The unit's name and code: words a password must not merely be."""
+    from gongkai.core.records.scoping import unit_of
+    from gongkai.core.records.units import Unit
+
+    unit_id = unit_of(session)
+    row = session.get(Unit, unit_id) if unit_id is not None else None
+    return (row.name, row.code) if row is not None else ()
+
+
+def name_taken(session: Session, name: str) -> str | None:
+    """The code of the unit whose account is already called ``name`` anywhere on the server
+    (account names are unique on a district's server: the login form asks for a name only)."""
+    from gongkai.core.records.scoping import ALL_UNITS
+    from gongkai.core.records.units import Unit
+
+    found = session.exec(select(Unit.code).join(Account, Account.unit_id == Unit.id)
+                         .where(Account.name == name.strip()).execution_options(**{ALL_UNITS: True})).first()
+    return found
 
 
 def check_name(name: str) -> str:
@@ -75,6 +127,16 @@ def actor_of(catalogue: Catalogue, account: Account) -> Actor:
 _ACTORS = HeadCache(256)
 
 
+def reader(actor: Actor, catalogue: Catalogue) -> Actor | None:
+    """A 区政务公开办 account reading another unit: the same person, reading only (it may look
+    at everything there and sign nothing); None for any other account."""
+    from gongkai.core.accounts.roles import DISTRICT_OFFICE
+
+    if DISTRICT_OFFICE not in actor.roles:
+        return None
+    return Actor(actor.name, actor.display_name, frozenset({DISTRICT_OFFICE}), catalogue, reading=True)
+
+
 def load_actor(app: Any, name: str) -> Actor | None:
     """The actor of a logged-in session: None if the account is gone or disabled since."""
     from gongkai.core.accounts.roles import catalogue
@@ -112,9 +174,13 @@ def add_account(session: Session, catalogue: Catalogue, name: str, password: str
                 display_name: str = "", actor: str = "") -> Account:
     name = check_name(name)
     codes = resolve_roles(catalogue, roles)
-    check_password(password)
+    check_password(password, name, unit_words(session))
     if find(session, name) is not None:
         raise GongkaiError(f"账户“{name}”已存在。修改密码请用 gongkai user passwd {name}。")
+    other = name_taken(session, name)
+    if other is not None:
+        raise GongkaiError(f"账户名“{name}”已被单位 {other} 使用：同一服务器上的账户名不能重复（登录时只填账户名）。"
+                           f"请加上本单位的代码作前缀，如 gongkai user add 单位代码.{name}。")
     account = Account(name=name, display_name=display_name.strip(), roles=json.dumps(codes),
                       password_hash=hasher().hash(password), created_at=dt.datetime.now(dt.timezone.utc))
     session.add(account)
@@ -134,6 +200,7 @@ def set_disabled(session: Session, catalogue: Catalogue, name: str, disabled: bo
     account.disabled = disabled
     session.add(account)
     session.flush()
+    end_all(session, account.id)
     record_event(session, subject_kind=SUBJECT, subject_id=account.id,
                  action="user_disable" if disabled else "user_enable", actor=actor,
                  before=before, after=_facts(catalogue, account))
@@ -143,15 +210,94 @@ def set_disabled(session: Session, catalogue: Catalogue, name: str, disabled: bo
 def set_password(session: Session, name: str, password: str, actor: str = "") -> Account:
     """A new password; it also lifts a lock (the administrator's way to unlock an account)."""
     account = get(session, name)
-    check_password(password)
+    check_password(password, account.name, unit_words(session))
     account.password_hash = hasher().hash(password)
     account.failed_logins = 0
     account.locked_until = None
     session.add(account)
     session.flush()
+    end_all(session, account.id)  # a stolen session ends with the password it was opened with
     record_event(session, subject_kind=SUBJECT, subject_id=account.id, action="user_passwd", actor=actor,
                  after={"name": account.name, "password": password_digest(account.password_hash)})
     return account
+
+
+def set_roles(session: Session, catalogue: Catalogue, name: str, roles: list[str], actor: str = "") -> Account:
+    """New roles for the account; its sessions end (the next page is signed in with the new roles)."""
+    account = get(session, name)
+    codes = resolve_roles(catalogue, roles)
+    if (UNIT_ADMIN in account.role_codes and UNIT_ADMIN not in codes
+            and [a.id for a in active_admins(session)] == [account.id]):
+        raise GongkaiError(f"“{account.name}”是唯一在用的单位管理员，去掉该角色后无人能管理账户。请先为另一账户添加单位管理员角色。")
+    before = _facts(catalogue, account)
+    account.roles = json.dumps(codes)
+    session.add(account)
+    session.flush()
+    end_all(session, account.id)
+    record_event(session, subject_kind=SUBJECT, subject_id=account.id, action="user_roles", actor=actor,
+                 before=before, after=_facts(catalogue, account))
+    return account
+
+
+TOTP_REQUIRED = "accounts.totp_required:"  # + the unit's code: a setting, "1" when the unit requires it
+
+
+def enrol_totp(session: Session, name: str, actor: str = "") -> tuple[Account, str]:
+    """A new second factor for the account (RFC 6238): its secret, to be entered once in the
+    person's authenticator app. A new one replaces the old; its sessions end."""
+    import pyotp
+
+    account = get(session, name)
+    account.totp_secret = pyotp.random_base32()
+    session.add(account)
+    session.flush()
+    end_all(session, account.id)
+    record_event(session, subject_kind=SUBJECT, subject_id=account.id, action="user_totp", actor=actor,
+                 after={"name": account.name, "totp": password_digest(account.totp_secret)})
+    return account, account.totp_secret
+
+
+def totp_uri(account: Account, issuer: str) -> str:
+    """What an authenticator app scans (``otpauth://totp/…``)."""
+    import pyotp
+
+    return pyotp.TOTP(account.totp_secret).provisioning_uri(name=account.name, issuer_name=issuer[:60] or "gongkai")
+
+
+def totp_required(session: Session, unit_code: str) -> bool:
+    from gongkai.core.records.storage import get_setting
+
+    return get_setting(session, TOTP_REQUIRED + unit_code) == "1"
+
+
+def require_totp(session: Session, unit_code: str, required: bool, actor: str = "") -> None:
+    """The unit requires the second factor of every account (等保 2.0 level 3, GB/T 22239-2019
+    8.1.4.1: two authentication techniques), or no longer; logged in the unit's chain."""
+    from gongkai.core.records.storage import set_setting
+
+    set_setting(session, TOTP_REQUIRED + unit_code, "1" if required else "0")
+    record_event(session, subject_kind="unit_policy", subject_id=None, action="totp_required", actor=actor,
+                 after={"unit": unit_code, "required": required})
+
+
+def change_own_password(session: Session, name: str, current: str, new: str) -> Account:
+    """Staff change their own password: the current one proves who asks."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    account = get(session, name)
+    try:
+        hasher().verify(account.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise GongkaiError("当前密码不对，密码未修改。") from None
+    if new == current:
+        raise GongkaiError("新密码与当前密码相同，请换一个。")
+    return set_password(session, name, new, actor=account.name)
+
+
+def end_all(session: Session, account_id: int | None) -> int:
+    from gongkai.core.accounts import sessions
+
+    return sessions.end_all(session, account_id)
 
 
 def list_accounts(session: Session, catalogue: Catalogue, now: dt.datetime | None = None) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from attrs import define, field, frozen
 
 from gongkai.core.assessment import KINDS
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 from gongkai.core.records.limits import POINTS as MAX_POINTS, YEARS
 from gongkai.hookspecs.records import Rubric, RubricCategory
 
@@ -234,12 +235,7 @@ def load_findings(path: Path, rubric: Rubric | None) -> list[Findings]:
     """Read one findings file (``.toml`` or ``.csv``), checked against ``rubric``."""
     path = Path(path)
     place = _Place(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise GongkaiError(f"找不到考核结果文件 {path}。") from None
-    except UnicodeDecodeError:
-        raise GongkaiError(f"考核结果文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。") from None
+    text = reading.read_text(path, reading.FINDINGS_BYTES, "考核结果文件")
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return _from_toml(place, text, rubric)

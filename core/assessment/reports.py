@@ -113,19 +113,16 @@ def write_ranking(results: list[UnitResult], scoring: Scoring, path: Path) -> Pa
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from gongkai.core.paperwork.xlsx import put
+
     wb = Workbook()
     sheet = wb.active
     sheet.title = "排名"
-    headings, rows = ranking_rows(results)
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(row)
-
     detail = wb.create_sheet("分项得分")
-    headings, rows = category_rows(results, scoring)
-    detail.append(headings)
-    for row in rows:
-        detail.append(row)
+    for ws, (headings, rows) in ((sheet, ranking_rows(results)), (detail, category_rows(results, scoring))):
+        for r, values in enumerate([headings, *rows], start=1):
+            for c, value in enumerate(values, start=1):
+                put(ws, r, c, value)  # a unit's name is text, never a formula
 
     for ws in (sheet, detail):
         for cell in ws[1]:

@@ -22,6 +22,7 @@ from attrs import frozen
 
 from gongkai.core.assessment import KINDS
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 from gongkai.core.records.limits import POINTS
 from gongkai.hookspecs.records import (
     CompositeScheme,
@@ -276,14 +277,10 @@ def _composite(where: _Where, data: Any, citation: str) -> CompositeScheme | Non
 def rubric_from_toml(path: Path) -> dict[str, Any]:
     """Read a rubric file: ``{"rubric": Rubric, "grade": GradeScale|None, "composite": ...}``."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         raise GongkaiError(
-            f"找不到评分细则文件 {path}。请检查 gongkai.toml [assessment] rubric_file（相对于 gongkai.toml 所在目录）。"
-        ) from None
-    except UnicodeDecodeError:
-        raise GongkaiError(f"评分细则文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。") from None
+            f"找不到评分细则文件 {path}。请检查 gongkai.toml [assessment] rubric_file（相对于 gongkai.toml 所在目录）。")
+    text = reading.read_text(path, reading.RUBRIC_BYTES, "评分细则文件")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

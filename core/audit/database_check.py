@@ -87,17 +87,24 @@ def first_line(exc: BaseException) -> str:
 
 def check(app: Any) -> dict[str, Any]:
     """Everything ``gongkai db check`` reports: ``{"ok", "storage", "schema", "audit", ...}``."""
-    from gongkai.core.records import schema
-    from gongkai.core.audit.replay import verify_all
-    from gongkai.core.records.storage import display_url, session_scope, unreachable
+    from gongkai.core.records.storage import display_url
 
     url = app.config.database_url
     check_file(url)
-    engine = app.raw_engine
-    with unreachable(url):
+    return {"url": display_url(url), **check_engine(app.raw_engine, app.registry, url)}
+
+
+def check_engine(engine: Any, registry: Any, url: str = "") -> dict[str, Any]:
+    """The storage engine's checks, the schema revision and every unit's chain and records
+    replayed (``audit verify``), on any engine: the unit's database, or a backup's copy."""
+    from gongkai.core.records import schema
+    from gongkai.core.audit.replay import verify_all
+    from gongkai.core.records.storage import session_scope, unreachable
+
+    with unreachable(url or str(engine.url)):
         problems = storage_problems(engine)
         revision = schema.refuse_incompatible(engine, schema.state(engine))
-    result: dict[str, Any] = {"backend": engine.dialect.name, "url": display_url(url),
+    result: dict[str, Any] = {"backend": engine.dialect.name,
                               "storage": {"ok": not problems, "problems": problems}, "schema": revision, "audit": None}
     if revision["status"] == "current" and not problems:
         from sqlalchemy import select
@@ -110,7 +117,7 @@ def check(app: Any) -> dict[str, Any]:
         reports = []
         for unit_id, code in units:  # each unit's chain on its own
             with session_scope(bound(engine, unit_id)) as session:
-                reports.append({"unit": code, **verify_all(session, registry=app.registry)})
+                reports.append({"unit": code, "unit_id": unit_id, **verify_all(session, registry=registry)})
         if len(reports) == 1:
             result["audit"] = reports[0]
         else:  # a district: every unit (none yet: nothing to check)

@@ -184,6 +184,8 @@ def _account(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None
         record["roles"] = json.dumps(after["roles"])
     if "password" in after:  # a digest of the stored hash: the log never holds the hash itself
         record["password_hash"] = after["password"]
+    if "totp" in after:  # likewise the second factor's secret
+        record["totp_secret"] = after["totp"]
 
 
 def _nothing(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
@@ -306,10 +308,11 @@ def _password_digest(value: Any) -> Any:
 
 ACCOUNT = Subject(
     kind="account", label="账户", table="account",
-    fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码"},
+    fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码",
+            "totp_secret": "双因素密钥"},
     actions={"user_add": _account, "user_disable": _account, "user_enable": _account, "user_passwd": _account,
-             "user_rehash": _account, "user_locked": _nothing},
-    logged_as={"password_hash": _password_digest},
+             "user_roles": _account, "user_totp": _account, "user_rehash": _account, "user_locked": _nothing},
+    logged_as={"password_hash": _password_digest, "totp_secret": _password_digest},
     title="name",
 )
 

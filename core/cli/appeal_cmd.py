@@ -28,15 +28,12 @@ def import_cmd(app, file, mapping, by, as_json):
     有误的行列出行号且不导入，其余行照常导入；每批（5,000 行）整批保存或整批不保存。"""
     from pathlib import Path
 
-    from gongkai.core.cli.request_cmd import ImportProgress, finish_import, import_interrupted
+    from gongkai.core.cli.request_cmd import ImportProgress, finish_import
     from gongkai.core.requests import appeal_importer, importer
 
     fields = importer.parse_mapping(mapping, appeal_importer.FIELDS) if mapping else None
     with app.session() as session:
         who = signer(session, app, by, "request.appeal")
-    try:
-        with ImportProgress() as progress:
-            report = appeal_importer.import_appeals(app, Path(file), fields, who, progress=progress)
-    except KeyboardInterrupt:
-        raise import_interrupted(progress) from None
+    with ImportProgress() as progress:  # Ctrl-C or SIGTERM: the importer says what it stored
+        report = appeal_importer.import_appeals(app, Path(file), fields, who, progress=progress)
     finish_import(report.to_json(), as_json, "已导入复议、诉讼 {imported} 件；有误未导入 {refused} 行。")

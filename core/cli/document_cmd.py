@@ -306,7 +306,7 @@ def _print(data, as_json):
 
 @click.command()
 @click.option("--overdue", is_flag=True, help="只列已逾期未办结的")
-@click.option("--due-within", type=int, help="只列N日内到期的")
+@click.option("--due-within", type=count_type(3660), help="只列N日内到期的")
 @click.option("--review-due", is_flag=True, help="列出需定期审查的不予公开/依申请公开文件")
 @click.option("--since", callback=_date, help="与 --review-due 合用：此日期以来未审查过的（默认本年1月1日；条文未规定周期）")
 @click.option("--as-of", callback=_date, help="按此日期判断是否逾期（默认今天）")

@@ -14,7 +14,7 @@ SEARCH_LIMIT = 100  # a search lists the newest matches: a word most subjects sh
 
 @click.command()
 @click.option("--overdue", is_flag=True, help="只列已逾期未答复的申请（与 --due-within 同用时，列出逾期的和 N 个工作日内到期的）")
-@click.option("--due-within", type=int, help="只列 N 个工作日内到期的申请")
+@click.option("--due-within", type=count_type(3660), help="只列 N 个工作日内到期的申请")
 @click.option("--state", type=LabelChoice("state"), help="只列该状态，如 办理中、已答复")
 @click.option("--year", type=year_type(), help="只列该年收到的申请")
 @click.option("--search", help="按申请人姓名、申请内容中的文字或申请编号查找，如 --search 张三")

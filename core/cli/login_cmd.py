@@ -24,8 +24,9 @@ def _password(from_stdin: bool) -> str:
 @click.command()
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行），不交互询问")
+@click.option("--code", help="动态验证码（已启用双因素认证的账户：身份验证器应用显示的 6 位数字）")
 @click.pass_obj
-def login(app, name, password_stdin):
+def login(app, name, password_stdin, code):
     """以本人账户登录命令行：本单位已启用账户的，签署、审核、办理须先登录，--by 只能是登录的账户。
 
     登录在有效期内保持（gongkai.toml 的 [accounts] cli_login_minutes，默认 60 分钟），
@@ -42,7 +43,7 @@ def login(app, name, password_stdin):
     with app.session() as session:
         if not store.has_accounts(session):
             raise GongkaiError("本单位尚未启用账户，命令行无需登录（用 --by 填写经办人）。")
-    actor = authenticate(app, name, _password(password_stdin))
+    actor = authenticate(app, name, _password(password_stdin), code=code)
     now = utc(dt.datetime.now(dt.timezone.utc))
     with app.session() as session:
         token = cli_login.issue(store.get(session, actor.name), login_where(app), os_user(), now, lasting)

@@ -13,7 +13,8 @@ def report():
 
 @report.command()
 @click.option("--year", required=True, type=year_type(), help="报告年度，如 2026")
-@click.option("--unit", help="报告单位名称（默认：gongkai.toml 中的 unit）")
+@click.option("--unit-name", "unit", help="报告署名的单位名称（默认：本单位的名称）")
+@click.option("--unit", "unit_code", metavar="CODE", help="报告哪个单位（单位代码，同全局 --unit）")
 @click.option("--government", is_flag=True, default=None,
               help="本级政府的年度报告（条例 第四十九条第二款：3月31日前；辖区规定更早的，按辖区规则，"
                    "见 gongkai rules）；区级服务器上汇总全部单位，附各单位情况表；"
@@ -30,9 +31,17 @@ def report():
 @click.option("--json", "as_json", is_flag=True, help="输出全部数字（JSON）")
 @force_option
 @click.pass_obj
-def annual(app, year, unit, government, all_units, narrative, fmt, report_date, out, as_json, force):
+def annual(app, year, unit, unit_code, government, all_units, narrative, fmt, report_date, out, as_json, force):
     """按国办公开办函〔2021〕30号格式生成年度报告；先做勾稽关系校验，不通过则不生成。"""
     from gongkai.core.errors import GongkaiError
+
+    if unit_code:
+        chosen = app.named_unit()
+        if chosen and chosen != unit_code:
+            # the figures are one unit's and the title another's: never both
+            raise GongkaiError(f"全局 --unit {chosen} 与 report annual --unit {unit_code} 指定了不同的单位，请只指定一个。"
+                               "报告署名的单位名称请用 --unit-name。")
+        app.choose(unit_code)
     from gongkai.core.reports import annual as annual_report
     from gongkai.core.reports.check import COLUMN_LABELS
     from gongkai.core.reports.output import layout_for, request_rows, write
@@ -42,12 +51,12 @@ def annual(app, year, unit, government, all_units, narrative, fmt, report_date, 
 
     dated = (day(report_date, "--date") or today()).isoformat()
     if all_units:
-        return _all_units(app, year, government, unit, narrative, fmt or "html", dated, out, as_json, force)
+        return _all_units(app, year, government, unit or unit_code, narrative, fmt or "html", dated, out, as_json, force)
     if bool(fmt) != bool(out):
         raise GongkaiError("--format 与 --out 须同时给出，如 --format docx --out 2026年报.docx。")
     if government and app.config.district:
         if unit:
-            raise GongkaiError("区级服务器的本级政府年度报告以层级为“人民政府”的单位署名，不用 --unit。")
+            raise GongkaiError("区级服务器的本级政府年度报告以层级为“人民政府”的单位署名，不用 --unit-name。")
         from gongkai.core.reports.district import build_government
 
         data = build_government(app, year, narrative)
@@ -93,7 +102,7 @@ def _all_units(app, year, government, unit, narrative, fmt, dated, out, as_json,
     from gongkai.core.reports.district import server_units, write_unit_reports
 
     if government or unit:
-        raise GongkaiError("--all-units 生成每个单位自己的报告，不与 --government、--unit 同用；"
+        raise GongkaiError("--all-units 生成每个单位自己的报告，不与 --government、--unit、--unit-name 同用；"
                            "本级政府汇总报告用 --government。")
     if not out or out == "-":
         raise GongkaiError("--all-units 须用 --out 指定文件夹（每个单位一个文件），如 --out 各单位年报/。")

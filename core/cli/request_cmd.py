@@ -142,8 +142,8 @@ def show(app, request_id, as_of, reveal, by, as_json):
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
                [[s["name"] + ("（本单位规定）" if s["unit_practice"] else ""), label("stage", s["stage"]), s["done"], s["by"]]
                 for s in data["review_steps"]])
-    emit_table(["时间", "经办人", "事项"],
-               [[e["at"][:19].replace("T", " "), e["actor"], label("event", e["action"])] for e in data["events"]])
+    emit_table(["时间（北京时间）", "经办人", "事项"],
+               [[e["at_beijing"], e["actor"], label("event", e["action"])] for e in data["events"]])
 
 
 @request.command("correct")
@@ -589,14 +589,6 @@ def finish_import(data: dict, as_json: bool, done: str) -> None:
     if data["errors"]:
         click.echo(f"共 {len(data['errors'])} 行未导入（行号见上），改正后可将这些行另存为新文件再导入。", err=True)
         raise SystemExit(1)
-
-
-def import_interrupted(progress: ImportProgress) -> Exception:
-    """Ctrl-C during an import: the transaction under way is rolled back, the ones before are kept."""
-    from gongkai.core.errors import GongkaiError
-
-    return GongkaiError(f"导入已中断：文件前 {progress.done:,} 行已处理并保存（有误的行除外），其后的行未导入。"
-                        "请将其余的行另存为新文件再导入，不要重复导入已保存的行。")
 
 
 class ImportProgress:

@@ -40,7 +40,7 @@ from gongkai.core.documents.review import (
     reviews_of,
     route,
 )
-from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.errors import GongkaiError, NotFound, StepRefused
 from gongkai.core.accounts.names import clean_name, person_key
 from gongkai.core.records.storage import events_for, record_event
 from gongkai.core.today import not_before, not_future
@@ -60,7 +60,7 @@ REEVALUATION_RULE = "document.reevaluation"
 def get_document(session: Session, document_id: int) -> Document:
     doc = session.get(Document, document_id)
     if doc is None:
-        raise GongkaiError(f"没有编号为 {document_id} 的文件。可用 `gongkai documents` 查看已登记的文件。")
+        raise NotFound(f"没有编号为 {document_id} 的文件。可用 `gongkai documents` 查看已登记的文件。")
     return doc
 
 

@@ -32,6 +32,7 @@ from attrs import frozen
 
 from gongkai.core.law import unit_practice
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 
 CONFIG_NAME = "gongkai.toml"
 ENV_CONFIG = "GONGKAI_CONFIG"
@@ -96,18 +97,16 @@ def load_config(
     explicit = explicit or os.environ.get(ENV_CONFIG) or None
     if explicit:
         path = Path(explicit)
-        if not path.is_file():
+        if not path.exists():  # a device or pipe: read_text reads it only up to its limit
             raise GongkaiError(f"找不到配置文件 {path}。请检查 --config 或 {ENV_CONFIG} 指定的路径。")
     else:
         path = find_config_file(cwd)
     raw: dict[str, Any] = {}
     if path is not None:
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = tomllib.loads(reading.read_text(path, reading.CONFIG_BYTES, "配置文件"))
         except tomllib.TOMLDecodeError as exc:
             raise GongkaiError(f"配置文件 {path} 格式错误：{exc}。请按 TOML 语法修改。") from None
-        except UnicodeDecodeError:
-            raise GongkaiError(f"配置文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。") from None
     base = path.parent if path else (cwd or Path.cwd())
 
     chosen = jurisdiction or os.environ.get(ENV_JURISDICTION) or raw.get("jurisdiction") or None

@@ -119,6 +119,40 @@ def write_file(dest: str | os.PathLike[str] | Target, data: Data, *, allow_confi
     return path
 
 
+def write_by(dest: str | os.PathLike[str] | Target, produce: Callable[[Path], None], *, private: bool = False) -> Path:
+    """:func:`write_file` for content that a library or another program writes to a path itself
+    (a database backup, too large to hold in memory): ``produce(tmp)`` fills a temporary file
+    beside the target, which is synced and linked into place only when ``produce`` returns.
+    Whatever fails, ``produce`` included, nothing is left behind. ``private`` keeps the file
+    readable by its owner alone (a backup holds applicants' personal data)."""
+    target = as_target(dest)
+    if target.to_stdout:
+        raise GongkaiError("该输出须写到文件，不能写到标准输出：请给出文件名。")
+    check_target(target)
+    path = Path(target.path)
+    created = _make_parents(path)
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        produce(Path(tmp_name))
+        with open(tmp_name, "rb+") as stream:
+            os.fsync(stream.fileno())
+        if not private:
+            os.chmod(tmp_name, 0o666 & ~_umask())
+        _rename_into_place(tmp_name, path, target.force)
+        tmp_name = None
+    except OSError as exc:
+        raise os_error(exc, path) from None
+    finally:
+        if tmp_name is not None:
+            for leftover in (tmp_name, *(tmp_name + s for s in SQLITE_COMPANIONS)):
+                _quietly(os.unlink, leftover)
+            for folder in reversed(created):
+                _quietly(os.rmdir, folder)
+    return path
+
+
 def _bytes(data: Data) -> bytes:
     if isinstance(data, bytes):
         return data

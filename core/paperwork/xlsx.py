@@ -44,10 +44,8 @@ def put(ws: Any, row: int, column: int, value: Any) -> Any:
     """Write one cell: typed, dates formatted, formula-looking text kept as text."""
     value = typed(value)
     cell = ws.cell(row, column)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.value = value
-        cell.data_type = "s"  # openpyxl would store "=…" as a formula
-        cell.quotePrefix = True  # and Excel shows it as typed, never evaluating it
+    if isinstance(value, str) and value:
+        text(cell, value)
     else:
         cell.value = value if value != "" else None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -55,11 +53,20 @@ def put(ws: Any, row: int, column: int, value: Any) -> Any:
     return cell
 
 
+def text(cell: Any, value: str) -> Any:
+    """``value`` in ``cell`` as text, whatever it starts with: never a formula."""
+    cell.value = value
+    cell.data_type = "s"  # openpyxl would store "=…" as a formula
+    if value.startswith(FORMULA_START):
+        cell.quotePrefix = True  # and Excel shows it as typed, never evaluating it
+    return cell
+
+
 def title_row(ws: Any, title: str, columns: int) -> None:
     """Row 1: the title across the table's width."""
     from openpyxl.styles import Alignment, Font
 
-    cell = ws.cell(1, 1, title)
+    cell = text(ws.cell(1, 1), title)  # the title carries the unit's name: data, never a formula
     cell.font = Font(bold=True, size=14)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     if columns > 1:
@@ -117,7 +124,7 @@ def table_sheet(ws: Any, title: str, headers: Sequence[str], rows: Sequence[Sequ
     """A titled list: title row, header row, one row per record, finished as above."""
     title_row(ws, title, len(headers))
     for c, header in enumerate(headers, start=1):
-        ws.cell(2, c, header)
+        text(ws.cell(2, c), header)
     for r, values in enumerate(rows, start=3):
         for c, value in enumerate(values, start=1):
             put(ws, r, c, value)

@@ -31,11 +31,29 @@ def run(conn: socket.socket, message: dict, fds: list[int]) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})  # blocked by the server around the fork
         gc.enable()  # the server's objects stay frozen (outside collection), the command's are collected
         protocol.send(conn, {"pid": os.getpid()})  # the client forwards its signals here
+        threading.Thread(target=_end_without_client, args=(conn,), daemon=True).start()
         _become(message, fds)
         code = _finish(_command(message["argv"][1:]))
         protocol.send(conn, {"exit": code})
     finally:
         os._exit(code)
+
+
+GRACE_SECONDS = 60  # after SIGTERM, for an import to finish its batch and say what it stored
+
+
+def _end_without_client(conn: socket.socket) -> None:
+    """The command ends when its client goes away (killed, even by SIGKILL, which it cannot
+    pass on): the client sends nothing after the command, so the end of the stream means it
+    is gone. SIGTERM first (an import stops between batches), SIGKILL if that did not end it."""
+    try:
+        while conn.recv(1 << 12):
+            pass
+    except OSError:
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(GRACE_SECONDS)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _become(message: dict, fds: list[int]) -> None:

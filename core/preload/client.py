@@ -55,7 +55,15 @@ def through_server(args: list[str], start: bool = True) -> int | None:
         message = _context(args, ident)
     except (OSError, ValueError):
         return None  # no private socket folder, a closed standard stream, a deleted cwd
-    sock = protocol.connect(sock_path)
+    try:
+        sock = protocol.connect(sock_path)
+    except protocol.Impostor as exc:
+        # Nothing was sent: run here, as with GONGKAI_PRELOAD=0 (as safe), and start no server
+        # in a folder another user can reach; refusing would let that user stop every command.
+        sys.stderr.write(f"警告：预载进程的套接字 {sock_path} 由其他用户（uid {exc.uid}）的进程监听，可能有人冒充预载进程；"
+                         "本命令未交给它，改在本进程中运行。请检查该文件夹及其上级文件夹的权限"
+                         "（GONGKAI_PRELOAD_DIR、XDG_RUNTIME_DIR），或设置 GONGKAI_PRELOAD=0。\n")
+        return None
     if sock is None:
         if start:
             start_server(lock_path)

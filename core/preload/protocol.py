@@ -22,6 +22,7 @@ ENV_DIR = "GONGKAI_PRELOAD_DIR"  # where the socket lives (tests use a temporary
 ENV_IDLE = "GONGKAI_PRELOAD_IDLE"  # seconds without a command before the server exits
 IDLE_SECONDS = 15 * 60
 _LENGTH = struct.Struct(">I")
+_PEERCRED = struct.Struct("3i")  # pid, uid, gid
 _MAX_MESSAGE = 64 << 20
 
 
@@ -63,14 +64,31 @@ def paths(ident: str | None = None) -> tuple[str, str]:
     return stem + ".sock", stem + ".lock"
 
 
+class Impostor(OSError):
+    """The process listening at the socket is another user's (``uid``)."""
+
+    def __init__(self, path: str, uid: int) -> None:
+        super().__init__(f"{path}: answered by uid {uid}")
+        self.uid = uid
+
+
 def connect(path: str) -> _socket.socket | None:
-    """A connection to the server at ``path``, or None when none answers there."""
+    """A connection to the server at ``path``, or None when none answers there; :class:`Impostor`
+    when the process that answers runs as another user.
+
+    The folder is checked before (:func:`directory`), but whoever can write its parent can swap
+    it between that check and the connection; the kernel's record of who listens on the
+    connected socket (SO_PEERCRED) cannot be swapped. Nothing is sent before it is checked."""
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         sock.connect(path)
+        _, uid, _ = _PEERCRED.unpack(sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, _PEERCRED.size))
     except OSError:
         sock.close()
         return None
+    if uid != os.getuid():
+        sock.close()
+        raise Impostor(path, uid)
     return sock
 
 
@@ -128,7 +146,10 @@ def request(message: dict, timeout: float = 5.0) -> dict | None:
     """Ask the running server one thing (``status``, ``stop``); None when none answers."""
     if not enabled():
         return None
-    sock = connect(paths()[0])
+    try:
+        sock = connect(paths()[0])
+    except Impostor:
+        return None
     if sock is None:
         return None
     try:

@@ -91,10 +91,12 @@ def preload() -> bool:
     return True
 
 
-def fingerprint(files: object = None) -> dict[str, int]:
-    """The modification time of every loaded module's file and of every folder on sys.path
-    (installing, upgrading or removing a package changes its site-packages folder), or of
-    ``files``."""
+def fingerprint(files: object = None) -> dict[str, tuple[int, ...]]:
+    """The inode, size and nanosecond modification and change times of every loaded module's
+    file and of every folder on sys.path (installing, upgrading or removing a package changes
+    its site-packages folder), or of ``files``. The change time moves with every write, even
+    one that sets the modification time back (``touch -d``, ``cp -p``, ``git checkout``); a
+    file replaced by another has another inode."""
     if files is None:
         files = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
         files.update(p for p in sys.path if p)
@@ -102,9 +104,10 @@ def fingerprint(files: object = None) -> dict[str, int]:
     for path in files:
         if isinstance(path, str):
             try:
-                stamps[path] = os.stat(path).st_mtime_ns
+                info = os.stat(path)
+                stamps[path] = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
             except OSError:
-                stamps[path] = -1
+                stamps[path] = (-1,)
     return stamps
 
 

@@ -21,23 +21,36 @@ _CHECK = "10X98765432"  # check character for sum mod 11 = 0..10
 _RESIDENT_ID = re.compile(r"[1-9]\d{16}[\dX]")
 _DIGITS_ONLY = re.compile(r"\d{14,19}[\dXx]?")
 
-# Numbers in free text, however they are written: digits (ASCII or full-width) in groups
-# joined by single spaces, dashes or dots, an optional +86/0086 in front, an optional area
-# code in brackets. A run is split into its groups and each window of groups is classified
-# (mobile, landline, 400/800, ID number), so a date next to a phone number hides nothing.
-_DIGIT = "0-9\uff10-\uff19"
-_ANY_DIGIT = re.compile(f"[{_DIGIT}]")
+# Numbers in free text, however they are written. A digit is any Unicode decimal digit (ASCII,
+# full-width, mathematical 𝟏𝟑𝟖); groups of digits are joined by up to four separators of any
+# kind (spaces of every width, newlines, dashes, dots, _ / , ，、, brackets) or invisible
+# characters (zero-width, soft hyphen), with an optional +86/0086 in front. Letters may stand
+# right before or after (tel13812345678, 微信号wx13812345678, 13812345678abc), but not a
+# token mixing several digit runs with letters (a hash, a code). A run is split into its
+# groups and each window of groups is classified (mobile, landline, 400/800, ID number), so a
+# date next to a phone number hides nothing.
+_DIGIT = r"\d"
+_ANY_DIGIT = re.compile(_DIGIT)
 _FEWEST_DIGITS = 7  # the shortest number _kept() hides: a local phone number after 电话
-_SEP = "\u0020\u00a0\u3000\\-\u2010-\u2015\u2212\uff0d.\u00b7"
+_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff"
+_SEP = (rf"\s{_INVISIBLE}\-\u2010-\u2015\u2212\uff0d.\u00b7\u30fb_/\\,\uff0c\u3001:\uff1a;\uff1b~\uff5e"
+        r"()\uff08\uff09\[\]\u3010\u3011")
+# Never a quote, nor a comma before a space: the log masks its events' JSON text, and a number
+# spanning two JSON values would both hide what is no number and break the JSON.
+_SEPS = rf"(?:(?!,\s)[{_SEP}])"
+_LETTER = "A-Za-z\uff21-\uff3a\uff41-\uff5a"
 _RUN = re.compile(
-    rf"(?<![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])"
-    rf"(?:(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16)[{_SEP}]?)?"
-    rf"(?:[(\uff08][{_DIGIT}]{{3,4}}[)\uff09][{_SEP}]?)?"
-    rf"[{_DIGIT}]+(?:[{_SEP}][{_DIGIT}]+)*[XxＸｘ]?"
-    rf"(?![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])"
+    rf"(?<!{_DIGIT})"
+    rf"(?:(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16){_SEPS}{{0,4}})?"
+    rf"(?:[(\uff08]{_DIGIT}{{3,4}}[)\uff09]{_SEPS}{{0,4}})?"
+    rf"{_DIGIT}+(?:{_SEPS}{{1,4}}{_DIGIT}+)*[XxＸｘ]?"
+    rf"(?!{_DIGIT})"
 )
-_GROUP = re.compile(rf"[{_DIGIT}]+[XxＸｘ]?|[(\uff08][{_DIGIT}]+[)\uff09]")
-_PREFIX = re.compile(rf"^(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16)[{_SEP}]?")
+_GROUP = re.compile(rf"{_DIGIT}+[XxＸｘ]?|[(\uff08]{_DIGIT}+[)\uff09]")
+_PREFIX = re.compile(rf"^(?:[+\uff0b]\s?(?:86|\uff18\uff16)|00\s?86|\uff10\uff10\uff18\uff16){_SEPS}{{0,4}}")
+_CODE_BEFORE = re.compile(rf"{_DIGIT}[{_LETTER}]+$")  # digits, letters, then the run: part of a code
+_CODE_AFTER = re.compile(rf"^[{_LETTER}]+{_DIGIT}")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")  # 13,800,000,000 元 is an amount, not a phone
 # a bare 7- or 8-digit local number counts only right after a word that says it is a phone number
 _LOCAL_CONTEXT = re.compile(r"(?:电话|手机|座机|固话|联系方式|联系电话|热线|号码|tel|Tel|TEL|phone|Phone)\s*[:：]?\s*$")
 
@@ -98,10 +111,18 @@ def mask_id_number(value: str | None) -> str:
 
 
 def _plain(text: str) -> str:
-    """Full-width digits and letters as ASCII (NFKC), brackets and separators dropped."""
+    """The digits of ``text`` as ASCII, whatever their script or width, and an X (of an ID
+    number); everything else (brackets, separators, invisible characters) dropped."""
     import unicodedata
 
-    return re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", text).upper())
+    out = []
+    for ch in unicodedata.normalize("NFKC", text).upper():
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            out.append(str(digit))
+        elif ch == "X":
+            out.append(ch)
+    return "".join(out)
 
 
 def _kept(digits: str, local_context: bool) -> tuple[int, int] | None:
@@ -129,6 +150,10 @@ def _hide(text: str, keep: tuple[int, int]) -> str:
 
 def _mask_run(match: re.Match[str]) -> str:
     run = match.group(0)
+    text = match.string
+    if _CODE_BEFORE.search(text[max(0, match.start() - 40):match.start()]) or \
+            _CODE_AFTER.match(text[match.end():match.end() + 40]) or _THOUSANDS.fullmatch(run):
+        return run
     prefix = _PREFIX.match(run)
     head, body = (run[: prefix.end()], run[prefix.end():]) if prefix else ("", run)
     groups = list(_GROUP.finditer(body))
@@ -136,8 +161,14 @@ def _mask_run(match: re.Match[str]) -> str:
     out, at, i = [], 0, 0
     while i < len(groups):
         for j in range(len(groups), i, -1):  # the longest window of groups that is a number to hide
+            if j > i + 1 and len(_plain(groups[i].group())) < 3:
+                continue  # a number written in groups starts with 3 digits or more (138, 021, 110101): not 03 of a date
             start, end = groups[i].start(), groups[j - 1].end()
-            keep = _kept(_plain(body[start:end]), context and i == 0)
+            digits = _plain(body[start:end])
+            keep = _kept(digits, context and i == 0)
+            if not keep and digits.endswith("X"):  # 13812345678x: a letter after the number, not an ID's X
+                end -= 1
+                keep = _kept(digits[:-1], context and i == 0)
             if keep:
                 out += [body[at:start], _hide(body[start:end], keep)]
                 at, i = end, j

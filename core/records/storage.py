@@ -205,6 +205,8 @@ def insert_statement(table: Any, varying: tuple[str, ...], constants: tuple[tupl
 def events_for(session: Session, subject_kind: str, subject_id: int) -> list[dict[str, Any]]:
     from sqlmodel import select
 
+    from gongkai.core.today import beijing_text
+
     rows = session.exec(
         select(Event)
         .where(Event.subject_kind == subject_kind, Event.subject_id == subject_id)
@@ -214,6 +216,7 @@ def events_for(session: Session, subject_kind: str, subject_id: int) -> list[dic
         {
             "id": e.id,
             "at": e.at.isoformat(),
+            "at_beijing": beijing_text(e.at),  # what people read: 北京时间
             "actor": e.actor,
             "action": e.action,
             "before": json.loads(e.before) if e.before else None,

@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, func, literal, null, or_, select
 from gongkai.core.documents.models import DECISION_ALIASES
 from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 from gongkai.core.records.limits import check_year
 from gongkai.core.law.outcomes import APPLICANT_TYPE_CODES, REPORT_ROWS, RESULT_ROWS
 from gongkai.core.requests import tracks
@@ -263,11 +264,8 @@ def read_narrative(folder: str | Path | None) -> dict[str, str | None]:
         raise GongkaiError(f"找不到文字材料目录 {path}（--narrative），其中应有 一.md、五.md、六.md。")
     for key in NARRATIVE_SECTIONS:
         file = path / f"{key}.md"
-        if file.is_file():
-            try:
-                texts[key] = file.read_text(encoding="utf-8").strip()
-            except UnicodeDecodeError:
-                raise GongkaiError(f"{file} 不是 UTF-8 编码，请另存为 UTF-8。") from None
+        if file.exists():  # a device or pipe too: read_text refuses it rather than it being skipped
+            texts[key] = reading.read_text(file, reading.NARRATIVE_BYTES, "文字材料").strip()
     return texts
 
 

@@ -27,6 +27,7 @@ from gongkai.core.errors import GongkaiError
 from gongkai.core.requests import appeals, importer
 from gongkai.core.requests.importer import _ENCODE, ImportReport
 from gongkai.core.requests.ledger import APPEALS_SHEET
+from gongkai.core.units.background import deferred_interrupt, stoppable
 from gongkai.core.requests.models import OWNER, Appeal, Request
 from gongkai.core.records.storage import CONFLICT_MESSAGE, insert_columns, session_scope, utc
 
@@ -198,9 +199,7 @@ def import_appeals(office: Any, path: Path, mapping: dict[str, str] | None, acto
                    progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import the appeals in ``path``; ``mapping`` (header -> field) may be None for a file with
     the fields' Chinese names as headers. ``progress(rows_read, rows_expected)`` after each batch."""
-    path = Path(path)
-    if not path.is_file():
-        raise GongkaiError(f"找不到文件 {path}。")
+    path = importer.checked_file(path)
     count = importer.count_rows(path)
     if count > limits.IMPORT_ROWS:
         raise GongkaiError(
@@ -218,25 +217,42 @@ def import_appeals(office: Any, path: Path, mapping: dict[str, str] | None, acto
         raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
     report = ImportReport()
     batch: list[tuple[int, dict[str, Any]]] = []
-    read = 0
+    read = line = 0
+    done = {"line": 1, "refused": 0}  # how far the stored batches reach, and their refused rows
 
     def flush() -> None:
-        stored, errors = _store(office, batch, actor)
-        report.imported.extend(stored)
-        report.errors.extend(errors)
+        with deferred_interrupt():  # Ctrl-C or SIGTERM: after this batch's transaction, never inside it
+            stored, errors = _store(office, batch, actor)
+            report.imported.extend(stored)
+            report.errors.extend(errors)
+            done.update(line=line, refused=len(report.errors))
         batch.clear()
         if progress is not None:
             progress(read, max(read, count - 1))
 
-    for n, raw in rows:
-        read += 1
-        try:
-            batch.append((n, parse_row({field: raw.get(column) for column, field in mapping.items()})))
-        except GongkaiError as exc:
-            report.errors.append((n, str(exc)))
-        if len(batch) >= BATCH:
-            flush()
-    if batch or not read:
-        flush()
+    try:
+        with stoppable():
+            for line, raw in rows:
+                read += 1
+                try:
+                    batch.append((line, parse_row({field: raw.get(column) for column, field in mapping.items()})))
+                except GongkaiError as exc:
+                    report.errors.append((line, str(exc)))
+                if len(batch) >= BATCH:
+                    flush()
+            if batch or not read:
+                flush()
+    except KeyboardInterrupt:
+        rows.close()
+        raise GongkaiError(interrupted(len(report.imported), done["line"], done["refused"])) from None
     report.errors.sort()
     return report
+
+
+def interrupted(stored: int, line: int, refused: int) -> str:
+    """What an interrupted appeal import stored, in words: exactly the committed batches."""
+    if line < 2:
+        return "导入已中断：已保存 0 件，文件中的行均未导入。可用同一命令重新导入。"
+    refused_words = f"，其中 {refused:,} 行有误未导入" if refused else ""
+    return (f"导入已中断：已保存复议、诉讼 {stored:,} 件，文件第 2 至 {line} 行已处理完毕{refused_words}；"
+            f"第 {line + 1} 行起均未导入。可用同一命令重新导入整个文件：已保存的行作为重复登记列出，不会再次登记。")

@@ -19,13 +19,9 @@ DATABASE = "demo.db"
 
 
 def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None, pdf: bool = True) -> dict[str, Any]:
-    from gongkai.core.app import App
-    from gongkai.core.law.plugins import load_registry
-    from gongkai.core.paperwork.pdf import ENV_SOFFICE, to_pdf
-    from gongkai.core.requests import clock, intake, letters, notices, reply, review, workflow
-    from gongkai.core.requests.letters import letter_layout
-    from gongkai.core.units.setup import init_unit
-
+    """The demo made in a staging folder inside ``out_dir`` and moved into it only once all of
+    it is made: a demo that cannot finish leaves nothing of itself behind (not even the folder,
+    if it made it)."""
     if not jurisdiction:
         raise GongkaiError("请用 --jurisdiction 指定演示的辖区，如 gongkai demo --jurisdiction changning。")
     folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="gongkai-demo-"))
@@ -33,12 +29,56 @@ def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None, pdf: b
         if (folder / name).exists():
             raise GongkaiError(f"{folder} 中已有 {name}，演示不能写在这里（会覆盖该文件夹中的配置或数据）。"
                                "请用 --out 换一个新的空文件夹，或不给 --out，使用临时文件夹。")
+    # the folders this makes, innermost first (the temporary folder too)
+    made = [p for p in (folder, *folder.parents) if not p.exists()] if out_dir else [folder]
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".gongkai-demo-", dir=folder))
     except OSError as exc:
         from gongkai.core.paperwork.safe_write import os_error
 
+        _remove(made)
         raise os_error(exc, folder) from None
+    moved: list[Path] = []
+    try:
+        result = _run(jurisdiction, staging, pdf)
+        for entry in sorted(staging.iterdir()):
+            target = folder / entry.name
+            if target.exists() or target.is_symlink():
+                raise GongkaiError(f"{folder} 中已有 {entry.name}，演示不能写在这里。请用 --out 换一个新的空文件夹。")
+            entry.rename(target)
+            moved.append(target)
+    except BaseException as exc:
+        for target in moved:
+            target.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove(made)
+        if isinstance(exc, OSError):
+            from gongkai.core.paperwork.safe_write import os_error
+
+            raise os_error(exc, folder) from None
+        raise
+    staging.rmdir()
+    return {k: v.replace(str(staging), str(folder)) if isinstance(v, str) else v for k, v in result.items()}
+
+
+def _remove(folders: list[Path]) -> None:
+    """The folders the demo made, innermost first, where empty."""
+    for made in folders:
+        try:
+            made.rmdir()
+        except OSError:
+            return
+
+
+def _run(jurisdiction: str, folder: Path, pdf: bool) -> dict[str, Any]:
+    from gongkai.core.app import App
+    from gongkai.core.law.plugins import load_registry
+    from gongkai.core.paperwork.pdf import ENV_SOFFICE, to_pdf
+    from gongkai.core.requests import clock, intake, letters, notices, reply, review, workflow
+    from gongkai.core.requests.letters import letter_layout
+    from gongkai.core.units.setup import init_unit
+
     display = load_registry(jurisdiction).jurisdiction.display_name
     config = init_unit(folder, jurisdiction, f"{display}住房和城乡建设局", database_url=f"sqlite:///{DATABASE}",
                        letter_prefix=f"{display[:2]}住建信")
@@ -89,6 +129,9 @@ def run_demo(jurisdiction: str | None, out_dir: str | Path | None = None, pdf: b
     letter_pdf = None
     if pdf and (shutil.which("soffice") or os.environ.get(ENV_SOFFICE)):  # where LibreOffice is installed
         letter_pdf = str(to_pdf(docx, folder / f"答复告知书-{request_id}.pdf", letter_layout(app).fonts))
+    for engine in (app.__dict__.get("district_engine"), app.__dict__.get("raw_engine")):
+        if engine is not None:
+            engine.dispose()  # the WAL written back: demo.db alone holds the demo once moved
     return {"jurisdiction": jurisdiction, "directory": str(folder), "database": str(folder / DATABASE),
             "request_id": request_id, "steps": steps, "receipt_docx": str(receipt), "letter_docx": str(docx),
             "letter_md": str(md), "letter_pdf": letter_pdf}

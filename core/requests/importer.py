@@ -38,10 +38,11 @@ from sqlmodel import select
 
 from gongkai.core.records import limits
 from gongkai.core.records.chain import append_columns
-from gongkai.core.units.background import background, deferred_interrupt
+from gongkai.core.units.background import background, deferred_interrupt, stoppable
 from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 from gongkai.core.records.privacy import mask_text
 from gongkai.core.requests import history, intake, search
 from gongkai.core.requests.models import OWNER, LedgerImport, Request
@@ -167,6 +168,17 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
             wb.close()
     else:
         raise GongkaiError(f"不支持的文件类型“{path.suffix}”，请导入 .xlsx 或 .csv 文件。")
+
+
+def checked_file(path: str | Path) -> Path:
+    """A file to import: a regular file (it is read twice: counted and hashed, then imported)
+    of at most IMPORT_BYTES; a device, pipe or huge file is refused before anything is read."""
+    if not Path(path).exists():
+        raise GongkaiError(f"找不到文件 {path}。")
+    path = reading.check_file(path, reading.IMPORT_BYTES, "导入文件", regular=True)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        reading.check_unzipped(path, reading.IMPORT_UNZIPPED_BYTES, "导入文件")
+    return path
 
 
 def count_rows(path: Path) -> int:
@@ -490,9 +502,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
     ``in_background=False``: in this one). Interrupted or failed, it raises a GongkaiError
     saying exactly which rows are stored (read back from the database).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise GongkaiError(f"找不到文件 {path}。")
+    path = checked_file(path)
     if from_line < 2:
         raise GongkaiError(f"--from-line {from_line} 无效：第 1 行是表头，数据从第 2 行起。")
     count = count_rows(path)
@@ -518,7 +528,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
         refs = set(session.execute(select(Request.ref).where(Request.ref.is_not(None))).scalars())
     checker = _Checker(office, refs)
     try:
-        with background(checker.chunks, path, mapping, from_line, process=in_background) as chunks, \
+        with stoppable(), background(checker.chunks, path, mapping, from_line, process=in_background) as chunks, \
                 bulk_connection(office.engine) as connection:
             # BATCH rows per transaction: chunks are grouped as they arrive, so the first is
             # stored while the next is being checked
@@ -537,7 +547,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
             raise GongkaiError(chunk.unreadable)
         with office.session() as session:
             session.get(LedgerImport, run).finished = True
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, between two transactions
         raise GongkaiError(f"导入已中断。{_so_far(office, run)}。") from None
     except GongkaiError as exc:
         raise GongkaiError(f"{exc} 导入已停止。{_so_far(office, run)}。") from None

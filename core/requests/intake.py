@@ -29,9 +29,16 @@ def channels(registry: Any) -> list[ChannelReceipt]:
 
 
 def channel_code(registry: Any, value: str) -> ChannelReceipt:
-    """A channel by code or Chinese name; a clear error listing the choices."""
+    """A channel by code, Chinese name or an unambiguous beginning of it (当面 for 当面提交), as
+    ``request new --channel`` reads it (:func:`gongkai.core.labels.code_of`); a clear error listing the choices."""
+    from gongkai.core.labels import code_of
+
+    try:
+        code = code_of("channel", value, registry)
+    except GongkaiError:
+        code = value
     for ch in channels(registry):
-        if value in (ch.channel, ch.name):
+        if code == ch.channel:
             return ch
     choices = "、".join(f"{c.channel}（{c.name}）" for c in channels(registry))
     raise GongkaiError(f"渠道“{value}”无效（--channel），可选：{choices}")

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from gongkai.core.errors import GongkaiError, StepRefused
+from gongkai.core.errors import GongkaiError, NotFound, StepRefused
 from gongkai.core.requests.models import OWNER, Request
 from gongkai.core.records.storage import record_event
 from gongkai.core.today import not_before, not_future
@@ -112,7 +112,7 @@ def load(session: Session, request_id: int | str) -> Request:
         return request
     request = session.get(Request, int(request_id))
     if request is None:
-        raise GongkaiError(f"没有编号为 {request_id} 的申请。请用 `gongkai ledger` 查看已登记的申请。")
+        raise NotFound(f"没有编号为 {request_id} 的申请。请用 `gongkai ledger` 查看已登记的申请。")
     return request
 
 

@@ -44,6 +44,7 @@ import attrs
 
 from gongkai.core.cache_dir import cache_dir
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 
 FIRST_YEAR = 2008  # the first 条例 took effect on 2008-05-01; older dates are not needed
 YEARS_AHEAD = 12  # provisional years computed beyond the last final one
@@ -99,10 +100,8 @@ def _as_date(value: Any, where: str) -> dt.date:
 def read_schedule(path: Path) -> Schedule:
     """Parse and check a schedule file; errors name the file and the field."""
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GongkaiError(f"找不到节假日安排文件 {path}。") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(reading.read_text(path, reading.SCHEDULE_BYTES, "节假日安排文件"))
+    except tomllib.TOMLDecodeError as exc:
         raise GongkaiError(f"节假日安排文件 {path} 格式错误：{exc}。请按 TOML 语法、UTF-8 编码保存。") from None
     year = raw.get("year")
     if not isinstance(year, int) or not FIRST_YEAR <= year <= 2200:

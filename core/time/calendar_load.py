@@ -15,6 +15,7 @@ from typing import Any
 
 from gongkai.core.time.calendar import read_schedule
 from gongkai.core.errors import GongkaiError
+from gongkai.core.paperwork import reading
 
 SUBJECT = "calendar"  # Event.subject_kind; subject_id is the year
 
@@ -44,7 +45,7 @@ def load_schedule(app: Any, path: str | Path, *, replace: bool = False, actor: s
 
     schedule = read_schedule(Path(path))
     year = schedule.year
-    new_bytes = Path(path).read_bytes()
+    new_bytes = reading.read_bytes(path, reading.SCHEDULE_BYTES, "节假日安排文件")
     target = app.config.calendar_dir / f"{year}.toml"
     old_bytes = target.read_bytes() if target.is_file() else None
     before = app.calendar

@@ -90,7 +90,8 @@ def _produce(receiver: Any, sender: Any, produce: Callable[..., Iterator[Any]], 
     # The caller's end, inherited through fork: closed, so that the pipe has no reader once
     # the caller is gone (even killed), and the next send ends this process
     receiver.close()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's; leaving its block stops us
+    for signum in STOPS:  # Ctrl-C and SIGTERM are the caller's; leaving its block stops us
+        signal.signal(signum, signal.SIG_IGN)
     try:
         try:
             for item in produce(*args):
@@ -111,9 +112,28 @@ def _picklable(exc: BaseException) -> bool:
     return True
 
 
+STOPS = (signal.SIGINT, signal.SIGTERM)  # Ctrl-C, and `kill` or a service manager stopping us
+
+
+@contextmanager
+def stoppable() -> Iterator[None]:
+    """SIGTERM raised as KeyboardInterrupt in the block, as Ctrl-C is: an import stopped either
+    way stops between its transactions and says what it stored (with :func:`deferred_interrupt`
+    around each). Outside the main thread the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextmanager
 def deferred_interrupt() -> Iterator[None]:
-    """Ctrl-C (SIGINT) held back until the block ends, then raised as KeyboardInterrupt.
+    """Ctrl-C (SIGINT) and SIGTERM held back until the block ends, then delivered as they would
+    have been (KeyboardInterrupt for Ctrl-C, and for SIGTERM inside :func:`stoppable`).
 
     A bulk write's transaction runs SQLite triggers that call Python functions (the search
     index's bigrams); a KeyboardInterrupt raised inside one reaches the caller as SQLite's
@@ -125,13 +145,14 @@ def deferred_interrupt() -> Iterator[None]:
         yield
         return
     pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    previous = {signum: signal.signal(signum, lambda signum, _frame: pressed.append(signum)) for signum in STOPS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if pressed:
-        raise KeyboardInterrupt
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    for signum in dict.fromkeys(pressed):
+        signal.raise_signal(signum)  # now, as it would have been (KeyboardInterrupt, or the end)
 
 
 @contextmanager

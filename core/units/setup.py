@@ -63,6 +63,27 @@ def _refuse_records(app) -> None:
                                "单位原有的数据库建立后用 `gongkai unit import-db` 迁入。")
 
 
+def _refuse_rebinding(app) -> None:
+    """A database holding a unit's records is never put under another unit's name by rewriting
+    gongkai.toml (``init --force``): its records and log would be shown as that unit's, with no
+    event saying so. A new name is given through ``unit edit``, which logs it."""
+    from sqlmodel import func, select
+
+    from gongkai.core.records.storage import Event
+    from gongkai.core.records.units import Unit
+
+    with app.district_session() as session:
+        rows = session.exec(select(Unit)).all()
+        if len(rows) != 1 or rows[0].name == app.config.unit:
+            return
+        events = session.exec(select(func.count()).select_from(Event).where(Event.unit_id == rows[0].id)).one()
+    if events:
+        row = rows[0]
+        raise GongkaiError(f"数据库中已有单位“{row.name}”的记录（{events:,} 条事件），不能用 init --force 改署为“{app.config.unit}”，"
+                           f"gongkai.toml 未改动。本单位更名请先用 `gongkai unit edit {row.code} --name 新名称`（记入事件日志），再运行本命令；"
+                           "另建一个单位请换一个文件夹或 --database-url。")
+
+
 def _create_database(config_path: Path, database_url: str) -> None:
     """Build the schema for the configuration at ``config_path``; a new SQLite file is removed on failure.
 
@@ -80,6 +101,7 @@ def _create_database(config_path: Path, database_url: str) -> None:
                 _refuse_records(app)  # creates the schema
             else:
                 app.engine  # noqa: B018 (creates the schema and the unit)
+                _refuse_rebinding(app)
         except GongkaiError:
             raise
         except Exception as exc:  # a foreign or damaged file, a newer schema, a refused connection

@@ -1,17 +1,19 @@
-"""Session security for the web app: a signed session cookie with an idle timeout, a CSRF
+"""Session security for the web app: a server-side session behind a random cookie, a CSRF
 token checked on every POST, and the security headers on every response.
 
-Pure ASGI middleware (no per-request thread hop). The cookie holds a small JSON object
-signed with the unit's secret (itsdangerous); it is HttpOnly, SameSite=Lax, and Secure
-whenever the request came over TLS (``scheme == "https"``, which uvicorn's proxy-headers
-support sets behind a TLS proxy).
+Pure ASGI middleware (no per-request thread hop but the session's one look-up). The session
+cookie holds only a random key; what the session is (its account, its unit, its CSRF token)
+is a row in the database (:mod:`gongkai.core.accounts.sessions`), so ending the row ends the
+session whatever copies of the cookie exist. Before sign-in the login form's CSRF token is
+a random cookie of its own, matched against the form (double submit). Cookies are HttpOnly,
+SameSite=Lax, and Secure whenever the request came over TLS (``scheme == "https"``, which
+uvicorn's proxy-headers support sets behind a TLS proxy).
 """
 
 from __future__ import annotations
 
-import base64
 import hmac
-import json
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -19,12 +21,13 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
-from itsdangerous import BadSignature, TimestampSigner
-
 COOKIE = "gongkai_session"
+CSRF_COOKIE = "gongkai_csrf"  # the login form's token, before there is a session
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = b"x-csrf-token"
 MAX_FORM_BYTES = 1_000_000  # our forms are short text; anything larger is refused unread
+FLASH = ("notice", "error")  # one-time messages of the next page, kept with the session
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 HEADERS = [
     # no inline script anywhere: htmx is a static file, its behaviour is in attributes
@@ -40,56 +43,69 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Load = Callable[[Scope, str], Awaitable[dict[str, Any] | None]]
+Save = Callable[[str, dict[str, str]], Awaitable[None]]
 
 
 def csrf_token(session: dict[str, Any]) -> str:
-    """The session's CSRF token, made on first use (every form carries it)."""
+    """The session's CSRF token (every form carries it)."""
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
     return str(session["csrf"])
 
 
-class SecurityMiddleware:
-    """Session cookie (signed, idle timeout), CSRF on POST, security headers.
+def sign_in(scope: Scope, key: str) -> None:
+    """The response to this request sets the new session's cookie (a new key at every login)."""
+    scope["session_key_new"] = key
 
-    ``refuse(scope, message)`` renders the Chinese 403 page for a POST without a valid token.
+
+def sign_out(scope: Scope) -> None:
+    """The response to this request removes the session cookie."""
+    scope["session_ended"] = True
+
+
+class SecurityMiddleware:
+    """Server-side session, CSRF on POST, security headers.
+
+    ``load(scope, key)`` gives the live session of a cookie's key (a dict with ``csrf`` and the
+    flash messages), or None if it has ended or timed out; ``save(key, flash)`` keeps a changed
+    one-time message; ``refuse(scope, message)`` renders the Chinese 403 page for a POST without
+    a valid token.
     """
 
-    def __init__(self, app: ASGIApp, *, secret: str, idle_seconds: int,
-                 refuse: Callable[[Scope, str], Awaitable[Any]]) -> None:
+    def __init__(self, app: ASGIApp, *, load: Load, save: Save, refuse: Callable[[Scope, str], Awaitable[Any]]) -> None:
         self.app = app
-        self.signer = TimestampSigner(secret, salt="gongkai.session")
-        self.idle_seconds = idle_seconds
+        self.load = load
+        self.save = save
         self.refuse = refuse
 
-    def _load(self, scope: Scope) -> tuple[dict[str, Any], bool]:
-        """The session from the cookie, and whether an earlier one timed out."""
-        raw = _cookie(scope, COOKIE)
-        if not raw:
-            return {}, False
-        try:
-            data = json.loads(base64.urlsafe_b64decode(self.signer.unsign(raw.encode(), max_age=self.idle_seconds)))
-        except BadSignature:  # forged, or older than the idle timeout (SignatureExpired)
-            return {}, True
-        return (data, False) if isinstance(data, dict) else ({}, False)
-
-    def _cookie_header(self, scope: Scope, session: dict[str, Any]) -> bytes:
+    def _cookie_header(self, scope: Scope, name: str, value: str | None) -> bytes:
         flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if scope.get("scheme") == "https" else "")
-        if not session:
-            return f"{COOKIE}=; Max-Age=0{flags}".encode()
-        payload = base64.urlsafe_b64encode(json.dumps(session, separators=(",", ":")).encode())
-        # re-signed on every response: the timestamp is the last activity (idle timeout)
-        return f"{COOKIE}={self.signer.sign(payload).decode()}{flags}".encode()
+        if value is None:
+            return f"{name}=; Max-Age=0{flags}".encode()
+        return f"{name}={value}{flags}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        session, expired = self._load(scope)
+        key = _cookie(scope, COOKIE)
+        if key and not _TOKEN.fullmatch(key):
+            key = ""
+        stored = await self.load(scope, key) if key else None
+        new_csrf = None
+        if stored is None:  # not signed in: the login form's own token
+            csrf = _cookie(scope, CSRF_COOKIE)
+            if not _TOKEN.fullmatch(csrf or ""):
+                csrf = new_csrf = secrets.token_urlsafe(32)
+            stored = {"csrf": csrf}
+            scope["session_key"] = None
+        else:
+            scope["session_key"] = key
+        session = dict(stored)
         scope["session"] = session
-        scope["session_expired"] = expired
-        had_cookie = bool(_cookie(scope, COOKIE))
+        scope["session_expired"] = bool(_cookie(scope, COOKIE)) and scope["session_key"] is None
 
         async def send_secured(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -97,8 +113,16 @@ class SecurityMiddleware:
                 headers += [h for h in HEADERS if all(k != h[0] for k, _ in headers)]
                 # the server's own time for this request, for operators and the benchmark
                 headers.append((b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()))
-                if scope["session"] or had_cookie:
-                    headers.append((b"set-cookie", self._cookie_header(scope, scope["session"])))
+                if scope.get("session_key_new"):
+                    headers.append((b"set-cookie", self._cookie_header(scope, COOKIE, scope["session_key_new"])))
+                elif scope.get("session_ended") or scope["session_expired"]:
+                    headers.append((b"set-cookie", self._cookie_header(scope, COOKIE, None)))
+                if new_csrf and not scope.get("session_key_new"):
+                    headers.append((b"set-cookie", self._cookie_header(scope, CSRF_COOKIE, new_csrf)))
+                flash = {k: scope["session"][k] for k in FLASH if scope["session"].get(k)}
+                if scope["session_key"] and not scope.get("session_ended") and flash != {
+                        k: stored[k] for k in FLASH if stored.get(k)}:
+                    await self.save(scope["session_key"], flash)
                 message["headers"] = headers
             await send(message)
 

@@ -5,8 +5,8 @@ before the reply signed, as canonical JSON (see ``gongkai.core.requests.proposal
 corrected reply that differs from it is refused. Approvals recorded before this revision keep
 NULL: they signed no particular proposal.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
