@@ -252,6 +252,7 @@ def test_a_new_password_roles_or_disabling_end_the_accounts_sessions(web, office
     gk = Cli()
     config = ["--config", str(office.config.path), *(["--db", office.config.database_url]
                                                       if not office.config.database_url.startswith("sqlite") else [])]
+    gk(*config, "login", "admin", "--password-stdin", input=PASSWORD + "\n")  # the administrator, at the terminal
     made = gk(*config, "user", "add", "temp.clerk", "--role", "承办人", "--by", "admin", "--password-stdin",
               input=PASSWORD + "\n")
     assert made.exit_code == 0, made.output + made.stderr
