@@ -75,7 +75,7 @@ def run(n: int = N, repeat: int = REPEAT) -> list[Figure]:
             "request appeal": lambda i: ["request", "appeal", str(closed_ids[i]), "--kind", "reconsideration",
                                          "--filed", FILED],
             "request review": lambda i: ["request", "review", str(open_ids[i]), "--step", step, "--by", "审核人",
-                                         "--decision", "approve"],
+                                         "--decision", "approve", "--outcome", "disclosed"],
             f"ledger --overdue ({len(overdue)} listed)": lambda i: ["ledger", "--overdue", *as_of],
         }
         figures = []

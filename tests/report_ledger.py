@@ -39,10 +39,6 @@ def answer(session, app, request, outcome, on):
         clock.notify_correction(session, app, request, request.received, 15)
         clock.abandon(session, app, request, on)
         return request
-    reply.propose(session, app, request, outcome)
-    review.review(session, app, request, "draft", "承办人甲", "approve", on=on)
-    review.review(session, app, request, "confidentiality", "保密员丙", "approve", on=on)  # 实施办法 第五十一条（三）
-    review.review(session, app, request, "office_head", "负责人乙", "approve", on=on)
     extra = {}
     if outcome == "partial":
         extra["withheld"] = [{"part": "第3页联系人电话", "reason": "个人隐私（条例 第十五条）"}]
@@ -50,6 +46,10 @@ def answer(session, app, request, outcome, on):
         extra.update(agency="某区市场监督管理局", agency_contact="021-00000000")
     if outcome.startswith("withheld."):  # 条例 第三十六条（三）: a refusal states its reasons
         extra["reasons"] = "经审查认定的理由"
+    # the draft states the proposed reply; the others approve it as it stands
+    review.review(session, app, request, "draft", "承办人甲", "approve", on=on, proposal={"outcome": outcome, **extra})
+    review.review(session, app, request, "confidentiality", "保密员丙", "approve", on=on)  # 实施办法 第五十一条（三）
+    review.review(session, app, request, "office_head", "负责人乙", "approve", on=on)
     return reply.reply(session, app, request, outcome=outcome, on=on, **extra)
 
 

@@ -17,13 +17,14 @@ def new_request(gk, channel="in_person", submitted="2026-03-02", confirmed=None,
     return gk.json(*args)
 
 
-def approve_chain(gk, request_id, chain_steps, on="2026-03-10", outcome=None):
-    """Approve every listed step with a different person each."""
+def approve_chain(gk, request_id, chain_steps, on="2026-03-10", outcome="disclosed", proposal=()):
+    """Approve every listed step with a different person each; the first signs the proposed
+    reply (``outcome`` and ``proposal``'s options, e.g. ``("--withheld", "电话：个人隐私")``)."""
     for i, step in enumerate(chain_steps):
         args = ["request", "review", str(request_id), "--step", step, "--by", f"审核人{i}", "--decision", "approve",
                 "--on", on]
-        if outcome:
-            args += ["--outcome", outcome]
+        if i == 0 and outcome:
+            args += ["--outcome", outcome, *proposal]
         gk.ok(*args)
 
 

@@ -96,7 +96,8 @@ def test_the_roles_of_each_jurisdiction_and_the_fixed_actions():
 def test_nobody_signs_a_step_of_a_request_they_drafted(gk, unit):
     unit("xixian")
     rid = str(new_request(gk)["id"])
-    gk.ok("request", "review", rid, "--step", "draft", "--by", "张三", "--decision", "approve", "--on", "2026-03-10")
+    gk.ok("request", "review", rid, "--step", "draft", "--by", "张三", "--decision", "approve", "--on", "2026-03-10",
+          "--outcome", "disclosed")
     app = App()
     unit_roles = catalogue(app.registry)
     lawyer_and_drafter = Actor("张三", "", frozenset({"lawyer", HANDLER}), unit_roles)
@@ -117,6 +118,7 @@ def test_user_commands(gk, unit, backend):
     unit("xixian")
     assert "尚无账户" in gk.ok("user", "list").stdout
     assert add(gk, "admin", "单位管理员").exit_code == 0  # the first account: no administrator yet
+    gk.ok("login", "admin", "--password-stdin", input=PASSWORD + "\n")  # from now on the administrator logs in
     made = add(gk, "zhang", "handler", "律师", by="admin")
     assert made.exit_code == 0 and "承办人、律师" in made.stdout
     listed = gk.json("user", "list")
@@ -129,7 +131,10 @@ def test_user_commands(gk, unit, backend):
     assert "厨师" in bad.stderr and "律师" in bad.stderr and "单位管理员" in bad.stderr
     assert "已存在" in add(gk, "zhang", "律师", by="admin").stderr
     assert "太短" in add(gk, "li", "律师", by="admin", password="short").stderr
+    assert "不能以他人名义" in add(gk, "li", "律师", by="zhang").stderr  # admin is the one logged in
+    gk.ok("login", "zhang", "--password-stdin", input=PASSWORD + "\n")
     assert "单位管理员" in add(gk, "li", "律师", by="zhang").stderr
+    gk.ok("login", "admin", "--password-stdin", input=PASSWORD + "\n")
     assert "不是本单位的账户" in add(gk, "li", "律师", by="nobody").stderr
     assert [a["name"] for a in gk.json("user", "list")] == ["admin", "zhang"]
 

@@ -125,7 +125,8 @@ def test_a_document_duty_is_not_done_before_its_clock_starts(unit, gk, backend):
 def wuyuan_withheld(unit, gk):
     unit("wuyuan")
     rid = str(new_request(gk)["id"])
-    approve_chain(gk, rid, ["draft", "confidentiality", "office_head"], on="2026-03-10")
+    approve_chain(gk, rid, ["draft", "confidentiality", "office_head"], on="2026-03-10",
+                  outcome="withheld.state_secret", proposal=("--reason", "经定密属于国家秘密"))
     gk.ok("request", "reply", rid, "--outcome", "withheld.state_secret", "--on", "2026-03-11",
           "--reason", "经定密属于国家秘密")
     return rid

@@ -131,6 +131,7 @@ BASE: dict[str, dict[str, str] | None] = {
     "user add": {"name": "新人"}, "user disable": {"name": "新人"}, "user enable": {"name": "新人"},
     "user list": {}, "user passwd": {"name": "新人"}, "user roles": {"name": "新人"}, "user logins": {},
     "user totp": {"name": "新人"}, "user require-totp": {},
+    "login": {"name": "新人"}, "logout": {},
     "unit add": {"code": "jw", "name": "新单位"}, "unit list": {}, "unit show": {}, "unit edit": {"code": "main"},
     "unit import-db": {"path": "empty.csv", "code": "main"},
 }

@@ -42,7 +42,8 @@ def test_options_take_codes_or_chinese_labels(gk, unit):
     steps = {s["id"]: s["name"] for s in shown["review_steps"] if s["stage"] == "before"}
     for i, (step, name) in enumerate(steps.items()):
         out = gk.ok("request", "review", str(rid), "--step", name, "--by", f"审核人{i}", "--decision", "同意",
-                    "--outcome", "部分公开", "--on", "2026-03-10").stdout
+                    "--outcome", "部分公开", "--withheld", "身份证号：个人隐私", "--reason", "部分涉及个人隐私",
+                    "--on", "2026-03-10").stdout
         assert f"已记录审核：{name} 同意" in out and not codes_in(out)
     out = gk.ok("request", "reply", str(rid), "--outcome", "部分公开", "--on", "2026-03-11",
                 "--withheld", "身份证号：个人隐私", "--reason", "部分涉及个人隐私").stdout

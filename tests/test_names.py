@@ -37,7 +37,8 @@ def test_clean_name_takes_out_exactly_the_control_and_format_characters():
 def test_a_request_reviewer_cannot_approve_their_own_draft_in_disguise(gk, unit, name):
     unit("yanta")
     rid = str(new_request(gk)["id"])
-    gk.ok("request", "review", rid, "--step", "draft", "--by", "张三", "--decision", "approve", "--on", "2026-03-10")
+    gk.ok("request", "review", rid, "--step", "draft", "--by", "张三", "--decision", "approve", "--on", "2026-03-10",
+          "--outcome", "disclosed")
     refused = gk.fails("request", "review", rid, "--step", "office_head", "--by", name, "--decision", "approve",
                        "--on", "2026-03-10", code=3)
     assert "不能审批自己经手" in refused.stderr
@@ -60,4 +61,5 @@ def test_a_document_signer_cannot_approve_the_next_step_in_disguise(gk, unit, na
 def test_an_invisible_name_is_no_name(gk, unit, name):
     unit("yanta")
     rid = str(new_request(gk)["id"])
-    gk.fails("request", "review", rid, "--step", "draft", "--by", name, "--decision", "approve", "--on", "2026-03-10")
+    gk.fails("request", "review", rid, "--step", "draft", "--by", name, "--decision", "approve", "--on", "2026-03-10",
+             "--outcome", "disclosed")

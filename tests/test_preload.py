@@ -97,7 +97,7 @@ def twin_units(tmp_path, unit, gk):
     steps = [s["id"] for s in gk.json("request", "show", "2")["review_steps"] if s["stage"] == "before"]
     for i, step in enumerate(steps):
         gk.ok("request", "review", "2", "--step", step, "--by", f"审核人{i}", "--decision", "approve",
-              "--on", "2026-03-10")
+              "--on", "2026-03-10", *(("--outcome", "disclosed") if i == 0 else ()))
     gk.ok("request", "reply", "2", "--outcome", "disclosed", "--on", "2026-03-12")
     units = []
     for name in ("here", "preloaded"):
@@ -152,7 +152,7 @@ def test_commands_through_the_preloader_match_commands_in_their_own_process(twin
         ("request", "show", "2"),
         ("ledger", "--overdue", "--as-of", "2026-04-30"),
         ("request", "review", open_id, "--step", steps[0], "--by", "审核人甲", "--decision", "approve",
-         "--on", "2026-03-05"),
+         "--on", "2026-03-05", "--outcome", "disclosed"),
         ("request", "appeal", "2", "--kind", "reconsideration", "--filed", "2026-04-20"),
         ("request", "review", "999", "--step", steps[0], "--by", "审核人甲", "--decision", "approve"),  # no such request
         ("request", "appeal", "2", "--kind", "复议", "--filed", "2026-02-30"),  # no such date

@@ -25,8 +25,9 @@ def office(backend, unit, gk):
         gk.ok("request", "new", "--applicant", applicant, "--applicant-type", "natural_person", "--channel",
               "in_person", "--submitted", day, "--subject", "2026年老旧小区改造资金安排")
     for i, step in enumerate(("draft", "confidentiality", "office_head")):
-        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
-    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人", "--reason", "经审查属于过程性信息")
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10",
+              *(("--outcome", "withheld.process_info", "--reason", "经审查属于过程性信息") if i == 0 else ()))
+    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人")
     gk.ok("request", "appeal", "1", "--kind", "reconsideration", "--filed", "2026-04-01", "--result", "纠正",
           "--decided", "2026-05-29")
     gk.ok("document", "new", "--title", "关于某事的通知", "--kind", "其他", "--attribute", "主动公开",
@@ -59,8 +60,8 @@ TAMPERING = [
     ("UPDATE disclosure_request SET replied_on = '2026-03-05' WHERE id = 1", "申请 1 的答复日期为“2026-03-05”"),
     ("UPDATE disclosure_request SET replied_by = '王五' WHERE id = 1", "申请 1 的答复经办人为“王五”，事件日志记载为“经办人”"),
     ("UPDATE request_review SET actor = '王五' WHERE step_id = 'draft'",
-     "申请 1 的审核记录（审核人、意见、日期）与事件日志不符：库中有而日志没有 （承办人拟稿，王五，同意，2026-03-10）"),
-    ("DELETE FROM request_review WHERE step_id = 'office_head'", "（政府信息公开工作机构负责人审批，审核人2，同意，2026-03-10）"),
+     "申请 1 的审核记录（审核人、意见、日期）与事件日志不符：库中有而日志没有 （承办人拟稿，王五，同意，2026-03-10，拟答复：属于四类过程性信息）"),
+    ("DELETE FROM request_review WHERE step_id = 'office_head'", "（政府信息公开工作机构负责人审批，审核人2，同意，2026-03-10，拟答复：属于四类过程性信息）"),
     ("UPDATE request_appeal SET result = '维持'", "申请 1 的复议诉讼记录与事件日志不符"),
     ("UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'request' AND owner_id = 1 AND name = 'reply'",
      "申请 1 的答复期限（办结日期）与事件日志不符"),
@@ -217,6 +218,7 @@ def test_the_annual_report_prints_the_head_it_was_built_from(office, gk):
 
 def add_accounts(gk) -> None:
     gk.ok("user", "add", "admin", "--role", "单位管理员", "--password-stdin", input="Admin-Pass-2026\n")
+    gk.ok("login", "admin", "--password-stdin", input="Admin-Pass-2026\n")  # managing accounts: the administrator
     for name, role in (("lisi", "承办人"), ("wangwu", "本机关负责人"), ("zhaoliu", "承办人")):
         gk.ok("user", "add", name, "--role", role, "--by", "admin", "--password-stdin", input=f"{name}-Pass-2026\n")
     gk.ok("user", "disable", "zhaoliu", "--by", "admin")
@@ -291,7 +293,7 @@ def test_the_messages_name_steps_and_clocks_not_codes(office, gk):
     sql(office, "UPDATE request_review SET actor = '王五' WHERE step_id = 'draft'",
         "UPDATE deadline SET status = 'open', met_on = NULL WHERE owner_kind = 'matter'")
     err = gk.fails("audit", "verify", code=2).stderr
-    assert "（承办人拟稿，王五，同意，2026-03-10）" in err and "（在线咨询答复，未办结，（空））" in err
+    assert "（承办人拟稿，王五，同意，2026-03-10，拟答复：属于四类过程性信息）" in err and "（在线咨询答复，未办结，（空））" in err
     for code in ("draft", "consult.reply", "office_head"):
         assert code not in err
 

@@ -7,8 +7,8 @@ from requests_helpers import approve_chain, new_request
 
 def replied(gk, steps):
     rid = str(new_request(gk)["id"])
-    approve_chain(gk, rid, steps, on="2026-03-10")
-    gk.ok("request", "reply", rid, "--outcome", "withheld.process_info", "--on", "2026-03-11", "--reason", "经审查属于过程性信息")
+    approve_chain(gk, rid, steps, on="2026-03-10", outcome="withheld.process_info", proposal=("--reason", "经审查属于过程性信息"))
+    gk.ok("request", "reply", rid, "--outcome", "withheld.process_info", "--on", "2026-03-11")
     return rid
 
 

@@ -220,7 +220,8 @@ def test_excessive_request_refused_to_process(gk, unit):
     unit("yanta")
     rid = str(new_request(gk)["id"])
     gk.ok("request", "excessive", rid, "--asked-on", "2026-03-04")
-    gk.ok("request", "review", rid, "--step", "draft", "--by", "甲", "--decision", "approve", "--on", "2026-03-05")
+    gk.ok("request", "review", rid, "--step", "draft", "--by", "甲", "--decision", "approve", "--on", "2026-03-05",
+          "--outcome", "not_processed.excessive")
     gk.ok("request", "review", rid, "--step", "office_head", "--by", "乙", "--decision", "approve", "--on", "2026-03-06")
     shown = gk.json("request", "reply", rid, "--outcome", "not_processed.excessive", "--on", "2026-03-09")
     assert shown["outcome"] == "not_processed.excessive"

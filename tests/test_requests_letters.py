@@ -22,14 +22,15 @@ def replied(app, outcome):
     with app.session() as session:
         req = intake.receive(session, app, applicant="李四", applicant_type="natural_person", channel="in_person",
                              submitted=dt.date(2026, 3, 2), subject="某路段拓宽工程的立项批复")
-        reply.propose(session, app, req, outcome)
-        for i, step in enumerate(review.required_steps(app.registry, outcome, "before")):
-            review.review(session, app, req, step.id, f"审核人{i}", "approve", on=dt.date(2026, 3, 10))
         extra = {}
         if outcome == "partial":
             extra["withheld"] = [{"part": "被征收户身份证号码", "reason": "个人隐私"}]
         if outcome == "unavailable.other_agency":
             extra.update(agency="某区交通运输局", agency_contact="021-12345678")
+        proposal = {"outcome": outcome, "reasons": "经审查认定的理由", **extra}  # what the chain signs
+        for i, step in enumerate(review.required_steps(app.registry, outcome, "before")):
+            review.review(session, app, req, step.id, f"审核人{i}", "approve", on=dt.date(2026, 3, 10),
+                          proposal=proposal)
         reply.reply(session, app, req, outcome=outcome, on=dt.date(2026, 3, 11), reasons="经审查认定的理由",
                     provision="电子邮件发送", **extra)
         return req

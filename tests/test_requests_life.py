@@ -14,9 +14,9 @@ from gongkai.core.law.outcomes import APPLICANT_TYPE_CODES
 
 
 def reply(gk, rid, outcome, on, approve_on):
-    approve_chain(gk, rid, before_steps(gk, rid), on=approve_on, outcome=outcome)
-    reason = ["--reason", "经审查认定的理由"] if outcome.startswith("withheld.") else []  # 条例 第三十六条（三）
-    return gk.json("request", "reply", rid, "--outcome", outcome, "--on", on, *reason)
+    reason = ("--reason", "经审查认定的理由") if outcome.startswith("withheld.") else ()  # 条例 第三十六条（三）
+    approve_chain(gk, rid, before_steps(gk, rid), on=approve_on, outcome=outcome, proposal=reason)
+    return gk.json("request", "reply", rid, "--outcome", outcome, "--on", on)
 
 
 def test_a_corrected_reply_keeps_the_earlier_letter(backend, gk, unit, tmp_path):

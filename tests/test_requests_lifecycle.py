@@ -27,7 +27,7 @@ def test_lifecycle_from_intake_to_letter(gk, unit, tmp_path, jurisdiction):
     gk.ok("request", "resume", rid, "--on", "2026-10-13")  # 6 WD stood still
     assert gk.json("request", "show", rid)["due"] == "2026-11-06"
 
-    approve_chain(gk, rid, before_steps(gk, rid), on="2026-10-14", outcome="disclosed")
+    approve_chain(gk, rid, before_steps(gk, rid), on="2026-10-14", outcome="disclosed", proposal=("--reason", "属于公开范围"))
     gk.ok("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-10-15", "--reason", "属于公开范围",
           "--by", "承办人")
     shown = gk.json("request", "show", rid)
@@ -68,7 +68,7 @@ def test_database_reopened_after_cli_holds_everything(gk, unit, tmp_path):
     rid = new_request(gk)["id"]
     gk.ok("request", "pause", str(rid), "--reason", "other_agency", "--on", "2026-03-04")
     gk.ok("request", "resume", str(rid), "--on", "2026-03-11")
-    approve_chain(gk, rid, ["draft", "confidentiality", "office_head"], on="2026-03-12")
+    approve_chain(gk, rid, ["draft", "confidentiality", "office_head"], on="2026-03-12", outcome="unavailable.not_held")
     gk.ok("request", "reply", str(rid), "--outcome", "unavailable.not_held", "--on", "2026-03-13")
     # a plain sqlite3 connection, after every CLI process is gone
     db = sqlite3.connect(tmp_path / "gongkai.db")

@@ -96,9 +96,9 @@ def test_the_sample_letter_context_is_the_one_the_core_builds(gk, unit):
     with app.session() as session:
         req = intake.receive(session, app, applicant="李四", applicant_type="natural_person", channel="in_person",
                              submitted=dt.date(2026, 3, 2), subject="某路段拓宽工程的立项批复")
-        reply.propose(session, app, req, "disclosed")
         for i, step in enumerate(review.required_steps(app.registry, "disclosed", "before")):
-            review.review(session, app, req, step.id, f"审核人{i}", "approve", on=dt.date(2026, 3, 10))
+            review.review(session, app, req, step.id, f"审核人{i}", "approve", on=dt.date(2026, 3, 10),
+                          proposal={"outcome": "disclosed", "reasons": "理由"})
         reply.reply(session, app, req, outcome="disclosed", on=dt.date(2026, 3, 11), reasons="理由")
         real = core_letters.context(session, app, req)
     sample = letters.sample_context(app.registry, app.registry.outcome("disclosed"))

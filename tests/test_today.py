@@ -29,7 +29,7 @@ def test_today_is_beijing_whatever_the_server_timezone(far_timezone, gk, unit):
     unit("xixian")
     rid = str(new_request(gk)["id"])
     step = before_steps(gk, rid)[0]
-    shown = gk.json("request", "review", rid, "--step", step, "--by", "甲", "--decision", "approve")
+    shown = gk.json("request", "review", rid, "--step", step, "--by", "甲", "--decision", "approve", "--outcome", "disclosed")
     assert next(s for s in shown["review_steps"] if s["id"] == step)["on"] == beijing.isoformat()
     assert gk.json("digest")["today"] == beijing.isoformat()
 
@@ -56,11 +56,12 @@ def test_steps_in_the_future_or_before_what_they_follow_are_refused(gk, unit):
     gk.fails("request", "extend", rid, "--days", "5", "--approved-by", "甲", "--on", "2026-03-10",
              "--told-on", "2026-03-09")  # told before it was approved
     steps = before_steps(gk, rid)
-    gk.ok("request", "review", rid, "--step", steps[0], "--by", "甲", "--decision", "approve", "--on", "2026-03-10")
+    gk.ok("request", "review", rid, "--step", steps[0], "--by", "甲", "--decision", "approve", "--on", "2026-03-10",
+          "--outcome", "disclosed")
     refused = gk.fails("request", "review", rid, "--step", steps[1], "--by", "乙", "--decision", "approve",
                        "--on", "2026-03-09")  # an approval before the draft it approves
     assert "早于" in refused.stderr
-    approve_chain(gk, rid, steps[1:], on="2026-03-11")
+    approve_chain(gk, rid, steps[1:], on="2026-03-11", outcome=None)  # the draft's proposal, as it stands
     assert "早于" in gk.fails("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-03-10").stderr
     gk.fails("request", "reply", rid, "--outcome", "disclosed", "--on", future)
     shown = gk.json("request", "reply", rid, "--outcome", "disclosed", "--on", "2026-03-12")

@@ -18,7 +18,9 @@ from requests_helpers import new_request
 
 
 def review(gk, rid, step, by, on="2026-03-10"):
-    return gk("request", "review", str(rid), "--step", step, "--by", by, "--decision", "approve", "--on", on)
+    proposal = ("--outcome", "disclosed") if step in ("draft", "承办人拟稿") else ()  # the first signature's
+    return gk("request", "review", str(rid), "--step", step, "--by", by, "--decision", "approve", "--on", on,
+              *proposal)
 
 
 def chain_ids(gk, rid):

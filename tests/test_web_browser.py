@@ -200,6 +200,7 @@ def test_request_from_intake_to_letter(server, browser, artefacts):
     browser.get(request_url)
     form = open_action(browser, "amend_review")
     Select(form.find_element(By.NAME, "outcome")).select_by_value("partial")
+    form.find_element(By.NAME, "withheld").send_keys("投标报价明细：第三方商业秘密（条例 第十五条）")
     form.find_element(By.NAME, "comment").send_keys("经复核，部分内容涉及第三方商业秘密，应部分公开。")
     shot(browser, artefacts, "16-申请详情-开始更正答复的审核")
     submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
@@ -232,6 +233,92 @@ def test_handler_cannot_sign_the_lawyers_step(server, browser, artefacts):
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "无权办理（403）" in page and "律师" in page
     shot(browser, artefacts, "20-403-handler-tries-lawyer-step")
+
+
+def sign_next_step(browser, server, request_url: str, name: str) -> None:
+    """``name`` signs in and approves the request's next review step, as it stands."""
+    login(browser, server, name)
+    browser.get(request_url)
+    form = open_action(browser, "review")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已记录审核" in notice(browser)
+
+
+def test_the_reply_is_what_the_lawyer_and_the_head_approved(server, browser, artefacts):
+    """Hole 2 of issue 28: the approvals sign a proposal; a reply or a correction stating
+    another is refused, and the forms preselect what was approved."""
+    register(browser, server, "clerk", "钱七", "某地块出让合同")
+    request_url = browser.current_url
+    form = open_action(browser, "review")
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("disclosed")
+    form.find_element(By.NAME, "reason").send_keys("所申请信息属于可以公开的政府信息")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已记录审核" in notice(browser)
+
+    # the lawyer sees what the draft proposes, and the letter it makes, when signing
+    login(browser, server, "lawyer")
+    browser.get(request_url)
+    open_action(browser, "review")
+    assert "予以公开" in browser.find_element(By.ID, "signed-proposal").text
+    assert "所申请信息属于可以公开的政府信息" in wait_for(browser, "#draft-letter").text
+    shot(browser, artefacts, "23-律师审核-拟答复内容与告知书草稿")
+    sign_next_step(browser, server, request_url, "lawyer")
+    sign_next_step(browser, server, request_url, "head")
+
+    login(browser, server, "clerk")
+    browser.get(request_url)
+    form = open_action(browser, "reply")
+    assert Select(form.find_element(By.NAME, "outcome")).first_selected_option.get_attribute("value") == "disclosed"
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("withheld.state_secret")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    refused = notice(browser)
+    assert "不一致" in refused and "答复结果" in refused and "予以公开" in refused
+    assert "已答复" not in browser.find_element(By.CSS_SELECTOR, ".facts").text
+    shot(browser, artefacts, "24-答复与审核不一致-拒绝")
+    form = open_action(browser, "reply")  # as approved
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已办理：答复" in notice(browser)
+
+    # a correction: the new outcome approved is the one the correction form preselects
+    form = open_action(browser, "amend_review")
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("withheld.process_info")
+    form.find_element(By.NAME, "reason").clear()
+    form.find_element(By.NAME, "reason").send_keys("所申请信息属于内部讨论记录")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已记录审核" in notice(browser)
+    sign_next_step(browser, server, request_url, "lawyer")
+    sign_next_step(browser, server, request_url, "head")
+    login(browser, server, "clerk")
+    browser.get(request_url)
+    form = open_action(browser, "amend")
+    chosen = Select(form.find_element(By.NAME, "outcome")).first_selected_option.get_attribute("value")
+    assert chosen == "withheld.process_info"
+    form.find_element(By.NAME, "why").send_keys("误将内部讨论记录答复为予以公开")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已办理：更正答复" in notice(browser)
+    assert "过程性信息" in browser.find_element(By.CSS_SELECTOR, ".facts").text
+
+
+def test_an_extension_is_approved_by_the_one_signed_in(server, browser, artefacts):
+    """Hole 3 of issue 28: a 承办人 cannot record an extension "approved by" the office head."""
+    register(browser, server, "clerk2", "孙八", "某河道整治方案")
+    request_path = browser.current_url.removeprefix(server.url)
+    assert not browser.find_elements(By.ID, "action-extend")  # not the clerk's to approve
+    token = browser.find_element(By.NAME, "csrf_token").get_attribute("value")
+    post_without_browser_form(browser, request_path + "/extend",
+                              {"csrf_token": token, "amount": "20", "unit": "days", "approved_by": "officehead",
+                               "on": dt.date.today().isoformat()})
+    assert "无权办理（403）" in browser.find_element(By.TAG_NAME, "main").text
+    browser.get(server.url + request_path)
+    assert "延期：" not in browser.find_element(By.TAG_NAME, "main").text
+    # the office head, signed in, approves and records it: the log names the head
+    login(browser, server, "officehead")
+    browser.get(server.url + request_path)
+    form = open_action(browser, "extend")
+    assert not form.find_elements(By.NAME, "approved_by")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "已办理：延长答复期限" in notice(browser)
+    assert "officehead" in browser.find_element(By.TAG_NAME, "main").text.partition("延期：")[2]
 
 
 def test_form_without_csrf_token_is_refused(server, browser, artefacts):

@@ -252,6 +252,7 @@ def test_a_new_password_roles_or_disabling_end_the_accounts_sessions(web, office
     gk = Cli()
     config = ["--config", str(office.config.path), *(["--db", office.config.database_url]
                                                       if not office.config.database_url.startswith("sqlite") else [])]
+    gk(*config, "login", "admin", "--password-stdin", input=PASSWORD + "\n")  # the administrator, at the terminal
     made = gk(*config, "user", "add", "temp.clerk", "--role", "承办人", "--by", "admin", "--password-stdin",
               input=PASSWORD + "\n")
     assert made.exit_code == 0, made.output + made.stderr
@@ -289,7 +290,7 @@ def test_the_corrections_review_is_offered_to_the_roles_that_may_start_it(office
         step = re.search(r'id="action-review">.*?name="step" value="([^"]+)"', page, re.S).group(1)
         clients[name].post(f"/requests/{request_id}/review", data={
             "csrf_token": clients[name].token, "step": step, "decision": "approve", "on": on,
-            **({"outcome": "unavailable.not_held"} if name == "clerk" else {})})
+            **({"outcome": "unavailable.not_held", "reason": "本机关未制作。"} if name == "clerk" else {})})
     clients["clerk"].post(f"/requests/{request_id}/reply", data={
         "csrf_token": clients["clerk"].token, "outcome": "unavailable.not_held", "on": on, "reason": "本机关未制作。"})
     with office.session() as session:

@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web app's dependencies: pip install -e '.[test]'")
 from conftest import Cli  # noqa: E402
-from web_support import STAFF, make_unit, signed_in, unit_environment  # noqa: E402
+from web_support import PASSWORD, STAFF, make_unit, signed_in, unit_environment  # noqa: E402
 
 from gongkai.core.app import App  # noqa: E402
 
@@ -75,7 +75,8 @@ def shown(office, request_id) -> dict:
     for e in events:
         e.pop("subject_id", None)
         for side in ("before", "after"):
-            for key in ("prior_reply", "appeal", "version", "letter_serial"):  # row numbers, a 文号 in turn: not facts
+            # row numbers, a 文号 in turn, the OS user a CLI command ran as: not facts of the request
+            for key in ("prior_reply", "appeal", "version", "letter_serial", "os_user"):
                 (e.get(side) or {}).pop(key, None)
     data.pop("id")
     for prior in data["prior_replies"]:
@@ -86,8 +87,9 @@ def shown(office, request_id) -> dict:
 
 
 def cli(office, *args):
-    result = Cli()("--config", str(office.test_config), *(["--db", office.test_url] if office.test_url else []),
-                   "request", *args, "--by", "clerk")
+    where = ("--config", str(office.test_config), *(["--db", office.test_url] if office.test_url else []))
+    Cli()(*where, "login", "clerk", "--password-stdin", input=PASSWORD + "\n")  # the clerk, at the terminal
+    result = Cli()(*where, "request", *args, "--by", "clerk")
     assert result.exit_code == 0, result.output + result.stderr
     return result
 
@@ -98,8 +100,8 @@ def reply_through_the_chain(office, clients, request_id, outcome="unavailable.no
         page = clients[name].get(f"/requests/{request_id}").text
         step = re.search(r'name="step" value="([^"]+)"', page).group(1)
         fields = {"step": step, "decision": "approve", "on": TODAY}
-        if name == "clerk":
-            fields["outcome"] = outcome
+        if name == "clerk":  # the first signature states the proposed reply
+            fields.update(outcome=outcome, reason="经检索，本机关未制作该信息。")
         r, page = post(clients[name], request_id, "review", **fields)
         assert "已记录审核" in page, page[-3000:]
     r, page = post(clients["clerk"], request_id, "reply", outcome=outcome, on=TODAY, reason="经检索，本机关未制作该信息。")

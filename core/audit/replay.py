@@ -116,7 +116,15 @@ def _abandoned(record: dict[str, Any], after: dict[str, Any], _actor: str) -> No
 
 def _reviewed(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
     reviews = record.setdefault("reviews", {})
-    reviews[len(reviews)] = (after.get("step"), actor, after.get("decision"), after.get("on"))
+    reviews[len(reviews)] = (after.get("step"), actor, after.get("decision"), after.get("on"),
+                             proposal_text(after.get("proposal")))
+
+
+def proposal_text(proposal: Any) -> str | None:
+    """``request_review.proposal`` as the approval stored it (requests.proposal.dumps)."""
+    from gongkai.core.requests.proposal import dumps
+
+    return dumps(proposal)
 
 
 def _extended(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
@@ -246,7 +254,8 @@ REQUEST = Subject(
         "reveal": _nothing,
     },
     children=(
-        Child("reviews", "审核记录（审核人、意见、日期）", "request_review", "request_id", ("step_id", "actor", "decision", "on")),
+        Child("reviews", "审核记录（审核人、意见、日期）", "request_review", "request_id",
+              ("step_id", "actor", "decision", "on", "proposal")),
         Child("extensions", "延期记录（批准人、日期）", "request_extension", "request_id",
               ("amount", "unit", "approved_by", "approved_on")),
         Child("appeals", "复议诉讼记录", "request_appeal", "request_id",
@@ -596,6 +605,11 @@ def describe(column: str, value: Any) -> str:
         try:
             return "、".join(names.get(code, str(code)) for code in json.loads(value)) or "（无）"
         except (ValueError, TypeError):
+            return str(value)
+    if isinstance(value, str) and value.startswith("{") and '"outcome"' in value:  # a review's proposal
+        try:
+            return "拟答复：" + describe("outcome", json.loads(value).get("outcome"))
+        except (ValueError, AttributeError):
             return str(value)
     if column == "state":
         from gongkai.core.documents.review import STATE_NAMES

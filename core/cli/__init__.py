@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("gongkai.core.cli.init_cmd:init", "为本单位写入 gongkai.toml 并建立数据库（--district：区级服务器）"),
     "unit": ("gongkai.core.cli.unit_cmd:unit", "单位：新增、列出、查看、修改，迁入单位原有的数据库"),
     "user": ("gongkai.core.cli.user_cmd:user", "本单位工作人员账户与角色：新增、列出、停用、改密码、改角色、登录记录"),
+    "login": ("gongkai.core.cli.login_cmd:login", "以本人账户登录命令行（本单位已启用账户的，办理须先登录）"),
+    "logout": ("gongkai.core.cli.login_cmd:logout", "退出命令行的登录"),
     "request": ("gongkai.core.cli.request_cmd:request", "依申请公开：登记、计时、审核、答复、告知书"),
     "appeal": ("gongkai.core.cli.appeal_cmd:appeal", "行政复议、行政诉讼：从 .xlsx 或 .csv 导入"),
     "ledger": ("gongkai.core.cli.ledger_cmd:ledger", "依申请公开台账：期限、逾期、导出 Excel"),

@@ -118,14 +118,94 @@ class LabelChoice(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-def signer(session, app, by: str | None, action: str, record=None, *, flag: str = "--by", free: str | None = None) -> str:
+def signer(session, app, by: str | None, action: str, record=None, *, flag: str = "--by", free: str | None = None,
+           authenticated: bool = True) -> str:
     """Who acts, bound to the unit's accounts once it has any (:mod:`gongkai.core.accounts.binding`):
-    ``by`` (else GONGKAI_USER) must then be an active account allowed ``action``. Without
-    accounts, ``free`` is recorded (default: :func:`actor`), as before accounts existed."""
+    it is then the account logged in (``gongkai login``), which ``by`` (else GONGKAI_USER) may only
+    repeat, and it must be active and allowed ``action``. Without accounts, ``free`` is recorded
+    (default: :func:`actor`), as before accounts existed. ``authenticated=False``: a second
+    signer named on the same command (``document review --head``), bound to an account and its
+    role but not logged in."""
+    from gongkai.core.accounts import store
     from gongkai.core.accounts.binding import signer as bound
 
     name = by.strip() if by and by.strip() else os.environ.get(ENV_USER, "")
+    # a name that is no account is refused as such first (binding's message says what to write)
+    if authenticated and store.has_accounts(session) and (not name or store.find(session, name) is not None):
+        name = logged_in(session, app, name, flag)
     return bound(session, app.registry, name, action, record, flag=flag, free=actor(by) if free is None else free)
+
+
+# -------------------------------------------------------------------- the command line's login
+
+LOGIN_FOLDER = "logins"
+PASSWORD_CHARS = 1024  # a password read from standard input: no more is read
+
+
+def os_user() -> str:
+    """The operating-system user running the command (recorded with what an account does): the
+    process's own user, not ``$USER`` or ``$LOGNAME``, which anyone may set."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # no passwd entry in some containers
+        return f"uid{os.geteuid()}"
+
+
+def login_where(app) -> str:
+    """The database and unit a login is for (a digest: the URL may hold a password)."""
+    import hashlib
+
+    return hashlib.sha256(f"{app.config.database_url}\0{app.unit.id}".encode()).hexdigest()
+
+
+def login_file(app):
+    """This OS user's token for this database and unit, in gongkai's cache folder (mode 0600)."""
+    from pathlib import Path
+
+    from gongkai.core.cache_dir import cache_dir
+
+    return Path(cache_dir()) / LOGIN_FOLDER / f"{login_where(app)[:32]}.json"
+
+
+def read_login(app) -> dict | None:
+    import json
+
+    path = login_file(app)
+    try:
+        if path.stat().st_uid != os.getuid():  # another user's file is no proof of who runs this
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_login(app, token: dict) -> None:
+    import json
+
+    path = login_file(app)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        os.fchmod(out.fileno(), 0o600)  # an older file keeps its mode through O_CREAT
+        json.dump(token, out, ensure_ascii=False)
+
+
+def logged_in(session, app, name: str, flag: str = "--by") -> str:
+    """The account logged in for this database and unit; ``name`` (given with ``flag``) may only
+    repeat it. Events recorded in ``session`` carry the OS user as well."""
+    from gongkai.core.accounts import cli_login
+    from gongkai.core.accounts.names import clean_name
+    from gongkai.core.records.storage import ACTING, utc
+
+    now = utc(dt.datetime.now(dt.timezone.utc))
+    account = cli_login.holder(session, read_login(app), login_where(app), os_user(), now)
+    if name and clean_name(name) != account:
+        raise GongkaiError(f"{flag}“{name}”不是当前登录的账户“{account}”：不能以他人名义办理。"
+                           f"确由{name}办理的，请其本人用 gongkai login {name} 登录后办理。")
+    session.info[ACTING] = {"os_user": os_user()}
+    return account
 
 
 class MayBeEmpty(click.Option):

@@ -108,7 +108,8 @@ def review(app, document_id, step_id, by, decision, opinion, basis, checks, head
         record = document_record(session, app.registry, doc) if decision == "approve" else None
         by = signer(session, app, by, f"document.review:{step_id}", record, free=by)
         if head:
-            head = signer(session, app, head, f"document.review:{step_id}.head", flag="--head", free=head)
+            head = signer(session, app, head, f"document.review:{step_id}.head", flag="--head", free=head,
+                          authenticated=False)
         review_document(session, app.registry, doc, step_id=step_id, by=by, decision=decision, on=_today(on),
                         opinion=opinion, basis=basis, checks=checks, head=head, comment=comment)
         data = document_json(session, app.registry, app.calendar, doc)

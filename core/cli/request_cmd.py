@@ -137,6 +137,13 @@ def show(app, request_id, as_of, reveal, by, as_json):
                    f"（{app.registry.deadline(intake['rule']).citation}）")
     if data["outcome"]:
         click.echo(f"答复结果 {label('outcome', data['outcome'], app.registry)}（{data['replied_on']}）")
+    signed = data["proposal"]
+    if signed and (data["state"] == "amending" or not data["outcome"]):
+        withheld = "；".join(f"{w['part']}：{w['reason']}" for w in signed["withheld"])
+        click.echo(f"审核同意的拟答复：{label('outcome', signed['outcome'], app.registry)}"
+                   + (f"；理由：{signed['reasons']}" if signed["reasons"] else "")
+                   + (f"；不予公开：{withheld}" if withheld else "")
+                   + (f"；负责公开的机关：{signed['agency']}（{signed['agency_contact']}）" if signed["agency"] else ""))
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
                [[s["name"] + ("（本单位规定）" if s["unit_practice"] else ""), label("stage", s["stage"]), s["done"], s["by"]]
                 for s in data["review_steps"]])
@@ -222,7 +229,7 @@ def resume(app, request_id, on, no_answer, by, as_json):
 @REQUEST
 @click.option("--days", type=int, help="延长的工作日数")
 @click.option("--months", type=int, help="延长的月数（本辖区规则以月计的）")
-@click.option("--approved-by", required=True, help="批准延期的负责人")
+@click.option("--approved-by", required=True, help="批准延期的负责人（本单位已启用账户的：须为 gongkai login 登录的本人账户）")
 @click.option("--on", required=True, help="批准日期")
 @click.option("--told-on", help="告知申请人的日期（默认同批准日期）")
 @click.option("--reason", default="", help="延期的理由（写入延期答复告知书）")
@@ -238,9 +245,11 @@ def extend(app, request_id, days, months, approved_by, on, told_on, reason, noti
     if (days is None) == (months is None):
         raise GongkaiError("请给出 --days 或 --months 之一。")
     def act(session, office, req):
+        # once the unit has accounts, the approver is the one logged in, and records it (条例 第三十三条)
         approver = signer(session, office, approved_by, "request.extend.approve", flag="--approved-by", free=approved_by)
         clock.extend(session, office, req, days if days is not None else months, approver, day(on, "--on"),
-                     day(told_on, "--told-on"), months is not None, actor=signer(session, office, by, "request.extend"))
+                     day(told_on, "--told-on"), months is not None,
+                     actor=signer(session, office, by, "request.extend.approve"))
 
     data = _run(app, request_id, act, notice=("extension", notice_out, {"reason": reason}))
     _report(data, as_json, "已延长答复期限")
@@ -272,27 +281,39 @@ def excessive(app, request_id, asked_on, later_due, by, as_json):
 @request.command("review")
 @REQUEST
 @click.option("--step", "step_id", required=True, type=LabelChoice("step"), help="审核步骤（名称，见 request show）")
-@click.option("--by", required=True, help="审核人（本单位已启用账户的：账户名，须具有该步骤的角色）")
+@click.option("--by", help="审核人（本单位已启用账户的：须为 gongkai login 登录的账户，可省略）")
 @click.option("--decision", required=True, type=LabelChoice("decision"), help="同意 或 退回")
 @click.option("--comment", default="", help="审核意见")
-@click.option("--outcome", type=LabelChoice("outcome"), help="拟答复结果，如 部分公开（决定哪些步骤适用）")
+@click.option("--outcome", type=LabelChoice("outcome"),
+              help="拟答复结果，如 部分公开：审核流程的第一个签署须写明，其后的步骤审核同意的即是这一拟答复内容")
+@click.option("--reason", help="拟答复的理由（写入告知书）")
+@click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用")
+@click.option("--agency", help="负责公开的机关名称（无法提供：不属于本机关负责公开的）")
+@click.option("--agency-contact", help="负责公开的机关联系方式")
 @click.option("--on", help="审核日期（默认今天）")
 @JSON
 @click.pass_obj
-def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_json):
+def review_cmd(app, request_id, step_id, by, decision, comment, outcome, reason, withheld, agency, agency_contact, on,
+               as_json):
     """按本辖区审核流程办理一个审核步骤；本人不得审批自己经手的上一步。
+
+    审核签署的是具体的拟答复内容：第一个签署用 --outcome（及 --reason、--withheld、--agency、
+    --agency-contact）写明，其后的步骤审核同意这一内容；答复与之不一致的拒绝答复。第一步重新签署
+    不同的拟答复内容的，已签署的步骤随之重新审核。
 
     对已答复的申请办理答复前的步骤，即开始更正答复的审核（见 request amend）。"""
     from gongkai.core.requests import reply, review
 
+    proposed = {"outcome": outcome, "reasons": reason,
+                "withheld": reply.parse_withheld(list(withheld)) if withheld else None,
+                "agency": agency, "agency_contact": agency_contact}
+
     def act(session, office, req):
         from gongkai.core.accounts.permissions import request_record
 
-        if outcome:
-            reply.propose(session, office, req, outcome)
         record = request_record(session, office.registry, req) if decision == "approve" else None
-        name = signer(session, office, by, f"request.review:{step_id}", record, free=by)
-        review.review(session, office, req, step_id, name, decision, comment, day(on, "--on"))
+        name = signer(session, office, by, f"request.review:{step_id}", record, free=by or "")
+        review.review(session, office, req, step_id, name, decision, comment, day(on, "--on"), proposal=proposed)
 
     data = _run(app, request_id, act)
     registry = app.registry
@@ -302,14 +323,15 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, on, as_
 def _reply_options(reason_flag):
     """The options describing a reply's content (``request reply`` and ``request amend``)."""
     options = [
-        click.option("--outcome", required=True, type=LabelChoice("outcome"),
-                     help="答复结果，如 予以公开、部分公开、不予公开（属于国家秘密）"),
-        click.option(reason_flag, "reason", default="", help="答复的理由"),
+        click.option("--outcome", type=LabelChoice("outcome"),
+                     help="答复结果，如 予以公开、部分公开、不予公开（属于国家秘密）；默认：审核同意的拟答复结果"),
+        click.option(reason_flag, "reason", help="答复的理由（默认：审核同意的）"),
         click.option("--basis", default="", help="法律依据（默认取答复结果的依据）"),
         click.option("--provision", default="", help="提供信息的方式和时间"),
-        click.option("--withheld", multiple=True, help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用"),
-        click.option("--agency", default="", help="负责公开的机关名称（无法提供：不属于本机关负责公开的）"),
-        click.option("--agency-contact", default="", help="负责公开的机关联系方式"),
+        click.option("--withheld", multiple=True,
+                     help="部分公开：不予公开的内容及理由，“内容：理由”，可多次使用（默认：审核同意的）"),
+        click.option("--agency", help="负责公开的机关名称（无法提供：不属于本机关负责公开的；默认：审核同意的）"),
+        click.option("--agency-contact", help="负责公开的机关联系方式（默认：审核同意的）"),
     ]
 
     def wrap(fn):
@@ -328,11 +350,13 @@ def _reply_options(reason_flag):
 @JSON
 @click.pass_obj
 def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, agency, agency_contact, by, as_json):
-    """答复申请；审核流程未完成的拒绝答复并指出缺少的步骤。"""
+    """答复申请；审核流程未完成的拒绝答复并指出缺少的步骤；与审核同意的拟答复内容不一致的拒绝答复并指出不一致之处。
+
+    未给出的 --outcome、--reason、--withheld、--agency、--agency-contact 取审核同意的拟答复内容。"""
     from gongkai.core.requests import reply
 
     data = _run(app, request_id, reply.reply, outcome=outcome, on=day(on, "--on"), reasons=reason, legal_basis=basis,
-                provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
+                provision=provision, withheld=reply.parse_withheld(list(withheld)) if withheld else None, agency=agency,
                 agency_contact=agency_contact, sign=("request.reply", by))
     _report(data, as_json, f"已答复：{data['outcome_name']}")
 
@@ -356,8 +380,8 @@ def amend_cmd(app, request_id, on, why, outcome, reason, basis, provision, withh
     from gongkai.core.requests import amend, reply
 
     data = _run(app, request_id, amend.amend, outcome=outcome, reason=why, on=day(on, "--on"), reasons=reason,
-                legal_basis=basis, provision=provision, withheld=reply.parse_withheld(list(withheld)), agency=agency,
-                agency_contact=agency_contact, sign=("request.amend", by))
+                legal_basis=basis, provision=provision, withheld=reply.parse_withheld(list(withheld)) if withheld else None,
+                agency=agency, agency_contact=agency_contact, sign=("request.amend", by))
     _report(data, as_json, f"已更正答复：{data['outcome_name']}（原答复见 request show 的 prior_replies）")
 
 

@@ -39,12 +39,12 @@ def _password(from_stdin: bool) -> str:
 
 def _manager(session, app, by):
     """Who manages accounts: once the unit has an active unit administrator, it must be one."""
-    from gongkai.core.accounts import binding, store
+    from gongkai.core.accounts import store
+    from gongkai.core.cli.common import signer
 
-    name = actor(by)
     if not store.active_admins(session):
-        return name  # setting up: the first accounts are made by whoever runs the unit
-    return binding.signer(session, app.registry, name, "user.manage")
+        return actor(by)  # setting up: the first accounts are made by whoever runs the unit
+    return signer(session, app, by, "user.manage")  # the administrator logged in (gongkai login)
 
 
 @user.command("add")

@@ -63,6 +63,9 @@ class Event(UnitOwned, table=True):
 
 
 PENDING_EVENTS = "gongkai.pending_events"  # session.info key: events to chain at commit
+# session.info key: what the interface proved about who acts (the CLI's OS user), added to
+# every event the transaction records
+ACTING = "gongkai.acting"
 
 
 def event_json(value: Any) -> str | None:
@@ -96,6 +99,9 @@ def record_event(
 
     The event joins the hash chain when the transaction commits (see :mod:`gongkai.core.records.chain`).
     """
+    acting = session.info.get(ACTING)
+    if acting and (after is None or isinstance(after, dict)):
+        after = {**(after or {}), **acting}
     ev = Event(at=utc(at or dt.datetime.now(dt.timezone.utc)), actor=actor, subject_kind=subject_kind,
                subject_id=subject_id, action=action, before=event_json(before), after=event_json(after))
     session.add(ev)

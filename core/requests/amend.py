@@ -40,9 +40,10 @@ def _archive(session: Session, request: Request, on: dt.date, by: str, reason: s
     return prior
 
 
-def amend(session: Session, office: Any, request: Request, *, outcome: str, reason: str, on: dt.date,
-          reasons: str = "", legal_basis: str = "", provision: str = "", withheld: list[dict[str, str]] | None = None,
-          agency: str = "", agency_contact: str = "", actor: str = "") -> PriorReply:
+def amend(session: Session, office: Any, request: Request, *, reason: str, on: dt.date, outcome: str | None = None,
+          reasons: str | None = None, legal_basis: str = "", provision: str = "",
+          withheld: list[dict[str, str]] | None = None, agency: str | None = None, agency_contact: str | None = None,
+          actor: str = "") -> PriorReply:
     """Issue a corrected reply (a new letter dated ``on``) in place of the reply in force.
 
     The correction goes through the review chain as the first reply did: every step before the
@@ -55,6 +56,13 @@ def amend(session: Session, office: Any, request: Request, *, outcome: str, reas
     check_date(request, on, "更正答复")
     check_after(on, request.amended_on or request.replied_on, "更正答复", "原答复日期")
     registry = office.registry
+    from gongkai.core.requests import proposal
+
+    # what the correction's review signed (none before its review opens: then refused below)
+    signed = proposal.approved(session, request.id, review.chain(registry)) if request.state == "amending" else None
+    content = proposal.settle(registry, signed, "更正答复", request.id, outcome=outcome, reasons=reasons,
+                              withheld=withheld, agency=agency, agency_contact=agency_contact)
+    outcome = content["outcome"]
     tracks.check_outcome(registry, request.track, outcome)
     missing = (review.missing_steps(session, registry, request, outcome) if request.state == "amending"
                else review.required_steps(registry, outcome, "before"))
@@ -70,8 +78,9 @@ def amend(session: Session, office: Any, request: Request, *, outcome: str, reas
         check_after(on, max(approved, default=None), "更正答复", "审核同意的日期")
     before = reply.reply_values(request)
     prior = _archive(session, request, on, "amend", reason.strip())
-    reply.set_reply(registry, request, outcome=outcome, reasons=reasons, legal_basis=legal_basis,
-                    provision=provision, withheld=withheld, agency=agency, agency_contact=agency_contact)
+    reply.set_reply(registry, request, outcome=outcome, reasons=content["reasons"] or "", legal_basis=legal_basis,
+                    provision=provision, withheld=content["withheld"], agency=content["agency"] or "",
+                    agency_contact=content["agency_contact"] or "")
     request.amended_on = on
     request.replied_by = actor
     request.proposed_outcome = outcome

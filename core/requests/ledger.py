@@ -127,6 +127,12 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
     }
 
 
+def approved_proposal(session: Session, request_id: int, the_chain: Any) -> dict[str, Any] | None:
+    from gongkai.core.requests.proposal import approved
+
+    return approved(session, request_id, the_chain)
+
+
 def show(session: Session, office: Any, request: Request, as_of: dt.date | None = None,
          reveal: bool = False, approvals: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything about one request: the ledger row plus review steps, pauses, appeals and events.
@@ -161,6 +167,8 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
                         "approved_on": _iso(e.approved_on), "applicant_told_on": _iso(e.applicant_told_on)}
                        for e in clock.extensions_of(session, request.id)],
         "review_steps": review.steps_json(session, office.registry, request, approvals),
+        # what the live approvals before the reply signed (requests.proposal), or None
+        "proposal": approved_proposal(session, request.id, review.chain(office.registry)),
         "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
         "amended_on": _iso(request.amended_on),
         "reanswer_days": request.reanswer_days,

@@ -165,6 +165,34 @@ def render_letter(session: Session, office: Any, request: Request, prior: int | 
     return render(office.registry.template_dirs, template_name(office.registry.outcome(data["outcome"])), data)
 
 
+def draft_html(session: Session, office: Any, request: Request, proposal: dict[str, Any], on: Any) -> str:
+    """The letter the ``proposal`` would make if replied ``on``, as HTML, for the reviewers to
+    read when they sign (its 文号 is given at the reply: shown as 〔年份〕×号)."""
+    import json
+
+    from gongkai.core.paperwork.render import markdown_to_html, render
+
+    draft = Request(**request.model_dump())
+    outcome = office.registry.outcome(proposal["outcome"])
+    draft.outcome, draft.replied_on, draft.amended_on = proposal["outcome"], on, None
+    correcting = request.replied_on is not None and request.outcome
+    if correcting:  # a corrected reply: a new letter dated ``on``
+        draft.replied_on, draft.amended_on = request.replied_on, on
+    draft.reasons = proposal["reasons"] or outcome.name
+    draft.withheld_parts = json.dumps(proposal["withheld"], ensure_ascii=False)
+    draft.other_agency, draft.other_agency_contact = proposal["agency"], proposal["agency_contact"]
+    draft.letter_serial = 0
+    data = context(session, office, draft)
+    if correcting:
+        data["supersedes"] = {"kind": "amend", "replied_on": request.amended_on or request.replied_on,
+                              "outcome_name": office.registry.outcome(request.outcome).name,
+                              "reason": "（更正理由在作出更正答复时写明）"}
+        data["number"] = document_number(office, on.year, 0, "更")
+    data["number"] = data["number"].replace("〕0号", "〕×号")
+    text = render(office.registry.template_dirs, template_name(outcome), data)
+    return markdown_to_html(text, f"{TITLE}（草稿）")
+
+
 def write_letter(session: Session, office: Any, request: Request, fmt: str, out: Path, prior: int | None = None) -> Path:
     from gongkai.core.paperwork.render import write_output
 

@@ -166,6 +166,9 @@ class ReviewAction(UnitOwned, table=True):
     comment: str = ""
     on: dt.date
     superseded: bool = False  # a later rejection sent the draft back
+    # what the approval signed: the proposed reply as canonical JSON (requests.proposal);
+    # None for a rejection, a step after the reply, and approvals from before this column
+    proposal: str | None = None
 
 
 class Appeal(UnitOwned, table=True):

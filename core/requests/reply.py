@@ -75,9 +75,7 @@ def set_reply(registry: Any, request: Request, *, outcome: str, reasons: str = "
     if not record.letter:
         raise StepRefused(f"答复结果“{record.name}”不以答复办理（如申请人撤回，请用 `gongkai request withdraw`）。")
     check_reply_facts(outcome, withheld, agency, agency_contact)
-    if record.withholds and outcome != PARTIAL and not reasons.strip():  # 部分公开: each part with its reason
-        raise GongkaiError(f"决定不予公开的，须告知申请人并说明理由（条例 第三十六条第（三）项）：请写明“{record.name}”的具体理由"
-                           "（`request reply --reason`，`request amend --reply-reason`）。")
+    check_reasons(record, reasons, "`request reply --reason`，`request amend --reply-reason`")
     request.outcome = outcome
     request.reasons = reasons.strip()  # none given: the letter states the outcome, not "理由：<outcome>"
     request.legal_basis = legal_basis.strip() or (str(record.basis) if record.basis else "")
@@ -92,19 +90,24 @@ def reply(
     office: Any,
     request: Request,
     *,
-    outcome: str,
     on: dt.date,
-    reasons: str = "",
+    outcome: str | None = None,
+    reasons: str | None = None,
     legal_basis: str = "",
     provision: str = "",
     withheld: list[dict[str, str]] | None = None,
-    agency: str = "",
-    agency_contact: str = "",
+    agency: str | None = None,
+    agency_contact: str | None = None,
     actor: str = "",
 ) -> Request:
-    """Answer the request; refused while a review step before the reply is missing."""
+    """Answer the request; refused while a review step before the reply is missing, or when it
+    states otherwise than the proposal the chain approved (a field not given, None, is the
+    approved one's: :func:`gongkai.core.requests.proposal.settle`)."""
+    from gongkai.core.requests import proposal
+
     registry = office.registry
-    tracks.check_outcome(registry, request.track, outcome)
+    if outcome is not None:
+        tracks.check_outcome(registry, request.track, outcome)
     check_date(request, on, "答复")
     check_after(on, request.period_start, "答复", "答复期限起算日")
     if request.state == "paused":
@@ -114,6 +117,11 @@ def reply(
     if request.state not in ("received", "processing", "reviewing"):
         hint = "；答复有误的，请用 `gongkai request amend` 更正答复" if request.state in ("replied", "closed", "amending") else ""
         raise StepRefused(f"申请 {request.id} 当前状态为“{STATES[request.state]}”，不能再答复{hint}。")
+    content = proposal.settle(registry, proposal.approved(session, request.id, review.chain(registry)), "答复",
+                              request.id, outcome=outcome, reasons=reasons, withheld=withheld, agency=agency,
+                              agency_contact=agency_contact)
+    outcome = content["outcome"]
+    tracks.check_outcome(registry, request.track, outcome)
     missing = review.missing_steps(session, registry, request, outcome)
     if missing:
         raise StepRefused(
@@ -122,8 +130,9 @@ def reply(
         )
     approved = [a.on for a in review.approvals(session, request.id).values()]
     check_after(on, max(approved, default=None), "答复", "审核同意的日期")
-    set_reply(registry, request, outcome=outcome, reasons=reasons, legal_basis=legal_basis, provision=provision,
-              withheld=withheld, agency=agency, agency_contact=agency_contact)
+    set_reply(registry, request, outcome=outcome, reasons=content["reasons"] or "", legal_basis=legal_basis,
+              provision=provision, withheld=content["withheld"], agency=content["agency"] or "",
+              agency_contact=content["agency_contact"] or "")
     request.replied_on = on
     request.replied_by = actor
     request.letter_serial = next_serial(session, on.year, letter_series(session, request.id))  # the N of its 文号
@@ -136,6 +145,13 @@ def reply(
 
 
 REPLY_HOW = {"withheld": "--withheld “内容：理由”，可多次使用", "agency": "--agency 和 --agency-contact"}
+
+
+def check_reasons(record: Any, reasons: str, how: str) -> None:
+    """A refusal states its reasons (条例 第三十六条（三）); 部分公开 gives each part's reason instead."""
+    if record.withholds and record.code != PARTIAL and not reasons.strip():
+        raise GongkaiError(f"决定不予公开的，须告知申请人并说明理由（条例 第三十六条第（三）项）：请写明“{record.name}”的具体理由"
+                           f"（{how}）。")
 
 
 def check_reply_facts(outcome: str, withheld: list[dict[str, str]] | None, agency: str, agency_contact: str,

@@ -17,6 +17,7 @@ from gongkai.core.time import deadlines
 from gongkai.core.time.deadline_store import close_deadline, store_deadline
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.accounts.names import clean_name, person_key, same_person
+from gongkai.core.requests import proposal as proposals
 from gongkai.core.requests.models import OWNER, Request, ReviewAction
 from gongkai.core.requests.workflow import apply, check_after, check_date
 from gongkai.core.today import today
@@ -123,9 +124,46 @@ def self_approval_conflict(the_chain: ReviewChain, signed: dict[str, str], step:
     return None
 
 
+def _to_sign(session: Session, registry: Any, request: Request, the_chain: ReviewChain, step: ReviewStep,
+             given: dict[str, Any], opening: bool) -> dict[str, Any] | None:
+    """The proposal an approval of ``step`` (before the reply) signs. The first signature states
+    it (``given``, else the draft's outcome, else, opening a correction's review, the reply in
+    force); later ones approve it as it stands. Changing it after a signature: only the first
+    signed step may, signing again, and every signature of the stage lapses (each signed the
+    whole proposal, so the first step the change affects is the first step)."""
+    standing = None if opening else proposals.approved(session, request.id, the_chain)
+    base = standing
+    if base is None:
+        base = (proposals.of_reply(request) if opening
+                else {"outcome": request.proposed_outcome} if request.proposed_outcome else None)
+    if base is None and not given.get("outcome"):
+        return None  # nothing proposed: refused once the order of the steps is checked
+    if base is None or (given.get("outcome") and given["outcome"] != base.get("outcome")):
+        base = {}  # another outcome: only what is given now
+    merged = {**base, **{k: v for k, v in given.items() if v is not None}}
+    candidate = proposals.make(registry, request.track, **{k: merged.get(k) for k in proposals.FIELDS})
+    if standing is None or not proposals.differences(registry, standing, candidate):
+        return standing or candidate
+    order = the_chain.steps
+    signed_steps = sorted((the_chain.step(a.step_id) for a in live_actions(session, request.id)
+                           if a.decision == "approve" and the_chain.step(a.step_id).stage == "before"),
+                          key=order.index)
+    first = signed_steps[0]
+    diff = "；".join(proposals.differences(registry, standing, candidate))
+    if step.id != first.id:
+        raise StepRefused(f"{step_label(step)}审核的是{step_label(first)}签署的拟答复内容，不能另行改变：{diff}。"
+                          f"修改拟答复内容须由{step_label(first)}重新签署（或退回），已签署的步骤随之重新审核。")
+    supersede(session, request.id, the_chain, "before")  # the chain reopens from its first step
+    session.flush()
+    return candidate
+
+
 def review(session: Session, office: Any, request: Request, step_id: str, actor: str, decision: str,
-           comment: str = "", on: dt.date | None = None) -> ReviewAction:
-    """Record one reviewer's decision on one step, in the chain's order."""
+           comment: str = "", on: dt.date | None = None, proposal: dict[str, Any] | None = None) -> ReviewAction:
+    """Record one reviewer's decision on one step, in the chain's order.
+
+    ``proposal``: the proposed reply's fields given (:data:`proposals.FIELDS`, None where not
+    given); an approval of a step before the reply signs the proposal (:func:`_to_sign`)."""
     registry = office.registry
     the_chain = chain(registry)
     try:
@@ -152,8 +190,18 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
             raise StepRefused(f"申请 {request.id} 已答复，没有待审核的更正答复，不能退回。")
         supersede(session, request.id, the_chain, "before")
         check_after(on, request.amended_on or request.replied_on, "更正答复的审核", "原答复日期")
-        request.proposed_outcome = request.proposed_outcome or request.outcome
         to_state = "amending"
+    given = {k: v for k, v in (proposal or {}).items() if v is not None}
+    signed = None
+    if step.stage == "before" and decision == "approve":
+        signed = _to_sign(session, registry, request, the_chain, step, given, opening=to_state is not None)
+        if signed is not None:
+            request.proposed_outcome = signed["outcome"]
+    elif given.get("outcome") and step.stage == "before":
+        from gongkai.core.requests import tracks
+
+        tracks.check_outcome(registry, request.track, given["outcome"])
+        request.proposed_outcome = given["outcome"]
     outcome = draft_outcome(request) if to_state is None else request.proposed_outcome
     if not step.applies_to(outcome) and step.outcomes:
         if outcome is not None:
@@ -168,6 +216,10 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     for prior in earlier:
         if prior.applies_to(outcome) and prior.id not in done:
             raise StepRefused(f"审核须按顺序进行：{step_label(step)}之前须先完成{step_label(prior)}。")
+    if decision == "approve" and step.stage == "before" and signed is None:
+        raise GongkaiError(f"{step_label(step)}是审核流程的第一个签署，须写明拟答复内容：请用 --outcome 写明拟答复结果"
+                           "（部分公开的用 --withheld “内容：理由”列明不予公开的内容，理由用 --reason），"
+                           "其后的步骤审核同意的即是这一内容。")
     if decision == "approve":
         conflict = self_approval_conflict(the_chain, {k: a.actor for k, a in done.items()}, step, actor.strip())
         if conflict:
@@ -177,7 +229,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     if step.stage == "after":
         check_after(on, request.amended_on or request.replied_on, "审核", "答复日期")
     action = ReviewAction(request_id=request.id, step_id=step.id, actor=actor.strip(), decision=decision,
-                          comment=comment, on=on)
+                          comment=comment, on=on, proposal=proposals.dumps(signed))
     if decision == "reject":  # back to the drafter: earlier approvals lapse
         supersede(session, request.id, the_chain, step.stage)
     session.add(action)
@@ -185,6 +237,8 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
     details = {"step": step.id, "step_name": step.name, "decision": decision, "comment": comment, "on": on.isoformat()}
     if to_state:
         details["proposed_outcome"] = request.proposed_outcome
+    if signed is not None:
+        details["proposal"] = signed  # what this signature signed
     apply(session, request, "review", actor.strip(), details, to_state=to_state)
     if decision == "approve":
         if step.deadline:

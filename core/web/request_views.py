@@ -21,8 +21,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.requests import (amend, appeals, clock, edits, fees, intake, ledger, letters, reply, review,
-                                   withdrawal, workflow)
+from gongkai.core.requests import (amend, appeals, clock, edits, fees, intake, ledger, letters, proposal, reply,
+                                   review, withdrawal, workflow)
 from gongkai.core.web.app import PAGES, back_to, main_block, render
 from gongkai.core.web.pages import download, need, today
 
@@ -75,18 +75,25 @@ def _extend(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     from gongkai.core.accounts.binding import signer
 
     amount, on, told_on = f.whole("amount", "延长的数量"), f.day("on", "批准日期"), f.day("told_on", "告知申请人日期", False)
-    # 条例 第三十三条: the extension needs the approval of the office's head, an account holding that role
-    approver = signer(session, office.registry, f.text("approved_by") or by, "request.extend.approve")
+    # 条例 第三十三条: the extension needs the approval of the office's head, an account holding that
+    # role; the approver is the one signed in (nobody approves in another's name)
+    approver = signer(session, office.registry, by, "request.extend.approve")
     return clock.extend(session, office, req, amount, approver, on, told_on, f.text("unit") == "months",
                                     actor=by)
 
 
+def _proposal(f: Form) -> dict[str, Any]:
+    """The proposed reply's fields as posted (a review's, a reply's): a field left empty is None,
+    "as the chain approved" (core.requests.proposal.settle)."""
+    lines = [line for line in f.text("withheld").splitlines() if line.strip()]
+    return {"outcome": f.text("outcome") or None, "reasons": f.text("reason") or None,
+            "withheld": reply.parse_withheld(lines) if lines else None, "agency": f.text("agency") or None,
+            "agency_contact": f.text("agency_contact") or None}
+
+
 def _reply_content(f: Form) -> dict[str, Any]:
     """What a reply says (the reply form's fields, also the corrected reply's): reply() and amend() keywords."""
-    withheld = reply.parse_withheld([line for line in f.text("withheld").splitlines() if line.strip()])
-    return {"outcome": f.text("outcome"), "reasons": f.text("reason"), "legal_basis": f.text("basis"),
-            "provision": f.text("provision"), "withheld": withheld, "agency": f.text("agency"),
-            "agency_contact": f.text("agency_contact")}
+    return {**_proposal(f), "legal_basis": f.text("basis"), "provision": f.text("provision")}
 
 
 def _reply(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
@@ -147,7 +154,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("resume", "恢复计时", "request.resume", "resume",
            lambda s, o, r, f, by: clock.resume(s, o, r, f.day("on", "恢复计时日期"), f.flag("no_answer"),
                                                           actor=by)),
-    Action("extend", "延长答复期限", "request.extend", "extend", _extend),
+    # 条例 第三十三条: recorded by the one who approves it, signed in (never a name typed in the form)
+    Action("extend", "延长答复期限", "request.extend.approve", "extend", _extend),
     Action("fee", "核定信息处理费", "request.fee", "fee",
            lambda s, o, r, f, by: fees.charge(s, o, r, f.text("method"), f.whole("pages", "页数", False),
                                                          actor=by)),
@@ -169,11 +177,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
 
 
 def _review(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
-
-    if f.text("outcome"):
-        reply.propose(session, office, req, f.text("outcome"))
     return review.review(session, office, req, f.text("step"), by, f.text("decision"), f.text("comment"),
-                         f.day("on", "审核日期", False))
+                         f.day("on", "审核日期", False), proposal=_proposal(f))
 
 
 def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool = False) -> dict[str, Any]:
@@ -194,9 +199,20 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
     correction = review.correction_step(office.registry, req)
     if correction is not None and not allowed(actor, f"request.review:{correction.id}", record):
         correction = None
+    # what the chain signed: shown to the next reviewer with the letter it makes, and preselected
+    # in the reply and correction forms
+    signed = proposal.approved(session, req.id, review.chain(office.registry))
+    preview = None
+    if signed and next_step and next_step["stage"] == "before" and step_decision:
+        try:
+            preview = html_body(letters.draft_html(session, office, req, signed, today()))
+        except GongkaiError as exc:  # e.g. no unit name yet: say why there is no preview
+            preview = Markup("<p class=\"error\">") + str(exc) + Markup("</p>")
     return {
         "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
-        "correction_step": correction,
+        "correction_step": correction, "proposal": signed, "preview": preview,
+        "correction_proposal": proposal.of_reply(req) if correction is not None else None,
+        "reply_proposal": signed or ({"outcome": req.proposed_outcome} if req.proposed_outcome else None),
         "outcomes": office.registry.outcomes, "pause_reasons": {k: v[0] for k, v in clock.PAUSE_REASONS.items()},
         "decisions": review.DECISIONS, "can_reveal": allowed(actor, "request.reveal", record), "revealed": reveal,
         "today": today().isoformat(), "event_names": _event_names(), "withdrawal_ways": withdrawal.HOW,

@@ -1,0 +1,66 @@
+"""``gongkai login NAME`` and ``gongkai logout``: who runs the commands, once a unit has accounts."""
+
+from __future__ import annotations
+
+import click
+
+
+def _password(from_stdin: bool) -> str:
+    import sys
+
+    from gongkai.core.cli.common import PASSWORD_CHARS
+    from gongkai.core.errors import GongkaiError
+
+    if not from_stdin:
+        return click.prompt("密码", hide_input=True)
+    line = sys.stdin.readline(PASSWORD_CHARS + 1)  # bounded: a stream without end is not read whole
+    if len(line.rstrip("\r\n")) > PASSWORD_CHARS:
+        raise GongkaiError(f"--password-stdin：输入超过 {PASSWORD_CHARS} 个字符，不是密码。")
+    if not line:
+        raise GongkaiError("--password-stdin：标准输入中没有密码。")
+    return line.rstrip("\r\n")
+
+
+@click.command()
+@click.argument("name", metavar="账户名")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行），不交互询问")
+@click.option("--code", help="动态验证码（已启用双因素认证的账户：身份验证器应用显示的 6 位数字）")
+@click.pass_obj
+def login(app, name, password_stdin, code):
+    """以本人账户登录命令行：本单位已启用账户的，签署、审核、办理须先登录，--by 只能是登录的账户。
+
+    登录在有效期内保持（gongkai.toml 的 [accounts] cli_login_minutes，默认 60 分钟），
+    只对当前操作系统用户、本数据库和本单位有效；改密码或停用账户后失效。"""
+    import datetime as dt
+
+    from gongkai.core.accounts import cli_login, store
+    from gongkai.core.accounts.login import authenticate
+    from gongkai.core.cli.common import login_where, os_user, write_login
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.records.storage import utc
+
+    lasting = cli_login.minutes(app.config)
+    with app.session() as session:
+        if not store.has_accounts(session):
+            raise GongkaiError("本单位尚未启用账户，命令行无需登录（用 --by 填写经办人）。")
+    actor = authenticate(app, name, _password(password_stdin), code=code)
+    now = utc(dt.datetime.now(dt.timezone.utc))
+    with app.session() as session:
+        token = cli_login.issue(store.get(session, actor.name), login_where(app), os_user(), now, lasting)
+    write_login(app, token)
+    click.echo(f"已登录：{actor.name}（{lasting} 分钟内有效；退出用 gongkai logout）")
+
+
+@click.command()
+@click.pass_obj
+def logout(app):
+    """退出命令行的登录（删除本机保存的登录凭据）。"""
+    from gongkai.core.cli.common import login_file
+
+    path = login_file(app)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        click.echo("当前没有登录。")
+        return
+    click.echo("已退出登录。")
