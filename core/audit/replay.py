@@ -369,6 +369,8 @@ def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list
     from sqlalchemy import select
     from sqlmodel import SQLModel
 
+    from gongkai.core.records.digest import query_fetch
+
     tables = SQLModel.metadata.tables
     e = Event.__table__.c
     events = _stream(connection.execute(select(e.subject_id, e.action, e.actor, e.after).where(
@@ -382,7 +384,18 @@ def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list
         query = select(c[child.parent], *(c[name] for name in _child_columns(child)))
         query = query.where(*(c[column] == value for column, value in child.where.items()))
         children.append(_stream(connection.execute(query.order_by(c[child.parent], c.id))))
-    return [events, records, *children]
+    return [events, records, *children, _digests(query_fetch(connection, SQLModel.metadata), subject)]
+
+
+def _digests(fetch: Any, subject: Subject) -> Iterator[tuple[Any, list[Any]]]:
+    """Each record's digest as its stored rows give it (:mod:`gongkai.core.records.digest`)."""
+    from sqlmodel import SQLModel
+
+    from gongkai.core.records.digest import GROUPS, stream
+
+    if subject.kind not in GROUPS:
+        return iter(())
+    return ((record_id, [(record_id, digest)]) for record_id, digest in stream(fetch, subject.kind, SQLModel.metadata))
 
 
 def _child_columns(child: Child) -> tuple[str, ...]:
@@ -449,7 +462,8 @@ class SourceRows:
         records = self.rows(subject.table, ("id", *subject.fields))
         children = [self.rows(child.table, (child.parent, *_child_columns(child)), child.where, (child.parent, "id"))
                     for child in subject.children]
-        return [_stream(rows) for rows in (events, records, *children)]
+        return [*(_stream(rows) for rows in (events, records, *children)),
+                _digests(lambda table, names, where, order: self.rows(table, names, where, order), subject)]
 
 
 def _stream(rows: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
@@ -482,7 +496,7 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
                    names: dict[str, str]) -> None:
     checked = 0
     title = list(subject.fields).index(subject.title) + 1 if subject.title else None
-    for record_id, (logged, stored, *owned) in _side_by_side(*streams):
+    for record_id, (logged, stored, *owned, digested) in _side_by_side(*streams):
         checked += bool(stored)
         expected = _replay(subject, logged) if logged else {}
         name = stored[0][title] if stored and title else expected.get(subject.title) if title else None
@@ -491,7 +505,7 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
             if stored:
                 findings.add(subject, record_id, "added", f"{who}在事件日志中没有任何记载：记录在应用之外写入。")
             else:
-                kinds = "、".join(c.label for c, rows in zip(subject.children, owned) if rows)
+                kinds = "、".join(c.label for c, rows in zip(subject.children, owned) if rows) or "附属记录"
                 findings.add(subject, record_id, "added",
                              f"{who}不存在，事件日志也没有它，但库中有属于它的{kinds}：在应用之外写入。")
             continue
@@ -499,7 +513,14 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
             findings.add(subject, record_id, "deleted",
                          f"{who}在事件日志中有 {len(logged)} 条记载，但记录已不存在：记录在应用之外被删除。")
             continue
+        found = findings.count
         _compare(subject, who, record_id, expected, stored[0], owned, findings, names)
+        logged_digest = expected.get(DIGEST)
+        # the digest names what the fields compared above do not (said once per record)
+        if logged_digest is not None and findings.count == found and (not digested or digested[0][1] != logged_digest):
+            findings.add(subject, record_id, "changed",
+                         f"{who}的记录内容（{_parts_label(subject)}）与事件日志最后一次记载的摘要不符："
+                         "有字段或附属记录在应用之外被修改、删除或添加。", field="digest")
     findings.checked[subject.kind] = checked
 
 
@@ -507,11 +528,22 @@ def _replay(subject: Subject, logged: list[Any]) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for _id, action, actor, after in logged:
         data = json.loads(after) if after else {}
+        record[DIGEST] = data.get("digest")  # the record's whole content after the event (None: an older event)
         for column, key in subject.carried.items():  # also what an event kind not in the table says
             if key in data:
                 record[column] = data[key]
         subject.actions.get(action, _nothing)(record, data, actor)
     return record
+
+
+DIGEST = "\x00digest"  # key of the expected record: the digest its last event carries
+
+
+def _parts_label(subject: Subject) -> str:
+    from gongkai.core.records.digest import GROUPS
+
+    labels = [p.label for p in GROUPS[subject.kind].parts if p.label]
+    return "、".join(dict.fromkeys([f"{subject.label}的各项字段", *labels]))
 
 
 def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any], row: Any,
