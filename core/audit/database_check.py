@@ -110,7 +110,7 @@ def check(app: Any) -> dict[str, Any]:
         reports = []
         for unit_id, code in units:  # each unit's chain on its own
             with session_scope(bound(engine, unit_id)) as session:
-                reports.append({"unit": code, **verify_all(session, registry=app.registry)})
+                reports.append({"unit": code, **verify_all(session, registry=app.registry, calendar=app.calendar)})
         if len(reports) == 1:
             result["audit"] = reports[0]
         else:  # a district: every unit (none yet: nothing to check)

@@ -40,7 +40,7 @@ def verify(ctx, expect, unit_code, as_json):
         reports = []
         for unit_id, code, name in units:
             with app.unit_session(unit_id) as session:
-                reports.append({"unit": code, "name": name, **verify_all(session, registry=app.registry)})
+                reports.append({"unit": code, "name": name, **verify_all(session, registry=app.registry, calendar=app.calendar)})
         report = {"ok": all(r["ok"] for r in reports), "units": reports}
         if as_json:
             emit_json(report)
@@ -51,7 +51,7 @@ def verify(ctx, expect, unit_code, as_json):
             click.echo("尚无单位，没有可校验的事件日志。")
     else:
         with app.session() as session:
-            report = verify_all(session, expected, registry=app.registry)
+            report = verify_all(session, expected, registry=app.registry, calendar=app.calendar)
         if as_json:
             emit_json(report)
         echo_verify(report, errors_only=as_json)
