@@ -133,13 +133,14 @@ def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothin
 
 
 def test_a_row_naming_a_record_the_source_does_not_hold_is_refused_and_nothing_moved(district, backend, gk):
-    """An intake clock is not among what the log states of a request, so the check passes over
-    it; pointed at a request that was never there, it has no new id, and kept as it was it
-    would name another unit's request: refused, in Chinese, nothing moved."""
+    """An intake clock pointed at a request that was never there (it would have no new id, and
+    kept as it was it would name another unit's request): the check of the source against its
+    log finds rows of a record it has no events of; refused, in Chinese, nothing moved."""
     tamper(district, "UPDATE deadline SET owner_id = 999 WHERE owner_kind = 'request' AND name = 'intake' AND owner_id = 1")
     before = content_hash(backend.url)
     refused = gk.fails("unit", "import-db", str(district), "--unit", "fj")
-    assert "deadline 表" in refused.stderr and "owner_id=999" in refused.stderr and "不存在" in refused.stderr
+    # the check of the source against its log finds the clock of a request it has no events of
+    assert "申请 999 不存在" in refused.stderr and "不能作为证据迁入" in refused.stderr
     assert "Traceback" not in refused.output
     assert content_hash(backend.url) == before
 
