@@ -201,3 +201,64 @@ def test_a_moved_unit_is_searchable_and_an_edit_changes_what_finds_it(backend, g
           "--reason", "申请人姓名和申请内容录入错误")
     assert found("王五") == ["王五"] and found("收运经费") == ["王五"]
     assert found("张三") == [] and found("小区改造") == []
+
+
+@pytest.fixture
+def own_unit(backend, gk, tmp_path, monkeypatch):
+    """A department's own folder and SQLite database with five requests, and a district (on the
+    backend) with an empty unit fj to move it into; returns (the folder, a function that moves
+    a gongkai.db into fj)."""
+    folder = tmp_path / "fj"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GONGKAI_DATABASE_URL", f"sqlite:///{folder / 'gongkai.db'}")
+    gk.ok("init", "--jurisdiction", "changning", "--unit", "上海市长宁区房屋管理局")
+    district = tmp_path / "district"
+    district.mkdir()
+
+    def move(path, fails=False):
+        monkeypatch.chdir(district)
+        monkeypatch.setenv("GONGKAI_DATABASE_URL", backend.url)
+        if not (district / "gongkai.toml").exists():
+            gk.ok("init", "--jurisdiction", "changning", "--district")
+            gk.ok("unit", "add", "fj", "--name", "上海市长宁区房屋管理局")
+        return (gk.fails if fails else gk.ok)("unit", "import-db", str(path), "--unit", "fj")
+
+    return folder, move
+
+
+def test_a_copy_without_the_wal_holding_the_last_commits_is_refused_with_the_fix(own_unit, gk, tmp_path):
+    """Issue 33 item 4: a copy of gongkai.db taken while a reader held the last commits in the
+    -wal moved 3 of 5 requests and exited 0. The -shm says frames are not yet copied back:
+    refused, naming the -wal and what to do; with the -wal beside it, all 5 move."""
+    import sqlite3
+
+    folder, move = own_unit
+    for i in range(3):
+        new_request(gk, applicant=f"申请人{i}")
+    reader = sqlite3.connect(folder / "gongkai.db")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM disclosure_request").fetchone()  # holds a snapshot: no checkpoint past it
+    for i in range(3, 5):
+        new_request(gk, applicant=f"申请人{i}")
+    without, whole = tmp_path / "without-wal", tmp_path / "whole"
+    for copy, parts in ((without, ("", "-shm")), (whole, ("", "-wal", "-shm"))):
+        copy.mkdir()
+        for part in parts:
+            shutil.copyfile(folder / f"gongkai.db{part}", copy / f"gongkai.db{part}")
+    reader.close()
+    refused = move(without / "gongkai.db", fails=True)
+    assert "gongkai.db-wal 缺失" in refused.stderr and "尚未写回" in refused.stderr and "一起复制" in refused.stderr
+    assert "Traceback" not in refused.output
+    moved = move(whole / "gongkai.db")
+    assert "申请 5 件" in moved.stdout
+
+
+def test_a_source_with_a_field_edited_behind_its_log_is_refused(own_unit, gk):
+    """A source whose applicant or 文号 sequence was edited by SQL fails the full verify: refused."""
+    folder, move = own_unit
+    for i in range(2):
+        new_request(gk, applicant=f"申请人{i}", extra=("--id-number", "110101199003074514"))
+    tamper(folder / "gongkai.db", "UPDATE disclosure_request SET applicant_id_number = '110101199003074515' WHERE id = 2")
+    refused = move(folder / "gongkai.db", fails=True)
+    assert "申请 2" in refused.stderr and "不能作为证据迁入" in refused.stderr
