@@ -28,6 +28,7 @@ every table and fails for one not covered.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -120,8 +121,34 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _needs_text(column: Any) -> bool:
+    """Whether a column's values must be put in a common form before they are compared across
+    backends: date-times (as UTC) and numbers that may come back as float or Decimal. The others
+    (text, integers, booleans, dates) come back as the same Python values on every backend."""
+    from sqlalchemy import types
+
+    kind = getattr(column.type, "impl", column.type)  # through a TypeDecorator (UTCDateTime)
+    return isinstance(kind, (types.DateTime, types.Float, types.Numeric))
+
+
+def _encoder(table: Any, names: Iterable[str]) -> Callable[[Any], str]:
+    """A row of ``names`` of ``table`` as one text: its values' reprs (unambiguous: each string
+    quoted and escaped), the date-times and numbers first in their common form (:func:`_text`)."""
+    fix = [i for i, name in enumerate(names) if _needs_text(table.c[name])]
+    if not fix:
+        return lambda values: repr(tuple(values))
+
+    def encode(values: Any) -> str:
+        values = list(values)
+        for i in fix:
+            values[i] = _text(values[i])
+        return repr(tuple(values))
+
+    return encode
+
+
 def _encode(values: Iterable[Any]) -> str:
-    return "".join(f"{len(t)}:{t}" for t in map(_text, values))
+    return repr(tuple(map(_text, values)))
 
 
 # fetch(table, columns, where, order) -> rows (tuples of ``columns``) in ``order``
@@ -134,50 +161,79 @@ def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
     group = GROUPS[kind]
     tables = metadata.tables
     terms = {}
-    parts: list[tuple[Part, list[str], Iterator[tuple[Any, list[Any]]]]] = []
+    parts: list[tuple[Part, list[str], Iterator[tuple[Any, list[Any]]], Callable[[Any], str]]] = []
     for part in group.parts:
         names = columns(tables[part.table], part.parent)
         rows = fetch(part.table, (part.parent, "id", *names), dict(part.where), (part.parent, "id"))
-        parts.append((part, names, _grouped(rows)))
+        parts.append((part, names, _grouped(rows), _encoder(tables[part.table], names)))
         if "term_id" in names and not terms:
             term_columns = ("id", *TERM_INPUTS)
-            terms = {row[0]: row[1:] for row in fetch("deadline_term", term_columns, {}, ("id",))}
+            terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", term_columns, {}, ("id",))}
     own_names = columns(tables[group.table])
     own = _grouped(fetch(group.table, ("id", *own_names), {}, ("id",)))
     streams = [own, *(p[2] for p in parts)]
+    encode = _encoder(tables[group.table], own_names)
     for record_id, groups in _side_by_side(streams):
-        yield record_id, _digest(group, own_names, groups, parts, terms)
+        yield record_id, _digest(group, encode, groups, parts, terms)
 
 
 def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, str]:
-    """The digests of the records ``ids`` of ``kind`` (rows read for the range of the ids)."""
+    """The digests of the records ``ids`` of ``kind``: :func:`stream` for a few (a transaction's,
+    an import batch's), their rows read for the range of the ids and grouped in memory."""
+    group = GROUPS[kind]
+    tables = metadata.tables
     low, high = min(ids), max(ids)
+    terms: dict[Any, str] = {}
+    parts, owned = [], []
+    for part in group.parts:
+        names = columns(tables[part.table], part.parent)
+        by_parent: dict[Any, list[Any]] = {}
+        for row in fetch(part.table, (part.parent, "id", *names), {**dict(part.where), "__range__": (part.parent, low, high)},
+                         (part.parent, "id")):
+            by_parent.setdefault(row[0], []).append(row)
+        parts.append((part, names, None, _encoder(tables[part.table], names)))
+        owned.append(by_parent)
+        if "term_id" in names and not terms and by_parent:
+            terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", ("id", *TERM_INPUTS), {}, ("id",))}
+    own_names = columns(tables[group.table])
+    own = {row[0]: row for row in fetch(group.table, ("id", *own_names), {"__range__": ("id", low, high)}, ("id",))
+           if row[0] in ids}
+    encode = _encoder(tables[group.table], own_names)
+    empty: list[Any] = []
+    return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms)
+            for i in ids}
 
-    def ranged(table: str, names: tuple[str, ...], where: dict[str, Any], order: tuple[str, ...]) -> Any:
-        return fetch(table, names, {**where, "__range__": (order[0], low, high)} if table != "deadline_term" else where,
-                     order)
 
-    return {i: d for i, d in stream(ranged, kind, metadata) if i in ids}
-
-
-def _digest(group: Group, own_names: list[str], groups: list[list[Any]], parts: list[Any],
-            terms: dict[int, tuple[Any, ...]]) -> str:
+def _digest(group: Group, encode: Callable[[Any], str], groups: list[list[Any]], parts: list[Any],
+            terms: dict[int, str]) -> str:
     own, *owned = groups
-    text = [group.table, "=", _encode(own[0][1:]) if own else "-"]
+    text = [group.table, "=", encode(own[0][1:]) if own else "-"]
     ranks: dict[str, dict[Any, int]] = {}
-    for (part, names, _), rows in zip(parts, owned):
-        ranks[part.table] = {row[1]: i for i, row in enumerate(rows)}
-        refs = dict(part.refs)
+    for (part, names, _, encode_part), rows in zip(parts, owned):
         text.append(f"|{part.table}:{len(rows)}")
+        if not rows:
+            continue
+        ranks[part.table] = {row[1]: i for i, row in enumerate(rows)}
+        special = _special(part, tuple(names))
         for row in rows:
-            values = list(row[2:])
-            for i, name in enumerate(names):
-                if name == "term_id":
-                    values[i] = _encode(terms.get(values[i], ("?",)))
-                elif name in refs:
-                    values[i] = ranks.get(refs[name], {}).get(values[i], None if values[i] is None else "?")
-            text.append(_encode(values))
+            values = row[2:]
+            if special:
+                values = list(values)
+                for i, target in special:
+                    if target is None:  # a clock's term: by what it dates from
+                        values[i] = terms.get(values[i], "?")
+                    else:  # a sibling row: by its rank
+                        values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
+            text.append(encode_part(values))
     return hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _special(part: Part, names: tuple[str, ...]) -> list[tuple[int, str | None]]:
+    """The columns of ``part`` digested by what they point to: (index, the part they name, or None: a term)."""
+    refs = dict(part.refs)
+    return [(i, None if name == "term_id" else refs[name]) for i, name in enumerate(names)
+            if name == "term_id" or name in refs]
 
 
 def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, list[Any]]]:
