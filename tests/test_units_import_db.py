@@ -216,13 +216,13 @@ def own_unit(backend, gk, tmp_path, monkeypatch):
     district = tmp_path / "district"
     district.mkdir()
 
-    def move(path, fails=False):
+    def move(path, *extra, fails=False):
         monkeypatch.chdir(district)
         monkeypatch.setenv("GONGKAI_DATABASE_URL", backend.url)
         if not (district / "gongkai.toml").exists():
             gk.ok("init", "--jurisdiction", "changning", "--district")
             gk.ok("unit", "add", "fj", "--name", "上海市长宁区房屋管理局")
-        return (gk.fails if fails else gk.ok)("unit", "import-db", str(path), "--unit", "fj")
+        return (gk.fails if fails else gk.ok)("unit", "import-db", str(path), "--unit", "fj", *extra)
 
     return folder, move
 
@@ -237,12 +237,14 @@ def test_a_copy_without_the_wal_holding_the_last_commits_is_refused_with_the_fix
     for i in range(3):
         new_request(gk, applicant=f"申请人{i}")
     reader = sqlite3.connect(folder / "gongkai.db")
+    assert reader.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0  # the first 3 in gongkai.db itself
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM disclosure_request").fetchone()  # holds a snapshot: no checkpoint past it
     for i in range(3, 5):
         new_request(gk, applicant=f"申请人{i}")
-    without, whole = tmp_path / "without-wal", tmp_path / "whole"
-    for copy, parts in ((without, ("", "-shm")), (whole, ("", "-wal", "-shm"))):
+    head = gk.ok("audit", "head").stdout.strip()  # written down before the copy
+    without, alone, whole = tmp_path / "without-wal", tmp_path / "alone", tmp_path / "whole"
+    for copy, parts in ((without, ("", "-shm")), (alone, ("",)), (whole, ("", "-wal", "-shm"))):
         copy.mkdir()
         for part in parts:
             shutil.copyfile(folder / f"gongkai.db{part}", copy / f"gongkai.db{part}")
@@ -250,7 +252,10 @@ def test_a_copy_without_the_wal_holding_the_last_commits_is_refused_with_the_fix
     refused = move(without / "gongkai.db", fails=True)
     assert "gongkai.db-wal 缺失" in refused.stderr and "尚未写回" in refused.stderr and "一起复制" in refused.stderr
     assert "Traceback" not in refused.output
-    moved = move(whole / "gongkai.db")
+    # gongkai.db alone shows nothing of what it lacks: the head written down does
+    short = move(alone / "gongkai.db", "--expect-head", head, fails=True)
+    assert "日志被截短" in short.stderr and "Traceback" not in short.output
+    moved = move(whole / "gongkai.db", "--expect-head", head)
     assert "申请 5 件" in moved.stdout
 
 

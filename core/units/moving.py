@@ -184,7 +184,8 @@ class _Source:
         self.db.close()
 
 
-def _checked(copy: Path, unit_id: int, names: dict[str, str], calendar: Any = None) -> Iterator[dict[str, Any]]:
+def _checked(copy: Path, unit_id: int, names: dict[str, str], calendar: Any = None,
+             expect: tuple[int, str] | None = None) -> Iterator[dict[str, Any]]:
     """The source's chain verified and its records checked against its log (what `audit verify`
     checks) on the copy, every row that moves (whatever unit it names); yields the chain's head.
     Run in a second process while the rows move (:mod:`gongkai.core.units.background`): the move
@@ -198,7 +199,7 @@ def _checked(copy: Path, unit_id: int, names: dict[str, str], calendar: Any = No
     source = SourceRows(copy, engine.dialect)  # every row that moves, whatever unit it names
     try:
         with session_scope(bound(engine, unit_id)) as session:
-            chain = verify(session, source=source)
+            chain = verify(session, source=source, expect=expect)
             if not chain["ok"]:
                 raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条："
                                    f"{chain['broken']['problem']}），不能作为证据迁入。"
@@ -293,21 +294,24 @@ def _moved_before(conn: Any, sha256: str) -> dict[str, Any] | None:
 
 
 def import_database(app: Any, path: str | Path, code: str, actor: str = "", method: str = "copy",
-                    progress: Callable[[str], None] | None = None, in_background: bool = True) -> dict[str, Any]:
+                    progress: Callable[[str], None] | None = None, in_background: bool = True,
+                    expect: tuple[int, str] | None = None) -> dict[str, Any]:
     """Move the unit database at ``path`` into the district's unit ``code``; returns what was moved.
 
     The source's chain and records are checked in a second process while the rows move
     (``in_background``; where a second process is not available, or with ``in_background``
     false, here, before the commit): the move commits only if the check passed, and is rolled
-    back with the check's error otherwise."""
+    back with the check's error otherwise. ``expect`` (length, hash): the source's head written
+    down before it was copied (``audit head``); a source whose chain does not reach it is refused."""
     from gongkai.core.units.background import collector_paused
 
     with tempfile.TemporaryDirectory() as tmp, collector_paused():
-        return _import(app, path, code, actor, method, progress or (lambda _label: None), in_background, Path(tmp))
+        return _import(app, path, code, actor, method, progress or (lambda _label: None), in_background, Path(tmp),
+                       expect)
 
 
 def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step: Callable[[str], None],
-            in_background: bool, tmp: Path) -> dict[str, Any]:
+            in_background: bool, tmp: Path, expect: tuple[int, str] | None = None) -> dict[str, Any]:
     from gongkai.core.units.background import background
     from gongkai.core.audit.replay import code_names
 
@@ -323,7 +327,8 @@ def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step
     source_unit = _open_source(copy)
     calendar = app.calendar  # the clocks' dates recomputed, as `audit verify` does
     # forked before this process reads or connects: the check shares no connection with the move
-    with background(_checked, copy, source_unit, code_names(app.registry), calendar, process=in_background) as check:
+    with background(_checked, copy, source_unit, code_names(app.registry), calendar, expect,
+                    process=in_background) as check:
         opened = time.perf_counter()
         with closing(_Source(copy)) as source:
             summary, waited = _moved(app, path, code, actor, method, step, source, sha256, check)
