@@ -242,6 +242,7 @@ REQUEST = Subject(
         "pause": _nothing,
         "resume": _nothing,
         "reveal": _nothing,
+        "sealed": _nothing,
     },
     children=(
         Child("reviews", "审核记录（审核人、意见、日期）", "request_review", "request_id", ("step_id", "actor", "decision", "on")),
@@ -269,6 +270,7 @@ DOCUMENT = Subject(
         "repealed": _sets(repealed="on"),
         "reevaluated": _sets(last_reevaluated="on"),
         "reveal": _nothing,
+        "sealed": _nothing,
     },
     children=(Child("reviews", "审核签批记录（步骤、意见、签批人、日期）", "document_review", "document_id",
                     ("step_id", "decision", "by", "on")),),
@@ -278,7 +280,7 @@ DOCUMENT = Subject(
 MATTER = Subject(
     kind="matter", label="事项", table="matter",
     fields={"kind": "事项类型", "opened_at": "开立时间", "closed_at": "办结时间"},
-    actions={"open": _matter, "close": _matter, "reveal": _nothing},
+    actions={"open": _matter, "close": _matter, "reveal": _nothing, "sealed": _nothing},
     children=(Child("clocks", "期限（状态、办结日期）", "deadline", "owner_id", ("status", "met_on"),
                     where={"owner_kind": "matter"}, key="name"),),
 )
@@ -286,7 +288,7 @@ MATTER = Subject(
 DECISION_COUNT = Subject(
     kind="decision_count", label="年度决定数", table="decision_count",
     fields={"year": "年度", "kind": "类别", "count": "件数", "amount": "金额（万元）"},
-    actions={"set": _decision_count},
+    actions={"set": _decision_count, "sealed": _nothing},
 )
 
 def _password_digest(value: Any) -> Any:
@@ -299,7 +301,7 @@ ACCOUNT = Subject(
     kind="account", label="账户", table="account",
     fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码"},
     actions={"user_add": _account, "user_disable": _account, "user_enable": _account, "user_passwd": _account,
-             "user_rehash": _account, "user_locked": _nothing},
+             "user_rehash": _account, "user_locked": _nothing, "sealed": _nothing},
     logged_as={"password_hash": _password_digest},
     title="name",
 )
