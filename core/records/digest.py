@@ -94,6 +94,7 @@ DERIVED = {
     # the optimistic-locking counter, moved by the throttling updates above
     ("account", "version"),
 }
+REFERRED = {table for group in GROUPS.values() for part in group.parts for _, table in part.refs}  # ranked
 TERM_INPUTS = ("unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused")
 SKIPPED = ("id", "unit_id")  # surrogate keys (see the module's docstring)
 
@@ -161,11 +162,11 @@ def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
     group = GROUPS[kind]
     tables = metadata.tables
     terms = {}
-    parts: list[tuple[Part, list[str], Iterator[tuple[Any, list[Any]]], Callable[[Any], str]]] = []
+    parts: list[tuple[Any, ...]] = []  # (part, its columns, its rows, their encoder, the columns that point elsewhere)
     for part in group.parts:
         names = columns(tables[part.table], part.parent)
         rows = fetch(part.table, (part.parent, "id", *names), dict(part.where), (part.parent, "id"))
-        parts.append((part, names, _grouped(rows), _encoder(tables[part.table], names)))
+        parts.append((part, names, _grouped(rows), _encoder(tables[part.table], names), _special(part, tuple(names))))
         if "term_id" in names and not terms:
             term_columns = ("id", *TERM_INPUTS)
             terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", term_columns, {}, ("id",))}
@@ -191,7 +192,7 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, 
         for row in fetch(part.table, (part.parent, "id", *names), {**dict(part.where), "__range__": (part.parent, low, high)},
                          (part.parent, "id")):
             by_parent.setdefault(row[0], []).append(row)
-        parts.append((part, names, None, _encoder(tables[part.table], names)))
+        parts.append((part, names, None, _encoder(tables[part.table], names), _special(part, tuple(names))))
         owned.append(by_parent)
         if "term_id" in names and not terms and by_parent:
             terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", ("id", *TERM_INPUTS), {}, ("id",))}
@@ -209,21 +210,23 @@ def _digest(group: Group, encode: Callable[[Any], str], groups: list[list[Any]],
     own, *owned = groups
     text = [group.table, "=", encode(own[0][1:]) if own else "-"]
     ranks: dict[str, dict[Any, int]] = {}
-    for (part, names, _, encode_part), rows in zip(parts, owned):
-        text.append(f"|{part.table}:{len(rows)}")
+    for (part, _names, _, encode_part, special), rows in zip(parts, owned):
         if not rows:
+            text.append(f"|{part.table}:0")
             continue
-        ranks[part.table] = {row[1]: i for i, row in enumerate(rows)}
-        special = _special(part, tuple(names))
+        text.append(f"|{part.table}:{len(rows)}")
+        if part.table in REFERRED:
+            ranks[part.table] = {row[1]: i for i, row in enumerate(rows)}
+        if not special:
+            text.extend([encode_part(row[2:]) for row in rows])
+            continue
         for row in rows:
-            values = row[2:]
-            if special:
-                values = list(values)
-                for i, target in special:
-                    if target is None:  # a clock's term: by what it dates from
-                        values[i] = terms.get(values[i], "?")
-                    else:  # a sibling row: by its rank
-                        values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
+            values = list(row[2:])
+            for i, target in special:
+                if target is None:  # a clock's term: by what it dates from
+                    values[i] = terms.get(values[i], "?")
+                else:  # a sibling row: by its rank
+                    values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
             text.append(encode_part(values))
     return hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest()
 
