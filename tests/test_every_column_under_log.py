@@ -221,3 +221,73 @@ def test_records_from_before_the_digests_verify_and_are_brought_under_them_by_au
     report = gk("audit", "verify")
     assert report.exit_code == 2 and "申请 2" in report.stderr
     engine.dispose()
+
+
+ISSUE_33_MISSES = [  # the tamperings `audit verify` missed (issue 33), each with the record it must name
+    ("UPDATE disclosure_request SET applicant_name = '赵六' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET subject = '改过的申请内容' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET submitted = '2026-03-01' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET confirmed = '2026-03-03' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET ref = '长申〔2026〕99号' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET letter_serial = 9 WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET withheld_parts = '[{\"part\": \"第2页\", \"reason\": \"改\"}]' WHERE id = 1",
+     ("request", 1)),
+    ("UPDATE disclosure_request SET reasons = '改过的理由' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET legal_basis = '改过的依据' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET applicant_contact = '13900000000' WHERE id = 1", ("request", 1)),
+    ("UPDATE disclosure_request SET applicant_id_number = '110101199003074515' WHERE id = 1", ("request", 1)),
+    ("UPDATE request_review SET comment = '改过的意见' WHERE request_id = 1", ("request", 1)),
+    ("UPDATE request_review SET superseded = NOT superseded WHERE request_id = 1", ("request", 1)),
+    ("UPDATE request_extension SET applicant_told_on = '2026-03-20' WHERE request_id = 1", ("request", 1)),
+    ("UPDATE deadline_term SET due = '2027-09-30' WHERE id IN "
+     "(SELECT term_id FROM deadline WHERE owner_kind = 'request' AND owner_id = 2 AND name = 'reply')", ("deadline_term", None)),
+    ("UPDATE deadline SET term_id = (SELECT min(t.id) FROM deadline_term t WHERE t.id <> deadline.term_id) "
+     "WHERE owner_kind = 'request' AND owner_id = 2 AND name = 'reply'", ("request", 2)),
+    ("DELETE FROM request_pause WHERE request_id = 3", ("request", 3)),
+    ("UPDATE letter_sequence SET last = 0", ("letter_sequence", None)),
+    ("UPDATE document SET finalised = '2026-09-20' WHERE id = 1", ("document", 1)),
+]
+
+
+def test_each_tampering_issue_33_found_missed_is_named(office):
+    from sqlalchemy import text
+
+    import_models()
+    with office.district_engine.connect() as conn:  # saved, to be put back after each tampering
+        _SAVED[id(office)] = {t.name: [dict(r._mapping) for r in conn.execute(select(t))]
+                              for t in SQLModel.metadata.sorted_tables}
+    assert _verify(office)["ok"]
+    missed = []
+    for statement, (kind, record_id) in ISSUE_33_MISSES:
+        with office.district_engine.connect() as conn:
+            transaction = conn.begin()
+            conn.execute(text(statement))
+            transaction.commit()
+        report = _verify(office)
+        if report["ok"] or not _named(report, kind, record_id):
+            missed.append(statement)
+        # undone by putting the database back: each tampering is judged alone
+        _restore(office)
+    assert not missed, missed
+
+
+_SAVED: dict = {}
+
+
+def _restore(app: App) -> None:
+    """The records as the fixture left them (saved on the first call, written back on the next ones)."""
+    from sqlalchemy import delete, insert
+
+    tables = [t for t in SQLModel.metadata.sorted_tables if t.name not in ("event", "audit_chain", "setting", "unit")]
+    with app.district_engine.begin() as conn:
+        if id(app) not in _SAVED:
+            raise AssertionError("save first")
+        _foreign_keys_off = conn.dialect.name == "postgresql"
+        if _foreign_keys_off:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        for table in reversed(tables):
+            conn.execute(delete(table))
+        for table in tables:
+            rows = _SAVED[id(app)][table.name]
+            if rows:
+                conn.execute(insert(table), rows)
