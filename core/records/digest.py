@@ -194,8 +194,12 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, 
             by_parent.setdefault(row[0], []).append(row)
         parts.append((part, names, None, _encoder(tables[part.table], names), _special(part, tuple(names))))
         owned.append(by_parent)
-        if "term_id" in names and not terms and by_parent:
-            terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", ("id", *TERM_INPUTS), {}, ("id",))}
+        if "term_id" in names and by_parent:  # only the terms these clocks use (a district has many)
+            at = 2 + names.index("term_id")
+            wanted = sorted({row[at] for rows in by_parent.values() for row in rows} - set(terms))
+            for start in range(0, len(wanted), 500):
+                terms.update((row[0], _encode(row[1:])) for row in fetch(
+                    "deadline_term", ("id", *TERM_INPUTS), {"__in__": ("id", wanted[start:start + 500])}, ("id",)))
     own_names = columns(tables[group.table])
     own = {row[0]: row for row in fetch(group.table, ("id", *own_names), {"__range__": ("id", low, high)}, ("id",))
            if row[0] in ids}
@@ -272,6 +276,9 @@ def query_fetch(connection: Any, metadata: Any) -> Fetch:
             if column == "__range__":
                 name, low, high = value
                 query = query.where(c[name] >= low, c[name] <= high)
+            elif column == "__in__":
+                name, values = value
+                query = query.where(c[name].in_(values))
             else:
                 query = query.where(c[column] == value)
         return connection.execute(query.order_by(*(c[n] for n in order)))
