@@ -257,6 +257,7 @@ def test_a_copy_without_the_wal_holding_the_last_commits_is_refused_with_the_fix
     assert "日志被截短" in short.stderr and "Traceback" not in short.output
     moved = move(whole / "gongkai.db", "--expect-head", head)
     assert "申请 5 件" in moved.stdout
+    assert gk.json("audit", "verify", "--unit", "fj")["ok"]  # the digests made on SQLite hold on the district's backend
 
 
 def test_a_source_with_a_field_edited_behind_its_log_is_refused(own_unit, gk):
@@ -267,3 +268,22 @@ def test_a_source_with_a_field_edited_behind_its_log_is_refused(own_unit, gk):
     tamper(folder / "gongkai.db", "UPDATE disclosure_request SET applicant_id_number = '110101199003074515' WHERE id = 2")
     refused = move(folder / "gongkai.db", fails=True)
     assert "申请 2" in refused.stderr and "不能作为证据迁入" in refused.stderr
+
+
+def test_every_kind_of_record_moves_in_with_its_digest_holding(own_unit, gk):
+    """Digests made on the unit's SQLite hold on the district's backend after the move: date-times
+    (a matter's, a document's, an account's), dates, booleans and numbers alike."""
+    folder, move = own_unit
+    new_request(gk)
+    for i, step in enumerate(("draft", "confidentiality", "office_head")):
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
+    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人")
+    gk.ok("document", "new", "--title", "关于某事的通知", "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-09-24")
+    gk.ok("matter", "open", "consult.reply", "--at", "2026-10-06")
+    gk.ok("matter", "close", "1", "--at", "2026-10-09")
+    gk.ok("document", "decisions", "--year", "2026", "--licensing", "12", "--fees", "1.5")
+    gk.ok("user", "add", "admin", "--role", "单位管理员", "--password-stdin", input="Admin-Pass-2026\n")
+    assert gk.json("audit", "verify")["ok"]
+    move(folder / "gongkai.db")
+    report = gk.json("audit", "verify", "--unit", "fj")
+    assert report["ok"], report["records"]["problems"]
