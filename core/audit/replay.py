@@ -11,6 +11,12 @@ How each event kind changes a record is one entry of a table (``Subject.actions`
 event kind is one new entry. An event kind the table does not know still moves the state it
 carries (``after``), so nothing goes unchecked silently.
 
+Every field is covered beyond what the table states: the last event of each change carries a
+digest of the record's whole content (:mod:`gongkai.core.records.digest`), compared with the digest
+of its stored rows; a record whose last event predates the digests is checked field by field
+only. The clocks' dates are recomputed from their terms (:func:`check_terms`) and the 文号
+sequences checked against the letters issued (:func:`check_letters`).
+
 Large databases are streamed: events, records and their child rows are read in order of
 the record id, side by side, and each record is checked and forgotten before the next.
 """
@@ -370,7 +376,7 @@ def check_records(session: Session, batch: int = 5000, names: dict[str, str] | N
     fetch = source.fetch if source is not None else query_fetch(connection, SQLModel.metadata)
     check_letters(fetch, findings)
     if calendar is not None:
-        check_terms(fetch, findings, calendar, session if source is None else None)
+        check_terms(fetch, findings, calendar)
     return findings.to_json()
 
 
@@ -586,7 +592,7 @@ def check_letters(fetch: Any, findings: Findings) -> None:
                          "文号序列在应用之外被改动（下一份答复会重复已用的文号）。", field="last")
 
 
-def check_terms(fetch: Any, findings: Findings, calendar: Any, session: Any = None) -> None:
+def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
     """Each clock's dates (its term's due, limit, due_at) recomputed from the term's inputs on
     ``calendar``, as :func:`gongkai.core.time.deadline_store.recompute_provisional` computes them:
     a date edited behind the log differs. While the database still holds dates computed on an
