@@ -37,6 +37,7 @@ OWN: dict[str, tuple[str, dict[str, str]]] = {
     "event": ("事项", {
         "receive": "登记申请",
         "reveal": "查看完整证件号码和联系方式",
+        "sealed": "加封（记下记录全部内容的摘要）",
         "registered": "登记文件",
         "open": "开立事项",
         "set": "登记数量",

@@ -133,13 +133,14 @@ def test_a_source_that_fails_the_check_made_while_it_moves_is_refused_and_nothin
 
 
 def test_a_row_naming_a_record_the_source_does_not_hold_is_refused_and_nothing_moved(district, backend, gk):
-    """An intake clock is not among what the log states of a request, so the check passes over
-    it; pointed at a request that was never there, it has no new id, and kept as it was it
-    would name another unit's request: refused, in Chinese, nothing moved."""
+    """An intake clock pointed at a request that was never there (it would have no new id, and
+    kept as it was it would name another unit's request): the check of the source against its
+    log finds rows of a record it has no events of; refused, in Chinese, nothing moved."""
     tamper(district, "UPDATE deadline SET owner_id = 999 WHERE owner_kind = 'request' AND name = 'intake' AND owner_id = 1")
     before = content_hash(backend.url)
     refused = gk.fails("unit", "import-db", str(district), "--unit", "fj")
-    assert "deadline 表" in refused.stderr and "owner_id=999" in refused.stderr and "不存在" in refused.stderr
+    # the check of the source against its log finds the clock of a request it has no events of
+    assert "申请 999 不存在" in refused.stderr and "不能作为证据迁入" in refused.stderr
     assert "Traceback" not in refused.output
     assert content_hash(backend.url) == before
 
@@ -200,3 +201,89 @@ def test_a_moved_unit_is_searchable_and_an_edit_changes_what_finds_it(backend, g
           "--reason", "申请人姓名和申请内容录入错误")
     assert found("王五") == ["王五"] and found("收运经费") == ["王五"]
     assert found("张三") == [] and found("小区改造") == []
+
+
+@pytest.fixture
+def own_unit(backend, gk, tmp_path, monkeypatch):
+    """A department's own folder and SQLite database with five requests, and a district (on the
+    backend) with an empty unit fj to move it into; returns (the folder, a function that moves
+    a gongkai.db into fj)."""
+    folder = tmp_path / "fj"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GONGKAI_DATABASE_URL", f"sqlite:///{folder / 'gongkai.db'}")
+    gk.ok("init", "--jurisdiction", "changning", "--unit", "上海市长宁区房屋管理局")
+    district = tmp_path / "district"
+    district.mkdir()
+
+    def move(path, *extra, fails=False):
+        monkeypatch.chdir(district)
+        monkeypatch.setenv("GONGKAI_DATABASE_URL", backend.url)
+        if not (district / "gongkai.toml").exists():
+            gk.ok("init", "--jurisdiction", "changning", "--district")
+            gk.ok("unit", "add", "fj", "--name", "上海市长宁区房屋管理局")
+        return (gk.fails if fails else gk.ok)("unit", "import-db", str(path), "--unit", "fj", *extra)
+
+    return folder, move
+
+
+def test_a_copy_without_the_wal_holding_the_last_commits_is_refused_with_the_fix(own_unit, gk, tmp_path):
+    """Issue 33 item 4: a copy of gongkai.db taken while a reader held the last commits in the
+    -wal moved 3 of 5 requests and exited 0. The -shm says frames are not yet copied back:
+    refused, naming the -wal and what to do; with the -wal beside it, all 5 move."""
+    import sqlite3
+
+    folder, move = own_unit
+    for i in range(3):
+        new_request(gk, applicant=f"申请人{i}")
+    reader = sqlite3.connect(folder / "gongkai.db")
+    assert reader.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0  # the first 3 in gongkai.db itself
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM disclosure_request").fetchone()  # holds a snapshot: no checkpoint past it
+    for i in range(3, 5):
+        new_request(gk, applicant=f"申请人{i}")
+    head = gk.ok("audit", "head").stdout.strip()  # written down before the copy
+    without, alone, whole = tmp_path / "without-wal", tmp_path / "alone", tmp_path / "whole"
+    for copy, parts in ((without, ("", "-shm")), (alone, ("",)), (whole, ("", "-wal", "-shm"))):
+        copy.mkdir()
+        for part in parts:
+            shutil.copyfile(folder / f"gongkai.db{part}", copy / f"gongkai.db{part}")
+    reader.close()
+    refused = move(without / "gongkai.db", fails=True)
+    assert "gongkai.db-wal 缺失" in refused.stderr and "尚未写回" in refused.stderr and "一起复制" in refused.stderr
+    assert "Traceback" not in refused.output
+    # gongkai.db alone shows nothing of what it lacks: the head written down does
+    short = move(alone / "gongkai.db", "--expect-head", head, fails=True)
+    assert "日志被截短" in short.stderr and "Traceback" not in short.output
+    moved = move(whole / "gongkai.db", "--expect-head", head)
+    assert "申请 5 件" in moved.stdout
+    assert gk.json("audit", "verify", "--unit", "fj")["ok"]  # the digests made on SQLite hold on the district's backend
+
+
+def test_a_source_with_a_field_edited_behind_its_log_is_refused(own_unit, gk):
+    """A source whose applicant or 文号 sequence was edited by SQL fails the full verify: refused."""
+    folder, move = own_unit
+    for i in range(2):
+        new_request(gk, applicant=f"申请人{i}", extra=("--id-number", "110101199003074514"))
+    tamper(folder / "gongkai.db", "UPDATE disclosure_request SET applicant_id_number = '110101199003074515' WHERE id = 2")
+    refused = move(folder / "gongkai.db", fails=True)
+    assert "申请 2" in refused.stderr and "不能作为证据迁入" in refused.stderr
+
+
+def test_every_kind_of_record_moves_in_with_its_digest_holding(own_unit, gk):
+    """Digests made on the unit's SQLite hold on the district's backend after the move: date-times
+    (a matter's, a document's, an account's), dates, booleans and numbers alike."""
+    folder, move = own_unit
+    new_request(gk)
+    for i, step in enumerate(("draft", "confidentiality", "office_head")):
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
+    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人")
+    gk.ok("document", "new", "--title", "关于某事的通知", "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-09-24")
+    gk.ok("matter", "open", "consult.reply", "--at", "2026-10-06")
+    gk.ok("matter", "close", "1", "--at", "2026-10-09")
+    gk.ok("document", "decisions", "--year", "2026", "--licensing", "12", "--fees", "1.5")
+    gk.ok("user", "add", "admin", "--role", "单位管理员", "--password-stdin", input="Admin-Pass-2026\n")
+    assert gk.json("audit", "verify")["ok"]
+    move(folder / "gongkai.db")
+    report = gk.json("audit", "verify", "--unit", "fj")
+    assert report["ok"], report["records"]["problems"]

@@ -98,11 +98,11 @@ def _sqlite_reader(path: Path) -> Any:
     return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
 
 
-def _check_copy(engine: Any, registry: Any) -> dict[str, Any]:
+def _check_copy(engine: Any, app: Any) -> dict[str, Any]:
     from gongkai.core.audit.database_check import check_engine
 
     try:
-        return check_engine(engine, registry)
+        return check_engine(engine, app.registry, app.calendar)
     finally:
         engine.dispose()
 
@@ -130,7 +130,7 @@ def backup(app: Any, dest: str, actor: str) -> dict[str, Any]:
 
             def produce(tmp: Path) -> None:
                 _sqlite_copy(source, tmp)
-                found.update(_check_copy(_sqlite_reader(tmp), app.registry))
+                found.update(_check_copy(_sqlite_reader(tmp), app))
                 _refuse_unverified(found, "备份")
         elif engine.dialect.name == "postgresql":
             def produce(tmp: Path) -> None:
@@ -139,7 +139,7 @@ def backup(app: Any, dest: str, actor: str) -> dict[str, Any]:
                       f"--file={tmp}"], url, "备份（pg_dump）")
                 with _scratch_database(engine) as scratch:
                     _pg_restore(tmp, scratch, schema, create_schema=True)
-                    found.update(_check_copy(_pg_engine(scratch), app.registry))
+                    found.update(_check_copy(_pg_engine(scratch), app))
                 _refuse_unverified(found, "备份")
         else:
             raise GongkaiError(f"不支持备份 {engine.dialect.name} 数据库：只支持 SQLite 和 PostgreSQL。")
@@ -222,7 +222,7 @@ def _restore_sqlite(app: Any, backup_file: Path) -> dict[str, Any]:
 
     def produce(tmp: Path) -> None:
         _sqlite_copy(backup_file, tmp)
-        found.update(_check_copy(_sqlite_reader(tmp), app.registry))
+        found.update(_check_copy(_sqlite_reader(tmp), app))
         _refuse_unverified(found, "恢复后的数据库")
 
     write_by(Target(str(target)), produce, private=True)
@@ -252,7 +252,7 @@ def _restore_postgresql(app: Any, backup_file: Path) -> dict[str, Any]:
                            f"（database_url 加 ?options=-csearch_path%3D{dumped}，并先建立该模式）后再恢复。")
     with _scratch_database(engine) as scratch:  # the backup verified before anything is written
         _pg_restore(backup_file, scratch, schema, create_schema=True)
-        _refuse_unverified(_check_copy(_pg_engine(scratch), app.registry), f"备份文件 {backup_file}")
+        _refuse_unverified(_check_copy(_pg_engine(scratch), app), f"备份文件 {backup_file}")
     _pg_restore(backup_file, str(engine.url.render_as_string(hide_password=False)), schema, create_schema=False)
     report = check_engine_of(app)
     _refuse_unverified(report, "恢复后的数据库")
@@ -262,7 +262,7 @@ def _restore_postgresql(app: Any, backup_file: Path) -> dict[str, Any]:
 def check_engine_of(app: Any) -> dict[str, Any]:
     from gongkai.core.audit.database_check import check_engine
 
-    return check_engine(app.raw_engine, app.registry, app.config.database_url)
+    return check_engine(app.raw_engine, app.registry, app.calendar, app.config.database_url)
 
 
 # ----------------------------------------------------------------------------------- PostgreSQL

@@ -91,12 +91,13 @@ def check(app: Any) -> dict[str, Any]:
 
     url = app.config.database_url
     check_file(url)
-    return {"url": display_url(url), **check_engine(app.raw_engine, app.registry, url)}
+    return {"url": display_url(url), **check_engine(app.raw_engine, app.registry, app.calendar, url)}
 
 
-def check_engine(engine: Any, registry: Any, url: str = "") -> dict[str, Any]:
+def check_engine(engine: Any, registry: Any, calendar: Any, url: str = "") -> dict[str, Any]:
     """The storage engine's checks, the schema revision and every unit's chain and records
-    replayed (``audit verify``), on any engine: the unit's database, or a backup's copy."""
+    replayed (``audit verify``, clocks recomputed on ``calendar``), on any engine: the unit's
+    database, or a backup's copy."""
     from gongkai.core.records import schema
     from gongkai.core.audit.replay import verify_all
     from gongkai.core.records.storage import session_scope, unreachable
@@ -117,7 +118,8 @@ def check_engine(engine: Any, registry: Any, url: str = "") -> dict[str, Any]:
         reports = []
         for unit_id, code in units:  # each unit's chain on its own
             with session_scope(bound(engine, unit_id)) as session:
-                reports.append({"unit": code, "unit_id": unit_id, **verify_all(session, registry=registry)})
+                reports.append({"unit": code, "unit_id": unit_id,
+                                **verify_all(session, registry=registry, calendar=calendar)})
         if len(reports) == 1:
             result["audit"] = reports[0]
         else:  # a district: every unit (none yet: nothing to check)

@@ -11,6 +11,12 @@ How each event kind changes a record is one entry of a table (``Subject.actions`
 event kind is one new entry. An event kind the table does not know still moves the state it
 carries (``after``), so nothing goes unchecked silently.
 
+Every field is covered beyond what the table states: the last event of each change carries a
+digest of the record's whole content (:mod:`gongkai.core.records.digest`), compared with the digest
+of its stored rows; a record whose last event predates the digests is checked field by field
+only. The clocks' dates are recomputed from their terms (:func:`check_terms`) and the 文号
+sequences checked against the letters issued (:func:`check_letters`).
+
 Large databases are streamed: events, records and their child rows are read in order of
 the record id, side by side, and each record is checked and forgotten before the next.
 """
@@ -252,6 +258,7 @@ REQUEST = Subject(
         "pause": _nothing,
         "resume": _nothing,
         "reveal": _nothing,
+        "sealed": _nothing,
     },
     children=(
         Child("reviews", "审核记录（审核人、意见、日期）", "request_review", "request_id",
@@ -280,6 +287,7 @@ DOCUMENT = Subject(
         "repealed": _sets(repealed="on"),
         "reevaluated": _sets(last_reevaluated="on"),
         "reveal": _nothing,
+        "sealed": _nothing,
     },
     children=(Child("reviews", "审核签批记录（步骤、意见、签批人、日期）", "document_review", "document_id",
                     ("step_id", "decision", "by", "on")),),
@@ -289,7 +297,7 @@ DOCUMENT = Subject(
 MATTER = Subject(
     kind="matter", label="事项", table="matter",
     fields={"kind": "事项类型", "opened_at": "开立时间", "closed_at": "办结时间"},
-    actions={"open": _matter, "close": _matter, "reveal": _nothing},
+    actions={"open": _matter, "close": _matter, "reveal": _nothing, "sealed": _nothing},
     children=(Child("clocks", "期限（状态、办结日期）", "deadline", "owner_id", ("status", "met_on"),
                     where={"owner_kind": "matter"}, key="name"),),
 )
@@ -297,7 +305,7 @@ MATTER = Subject(
 DECISION_COUNT = Subject(
     kind="decision_count", label="年度决定数", table="decision_count",
     fields={"year": "年度", "kind": "类别", "count": "件数", "amount": "金额（万元）"},
-    actions={"set": _decision_count},
+    actions={"set": _decision_count, "sealed": _nothing},
 )
 
 def _password_digest(value: Any) -> Any:
@@ -311,7 +319,8 @@ ACCOUNT = Subject(
     fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码",
             "totp_secret": "双因素密钥"},
     actions={"user_add": _account, "user_disable": _account, "user_enable": _account, "user_passwd": _account,
-             "user_roles": _account, "user_totp": _account, "user_rehash": _account, "user_locked": _nothing},
+             "user_roles": _account, "user_totp": _account, "user_rehash": _account, "user_locked": _nothing,
+             "sealed": _nothing},
     logged_as={"password_hash": _password_digest, "totp_secret": _password_digest},
     title="name",
 )
@@ -338,14 +347,16 @@ class Findings:
         return {"ok": self.count == 0, "checked": self.checked, "problems": self.problems, "count": self.count}
 
 
-def verify_all(session: Session, expect: tuple[int, str] | None = None, registry: Any = None) -> dict[str, Any]:
+def verify_all(session: Session, expect: tuple[int, str] | None = None, registry: Any = None,
+               calendar: Any = None) -> dict[str, Any]:
     """The chain (:func:`gongkai.core.records.chain.verify`) and then the records against it, as
     ``audit verify`` reports them: ``ok`` is both; ``chain_ok`` and ``records`` each part.
-    With the jurisdiction's ``registry``, review steps and clocks are named in the messages, not coded."""
+    With the jurisdiction's ``registry``, review steps and clocks are named in the messages, not coded;
+    with the unit's working-day ``calendar``, the clocks' dates are recomputed and compared."""
     from gongkai.core.records.chain import verify
 
     chain = verify(session, expect=expect)
-    records = check_records(session, names=code_names(registry) if registry is not None else {})
+    records = check_records(session, names=code_names(registry) if registry is not None else {}, calendar=calendar)
     return {**chain, "ok": chain["ok"] and records["ok"], "chain_ok": chain["ok"], "records": records}
 
 
@@ -358,11 +369,14 @@ def code_names(registry: Any) -> dict[str, str]:
 
 
 def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None,
-                  source: SourceRows | None = None) -> dict[str, Any]:
+                  source: SourceRows | None = None, calendar: Any = None) -> dict[str, Any]:
     """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``.
     ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows.
     ``source``: a database being moved in, read whole (:class:`SourceRows`) rather than
     through ``session``."""
+    from sqlmodel import SQLModel
+
+    from gongkai.core.records.digest import query_fetch
     from gongkai.core.records.storage import import_models
 
     import_models()  # every subject's table, whichever command loaded which
@@ -372,6 +386,10 @@ def check_records(session: Session, batch: int = 5000, names: dict[str, str] | N
     for subject in SUBJECTS:
         streams = source.streams(subject) if source is not None else _queried(connection, subject)
         _check_subject(streams, subject, findings, names or {})
+    fetch = source.fetch if source is not None else query_fetch(connection, SQLModel.metadata)
+    check_letters(fetch, findings)
+    if calendar is not None:
+        check_terms(fetch, findings, calendar)
     return findings.to_json()
 
 
@@ -380,6 +398,8 @@ def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list
     grouped by the record's id in order of it."""
     from sqlalchemy import select
     from sqlmodel import SQLModel
+
+    from gongkai.core.records.digest import query_fetch
 
     tables = SQLModel.metadata.tables
     e = Event.__table__.c
@@ -394,7 +414,18 @@ def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list
         query = select(c[child.parent], *(c[name] for name in _child_columns(child)))
         query = query.where(*(c[column] == value for column, value in child.where.items()))
         children.append(_stream(connection.execute(query.order_by(c[child.parent], c.id))))
-    return [events, records, *children]
+    return [events, records, *children, _digests(query_fetch(connection, SQLModel.metadata), subject)]
+
+
+def _digests(fetch: Any, subject: Subject) -> Iterator[tuple[Any, list[Any]]]:
+    """Each record's digest as its stored rows give it (:mod:`gongkai.core.records.digest`)."""
+    from sqlmodel import SQLModel
+
+    from gongkai.core.records.digest import GROUPS, stream
+
+    if subject.kind not in GROUPS:
+        return iter(())
+    return ((record_id, [(record_id, digest)]) for record_id, digest in stream(fetch, subject.kind, SQLModel.metadata))
 
 
 def _child_columns(child: Child) -> tuple[str, ...]:
@@ -440,6 +471,10 @@ class SourceRows:
             by_column[i] = list(map(process, by_column[i]))
         return list(zip(*by_column))
 
+    def fetch(self, table: str, columns: tuple[str, ...], where: dict[str, Any], order: tuple[str, ...]) -> Any:
+        """What :func:`gongkai.core.records.digest.query_fetch` reads, from this file."""
+        return self.rows(table, columns, where, order)
+
     def events(self, chained: bool = True) -> list[Any]:
         """The chained events in chain order (``chained`` false: the events off the chain, by
         id), as rows whose attributes are :class:`Event`'s columns, as :func:`audit.verify` reads them."""
@@ -461,7 +496,8 @@ class SourceRows:
         records = self.rows(subject.table, ("id", *subject.fields))
         children = [self.rows(child.table, (child.parent, *_child_columns(child)), child.where, (child.parent, "id"))
                     for child in subject.children]
-        return [_stream(rows) for rows in (events, records, *children)]
+        return [*(_stream(rows) for rows in (events, records, *children)),
+                _digests(self.fetch, subject)]
 
 
 def _stream(rows: Iterable[Any]) -> Iterator[tuple[Any, list[Any]]]:
@@ -494,7 +530,7 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
                    names: dict[str, str]) -> None:
     checked = 0
     title = list(subject.fields).index(subject.title) + 1 if subject.title else None
-    for record_id, (logged, stored, *owned) in _side_by_side(*streams):
+    for record_id, (logged, stored, *owned, digested) in _side_by_side(*streams):
         checked += bool(stored)
         expected = _replay(subject, logged) if logged else {}
         name = stored[0][title] if stored and title else expected.get(subject.title) if title else None
@@ -503,7 +539,7 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
             if stored:
                 findings.add(subject, record_id, "added", f"{who}在事件日志中没有任何记载：记录在应用之外写入。")
             else:
-                kinds = "、".join(c.label for c, rows in zip(subject.children, owned) if rows)
+                kinds = "、".join(c.label for c, rows in zip(subject.children, owned) if rows) or "附属记录"
                 findings.add(subject, record_id, "added",
                              f"{who}不存在，事件日志也没有它，但库中有属于它的{kinds}：在应用之外写入。")
             continue
@@ -511,19 +547,138 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
             findings.add(subject, record_id, "deleted",
                          f"{who}在事件日志中有 {len(logged)} 条记载，但记录已不存在：记录在应用之外被删除。")
             continue
+        found = findings.count
         _compare(subject, who, record_id, expected, stored[0], owned, findings, names)
+        logged_digest = expected.get(DIGEST)
+        # the digest names what the fields compared above do not (said once per record)
+        if logged_digest is not None and findings.count == found and (not digested or digested[0][1] != logged_digest):
+            findings.add(subject, record_id, "changed",
+                         f"{who}的记录内容（{_parts_label(subject)}）与事件日志最后一次记载的摘要不符："
+                         "有字段或附属记录在应用之外被修改、删除或添加。", field="digest")
     findings.checked[subject.kind] = checked
+
+
+@attrs.frozen
+class Other:
+    """What is checked outside the records' own replay (clocks' dates, letter numbering), for :class:`Findings`."""
+
+    kind: str
+
+
+LETTERS, TERMS = Other("letter_sequence"), Other("deadline_term")
+
+
+def check_letters(fetch: Any, findings: Findings) -> None:
+    """Each year's 文号 sequence (letter_sequence) against the letters issued: a sequence behind
+    the highest number issued in it would issue that number again; two letters with one
+    number, or letters with no sequence, mean the numbers were changed behind the log.
+    (Not equal to the highest: databases numbered before revision 0019 have gaps.)"""
+    from gongkai.core.requests.reply import SUPERSEDING_MARKS
+
+    issued: Counter = Counter()  # (year, series, serial) -> letters
+    priors: dict[Any, list[Any]] = {}
+    for row in fetch("request_prior_reply", ("request_id", "id", "replied_on", "amended_on", "superseded_by", "letter_serial"),
+                     {}, ("request_id", "id")):
+        priors.setdefault(row[0], []).append(row)
+    for request_id, replied, amended, serial in fetch("disclosure_request", ("id", "replied_on", "amended_on", "letter_serial"),
+                                                      {}, ("id",)):
+        series = ""
+        for _r, _i, p_replied, p_amended, superseded_by, p_serial in priors.get(request_id, ()):
+            if p_serial is not None and (p_amended or p_replied) is not None:
+                issued[((p_amended or p_replied).year, series, p_serial)] += 1
+            series = SUPERSEDING_MARKS.get(superseded_by, "重")
+        if serial is not None and (amended or replied) is not None:
+            issued[((amended or replied).year, series, serial)] += 1
+    sequences = {(year, series): last for year, series, last in fetch("letter_sequence", ("year", "series", "last"), {}, ("id",))}
+    highest: dict[tuple[int, str], int] = {}
+    for (year, series, serial), letters in issued.items():
+        highest[(year, series)] = max(highest.get((year, series), 0), serial)
+        if letters > 1:
+            findings.add(LETTERS, serial, "changed", f"{year} 年{series or ''}第 {serial} 号文号有 {letters} 份答复书：文号在应用之外被修改。",
+                         field="letter_serial")
+    for (year, series), top in sorted(highest.items()):
+        last = sequences.get((year, series))
+        if last is None or last < top:
+            have = "没有编号记录" if last is None else f"编号记录只到第 {last} 号"
+            findings.add(LETTERS, year, "changed",
+                         f"{year} 年{('“' + series + '”字') if series else ''}答复书已编到第 {top} 号，{have}："
+                         "文号序列在应用之外被改动（下一份答复会重复已用的文号）。", field="last")
+
+
+def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
+    """Each clock's dates (its term's due, limit, due_at) recomputed from the term's inputs on
+    ``calendar``, as :func:`gongkai.core.time.deadline_store.recompute_provisional` computes them:
+    a date edited behind the log differs. While the database still holds dates computed on an
+    older calendar (the next command recomputes them), only the dates that were final then are checked."""
+    from dateutil.relativedelta import relativedelta
+
+    from gongkai.core.time.deadline_store import CALENDAR_SETTING, FINAL_SETTING
+    from gongkai.core.time.deadlines import BEIJING, _add
+    from gongkai.hookspecs.records import Unit
+
+    settings = {key: value for key, value in fetch("setting", ("key", "value"), {}, ("key",))}
+    current = settings.get(CALENDAR_SETTING) in (None, calendar.fingerprint)
+    final = settings.get(FINAL_SETTING)
+    used: dict[Any, tuple[str, Any]] = {}  # term -> a clock's owner, to name it
+    for term_id, owner_kind, owner_id in fetch("deadline", ("term_id", "owner_kind", "owner_id"), {}, ("term_id",)):
+        used.setdefault(term_id, (owner_kind, owner_id))
+    names = ("id", "unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused", "due", "due_at", "limit")
+    for term_id, unit, start, start_at, offset, limit_offset, months, paused, due, due_at, limit in fetch(
+            "deadline_term", names, {}, ("id",)):
+        if term_id not in used or paused:
+            continue
+        try:
+            kind = Unit(unit)
+            if kind.is_timed:
+                if start_at is None:
+                    continue
+                at = start_at.replace(tzinfo=dt.timezone.utc) if start_at.tzinfo is None else start_at
+                step = dt.timedelta(hours=1) if kind is Unit.HOURS else dt.timedelta(minutes=1)
+                want_at = at + offset * step
+                have_at = None if due_at is None else due_at.replace(tzinfo=dt.timezone.utc) if due_at.tzinfo is None else due_at
+                want = (want_at.astimezone(BEIJING).date(), want_at, None)
+                have = (due, have_at, limit)
+            elif kind in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.MONTHS):
+                shift = relativedelta(months=months)
+                want = (_add(calendar, start, offset, kind) + shift, None,
+                        _add(calendar, start, limit_offset, kind) + shift if limit_offset is not None else None)
+                have = (due, due_at, limit)
+                if not current and (final is None or max(d for d in (*want, *have) if isinstance(d, dt.date)).isoformat() > final):
+                    continue  # provisional when computed: the next command recomputes it on this calendar
+            else:
+                continue
+        except (ValueError, TypeError, OverflowError):
+            want, have = ("?",), (due,)
+        if want != have:
+            owner_kind, owner_id = used[term_id]
+            owner = next((f"{s.label} {owner_id}" for s in SUBJECTS if s.kind == owner_kind), f"{owner_kind} {owner_id}")
+            shown, should = (describe("", _iso(d[0] if d[0] is not None else d[1])) + (
+                f"，最迟 {describe('', _iso(d[2]))}" if have[2:] != want[2:] else "") for d in (have, want))
+            findings.add(TERMS, term_id, "changed",
+                         f"{owner} 等的期限（计时条件 {term_id}）到期日为“{shown}”，按其起算日、期限和日历应为“{should}”："
+                         "期限日期在应用之外被修改。", field="due", stored=_iso(have[0]), logged=_iso(want[0]))
 
 
 def _replay(subject: Subject, logged: list[Any]) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for _id, action, actor, after in logged:
         data = json.loads(after) if after else {}
+        record[DIGEST] = data.get("digest")  # the record's whole content after the event (None: an older event)
         for column, key in subject.carried.items():  # also what an event kind not in the table says
             if key in data:
                 record[column] = data[key]
         subject.actions.get(action, _nothing)(record, data, actor)
     return record
+
+
+DIGEST = "\x00digest"  # key of the expected record: the digest its last event carries
+
+
+def _parts_label(subject: Subject) -> str:
+    from gongkai.core.records.digest import GROUPS
+
+    labels = [p.label for p in GROUPS[subject.kind].parts if p.label]
+    return "、".join(dict.fromkeys([f"{subject.label}的各项字段", *labels]))
 
 
 def _compare(subject: Subject, who: str, record_id: Any, expected: dict[str, Any], row: Any,

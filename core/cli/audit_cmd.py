@@ -40,7 +40,7 @@ def verify(ctx, expect, unit_code, as_json):
         reports = []
         for unit_id, code, name in units:
             with app.unit_session(unit_id) as session:
-                reports.append({"unit": code, "name": name, **verify_all(session, registry=app.registry)})
+                reports.append({"unit": code, "name": name, **verify_all(session, registry=app.registry, calendar=app.calendar)})
         report = {"ok": all(r["ok"] for r in reports), "units": reports}
         if as_json:
             emit_json(report)
@@ -51,7 +51,7 @@ def verify(ctx, expect, unit_code, as_json):
             click.echo("尚无单位，没有可校验的事件日志。")
     else:
         with app.session() as session:
-            report = verify_all(session, expected, registry=app.registry)
+            report = verify_all(session, expected, registry=app.registry, calendar=app.calendar)
         if as_json:
             emit_json(report)
         echo_verify(report, errors_only=as_json)
@@ -98,3 +98,22 @@ def head(app, as_json):
     if as_json:
         return emit_json(data)
     click.echo(data["head"])
+
+
+@audit.command()
+@click.option("--by", help="办理人（记入事件日志）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def seal(app, by, as_json):
+    """升级后运行一次：为最后一条事件尚无记录摘要的申请、文件、事项、年度决定数和账户各记一条“加封”事件，
+    记下其全部字段（含附属记录、期限）的摘要，此后任何字段在应用之外被修改都会被 `audit verify` 发现。
+    须先通过 `gongkai audit verify`。"""
+    from gongkai.core.audit.replay import SUBJECTS
+    from gongkai.core.audit.seal import seal as seal_records
+    from gongkai.core.cli.common import actor
+
+    sealed = seal_records(app, actor(by))
+    if as_json:
+        return emit_json({"sealed": sealed})
+    counts = "，".join(f"{s.label} {sealed.get(s.kind, 0)} {'个' if s.kind == 'account' else '件'}" for s in SUBJECTS)
+    click.echo(f"已加封：{counts}。")

@@ -125,10 +125,12 @@ def edit(app, code, name, level, parent, letter_prefix, reconsideration_body, co
 @unit.command("import-db")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--unit", "code", metavar="单位代码", help="迁入到哪个单位（同全局 --unit；该单位须尚无记录）")
+@click.option("--expect-head", "expect", metavar="链头",
+              help="复制前在单位文件夹用 `gongkai audit head` 记下的链头：原库的事件日志须包含到此为止的全部事件")
 @BY
 @JSON
 @click.pass_obj
-def import_db(app, path, code, by, as_json):
+def import_db(app, path, code, expect, by, as_json):
     """把单位原有的 SQLite 数据库（其 gongkai.db）连同事件日志迁入区级数据库的一个单位：校验原库的
     事件日志并核对记录（与迁入同时进行，未通过则不迁入），全部迁入或全部不迁；同一文件不会迁入两次。迁入后可用 `gongkai audit verify --unit 单位代码` 核对。"""
     import sys
@@ -140,7 +142,9 @@ def import_db(app, path, code, by, as_json):
     if not code:
         raise GongkaiError("请用 --unit 单位代码 指定迁入到哪个单位（`gongkai unit list` 列出全部单位）。")
     shown = sys.stderr.isatty() and not as_json
-    result = import_database(app, path, code, actor=actor(by),
+    from gongkai.core.records.chain import parse_head
+
+    result = import_database(app, path, code, actor=actor(by), expect=parse_head(expect) if expect else None,
                              progress=(lambda label: click.echo(f"迁入中：{label}……", err=True)) if shown else None)
     if as_json:
         return emit_json(result)

@@ -112,7 +112,10 @@ def seal(session: Session, events: Sequence[Event]) -> None:
     commit: lock the head, give each event its seq, prev_hash and hash, move the head past them."""
     from gongkai.core.records.scoping import unit_of
 
+    from gongkai.core.records.digest import seal_digests
+
     session.flush()  # the transaction's own writes first (events get their unit), so the head is locked last
+    seal_digests(session, events)  # each record's content as this transaction leaves it, under the log
     bound = unit_of(session)
     for unit_id in sorted({bound if e.unit_id is None else e.unit_id for e in events}, key=str):
         head = _lock_head(session, unit_id)
@@ -132,9 +135,12 @@ def append_columns(session: Session, columns: dict[str, Any], count: int) -> Non
     :func:`gongkai.core.records.storage.insert_columns` takes them (``at`` in UTC, ``before`` and
     ``after`` already JSON): the bulk path of imports. Call it last in the transaction, as
     :func:`seal` runs, so that the head is locked only just before commit."""
+    from gongkai.core.records.digest import digests_for_columns
+
     session.flush()
-    head = _lock_head(session)
     fields = {"actor": "", "before": None, "after": None, **columns}
+    fields["after"] = digests_for_columns(session, fields["subject_kind"], fields["subject_id"], fields["after"], count)
+    head = _lock_head(session)
     # each field's JSON once per column (or once, for a column with one value), then one
     # _CANONICAL per event: the same text as event_hash makes, without its per-field work
     encoded = {name: list(map(_js, value)) if isinstance(value, list) else repeat(_js(value), count)

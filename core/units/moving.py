@@ -33,6 +33,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -63,6 +64,44 @@ def file_sha256(path: Path) -> str:
                 for block in iter(lambda: f.read(1 << 20), b""):
                     digest.update(block)
     return digest.hexdigest()
+
+
+WAL_INDEX_BYTES = 136  # the -shm's header: two copies of the WAL index header (48 bytes each), then the checkpoint info
+
+
+def refuse_hidden_commits(path: Path) -> None:
+    """Refuse a source whose last commits may be out of reach: SQLite keeps a unit's newest
+    commits in gongkai.db-wal until it copies them back into gongkai.db (a checkpoint; a reader
+    holding an old snapshot delays it). A -wal or -shm this process cannot read, or a -shm
+    (SQLite's index of the -wal, sqlite.org/walformat.html) saying that frames not yet copied
+    back exist while the -wal is missing or shorter than they are, means the file alone is
+    not the unit's whole record: a copy of it would move in without them."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    fix = (f"请在单位文件夹中（以其所有者的身份）运行一次 `gongkai audit verify`：命令结束时 SQLite 会把 {wal.name} "
+           f"中的提交写回 {path.name}；或把 {path.name} 连同同名的 {wal.name}、{shm.name} 一起复制后再迁入。")
+    for part in (wal, shm):
+        if part.exists():
+            try:
+                with open(part, "rb") as f:
+                    f.read(1)
+            except OSError as exc:
+                raise GongkaiError(f"无法读取 {part}（{exc.strerror}）：其中可能有尚未写回 {path.name} 的最近提交，"
+                                   f"迁入会漏掉它们。{fix}") from None
+    if not shm.is_file():
+        return
+    header = shm.read_bytes()[:WAL_INDEX_BYTES]
+    if len(header) < WAL_INDEX_BYTES or header[12] != 1:  # isInit: an index never built describes nothing
+        return
+    order = "big" if header[13] else sys.byteorder  # the index is in the writer's native byte order
+    frames = int.from_bytes(header[16:20], order)  # mxFrame: frames of committed transactions in the -wal
+    backfilled = int.from_bytes(header[96:100], order)  # nBackfill: those already copied back
+    page = int.from_bytes(header[14:16], order)
+    page = 65536 if page == 1 else page
+    needed = 32 + frames * (24 + page)  # the -wal header, then each frame's header and page
+    have = wal.stat().st_size if wal.is_file() else 0
+    if frames > backfilled and have < needed:
+        raise GongkaiError(f"{path.name} 旁的 {wal.name} {'缺失' if not wal.is_file() else '不完整'}，而 {shm.name} 表明其中还有 "
+                           f"{frames - backfilled} 个页面的最近提交尚未写回 {path.name}：只凭 {path.name} 迁入会漏掉它们。{fix}")
 
 
 def _snapshot(path: Path, folder: Path) -> Path:
@@ -145,7 +184,8 @@ class _Source:
         self.db.close()
 
 
-def _checked(copy: Path, unit_id: int, names: dict[str, str]) -> Iterator[dict[str, Any]]:
+def _checked(copy: Path, unit_id: int, names: dict[str, str], calendar: Any = None,
+             expect: tuple[int, str] | None = None) -> Iterator[dict[str, Any]]:
     """The source's chain verified and its records checked against its log (what `audit verify`
     checks) on the copy, every row that moves (whatever unit it names); yields the chain's head.
     Run in a second process while the rows move (:mod:`gongkai.core.units.background`): the move
@@ -159,12 +199,12 @@ def _checked(copy: Path, unit_id: int, names: dict[str, str]) -> Iterator[dict[s
     source = SourceRows(copy, engine.dialect)  # every row that moves, whatever unit it names
     try:
         with session_scope(bound(engine, unit_id)) as session:
-            chain = verify(session, source=source)
+            chain = verify(session, source=source, expect=expect)
             if not chain["ok"]:
                 raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条："
                                    f"{chain['broken']['problem']}），不能作为证据迁入。"
                                    "请在原单位文件夹运行 `gongkai audit verify` 查明。")
-            records = check_records(session, names=names, source=source)
+            records = check_records(session, names=names, source=source, calendar=calendar)
     finally:
         source.close()
         engine.dispose()
@@ -254,21 +294,24 @@ def _moved_before(conn: Any, sha256: str) -> dict[str, Any] | None:
 
 
 def import_database(app: Any, path: str | Path, code: str, actor: str = "", method: str = "copy",
-                    progress: Callable[[str], None] | None = None, in_background: bool = True) -> dict[str, Any]:
+                    progress: Callable[[str], None] | None = None, in_background: bool = True,
+                    expect: tuple[int, str] | None = None) -> dict[str, Any]:
     """Move the unit database at ``path`` into the district's unit ``code``; returns what was moved.
 
     The source's chain and records are checked in a second process while the rows move
     (``in_background``; where a second process is not available, or with ``in_background``
     false, here, before the commit): the move commits only if the check passed, and is rolled
-    back with the check's error otherwise."""
+    back with the check's error otherwise. ``expect`` (length, hash): the source's head written
+    down before it was copied (``audit head``); a source whose chain does not reach it is refused."""
     from gongkai.core.units.background import collector_paused
 
     with tempfile.TemporaryDirectory() as tmp, collector_paused():
-        return _import(app, path, code, actor, method, progress or (lambda _label: None), in_background, Path(tmp))
+        return _import(app, path, code, actor, method, progress or (lambda _label: None), in_background, Path(tmp),
+                       expect)
 
 
 def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step: Callable[[str], None],
-            in_background: bool, tmp: Path) -> dict[str, Any]:
+            in_background: bool, tmp: Path, expect: tuple[int, str] | None = None) -> dict[str, Any]:
     from gongkai.core.units.background import background
     from gongkai.core.audit.replay import code_names
 
@@ -279,10 +322,13 @@ def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step
     sha256 = file_sha256(path) if path.is_file() else ""
     step("校验源数据库")
     started = time.perf_counter()
+    refuse_hidden_commits(path)
     copy = _snapshot(path, tmp)
     source_unit = _open_source(copy)
+    calendar = app.calendar  # the clocks' dates recomputed, as `audit verify` does
     # forked before this process reads or connects: the check shares no connection with the move
-    with background(_checked, copy, source_unit, code_names(app.registry), process=in_background) as check:
+    with background(_checked, copy, source_unit, code_names(app.registry), calendar, expect,
+                    process=in_background) as check:
         opened = time.perf_counter()
         with closing(_Source(copy)) as source:
             summary, waited = _moved(app, path, code, actor, method, step, source, sha256, check)

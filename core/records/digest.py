@@ -1,0 +1,351 @@
+"""Every field of a record under the log: a digest of the record's whole content.
+
+When a transaction that changes a record commits, the last event it records about that record
+carries ``digest``: SHA-256 over every column of the record's row and of every row that belongs
+to it (its reviews, extensions, appeals, corrections, pauses, prior replies, clocks and the
+inputs of the clocks' terms), as the database holds them at commit (:func:`gongkai.core.records.chain.seal`).
+``audit verify`` computes the same digest from the stored rows and compares it with the one the
+record's last event carries (:mod:`gongkai.core.audit.replay`): a column edited, a row deleted or
+added behind the application's back changes it. Personal data is covered without being copied
+into the log in clear.
+
+What is not in a digest, and why:
+
+- surrogate keys (``id``, the ``unit_id`` of the unit, the column naming the record): a moved
+  database (``unit import-db``) renumbers them, keeping their order; rows are digested in that
+  order, and a reference to a sibling row (a prior reply's appeal, a clock's term) by what it
+  points to;
+- :data:`DERIVED`: columns that are caches of other columns, each checked another way.
+
+Events written before digests existed carry none; their records are checked field by field as
+before, until their next event carries a digest.
+
+A new column is in the digest without anything to do; a new table that belongs to a record is one
+:class:`Part` in :data:`GROUPS`. ``tests/test_every_column_under_log.py`` edits every column of
+every table and fails for one not covered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+import attrs
+
+KEY = "digest"  # the key of an event's ``after`` that carries it
+
+
+@attrs.frozen
+class Part:
+    """Rows of ``table`` that belong to a record: those whose ``parent`` names its id (and
+    matching ``where``)."""
+
+    table: str
+    parent: str
+    where: tuple[tuple[str, str], ...] = ()
+    refs: tuple[tuple[str, str], ...] = ()  # column -> the part (table) whose row it names, by rank
+    label: str = ""
+
+
+@attrs.frozen
+class Group:
+    kind: str  # Event.subject_kind
+    table: str  # the record's own row
+    parts: tuple[Part, ...] = ()
+
+
+def _clocks(owner: str) -> Part:
+    return Part("deadline", "owner_id", where=(("owner_kind", owner),), label="期限")
+
+
+GROUPS = {g.kind: g for g in (
+    Group("request", "disclosure_request", (
+        Part("request_review", "request_id", label="审核记录"),
+        Part("request_extension", "request_id", label="延期记录"),
+        Part("request_appeal", "request_id", label="复议诉讼记录"),
+        Part("request_correction", "request_id", label="补正记录"),
+        Part("request_pause", "request_id", label="中止计时记录"),
+        Part("request_prior_reply", "request_id", refs=(("appeal_id", "request_appeal"),), label="原答复记录"),
+        _clocks("request"),
+    )),
+    Group("document", "document", (
+        Part("document_review", "document_id", label="审核签批记录"),
+        Part("document_reevaluation", "document_id", label="公开属性审查记录"),
+        _clocks("document"),
+    )),
+    Group("matter", "matter", (_clocks("matter"),)),
+    Group("decision_count", "decision_count"),
+    Group("account", "account"),
+)}
+
+# Columns that are derived caches of other columns, each with how it is checked instead.
+DERIVED = {
+    # a term's dates are computed from its inputs (digested with each clock that uses it) and
+    # the calendar, and rewritten when the calendar changes: replay.check_terms recomputes them
+    ("deadline_term", "due"), ("deadline_term", "due_at"), ("deadline_term", "limit"),
+    # login throttling: changed by every failed login, with no event; not evidence of anything
+    # the account did (a lock-out itself is logged: user_locked)
+    ("account", "failed_logins"), ("account", "locked_until"),
+    # the optimistic-locking counter, moved by the throttling updates above
+    ("account", "version"),
+}
+REFERRED = {table for group in GROUPS.values() for part in group.parts for _, table in part.refs}  # ranked
+TERM_INPUTS = ("unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused")
+SKIPPED = ("id", "unit_id")  # surrogate keys (see the module's docstring)
+
+
+def columns(table: Any, parent: str | None = None) -> list[str]:
+    """The columns of ``table`` a digest covers, in table order."""
+    skip = {*SKIPPED, parent}
+    return [c.name for c in table.c if c.name not in skip and (table.name, c.name) not in DERIVED]
+
+
+def _text(value: Any) -> str:
+    """One value as text, alike on every backend (a datetime as UTC, numbers by value)."""
+    if value is None:
+        return "\x00"
+    if value is True or value is False:
+        return "T" if value else "F"
+    if isinstance(value, dt.datetime):
+        aware = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+        return aware.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (float, Decimal)):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return str(value)
+
+
+def _needs_text(column: Any) -> bool:
+    """Whether a column's values must be put in a common form before they are compared across
+    backends: date-times (as UTC) and numbers that may come back as float or Decimal. The others
+    (text, integers, booleans, dates) come back as the same Python values on every backend."""
+    from sqlalchemy import types
+
+    kind = getattr(column.type, "impl", column.type)  # through a TypeDecorator (UTCDateTime)
+    return isinstance(kind, (types.DateTime, types.Float, types.Numeric))
+
+
+def _encoder(table: Any, names: Iterable[str]) -> Callable[[Any], str]:
+    """A row of ``names`` of ``table`` as one text: its values' reprs (unambiguous: each string
+    quoted and escaped), the date-times and numbers first in their common form (:func:`_text`)."""
+    fix = [i for i, name in enumerate(names) if _needs_text(table.c[name])]
+    if not fix:
+        return lambda values: repr(tuple(values))
+
+    def encode(values: Any) -> str:
+        values = list(values)
+        for i in fix:
+            values[i] = _text(values[i])
+        return repr(tuple(values))
+
+    return encode
+
+
+def _encode(values: Iterable[Any]) -> str:
+    return repr(tuple(map(_text, values)))
+
+
+# fetch(table, columns, where, order) -> rows (tuples of ``columns``) in ``order``
+Fetch = Callable[[str, tuple[str, ...], dict[str, Any], tuple[str, ...]], Iterable[tuple[Any, ...]]]
+
+
+def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
+    """``(record id, digest)`` of each record of ``kind`` that has a row or a part's row, in
+    order of the id."""
+    group = GROUPS[kind]
+    tables = metadata.tables
+    terms = {}
+    parts: list[tuple[Any, ...]] = []  # (part, its columns, its rows, their encoder, the columns that point elsewhere)
+    for part in group.parts:
+        names = columns(tables[part.table], part.parent)
+        rows = fetch(part.table, (part.parent, "id", *names), dict(part.where), (part.parent, "id"))
+        parts.append((part, names, _grouped(rows), _encoder(tables[part.table], names), _special(part, tuple(names))))
+        if "term_id" in names and not terms:
+            term_columns = ("id", *TERM_INPUTS)
+            terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", term_columns, {}, ("id",))}
+    own_names = columns(tables[group.table])
+    own = _grouped(fetch(group.table, ("id", *own_names), {}, ("id",)))
+    streams = [own, *(p[2] for p in parts)]
+    encode = _encoder(tables[group.table], own_names)
+    for record_id, groups in _side_by_side(streams):
+        yield record_id, _digest(group, encode, groups, parts, terms)
+
+
+def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, str]:
+    """The digests of the records ``ids`` of ``kind``: :func:`stream` for a few (a transaction's,
+    an import batch's), their rows read for the range of the ids and grouped in memory."""
+    group = GROUPS[kind]
+    tables = metadata.tables
+    low, high = min(ids), max(ids)
+    terms: dict[Any, str] = {}
+    parts, owned = [], []
+    for part in group.parts:
+        names = columns(tables[part.table], part.parent)
+        by_parent: dict[Any, list[Any]] = {}
+        for row in fetch(part.table, (part.parent, "id", *names), {**dict(part.where), "__range__": (part.parent, low, high)},
+                         (part.parent, "id")):
+            by_parent.setdefault(row[0], []).append(row)
+        parts.append((part, names, None, _encoder(tables[part.table], names), _special(part, tuple(names))))
+        owned.append(by_parent)
+        if "term_id" in names and by_parent:  # only the terms these clocks use (a district has many)
+            at = 2 + names.index("term_id")
+            wanted = sorted({row[at] for rows in by_parent.values() for row in rows} - set(terms))
+            for start in range(0, len(wanted), 500):
+                terms.update((row[0], _encode(row[1:])) for row in fetch(
+                    "deadline_term", ("id", *TERM_INPUTS), {"__in__": ("id", wanted[start:start + 500])}, ("id",)))
+    own_names = columns(tables[group.table])
+    own = {row[0]: row for row in fetch(group.table, ("id", *own_names), {"__range__": ("id", low, high)}, ("id",))
+           if row[0] in ids}
+    encode = _encoder(tables[group.table], own_names)
+    empty: list[Any] = []
+    return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms)
+            for i in ids}
+
+
+def _digest(group: Group, encode: Callable[[Any], str], groups: list[list[Any]], parts: list[Any],
+            terms: dict[int, str]) -> str:
+    own, *owned = groups
+    text = [group.table, "=", encode(own[0][1:]) if own else "-"]
+    ranks: dict[str, dict[Any, int]] = {}
+    for (part, _names, _, encode_part, special), rows in zip(parts, owned):
+        if not rows:
+            text.append(f"|{part.table}:0")
+            continue
+        text.append(f"|{part.table}:{len(rows)}")
+        if part.table in REFERRED:
+            ranks[part.table] = {row[1]: i for i, row in enumerate(rows)}
+        if not special:
+            text.extend([encode_part(row[2:]) for row in rows])
+            continue
+        for row in rows:
+            values = list(row[2:])
+            for i, target in special:
+                if target is None:  # a clock's term: by what it dates from
+                    values[i] = terms.get(values[i], "?")
+                else:  # a sibling row: by its rank
+                    values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
+            text.append(encode_part(values))
+    return hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest().translate(_LETTERS)
+
+
+# the digest's hex digits written as letters (0-9 as g-p): no run of digits in it reads as a phone or
+# ID number to the masking that every reader of the log applies
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
+@functools.lru_cache(maxsize=None)
+def _special(part: Part, names: tuple[str, ...]) -> list[tuple[int, str | None]]:
+    """The columns of ``part`` digested by what they point to: (index, the part they name, or None: a term)."""
+    refs = dict(part.refs)
+    return [(i, None if name == "term_id" else refs[name]) for i, name in enumerate(names)
+            if name == "term_id" or name in refs]
+
+
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, list[Any]]]:
+    for key, group in groupby(rows, key=lambda row: row[0]):
+        yield key, list(group)
+
+
+def _side_by_side(streams: list[Iterator[tuple[Any, list[Any]]]]) -> Iterator[tuple[Any, list[Any]]]:
+    heads = [next(s, None) for s in streams]
+    while True:
+        live = [h[0] for h in heads if h is not None]
+        if not live:
+            return
+        key = min(live)
+        groups: list[Any] = []
+        for i, head in enumerate(heads):
+            if head is not None and head[0] == key:
+                groups.append(head[1])
+                heads[i] = next(streams[i], None)
+            else:
+                groups.append([])
+        yield key, groups
+
+
+def query_fetch(connection: Any, metadata: Any) -> Fetch:
+    """:data:`Fetch` through a SQLAlchemy connection (scoped to its unit, if bound to one)."""
+    from sqlalchemy import select
+
+    def fetch(table: str, names: tuple[str, ...], where: dict[str, Any], order: tuple[str, ...]) -> Any:
+        c = metadata.tables[table].c
+        query = select(*(c[n] for n in names))
+        for column, value in where.items():
+            if column == "__range__":
+                name, low, high = value
+                query = query.where(c[name] >= low, c[name] <= high)
+            elif column == "__in__":
+                name, values = value
+                query = query.where(c[name].in_(values))
+            else:
+                query = query.where(c[column] == value)
+        return connection.execute(query.order_by(*(c[n] for n in order)))
+
+    return fetch
+
+
+def with_digest(after: str | None, digest: str) -> str:
+    """An event's ``after`` (JSON of an object, or None) with ``digest`` added: spliced in,
+    not re-encoded, so nothing else of it changes (and a hex digest is not masked)."""
+    if after is None or after.strip() in ("{}", "null", ""):
+        return f'{{"{KEY}":"{digest}"}}'
+    return f'{after[:-1]},"{KEY}":"{digest}"}}'
+
+
+def seal_digests(session: Any, events: Iterable[Any]) -> None:
+    """Give the last of ``events`` about each record its record's digest (in its ``after``)."""
+    from sqlmodel import SQLModel
+
+    last: dict[tuple[str, int], Any] = {}
+    for event in events:
+        if event.subject_kind in GROUPS and event.subject_id is not None and _is_object(event.after):
+            last[(event.subject_kind, event.subject_id)] = event
+    if not last:
+        return
+    fetch = query_fetch(session.connection(), SQLModel.metadata)
+    by_kind: dict[str, set[int]] = {}
+    for kind, subject_id in last:
+        by_kind.setdefault(kind, set()).add(subject_id)
+    for kind, ids in by_kind.items():
+        digests = for_ids(fetch, kind, SQLModel.metadata, ids)
+        for subject_id in ids:
+            event = last[(kind, subject_id)]
+            event.after = with_digest(event.after, digests[subject_id])
+    return
+
+
+def digests_for_columns(session: Any, kinds: Any, ids: list[Any], afters: list[Any], count: int) -> list[Any]:
+    """``afters`` (one per event, or one for all) of events given column by column
+    (:func:`gongkai.core.records.chain.append_columns`), the last about each record with its digest."""
+    from sqlmodel import SQLModel
+
+    kinds_list = kinds if isinstance(kinds, list) else [kinds] * count
+    ids_list = ids if isinstance(ids, list) else [ids] * count
+    after_list = list(afters) if isinstance(afters, list) else [afters] * count
+    last: dict[tuple[str, int], int] = {}
+    for i, (kind, subject_id) in enumerate(zip(kinds_list, ids_list)):
+        if kind in GROUPS and subject_id is not None and _is_object(after_list[i]):
+            last[(kind, subject_id)] = i
+    if not last:
+        return afters
+    fetch = query_fetch(session.connection(), SQLModel.metadata)
+    by_kind: dict[str, set[int]] = {}
+    for kind, subject_id in last:
+        by_kind.setdefault(kind, set()).add(subject_id)
+    for kind, subject_ids in by_kind.items():
+        digests = for_ids(fetch, kind, SQLModel.metadata, subject_ids)
+        for subject_id in subject_ids:
+            i = last[(kind, subject_id)]
+            after_list[i] = with_digest(after_list[i], digests[subject_id])
+    return after_list
+
+
+def _is_object(after: str | None) -> bool:
+    return after is None or after.startswith("{")
