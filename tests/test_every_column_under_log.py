@@ -22,6 +22,8 @@ NOT_RECORDS = {
     "audit_chain": "the chain's head: checked against the chain, and by --expect-head",
     "setting": "the database's own settings (the calendar its clocks were computed on), not a record",
     "ledger_import": "where an interrupted ledger import resumes; each request it stored has its own events",
+    "web_session": "who is signed in now: ended by logout, timeout or a password change, never evidence of a step",
+    "login_event": "the login history, apart from the records' chain by design: who used the system, not what was done",
     # known gaps, left for a later change (issue 33): the district's register of units and the
     # yearly assessment tallies have events of their own, not yet replayed against their rows
     "unit": "not yet under the replay (events of kind unit)",
@@ -45,17 +47,20 @@ def office(backend, unit, gk):
         gk.ok("request", "new", "--applicant", applicant, "--applicant-type", "natural_person", "--channel",
               "in_person", "--submitted", day, "--subject", "2026年老旧小区改造资金安排",
               "--id-number", "110101199003074514", "--contact", "13812345678")
+    # the first signature states the proposed reply, the others approve it as it stands
+    proposal = ("--outcome", "withheld.process_info", "--reason", "经审查属于过程性信息",
+                "--withheld", "第3页：过程性信息（条例 第十六条）")
     for step in ("draft", "confidentiality", "office_head"):
-        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{step}", "--decision", "approve", "--on", "2026-03-10")
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{step}", "--decision", "approve", "--on", "2026-03-10",
+              *(proposal if step == "draft" else ()))
     gk.ok("request", "extend", "1", "--days", "20", "--approved-by", "主任", "--on", "2026-03-05")
-    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人",
-          "--withheld", "第3页：过程性信息（条例 第十六条）")
+    gk.ok("request", "reply", "1", "--on", "2026-03-11", "--by", "经办人")
     gk.ok("request", "appeal", "1", "--kind", "reconsideration", "--filed", "2026-04-01", "--result", "纠正",
           "--decided", "2026-05-29")
     for step in ("draft", "confidentiality", "office_head"):
-        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{step}", "--decision", "approve",
-              "--on", "2026-06-01", "--outcome", "disclosed")
-    gk.ok("request", "amend", "1", "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-06-01")
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{step}", "--decision", "approve", "--on", "2026-06-01",
+              *(("--outcome", "disclosed", "--reason", "已形成正式文件") if step == "draft" else ()))
+    gk.ok("request", "amend", "1", "--reason", "复议决定纠正", "--on", "2026-06-01")
     gk.ok("request", "correct", "2", "--notice-on", "2026-03-05", "--period-days", "10")
     gk.ok("request", "corrected", "2", "--on", "2026-03-06")
     gk.ok("request", "pause", "3", "--reason", "征求第三方意见", "--on", "2026-03-06")

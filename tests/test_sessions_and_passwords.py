@@ -25,7 +25,8 @@ def add(gk, name, *roles, by=None, password=PASSWORD, unit=None):
     args = [*(["--unit", unit] if unit else []), "user", "add", name, "--password-stdin"]
     for role in roles:
         args += ["--role", role]
-    if by:
+    if by:  # once a unit has accounts, --by is the account logged in (gongkai login)
+        assert gk(*(["--unit", unit] if unit else []), "login", by, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
         args += ["--by", by]
     return gk(*args, input=password + "\n")
 
