@@ -35,3 +35,34 @@ def approve_correction(gk, request_id, outcome, on="2026-03-19"):
 
 def before_steps(gk, request_id):
     return [s["id"] for s in gk.json("request", "show", str(request_id))["review_steps"] if s["stage"] == "before"]
+
+
+class LoggedIn:
+    """``gk`` as the people at the terminal: before a command naming ``--by X`` (an account),
+    X logs in (``gongkai login``, in the command's ``--unit``), as the command line requires once
+    a unit has accounts."""
+
+    def __init__(self, gk, password: str) -> None:
+        self.gk = gk
+        self.password = password
+
+    def _login(self, args) -> None:
+        if "--by" in args:
+            unit = list(args[:2]) if args and args[0] == "--unit" else []
+            self.gk(*unit, "login", args[args.index("--by") + 1], "--password-stdin", input=self.password + "\n")
+
+    def __call__(self, *args, input=None):
+        self._login(args)
+        return self.gk(*args, input=input)
+
+    def ok(self, *args, input=None):
+        self._login(args)
+        return self.gk.ok(*args, input=input)
+
+    def json(self, *args):
+        self._login(args)
+        return self.gk.json(*args)
+
+    def fails(self, *args, code=None):
+        self._login(args)
+        return self.gk.fails(*args, code=code)

@@ -7,41 +7,13 @@ from gongkai.core.app import App
 
 import pytest
 
-from requests_helpers import new_request
+from requests_helpers import LoggedIn, new_request
 from test_accounts import PASSWORD, _events, add
-
-
-class LoggedIn:
-    """``gk`` as the people at the terminal: before a command naming ``--by X`` (an account),
-    X logs in (``gongkai login``), as the command line requires once a unit has accounts."""
-
-    def __init__(self, gk) -> None:
-        self.gk = gk
-
-    def _login(self, args) -> None:
-        if "--by" in args:
-            self.gk("login", args[args.index("--by") + 1], "--password-stdin", input=PASSWORD + "\n")
-
-    def __call__(self, *args, input=None):
-        self._login(args)
-        return self.gk(*args, input=input)
-
-    def ok(self, *args, input=None):
-        self._login(args)
-        return self.gk.ok(*args, input=input)
-
-    def json(self, *args):
-        self._login(args)
-        return self.gk.json(*args)
-
-    def fails(self, *args, code=None):
-        self._login(args)
-        return self.gk.fails(*args, code=code)
 
 
 @pytest.fixture
 def gk(gk):
-    return LoggedIn(gk)
+    return LoggedIn(gk, PASSWORD)
 
 ROLES = {  # xixian: 承办人 → 律师 → 单位主要负责同志, then filing with the zone's office
     "admin": ["单位管理员"],

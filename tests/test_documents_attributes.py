@@ -29,11 +29,17 @@ def test_yanta_returns_a_withheld_draft_without_reason(unit, gk):
 
 def test_wuyuan_refuses_normative_document_without_interpretation(unit, gk):
     unit("wuyuan")
-    result = gk.fails("document", "new", "--title", "规范性文件", "--kind", "行政规范性文件", "--attribute", "主动公开", code=3)
+    # 第四条（二）: 不予收文 for drafts in the name of (or needing the consent of) 县政府/县政府办
+    result = gk.fails("document", "new", "--title", "规范性文件", "--kind", "行政规范性文件", "--attribute", "主动公开",
+                      "--government-issued", code=3)
     assert "不予收文" in result.stderr and "解读" in result.stderr
     assert "第三条、第四条" in result.stderr and "policy.interpretation" not in result.stderr  # codes stay in --json
-    major = gk.fails("document", "new", "--title", "重要政策", "--kind", "其他", "--attribute", "主动公开", "--major-policy")
+    major = gk.fails("document", "new", "--title", "重要政策", "--kind", "其他", "--attribute", "主动公开", "--major-policy",
+                     "--government-issued")
     assert "不予收文" in major.stderr
+    # a department's own policy document is registered; its approval and publication will refuse it
+    own = gk.ok("document", "new", "--title", "本部门规范性文件", "--kind", "行政规范性文件", "--attribute", "主动公开")
+    assert "不予收文" not in own.output and "尚未附解读方案和解读材料" in own.output
     accepted = new(gk, "--kind", "行政规范性文件", "--attribute", "主动公开", "--interpretation", "解读方案及解读材料", "--json")
     assert accepted.exit_code == 0
     # an ordinary document needs none

@@ -17,16 +17,22 @@ from gongkai.core.accounts import sessions
 from gongkai.core.accounts.login import WRONG, LoginRefused, sign_in
 from gongkai.core.app import App
 from gongkai.core.errors import GongkaiError
+from requests_helpers import LoggedIn
 
 PASSWORD = "correct-horse-1"
+
+
+@pytest.fixture
+def gk(gk):
+    """Whoever a command names with --by logs in first, as the command line requires."""
+    return LoggedIn(gk, PASSWORD)
 
 
 def add(gk, name, *roles, by=None, password=PASSWORD, unit=None):
     args = [*(["--unit", unit] if unit else []), "user", "add", name, "--password-stdin"]
     for role in roles:
         args += ["--role", role]
-    if by:  # once a unit has accounts, --by is the account logged in (gongkai login)
-        assert gk(*(["--unit", unit] if unit else []), "login", by, "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    if by:
         args += ["--by", by]
     return gk(*args, input=password + "\n")
 

@@ -31,6 +31,10 @@ STAFF = {  # unit -> account -> roles (西咸新区's chain)
 
 def run(folder: Path, *args: str, input: str | None = None, ok: bool = True) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_") or k == "GONGKAI_CACHE_DIR"}
+    if "--by" in args:  # the one at the terminal logs in first, as the command line requires
+        unit = list(args[:2]) if args[0] == "--unit" else []
+        subprocess.run([GONGKAI, *unit, "login", args[args.index("--by") + 1], "--password-stdin"], cwd=folder, env=env,
+                       input=PASSWORD + "\n", capture_output=True, text=True)
     result = subprocess.run([GONGKAI, *args], cwd=folder, env=env, input=input, capture_output=True, text=True)
     if ok:
         assert result.returncode == 0, result.stdout + result.stderr
