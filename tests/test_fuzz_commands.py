@@ -73,7 +73,7 @@ BASE: dict[str, dict[str, str] | None] = {
     "serve": None,  # starts a server that runs until stopped
     # the suite runs with GONGKAI_PRELOAD=0: start is refused, status and stop find no server
     "preload status": {}, "preload start": {}, "preload stop": {},
-    "audit head": {}, "audit verify": {},
+    "audit head": {}, "audit verify": {}, "audit seal": {},
     "deadline": {"rule_id": "request.reply", "start": "2026-03-02"},
     "init": {"jurisdiction_name": "changning", "unit": "新单位"},
     "request abandon": {"request_id": "1", "on": "2026-03-20"},

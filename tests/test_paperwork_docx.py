@@ -110,8 +110,9 @@ def test_a_corrected_reply_has_a_number_of_its_own(gk, unit, tmp_path):
 
     unit("yanta", letter_prefix="雁信")
     rid = new_request(gk)["id"]
-    approve_chain(gk, rid, before_steps(gk, rid), on="2026-03-10", outcome="withheld.process_info")
-    gk.ok("request", "reply", rid, "--outcome", "withheld.process_info", "--on", "2026-03-11", "--reason", "经审查属于过程性信息")
+    approve_chain(gk, rid, before_steps(gk, rid), on="2026-03-10", outcome="withheld.process_info",
+                  proposal=("--reason", "经审查属于过程性信息"))
+    gk.ok("request", "reply", rid, "--outcome", "withheld.process_info", "--on", "2026-03-11")
     approve_chain(gk, rid, before_steps(gk, rid), on="2026-03-19", outcome="disclosed")
     gk.ok("request", "amend", rid, "--outcome", "disclosed", "--reason", "已形成正式文件", "--on", "2026-03-20")
     gk.ok("request", "letter", rid, "--format", "md", "--out", "new.md")

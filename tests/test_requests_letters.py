@@ -131,12 +131,15 @@ def test_a_refusal_without_a_reason_is_refused_and_nothing_is_stored(gk, unit):
 
     unit("yanta")
     rid = str(new_request(gk)["id"])
-    approve_chain(gk, rid, before_steps(gk, rid), on="2026-03-10", outcome="withheld.internal_affairs")
-    refused = gk.fails("request", "reply", rid, "--outcome", "withheld.internal_affairs", "--on", "2026-03-11")
+    # the proposal the chain signs states the reasons, so the reply that must match it does too
+    steps = before_steps(gk, rid)
+    refused = gk.fails("request", "review", rid, "--step", steps[0], "--by", "审核人0", "--decision", "approve",
+                       "--on", "2026-03-10", "--outcome", "withheld.internal_affairs")
     assert "说明理由（条例 第三十六条第（三）项）" in refused.stderr and "--reason" in refused.stderr
-    assert gk.json("request", "show", rid)["outcome"] is None
-    gk.ok("request", "reply", rid, "--outcome", "withheld.internal_affairs", "--on", "2026-03-11",
-          "--reason", "所申请信息为本机关人事管理信息")
+    assert gk.json("request", "show", rid)["proposal"] is None
+    approve_chain(gk, rid, steps, on="2026-03-10", outcome="withheld.internal_affairs",
+                  proposal=("--reason", "所申请信息为本机关人事管理信息"))
+    gk.ok("request", "reply", rid, "--outcome", "withheld.internal_affairs", "--on", "2026-03-11")
     gk.ok("request", "letter", rid, "--format", "md", "--out", "l.md")
     from pathlib import Path
 

@@ -276,8 +276,9 @@ def test_every_kind_of_record_moves_in_with_its_digest_holding(own_unit, gk):
     folder, move = own_unit
     new_request(gk)
     for i, step in enumerate(("draft", "confidentiality", "office_head")):
-        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10")
-    gk.ok("request", "reply", "1", "--outcome", "withheld.process_info", "--on", "2026-03-11", "--by", "经办人")
+        gk.ok("request", "review", "1", "--step", step, "--by", f"审核人{i}", "--decision", "approve", "--on", "2026-03-10",
+              *(("--outcome", "withheld.process_info", "--reason", "经审查属于过程性信息") if i == 0 else ()))
+    gk.ok("request", "reply", "1", "--on", "2026-03-11", "--by", "经办人")
     gk.ok("document", "new", "--title", "关于某事的通知", "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-09-24")
     gk.ok("matter", "open", "consult.reply", "--at", "2026-10-06")
     gk.ok("matter", "close", "1", "--at", "2026-10-09")
