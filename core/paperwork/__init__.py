@@ -5,5 +5,6 @@
 - :mod:`.pdf`: PDF through headless LibreOffice;
 - :mod:`.xlsx`: spreadsheets people can use;
 - :mod:`.tables`: tables with merged cells, drawn in Word, HTML, Excel and Markdown;
-- :mod:`.safe_write`: an output file written whole or not at all, never over a record.
+- :mod:`.safe_write`: an output file written whole or not at all, never over a record;
+- :mod:`.reading`: every file, pipe and stdin read, with a size limit suited to it.
 """
