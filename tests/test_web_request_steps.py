@@ -75,8 +75,9 @@ def shown(office, request_id) -> dict:
     for e in events:
         e.pop("subject_id", None)
         for side in ("before", "after"):
-            # row numbers, a 文号 in turn, the OS user a CLI command ran as: not facts of the request
-            for key in ("prior_reply", "appeal", "version", "letter_serial", "os_user"):
+            # row numbers, a 文号 in turn, the OS user a CLI command ran as, and the record's digest
+            # (which covers those): not facts of the request
+            for key in ("prior_reply", "appeal", "version", "letter_serial", "os_user", "digest"):
                 (e.get(side) or {}).pop(key, None)
     data.pop("id")
     for prior in data["prior_replies"]:
