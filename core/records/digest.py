@@ -301,31 +301,19 @@ def with_digest(after: str | None, digest: str) -> str:
 
 def seal_digests(session: Any, events: Iterable[Any]) -> None:
     """Give the last of ``events`` about each record its record's digest (in its ``after``)."""
-    from sqlmodel import SQLModel
-
     last: dict[tuple[str, int], Any] = {}
     for event in events:
         if event.subject_kind in GROUPS and event.subject_id is not None and _is_object(event.after):
             last[(event.subject_kind, event.subject_id)] = event
     if not last:
         return
-    fetch = query_fetch(session.connection(), SQLModel.metadata)
-    by_kind: dict[str, set[int]] = {}
-    for kind, subject_id in last:
-        by_kind.setdefault(kind, set()).add(subject_id)
-    for kind, ids in by_kind.items():
-        digests = for_ids(fetch, kind, SQLModel.metadata, ids)
-        for subject_id in ids:
-            event = last[(kind, subject_id)]
-            event.after = with_digest(event.after, digests[subject_id])
-    return
+    for key, digest in _digests(session, last).items():
+        last[key].after = with_digest(last[key].after, digest)
 
 
 def digests_for_columns(session: Any, kinds: Any, ids: list[Any], afters: list[Any], count: int) -> list[Any]:
     """``afters`` (one per event, or one for all) of events given column by column
     (:func:`gongkai.core.records.chain.append_columns`), the last about each record with its digest."""
-    from sqlmodel import SQLModel
-
     kinds_list = kinds if isinstance(kinds, list) else [kinds] * count
     ids_list = ids if isinstance(ids, list) else [ids] * count
     after_list = list(afters) if isinstance(afters, list) else [afters] * count
@@ -335,16 +323,24 @@ def digests_for_columns(session: Any, kinds: Any, ids: list[Any], afters: list[A
             last[(kind, subject_id)] = i
     if not last:
         return afters
+    for key, digest in _digests(session, last).items():
+        after_list[last[key]] = with_digest(after_list[last[key]], digest)
+    return after_list
+
+
+def _digests(session: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The digest of each (kind, id) record, read kind by kind."""
+    from sqlmodel import SQLModel
+
     fetch = query_fetch(session.connection(), SQLModel.metadata)
     by_kind: dict[str, set[int]] = {}
-    for kind, subject_id in last:
+    for kind, subject_id in keys:
         by_kind.setdefault(kind, set()).add(subject_id)
-    for kind, subject_ids in by_kind.items():
-        digests = for_ids(fetch, kind, SQLModel.metadata, subject_ids)
-        for subject_id in subject_ids:
-            i = last[(kind, subject_id)]
-            after_list[i] = with_digest(after_list[i], digests[subject_id])
-    return after_list
+    out: dict[tuple[str, int], str] = {}
+    for kind, ids in by_kind.items():
+        digests = for_ids(fetch, kind, SQLModel.metadata, ids)
+        out.update(((kind, i), digests[i]) for i in ids)
+    return out
 
 
 def _is_object(after: str | None) -> bool:
