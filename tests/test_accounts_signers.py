@@ -106,9 +106,21 @@ def test_document_signers_and_the_second_signer(gk, unit):
     doc = str(gk.json("document", "new", "--title", "关于开展某项工作的通知", "--kind", "其他", "--attribute", "主动公开",
                       "--finalised", "2026-09-24", "--by", "clerk")["id"])
     step = ["document", "review", doc, "--step", "confidentiality", "--decision", "approve", "--on", "2026-09-25"]
-    assert "“保密审查员”" in gk.fails(*step, "--by", "clerk", "--head", "lead", code=3).stderr
-    assert "“分管保密工作负责人”" in gk.fails(*step, "--by", "secrecy", "--head", "clerk", code=3).stderr
-    gk.ok(*step, "--by", "secrecy", "--head", "lead")
+    assert "“保密审查员”" in gk.fails(*step, "--by", "clerk", code=3).stderr
+    # the second signer is never a name the reviewer types: lead has not logged in
+    named = gk.fails(*step, "--by", "secrecy", "--head", "lead", code=1).stderr
+    assert "第二签字人须本人登录" in named and "cosign" in named
+    assert gk.json("document", "show", doc)["review_steps"][0]["done"] is False  # nothing half-written
+    gk.ok(*step, "--by", "secrecy")
+    cosign = ["document", "cosign", doc, "--step", "保密审查"]
+    # the second signature is the logged-in account's own, holding the second role, another person
+    assert "“分管保密工作负责人”" in gk.fails(*cosign, "--by", "clerk", code=3).stderr
+    assert "不是当前登录的账户" in gk.gk.fails(*cosign, "--by", "lead", code=1).stderr  # clerk is logged in
+    signed = gk.json(*cosign, "--by", "lead")
+    assert [(s["by"], s["head"]) for s in signed["review_steps"][:1]] == [("secrecy", "lead")]
+    assert "不能重复签字" in gk.fails(*cosign, "--by", "lead", code=3).stderr
+    cosigned = [e for e in _events(App()) if e.subject_kind == "document" and e.action == "review.cosign"]
+    assert [e.actor for e in cosigned] == ["lead"]
     refused = gk.fails("document", "publish", doc, "--on", "2026-09-28", "--channel", "政府网站", "--by", "clerk", code=3)
     assert "信息发布员" in refused.stderr or "内容审核" in refused.stderr
     gk.fails("document", "repeal", doc, "--on", "2026-09-28", "--by", "secrecy", code=3)

@@ -108,3 +108,25 @@ def test_unknown_step_lists_the_steps(unit, gk):
     assert "保密审查" in result.stderr and "文件形成时保密审查" in result.stderr  # by name
     assert "confidentiality" not in result.stderr and "on_formation" not in result.stderr
     assert gk.fails("document", "show", "99").stderr.count("99") >= 1
+
+
+def test_the_second_signer_signs_afterwards_in_their_own_name(unit, gk):
+    """Without accounts, ``document cosign --by`` is the second signature's free-text signer, as
+    ``--head`` still is; it signs an approved step once, and is another person than the reviewer."""
+    from gongkai.core.app import App
+    from test_accounts import _events
+
+    doc = xixian_doc(unit, gk)
+    cosign = ["document", "cosign", doc, "--step", "confidentiality"]
+    assert "尚未审核同意" in gk.fails(*cosign, "--by", "保密负责人", code=3).stderr
+    assert review(gk, doc, "confidentiality", "保密员").exit_code == 0
+    assert "同一人签两次" in gk.fails(*cosign, "--by", "保密员", code=3).stderr
+    assert "没有第二签字人" in gk.fails("document", "cosign", doc, "--step", "approval", "--by", "甲").stderr
+    data = gk.json(*cosign, "--by", "保密负责人")
+    assert (data["review_steps"][0]["by"], data["review_steps"][0]["head"]) == ("保密员", "保密负责人")
+    assert "不能重复签字" in gk.fails(*cosign, "--by", "另一人", code=3).stderr
+    # the second signer signed the step: they may not approve the next one either
+    refused = gk.fails("document", "review", doc, "--step", "content", "--by", "保密负责人", "--decision", "approve", code=3)
+    assert "已签署上一步" in refused.stderr
+    assert [e.actor for e in _events(App()) if e.action == "review.cosign"] == ["保密负责人"]
+    assert gk.json("audit", "verify")["ok"] is True

@@ -283,6 +283,7 @@ DOCUMENT = Subject(
         "review.approve": _document_reviewed,
         "review.reject": _document_reviewed,
         "review.escalated": _document_reviewed,
+        "review.cosign": _nothing,  # the second signature: a review's head, digested with the document
         "published": _published,
         "repealed": _sets(repealed="on"),
         "reevaluated": _sets(last_reevaluated="on"),

@@ -118,20 +118,18 @@ class LabelChoice(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
-def signer(session, app, by: str | None, action: str, record=None, *, flag: str = "--by", free: str | None = None,
-           authenticated: bool = True) -> str:
+def signer(session, app, by: str | None, action: str, record=None, *, flag: str = "--by", free: str | None = None) -> str:
     """Who acts, bound to the unit's accounts once it has any (:mod:`gongkai.core.accounts.binding`):
     it is then the account logged in (``gongkai login``), which ``by`` (else GONGKAI_USER) may only
     repeat, and it must be active and allowed ``action``. Without accounts, ``free`` is recorded
-    (default: :func:`actor`), as before accounts existed. ``authenticated=False``: a second
-    signer named on the same command (``document review --head``), bound to an account and its
-    role but not logged in."""
+    (default: :func:`actor`), as before accounts existed. Every signature is its signer's own:
+    no option names another account that has not logged in."""
     from gongkai.core.accounts import store
     from gongkai.core.accounts.binding import signer as bound
 
     name = by.strip() if by and by.strip() else os.environ.get(ENV_USER, "")
     # a name that is no account is refused as such first (binding's message says what to write)
-    if authenticated and store.has_accounts(session) and (not name or store.find(session, name) is not None):
+    if store.has_accounts(session) and (not name or store.find(session, name) is not None):
         name = logged_in(session, app, name, flag)
     return bound(session, app.registry, name, action, record, flag=flag, free=actor(by) if free is None else free)
 

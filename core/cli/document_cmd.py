@@ -108,10 +108,43 @@ def review(app, document_id, step_id, by, decision, opinion, basis, checks, head
         record = document_record(session, app.registry, doc) if decision == "approve" else None
         by = signer(session, app, by, f"document.review:{step_id}", record, free=by)
         if head:
-            head = signer(session, app, head, f"document.review:{step_id}.head", flag="--head", free=head,
-                          authenticated=False)
+            head = _head(session, app, document_id, step_id, head)
         review_document(session, app.registry, doc, step_id=step_id, by=by, decision=decision, on=_today(on),
                         opinion=opinion, basis=basis, checks=checks, head=head, comment=comment)
+        data = document_json(session, app.registry, app.calendar, doc)
+    _print(data, as_json)
+
+
+def _head(session, app, document_id: int, step_id: str, head: str) -> str:
+    """``--head``: the second signer named on the reviewer's command, only without accounts;
+    once the unit has accounts the second signer signs in their own name (``document cosign``)."""
+    from gongkai.core.accounts import store
+    from gongkai.core.errors import GongkaiError
+
+    if store.has_accounts(session):
+        raise GongkaiError(f"本单位已启用账户：第二签字人须本人登录后签字，不能由审核人填写（--head）。"
+                           f"请去掉 --head 办理审核，再由第二签字人用 gongkai login 账户名 登录后执行 "
+                           f"gongkai document cosign {document_id} --step {step_id}。")
+    return signer(session, app, head, f"document.review:{step_id}.head", flag="--head", free=head)
+
+
+@document.command("cosign")
+@click.argument("document_id", type=int)
+@click.option("--step", "step_id", required=True, type=LabelChoice("document_step"),
+              help="审核环节（名称，见 document show），如 保密审查")
+@click.option("--by", default=None, help="第二签字人，如 分管保密工作负责人（本单位已启用账户的：登录的本人账户，可省略）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def cosign(app, document_id, step_id, by, as_json):
+    """第二签字：审核环节须两人签字的（如 保密审查员、分管保密工作负责人），由第二签字人本人在审核同意后签字。"""
+    from gongkai.core.accounts.permissions import document_record
+    from gongkai.core.documents.workflow import cosign_document, document_json, get_document
+
+    with app.session() as session:
+        doc = get_document(session, document_id)
+        head = signer(session, app, by, f"document.review:{step_id}.head", document_record(session, app.registry, doc),
+                      free=by or "")
+        cosign_document(session, app.registry, doc, step_id=step_id, head=head)
         data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
 

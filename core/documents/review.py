@@ -264,6 +264,37 @@ def record_review(
     return review, step, status
 
 
+def second_role(step: ReviewStep) -> str | None:
+    """The role of a step's second signer ("保密审查员、分管保密工作负责人": the latter), or None."""
+    parts = [part.strip() for part in step.role.split("、") if part.strip()]
+    return parts[1] if len(parts) > 1 else None
+
+
+def record_cosign(session: Session, registry: Registry, doc: Document, *, step_id: str, head: str) -> tuple[DocumentReview, ReviewStep]:
+    """The second signer of ``step_id`` (e.g. 分管保密工作负责人) signs its latest approval, in
+    their own name: another person than the one who signed it, once. The caller writes the event."""
+    head = clean_name(head)
+    if not person_key(head):
+        raise GongkaiError("请写明第二签字人。")
+    steps = {rs.step.id: rs.step for rs in route(registry, doc)} | confidentiality_points(registry)
+    if step_id not in steps:
+        raise GongkaiError(f"文件 {doc.id} 没有审核环节“{step_names(registry).get(step_id, step_id)}”。")
+    step = steps[step_id]
+    role = second_role(step)
+    if role is None:
+        raise GongkaiError(f"“{step.name}”（{step.role}）没有第二签字人。")
+    review = latest(reviews_of(session, doc.id)).get(step_id)
+    if review is None or review.decision != "approve":
+        raise StepRefused(f"“{step.name}”尚未审核同意，{role}须在审核同意之后签字。")
+    if review.head:
+        raise StepRefused(f"“{step.name}”已由{review.head}作为{role}签字，不能重复签字。")
+    if same_person(review.by, head):
+        raise StepRefused(f"“{step.name}”由{review.by}审核，第二签字须由另一人（{role}）签署，不能由同一人签两次。")
+    review.head = head
+    session.add(review)
+    return review, step
+
+
 def derive_state(registry: Registry, session: Session, doc: Document) -> str:
     """The document's state from its facts (never stored apart from them)."""
     if doc.repealed is not None:

@@ -159,6 +159,17 @@ def review_document(
              by, before, extra)
 
 
+def cosign_document(session: Session, registry: Registry, doc: Document, *, step_id: str, head: str) -> None:
+    """The second signature of a review step (e.g. 分管保密工作负责人 on 保密审查), by its signer."""
+    from gongkai.core.documents.review import record_cosign
+
+    before = _snapshot(doc)
+    review, step = record_cosign(session, registry, doc, step_id=step_id, head=head)
+    session.flush()
+    _changed(session, registry, doc, "review.cosign", review.head, before,
+             {"step": step_id, "head": review.head, "by": review.by, "on": review.on})
+
+
 def publication_channels(registry: Registry) -> tuple[str, ...]:
     """The channels the approval form offers (西咸新区 附件2 拟公开方式), or () if free."""
     form = registry.find(APPROVAL_FORM, FormSpec)

@@ -50,9 +50,16 @@ def document(request: Request) -> Response:
         record = document_record(session, office.registry, doc)
         waiting = next((s for s in data["review_steps"] if not s["done"]), None)
         decision = allowed(actor, f"document.review:{waiting['id']}", record) if waiting else None
+        cosigns = [s for s in data["review_steps"] + data["confidentiality_reviews"] if _awaits_cosign(s)
+                   and allowed(actor, f"document.review:{s['id']}.head", record)]
         form = html_body(_form_html(session, office, doc))
     return render(request, "document.html", d=data, waiting=waiting, decision=decision, form=form,
-                  today=today().isoformat())
+                  cosigns=cosigns, today=today().isoformat())
+
+
+def _awaits_cosign(step: dict[str, Any]) -> bool:
+    """An approved step whose role names a second signer who has not signed yet."""
+    return step["decision"] == "approve" and not step["head"] and len([r for r in step["role"].split("、") if r.strip()]) > 1
 
 
 def _review(office: Any, actor: Any, document_id: int, f: Form) -> str:
@@ -65,18 +72,38 @@ def _review(office: Any, actor: Any, document_id: int, f: Form) -> str:
         require(actor, f"document.review:{step}", document_record(session, office.registry, doc))
         review_document(session, office.registry, doc, step_id=step, by=actor.name, decision=f.text("decision"),
                         on=f.day("on", "审核日期", False) or today(), opinion=f.text("opinion"),
-                        basis=f.text("basis"), checks=tuple(f.data.getlist("check")), head=f.text("head"),
-                        comment=f.text("comment"))
+                        basis=f.text("basis"), checks=tuple(f.data.getlist("check")),
+                        comment=f.text("comment"))  # the second signer signs in their own name (cosign)
     return f"已记录审核：{step}"
 
 
+def _cosign(office: Any, actor: Any, document_id: int, f: Form) -> str:
+    from gongkai.core.accounts.permissions import document_record, require
+    from gongkai.core.documents.workflow import cosign_document, get_document
+
+    with office.session() as session:
+        doc = get_document(session, document_id)
+        step = f.text("step")
+        require(actor, f"document.review:{step}.head", document_record(session, office.registry, doc))
+        cosign_document(session, office.registry, doc, step_id=step, head=actor.name)
+    return "已签字"
+
+
 async def review(request: Request) -> Response:
+    return await _signing(request, _review)
+
+
+async def cosign(request: Request) -> Response:
+    return await _signing(request, _cosign)
+
+
+async def _signing(request: Request, run: Any) -> Response:
     from gongkai.core.accounts.permissions import Forbidden
 
     document_id = int(request.path_params["document_id"])
     form = Form(await request.form())
     try:
-        done = await run_in_threadpool(_review, request.app.state.office, request.scope["actor"], document_id, form)
+        done = await run_in_threadpool(run, request.app.state.office, request.scope["actor"], document_id, form)
     except GongkaiError as exc:
         if isinstance(exc, Forbidden):
             raise
@@ -103,5 +130,6 @@ routes = [
     Route("/documents", documents),
     Route("/documents/{document_id:int}", document),
     Route("/documents/{document_id:int}/review", review, methods=["POST"]),
+    Route("/documents/{document_id:int}/cosign", cosign, methods=["POST"]),
     Route("/documents/{document_id:int}/form.docx", approval_form),
 ]
