@@ -22,7 +22,8 @@ NOT_RECORDS = {
     "audit_chain": "the chain's head: checked against the chain, and by --expect-head",
     "setting": "the database's own settings (the calendar its clocks were computed on), not a record",
     "ledger_import": "where an interrupted ledger import resumes; each request it stored has its own events",
-    "web_session": "who is signed in now: ended by logout, timeout or a password change, never evidence of a step",
+    "web_session": "who is signed in now, in a browser or a command line (kind): ended by logout, timeout or a "
+                   "password change, never evidence of a step",
     "login_event": "the login history, apart from the records' chain by design: who used the system, not what was done",
     # known gaps, left for a later change (issue 33): the district's register of units and the
     # yearly assessment tallies have events of their own, not yet replayed against their rows
@@ -33,6 +34,7 @@ NOT_RECORDS = {
 DERIVED = {
     ("account", "failed_logins"): "login throttling, moved by every failed login without an event",
     ("account", "locked_until"): "login throttling; the lock-out itself is logged (user_locked)",
+    ("account", "totp_step"): "the last TOTP time step accepted (a code is good once), moved by every login with a code",
     ("account", "version"): "the optimistic-locking counter, moved by the throttling updates",
 }
 SURROGATE = "a child row's surrogate key: renumbered by import-db; rows are digested by content in id order"

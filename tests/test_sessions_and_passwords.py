@@ -333,6 +333,41 @@ def test_a_second_factor_once_enrolled_and_when_the_unit_requires_it(gk, distric
     c = web_client(district)
     r = c.post("/login", data={"name": "fga.lisi", "password": PASSWORD, "csrf_token": c.token, "next": "/todo"})
     assert r.status_code == 401 and "6 位验证码" in r.text
-    r = c.post("/login", data={"name": "fga.lisi", "password": PASSWORD, "code": totp.now(), "csrf_token": c.token,
+    later = totp.at(time.time() + totp.interval)  # the code just used is spent: the next step's (clock drift)
+    r = c.post("/login", data={"name": "fga.lisi", "password": PASSWORD, "code": later, "csrf_token": c.token,
                                "next": "/todo"})
     assert r.status_code == 303 and r.headers["location"] == "/todo"
+
+
+def test_a_code_is_good_once(gk, district):
+    """RFC 6238 section 5.2: a code accepted once, or one of an earlier time step, is refused, on
+    the web and in the command line; the refusal says so in Chinese."""
+    import pyotp
+
+    secret = gk.json("--unit", "fga", "user", "totp", "fga.lisi", "--by", "fga.admin")["secret"]
+    totp = pyotp.TOTP(secret)
+    if time.time() % totp.interval > totp.interval - 10:  # not at a step's end: "earlier" must stay in the window
+        time.sleep(totp.interval - time.time() % totp.interval + 0.5)
+    now = time.time()
+    code, earlier, later = totp.at(now), totp.at(now - totp.interval), totp.at(now + totp.interval)
+
+    def attempt(code):
+        return sign_in(district, office_of(district), "fga.lisi", PASSWORD, "10.0.1.2", None, code)
+
+    assert attempt(code)[0].name == "fga.lisi"
+    with pytest.raises(LoginRefused, match="已经用过"):
+        attempt(code)  # replayed within its 30 seconds
+    with pytest.raises(LoginRefused, match="已经用过"):
+        attempt(earlier)  # the step before, still within the drift allowed
+    c = web_client(district)
+    r = c.post("/login", data={"name": "fga.lisi", "password": PASSWORD, "code": code, "csrf_token": c.token,
+                               "next": "/todo"})
+    assert r.status_code == 401 and "已经用过" in r.text
+    assert c.post("/login", data={"name": "fga.lisi", "password": PASSWORD, "code": later, "csrf_token": c.token,
+                                  "next": "/todo"}).status_code == 303
+    # the command line: the same rule (the later code is spent now too)
+    replayed = gk.gk("--unit", "fga", "login", "fga.lisi", "--password-stdin", "--code", later, input=PASSWORD + "\n")
+    assert replayed.exit_code != 0 and "已经用过" in replayed.stderr
+    failed = [r for r in gk.json("--unit", "fga", "user", "logins", "--by", "fga.admin")
+              if r["kind"] == "failed" and r["account"] == "fga.lisi"]
+    assert failed and "已经用过" in failed[0]["detail"] and failed[0]["client"].startswith("命令行")

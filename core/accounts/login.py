@@ -50,7 +50,7 @@ def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = N
                                "或请单位管理员用 gongkai user passwd 重设密码。")
         try:
             ph.verify(account.password_hash, password)
-            second = _second_factor(session, app, account, code, now)
+            second, step = _second_factor(session, app, account, code, now)
             if second:
                 raise VerificationError(second)
         except (VerificationError, InvalidHashError) as exc:
@@ -68,6 +68,9 @@ def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = N
         else:
             if account.disabled:
                 raise LoginRefused(f"账户“{account.name}”已停用，不能登录。请联系单位管理员。")
+            if step:  # this code is spent: the next login needs a later one (RFC 6238 section 5.2)
+                account.totp_step = step
+                session.add(account)
             if account.failed_logins or account.locked_until is not None:
                 account.failed_logins = 0
                 account.locked_until = None
@@ -85,24 +88,35 @@ def authenticate(app: Any, name: str, password: str, now: dt.datetime | None = N
 NO_CODE = "请输入身份验证器上的 6 位验证码（本账户已开通双因素登录）。"
 BAD_CODE = "验证码不对或已过期：请输入身份验证器上当前显示的 6 位验证码。"
 NOT_ENROLLED = "本单位要求双因素登录，本账户尚未开通：请单位管理员用 gongkai user totp 账户名 为您开通后再登录。"
-SECOND_FACTOR = (NO_CODE, BAD_CODE, NOT_ENROLLED)
+USED_CODE = "这个验证码已经用过（每个验证码只能用一次）：请等身份验证器显示新的验证码后再输入。"
+SECOND_FACTOR = (NO_CODE, BAD_CODE, NOT_ENROLLED, USED_CODE)
 
 
-def _second_factor(session: Any, app: Any, account: Any, code: str | None, now: dt.datetime) -> str:
-    """Why the second factor fails ("" when it holds or is not needed): RFC 6238 codes, one
-    30-second step of clock drift either way."""
+def _second_factor(session: Any, app: Any, account: Any, code: str | None, now: dt.datetime) -> tuple[str, int]:
+    """Why the second factor fails ("" when it holds or is not needed), and the time step of
+    the code accepted (0: none): RFC 6238 codes, one 30-second step of clock drift either way,
+    each good once: a code of the step last accepted, or an earlier one, is refused (section 5.2)."""
+    import hmac
+
     import pyotp
 
     from gongkai.core.accounts import store
 
     if not account.totp_secret:
-        return NOT_ENROLLED if store.totp_required(session, app.unit.code) else ""
+        return (NOT_ENROLLED if store.totp_required(session, app.unit.code) else ""), 0
     code = "".join((code or "").split())
     if not code:
-        return NO_CODE
-    if not (code.isdigit() and len(code) == 6 and pyotp.TOTP(account.totp_secret).verify(code, for_time=now, valid_window=1)):
-        return BAD_CODE
-    return ""
+        return NO_CODE, 0
+    if not (code.isdigit() and len(code) == 6):
+        return BAD_CODE, 0
+    totp = pyotp.TOTP(account.totp_secret)
+    steps = [totp.timecode(now + dt.timedelta(seconds=totp.interval * drift)) for drift in (-1, 0, 1)]
+    matched = [step for step in steps if hmac.compare_digest(totp.generate_otp(step), code)]
+    if not matched:
+        return BAD_CODE, 0
+    if max(matched) <= account.totp_step:
+        return USED_CODE, 0
+    return "", max(matched)
 
 
 def refuse_unknown(password: str) -> None:

@@ -31,6 +31,8 @@ class Account(UnitOwned, table=True):
     disabled: bool = Field(default=False)
     password_hash: str = Field(max_length=300)  # Argon2id, PHC string
     totp_secret: str = Field(default="", max_length=64)  # base32, RFC 6238 (the second factor); "" none
+    # the time step of the last code accepted: a code is good once (RFC 6238 section 5.2)
+    totp_step: int = Field(default=0)
     failed_logins: int = Field(default=0)  # consecutive failures since the last success
     locked_until: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
@@ -41,7 +43,8 @@ class Account(UnitOwned, table=True):
 
 
 class WebSession(SQLModel, table=True):
-    """One signed-in browser: the cookie holds only a random key, whose digest is looked up here.
+    """One signed-in browser (or command line: ``kind`` cli, its token file holds the key): the
+    cookie holds only a random key, whose digest is looked up here.
 
     Not a record (no event): deleting the rows ends the sessions at once (logout, a new password,
     new roles, a disabled account). ``unit_code`` is the unit whose records the session sees."""
@@ -49,6 +52,7 @@ class WebSession(SQLModel, table=True):
     __tablename__ = "web_session"
 
     id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="web", max_length=10)  # web: a browser's cookie; cli: a ``gongkai login`` token
     key_digest: str = Field(max_length=64, unique=True)  # SHA-256 of the cookie's key: a leaked table signs nobody in
     account_id: int = Field(index=True)
     account_name: str = Field(max_length=100)

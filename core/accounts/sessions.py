@@ -2,8 +2,9 @@
 
 The browser's cookie holds only a random key; the row found by the key's digest says whose
 session it is and which unit's records it sees (Django's database session backend is the
-model). Ending a session is deleting its row: logout, a new password, new roles or a
-disabled account end every session of the account at once. Sessions are not records (no
+model). A command-line login (``gongkai login``) is a row too, of kind ``cli``: its token file
+holds only the random key. Ending a session is deleting its row: logout, a new password, new
+roles or a disabled account end every session of the account, web and command line, at once. Sessions are not records (no
 event): the login history says who used the system, the records' chain what was done.
 """
 
@@ -66,25 +67,45 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return utc(moment)
 
 
+WEB, CLI = "web", "cli"  # WebSession.kind
+
+
 def start(session: Session, account_id: int, account_name: str, unit_code: str, client: str,
-          now: dt.datetime | None = None) -> str:
-    """A new session for the account: its key (for the cookie), and a fresh CSRF token."""
+          now: dt.datetime | None = None, kind: str = WEB) -> str:
+    """A new session for the account: its key (for the cookie, or a command line's token file),
+    and a fresh CSRF token."""
     key = secrets.token_urlsafe(32)
     now = _now(now)
     session.add(WebSession(key_digest=_digest(key), account_id=account_id, account_name=account_name,
                            unit_code=unit_code, csrf=secrets.token_urlsafe(32), client=client[:100],
-                           created_at=now, last_seen_at=now))
+                           created_at=now, last_seen_at=now, kind=kind))
     session.flush()
     return key
+
+
+def _row(session: Session, key: str, kind: str = WEB) -> WebSession | None:
+    if not key or len(key) > 200:
+        return None
+    return session.exec(select(WebSession).where(WebSession.key_digest == _digest(key), WebSession.kind == kind)).first()
+
+
+def find_cli(session: Session, key: str, minutes: int, now: dt.datetime | None = None) -> WebSession | None:
+    """The live command-line login of ``key``: None if it was ended (logout, a new password, new
+    roles, the account disabled), never was, or began more than ``minutes`` ago."""
+    row = _row(session, key, CLI)
+    if row is None:
+        return None
+    if _now(now) - _utc(row.created_at) > dt.timedelta(minutes=minutes):
+        session.delete(row)
+        return None
+    return row
 
 
 def find(session: Session, key: str, limits: Settings, now: dt.datetime | None = None) -> WebSession | None:
     """The live session of ``key``, its last use noted; None (and the row gone) if it has
     timed out, ended or never was."""
-    if not key or len(key) > 200:
-        return None
     now = _now(now)
-    row = session.exec(select(WebSession).where(WebSession.key_digest == _digest(key))).first()
+    row = _row(session, key)
     if row is None:
         return None
     if (now - _utc(row.last_seen_at) > dt.timedelta(minutes=limits.idle_minutes)
@@ -98,7 +119,7 @@ def find(session: Session, key: str, limits: Settings, now: dt.datetime | None =
 
 
 def save_flash(session: Session, key: str, flash: dict[str, str]) -> None:
-    row = session.exec(select(WebSession).where(WebSession.key_digest == _digest(key))).first()
+    row = _row(session, key)
     if row is not None:
         row.flash = json.dumps(flash, ensure_ascii=False)
         session.add(row)
@@ -106,15 +127,15 @@ def save_flash(session: Session, key: str, flash: dict[str, str]) -> None:
 
 def view_unit(session: Session, key: str, code: str) -> None:
     """A 区政务公开办 session reads unit ``code`` from now on ("": its own unit again)."""
-    row = session.exec(select(WebSession).where(WebSession.key_digest == _digest(key))).first()
+    row = _row(session, key)
     if row is not None:
         row.viewing_code = "" if code == row.unit_code else code
         session.add(row)
 
 
-def end(session: Session, key: str) -> WebSession | None:
+def end(session: Session, key: str, kind: str = WEB) -> WebSession | None:
     """Sign the session of ``key`` out; returns the row it was."""
-    row = session.exec(select(WebSession).where(WebSession.key_digest == _digest(key))).first()
+    row = _row(session, key, kind)
     if row is not None:
         session.delete(row)
         session.flush()
@@ -122,7 +143,8 @@ def end(session: Session, key: str) -> WebSession | None:
 
 
 def end_all(session: Session, account_id: int | None) -> int:
-    """End every session of the account (a new password, new roles, the account disabled)."""
+    """End every session of the account, web and command line (a new password, new roles, the
+    account disabled)."""
     if account_id is None:
         return 0
     result = session.execute(delete(WebSession).where(WebSession.account_id == account_id))

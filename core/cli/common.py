@@ -159,7 +159,8 @@ def login_where(app) -> str:
 
 
 def login_file(app):
-    """This OS user's token for this database and unit, in gongkai's cache folder (mode 0600)."""
+    """This OS user's token for this database and unit, in gongkai's cache folder (mode 0600):
+    the key of a login kept on the server (:mod:`gongkai.core.accounts.cli_login`)."""
     from pathlib import Path
 
     from gongkai.core.cache_dir import cache_dir
@@ -198,7 +199,8 @@ def logged_in(session, app, name: str, flag: str = "--by") -> str:
     from gongkai.core.records.storage import ACTING, utc
 
     now = utc(dt.datetime.now(dt.timezone.utc))
-    account = cli_login.holder(session, read_login(app), login_where(app), os_user(), now)
+    account = cli_login.holder(session, read_login(app), login_where(app), app.unit.code, os_user(), now,
+                               cli_login.minutes(app.config))
     if name and clean_name(name) != account:
         raise GongkaiError(f"{flag}“{name}”不是当前登录的账户“{account}”：不能以他人名义办理。"
                            f"确由{name}办理的，请其本人用 gongkai login {name} 登录后办理。")

@@ -91,6 +91,8 @@ DERIVED = {
     # login throttling: changed by every failed login, with no event; not evidence of anything
     # the account did (a lock-out itself is logged: user_locked)
     ("account", "failed_logins"), ("account", "locked_until"),
+    # the time step of the last TOTP code accepted, moved by every login with a code (replay protection)
+    ("account", "totp_step"),
     # the optimistic-locking counter, moved by the throttling updates above
     ("account", "version"),
 }
