@@ -55,7 +55,7 @@ def test_by_may_only_repeat_the_logged_in_account(gk, unit):
     # a token edited to name another account proves nothing
     token = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**token, "account": "head"}), encoding="utf-8")
-    assert "登录已失效" in gk.fails(*args, code=1).stderr
+    assert "已失效" in gk.fails(*args, code=1).stderr
     assert login(gk, "clerk").exit_code == 0
     assert gk("logout").exit_code == 0
     assert not path.exists()
@@ -93,12 +93,56 @@ def test_a_login_expires_and_its_lifetime_is_a_setting(gk, unit):
     setup_accounts(gk)
     app = App()
     with app.session() as session:  # a login made two hours ago, for an hour
-        an_hour = cli_login.issue(store.get(session, "clerk"), login_where(app), os_user(),
+        an_hour = cli_login.issue(session, store.get(session, "clerk"), app.unit.code, login_where(app), os_user(),
                                   dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2), 60)
     write_login(app, an_hour)
     expired = gk.fails("request", "new", "--applicant", "李四", "--applicant-type", "natural_person", "--channel",
                        "in_person", "--submitted", "2026-03-02", "--subject", "某事", code=1)
-    assert "登录已过期" in expired.stderr
+    assert "已过期" in expired.stderr
     with config.open("a", encoding="utf-8") as f:
         f.write("\n[accounts]\ncli_login_minutes = 0\n")
     assert "cli_login_minutes" in login(gk, "clerk").stderr
+
+
+def test_a_login_is_kept_on_the_server_and_ends_with_the_account_changes(gk, unit):
+    """The token file holds only a key: logout ends the login on the server (a copy of the file
+    proves nothing afterwards), and so do new roles, a new password and disabling the account."""
+    from gongkai.core.accounts.models import WebSession
+    from sqlmodel import select
+
+    unit("xixian")
+    setup_accounts(gk)
+    args = ["request", "new", "--applicant", "李四", "--applicant-type", "natural_person", "--channel", "in_person",
+            "--submitted", "2026-03-02", "--subject", "某事"]
+    assert login(gk, "clerk").exit_code == 0
+    path = login_file(App())
+    token = json.loads(path.read_text(encoding="utf-8"))
+    assert set(token) == {"key", "account", "where", "os_user", "expires"} and len(token["key"]) >= 40
+    with App().session() as session:  # the server keeps the key's digest, never the key
+        rows = session.exec(select(WebSession).where(WebSession.kind == "cli")).all()
+        assert [r.account_name for r in rows] == ["clerk"] and token["key"] not in rows[0].key_digest
+    copy = path.read_text(encoding="utf-8")
+    gk.ok(*args)
+    assert gk("logout").exit_code == 0
+    path.write_text(copy, encoding="utf-8")  # the file, copied before logout
+    assert "登录已失效" in gk.fails(*args, code=1).stderr
+
+    def ended_by(*change):
+        assert login(gk, "clerk").exit_code == 0
+        kept = path.read_text(encoding="utf-8")
+        assert login(gk, "admin").exit_code == 0
+        gk.ok(*change, "--by", "admin", input="another-horse-2\n")
+        path.write_text(kept, encoding="utf-8")  # clerk's login, as clerk's terminal still has it
+        return gk.fails(*args, code=1).stderr
+
+    assert "登录已失效" in ended_by("user", "roles", "clerk", "--role", "承办人", "--role", "律师")
+    assert "登录已失效" in ended_by("user", "disable", "clerk")
+    assert login(gk, "admin").exit_code == 0
+    gk.ok("user", "enable", "clerk", "--by", "admin")
+    assert "登录已失效" in ended_by("user", "passwd", "clerk", "--password-stdin")
+    # the login history shows the command line's logins and logouts, with the OS user
+    assert login(gk, "admin").exit_code == 0
+    history = gk.json("user", "logins", "--by", "admin")
+    clerk = [(r["kind"], r["detail"]) for r in history if r["account"] == "clerk"]
+    assert ("login", "命令行登录") in clerk and ("logout", "命令行退出登录") in clerk
+    assert all(r["client"].startswith("命令行：") for r in history if r["account"] == "clerk")

@@ -79,6 +79,8 @@ def holder(session: Any, token: dict[str, Any] | None, where: str, unit_code: st
     row = sessions.find_cli(session, key, lasting, now)
     if row is None:
         raise GongkaiError("登录已失效（已过期、已退出，或账户的密码、角色已更改，或账户已停用）。" + AGAIN)
+    if token.get("account") != row.account_name:  # a file edited to name another account
+        raise GongkaiError("登录凭据与服务器上的登录不符，已失效。" + AGAIN)
     if row.unit_code != unit_code or row.client != client(os_user):
         raise GongkaiError("当前没有本单位的登录。" + AGAIN)
     account = store.find(session, row.account_name)
