@@ -49,15 +49,19 @@ def issue(session: Any, account: Any, unit_code: str, where: str, os_user: str, 
             "expires": (now + dt.timedelta(minutes=lasting)).isoformat()}
 
 
-def end(session: Any, token: dict[str, Any] | None, unit_code: str, os_user: str) -> bool:
-    """End the login of ``token`` on the server (logout); whether there was one."""
+def end(session: Any, token: dict[str, Any] | None, unit_code: str, os_user: str, replaced: bool = False) -> bool:
+    """End the login of ``token`` on the server (logout; ``replaced``: by a new login of the same
+    OS user); whether there was one."""
     from gongkai.core.accounts import sessions
 
     key = token.get("key") if isinstance(token, dict) else None
     row = sessions.end(session, key, sessions.CLI) if isinstance(key, str) else None
     if row is None:
         return False
-    sessions.record(session, "logout", row.account_name, unit_code, client(os_user), "命令行退出登录")
+    if replaced:
+        sessions.record(session, "ended", row.account_name, unit_code, client(os_user), "命令行重新登录，原登录结束")
+    else:
+        sessions.record(session, "logout", row.account_name, unit_code, client(os_user), "命令行退出登录")
     return True
 
 

@@ -52,7 +52,7 @@ def login(app, name, password_stdin, code):
         raise
     now = utc(dt.datetime.now(dt.timezone.utc))
     with app.session() as session:
-        cli_login.end(session, read_login(app), app.unit.code, os_user())  # a new login replaces this user's last
+        cli_login.end(session, read_login(app), app.unit.code, os_user(), replaced=True)  # one login per OS user
         token = cli_login.issue(session, store.get(session, actor.name), app.unit.code, login_where(app), os_user(),
                                 now, lasting)
     write_login(app, token)
