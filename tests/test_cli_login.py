@@ -68,6 +68,14 @@ def test_a_password_change_ends_the_login(gk, unit):
     assert login(gk, "clerk").exit_code == 0
     gk.ok("request", "new", "--applicant", "李四", "--applicant-type", "natural_person", "--channel", "in_person",
           "--submitted", "2026-03-02", "--subject", "某事")
+    # one's own password: only logged in as oneself (naming oneself with --by proves nothing)
+    assert login(gk, "lawyer").exit_code == 0
+    own = gk("user", "passwd", "clerk", "--password-stdin", "--by", "clerk", input="stolen-horse-22\n")
+    assert own.exit_code == 1 and "不能以他人名义办理" in own.stderr
+    gk.ok("logout")
+    own = gk("user", "passwd", "clerk", "--password-stdin", "--by", "clerk", input="stolen-horse-22\n")
+    assert own.exit_code == 1 and "未登录" in own.stderr
+    assert login(gk, "clerk", "stolen-horse-22").exit_code != 0
     assert login(gk, "admin").exit_code == 0
     gk.ok("user", "passwd", "clerk", "--password-stdin", "--by", "admin", input="another-horse-2\n")
     assert login(gk, "clerk").exit_code != 0  # the old password

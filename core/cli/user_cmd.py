@@ -146,7 +146,11 @@ def passwd(app, name, password_stdin, by):
     password = _password(password_stdin)
     with app.session() as session:
         who = actor(by)
-        if who.strip() != name.strip() or not store.has_accounts(session):
+        if who.strip() == name.strip() and store.has_accounts(session):
+            from gongkai.core.cli.common import logged_in
+
+            who = logged_in(session, app, who)  # one's own password: only logged in as oneself
+        else:
             who = _manager(session, app, by)
         store.set_password(session, name, password, actor=who)
     click.echo(f"已设置账户 {name} 的新密码")
