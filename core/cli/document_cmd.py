@@ -92,7 +92,7 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
 @click.option("--opinion", default="", help="保密审查意见，如 公开、免予公开、需报审")
 @click.option("--basis", default="", help="审查意见的依据和理由")
 @click.option("--check", "checks", multiple=True, help="已核对的事项（原文或序号），可重复")
-@click.option("--head", default="", help="第二签字人，如 分管保密工作负责人")
+@click.option("--head", default="", help="第二签字人，如 分管保密工作负责人（仅限未启用账户的单位；已启用账户的，由其本人登录后用 document cosign 签字）")
 @click.option("--comment", default="", help="审批意见或其他问题说明")
 @click.option("--on", callback=_date, help="审核日期（默认今天）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
