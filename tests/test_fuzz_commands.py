@@ -111,6 +111,7 @@ BASE: dict[str, dict[str, str] | None] = {
     "document register": {},
     "document repeal": {"document_id": "1", "on": "2026-10-01"},
     "document review": {"document_id": "1", "step_id": "confidentiality", "by": "甲", "decision": "approve"},
+    "document cosign": {"document_id": "1", "step_id": "confidentiality", "by": "乙"},
     "document show": {"document_id": "1"},
     "assess evaluation record": {"unit": "测试单位", "year": "2026", "pairs": "满意=1"},
     "assess evaluation show": {}, "assess rubric": {}, "assess score": {},
