@@ -125,6 +125,7 @@ def test_the_second_signer_signs_afterwards_in_their_own_name(unit, gk):
     data = gk.json(*cosign, "--by", "保密负责人")
     assert (data["review_steps"][0]["by"], data["review_steps"][0]["head"]) == ("保密员", "保密负责人")
     assert "不能重复签字" in gk.fails(*cosign, "--by", "另一人", code=3).stderr
+    assert "保密员、保密负责人（第二签字）" in gk.ok("document", "show", doc).stdout
     # the second signer signed the step: they may not approve the next one either
     refused = gk.fails("document", "review", doc, "--step", "content", "--by", "保密负责人", "--decision", "approve", code=3)
     assert "已签署上一步" in refused.stderr

@@ -332,7 +332,8 @@ def _print(data, as_json):
         limit = f"，最迟 {c['limit']}" if c["limit"] else ""
         click.echo(f"期限 {c['label']}：{c['due']}{limit}（{label('clock_status', c['status'])}）")
     for s in data["review_steps"]:
-        click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}{('　' + s['by']) if s['by'] else ''}")
+        head = f"、{s['head']}（第二签字）" if s.get("head") else ""
+        click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}{('　' + s['by']) if s['by'] else ''}{head}")
     for w in data["warnings"]:
         click.echo(f"注意：{w}")
 
