@@ -281,7 +281,7 @@ def test_every_page_and_form_of_another_unit_is_refused_and_logged(gk, district)
         r = c.get(path)
         assert r.status_code == 404 and "乙局" not in r.text, path
     posts = [f"/requests/{request_id}/{name}" for name in [*ACTIONS, "review"]]
-    posts += [f"/requests/{request_id}/reveal", f"/documents/{document_id}/review"]
+    posts += [f"/requests/{request_id}/reveal", f"/documents/{document_id}/review", f"/documents/{document_id}/cosign"]
     for path in posts:
         r = c.post(path, data={"csrf_token": c.token, "on": dt.date.today().isoformat(), "step": "lawyer",
                                "why": "x", "subject": "改写"})
