@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import click
 
-from gongkai.core.cli.common import signer
+from gongkai.core.cli.common import day, signer
+
+REQUEST = click.argument("request_id", metavar="编号或本单位编号")
+WHICH = click.option("--appeal", "appeal_id", type=int, help="该申请有多件复议或诉讼的：其编号（默认：最近登记的一件）")
 
 
 @click.group()
 def appeal():
-    """行政复议、行政诉讼：从文件导入（逐件登记用 request appeal）。"""
+    """行政复议、行政诉讼：本单位作为被申请人、被告的答复、答辩和证据；从文件导入（逐件登记用 request appeal）。"""
+
+
+@appeal.command("answered")
+@REQUEST
+@WHICH
+@click.option("--on", required=True, help="提交书面答复（答辩状）及证据的日期")
+@click.option("--by", help="经办人（本单位已启用账户的：账户名；默认：GONGKAI_USER 或登录名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def answered(app, request_id, appeal_id, on, by, as_json):
+    """登记已向复议机关提交书面答复、或向人民法院提交答辩状及证据：答复期限办结。"""
+    from gongkai.core.cli.request_cmd import _report, _run
+    from gongkai.core.requests import appeals
+
+    def act(session, office, req):
+        who = signer(session, office, by, "request.appeal")
+        appeals.answered(session, office, req, appeals.pick(session, req, appeal_id), day(on, "--on"), who)
+
+    data = _run(app, request_id, act)
+    _report(data, as_json, "已登记提交答复")
 
 
 @appeal.command("import")
