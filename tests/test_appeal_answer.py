@@ -46,3 +46,23 @@ def test_lawsuit_defence_period_ending_on_a_holiday_rolls_to_the_next_working_da
     shown = gk.json("appeal", "answered", rid, "--on", "2025-10-10")  # a day late
     assert shown["clocks"]["appeal_answer"]["status"] == "late"
     assert gk.json("audit", "verify")["ok"]
+
+
+def test_the_answer_draft_holds_every_date_from_the_records(gk, unit, tmp_path):
+    from gongkai.core.paperwork.render import docx_text
+
+    unit("yanta")
+    rid = replied(gk)
+    gk.ok("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2025-09-22", "--copy-received", "2025-09-26")
+    out = tmp_path / "答复书.docx"
+    gk.ok("appeal", "answer", rid, "--format", "docx", "--out", str(out))
+    text = docx_text(out)
+    assert "行政复议答复书" in text and "被申请人：测试单位政府办公室" in text and "申请人：张三" in text
+    for day in ("2025年8月1日", "2025年8月12日", "2025年8月13日", "2025年8月29日", "2025年9月22日",
+                "2025年9月26日", "2025年10月16日"):
+        assert day in text, day
+    assert "《中华人民共和国行政复议法》第四十八条" in text and "在法定期限内" in text
+    assert "经审查属于过程性信息" in text and "请求复议机关依法予以维持" in text
+    pdf = tmp_path / "答复书.pdf"
+    gk.ok("appeal", "answer", rid, "--format", "pdf", "--out", str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")

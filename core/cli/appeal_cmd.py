@@ -60,3 +60,22 @@ def import_cmd(app, file, mapping, by, as_json):
     with ImportProgress() as progress:  # Ctrl-C or SIGTERM: the importer says what it stored
         report = appeal_importer.import_appeals(app, Path(file), fields, who, progress=progress)
     finish_import(report.to_json(), as_json, "已导入复议、诉讼 {imported} 件；有误未导入 {refused} 行。")
+
+
+@appeal.command("answer")
+@REQUEST
+@WHICH
+@click.option("--format", "fmt", required=True, type=click.Choice(["docx", "pdf"]), help="输出格式")
+@click.option("--out", required=True, help="输出文件（- 为标准输出）")
+@click.option("--force", is_flag=True, help="覆盖已有文件")
+@click.pass_obj
+def answer(app, request_id, appeal_id, fmt, out, force):
+    """按记录起草行政复议答复书或行政诉讼答辩状（党政机关公文格式）：当事人、按日期排列的事实和经过、
+    逐项对照现行规则及其条文的程序合法性（每个期限是否遵守）、维持或驳回的请求。经办人修改后签发。"""
+    from gongkai.core.cli.common import say_written
+    from gongkai.core.requests import appeal_answer, workflow
+
+    with app.session() as session:
+        path = appeal_answer.write_answer(session, app, workflow.load(session, request_id), fmt,
+                                          app.output(out, force), appeal_id)
+    say_written("已生成答复书草稿：{}", path)
