@@ -79,3 +79,27 @@ def answer(app, request_id, appeal_id, fmt, out, force):
         path = appeal_answer.write_answer(session, app, workflow.load(session, request_id), fmt,
                                           app.output(out, force), appeal_id)
     say_written("已生成答复书草稿：{}", path)
+
+
+@appeal.command("evidence")
+@REQUEST
+@WHICH
+@click.option("--out", required=True, help="输出文件夹（写入 证据材料.pdf 和 manifest.json），或以 .pdf 结尾的文件")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（证据清单）")
+@click.pass_obj
+def evidence(app, request_id, appeal_id, out, as_json):
+    """生成证据材料：证据目录（序号、名称、来源、日期、页码、证明目的）和按目录顺序的全部证据合成的一份 PDF
+    （申请、收到确认书、各项告知书、答复审批表、答复告知书、办理过程记录），页码连续编排；附清单，
+    记下每项证据的 SHA-256 和本单位事件日志的链头，可用 audit bundle 核对。"""
+    from gongkai.core.cli.output import emit_json
+    from gongkai.core.requests import evidence as bundle
+    from gongkai.core.requests import workflow
+
+    with app.session() as session:
+        manifest = bundle.build(session, app, workflow.load(session, request_id), appeal_id, out)
+    if as_json:
+        emit_json(manifest)
+        return
+    click.echo(f"已生成证据材料：{manifest['bundle']['file']}（共 {manifest['pages']} 页，证据 {len(manifest['items'])} 项）")
+    for item in manifest["items"]:
+        click.echo(f"  {item['number']}. {item['name']}（第 {item['start']} 页起，共 {item['pages']} 页）")

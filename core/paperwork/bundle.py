@@ -1,0 +1,145 @@
+"""One PDF of many: items converted by one LibreOffice run, the catalogue (证据目录) drawn
+directly, page numbers stamped through the whole, and a manifest embedded as an attachment.
+
+The catalogue names the page each item starts on, known only once the items are printed; it is
+drawn with fpdf2 in a CJK font found on the system, so LibreOffice starts once for all items.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gongkai.core.errors import GongkaiError
+
+MANIFEST_NAME = "manifest.json"
+A4 = (210, 297)
+# GB/T 9704-2012: top 37 mm, left 28 mm, right 26 mm; the page number 7 mm below the text area
+MARGINS = {"top": 37, "left": 28, "right": 26, "bottom": 35}
+FONT_MISSING = "生成证据材料需要中文字体（如 fonts-noto-cjk）。请安装后重试。"
+
+
+def cjk_font() -> tuple[str, int]:
+    """A Simplified Chinese font file on this system and its index in a collection."""
+    try:
+        found = subprocess.run(["fc-match", "--format=%{file}\n%{index}", "serif:lang=zh-cn"],
+                               capture_output=True, text=True, timeout=30).stdout.split("\n")
+    except (OSError, subprocess.TimeoutExpired):
+        found = []
+    if len(found) >= 2 and found[0].lower().endswith((".ttf", ".otf", ".ttc")):
+        return found[0], int(found[1] or 0)
+    for path in ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+                 "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"):
+        if Path(path).is_file():
+            return path, 2 if "Noto" in path else 0
+    raise GongkaiError(FONT_MISSING)
+
+
+def _pdf() -> Any:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    path, index = cjk_font()
+    pdf.add_font("cjk", "", path, collection_font_number=index) if path.lower().endswith(".ttc") else \
+        pdf.add_font("cjk", "", path)
+    pdf.set_margins(MARGINS["left"], MARGINS["top"], MARGINS["right"])
+    pdf.set_auto_page_break(True, MARGINS["bottom"])
+    return pdf
+
+
+def catalogue(title: str, heading: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
+              note: str = "") -> bytes:
+    """The catalogue as PDF bytes: a centred title and one table."""
+    from fpdf.fonts import FontFace
+
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.set_font("cjk", size=18)
+    pdf.cell(0, 14, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    if note:
+        pdf.set_font("cjk", size=10.5)
+        pdf.multi_cell(0, 7, note, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("cjk", size=10.5)
+    with pdf.table(col_widths=tuple(widths), headings_style=FontFace(emphasis=""), line_height=6.5) as table:
+        for values in (heading, *rows):
+            row = table.row()
+            for value in values:
+                row.cell(str(value))
+    return bytes(pdf.output())
+
+
+def _numbers(count: int) -> Any:
+    """``count`` pages, each with only its number (— N —) where GB/T 9704 puts it."""
+    from pypdf import PdfReader
+
+    pdf = _pdf()
+    pdf.set_auto_page_break(False)
+    for n in range(1, count + 1):
+        pdf.add_page()
+        pdf.set_font("cjk", size=14)
+        pdf.set_xy(0, A4[1] - 28)
+        pdf.cell(A4[0], 8, f"— {n} —", align="C")
+    return PdfReader(io.BytesIO(bytes(pdf.output())))
+
+
+def assemble(parts: Sequence[bytes]) -> bytes:
+    """One PDF of ``parts`` in order, its pages numbered through."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in parts:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+    numbers = _numbers(len(writer.pages))
+    for page, number in zip(writer.pages, numbers.pages):
+        page.merge_page(number)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def attach(data: bytes, manifest: bytes) -> bytes:
+    """``data`` with the manifest embedded as a file attachment (the pages unchanged)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.add_attachment(MANIFEST_NAME, manifest)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_counts(parts: Sequence[bytes]) -> list[int]:
+    from pypdf import PdfReader
+
+    return [len(PdfReader(io.BytesIO(data)).pages) for data in parts]
+
+
+def embedded_manifest(path: Path) -> bytes | None:
+    """The manifest a bundle carries, or None."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(str(path))
+        found = reader.attachments.get(MANIFEST_NAME)
+    except Exception as error:  # pypdf raises many kinds for a file that is not a PDF
+        raise GongkaiError(f"“{path}”不是可读取的 PDF 文件：{error}") from None
+    return found[0] if found else None
+
+
+def pages_text(source: Path | bytes, start: int, count: int) -> str:
+    """The text of pages ``start`` .. ``start + count - 1`` (1-based), to compare an item's pages."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    return "\f".join(reader.pages[i].extract_text() or "" for i in range(start - 1, start - 1 + count))
+
+
+def page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
