@@ -66,3 +66,102 @@ def test_the_answer_draft_holds_every_date_from_the_records(gk, unit, tmp_path):
     pdf = tmp_path / "答复书.pdf"
     gk.ok("appeal", "answer", rid, "--format", "pdf", "--out", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def _sql(statement):
+    from sqlalchemy import text
+
+    from gongkai.core.app import App
+
+    app = App()
+    with app.district_engine.begin() as c:
+        c.execute(text(statement))
+    app.engine.dispose()
+
+
+def _opens_in_libreoffice(pdf, tmp_path, names):
+    """LibreOffice opens the bundle (Writer's PDF import) and reads every item's name in it."""
+    import subprocess
+    import zipfile
+
+    from gongkai.core.paperwork.pdf import soffice
+
+    out = tmp_path / "lo"
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--infilter=writer_pdf_import", "--convert-to", "odt", "--outdir", str(out), str(pdf)],
+                   check=True, capture_output=True, timeout=300)
+    content = zipfile.ZipFile(out / (pdf.stem + ".odt")).read("content.xml").decode()
+    for name in names:
+        assert name.split("（")[0] in content, name
+
+
+def _check_bundle(gk, pdf, manifest, tmp_path):
+    """The bundle has the pages the list says, each item starting where it says, numbered through."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == manifest["pages"] == manifest["catalogue_pages"] + sum(i["pages"] for i in manifest["items"])
+    for item in manifest["items"]:
+        first = reader.pages[item["start"] - 1].extract_text().replace("\x00", "").replace(" ", "")
+        assert item["name"].split("（")[0] in first, item["name"]
+    for n, page in enumerate(reader.pages, start=1):
+        assert f"—{n}—" in page.extract_text().replace("\x00", "").replace(" ", "")
+    catalogue = reader.pages[0].extract_text().replace("\x00", "").replace(" ", "").replace("\n", "")
+    assert "证据目录" in catalogue and "证明目的" in catalogue
+    _opens_in_libreoffice(pdf, tmp_path, [i["name"] for i in manifest["items"]])
+
+
+def test_reconsideration_evidence_bundle_checked_against_the_records(backend, gk, unit, tmp_path):
+    unit("yanta")
+    rid = replied(gk)
+    gk.ok("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2025-09-22", "--copy-received", "2025-09-26")
+    folder = tmp_path / "证据"
+    manifest = gk.json("appeal", "evidence", rid, "--out", str(folder))
+    names = [i["name"] for i in manifest["items"]]
+    assert names == ["政府信息公开申请登记表", "政府信息公开申请收到确认书", "政府信息公开申请答复审批表",
+                     "政府信息公开申请答复告知书", "办理过程记录（事件日志，北京时间）"]
+    assert all(len(i["sha256"]) == 64 for i in manifest["items"])
+    assert manifest["chain_head"] == gk.json("audit", "head")["head"]
+    pdf = folder / "证据材料.pdf"
+    _check_bundle(gk, pdf, manifest, tmp_path)
+    assert gk.json("audit", "bundle", str(pdf))["ok"]
+    assert gk.json("audit", "bundle", str(folder / "manifest.json"))["ok"]
+    gk.ok("appeal", "answered", rid, "--on", "2025-10-15")  # later steps through the log: the bundle still holds
+    assert gk.json("audit", "bundle", str(pdf))["ok"]
+
+    _sql(f"UPDATE disclosure_request SET reasons = '改过的理由' WHERE id = {rid}")  # behind the log
+    failed = gk.fails("audit", "bundle", str(pdf), code=2)
+    assert "第 3 项“政府信息公开申请答复审批表”与数据库中的记录不符" in failed.stderr
+    assert "第 4 项“政府信息公开申请答复告知书”与数据库中的记录不符" in failed.stderr
+    assert "第 1 项" not in failed.stderr and "第 2 项" not in failed.stderr
+
+
+def test_lawsuit_evidence_bundle_with_a_period_ending_on_a_holiday(backend, gk, unit, tmp_path):
+    unit("yanta")
+    rid = replied(gk)
+    shown = gk.json("request", "appeal", rid, "--kind", "lawsuit", "--filed", "2025-09-10", "--copy-received", "2025-09-16")
+    assert shown["appeals"][0]["answer_due"] == "2025-10-09"  # 1 October, a holiday: the next working day
+    answer = tmp_path / "答辩状.docx"
+    gk.ok("appeal", "answer", rid, "--format", "docx", "--out", str(answer))
+    from gongkai.core.paperwork.render import docx_text
+
+    text = docx_text(answer)
+    assert "行政诉讼答辩状" in text and "答辩人：测试单位政府办公室" in text
+    for day in ("2025年8月1日", "2025年8月13日", "2025年9月10日", "2025年9月16日", "2025年10月9日"):
+        assert day in text, day
+    assert "《中华人民共和国行政诉讼法》第六十七条第一款" in text and "驳回原告的诉讼请求" in text
+    pdf = tmp_path / "证据材料.pdf"
+    manifest = gk.json("appeal", "evidence", rid, "--out", str(pdf))
+    _check_bundle(gk, pdf, manifest, tmp_path)
+    assert "行政诉讼证据目录" in manifest_text(pdf)
+    assert gk.json("audit", "bundle", str(pdf))["ok"]
+    _sql(f"UPDATE disclosure_request SET submitted = '2025-07-31' WHERE id = {rid}")  # behind the log
+    failed = gk.fails("audit", "bundle", str(pdf), code=2)
+    assert "第 1 项“政府信息公开申请登记表”与数据库中的记录不符" in failed.stderr
+    assert "申请记录与事件日志不符" in failed.stderr
+
+
+def manifest_text(pdf):
+    from pypdf import PdfReader
+
+    return PdfReader(str(pdf)).pages[0].extract_text().replace("\x00", "").replace(" ", "")

@@ -73,16 +73,22 @@ def catalogue(title: str, heading: Sequence[str], rows: Sequence[Sequence[str]],
 
 
 def _numbers(count: int) -> Any:
-    """``count`` pages, each with only its number (— N —) where GB/T 9704 puts it."""
+    """``count`` pages, each with only its number (— N —) where GB/T 9704 puts it (the items are
+    printed without their own)."""
     from pypdf import PdfReader
 
     pdf = _pdf()
     pdf.set_auto_page_break(False)
+    indent = 14 * 25.4 / 72  # one character of 4号 in from the edge of the type area (GB/T 9704 7.5)
     for n in range(1, count + 1):
         pdf.add_page()
         pdf.set_font("cjk", size=14)
-        pdf.set_xy(0, A4[1] - 28)
-        pdf.cell(A4[0], 8, f"— {n} —", align="C")
+        if n % 2:  # odd pages on the right, even pages on the left
+            pdf.set_xy(0, A4[1] - 26)
+            pdf.cell(A4[0] - MARGINS["right"] - indent, 7, f"— {n} —", align="R")
+        else:
+            pdf.set_xy(MARGINS["left"] + indent, A4[1] - 26)
+            pdf.cell(60, 7, f"— {n} —", align="L")
     return PdfReader(io.BytesIO(bytes(pdf.output())))
 
 

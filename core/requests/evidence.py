@@ -202,7 +202,7 @@ def build(session: Session, office: Any, req: Request, appeal_id: int | None, ou
     check_target(pdf_path)
     chain = head(session)
     chosen = items(session, office, req, appeal, chain["length"])
-    layout = letters.letter_layout(office)
+    layout = attrs.evolve(letters.letter_layout(office), page_numbers=False)
     with tempfile.TemporaryDirectory(prefix="gongkai-evidence-") as tmp:
         sources = []
         for n, item in enumerate(chosen):
