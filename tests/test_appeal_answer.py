@@ -165,3 +165,55 @@ def manifest_text(pdf):
     from pypdf import PdfReader
 
     return PdfReader(str(pdf)).pages[0].extract_text().replace("\x00", "").replace(" ", "")
+
+
+def _certificate(folder):
+    """A self-signed signing certificate and its key, as a unit would configure them."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试单位政府办公室"),
+                      x509.NameAttribute(NameOID.COUNTRY_NAME, "CN")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    folder.mkdir(exist_ok=True)
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def test_a_signed_bundle_is_verified_and_a_changed_file_fails(gk, unit, tmp_path):
+    config = unit("yanta")
+    _certificate(config.parent / "signing")
+    with open(config, "a", encoding="utf-8") as f:
+        f.write('\n[signing]\nkey = "signing/key.pem"\ncertificate = "signing/cert.pem"\n')
+    rid = replied(gk)
+    gk.ok("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2025-09-22", "--copy-received", "2025-09-26")
+    pdf = tmp_path / "证据材料.pdf"
+    manifest = gk.json("appeal", "evidence", rid, "--out", str(pdf))
+    assert manifest["bundle"]["signed"]
+    report = gk.json("audit", "bundle", str(pdf))
+    assert report["ok"] and report["signature"]["signed"] and report["signature"]["ok"]
+    assert "签名有效" in gk.ok("audit", "bundle", str(pdf)).stdout
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(pdf)))  # the file rewritten: the signature no longer covers it
+    writer.add_metadata({"/Title": "改过"})
+    changed = tmp_path / "改过.pdf"
+    with open(changed, "wb") as f:
+        writer.write(f)
+    failed = gk.fails("audit", "bundle", str(changed), code=2)
+    assert "签名" in failed.stderr

@@ -92,6 +92,14 @@ def check(session: Session, office: Any, path: Path) -> dict[str, Any]:
         if whole and pdf.suffix.lower() == ".pdf" and Path(path).suffix.lower() != ".pdf":
             if hashlib.sha256(pdf.read_bytes()).hexdigest() != whole:
                 problem(f"证据材料文件“{pdf.name}”的 SHA-256 与清单不符：文件被改动。")
-    return {"ok": not problems, "request": manifest["request"], "appeal": manifest["appeal"],
+    signature = None
+    if pdf is not None:
+        from gongkai.core.paperwork.signing import check as check_signature
+        from gongkai.core.paperwork.signing import settings
+
+        signature = check_signature(pdf, settings(office.config))
+        if not signature["ok"]:
+            problem(signature["message"])
+    return {"ok": not problems, "signature": signature, "request": manifest["request"], "appeal": manifest["appeal"],
             "chain_head": manifest["chain_head"], "items": len(manifest["items"]), "pages": manifest["pages"],
             "pdf": str(pdf) if pdf else None, "problems": problems}

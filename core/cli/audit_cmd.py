@@ -139,6 +139,8 @@ def bundle_cmd(ctx, file, as_json):
     elif report["ok"]:
         click.echo(f"证据材料核对通过：证据 {report['items']} 项，共 {report['pages']} 页，与记录和事件日志相符；"
                    f"链头 {report['chain_head']} 在链上。")
+        if report["signature"] and report["signature"]["signed"]:
+            click.echo(f"签名：{report['signature']['message']}（{report['signature']['signer']}）")
     if not report["ok"]:  # the findings on stderr, as every refusal (with --json too)
         click.echo("证据材料核对未通过：", err=True)
         for one in report["problems"]:

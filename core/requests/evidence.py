@@ -194,6 +194,7 @@ def build(session: Session, office: Any, req: Request, appeal_id: int | None, ou
     from gongkai.core.paperwork import bundle, word
     from gongkai.core.paperwork.pdf import convert
     from gongkai.core.paperwork.safe_write import check_target, write_file
+    from gongkai.core.paperwork.signing import settings, sign
 
     appeal = appeals.pick(session, req, appeal_id)
     target = Path(out)
@@ -234,10 +235,13 @@ def build(session: Session, office: Any, req: Request, appeal_id: int | None, ou
     for entry in manifest["items"]:  # what each item's pages read: a page changed in the file differs
         entry["pages_text_sha256"] = text_digest(bundle.pages_text(data, entry["start"], entry["pages"]))
     data = bundle.attach(data, _dumps(manifest))
+    signing = settings(office.config)
+    if signing is not None:  # PAdES, over the whole file with its manifest
+        data = sign(data, signing, f"{office.unit.name}{TITLES[appeal.kind]}证据材料")
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
     written = write_file(pdf_path, data)
-    manifest["bundle"] = {"file": written.name, "sha256": hashlib.sha256(data).hexdigest()}
+    manifest["bundle"] = {"file": written.name, "sha256": hashlib.sha256(data).hexdigest(), "signed": signing is not None}
     if folder is not None:
         write_file(folder / "manifest.json", _dumps(manifest))
     return manifest
