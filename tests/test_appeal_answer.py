@@ -217,3 +217,25 @@ def test_a_signed_bundle_is_verified_and_a_changed_file_fails(gk, unit, tmp_path
         writer.write(f)
     failed = gk.fails("audit", "bundle", str(changed), code=2)
     assert "签名" in failed.stderr
+
+
+def test_a_corrected_reply_and_its_new_answer_are_shown_in_the_bundle(gk, unit, tmp_path):
+    unit("yanta")
+    rid = replied(gk)
+    gk.ok("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2025-09-22", "--copy-received", "2025-09-26")
+    gk.ok("appeal", "answered", rid, "--on", "2025-10-14")
+    gk.ok("request", "appeal", rid, "--result", "纠正", "--decided", "2025-11-20")  # the latest appeal
+    gk.ok("request", "reanswer", rid, "--decision-on", "2025-11-20", "--days", "20")
+    pdf = tmp_path / "证据材料.pdf"
+    manifest = gk.json("appeal", "evidence", rid, "--out", str(pdf))
+    (outcomes,) = [i for i in manifest["items"] if i["key"] == "outcomes"]
+    assert outcomes["name"] == "行政复议、行政诉讼及其结果记录" and outcomes["date"] == "2025-11-20"
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    text = "".join(reader.pages[outcomes["start"] - 1 + k].extract_text() for k in range(outcomes["pages"])).replace(" ", "")
+    for shown in ("纠正", "2025年9月26日", "2025年10月16日", "2025年10月14日", "2025年11月20日", "重新答复"):
+        assert shown in text, shown
+    # the letter set aside is still evidence: printed as the first reply
+    assert [i["key"] for i in manifest["items"]].count("letter.prior.1") == 1
+    assert gk.json("audit", "bundle", str(pdf))["ok"]

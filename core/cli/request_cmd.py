@@ -554,7 +554,7 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
                                         copy_received=day(copy_received, "--copy-received"))
             if hearing or head_appeared is not None:
                 appeals.record_hearing(session, office, req, one, day(hearing, "--hearing"), head_appeared, who)
-        elif appeal_id is not None or respondent:
+        elif appeal_id is not None or respondent or result != "尚未审结" or decided:  # the latest, unless --appeal-id
             one = appeals.pick(session, req, appeal_id)
             if copy_received:
                 appeals.receive_copy(session, office, req, one, day(copy_received, "--copy-received"), who)

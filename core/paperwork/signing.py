@@ -74,6 +74,11 @@ def sign(data: bytes, signing: Signing, reason: str) -> bytes:
 def check(path: Path, signing: Signing | None) -> dict[str, Any]:
     """``{"signed", "ok", "signer", "message"}``: the file's signature, trusted if made with the
     unit's certificate (with none configured, only whether the file is intact since signing)."""
+    data = Path(path).read_bytes()
+    if b"/ByteRange" not in data:  # no signature dictionary at all: pyHanko is not needed to say so
+        if signing is not None:
+            return {"signed": False, "ok": False, "signer": None, "message": "证据材料未签名，而本单位配置了签名证书。"}
+        return {"signed": False, "ok": True, "signer": None, "message": "未签名。"}
     try:
         from pyhanko.keys import load_cert_from_pemder
         from pyhanko.pdf_utils.reader import PdfFileReader
@@ -82,8 +87,7 @@ def check(path: Path, signing: Signing | None) -> dict[str, Any]:
         from pyhanko_certvalidator import ValidationContext
     except ImportError:
         raise GongkaiError(MISSING) from None
-    with open(path, "rb") as f:
-        signatures = PdfFileReader(io.BytesIO(f.read())).embedded_signatures
+    signatures = PdfFileReader(io.BytesIO(data)).embedded_signatures
     if not signatures:
         if signing is not None:
             return {"signed": False, "ok": False, "signer": None, "message": "证据材料未签名，而本单位配置了签名证书。"}

@@ -52,7 +52,7 @@ class Item:
 
 Provider = Callable[[Session, Any, Request, Any, int], list[Item]]  # (session, office, request, appeal, up to seq)
 
-SECTIONS = ("application", "receipt", "notices", "approval", "letters", "delivery", "timeline")
+SECTIONS = ("application", "receipt", "notices", "approval", "letters", "delivery", "outcomes", "timeline")
 PROVIDERS: dict[str, list[Provider]] = {section: [] for section in SECTIONS}
 
 
@@ -153,9 +153,7 @@ def _letters(session: Session, office: Any, req: Request, appeal: Any, upto: int
 
 
 def _timeline(session: Session, office: Any, req: Request, appeal: Any, upto: int) -> list[Item]:
-    events = session.exec(select(Event).where(Event.subject_kind == OWNER, Event.subject_id == req.id,
-                                              Event.seq != None, Event.seq <= upto)  # noqa: E711
-                          .order_by(Event.seq)).all()
+    events = _events(session, req, upto)
     lines = ["# 办理过程记录（事件日志）", "", f"申请人：{req.applicant_name}；申请内容：{req.subject}", "",
              "时间为北京时间；每条记录在本机关事件日志的哈希链上（序号即链上位置）。", "",
              "| 序号 | 时间 | 事项 | 经办人 |", "| --- | --- | --- | --- |"]
@@ -169,8 +167,60 @@ def _timeline(session: Session, office: Any, req: Request, appeal: Any, upto: in
                  "证明申请办理各环节的时间和经办人", "\n".join(lines))]
 
 
+def _events(session: Session, req: Request, upto: int) -> list[Any]:
+    return list(session.exec(select(Event).where(Event.subject_kind == OWNER, Event.subject_id == req.id,
+                                                 Event.seq != None, Event.seq <= upto)  # noqa: E711
+                             .order_by(Event.seq)).all())
+
+
+APPEAL_ROWS = (("kind", "类别"), ("filed_on", "提起日期"), ("copy_received", "收到副本日期"), ("answer_due", "答复（答辩）期限"),
+               ("answered_on", "提交答复（答辩）日期"), ("hearing_on", "开庭日期"), ("head_appeared", "负责人出庭应诉"),
+               ("result", "结果"), ("decided_on", "收到决定书或判决书日期"), ("registered_on", "登记被纠正答复日期"))
+
+
+def _outcomes(session: Session, office: Any, req: Request, appeal: Any, upto: int) -> list[Item]:
+    """The request's appeals and their results as the log tells them up to the bundle's chain head,
+    and a new answer a 纠正 ordered (its period and due day): shown once an appeal is decided."""
+    found: dict[Any, dict[str, Any]] = {}
+    reanswers = []
+    for e in _events(session, req, upto):
+        after = json.loads(e.after or "{}")
+        if e.action in ("appeal", "appeal_copy", "appeal_answered", "appeal_hearing") and "appeal" in after:
+            found.setdefault(after["appeal"], {}).update({k: v for k, v in after.items() if k not in ("state", "version")})
+        elif e.action == "register_overturned":
+            for one in found.values():
+                if one.get("result") == appeals.OVERTURNED and not one.get("registered_on"):
+                    one["registered_on"] = after.get("on")
+        elif e.action == "reanswer":
+            reanswers.append(after)
+    decided = [a for a in found.values() if a.get("result") not in (None, "尚未审结")]
+    if not decided:
+        return []
+    lines = ["# 行政复议、行政诉讼及其结果记录", "", f"申请人：{req.applicant_name}；申请内容：{req.subject}", ""]
+    for n, one in enumerate(found.values(), start=1):
+        lines += [f"## {n}. {appeals.KINDS.get(one.get('kind'), '')}", "", "| 项目 | 内容 |", "| --- | --- |"]
+        for key, name in APPEAL_ROWS:
+            value = one.get(key)
+            if key == "kind" or value is None or value == "":
+                continue
+            if key == "head_appeared":
+                value = "是" if value else "否"
+            elif isinstance(value, str) and len(value) == 10 and value[4] == "-":
+                value = _cn(dt.date.fromisoformat(value))
+            lines.append(f"| {name} | {value} |")
+        lines.append("")
+    for r in reanswers:
+        start = dt.date.fromisoformat(r["period_start"]) if r.get("period_start") else None
+        due = office.calendar.add_working_days(start, r["reanswer_days"]) if start and r.get("reanswer_days") else None
+        lines += [f"重新答复：自{_cn(start)}起{r.get('reanswer_days')}个工作日内重新答复（条例 第三十三条），期限至{_cn(due)}。", ""]
+    last = max((dt.date.fromisoformat(a["decided_on"]) for a in decided if a.get("decided_on")), default=None)
+    return [Item("outcomes", "行政复议、行政诉讼及其结果记录", SELF, last,
+                 "证明复议、诉讼的经过和结果" + ("及纠正后重新答复的期限" if reanswers else ""), "\n".join(lines))]
+
+
 for _section, _provider in (("application", _application), ("receipt", _receipt), ("notices", _notices),
-                            ("approval", _approval), ("letters", _letters), ("timeline", _timeline)):
+                            ("approval", _approval), ("letters", _letters), ("outcomes", _outcomes),
+                            ("timeline", _timeline)):
     provide(_section, _provider)
 
 
