@@ -239,3 +239,22 @@ def test_a_corrected_reply_and_its_new_answer_are_shown_in_the_bundle(gk, unit, 
     # the letter set aside is still evidence: printed as the first reply
     assert [i["key"] for i in manifest["items"]].count("letter.prior.1") == 1
     assert gk.json("audit", "bundle", str(pdf))["ok"]
+
+
+def test_the_answer_clock_is_in_the_digest_the_ledger_and_the_duty_calendar(gk, unit, tmp_path):
+    unit("yanta")
+    rid = replied(gk)
+    gk.ok("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2025-09-22", "--copy-received", "2025-09-26")
+    digest = gk.ok("digest").stdout
+    assert "复议答复、诉讼答辩及举证" in digest
+    ledger = gk.json("ledger")
+    row = next(r for r in (ledger["requests"] if isinstance(ledger, dict) else ledger) if str(r["id"]) == rid)
+    assert row["clocks"]["appeal_answer"]["due"] == "2025-10-16"
+    duties = gk.json("duties", "--year", "2025")
+    assert [(c["date"], c["rule"]) for c in duties["clocks"]] == [("2025-10-16", "appeal.reconsideration_answer")]
+    ics = tmp_path / "duties.ics"
+    gk.ok("duties", "--year", "2025", "--ics", str(ics))
+    assert "复议答复、应诉答辩" in ics.read_text(encoding="utf-8")
+    gk.ok("appeal", "answered", rid, "--on", "2025-10-15")
+    assert gk.json("duties", "--year", "2025")["clocks"] == []  # met: off the calendar
+    assert "复议答复、诉讼答辩及举证" not in gk.ok("digest").stdout
