@@ -258,3 +258,24 @@ def test_the_answer_clock_is_in_the_digest_the_ledger_and_the_duty_calendar(gk, 
     gk.ok("appeal", "answered", rid, "--on", "2025-10-15")
     assert gk.json("duties", "--year", "2025")["clocks"] == []  # met: off the calendar
     assert "复议答复、诉讼答辩及举证" not in gk.ok("digest").stdout
+
+
+def test_the_readme_appeal_commands_run_as_written(gk, unit):
+    """The README's block on appeals, line by line, on two replied requests."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## When the applicant appeals"):]
+    block = section[section.index("```bash") + len("```bash"):section.index("```", section.index("```bash") + 7)]
+    unit("yanta")
+    assert (replied(gk), replied(gk)) == ("1", "2")
+    lines = [line.split("  #")[0].strip() for line in block.strip().splitlines()]
+    assert len(lines) >= 8 and all(re.match(r"gongkai ", line) for line in lines)
+    for line in lines:
+        gk.ok(*shlex.split(line)[1:])
+    shown = gk.json("request", "show", "2")["appeals"][0]
+    assert (shown["answer_due"], shown["hearing_on"], shown["head_appeared"]) == ("2025-10-09", "2025-11-20", True)
+    assert Path("证据-1/证据材料.pdf").is_file() and Path("证据-1/manifest.json").is_file()
+    assert Path("答辩状-2.pdf").read_bytes().startswith(b"%PDF")

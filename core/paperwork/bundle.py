@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,58 +50,69 @@ def _pdf() -> Any:
     return pdf
 
 
-def catalogue(title: str, heading: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
-              note: str = "") -> bytes:
-    """The catalogue as PDF bytes: a centred title and one table."""
+def _number(pdf: Any, n: int) -> None:
+    """— N — on the current page, where GB/T 9704 puts it: odd pages on the right, even pages on
+    the left, one character of 4号 in from the edge of the type area (7.5)."""
+    indent = 14 * 25.4 / 72
+    pdf.set_font("cjk", size=14)
+    if n % 2:
+        pdf.set_xy(0, A4[1] - 26)
+        pdf.cell(A4[0] - MARGINS["right"] - indent, 7, f"— {n} —", align="R")
+    else:
+        pdf.set_xy(MARGINS["left"] + indent, A4[1] - 26)
+        pdf.cell(60, 7, f"— {n} —", align="L")
+
+
+def front(title: str, heading: Sequence[str], rows: Callable[[int], Sequence[Sequence[str]]],
+          widths: Sequence[float], note: str, item_pages: int) -> tuple[bytes, int]:
+    """The catalogue (its rows given the catalogue's own length in pages, as ``rows(length)``),
+    numbered, followed by ``item_pages`` pages holding only their number, to lay over the items:
+    one document, one font, so the CJK font is read and subset once. Returns it and the
+    catalogue's length."""
     from fpdf.fonts import FontFace
 
-    pdf = _pdf()
-    pdf.add_page()
-    pdf.set_font("cjk", size=18)
-    pdf.cell(0, 14, title, align="C", new_x="LMARGIN", new_y="NEXT")
-    if note:
-        pdf.set_font("cjk", size=10.5)
-        pdf.multi_cell(0, 7, note, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font("cjk", size=10.5)
-    with pdf.table(col_widths=tuple(widths), headings_style=FontFace(emphasis=""), line_height=6.5) as table:
-        for values in (heading, *rows):
-            row = table.row()
-            for value in values:
-                row.cell(str(value))
-    return bytes(pdf.output())
-
-
-def _numbers(count: int) -> Any:
-    """``count`` pages, each with only its number (— N —) where GB/T 9704 puts it (the items are
-    printed without their own)."""
-    from pypdf import PdfReader
-
-    pdf = _pdf()
-    pdf.set_auto_page_break(False)
-    indent = 14 * 25.4 / 72  # one character of 4号 in from the edge of the type area (GB/T 9704 7.5)
-    for n in range(1, count + 1):
+    length = 1
+    while True:  # the catalogue lists page numbers that depend on its own length
+        pdf = _pdf()
         pdf.add_page()
-        pdf.set_font("cjk", size=14)
-        if n % 2:  # odd pages on the right, even pages on the left
-            pdf.set_xy(0, A4[1] - 26)
-            pdf.cell(A4[0] - MARGINS["right"] - indent, 7, f"— {n} —", align="R")
-        else:
-            pdf.set_xy(MARGINS["left"] + indent, A4[1] - 26)
-            pdf.cell(60, 7, f"— {n} —", align="L")
-    return PdfReader(io.BytesIO(bytes(pdf.output())))
+        pdf.set_font("cjk", size=18)
+        pdf.cell(0, 14, title, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("cjk", size=10.5)
+        if note:
+            pdf.multi_cell(0, 7, note, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+        with pdf.table(col_widths=tuple(widths), headings_style=FontFace(emphasis=""), line_height=6.5) as table:
+            for values in (heading, *rows(length)):
+                row = table.row()
+                for value in values:
+                    row.cell(str(value))
+        if pdf.page == length:
+            break
+        length = pdf.page
+    pdf.set_auto_page_break(False)
+    for n in range(1, length + 1):
+        pdf.page = n
+        _number(pdf, n)
+    pdf.page = length
+    for n in range(length + 1, length + item_pages + 1):
+        pdf.add_page()
+        _number(pdf, n)
+    return bytes(pdf.output()), length
 
 
-def assemble(parts: Sequence[bytes]) -> bytes:
-    """One PDF of ``parts`` in order, its pages numbered through."""
+def assemble(numbered: bytes, length: int, parts: Sequence[bytes]) -> bytes:
+    """The catalogue (the first ``length`` pages of ``numbered``) and ``parts`` in order, each
+    item page under its number (the rest of ``numbered``)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
+    numbers = PdfReader(io.BytesIO(numbered)).pages
+    for page in numbers[:length]:
+        writer.add_page(page)
     for data in parts:
         for page in PdfReader(io.BytesIO(data)).pages:
             writer.add_page(page)
-    numbers = _numbers(len(writer.pages))
-    for page, number in zip(writer.pages, numbers.pages):
+    for page, number in zip(writer.pages[length:], numbers[length:]):
         page.merge_page(number)
     out = io.BytesIO()
     writer.write(out)

@@ -263,14 +263,13 @@ def build(session: Session, office: Any, req: Request, appeal_id: int | None, ou
         parts = [item.pdf if item.pdf is not None else next(printed) for item in chosen]
     counts = bundle.page_counts(parts)
     title = f"{TITLES[appeal.kind]}证据目录"
-    # the catalogue's length depends on the page numbers it lists: draw until it stays the same
-    length = 1
-    while True:
-        starts = [length + 1 + sum(counts[:i]) for i in range(len(counts))]
-        cat = bundle.catalogue(title, HEADING, _rows(chosen, starts, counts), WIDTHS, _note(office, req, appeal))
-        if bundle.page_counts([cat])[0] == length:
-            break
-        length = bundle.page_counts([cat])[0]
+
+    def starts_at(length: int) -> list[int]:
+        return [length + 1 + sum(counts[:i]) for i in range(len(counts))]
+
+    numbered, length = bundle.front(title, HEADING, lambda length: _rows(chosen, starts_at(length), counts), WIDTHS,
+                                    _note(office, req, appeal), sum(counts))
+    starts = starts_at(length)
     manifest = {
         "version": MANIFEST_VERSION, "kind": "gongkai.evidence", "request": req.id, "ref": req.ref,
         "appeal": appeal.id, "appeal_kind": appeal.kind, "unit": office.unit.name,
@@ -280,7 +279,7 @@ def build(session: Session, office: Any, req: Request, appeal_id: int | None, ou
                    "start": start, "pages": count, "sha256": item.sha256}
                   for n, (item, start, count) in enumerate(zip(chosen, starts, counts), start=1)],
     }
-    data = bundle.assemble([cat, *parts])
+    data = bundle.assemble(numbered, length, parts)
     manifest["pages"] = length + sum(counts)
     for entry in manifest["items"]:  # what each item's pages read: a page changed in the file differs
         entry["pages_text_sha256"] = text_digest(bundle.pages_text(data, entry["start"], entry["pages"]))
