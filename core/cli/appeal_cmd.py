@@ -90,7 +90,7 @@ def answer(app, request_id, appeal_id, fmt, out, force):
 def evidence(app, request_id, appeal_id, out, as_json):
     """生成证据材料：证据目录（序号、名称、来源、日期、页码、证明目的）和按目录顺序的全部证据合成的一份 PDF
     （申请、收到确认书、各项告知书、答复审批表、答复告知书、办理过程记录），页码连续编排；附清单，
-    记下每项证据的 SHA-256 和本单位事件日志的链头，可用 audit bundle 核对。"""
+    记下每项证据的摘要（哈希值）和本单位事件日志的链头，可用 audit bundle 核对。"""
     from gongkai.core.cli.output import emit_json
     from gongkai.core.requests import evidence as bundle
     from gongkai.core.requests import workflow
