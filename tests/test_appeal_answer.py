@@ -239,6 +239,8 @@ def test_a_corrected_reply_and_its_new_answer_are_shown_in_the_bundle(gk, unit, 
     # the letter set aside is still evidence: printed as the first reply
     assert [i["key"] for i in manifest["items"]].count("letter.prior.1") == 1
     assert gk.json("audit", "bundle", str(pdf))["ok"]
+    gk.fails("appeal", "evidence", rid, "--out", str(pdf))  # an existing file only with --force
+    gk.fails("appeal", "evidence", rid, "--out", "-")
 
 
 def test_the_answer_clock_is_in_the_digest_the_ledger_and_the_duty_calendar(gk, unit, tmp_path):

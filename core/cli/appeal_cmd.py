@@ -85,9 +85,10 @@ def answer(app, request_id, appeal_id, fmt, out, force):
 @REQUEST
 @WHICH
 @click.option("--out", required=True, help="输出文件夹（写入 证据材料.pdf 和 manifest.json），或以 .pdf 结尾的文件")
+@click.option("--force", is_flag=True, help="覆盖已有文件")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（证据清单）")
 @click.pass_obj
-def evidence(app, request_id, appeal_id, out, as_json):
+def evidence(app, request_id, appeal_id, out, force, as_json):
     """生成证据材料：证据目录（序号、名称、来源、日期、页码、证明目的）和按目录顺序的全部证据合成的一份 PDF
     （申请、收到确认书、各项告知书、答复审批表、答复告知书、办理过程记录），页码连续编排；附清单，
     记下每项证据的摘要（哈希值）和本单位事件日志的链头，可用 audit bundle 核对。"""
@@ -96,7 +97,7 @@ def evidence(app, request_id, appeal_id, out, as_json):
     from gongkai.core.requests import workflow
 
     with app.session() as session:
-        manifest = bundle.build(session, app, workflow.load(session, request_id), appeal_id, out)
+        manifest = bundle.build(session, app, workflow.load(session, request_id), appeal_id, app.output(out, force))
     if as_json:
         emit_json(manifest)
         return

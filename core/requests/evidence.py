@@ -239,17 +239,20 @@ def _rows(chosen: list[Item], starts: list[int], counts: list[int]) -> list[tupl
              item.purpose) for n, (item, start, count) in enumerate(zip(chosen, starts, counts), start=1)]
 
 
-def build(session: Session, office: Any, req: Request, appeal_id: int | None, out: str) -> dict[str, Any]:
-    """Write the bundle to ``out`` (a folder, or a file ending .pdf); returns the manifest."""
+def build(session: Session, office: Any, req: Request, appeal_id: int | None, out: Any) -> dict[str, Any]:
+    """Write the bundle to ``out`` (a folder, or a file ending .pdf; a path or a safe_write Target);
+    returns the manifest."""
     from gongkai.core.paperwork import bundle, word
     from gongkai.core.paperwork.pdf import convert
-    from gongkai.core.paperwork.safe_write import check_target, write_file
+    from gongkai.core.paperwork.safe_write import as_target, check_target, write_file
     from gongkai.core.paperwork.signing import settings, sign
 
     appeal = appeals.pick(session, req, appeal_id)
-    target = Path(out)
-    folder = None if target.suffix.lower() == ".pdf" else target
-    pdf_path = target if folder is None else folder / "证据材料.pdf"
+    target = as_target(out)
+    folder = None if Path(target.path).suffix.lower() == ".pdf" else Path(target.path)
+    pdf_path = target if folder is None else target.child("证据材料.pdf")
+    if target.to_stdout:
+        raise GongkaiError("证据材料请写入文件夹或 .pdf 文件（--out），不能写到标准输出。")
     check_target(pdf_path)
     chain = head(session)
     chosen = items(session, office, req, appeal, chain["length"])
@@ -292,7 +295,7 @@ def build(session: Session, office: Any, req: Request, appeal_id: int | None, ou
     written = write_file(pdf_path, data)
     manifest["bundle"] = {"file": written.name, "sha256": hashlib.sha256(data).hexdigest(), "signed": signing is not None}
     if folder is not None:
-        write_file(folder / "manifest.json", _dumps(manifest))
+        write_file(target.child("manifest.json"), _dumps(manifest))
     return manifest
 
 
