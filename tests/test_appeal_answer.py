@@ -281,3 +281,29 @@ def test_the_readme_appeal_commands_run_as_written(gk, unit):
     assert (shown["answer_due"], shown["hearing_on"], shown["head_appeared"]) == ("2025-10-09", "2025-11-20", True)
     assert Path("证据-1/证据材料.pdf").is_file() and Path("证据-1/manifest.json").is_file()
     assert Path("答辩状-2.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_every_notice_is_an_item_and_the_answer_states_each_step(gk, unit, tmp_path):
+    from gongkai.core.paperwork.render import docx_text
+
+    unit("yanta")
+    rid = str(new_request(gk, submitted="2025-08-01", subject="某地块征收补偿方案")["id"])
+    gk.ok("request", "correct", rid, "--notice-on", "2025-08-05", "--period-days", "10", "--what", "所需信息的文号")
+    gk.ok("request", "corrected", rid, "--on", "2025-08-08")
+    gk.ok("request", "pause", rid, "--reason", "third_party", "--on", "2025-08-11", "--to", "某置业公司")
+    gk.ok("request", "resume", rid, "--on", "2025-08-20")
+    gk.ok("request", "extend", rid, "--days", "10", "--approved-by", "赵六", "--on", "2025-09-01", "--reason", "信息量大")
+    approve_chain(gk, rid, ["draft", "office_head"], on="2025-09-10", outcome="disclosed")
+    gk.ok("request", "reply", rid, "--outcome", "disclosed", "--on", "2025-09-11")
+    gk.ok("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2025-09-22", "--copy-received", "2025-09-26")
+    out = tmp_path / "答复书.docx"
+    gk.ok("appeal", "answer", rid, "--format", "docx", "--out", str(out))
+    text = docx_text(out)
+    for day in ("2025年8月5日", "2025年8月8日", "2025年8月11日", "2025年8月20日", "2025年9月1日", "2025年9月11日"):
+        assert day in text, day
+    assert "一次性告知补正" in text and "征求第三方意见所需时间依法不计算在答复期限内" in text and "延长10个工作日" in text
+    manifest = gk.json("appeal", "evidence", rid, "--out", str(tmp_path / "证据"))
+    keys = [i["key"] for i in manifest["items"]]
+    assert keys == ["application", "receipt", "notice.correction", "notice.third_party.1", "notice.extension",
+                    "approval", "letter", "timeline"]  # the notices in the order they went out
+    assert gk.json("audit", "bundle", str(tmp_path / "证据" / "manifest.json"))["ok"]

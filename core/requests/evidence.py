@@ -113,7 +113,7 @@ def _notices(session: Session, office: Any, req: Request, appeal: Any, upto: int
         text = _notice(session, office, req, "third_party_opinion", {"on": pause.start, "to": NOT_RECORDED})
         out.append(Item(f"notice.third_party.{n + 1}", notices.KINDS["third_party_opinion"].title, SELF, pause.start,
                         "证明本机关书面征求第三方意见，所需时间不计算在答复期限内", text))
-    return out
+    return sorted(out, key=lambda item: item.date or dt.date.max)  # in the order they went out
 
 
 def _approval(session: Session, office: Any, req: Request, appeal: Any, upto: int) -> list[Item]:
