@@ -568,6 +568,9 @@ def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, dec
 
     data = _run(app, request_id, act)
     _report(data, as_json, "已登记复议或诉讼")
+    due = [a for a in data["appeals"] if a["answer_due"] and not a["answered_on"]]
+    if due and not as_json:
+        click.echo(f"{due[-1]['kind_name']}答复（答辩）期限：{due[-1]['answer_due']}")
 
 
 @request.command("import")
