@@ -54,6 +54,7 @@ OWN: dict[str, tuple[str, dict[str, str]]] = {
         "third_party_opinion": "第三方提出意见",
         "agency_opinion": "其他机关提出意见",
         "overturned_registration": "登记被纠正的答复",
+        "appeal_answer": "复议答复、诉讼答辩及举证",
     }),
 }
 

@@ -154,6 +154,9 @@ class Unit(str, enum.Enum):
 
     WORKING_DAYS = "working_days"  # 工作日, on the PRC calendar
     CALENDAR_DAYS = "calendar_days"  # 日 / 自然日
+    # 日, a period whose last day falls on a rest day ending on the next working day
+    # (行政诉讼法 第一百零一条 with 民事诉讼法 第八十五条: 期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期)
+    CALENDAR_DAYS_ROLLING = "calendar_days_roll"
     MONTHS = "months"  # 个月
     HOURS = "hours"  # 小时
     MINUTES = "minutes"  # 分钟
@@ -172,6 +175,7 @@ class Unit(str, enum.Enum):
 _UNIT_LABELS = {
     Unit.WORKING_DAYS: "个工作日",
     Unit.CALENDAR_DAYS: "日",
+    Unit.CALENDAR_DAYS_ROLLING: "日",
     Unit.MONTHS: "个月",
     Unit.HOURS: "小时",
     Unit.MINUTES: "分钟",
@@ -235,6 +239,8 @@ class DeadlineRule(Rule):
             year = {0: "当年", 1: "次年"}.get(self.year_offset, f"{self.year_offset}年后")
             return f"{year}{self.month}月{self.day}日前"
         text = f"{self.amount}{self.unit.label}"
+        if self.unit is Unit.CALENDAR_DAYS_ROLLING:
+            text += "（期间届满的最后一日为法定休假日的，顺延至其后的第一个工作日）"
         if self.limit is not None:
             text += f"（最长{self.limit}{self.unit.label}）"
         if self.unit_practice:

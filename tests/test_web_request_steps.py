@@ -251,3 +251,16 @@ def test_an_answered_requests_page_opens_the_corrections_review(office, clients)
     data = shown(office, web)
     assert data["state"] == "amending" and data["outcome"] == "unavailable.not_held"  # the reply in force stands
     assert data["proposed_outcome"] == "disclosed"
+
+
+def test_the_copy_received_and_the_answer_are_the_cli_steps(office, clients):
+    """复议: the copy received starts the answer clock, the answer submitted closes it (issue 31)."""
+    request_id = new_request(office)
+    reply_through_the_chain(office, clients, request_id)
+    r, page = post(clients["clerk"], request_id, "appeal", kind="reconsideration", filed=TODAY,
+                   result="尚未审结", copy_received=TODAY)
+    assert "已办理：登记复议或诉讼" in page and "2026-11-03" in page  # 10 working days from Tuesday 20 October
+    assert "answered" in forms(clients["clerk"], request_id) and "copy" not in forms(clients["clerk"], request_id)
+    appeal = re.search(r'name="appeal"><option value="(\d+)">[^<]*答复期限', clients["clerk"].get(f"/requests/{request_id}").text)
+    r, page = post(clients["clerk"], request_id, "answered", appeal=appeal.group(1), on=TODAY)
+    assert "已办理：登记提交复议答复或答辩状" in page and "answered" not in forms(clients["clerk"], request_id)

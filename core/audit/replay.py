@@ -138,14 +138,26 @@ def _extended(record: dict[str, Any], after: dict[str, Any], _actor: str) -> Non
     extensions[len(extensions)] = (after.get("amount"), after.get("unit"), after.get("approved_by"), after.get("on"))
 
 
+RESPONDENT = ("copy_received", "answered_on", "hearing_on", "head_appeared")  # request_appeal, after its first 7
+
+
 def _appealed(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
     appeals = record.setdefault("appeals", {})
     number = after.get("appeal")
     if "kind" in after:  # registered: kind, filed_on, not yet decided
         appeals[number] = [after["kind"], after.get("filed_on"), "尚未审结", None, None,
-                           bool(after.get("over_silence")), after.get("reconsidered_on")]
+                           bool(after.get("over_silence")), after.get("reconsidered_on"), None, None, None, None]
     elif number in appeals:  # decided
         appeals[number][2:4] = [after.get("result"), after.get("decided_on")]
+
+
+def _respondent(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    """The copy received, the answer submitted, the hearing: the appeal's respondent columns."""
+    appeal = record.setdefault("appeals", {}).get(after.get("appeal"))
+    if appeal is not None:
+        for i, column in enumerate(RESPONDENT, start=7):
+            if column in after:
+                appeal[i] = after[column]
 
 
 def _overturned_registered(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
@@ -250,6 +262,9 @@ REQUEST = Subject(
         "extend": _extended,
         "appeal": _appealed,
         "register_overturned": _overturned_registered,
+        "appeal_copy": _respondent,
+        "appeal_answered": _respondent,
+        "appeal_hearing": _respondent,
         "amend": _amended,
         "reanswer": _reanswered,
         "withdraw": _withdrawn,
@@ -266,7 +281,8 @@ REQUEST = Subject(
         Child("extensions", "延期记录（批准人、日期）", "request_extension", "request_id",
               ("amount", "unit", "approved_by", "approved_on")),
         Child("appeals", "复议诉讼记录", "request_appeal", "request_id",
-              ("kind", "filed_on", "result", "decided_on", "registered_on", "over_silence", "reconsidered_on"), key="id"),
+              ("kind", "filed_on", "result", "decided_on", "registered_on", "over_silence", "reconsidered_on",
+               *RESPONDENT), key="id"),
         Child("reply_clock", "答复期限（办结日期）", "deadline", "owner_id", ("met_on",),
               where={"owner_kind": "request", "name": "reply"}, key="name"),
     ),
@@ -639,7 +655,7 @@ def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
                 have_at = None if due_at is None else due_at.replace(tzinfo=dt.timezone.utc) if due_at.tzinfo is None else due_at
                 want = (want_at.astimezone(BEIJING).date(), want_at, None)
                 have = (due, have_at, limit)
-            elif kind in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.MONTHS):
+            elif kind in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.CALENDAR_DAYS_ROLLING, Unit.MONTHS):
                 shift = relativedelta(months=months)
                 want = (_add(calendar, start, offset, kind) + shift, None,
                         _add(calendar, start, limit_offset, kind) + shift if limit_offset is not None else None)

@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "login": ("gongkai.core.cli.login_cmd:login", "以本人账户登录命令行（本单位已启用账户的，办理须先登录）"),
     "logout": ("gongkai.core.cli.login_cmd:logout", "退出命令行的登录"),
     "request": ("gongkai.core.cli.request_cmd:request", "依申请公开：登记、计时、审核、答复、告知书"),
-    "appeal": ("gongkai.core.cli.appeal_cmd:appeal", "行政复议、行政诉讼：从 .xlsx 或 .csv 导入"),
+    "appeal": ("gongkai.core.cli.appeal_cmd:appeal", "行政复议、行政诉讼：答复期限、答复书、证据材料；从 .xlsx 或 .csv 导入"),
     "ledger": ("gongkai.core.cli.ledger_cmd:ledger", "依申请公开台账：期限、逾期、导出 Excel"),
     "demo": ("gongkai.core.cli.demo_cmd:demo", "用临时数据库演示一件申请从登记到答复告知书"),
     "document": ("gongkai.core.cli.document_cmd:document", "文件登记、公开属性、审核、发布、审批表与登记簿"),

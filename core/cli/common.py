@@ -238,7 +238,7 @@ ARGUMENT_METAVARS = {"code": "单位代码", "date": "日期", "document_id": "�
                      "matter_id": "事项编号", "path": "文件", "rule_id": "规则编号"}
 DATE_OPTIONS = frozenset({"announced", "as_of", "asked_on", "changed", "closed", "confirmed", "decided", "decision_on",
                           "entered", "filed", "filed_on", "finalised", "formed", "forum_on", "held", "later_due",
-                          "materials", "notice_on", "on", "opened", "received_from", "received_to", "reconsidered_on",
+                          "materials", "notice_on", "on", "opened", "received_from", "received_to", "reconsidered_on", "copy_received", "hearing",
                           "report_date", "since", "start", "submitted", "told_on", "date"})
 
 

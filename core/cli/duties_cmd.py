@@ -41,6 +41,13 @@ def duties(app, year, ics_path, as_json, force):
     j = app.registry.jurisdiction
     unit = app.unit if app.config.database_url else None  # in a unit's folder: its own duties only
     items = duty_dates(app.registry, year, unit)
+    clocks = []
+    if app.config.database_url:  # in a unit's folder: its answers to appeals are due on fixed days too
+        from gongkai.core.matters.duties import clock_dates
+
+        with app.session() as session:
+            clocks = clock_dates(session, app.registry, year)
+        items = sorted([*items, *clocks], key=lambda d: (d.date, d.rule.id))
     if ics_path:
         write_ics(items, app.output(ics_path, force), j.name, f"{j.display_name}{year}年政务公开例行工作")
         if ics_path == "-":
@@ -53,7 +60,8 @@ def duties(app, year, ics_path, as_json, force):
             statuses = duty_status(session, app.registry, year, today(), unit)
     if as_json:
         rows = [s.to_json(j.name) for s in statuses] if statuses is not None else [d.to_json(j.name) for d in items]
-        emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": rows})
+        emit_json({"jurisdiction": j.name, "year": year, "ics": ics_path, "duties": rows,
+                   "clocks": [c.to_json(j.name) for c in clocks]})
         return
     if statuses is None:
         from gongkai.core.matters.duties import bearer
@@ -71,6 +79,10 @@ def duties(app, year, ics_path, as_json, force):
               STATE_NAMES[s.state] + (f"（{s.done_on}）" if s.done_on else ""), str(s.rule.citation)] for s in statuses],
             max_width=50,
         )
+    if clocks:
+        click.echo(f"复议答复、应诉答辩期限 {len(clocks)} 项：")
+        emit_table(["日期", "事项", "依据"], [[c.date.isoformat(), c.title, str(c.rule.citation)] for c in clocks],
+                   max_width=50)
     if ics_path:
         click.echo(f"已导出日历：{ics_path}")
 

@@ -524,30 +524,53 @@ def notice(app, request_id, kind, fmt, out, force, on, what, to, reason, content
               help="登记新的复议或诉讼：行政复议、行政诉讼（未经复议直接起诉）、行政诉讼（复议后起诉）")
 @click.option("--filed", help="申请复议或起诉的日期")
 @click.option("--reconsidered-on", help="复议后起诉、而复议在本系统启用前已办结的：复议决定日期")
-@click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼的结果")
+@click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼（默认：最近登记的一件）")
 @click.option("--result", default="尚未审结", type=click.Choice(["维持", "纠正", "其他", "尚未审结"]), help="结果")
 @click.option("--decided", help="收到复议决定书或判决书的日期")
+@click.option("--copy-received", help="收到复议申请书副本或起诉状副本的日期（开始计算答复、答辩期限）")
+@click.option("--hearing", help="行政诉讼：开庭日期")
+@click.option("--head-appeared/--head-absent", "head_appeared", default=None,
+              help="行政诉讼：行政机关负责人是否出庭应诉（行政诉讼法 第三条第三款）")
 @BY
 @JSON
 @click.pass_obj
-def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, decided, by, as_json):
-    """登记行政复议、行政诉讼及其结果；尚未答复的申请也可登记（申请人以行政机关不作为为由申请复议或起诉）。"""
+def appeal(app, request_id, kind, filed, reconsidered_on, appeal_id, result, decided, copy_received, hearing,
+           head_appeared, by, as_json):
+    """登记行政复议、行政诉讼及其结果；尚未答复的申请也可登记（申请人以行政机关不作为为由申请复议或起诉）。
+
+    收到复议申请书副本或起诉状副本的，用 --copy-received 登记，开始计算答复期限（复议：10个工作日；
+    诉讼：15日，届满日为法定休假日的顺延）；提交答复后用 appeal answered 办结。"""
     from gongkai.core.errors import GongkaiError
     from gongkai.core.requests import appeals
 
+    respondent = copy_received or hearing or head_appeared is not None
+
     def act(session, office, req):
         who = signer(session, office, by, "request.appeal")
-        if appeal_id is not None:
-            appeals.decide(session, office, req, appeals.appeal_of(session, req, appeal_id), result,
-                           day(decided, "--decided"), who)
-        elif kind and filed:
-            appeals.record_appeal(session, office, req, kind, day(filed, "--filed"), result, day(decided, "--decided"),
-                                  who, reconsidered_on=day(reconsidered_on, "--reconsidered-on"))
+        if kind and filed:
+            one = appeals.record_appeal(session, office, req, kind, day(filed, "--filed"), result,
+                                        day(decided, "--decided"), who,
+                                        reconsidered_on=day(reconsidered_on, "--reconsidered-on"),
+                                        copy_received=day(copy_received, "--copy-received"))
+            if hearing or head_appeared is not None:
+                appeals.record_hearing(session, office, req, one, day(hearing, "--hearing"), head_appeared, who)
+        elif appeal_id is not None or respondent or result != "尚未审结" or decided:  # the latest, unless --appeal-id
+            one = appeals.pick(session, req, appeal_id)
+            if copy_received:
+                appeals.receive_copy(session, office, req, one, day(copy_received, "--copy-received"), who)
+            if hearing or head_appeared is not None:
+                appeals.record_hearing(session, office, req, one, day(hearing, "--hearing"), head_appeared, who)
+            if not respondent or result != "尚未审结" or decided:
+                appeals.decide(session, office, req, one, result, day(decided, "--decided"), who)
         else:
-            raise GongkaiError("登记新的复议或诉讼请给出 --kind 和 --filed；更新结果请给出 --appeal-id 和 --result。")
+            raise GongkaiError("登记新的复议或诉讼请给出 --kind 和 --filed；更新结果请给出 --appeal-id 和 --result；"
+                               "收到副本请给出 --copy-received。")
 
     data = _run(app, request_id, act)
     _report(data, as_json, "已登记复议或诉讼")
+    due = [a for a in data["appeals"] if a["answer_due"] and not a["answered_on"]]
+    if due and not as_json:
+        click.echo(f"{due[-1]['kind_name']}答复（答辩）期限：{due[-1]['answer_due']}")
 
 
 @request.command("import")

@@ -181,6 +181,24 @@ def duties(registry: Registry, year: int, unit: Any = None) -> list[DutyDate]:
     return sorted(out, key=lambda d: (d.date, d.rule.id))
 
 
+# the clocks of single records that belong on the duty calendar: the answer to an appeal (复议答复、
+# 应诉答辩) is due on a fixed day a clerk must not miss, like a recurring duty
+CALENDAR_CLOCKS = {"appeal_answer": "复议答复、应诉答辩"}
+
+
+def clock_dates(session: Any, registry: Registry, year: int) -> list[DutyDate]:
+    """The open clocks of :data:`CALENDAR_CLOCKS` falling due in ``year``, as calendar dates."""
+    from gongkai.core.time.deadline_store import open_deadlines
+
+    out = []
+    for name, title in CALENDAR_CLOCKS.items():
+        for row in open_deadlines(session, dt.date(year, 12, 31), name=name, due_from=dt.date(year, 1, 1)):
+            rule = registry.find(row.rule_id)
+            if rule is not None:
+                out.append(DutyDate(rule, row.due, f"{title}：依申请公开 #{row.owner_id}"))
+    return out
+
+
 def write_ics(items: list[DutyDate], path: Path, jurisdiction: str, calendar_name: str) -> Path:
     """An iCalendar file of all-day events (RFC 5545), one per duty date."""
     from icalendar import Calendar, Event

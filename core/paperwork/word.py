@@ -76,6 +76,7 @@ class Layout:
     body_size: float = SANHAO
     table_size: float = SIHAO
     fonts: Fonts = Fonts()
+    page_numbers: bool = True  # False: a bundle numbers its pages through instead (core.paperwork.bundle)
 
 
 LETTER = Layout()
@@ -310,7 +311,8 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     _font_table(doc, layout.fonts)
     section = doc.sections[0]
     _page(section, layout)
-    _page_numbers(doc, section, layout)
+    if layout.page_numbers:
+        _page_numbers(doc, section, layout)
     pitch = _line_pitch() if layout.letter else None
     size = layout.body_size
     blocks = _blocks(text)

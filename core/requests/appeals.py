@@ -80,7 +80,7 @@ def check_decision(filed_on: dt.date, result: str, decided_on: dt.date | None) -
 
 def record_appeal(session: Session, office: Any, request: Request, kind: str, filed_on: dt.date,
                   result: str = "尚未审结", decided_on: dt.date | None = None, actor: str = "",
-                  reconsidered_on: dt.date | None = None) -> Appeal:
+                  reconsidered_on: dt.date | None = None, copy_received: dt.date | None = None) -> Appeal:
     """Register a reconsideration or lawsuit: against the reply, or over silence (不作为) while
     the request is unanswered. 复议后起诉 needs the reconsideration: registered on this request,
     or, where it predates the records, its decision date (``reconsidered_on``).
@@ -93,6 +93,8 @@ def record_appeal(session: Session, office: Any, request: Request, kind: str, fi
     session.add(appeal)
     session.flush()
     apply(session, request, "appeal", actor, filed_details(appeal))
+    if copy_received is not None:
+        receive_copy(session, office, request, appeal, copy_received, actor)
     if result != "尚未审结":
         decide(session, office, request, appeal, result, decided_on, actor)
     return appeal
@@ -154,9 +156,109 @@ def register_overturned(session: Session, office: Any, request: Request, on: dt.
     apply(session, request, "register_overturned", actor, {"on": on.isoformat()})
 
 
-def appeal_json(a: Appeal) -> dict[str, Any]:
-    return {"id": a.id, "kind": a.kind, "kind_name": KINDS[a.kind], "filed_on": a.filed_on.isoformat(),
+def appeal_json(a: Appeal, office: Any = None) -> dict[str, Any]:
+    due = answer_deadline(office, a) if office is not None else None
+    return {"copy_received": a.copy_received.isoformat() if a.copy_received else None,
+            "answer_due": due.due.isoformat() if due is not None and due.due is not None else None,
+            "answer_rule": due.rule.id if due is not None else None,
+            "answered_on": a.answered_on.isoformat() if a.answered_on else None,
+            "hearing_on": a.hearing_on.isoformat() if a.hearing_on else None,
+            "head_appeared": a.head_appeared,
+            "id": a.id, "kind": a.kind, "kind_name": KINDS[a.kind], "filed_on": a.filed_on.isoformat(),
             "result": a.result, "decided_on": a.decided_on.isoformat() if a.decided_on else None,
             "registered_on": a.registered_on.isoformat() if a.registered_on else None,
             "over_silence": a.over_silence,
             "reconsidered_on": a.reconsidered_on.isoformat() if a.reconsidered_on else None}
+
+
+# --------------------------------------------------------------------------- the unit as respondent
+
+ANSWER_CLOCK = "appeal_answer"
+# the rule timing the answer (复议答复) or the defence with the evidence (答辩、举证), by kind
+ANSWER_RULES = {"reconsideration": "appeal.reconsideration_answer", "lawsuit": "appeal.lawsuit_defence",
+                "lawsuit_after_reconsideration": "appeal.lawsuit_defence"}
+LAWSUITS = ("lawsuit", "lawsuit_after_reconsideration")
+
+
+def answer_rule(office: Any, kind: str) -> DeadlineRule | None:
+    """The jurisdiction's rule for the answer to an appeal of ``kind`` (a plugin may replace it)."""
+    return office.registry.find(ANSWER_RULES[kind], DeadlineRule)
+
+
+def answer_deadline(office: Any, appeal: Any) -> Deadline | None:
+    """The answer clock of an appeal whose copy was received, else None."""
+    rule = answer_rule(office, appeal.kind)
+    if rule is None or appeal.copy_received is None:
+        return None
+    return compute(rule, appeal.copy_received, office.calendar)
+
+
+def pick(session: Session, request: Request, appeal_id: int | None = None) -> Appeal:
+    """The appeal numbered ``appeal_id``, or the request's latest; refused if it has none."""
+    if appeal_id is not None:
+        return appeal_of(session, request, appeal_id)
+    found = appeals_of(session, request.id)
+    if not found:
+        raise StepRefused(f"申请 {request.id} 尚未登记行政复议或行政诉讼。")
+    return found[-1]
+
+
+def receive_copy(session: Session, office: Any, request: Request, appeal: Appeal, on: dt.date, actor: str = "") -> Deadline:
+    """The copy of the application for reconsideration (or of the complaint) received on ``on``:
+    the answer clock starts (复议 行政复议法 第四十八条; 诉讼 行政诉讼法 第六十七条)."""
+    not_future(on, "收到复议申请书或起诉状副本")
+    check_after(on, appeal.filed_on, "收到复议申请书或起诉状副本", "提起复议或诉讼的日期")
+    if appeal.answered_on is not None:
+        raise StepRefused(f"复议或诉讼 {appeal.id} 已于 {appeal.answered_on} 提交答复，不能再更改收到副本的日期。")
+    rule = answer_rule(office, appeal.kind)
+    if rule is None:
+        raise GongkaiError(f"本辖区规则未规定{KINDS[appeal.kind]}的答复期限，无法计时。")
+    before = {"appeal": appeal.id, "copy_received": appeal.copy_received.isoformat() if appeal.copy_received else None}
+    appeal.copy_received = on
+    session.add(appeal)
+    clock = compute(rule, on, office.calendar)
+    store_deadline(session, OWNER, request.id, ANSWER_CLOCK, clock)
+    apply(session, request, "appeal_copy", actor, {"appeal": appeal.id, "copy_received": on.isoformat(),
+                                                   "answer_due": clock.due.isoformat() if clock.due else None},
+          before=before)
+    return clock
+
+
+def answered(session: Session, office: Any, request: Request, appeal: Appeal, on: dt.date, actor: str = "") -> None:
+    """The written answer (or defence) and the evidence submitted on ``on``: the answer clock closes."""
+    if appeal.copy_received is None:
+        raise StepRefused(f"复议或诉讼 {appeal.id} 尚未登记收到副本的日期（request appeal --copy-received），无从计时。")
+    not_future(on, "提交答复")
+    check_after(on, appeal.copy_received, "提交答复", "收到副本的日期")
+    if appeal.answered_on is not None:
+        raise StepRefused(f"复议或诉讼 {appeal.id} 已于 {appeal.answered_on} 登记提交答复。")
+    due = answer_deadline(office, appeal)
+    appeal.answered_on = on
+    session.add(appeal)
+    late = due is not None and due.due is not None and on > due.due
+    close_deadline(session, OWNER, request.id, ANSWER_CLOCK, on, status="late" if late else "met")
+    apply(session, request, "appeal_answered", actor, {"appeal": appeal.id, "answered_on": on.isoformat()},
+          before={"appeal": appeal.id, "answered_on": None})
+
+
+def record_hearing(session: Session, office: Any, request: Request, appeal: Appeal, on: dt.date | None,
+                   head_appeared: bool | None, actor: str = "") -> None:
+    """A lawsuit's court hearing (开庭) and whether the unit's head appeared in court
+    (行政机关负责人出庭应诉, 行政诉讼法 第三条第三款)."""
+    if appeal.kind not in LAWSUITS:
+        raise GongkaiError("开庭和负责人出庭应诉只用于行政诉讼。")
+    if on is None and head_appeared is None:
+        raise GongkaiError("请给出开庭日期（--hearing）或负责人是否出庭（--head-appeared / --head-absent）。")
+    if on is not None:
+        not_future(on, "开庭")
+        check_after(on, appeal.filed_on, "开庭", "起诉日期")
+    before = {"appeal": appeal.id, "hearing_on": appeal.hearing_on.isoformat() if appeal.hearing_on else None,
+              "head_appeared": appeal.head_appeared}
+    if on is not None:
+        appeal.hearing_on = on
+    if head_appeared is not None:
+        appeal.head_appeared = head_appeared
+    session.add(appeal)
+    apply(session, request, "appeal_hearing", actor,
+          {"appeal": appeal.id, "hearing_on": appeal.hearing_on.isoformat() if appeal.hearing_on else None,
+           "head_appeared": appeal.head_appeared}, before=before)

@@ -169,7 +169,7 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "review_steps": review.steps_json(session, office.registry, request, approvals),
         # what the live approvals before the reply signed (requests.proposal), or None
         "proposal": approved_proposal(session, request.id, review.chain(office.registry)),
-        "appeals": [appeals.appeal_json(a) for a in appeals.appeals_of(session, request.id)],
+        "appeals": [appeals.appeal_json(a, office) for a in appeals.appeals_of(session, request.id)],
         "amended_on": _iso(request.amended_on),
         "reanswer_days": request.reanswer_days,
         # earlier replies, as issued: `request letter N --prior K` prints the K-th

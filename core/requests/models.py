@@ -186,6 +186,13 @@ class Appeal(UnitOwned, table=True):
     over_silence: bool = False  # 不作为: filed while the request had no reply
     # 复议后起诉 where the reconsideration predates the records: the date it was decided
     reconsidered_on: dt.date | None = None
+    # the unit as respondent: the copy of the application or complaint received (starts the
+    # answer clock), the answer and evidence submitted, the court hearing, and whether the
+    # unit's head appeared in court (行政诉讼法 第三条第三款; None: not recorded)
+    copy_received: dt.date | None = None
+    answered_on: dt.date | None = None
+    hearing_on: dt.date | None = None
+    head_appeared: bool | None = None
 
 
 class LedgerImport(UnitOwned, table=True):

@@ -53,6 +53,9 @@ TRANSITIONS: dict[str, tuple[str, dict[str, str | None]]] = {
     # an appeal may also be over silence (不作为): no reply came
     "appeal": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed", "amending")}),
     "register_overturned": ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed", "amending")}),
+    # the unit as respondent: the copy received, the answer submitted, the court hearing
+    **{e: ("承办人", {s: None for s in (*OPEN_STATES, "replied", "closed", "amending")})
+       for e in ("appeal_copy", "appeal_answered", "appeal_hearing")},
     "amend": ("承办人", {"replied": None, "closed": None, "amending": "replied"}),
     # a 纠正 decision orders a new answer: a replied request reopens; an unanswered one
     # (an appeal over silence) gets the new period
@@ -77,6 +80,9 @@ EVENT_NAMES = {
     "close": "办结归档",
     "appeal": "登记复议诉讼",
     "register_overturned": "登记被纠正答复",
+    "appeal_copy": "收到复议申请书或起诉状副本",
+    "appeal_answered": "提交复议答复或答辩状及证据",
+    "appeal_hearing": "登记开庭及负责人出庭",
     "amend": "更正答复",
     "reanswer": "重新答复",
     "withdraw": "登记申请人撤回",

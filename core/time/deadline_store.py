@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Index, and_, func, update
 from sqlmodel import Field, Relationship, Session, SQLModel, select
 
-from gongkai.core.time.deadlines import Deadline
+from gongkai.core.time.deadlines import Deadline, _add
 from gongkai.hookspecs.records import Unit
 from gongkai.core.records.units import UnitOwned
 
@@ -207,20 +207,22 @@ def recompute_provisional(session: Session, calendar: WorkCalendar, computed_unt
     the terms whose dates change are rewritten, each once for all the clocks that share it.
     """
     t = DeadlineTerm.__table__.c
-    todo = and_(t.unit == Unit.WORKING_DAYS.value, t.paused == False)  # noqa: E712
+    # working days, and calendar days that roll over a rest day: both follow the calendar
+    todo = and_(t.unit.in_([Unit.WORKING_DAYS.value, Unit.CALENDAR_DAYS_ROLLING.value]), t.paused == False)  # noqa: E712
     if computed_until is not None:
         todo = and_(todo, func.coalesce(t.limit, t.due) > computed_until)
-    terms = session.execute(select(t.id, t.start, t.offset, t.limit_offset, t.months_after, t.due, t.limit).where(todo)).all()
+    terms = session.execute(select(t.id, t.unit, t.start, t.offset, t.limit_offset, t.months_after, t.due, t.limit)
+                            .where(todo)).all()
     if not terms:
         return 0
     c = StoredDeadline.__table__.c
     count = session.execute(select(func.count()).where(c.term_id.in_(select(t.id).where(todo)))).scalar_one()
-    add = calendar.add_working_days
     changes = []
-    for term_id, start, offset, limit_offset, months, due, limit in terms:
+    for term_id, unit, start, offset, limit_offset, months, due, limit in terms:
         shift = relativedelta(months=months)
-        new_due = add(start, offset) + shift
-        new_limit = add(start, limit_offset) + shift if limit_offset is not None else None
+        kind = Unit(unit)
+        new_due = _add(calendar, start, offset, kind) + shift
+        new_limit = _add(calendar, start, limit_offset, kind) + shift if limit_offset is not None else None
         if (new_due, new_limit) != (due, limit):
             changes.append({"id": term_id, "due": new_due, "limit": new_limit})
     if changes:

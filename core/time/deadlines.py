@@ -115,6 +115,11 @@ def _add(calendar: WorkCalendar, start: dt.date, amount: int, unit: Unit) -> dt.
         return calendar.add_working_days(start, amount)
     if unit is Unit.CALENDAR_DAYS:
         return start + dt.timedelta(days=amount)
+    if unit is Unit.CALENDAR_DAYS_ROLLING:
+        day = start + dt.timedelta(days=amount)
+        while not calendar.is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
     if unit is Unit.MONTHS:
         return start + relativedelta(months=amount)
     raise ValueError(f"unit {unit} is not a day unit")

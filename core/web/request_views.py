@@ -107,7 +107,26 @@ def _amend(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
 
 def _appeal(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     return appeals.record_appeal(session, office, req, f.text("kind"), f.day("filed", "申请复议或起诉日期"),
-                                             f.text("result") or "尚未审结", f.day("decided", "收到决定日期", False), by)
+                                 f.text("result") or "尚未审结", f.day("decided", "收到决定日期", False), by,
+                                 copy_received=f.day("copy_received", "收到副本日期", False))
+
+
+def _copy(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    found = appeals.appeal_of(session, req, f.whole("appeal", "复议或诉讼"))
+    return appeals.receive_copy(session, office, req, found, f.day("copy_received", "收到副本日期"), by)
+
+
+def _answered(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    found = appeals.appeal_of(session, req, f.whole("appeal", "复议或诉讼"))
+    return appeals.answered(session, office, req, found, f.day("on", "提交答复日期"), by)
+
+
+def _without_copy(session: Any, req: Any, shown: dict[str, Any]) -> bool:
+    return any(a["copy_received"] is None for a in shown["appeals"])
+
+
+def _unanswered(session: Any, req: Any, shown: dict[str, Any]) -> bool:
+    return any(a["copy_received"] and not a["answered_on"] for a in shown["appeals"])
 
 
 def _decide(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
@@ -163,6 +182,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("close", "办结归档", "request.close", "close",
            lambda s, o, r, f, by: reply.close(s, o, r, f.day("on", "归档日期"), actor=by)),
     Action("appeal", "登记复议或诉讼", "request.appeal", "appeal", _appeal),
+    Action("copy", "登记收到复议申请书或起诉状副本", "request.appeal", "appeal_copy", _copy, _without_copy),
+    Action("answered", "登记提交复议答复或答辩状", "request.appeal", "appeal_answered", _answered, _unanswered),
     Action("decide", "登记复议或诉讼的结果", "request.appeal", "appeal", _decide, _undecided),
     Action("register_overturned", "登记被纠正的答复", "request.register_overturned", "register_overturned",
            lambda s, o, r, f, by: appeals.register_overturned(s, o, r, f.day("on", "登记日期"), actor=by)),

@@ -98,6 +98,29 @@ DEADLINES = [
     ),
 ]
 
+# The unit as respondent (被申请人、被告) when an applicant appeals a reply or its absence.
+RECONSIDERATION_LAW = "行政复议法"  # 《中华人民共和国行政复议法》（2023年修订）
+LITIGATION_LAW = "行政诉讼法"  # 《中华人民共和国行政诉讼法》（2017年修正）
+APPEAL_DEADLINES = [
+    DeadlineRule(
+        id="appeal.reconsideration_answer",
+        summary="被申请人自收到行政复议申请书副本或者行政复议申请笔录复印件之日起10日内，提出书面答复，"
+        "并提交作出行政行为的证据、依据和其他有关材料；本法规定的行政复议期间有关“十日”的规定是指工作日",
+        citation=cite(RECONSIDERATION_LAW, "第四十八条、第八十八条第二款"),
+        unit="working_days",
+        amount=10,
+    ),
+    DeadlineRule(
+        id="appeal.lawsuit_defence",
+        summary="被告应当在收到起诉状副本之日起15日内向人民法院提交作出行政行为的证据和所依据的规范性文件，"
+        "并提出答辩状；期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期",
+        citation=cite(LITIGATION_LAW, "第六十七条第一款、第一百零一条（民事诉讼法 第八十五条）"),
+        unit="calendar_days_roll",
+        amount=15,
+    ),
+]
+DEADLINES += APPEAL_DEADLINES
+
 REVIEW_CHAINS = [
     # No article requires the office head to approve every reply (第三十三条: only an extension):
     # that approval is the unit's own practice, added from gongkai.toml (core/law/unit_practice.py).
