@@ -3,7 +3,7 @@ application or complaint was received (it starts the answer clock), the day the 
 submitted, the court hearing's day and whether the unit's head appeared in court.
 
 Revision ID: 0029
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0029"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
