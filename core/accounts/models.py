@@ -31,6 +31,7 @@ class Account(UnitOwned, table=True):
     disabled: bool = Field(default=False)
     password_hash: str = Field(max_length=300)  # Argon2id, PHC string
     totp_secret: str = Field(default="", max_length=64)  # base32, RFC 6238 (the second factor); "" none
+    email: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})  # reminders; "" none
     failed_logins: int = Field(default=0)  # consecutive failures since the last success
     locked_until: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -128,6 +128,7 @@ def show(app, request_id, as_of, reveal, by, as_json):
     click.echo(f"申请 {data['id']}{ref}{kind}：{data['applicant']}　“{data['subject']}”")
     if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
         click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
+    click.echo(f"承办人 {data['assignee'] or '（尚未分办）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
                f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else "")
                + ("　逾期答复" if data["late"] else ""))
@@ -149,6 +150,36 @@ def show(app, request_id, as_of, reveal, by, as_json):
                 for s in data["review_steps"]])
     emit_table(["时间（北京时间）", "经办人", "事项"],
                [[e["at_beijing"], e["actor"], label("event", e["action"])] for e in data["events"]])
+
+
+@request.command("assign")
+@REQUEST
+@click.option("--to", "to", required=True, help="承办人的账户名（须有承办人角色）")
+@click.option("--reason", default="", help="分办或改派的理由")
+@BY
+@JSON
+@click.pass_obj
+def assign_cmd(app, request_id, to, reason, by, as_json):
+    """分办：确定或改派申请的承办人（单位管理员或政府信息公开工作机构负责人办理）。"""
+    from gongkai.core.requests import assignment
+
+    data = _run(app, request_id, assignment.assign, to, reason, sign=("request.assign", by))
+    _report(data, as_json, f"已分办：承办人 {data['assignee']}")
+
+
+@request.command("comment")
+@REQUEST
+@click.argument("text", metavar="意见")
+@click.option("--step", "step_id", type=LabelChoice("step"), help="所针对的审核步骤（名称，见 request show；不填为对本件的意见）")
+@BY
+@JSON
+@click.pass_obj
+def comment_cmd(app, request_id, text, step_id, by, as_json):
+    """填写办理意见：对本件申请或某一审核步骤的意见（审核意见），记入办理经过。"""
+    from gongkai.core.requests import notes
+
+    data = _run(app, request_id, notes.comment, text, step_id, sign=("request.comment", by))
+    _report(data, as_json, "已记录意见")
 
 
 @request.command("correct")
