@@ -104,3 +104,14 @@ def names(session: Session, logins: set[str]) -> dict[str, str]:
     found = {a.name: title(a) for a in session.exec(select(Account).where(Account.name.in_(sorted(logins)))).all()} \
         if logins else {}
     return {n: found.get(n, n) for n in logins}
+
+
+def handlers(session: Session) -> list[tuple[str, str]]:
+    """(login name, name shown) of the active accounts holding the 承办人 role: whom a request may go to."""
+    from sqlmodel import select
+
+    from gongkai.core.accounts.models import Account
+    from gongkai.core.accounts.roles import HANDLER
+
+    return [(a.name, title(a)) for a in session.exec(select(Account).where(Account.disabled == False)  # noqa: E712
+                                                     .order_by(Account.name)).all() if HANDLER in a.role_codes]

@@ -208,7 +208,18 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
             preview = html_body(letters.draft_html(session, office, req, signed, today()))
         except GongkaiError as exc:  # e.g. no unit name yet: say why there is no preview
             preview = Markup("<p class=\"error\">") + str(exc) + Markup("</p>")
+    from gongkai.core.requests import timeline, worklist
+    from gongkai.core.requests.assignment import handlers as assignment_handlers, names
+
+    waiting = review.chain(office.registry).step(next_step["id"]) if next_step else None
+    acting = req.state in (*workflow.OPEN_STATES, "amending") or (req.state == "replied" and waiting is not None)
     return {
+        "timeline": timeline.entries(session, office, data["events"]),
+        "assignee_name": names(session, {req.assignee})[req.assignee] if req.assignee else None,
+        "next_actor": worklist.next_actors(session, office, req, waiting) if acting else None,
+        "can_assign": allowed(actor, "request.assign", record), "handlers": assignment_handlers(session) if
+        allowed(actor, "request.assign", record) else [],
+        "can_comment": allowed(actor, "request.comment", record), "chain_steps": review.chain(office.registry).steps,
         "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
         "correction_step": correction, "proposal": signed, "preview": preview,
         "correction_proposal": proposal.of_reply(req) if correction is not None else None,
@@ -289,6 +300,18 @@ def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str
             require(actor, f"request.review:{step}", record)
             _review(session, office, req, form, actor.name)
             return f"已记录审核：{review.chain(office.registry).step(step).name}"
+        if name == "assign":
+            from gongkai.core.requests import assignment
+
+            require(actor, "request.assign", record)
+            assignment.assign(session, office, req, form.text("to"), form.text("reason"), actor.name)
+            return f"已分办：承办人 {assignment.names(session, {req.assignee})[req.assignee]}"
+        if name == "comment":
+            from gongkai.core.requests import notes
+
+            require(actor, "request.comment", record)
+            notes.comment(session, office, req, form.text("text"), form.text("step") or None, actor.name)
+            return "已记录意见"
         action = ACTIONS.get(name)
         if action is None:
             raise GongkaiError(f"没有“{name}”这项操作。")
