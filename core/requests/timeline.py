@@ -17,7 +17,8 @@ def entries(session: Session, office: Any, events: list[dict[str, Any]]) -> list
     from gongkai.core.requests.clock import PAUSE_REASONS
     from gongkai.core.requests.review import DECISIONS, chain
 
-    named = {"import": "从台账导入", "propose": "拟定答复结果", **labels("event")}
+    named = {**labels("event"), "import": "从台账导入", "propose": "拟定答复结果", "receive": "登记收到申请",
+             "reveal": "查看完整证件号码和电话"}
     steps = {s.id: s.name for s in chain(office.registry).steps}
     people = names(session, {e["actor"] for e in events if e["actor"]}
                    | {(e["after"] or {}).get("assignee") for e in events if (e["after"] or {}).get("assignee")})
