@@ -40,6 +40,15 @@ def _run(app, request_id, fn, *args, notice=None, sign=None, **kwargs):
         return ledger.show(session, app, req)
 
 
+def _notify(app, data):
+    """Tell by email whom the request now waits for (best-effort; core.requests.reminders)."""
+    from gongkai.core.requests.reminders import notify_waiting
+
+    done = notify_waiting(app, data["id"])
+    if done["failed"]:
+        click.echo(f"提醒邮件未能发给：{'、'.join(done['failed'])}（已记入办理记录）", err=True)
+
+
 def _write_notice(session, app, req, notice):
     if notice is None or not notice[1]:
         return
@@ -92,6 +101,7 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
         )
         _write_notice(session, app, req, ("receipt", notice_out, {}))  # 条例 第三十一条: 收到申请的确认
         data = ledger.show(session, app, req)
+    _notify(app, data)
     if as_json:
         emit_json(data)
     else:
@@ -164,6 +174,7 @@ def assign_cmd(app, request_id, to, reason, by, as_json):
     from gongkai.core.requests import assignment
 
     data = _run(app, request_id, assignment.assign, to, reason, sign=("request.assign", by))
+    _notify(app, data)
     _report(data, as_json, f"已分办：承办人 {data['assignee']}")
 
 
@@ -212,6 +223,7 @@ def corrected(app, request_id, on, good_reason, by, as_json):
     from gongkai.core.requests import clock
 
     data = _run(app, request_id, clock.corrected, day(on, "--on"), good_reason, sign=("request.corrected", by))
+    _notify(app, data)
     _report(data, as_json, "已登记补正，答复期限重新计算")
 
 
@@ -251,6 +263,7 @@ def resume(app, request_id, on, no_answer, by, as_json):
     from gongkai.core.requests import clock
 
     data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by))
+    _notify(app, data)
     last = data["pauses"][-1]
     silence = f"；逾期未提出意见：{clock.SILENCE_NAMES.get(last['silence_means'], '')}" if last["silence_means"] else ""
     _report(data, as_json, f"已恢复计时{silence}")
@@ -347,6 +360,7 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, reason,
         review.review(session, office, req, step_id, name, decision, comment, day(on, "--on"), proposal=proposed)
 
     data = _run(app, request_id, act)
+    _notify(app, data)
     registry = app.registry
     _report(data, as_json, f"已记录审核：{label('step', step_id, registry)} {label('decision', decision)}")
 
@@ -389,6 +403,7 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
     data = _run(app, request_id, reply.reply, outcome=outcome, on=day(on, "--on"), reasons=reason, legal_basis=basis,
                 provision=provision, withheld=reply.parse_withheld(list(withheld)) if withheld else None, agency=agency,
                 agency_contact=agency_contact, sign=("request.reply", by))
+    _notify(app, data)
     _report(data, as_json, f"已答复：{data['outcome_name']}")
 
 
@@ -428,6 +443,7 @@ def reanswer_cmd(app, request_id, decision_on, days, by, as_json):
     from gongkai.core.requests import amend
 
     data = _run(app, request_id, amend.reanswer, day(decision_on, "--decision-on"), days, sign=("request.reanswer", by))
+    _notify(app, data)
     _report(data, as_json, "已重新办理，请按审核流程重新答复")
 
 

@@ -332,7 +332,15 @@ async def act(request: Request) -> Response:
         if isinstance(exc, Forbidden):
             raise
         return back_to(request, f"/requests/{request_id}", error=str(exc))
+    if request.path_params["action"] in NOTIFYING:  # the step stands; telling the next person is best-effort
+        from gongkai.core.requests.reminders import notify_waiting
+
+        await run_in_threadpool(notify_waiting, request.app.state.office, request_id)
     return back_to(request, f"/requests/{request_id}", notice=done)
+
+
+# the steps after which someone else may be waited for: they are told by email (core.requests.reminders)
+NOTIFYING = frozenset({"review", "assign", "reply", "resume", "corrected", "reanswer", "amend"})
 
 
 def html_body(page: str) -> Any:
@@ -417,6 +425,9 @@ async def register(request: Request) -> Response:
             raise
         values = {k: str(v) for k, v in data.items() if k != "csrf_token"}
         return render(request, "new.html", status=400, error=str(exc), values=values, **intake_context(office))
+    from gongkai.core.requests.reminders import notify_waiting
+
+    await run_in_threadpool(notify_waiting, office, request_id)
     return back_to(request, f"/requests/{request_id}", notice=f"已登记申请 {request_id}。")
 
 
