@@ -132,3 +132,33 @@ def test_no_command_option_or_code_reaches_a_person(office, clients):
         shown = text_of(page)
         assert re.search(r"error|forbidden", page), (who, action)
         assert not CLI_WORDS.search(shown), (who, action, shown[:1500])
+
+
+def test_notices_from_the_request_page(office, clients):
+    from gongkai.core.paperwork.render import docx_text
+
+    rid = new_request(office, "赵六")
+    page = clients["clerk"].get(f"/requests/{rid}").text
+    assert 'id="action-notice"' in page and 'id="action-notice"' not in clients["lawyer"].get(f"/requests/{rid}").text
+    r = clients["clerk"].post(f"/requests/{rid}/notice", data={"csrf_token": clients["clerk"].token, "kind": "receipt",
+                                                               "format": "docx"})
+    assert r.status_code == 200 and r.content[:2] == b"PK", r.text[:500]
+    assert "attachment" in r.headers["content-disposition"]
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "n.docx"
+        path.write_bytes(r.content)
+        assert "政府信息公开申请收到确认书" in docx_text(path) and "赵六" in docx_text(path)
+    # a correction notice needs the correction recorded first, and what to supplement: refused in words
+    r, page = post(clients["clerk"], f"/requests/{rid}/notice", kind="correction", format="pdf")
+    assert "尚未告知补正" in page and not CLI_WORDS.search(text_of(page))
+    post(clients["clerk"], f"/requests/{rid}/correct", notice_on=TODAY, period_days="15")
+    r, page = post(clients["clerk"], f"/requests/{rid}/notice", kind="correction", format="pdf")
+    assert "须写明需要补正的事项" in page and not CLI_WORDS.search(text_of(page))
+    r = clients["clerk"].post(f"/requests/{rid}/notice", data={"csrf_token": clients["clerk"].token, "kind": "correction",
+                                                               "format": "pdf", "what": "所需信息的名称或文号"})
+    assert r.status_code == 200 and r.content[:4] == b"%PDF"
+    timeline = text_of(clients["lawyer"].get(f"/requests/{rid}").text.partition('id="timeline"')[2])
+    assert "政府信息公开申请收到确认书" in timeline and "政府信息公开申请补正告知书" in timeline

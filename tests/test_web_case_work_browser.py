@@ -1,11 +1,16 @@
 """Case work in Chromium (issue 34): the office head assigns a request to the clerk, the clerk
-comments and drafts, the lawyer reads the comment and the draft letter before signing, the
-head signs, the clerk replies; each person's 我的待办 holds exactly their work."""
+comments, issues the 收到申请确认书 and drafts, the lawyer (told by email, read back from a
+loopback SMTP server) reads the comment and the draft letter before signing, the head signs,
+the clerk replies; each person's 我的待办 holds exactly their work."""
 
 from __future__ import annotations
 
 import pytest
-from web_support import Server, make_unit
+import time
+
+from mail_helpers import mail_toml, smtp_server
+from web_support import PASSWORD, Server, make_unit
+from conftest import Cli
 
 from test_web_browser import artefacts, browser, login, notice, open_action, shot, submit, wait_for  # noqa: F401
 
@@ -17,9 +22,17 @@ from selenium.webdriver.support.ui import Select  # noqa: E402
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, calendar_cache):
     folder = tmp_path_factory.mktemp("web-case-work")
-    running = Server(make_unit(folder), calendar_cache, folder / "serve.log")
-    yield running
-    running.stop()
+    config = make_unit(folder)
+    with smtp_server() as (port, messages):
+        config.write_text(config.read_text(encoding="utf-8") + mail_toml(port), encoding="utf-8")
+        for name in ("clerk", "lawyer", "head", "officehead"):  # the administrator gives them addresses
+            Cli()("--config", str(config), "login", "admin", "--password-stdin", input=PASSWORD + "\n")
+            result = Cli()("--config", str(config), "user", "email", name, f"{name}@example.gov.cn", "--by", "admin")
+            assert result.exit_code == 0, result.output + result.stderr
+        running = Server(config, calendar_cache, folder / "serve.log")
+        running.messages = messages
+        yield running
+        running.stop()
 
 
 def work(browser, server) -> list[tuple[str, str]]:
@@ -73,12 +86,27 @@ def test_case_work_in_the_browser(server, browser, artefacts):  # noqa: F811
         form.find_element(By.NAME, "text").send_keys(text)
         submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         assert "已记录意见" in notice(browser)
+    # 收到申请确认书 as PDF, recorded in the timeline
+    form = open_action(browser, "notice")
+    Select(form.find_element(By.NAME, "kind")).select_by_value("receipt")
+    Select(form.find_element(By.NAME, "format")).select_by_value("pdf")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    deadline = time.monotonic() + 60
+    while not list(browser.downloads.glob("*收到确认书*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    [pdf] = browser.downloads.glob("*收到确认书*.pdf")
+    assert pdf.read_bytes()[:4] == b"%PDF"
+    browser.get(f"{server.url}/requests/{one}")
+    assert "政府信息公开申请收到确认书" in browser.find_element(By.ID, "timeline").text
+    server.messages.clear()
     form = open_action(browser, "review")
     Select(form.find_element(By.NAME, "outcome")).select_by_value("disclosed")
     form.find_element(By.NAME, "reason").send_keys("该信息已**主动**公开")
     submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "已记录审核" in notice(browser)
     assert "lawyer" in browser.find_element(By.ID, "next-actor").text
+    assert [m["To"] for m in server.messages] == ["lawyer@example.gov.cn"]  # the lawyer is told by email
+    assert "律师审核" in server.messages[0]["Subject"]
     assert work(browser, server) == []
     login(browser, server, "clerk2")
     assert work(browser, server) == [("step", two)]

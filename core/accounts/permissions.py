@@ -29,6 +29,7 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request.extend.approve": ("批准延长答复期限", ("disclosure_office_head",)),  # 条例 第三十三条
     "request.excessive": ("要求说明理由或确定延迟答复期限", (HANDLER,)),
     "request.reply": ("答复申请", (HANDLER,)),
+    "request.notice": ("出具书面告知（收到确认、补正、延期、征求意见、收费）", (HANDLER,)),
     "request.amend": ("更正答复", (HANDLER,)),
     "request.reanswer": ("重新办理（复议、诉讼决定责令重新答复）", (HANDLER,)),
     "request.withdraw": ("登记申请人撤回申请", (HANDLER,)),

@@ -220,6 +220,8 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         "can_assign": allowed(actor, "request.assign", record), "handlers": assignment_handlers(session) if
         allowed(actor, "request.assign", record) else [],
         "can_comment": allowed(actor, "request.comment", record), "chain_steps": review.chain(office.registry).steps,
+        "can_notice": allowed(actor, "request.notice", record) and req.track == "government",
+        "notice_kinds": _notice_kinds(),
         "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
         "correction_step": correction, "proposal": signed, "preview": preview,
         "correction_proposal": proposal.of_reply(req) if correction is not None else None,
@@ -231,6 +233,12 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         "channels": intake.channels(office.registry), "applicant_types": _applicant_types(),
         "clock_rules": {c["rule"]: office.registry.find(c["rule"]) for c in data["clocks"].values()},
     }
+
+
+def _notice_kinds() -> Any:
+    from gongkai.core.requests.notices import KINDS
+
+    return KINDS
 
 
 def _applicant_types() -> Any:
@@ -449,6 +457,38 @@ def check_id(request: Request) -> Response:
     return HTMLResponse('<span id="id-check" class="ok">证件号码格式有效。</span>')
 
 
+def _notice(office: Any, actor: Any, request_id: int, form: Form) -> tuple[bytes, str]:
+    from gongkai.core.accounts.permissions import request_record, require
+    from gongkai.core.requests import notices
+
+    with office.session() as session:
+        req = workflow.load(session, request_id)
+        require(actor, "request.notice", request_record(session, office.registry, req))
+        options = {"on": form.day("on", "告知书日期", False), **{k: form.text(k) for k in NOTICE_FIELDS}}
+        return notices.issue(session, office, req, form.text("kind"), form.text("format") or "pdf", options, actor.name)
+
+
+NOTICE_FIELDS = ("what", "to", "reason", "content", "payment")
+NOTICE_TYPES = {"pdf": "application/pdf",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+async def notice(request: Request) -> Response:
+    """出具告知书: the notice as PDF or Word, recorded on the request (``notices.issue``)."""
+    from gongkai.core.accounts.permissions import Forbidden
+
+    request_id = _request_id(request)
+    form = Form(await request.form())
+    try:
+        content, name = await run_in_threadpool(_notice, request.app.state.office, request.scope["actor"], request_id,
+                                                form)
+    except GongkaiError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        return back_to(request, f"/requests/{request_id}", error=str(exc))
+    return download(content, name, NOTICE_TYPES[name.rpartition(".")[2]])
+
+
 routes = [
     Route("/requests/new", new_form, methods=["GET"]),
     Route("/requests", register, methods=["POST"]),
@@ -457,5 +497,6 @@ routes = [
     Route("/requests/{request_id:int}/reveal", reveal, methods=["POST"]),
     Route("/requests/{request_id:int}/letter", letter, methods=["GET"]),
     Route("/requests/{request_id:int}/letter.docx", letter_docx, methods=["GET"]),
+    Route("/requests/{request_id:int}/notice", notice, methods=["POST"]),
     Route("/requests/{request_id:int}/{action}", act, methods=["POST"]),
 ]
