@@ -31,7 +31,7 @@ def entries(session: Session, office: Any, events: list[dict[str, Any]]) -> list
         if action == "review":
             what = f"审核：{steps.get(after.get('step'), after.get('step_name') or '')}"
             detail.append(DECISIONS.get(after.get("decision"), ""))
-            if after.get("proposal", {}).get("outcome") in outcomes:
+            if (after.get("proposal") or {}).get("outcome") in outcomes:
                 detail.append(f"拟答复：{outcomes[after['proposal']['outcome']].name}")
             comment = after.get("comment") or ""
         elif action == "comment":
