@@ -158,8 +158,12 @@ def show(app, request_id, as_of, reveal, by, as_json):
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
                [[s["name"] + ("（本单位规定）" if s["unit_practice"] else ""), label("stage", s["stage"]), s["done"], s["by"]]
                 for s in data["review_steps"]])
-    emit_table(["时间（北京时间）", "经办人", "事项"],
-               [[e["at_beijing"], e["actor"], label("event", e["action"])] for e in data["events"]])
+    from gongkai.core.requests.timeline import entries
+
+    with app.session() as session:  # the timeline in words: step, decision, comment, who by name
+        timeline = entries(session, app, data["events"])
+    emit_table(["时间（北京时间）", "经办人", "事项", "情况", "意见"],
+               [[e["at"], e["who"], e["what"], e["detail"], e["comment"]] for e in timeline], max_width=40)
 
 
 @request.command("assign")
