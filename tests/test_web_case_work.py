@@ -162,3 +162,21 @@ def test_notices_from_the_request_page(office, clients):
     assert r.status_code == 200 and r.content[:4] == b"%PDF"
     timeline = text_of(clients["lawyer"].get(f"/requests/{rid}").text.partition('id="timeline"')[2])
     assert "政府信息公开申请收到确认书" in timeline and "政府信息公开申请补正告知书" in timeline
+
+
+def test_a_request_page_outlives_writes_to_other_requests(office, clients):
+    """A request's page is kept while the request and the unit's accounts are unchanged: a busy
+    office registering other requests does not empty it; a change to the request shows at once."""
+    from gongkai.core.web.app import PAGES
+
+    rid = new_request(office, "孙七")
+    lawyer = clients["lawyer"]
+    first = lawyer.get(f"/requests/{rid}").text
+    kept = len(PAGES._values)
+    new_request(office, "周八")  # a write elsewhere in the unit
+    assert lawyer.get(f"/requests/{rid}").text == first and len(PAGES._values) == kept  # reused
+    post(clients["officehead"], f"/requests/{rid}/assign", to="clerk2", reason="")
+    page = lawyer.get(f"/requests/{rid}").text
+    assert re.search(r'id="assignee">clerk2<', page)  # the request's own change: rendered anew
+    post(clients["clerk2"], f"/requests/{rid}/comment", text="新意见", step="")
+    assert "新意见" in lawyer.get(f"/requests/{rid}").text

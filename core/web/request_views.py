@@ -259,8 +259,32 @@ def _request_id(request: Request) -> int:
 CSRF_SLOT = "csrf-token-of-the-session"  # in a cached page, where each form's token goes
 
 
-def detail(request: Request) -> Response:
+def request_head(session: Any, request_id: int) -> tuple[Any, ...] | None:
+    """Where one request's page stands: its last event (every change to a request, its reviews,
+    clocks, notices, reveals, is an event on it), the unit's accounts (the names and roles
+    the page shows) and the calendar its clocks were computed on. Writes to other requests leave it as it is, so a busy office's writes do not
+    empty every request page a worker keeps (the unit's chain head would)."""
+    from sqlalchemy import func, select
+
+    from gongkai.core.accounts.models import Account
     from gongkai.core.records.head_cache import chain_head
+    from gongkai.core.records.storage import Event
+
+    head = chain_head(session)
+    if head is None:
+        return None
+    e, a = Event.__table__, Account.__table__
+    last = session.execute(select(func.max(e.c.id)).where(e.c.subject_id == request_id, e.c.subject_kind == "request")
+                           ).scalar()
+    accounts = tuple(session.execute(select(func.count(), func.max(a.c.id), func.sum(a.c.version))).one())
+    # the calendar the stored clocks were computed on (a holiday change recomputes every request's)
+    from gongkai.core.records.storage import get_setting
+    from gongkai.core.time.deadline_store import CALENDAR_SETTING
+
+    return (*head[:2], "request", request_id, last, accounts, get_setting(session, CALENDAR_SETTING))
+
+
+def detail(request: Request) -> Response:
     from gongkai.core.web.security import csrf_token
 
     actor = need(request, "view")
@@ -274,8 +298,8 @@ def detail(request: Request) -> Response:
     # the page is the same for every session of the same account on the same day and records;
     # only its forms' CSRF token differs, put in when it is served
     with office.session() as session:
-        main = PAGES.get(chain_head(session), ("request", request_id, as_of, actor.name, actor.roles, id(office.calendar)),
-                         content)
+        main = PAGES.get(request_head(session, request_id), ("request", as_of, actor.name, actor.roles,
+                                                             id(office.calendar)), content)
     token = csrf_token(request.scope["session"])
     return render(request, "request.html", main=Markup(main.replace(CSRF_SLOT, token)), r={"id": request_id})
 
