@@ -45,6 +45,7 @@ OWN: dict[str, tuple[str, dict[str, str]]] = {
         "unit_added": "新增单位",
         "unit_edited": "修改单位信息",
         "database_moved_in": "迁入单位数据库",
+        "mail_failed": "提醒邮件未能发出",
     }),
     "clock": ("时限", {
         "reply": "答复期限",

@@ -33,6 +33,7 @@ class Account(UnitOwned, table=True):
     totp_secret: str = Field(default="", max_length=64)  # base32, RFC 6238 (the second factor); "" none
     # the time step of the last code accepted: a code is good once (RFC 6238 section 5.2)
     totp_step: int = Field(default=0)
+    email: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})  # reminders; "" none
     failed_logins: int = Field(default=0)  # consecutive failures since the last success
     locked_until: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

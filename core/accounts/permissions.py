@@ -29,6 +29,7 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request.extend.approve": ("批准延长答复期限", ("disclosure_office_head",)),  # 条例 第三十三条
     "request.excessive": ("要求说明理由或确定延迟答复期限", (HANDLER,)),
     "request.reply": ("答复申请", (HANDLER,)),
+    "request.notice": ("出具书面告知（收到确认、补正、延期、征求意见、收费）", (HANDLER,)),
     "request.amend": ("更正答复", (HANDLER,)),
     "request.reanswer": ("重新办理（复议、诉讼决定责令重新答复）", (HANDLER,)),
     "request.withdraw": ("登记申请人撤回申请", (HANDLER,)),
@@ -39,6 +40,9 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request.close": ("办结归档", (HANDLER,)),
     "request.register_overturned": ("登记被纠正的答复", (HANDLER,)),
     "request.import": ("导入台账", (HANDLER,)),
+    # 分办: the unit's administrator or the head of its disclosure office gives a request to a 承办人
+    "request.assign": ("分办（确定承办人）", (UNIT_ADMIN, "disclosure_office_head")),
+    "request.comment": ("填写办理意见", (HANDLER,)),  # plus the request chain's roles and the office head
     "request.reveal": ("显示申请人证件号码和联系方式", (HANDLER,)),  # plus the request chain's roles
     "document.register": ("登记文件", (HANDLER,)),
     "document.publish": ("信息发布", ("publisher",)),  # the publish step's role, where the chain has one
@@ -147,6 +151,9 @@ def build_actions(catalogue: Catalogue) -> dict[str, Action]:
     ))
     if declassifiers:  # 脱密后公开: the secrecy office confirms the public version
         out["document.declassify"] = Action("document.declassify", "审核确认脱密后公开的文稿", declassifiers)
+    comment = out["request.comment"]
+    out["request.comment"] = Action(comment.code, comment.label, tuple(dict.fromkeys(
+        (*comment.roles, *sorted(request_roles), "disclosure_office_head"))))
     reveal = out["request.reveal"]
     out["request.reveal"] = Action(reveal.code, reveal.label, tuple(dict.fromkeys((*reveal.roles, *sorted(request_roles)))))
     return out

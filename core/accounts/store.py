@@ -161,7 +161,8 @@ def password_digest(password_hash: str) -> str:
 
 def _facts(catalogue: Catalogue, account: Account) -> dict[str, Any]:
     return {"name": account.name, "display_name": account.display_name, "roles": account.role_codes,
-            "role_names": [catalogue.label(r) for r in account.role_codes], "disabled": account.disabled}
+            "role_names": [catalogue.label(r) for r in account.role_codes], "disabled": account.disabled,
+            "email": account.email}
 
 
 def resolve_roles(catalogue: Catalogue, roles: list[str]) -> list[str]:
@@ -237,6 +238,30 @@ def set_roles(session: Session, catalogue: Catalogue, name: str, roles: list[str
     record_event(session, subject_kind=SUBJECT, subject_id=account.id, action="user_roles", actor=actor,
                  before=before, after=_facts(catalogue, account))
     return account
+
+
+def set_email(session: Session, name: str, address: str, actor: str = "") -> Account:
+    """The address the account's reminders go to ("" none); logged like every change of an account."""
+    account = get(session, name)
+    address = check_email(address)
+    account.email = address
+    session.add(account)
+    session.flush()
+    record_event(session, subject_kind=SUBJECT, subject_id=account.id, action="user_email", actor=actor,
+                 after={"name": account.name, "email": address})
+    return account
+
+
+def check_email(address: str) -> str:
+    """An email address as stored: trimmed, one ``@`` with text both sides, no spaces ("" none)."""
+    address = (address or "").strip()
+    if not address:
+        return ""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() or c in "<>,;\"\\" for c in address) \
+            or len(address) > 300:
+        raise GongkaiError(f"电子邮箱“{address[:60]}”格式不正确，应如 zhangsan@example.gov.cn。")
+    return address
 
 
 TOTP_REQUIRED = "accounts.totp_required:"  # + the unit's code: a setting, "1" when the unit requires it

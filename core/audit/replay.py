@@ -76,7 +76,8 @@ def _request_created(defaults_from: str) -> Action:
         record.update(outcome=None, replied_on=None, replied_by="", closed_on=None, later_due=None,
                       reasons_asked_on=None, fee_method=None, fee_pages=None, fee_amount=None, amended_on=None,
                       withdrawal_how="", reanswer_days=None,
-                      received=after.get("received"), period_start=after.get("received"), channel=after.get("channel"))
+                      received=after.get("received"), period_start=after.get("received"), channel=after.get("channel"),
+                      assignee=after.get("assignee"))
         record["reply_clock"] = {"reply": (None,)}
         if defaults_from == "import":  # the fee a ledger row gave (request import's "fee")
             record["fee_amount"] = after.get("fee")
@@ -195,7 +196,7 @@ def _decision_count(record: dict[str, Any], after: dict[str, Any], _actor: str) 
 
 def _account(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
     """An account's facts as its events state them (the roles as the row stores them: JSON)."""
-    for column in ("name", "display_name", "disabled"):
+    for column in ("name", "display_name", "disabled", "email"):
         if column in after:
             record[column] = after[column]
     if "roles" in after:
@@ -247,7 +248,7 @@ REQUEST = Subject(
             "reasons_asked_on": "要求说明理由日期", "fee_method": "计费方式", "fee_pages": "计费页数",
             "fee_amount": "信息处理费", "amended_on": "更正答复日期", "withdrawal_how": "撤回方式",
             "reanswer_days": "重新答复期限（工作日）", "applicant_name": "申请人", "applicant_type": "申请人类型",
-            "subject": "申请内容"},
+            "subject": "申请内容", "assignee": "承办人"},
     actions={
         "receive": _request_created("receive"),
         "import": _request_created("import"),
@@ -269,6 +270,10 @@ REQUEST = Subject(
         "reanswer": _reanswered,
         "withdraw": _withdrawn,
         "edit": _sets(**{column: column for column in EDITABLE}),
+        "assign": _sets(assignee="assignee"),
+        "comment": _nothing,
+        "mail_failed": _nothing,
+        "notice": _nothing,
         "notify_correction": _nothing,
         "pause": _nothing,
         "resume": _nothing,
@@ -334,9 +339,10 @@ def _password_digest(value: Any) -> Any:
 ACCOUNT = Subject(
     kind="account", label="账户", table="account",
     fields={"name": "账户名", "display_name": "姓名", "roles": "角色", "disabled": "停用", "password_hash": "密码",
-            "totp_secret": "双因素密钥"},
+            "totp_secret": "双因素密钥", "email": "电子邮箱"},
     actions={"user_add": _account, "user_disable": _account, "user_enable": _account, "user_passwd": _account,
              "user_roles": _account, "user_totp": _account, "user_rehash": _account, "user_locked": _nothing,
+             "user_email": _account,
              "sealed": _nothing},
     logged_as={"password_hash": _password_digest, "totp_secret": _password_digest},
     title="name",

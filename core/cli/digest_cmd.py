@@ -10,11 +10,18 @@ from gongkai.core.cli.output import emit_json, emit_table
 @click.option("--within", type=click.IntRange(min=0), default=3, show_default=True, help="列出多少个工作日内到期的事项")
 @click.option("--as-of", "as_of", help="以该时间为“现在”，如 2026-10-09 或 2026-10-09T08:30（默认当前时间）")
 @click.option("--html", "html_path", help="另存为 HTML 页面")
+@click.option("--email", "by_email", is_flag=True,
+              help="给每个账户发送本人的待办提醒（已逾期和 --within 个工作日内到期的），发往 gongkai user email 设置的邮箱")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @force_option
 @click.pass_obj
-def digest(app, within, as_of, html_path, as_json, force):
-    """今日提醒：依申请公开、文件和时限事项中已超期、今日到期和即将到期的全部时限。"""
+def digest(app, within, as_of, html_path, by_email, as_json, force):
+    """今日提醒：依申请公开、文件和时限事项中已超期、今日到期和即将到期的全部时限。
+
+    --email：每个账户收到本人“我的待办”中已逾期和即将到期的事项（与网页版一致），宜由 cron 或 systemd 定时器每个工作日早上运行。"""
+    if by_email:
+        _email(app, within, as_of, as_json)
+        return
     from gongkai.core.matters.digest import GROUPS, digest as build, render_digest
     from gongkai.core.matters.urgency import now_beijing
     from gongkai.core.matters.workflow import parse_at
@@ -49,3 +56,22 @@ def digest(app, within, as_of, html_path, as_json, force):
         )
     if html_path:
         click.echo(f"\n已保存：{html_path}")
+
+
+def _email(app, within, as_of, as_json):
+    from gongkai.core.cli.common import day
+    from gongkai.core.errors import GongkaiError
+    from gongkai.core.requests.reminders import send_digests
+    from gongkai.core.today import today
+
+    app.sync_calendar()
+    done = send_digests(app, day(as_of[:10], "--as-of") if as_of else today(), within)
+    if as_json:
+        emit_json(done)
+    else:
+        click.echo(f"已发送 {len(done['sent'])} 封待办提醒" + "".join(f"；{a['account']}（{a['lines']} 项）" for a in done["sent"])
+                   + (f"。无待办提醒：{'、'.join(done['nothing'])}" if done["nothing"] else "")
+                   + (f"。有待办但未设置邮箱（gongkai user email 账户名 邮箱）：{'、'.join(done['no_address'])}"
+                      if done["no_address"] else ""))
+    if done["failed"]:
+        raise GongkaiError("以下账户的提醒未能发出：" + "；".join(f"{f['account']}：{f['error']}" for f in done["failed"]))

@@ -23,6 +23,7 @@ SEARCH_LIMIT = 100  # a search lists the newest matches: a word most subjects sh
 @click.option("--from", "received_from", help="只列该日及以后收到的申请")
 @click.option("--to", "received_to", help="只列该日及以前收到的申请")
 @click.option("--ref", help="只列本单位编号含此文字的申请，如 --ref 〔2025〕17号")
+@click.option("--assignee", help="只列该承办人（账户名）办理的申请；- 表示尚未分办的")
 @click.option("--limit", type=count_type(10_000_000), help="只列最近收到的 N 件（--search 默认 100 件，导出 Excel 时默认全部；0 为全部）")
 @click.option("--as-of", help="按该日计算（默认今天）")
 @click.option("--xlsx", "xlsx_path",
@@ -32,7 +33,7 @@ SEARCH_LIMIT = 100  # a search lists the newest matches: a word most subjects sh
 @force_option
 @click.pass_obj
 def ledger(app, overdue, due_within, state, year, search, outcome, applicant_type, received_from, received_to, ref,
-           limit, as_of, xlsx_path, same_information, as_json, force):
+           assignee, limit, as_of, xlsx_path, same_information, as_json, force):
     """依申请公开台账：状态、答复期限、已用工作日（扣除中止）、剩余工作日、是否逾期。"""
     from gongkai.core.requests import ledger as core
 
@@ -53,7 +54,7 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
         rows = core.ledger(session, app, as_of=day(as_of, "--as-of"), overdue=overdue, due_within=due_within,
                            state=state, year=year, search=search, outcome=outcome, applicant_type=applicant_type,
                            received_from=day(received_from, "--from"), received_to=day(received_to, "--to"), ref=ref,
-                           limit=limit + 1 if limit else None)
+                           assignee=assignee, limit=limit + 1 if limit else None)
         if limit and len(rows) > limit:  # one more than asked: there are earlier ones
             rows = rows[1:]
             click.echo(f"仅列出最近收到的 {limit} 件，更早的未列出；可用 --year、--from、--state 等缩小范围，或 --limit 0 列出全部。",
@@ -70,9 +71,10 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
         emit_json(rows)
         return
     if not xlsx_path:
-        emit_table(["编号", "本单位编号", "收到", "申请人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
-                   [[r["id"], r["ref"] or "", r["received"], r["applicant"], r["state_name"], r["due"], r["working_days_used"],
-                     r["days_left"], _late(r), label("outcome", r["outcome"], app.registry)] for r in rows])
+        emit_table(["编号", "本单位编号", "收到", "申请人", "承办人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
+                   [[r["id"], r["ref"] or "", r["received"], r["applicant"], r["assignee"] or "", r["state_name"], r["due"],
+                     r["working_days_used"], r["days_left"], _late(r), label("outcome", r["outcome"], app.registry)]
+                    for r in rows])
 
 
 def _late(row):

@@ -40,6 +40,15 @@ def _run(app, request_id, fn, *args, notice=None, sign=None, **kwargs):
         return ledger.show(session, app, req)
 
 
+def _notify(app, data):
+    """Tell by email whom the request now waits for (best-effort; core.requests.reminders)."""
+    from gongkai.core.requests.reminders import notify_waiting
+
+    done = notify_waiting(app, data["id"])
+    if done["failed"]:
+        click.echo(f"提醒邮件未能发给：{'、'.join(done['failed'])}（已记入办理记录）", err=True)
+
+
 def _write_notice(session, app, req, notice):
     if notice is None or not notice[1]:
         return
@@ -92,6 +101,7 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
         )
         _write_notice(session, app, req, ("receipt", notice_out, {}))  # 条例 第三十一条: 收到申请的确认
         data = ledger.show(session, app, req)
+    _notify(app, data)
     if as_json:
         emit_json(data)
     else:
@@ -128,6 +138,7 @@ def show(app, request_id, as_of, reveal, by, as_json):
     click.echo(f"申请 {data['id']}{ref}{kind}：{data['applicant']}　“{data['subject']}”")
     if data["applicant_id_number"] or data["applicant_contact"]:  # masked unless --reveal
         click.echo(f"证件号码 {data['applicant_id_number'] or '（无）'}　联系方式 {data['applicant_contact'] or '（无）'}")
+    click.echo(f"承办人 {data['assignee'] or '（尚未分办）'}")
     click.echo(f"收到 {data['received']}　状态 {data['state_name']}　答复期限 {data['due'] or '（中止计时）'}"
                f"　已用 {data['working_days_used']} 个工作日" + ("　已逾期" if data["overdue"] else "")
                + ("　逾期答复" if data["late"] else ""))
@@ -147,8 +158,43 @@ def show(app, request_id, as_of, reveal, by, as_json):
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
                [[s["name"] + ("（本单位规定）" if s["unit_practice"] else ""), label("stage", s["stage"]), s["done"], s["by"]]
                 for s in data["review_steps"]])
-    emit_table(["时间（北京时间）", "经办人", "事项"],
-               [[e["at_beijing"], e["actor"], label("event", e["action"])] for e in data["events"]])
+    from gongkai.core.requests.timeline import entries
+
+    with app.session() as session:  # the timeline in words: step, decision, comment, who by name
+        timeline = entries(session, app, data["events"])
+    emit_table(["时间（北京时间）", "经办人", "事项", "情况", "意见"],
+               [[e["at"], e["who"], e["what"], e["detail"], e["comment"]] for e in timeline], max_width=40)
+
+
+@request.command("assign")
+@REQUEST
+@click.option("--to", "to", required=True, help="承办人的账户名（须有承办人角色）")
+@click.option("--reason", default="", help="分办或改派的理由")
+@BY
+@JSON
+@click.pass_obj
+def assign_cmd(app, request_id, to, reason, by, as_json):
+    """分办：确定或改派申请的承办人（单位管理员或政府信息公开工作机构负责人办理）。"""
+    from gongkai.core.requests import assignment
+
+    data = _run(app, request_id, assignment.assign, to, reason, sign=("request.assign", by))
+    _notify(app, data)
+    _report(data, as_json, f"已分办：承办人 {data['assignee']}")
+
+
+@request.command("comment")
+@REQUEST
+@click.argument("text", metavar="意见")
+@click.option("--step", "step_id", type=LabelChoice("step"), help="所针对的审核步骤（名称，见 request show；不填为对本件的意见）")
+@BY
+@JSON
+@click.pass_obj
+def comment_cmd(app, request_id, text, step_id, by, as_json):
+    """填写办理意见：对本件申请或某一审核步骤的意见（审核意见），记入办理经过。"""
+    from gongkai.core.requests import notes
+
+    data = _run(app, request_id, notes.comment, text, step_id, sign=("request.comment", by))
+    _report(data, as_json, "已记录意见")
 
 
 @request.command("correct")
@@ -181,6 +227,7 @@ def corrected(app, request_id, on, good_reason, by, as_json):
     from gongkai.core.requests import clock
 
     data = _run(app, request_id, clock.corrected, day(on, "--on"), good_reason, sign=("request.corrected", by))
+    _notify(app, data)
     _report(data, as_json, "已登记补正，答复期限重新计算")
 
 
@@ -220,6 +267,7 @@ def resume(app, request_id, on, no_answer, by, as_json):
     from gongkai.core.requests import clock
 
     data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by))
+    _notify(app, data)
     last = data["pauses"][-1]
     silence = f"；逾期未提出意见：{clock.SILENCE_NAMES.get(last['silence_means'], '')}" if last["silence_means"] else ""
     _report(data, as_json, f"已恢复计时{silence}")
@@ -316,6 +364,7 @@ def review_cmd(app, request_id, step_id, by, decision, comment, outcome, reason,
         review.review(session, office, req, step_id, name, decision, comment, day(on, "--on"), proposal=proposed)
 
     data = _run(app, request_id, act)
+    _notify(app, data)
     registry = app.registry
     _report(data, as_json, f"已记录审核：{label('step', step_id, registry)} {label('decision', decision)}")
 
@@ -358,6 +407,7 @@ def reply_cmd(app, request_id, outcome, on, reason, basis, provision, withheld, 
     data = _run(app, request_id, reply.reply, outcome=outcome, on=day(on, "--on"), reasons=reason, legal_basis=basis,
                 provision=provision, withheld=reply.parse_withheld(list(withheld)) if withheld else None, agency=agency,
                 agency_contact=agency_contact, sign=("request.reply", by))
+    _notify(app, data)
     _report(data, as_json, f"已答复：{data['outcome_name']}")
 
 
@@ -397,6 +447,7 @@ def reanswer_cmd(app, request_id, decision_on, days, by, as_json):
     from gongkai.core.requests import amend
 
     data = _run(app, request_id, amend.reanswer, day(decision_on, "--decision-on"), days, sign=("request.reanswer", by))
+    _notify(app, data)
     _report(data, as_json, "已重新办理，请按审核流程重新答复")
 
 

@@ -51,11 +51,12 @@ def _manager(session, app, by):
 @click.argument("name", metavar="账户名")
 @click.option("--role", "roles", multiple=True, help="角色（本辖区审核流程中的角色，如 承办人、律师；或 单位管理员），可多次使用")
 @click.option("--display-name", default="", help="姓名（显示用）")
+@click.option("--email", default="", help="电子邮箱（待办提醒发往此地址）")
 @STDIN
 @BY
 @JSON
 @click.pass_obj
-def add(app, name, roles, display_name, password_stdin, by, as_json):
+def add(app, name, roles, display_name, email, password_stdin, by, as_json):
     """新增账户；密码以 Argon2 散列保存，不记入日志。"""
     from gongkai.core.accounts import store
     from gongkai.core.accounts.roles import catalogue
@@ -63,10 +64,13 @@ def add(app, name, roles, display_name, password_stdin, by, as_json):
     unit_roles = catalogue(app.registry)
     store.check_name(name)
     store.resolve_roles(unit_roles, list(roles))  # a bad role is refused before the password is asked
+    store.check_email(email)
     password = _password(password_stdin)
     with app.session() as session:
-        account = store.add_account(session, unit_roles, name, password, list(roles), display_name,
-                                    actor=_manager(session, app, by))
+        manager = _manager(session, app, by)
+        account = store.add_account(session, unit_roles, name, password, list(roles), display_name, actor=manager)
+        if email.strip():
+            store.set_email(session, name, email, actor=manager)
         data = store.describe(unit_roles, account)
     if as_json:
         emit_json(data)
@@ -110,6 +114,22 @@ def _toggle(app, name, by, disabled):
 
     with app.session() as session:
         store.set_disabled(session, catalogue(app.registry), name, disabled, actor=_manager(session, app, by))
+
+
+@user.command("email")
+@click.argument("name", metavar="账户名")
+@click.argument("address", metavar="电子邮箱")
+@BY
+@click.pass_obj
+def email_cmd(app, name, address, by):
+    """设置账户的电子邮箱（待办提醒和每日提醒发往此地址）；给 - 则不再发送。"""
+    from gongkai.core.accounts import store
+
+    with app.session() as session:
+        account = store.set_email(session, name, "" if address.strip() == "-" else address,
+                                  actor=_manager(session, app, by))
+        shown = account.email
+    click.echo(f"已设置账户 {name} 的电子邮箱：{shown}" if shown else f"账户 {name} 不再接收提醒邮件")
 
 
 @user.command("disable")

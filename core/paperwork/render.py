@@ -73,6 +73,33 @@ def render(template_dirs: Iterable[Path], name: str, context: Mapping[str, Any])
         raise GongkaiError(f"模板“{name}”试图执行不安全的操作：{exc}") from None
 
 
+# --------------------------------------------------------------------------- a person's own text
+
+# What a person typed (a reason, a subject, a name) goes into a letter as text, never as markup:
+# each character the dialect or Markdown would read is swapped for a private-use character
+# while the letter is laid out, and swapped back in every format written (restore).
+_LITERAL = {"*": "\ue011", "_": "\ue012", "`": "\ue013", "[": "\ue014", "]": "\ue015", "\\": "\ue016",
+            "#": "\ue017", "|": "\ue018", "<": "\ue019", ">": "\ue01a", "=": "\ue01b", ":": "\ue01c"}
+_TO_LITERAL = str.maketrans(_LITERAL)
+_FROM_LITERAL = str.maketrans({v: k for k, v in _LITERAL.items()})
+
+
+def literal(value: Any) -> Any:
+    """``value`` (text; a list or dict of texts) kept as typed when the letter is laid out."""
+    if isinstance(value, str):
+        return value.translate(_TO_LITERAL)
+    if isinstance(value, list):
+        return [literal(v) for v in value]
+    if isinstance(value, dict):
+        return {k: literal(v) for k, v in value.items()}
+    return value
+
+
+def restore(text: str) -> str:
+    """The characters :func:`literal` swapped, back as typed."""
+    return text.translate(_FROM_LITERAL)
+
+
 # --------------------------------------------------------------------------- output formats
 
 
@@ -81,7 +108,12 @@ def markdown_to_html(text: str, title: str, tables: Mapping[str, Any] | None = N
     from markdown_it import MarkdownIt
     from markupsafe import escape
 
+    # **label** as word.py reads it: CommonMark leaves "**理由：**经审查" as it is (a closing
+    # ** after punctuation and before a letter does not close), the letter sets it in bold
+    text = _BOLD.sub(lambda m: f"\ue001{m.group(1)}\ue002", text)
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    body = restore(body.replace("\ue001", "<strong>").replace("\ue002", "</strong>")
+                   .replace(_LITERAL["<"], "&lt;").replace(_LITERAL[">"], "&gt;"))
     for name, table in (tables or {}).items():
         body = body.replace(f"<p>{_TABLE_SLOT.format(name)}</p>", table.to_html())
     return (
@@ -97,6 +129,7 @@ def markdown_to_html(text: str, title: str, tables: Mapping[str, Any] | None = N
 
 
 _RIGHT_ALIGNED = re.compile(r"^=>\s?", re.M)
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def _table_rows(lines: list[str]) -> list[list[str]]:
@@ -151,7 +184,7 @@ def write_output(text: str, fmt: str, path: Path | Target, title: str, layout: A
     if fmt not in ("md", "html"):
         raise GongkaiError(f"不支持的格式“{fmt}”，可选：docx、pdf、md、html。")
     text = plain_text(text, tables, html=fmt == "html")
-    return write_file(path, text if fmt == "md" else markdown_to_html(text, title, tables))
+    return write_file(path, restore(text) if fmt == "md" else markdown_to_html(text, title, tables))
 
 
 _DIRECTIVE = re.compile(r"^:::.*$", re.M)

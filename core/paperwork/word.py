@@ -106,7 +106,9 @@ def _set_fonts(rpr_owner: Any, east_asian: str, latin: str) -> None:
 def _run(paragraph: Any, text: str, font: str, size: float, fonts: Fonts, bold: bool = False) -> Any:
     from docx.shared import Pt
 
-    run = paragraph.add_run(text)
+    from gongkai.core.paperwork.render import restore
+
+    run = paragraph.add_run(restore(text))  # a person's own text: its markers as typed
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = fonts.latin

@@ -155,11 +155,15 @@ def receive(session: Session, office: Any, *, actor: str = "", entered: dt.date 
     request = Request(**request_fields(office.registry, **fields))
     if request.ref is not None and (other := ref_taken(session, request.ref)) is not None:
         raise GongkaiError(f"本单位编号“{request.ref}”已用于申请 {other}，同一单位内不能重复（--ref）。")
+    from gongkai.core.requests.assignment import initial
+
+    request.assignee = initial(session, office, actor)  # the unit's rule ([cases] assign_new_to), if any
     session.add(request)
     session.flush()
     apply(session, request, "receive", actor,
           {"received": request.received.isoformat(), "channel": request.channel, "track": request.track,
-           **({"ref": request.ref} if request.ref else {})}, to_state="received")
+           **({"ref": request.ref} if request.ref else {}),
+           **({"assignee": request.assignee} if request.assignee else {})}, to_state="received")
     clock.refresh(session, office, request)
     rule = intake_rule(office.registry, request.channel)
     if rule is not None:

@@ -88,6 +88,7 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
     return {
         "id": request.id,
         "ref": request.ref,
+        "assignee": request.assignee,  # 承办人 (分办), a login name; None: unassigned
         "version": request.version,
         "state": request.state,
         "state_name": STATES[request.state],
@@ -188,11 +189,12 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
            due_within: int | None = None, state: str | None = None, year: int | None = None,
            search: str | None = None, outcome: str | None = None, applicant_type: str | None = None,
            received_from: dt.date | None = None, received_to: dt.date | None = None,
-           ref: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+           ref: str | None = None, limit: int | None = None, assignee: str | None = None) -> list[dict[str, Any]]:
     """The ledger rows, filtered: overdue, due within N working days, by state, by year of receipt,
     by text (the applicant's name, the subject, the 编号: :mod:`gongkai.core.requests.search`), by
     outcome, applicant type and receipt dates, by the unit's reference (``ref``: the requests
-    whose reference contains it). Filters combine (AND). ``limit``: only the newest that many
+    whose reference contains it), by 承办人 (``assignee``: a login name, or :data:`UNASSIGNED`).
+    Filters combine (AND). ``limit``: only the newest that many
     (a search for a word most subjects share then reads no further than they), in id order.
 
     ``overdue`` and ``due_within`` together list both (overdue, or due within N working days).
@@ -219,6 +221,8 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         query = query.where(table.c.received <= received_to)
     if ref:
         query = query.where(table.c.ref.contains(ref.strip(), autoescape=True))
+    if assignee:
+        query = query.where(_assigned(assignee))
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
     from gongkai.core.requests import search as text_search
 
@@ -259,7 +263,8 @@ def appeal_rows(session: Session, rows: list[dict[str, Any]]) -> list[list[Any]]
 
 def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
          due_within: int | None = None, state: str | None = None, year: int | None = None, search: str = "",
-         ref: str | None = None, cursor: str | None = None, size: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+         ref: str | None = None, cursor: str | None = None, size: int = 50,
+         assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
     """One page of the ledger and the cursor of the next page (None on the last one).
 
     Keyset paging, never OFFSET, so every page costs the same on any size of ledger: newest
@@ -278,6 +283,8 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
         where += received_in(year)
     if ref:
         where.append(table.c.ref.contains(ref.strip(), autoescape=True))
+    if assignee:
+        where.append(_assigned(assignee))
     from gongkai.core.requests import search as text_search
 
     horizon = office.calendar.add_working_days(as_of, due_within) if due_within is not None else None
@@ -312,6 +319,14 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
         return rows, None
     last = requests[-1]
     return rows, f"{last.page_due.isoformat()}:{last.id}" if "page_due" in last._fields else str(last.id)
+
+
+UNASSIGNED = "-"  # ledger --assignee -: the requests not yet assigned
+
+
+def _assigned(assignee: str) -> Any:
+    column = Request.__table__.c.assignee
+    return column.is_(None) if assignee.strip() == UNASSIGNED else column == assignee.strip()
 
 
 def _cursor(text: str, with_due: bool = False) -> tuple[dt.date | None, str, int]:

@@ -113,26 +113,29 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
     fee = ""
     if request.fee_amount:
         fee = f"{fees.METHODS[request.fee_method]} {request.fee_amount} 元"
+    from gongkai.core.paperwork.render import literal
+
+    # what people typed is text in the letter, never markup (paperwork.render.literal)
     return {
         "unit": office.unit.name,
         "jurisdiction": office.registry.jurisdiction.display_name,
         "number": document_number(office, (request.amended_on or request.replied_on).year, letter_serial(request),
                                   series_of(replaced)),
-        "ref": request.ref,  # the unit's own reference of the request
-        "applicant": {"name": request.applicant_name, "contact": request.applicant_contact},
+        "ref": literal(request.ref),  # the unit's own reference of the request
+        "applicant": literal({"name": request.applicant_name, "contact": request.applicant_contact}),
         "channel": intake.channel_code(office.registry, request.channel).name,
         "received": request.received,
         "corrected_on": correction.corrected_on if correction else None,
         "extension": extension,
-        "subject": request.subject,
-        "form_wanted": request.form_wanted,
+        "subject": literal(request.subject),
+        "form_wanted": literal(request.form_wanted),
         "outcome": outcome.code,
         "outcome_name": outcome.name,
-        "reasons": request.reasons,
-        "legal_basis": full_basis(request.legal_basis or (str(outcome.basis) if outcome.basis else "")),
-        "provision": request.provision or DEFAULT_PROVISION,
-        "withheld": withheld_parts(request),
-        "other_agency": {"name": request.other_agency, "contact": request.other_agency_contact},
+        "reasons": literal(request.reasons),
+        "legal_basis": literal(full_basis(request.legal_basis or (str(outcome.basis) if outcome.basis else ""))),
+        "provision": literal(request.provision) or DEFAULT_PROVISION,
+        "withheld": literal(withheld_parts(request)),
+        "other_agency": literal({"name": request.other_agency, "contact": request.other_agency_contact}),
         "fee": fee,
         "title": track.letter_title if track else TITLE,
         # another track's route (五原县 党务公开: 上级主管部门 or 纪检机关), never 行政复议/行政诉讼
@@ -140,7 +143,7 @@ def context(session: Session, office: Any, request: Request, prior: int | None =
         "reconsideration_body": "" if track else reconsideration_body(office),
         "replied_on": request.amended_on or request.replied_on,
         # the reply this letter replaces (更正答复, 重新答复), or None
-        "supersedes": supersedes(office, replaced) if replaced else None,
+        "supersedes": literal(supersedes(office, replaced)) if replaced else None,
     }
 
 
@@ -170,7 +173,7 @@ def draft_html(session: Session, office: Any, request: Request, proposal: dict[s
     read when they sign (its 文号 is given at the reply: shown as 〔年份〕×号)."""
     import json
 
-    from gongkai.core.paperwork.render import markdown_to_html, render
+    from gongkai.core.paperwork.render import markdown_to_html, plain_text, render
 
     draft = Request(**request.model_dump())
     outcome = office.registry.outcome(proposal["outcome"])
@@ -190,7 +193,7 @@ def draft_html(session: Session, office: Any, request: Request, proposal: dict[s
         data["number"] = document_number(office, on.year, 0, "更")
     data["number"] = data["number"].replace("〕0号", "〕×号")
     text = render(office.registry.template_dirs, template_name(outcome), data)
-    return markdown_to_html(text, f"{TITLE}（草稿）")
+    return markdown_to_html(plain_text(text, html=True), f"{TITLE}（草稿）")
 
 
 def write_letter(session: Session, office: Any, request: Request, fmt: str, out: Path, prior: int | None = None) -> Path:

@@ -26,6 +26,7 @@ class Request(UnitOwned, table=True):
         Index("ix_request_received", "unit_id", "received"),
         Index("ix_request_applicant_month", "unit_id", "applicant_name", "applicant_id_number", "received"),
         Index("ix_request_ref", "unit_id", "ref", unique=True),  # NULL (no reference) may repeat
+        Index("ix_request_assignee", "unit_id", "assignee", "state"),  # 我的待办, ledger --assignee
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,6 +85,9 @@ class Request(UnitOwned, table=True):
     # the N of the reply letter's 文号 (机关代字〔年〕N号): the unit's own sequence for the year of
     # the letter's date (core.units.numbering); None before the reply
     letter_serial: int | None = None
+    # 承办人 (分办): the login name of the account the request is assigned to; None until assigned
+    # (core.requests.assignment)
+    assignee: str | None = Field(default=None, max_length=100)
 
 
 class PriorReply(UnitOwned, table=True):

@@ -218,3 +218,25 @@ def format_of(out: str | Path) -> str:
     if suffix not in FORMATS:
         raise GongkaiError(f"告知书文件“{out}”的扩展名应为 {'、'.join('.' + f for f in FORMATS)} 之一（--notice）。")
     return suffix
+
+
+def issue(session: Session, office: Any, req: Request, kind: str, fmt: str, options: dict[str, Any],
+          actor: str = "") -> tuple[bytes, str]:
+    """Make a notice as :func:`write_notice` does and record it on the request (a ``notice``
+    event: which notice, its 文号 and date, the format and the SHA-256 of the file handed out);
+    returns the file's content and its name. What the web's 出具告知书 form calls."""
+    import hashlib
+    import tempfile
+
+    from gongkai.core.requests.workflow import apply
+
+    notice = kind_of(kind)
+    if fmt not in ("pdf", "docx"):
+        raise GongkaiError(f"格式“{fmt}”无效，可选：PDF、Word（docx）。")
+    facts = context(session, office, req, notice.code, options)  # refused here before anything is written
+    with tempfile.TemporaryDirectory() as tmp:
+        content = write_notice(session, office, req, notice.code, fmt, Path(tmp) / f"notice.{fmt}", options).read_bytes()
+    apply(session, req, "notice", actor, {"kind": notice.code, "title": notice.title, "number": facts["number"],
+                                          "on": facts["on"].isoformat(), "format": fmt,
+                                          "sha256": hashlib.sha256(content).hexdigest()}, to_state=req.state)
+    return content, f"{notice.title}-{req.id}-{req.applicant_name}.{fmt}"

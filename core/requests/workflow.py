@@ -87,6 +87,10 @@ EVENT_NAMES = {
     "reanswer": "重新答复",
     "withdraw": "登记申请人撤回",
     "edit": "更正登记信息",
+    # events that move no state (workflow.apply with to_state=the state it is in)
+    "assign": "分办（确定承办人）",
+    "comment": "办理意见",
+    "notice": "出具告知书",
 }
 
 

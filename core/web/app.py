@@ -48,8 +48,15 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     """Render a page; every page gets the actor, the CSRF token and the one-time notice."""
     office = request.app.state.office
     session = request.scope["session"]
+    from gongkai.core.web.words import for_people
+
     context.setdefault("notice", session.pop("notice", None))
     context.setdefault("error", session.pop("error", None))
+    # what core says for both interfaces, in the web's words (no command, option or code)
+    context["error"] = for_people(context["error"])
+    for key in ("message", "reason"):
+        if isinstance(context.get(key), str):
+            context[key] = for_people(context[key], hint="")
     return request.app.state.templates.TemplateResponse(
         request, template, {
             "actor": request.scope.get("actor"), "csrf_token": csrf_token(session),
@@ -121,7 +128,7 @@ class Server:
         chosen = self.office.chosen_unit()
         code = next((u.code for u in units if u.code == chosen), units[0].code if units else "")
         if not code:
-            raise GongkaiError("区级数据库中尚无单位：请先用 `gongkai unit add` 新增单位。")
+            raise GongkaiError("区级数据库中尚无单位：请先在命令行新增单位（unit add）。")
         return code, self.office.registry.jurisdiction.display_name
 
     def office_of(self, code: str) -> Any:

@@ -47,36 +47,36 @@ WORKLIST_ROWS = 30  # rows per list on 我的待办; the counts are of all, the 
 
 
 def todo(request: Request) -> Response:
-    """我的待办: the review steps waiting for my roles, and the digest of clocks with time left."""
-    from gongkai.core.accounts.permissions import allowed
+    """我的待办: everything waiting for me (core.requests.worklist.my_work, as ``gongkai todo``), and
+    the unit's digest of clocks with time left."""
     from gongkai.core.records.head_cache import chain_head
     from gongkai.core.matters.urgency import now_beijing
-    from gongkai.core.requests.review import chain
 
     actor = need(request, "view")
     office = request.app.state.office
     within = number(request, "within", "几个工作日内到期", 0, 60)
     within = 3 if within is None else within
-    mine = frozenset(s.id for s in chain(office.registry).steps if allowed(actor, f"request.review:{s.id}"))
     # as of the minute: the countdowns are in minutes, and the page is the same for the whole minute
     now = now_beijing().replace(second=0, microsecond=0)
+    key = ("todo", actor.name, actor.roles, actor.reading, within, now, id(office.calendar))
     with office.session() as session:
-        main = PAGES.get(chain_head(session), ("todo", mine, within, now, id(office.calendar)),
-                         lambda: main_block(request, "todo.html", **_todo(session, office, mine, within, now)))
+        main = PAGES.get(chain_head(session), key,
+                         lambda: main_block(request, "todo.html", **_todo(session, office, actor, within, now)))
     return render(request, "todo.html", main=main)
 
 
-def _todo(session: Any, office: Any, mine: frozenset[str], within: int, now: dt.datetime) -> dict[str, Any]:
+def _todo(session: Any, office: Any, actor: Any, within: int, now: dt.datetime) -> dict[str, Any]:
     from gongkai.core.matters.digest import GROUPS, digest
     from gongkai.core.matters.urgency import time_left
-    from gongkai.core.requests.worklist import waiting_steps
+    from gongkai.core.requests.worklist import my_work
 
-    steps, more = waiting_steps(session, office.registry, set(mine), limit=WORKLIST_ROWS)
+    lines = my_work(session, office, actor, today(), limit=WORKLIST_ROWS + 1)
     data = digest(session, office.registry, office.calendar, now, within, limit=WORKLIST_ROWS)
     for items in data["groups"].values():
         for item in items:
             item["left"] = time_left(item["due"], now, office.calendar)
-    return {"steps": steps, "more": more, "digest": data, "groups": GROUPS, "within": within}
+    return {"lines": lines[:WORKLIST_ROWS], "more": len(lines) > WORKLIST_ROWS, "digest": data, "groups": GROUPS,
+            "within": within}
 
 
 def ledger_filters(request: Request) -> dict[str, Any]:
@@ -88,6 +88,7 @@ def ledger_filters(request: Request) -> dict[str, Any]:
         "year": number(request, "year", "收到年度", 1, 9999),
         "search": q.get("q", "").strip()[:100],
         "ref": q.get("ref", "").strip()[:100] or None,
+        "assignee": q.get("assignee", "").strip()[:100] or None,
     }
 
 
@@ -106,9 +107,13 @@ def ledger(request: Request) -> Response:
     as_of = today()
 
     def content(session: Any) -> Any:
+        from gongkai.core.requests.assignment import handlers, names
+
         rows, next_cursor = core.page(session, office, as_of=as_of, cursor=cursor, **filters)
         kept = {k: v for k, v in request.query_params.items() if k != "after" and v}
+        people = names(session, {r["assignee"] for r in rows if r["assignee"]})
         return main_block(request, "ledger.html", rows=rows, filters=filters, states=STATES, query=urlencode(kept),
+                          handlers=handlers(session), people=people,
                           outcomes=office.registry.outcomes, first_page=cursor is None,
                           next_url=f"/ledger?{urlencode({**kept, 'after': next_cursor})}" if next_cursor else None)
 

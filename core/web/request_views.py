@@ -229,7 +229,20 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
             preview = html_body(letters.draft_html(session, office, req, signed, today()))
         except GongkaiError as exc:  # e.g. no unit name yet: say why there is no preview
             preview = Markup("<p class=\"error\">") + str(exc) + Markup("</p>")
+    from gongkai.core.requests import timeline, worklist
+    from gongkai.core.requests.assignment import handlers as assignment_handlers, names
+
+    waiting = review.chain(office.registry).step(next_step["id"]) if next_step else None
+    acting = req.state in (*workflow.OPEN_STATES, "amending") or (req.state == "replied" and waiting is not None)
     return {
+        "timeline": timeline.entries(session, office, data["events"]),
+        "assignee_name": names(session, {req.assignee})[req.assignee] if req.assignee else None,
+        "next_actor": worklist.next_actors(session, office, req, waiting) if acting else None,
+        "can_assign": allowed(actor, "request.assign", record), "handlers": assignment_handlers(session) if
+        allowed(actor, "request.assign", record) else [],
+        "can_comment": allowed(actor, "request.comment", record), "chain_steps": review.chain(office.registry).steps,
+        "can_notice": allowed(actor, "request.notice", record) and req.track == "government",
+        "notice_kinds": _notice_kinds(),
         "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
         "correction_step": correction, "proposal": signed, "preview": preview,
         "correction_proposal": proposal.of_reply(req) if correction is not None else None,
@@ -241,6 +254,12 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         "channels": intake.channels(office.registry), "applicant_types": _applicant_types(),
         "clock_rules": {c["rule"]: office.registry.find(c["rule"]) for c in data["clocks"].values()},
     }
+
+
+def _notice_kinds() -> Any:
+    from gongkai.core.requests.notices import KINDS
+
+    return KINDS
 
 
 def _applicant_types() -> Any:
@@ -261,8 +280,32 @@ def _request_id(request: Request) -> int:
 CSRF_SLOT = "csrf-token-of-the-session"  # in a cached page, where each form's token goes
 
 
-def detail(request: Request) -> Response:
+def request_head(session: Any, request_id: int) -> tuple[Any, ...] | None:
+    """Where one request's page stands: its last event (every change to a request, its reviews,
+    clocks, notices, reveals, is an event on it), the unit's accounts (the names and roles
+    the page shows) and the calendar its clocks were computed on. Writes to other requests leave it as it is, so a busy office's writes do not
+    empty every request page a worker keeps (the unit's chain head would)."""
+    from sqlalchemy import func, select
+
+    from gongkai.core.accounts.models import Account
     from gongkai.core.records.head_cache import chain_head
+    from gongkai.core.records.storage import Event
+
+    head = chain_head(session)
+    if head is None:
+        return None
+    e, a = Event.__table__, Account.__table__
+    last = session.execute(select(func.max(e.c.id)).where(e.c.subject_id == request_id, e.c.subject_kind == "request")
+                           ).scalar()
+    accounts = tuple(session.execute(select(func.count(), func.max(a.c.id), func.sum(a.c.version))).one())
+    # the calendar the stored clocks were computed on (a holiday change recomputes every request's)
+    from gongkai.core.records.storage import get_setting
+    from gongkai.core.time.deadline_store import CALENDAR_SETTING
+
+    return (*head[:2], "request", request_id, last, accounts, get_setting(session, CALENDAR_SETTING))
+
+
+def detail(request: Request) -> Response:
     from gongkai.core.web.security import csrf_token
 
     actor = need(request, "view")
@@ -276,8 +319,8 @@ def detail(request: Request) -> Response:
     # the page is the same for every session of the same account on the same day and records;
     # only its forms' CSRF token differs, put in when it is served
     with office.session() as session:
-        main = PAGES.get(chain_head(session), ("request", request_id, as_of, actor.name, actor.roles, id(office.calendar)),
-                         content)
+        main = PAGES.get(request_head(session, request_id), ("request", as_of, actor.name, actor.roles,
+                                                             id(office.calendar)), content)
     token = csrf_token(request.scope["session"])
     return render(request, "request.html", main=Markup(main.replace(CSRF_SLOT, token)), r={"id": request_id})
 
@@ -310,6 +353,18 @@ def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str
             require(actor, f"request.review:{step}", record)
             _review(session, office, req, form, actor.name)
             return f"已记录审核：{review.chain(office.registry).step(step).name}"
+        if name == "assign":
+            from gongkai.core.requests import assignment
+
+            require(actor, "request.assign", record)
+            assignment.assign(session, office, req, form.text("to"), form.text("reason"), actor.name)
+            return f"已分办：承办人 {assignment.names(session, {req.assignee})[req.assignee]}"
+        if name == "comment":
+            from gongkai.core.requests import notes
+
+            require(actor, "request.comment", record)
+            notes.comment(session, office, req, form.text("text"), form.text("step") or None, actor.name)
+            return "已记录意见"
         action = ACTIONS.get(name)
         if action is None:
             raise GongkaiError(f"没有“{name}”这项操作。")
@@ -330,7 +385,15 @@ async def act(request: Request) -> Response:
         if isinstance(exc, Forbidden):
             raise
         return back_to(request, f"/requests/{request_id}", error=str(exc))
+    if request.path_params["action"] in NOTIFYING:  # the step stands; telling the next person is best-effort
+        from gongkai.core.requests.reminders import notify_waiting
+
+        await run_in_threadpool(notify_waiting, request.app.state.office, request_id)
     return back_to(request, f"/requests/{request_id}", notice=done)
+
+
+# the steps after which someone else may be waited for: they are told by email (core.requests.reminders)
+NOTIFYING = frozenset({"review", "assign", "reply", "resume", "corrected", "reanswer", "amend"})
 
 
 def html_body(page: str) -> Any:
@@ -415,6 +478,9 @@ async def register(request: Request) -> Response:
             raise
         values = {k: str(v) for k, v in data.items() if k != "csrf_token"}
         return render(request, "new.html", status=400, error=str(exc), values=values, **intake_context(office))
+    from gongkai.core.requests.reminders import notify_waiting
+
+    await run_in_threadpool(notify_waiting, office, request_id)
     return back_to(request, f"/requests/{request_id}", notice=f"已登记申请 {request_id}。")
 
 
@@ -436,6 +502,38 @@ def check_id(request: Request) -> Response:
     return HTMLResponse('<span id="id-check" class="ok">证件号码格式有效。</span>')
 
 
+def _notice(office: Any, actor: Any, request_id: int, form: Form) -> tuple[bytes, str]:
+    from gongkai.core.accounts.permissions import request_record, require
+    from gongkai.core.requests import notices
+
+    with office.session() as session:
+        req = workflow.load(session, request_id)
+        require(actor, "request.notice", request_record(session, office.registry, req))
+        options = {"on": form.day("on", "告知书日期", False), **{k: form.text(k) for k in NOTICE_FIELDS}}
+        return notices.issue(session, office, req, form.text("kind"), form.text("format") or "pdf", options, actor.name)
+
+
+NOTICE_FIELDS = ("what", "to", "reason", "content", "payment")
+NOTICE_TYPES = {"pdf": "application/pdf",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+async def notice(request: Request) -> Response:
+    """出具告知书: the notice as PDF or Word, recorded on the request (``notices.issue``)."""
+    from gongkai.core.accounts.permissions import Forbidden
+
+    request_id = _request_id(request)
+    form = Form(await request.form())
+    try:
+        content, name = await run_in_threadpool(_notice, request.app.state.office, request.scope["actor"], request_id,
+                                                form)
+    except GongkaiError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        return back_to(request, f"/requests/{request_id}", error=str(exc))
+    return download(content, name, NOTICE_TYPES[name.rpartition(".")[2]])
+
+
 routes = [
     Route("/requests/new", new_form, methods=["GET"]),
     Route("/requests", register, methods=["POST"]),
@@ -444,5 +542,6 @@ routes = [
     Route("/requests/{request_id:int}/reveal", reveal, methods=["POST"]),
     Route("/requests/{request_id:int}/letter", letter, methods=["GET"]),
     Route("/requests/{request_id:int}/letter.docx", letter_docx, methods=["GET"]),
+    Route("/requests/{request_id:int}/notice", notice, methods=["POST"]),
     Route("/requests/{request_id:int}/{action}", act, methods=["POST"]),
 ]
