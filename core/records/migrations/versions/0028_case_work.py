@@ -18,16 +18,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("disclosure_request") as batch:
-        batch.add_column(sa.Column("assignee", sa.String(length=100), nullable=True))
-        batch.create_index("ix_request_assignee", ["unit_id", "assignee", "state"])
-    with op.batch_alter_table("account") as batch:
-        batch.add_column(sa.Column("email", sa.String(length=300), nullable=False, server_default=""))
+    # Plain ALTERs, not batch mode: SQLite's batch recreates the table and would drop the
+    # ledger-search triggers on disclosure_request (0018).
+    op.add_column("disclosure_request", sa.Column("assignee", sa.String(length=100), nullable=True))
+    op.create_index("ix_request_assignee", "disclosure_request", ["unit_id", "assignee", "state"])
+    op.add_column("account", sa.Column("email", sa.String(length=300), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("account") as batch:
-        batch.drop_column("email")
-    with op.batch_alter_table("disclosure_request") as batch:
-        batch.drop_index("ix_request_assignee")
-        batch.drop_column("assignee")
+    op.execute("ALTER TABLE account DROP COLUMN email")  # SQLite ≥ 3.35 and PostgreSQL alike
+    op.drop_index("ix_request_assignee", table_name="disclosure_request")
+    op.execute("ALTER TABLE disclosure_request DROP COLUMN assignee")
