@@ -37,8 +37,8 @@ OUTPUTS = ["gongkai.db", "gongkai.db-wal", "gongkai.toml", "a-folder", "/dev/ful
 INPUTS = ["empty.csv", "binary.bin", "gbk.csv", "huge-line.csv", "gongkai.db", "gongkai.toml", "a-folder"]
 
 CATEGORIES = {
-    "date": (DATES, {"announced", "as_of", "asked_on", "at", "changed", "closed", "confirmed", "date", "decided",
-                     "decision_on", "entered", "filed", "finalised", "formed", "forum_on", "held", "later_due",
+    "date": (DATES, {"announced", "as_of", "asked_on", "at", "changed", "closed", "confirmed", "copy_received", "date", "decided",
+                     "decision_on", "entered", "filed", "finalised", "formed", "forum_on", "hearing", "held", "later_due",
                      "materials", "notice_on", "on", "filed_on", "opened", "received_from", "received_to", "reconsidered_on",
                      "report_date", "since", "start", "submitted", "told_on"}),
     # training hours may be 1.5: every other number value is still refused
@@ -103,6 +103,10 @@ BASE: dict[str, dict[str, str] | None] = {
     "request comment": {"request_id": "1", "text": "意见"},
     "todo": {"account": "新人"},
     "appeal import": {"file": "empty.csv"},
+    "appeal answered": {"request_id": "1", "on": "2026-10-20"},
+    "appeal answer": {"request_id": "1", "fmt": "docx", "out": "答复书.docx"},
+    "appeal evidence": {"request_id": "1", "out": "证据.pdf"},
+    "audit bundle": {"file": "empty.csv"},
     "ledger": {}, "documents": {}, "matters": {}, "duties": {}, "digest": {}, "demo": {},
     "document attach": {"document_id": "1", "interpretation": "解读材料"},
     "document decisions": {"year": "2026"},
