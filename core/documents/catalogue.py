@@ -109,9 +109,13 @@ COLUMNS = (Document.id, Document.title, Document.number, Document.producer, Docu
 
 
 def page(session: Session, registry: Any, *, category: int | None = None, year: int | None = None,
-         query: str = "", number: int = 1, per_page: int = PER_PAGE, issuer: str = "") -> dict[str, Any]:
-    """One page of the catalogue (newest publication first), with the total it pages through."""
+         query: str = "", number: int = 1, per_page: int = PER_PAGE, issuer: str = "",
+         interpreted: bool = False) -> dict[str, Any]:
+    """One page of the catalogue (newest publication first), with the total it pages through;
+    ``interpreted``: only documents with their 解读材料 (the 政策解读 column)."""
     conditions = [_public(registry)]
+    if interpreted:
+        conditions.append(Document.interpretation != "")
     if category is not None:
         if category not in CATEGORIES:
             raise NotFound(MISSING)

@@ -1,0 +1,209 @@
+"""The public disclosure pages (政府信息公开专栏) as HTML: the same pages served under ``/gk/``
+(:mod:`gongkai.core.web.public_views`) and written by ``gongkai site build``. What they say comes
+from the domains (the guide: :mod:`gongkai.core.units.guide`; the catalogue:
+:mod:`gongkai.core.documents.catalogue`; the published reports: :mod:`gongkai.core.reports.publication`);
+here is only the layout and the links between pages.
+
+Links are relative, so the same pages work under ``/gk/`` and from any folder a static copy is
+uploaded to. Paths are unit-relative: ``""`` the unit's home, ``guide/``, ``catalogue/``,
+``catalogue/c1/``, ``catalogue/y2026/p2/``, ``documents/12/``, ``reports/2025/``, ``reports/2025.pdf``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+HERE = Path(__file__).resolve().parent
+ASSETS = ("public.css", "public-search.js")
+
+
+def environment() -> jinja2.Environment:
+    from gongkai.core.paperwork.render import cn_date
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates" / "public")), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.filters["cn_date"] = lambda d: cn_date(d) if d else ""
+    return env
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV
+
+
+def _depth(path: str) -> int:
+    return path.count("/")
+
+
+class Links:
+    """Relative links from the page at ``current`` (unit-relative); ``static``: to files (``…/index.html``)."""
+
+    def __init__(self, current: str, *, static: bool, district: bool) -> None:
+        self.current, self.static, self.district = current, static, district
+
+    def _up(self) -> str:
+        return "../" * _depth(self.current)
+
+    def _file(self, target: str) -> str:
+        if self.static and (target == "" or target.endswith("/")):
+            return target + "index.html"
+        return target
+
+    def href(self, target: str) -> str:
+        """A link to the unit's page ``target``."""
+        return self._file(self._up() + target) or "./"
+
+    def site(self, target: str = "") -> str:
+        """A link to the site's root (a district's index of units; a unit's own site: its home)."""
+        return self._file(self._up() + ("../" if self.district else "") + target) or "./"
+
+    def asset(self, name: str) -> str:
+        return self._up() + ("../" if self.district else "") + "static/" + name
+
+
+class UnitPages:
+    """One unit's public pages, from ``office`` (a :class:`gongkai.core.app.App` bound to the unit)."""
+
+    def __init__(self, office: Any, *, static: bool, district: bool, apply_url: str | None = None) -> None:
+        self.office, self.static, self.district = office, static, district
+        self.apply_url = apply_url if apply_url is not None else public_setting(office.config, "apply_url")
+
+    @property
+    def unit(self) -> Any:
+        return self.office.unit
+
+    def render(self, template: str, current: str, **context: Any) -> str:
+        links = Links(current, static=self.static, district=self.district)
+        return env().get_template(template).render(
+            href=links.href, site=links.site, asset=links.asset, static=self.static, district=self.district,
+            unit=self.unit, jurisdiction=self.office.registry.jurisdiction.display_name, **context)
+
+    def home(self) -> str:
+        from gongkai.core.documents import catalogue
+        from gongkai.core.reports.publication import published_years
+
+        with self.office.session() as session:
+            summary = catalogue.summary(session, self.office.registry)
+            years = published_years(session)
+            latest = catalogue.page(session, self.office.registry, per_page=10)["items"] if summary["total"] else []
+        return self.render("home.html", "", summary=summary, years=years, latest=latest)
+
+    def guide(self) -> str:
+        from gongkai.core.units.contact import contact_of
+        from gongkai.core.units.guide import guide
+
+        with self.office.session() as session:
+            contact = contact_of(session)
+        data = guide(self.office.registry, self.unit, contact, apply_url=self.apply_url)
+        return self.render("guide.html", "guide/", guide=data)
+
+    def catalogue(self, *, category: int | None = None, year: int | None = None, number: int = 1,
+                  query: str = "", interpreted: bool = False, search: bool = False) -> str:
+        from gongkai.core.documents import catalogue
+
+        with self.office.session() as session:
+            summary = catalogue.summary(session, self.office.registry)
+            if search and self.static:
+                data = None
+            else:
+                data = catalogue.page(session, self.office.registry, category=category, year=year, query=query,
+                                      number=number, issuer=self.unit.name, interpreted=interpreted)
+        current = catalogue_path(category=category, year=year, number=number, interpreted=interpreted, search=search)
+        if search:
+            title = "检索政府信息公开目录"
+        elif interpreted:
+            title = "政策解读"
+        elif category is not None:
+            title = catalogue.category_label(category)
+        elif year is not None:
+            title = f"{year}年主动公开的政府信息"
+        else:
+            title = "政府信息公开目录"
+        pages = []
+        if data is not None and not search:
+            pages = [(n, catalogue_path(category=category, year=year, number=n, interpreted=interpreted))
+                     for n in _page_numbers(data["page"], data["pages"])]
+        return self.render("catalogue.html", current, title=title, data=data, summary=summary, search=search,
+                           category=category, year=year, query=query, pages=pages, citation=catalogue.CITATION)
+
+    def document(self, document_id: int) -> str:
+        from gongkai.core.documents import catalogue
+
+        with self.office.session() as session:
+            doc = catalogue.document(session, self.office.registry, document_id, issuer=self.unit.name)
+        return self.render("document.html", f"documents/{document_id}/", doc=doc)
+
+    def document_of(self, doc: dict[str, Any]) -> str:
+        return self.render("document.html", f"documents/{doc['id']}/", doc=doc)
+
+    def reports(self) -> str:
+        from gongkai.core.reports.publication import published_years
+
+        with self.office.session() as session:
+            years = published_years(session)
+        return self.render("reports.html", "reports/", years=years)
+
+    def report(self, year: int) -> str:
+        from gongkai.core.reports.publication import published_report, report_html
+
+        with self.office.session() as session:
+            report = published_report(session, year)
+        body = report_html(self.office.registry.template_dirs, report)
+        return self.render("report.html", f"reports/{year}/", report=report, body=jinja2.utils.markupsafe.Markup(body),
+                           year=year)
+
+    def report_pdf(self, year: int) -> Path:
+        from gongkai.core.reports.publication import published_report, report_pdf
+
+        with self.office.session() as session:
+            report = published_report(session, year)
+        return report_pdf(self.office, report)
+
+
+def catalogue_path(*, category: int | None = None, year: int | None = None, number: int = 1,
+                   interpreted: bool = False, search: bool = False) -> str:
+    if search:
+        return "catalogue/search/"
+    path = "interpretations/" if interpreted else "catalogue/"
+    if category is not None:
+        path += f"c{category}/"
+    if year is not None:
+        path += f"y{year}/"
+    if number > 1:
+        path += f"p{number}/"
+    return path
+
+
+def _page_numbers(current: int, pages: int) -> list[int]:
+    wanted = {1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)}
+    return sorted(wanted)
+
+
+def district_index(office: Any, units: list[dict[str, Any]], *, static: bool) -> str:
+    links = Links("", static=static, district=False)
+    return env().get_template("district.html").render(
+        href=links.href, site=links.site, asset=links.asset, static=static, district=True, units=units,
+        jurisdiction=office.registry.jurisdiction.display_name,
+        unit_link=lambda code, target="": links._file(f"{code}/{target}"))
+
+
+def not_found(office: Any, *, district: bool, current: str = "") -> str:
+    links = Links(current, static=False, district=district)
+    return env().get_template("not_found.html").render(
+        href=links.href, site=links.site, asset=links.asset, static=False, district=district,
+        jurisdiction=office.registry.jurisdiction.display_name)
+
+
+def public_setting(config: Any, key: str) -> Any:
+    """``[public]`` of gongkai.toml: ``apply_url``, the online application form the guide links to."""
+    table = config.raw.get("public", {}) if isinstance(config.raw.get("public", {}), dict) else {}
+    value = table.get(key)
+    return str(value) if value else None
+
