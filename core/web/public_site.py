@@ -115,6 +115,15 @@ class UnitPages:
             else:
                 data = catalogue.page(session, self.office.registry, category=category, year=year, query=query,
                                       number=number, issuer=self.unit.name, interpreted=interpreted)
+        return self.listing(data, summary, category=category, year=year, interpreted=interpreted, search=search,
+                            query=query, number=number)
+
+    def listing(self, data: dict[str, Any] | None, summary: dict[str, Any], *, category: int | None = None,
+                year: int | None = None, interpreted: bool = False, search: bool = False, query: str = "",
+                number: int = 1) -> str:
+        """A catalogue page from its ``data`` (:func:`gongkai.core.documents.catalogue.page`'s shape)."""
+        from gongkai.core.documents import catalogue
+
         current = catalogue_path(category=category, year=year, number=number, interpreted=interpreted, search=search)
         if search:
             title = "检索政府信息公开目录"
@@ -207,3 +216,78 @@ def public_setting(config: Any, key: str) -> Any:
     value = table.get(key)
     return str(value) if value else None
 
+
+
+def build_site(office: Any, target: Any, *, progress: Any = None) -> dict[str, Any]:
+    """Write the public pages as static HTML into the folder ``target`` (a
+    :class:`~gongkai.core.paperwork.safe_write.Target`): on a district server every unit's under
+    its code, with the index of units; else the unit's pages at the top. Every file goes through
+    :mod:`gongkai.core.paperwork.safe_write`."""
+    from gongkai.core.paperwork.safe_write import write_file
+
+    written = {"pages": 0, "documents": 0, "units": 0}
+
+    def put(relative: str, data: Any) -> None:
+        write_file(target.child(relative), data)
+        written["pages"] += 1
+
+    for name in ASSETS:
+        put(f"static/{name}", (HERE / "static" / name).read_bytes())
+    if office.config.district:
+        from gongkai.core.units.store import all_units
+
+        with office.district_session() as session:
+            units = [{"code": u.code, "name": u.name} for u in all_units(session)]
+        put("index.html", district_index(office, units, static=True))
+        for unit in units:
+            _build_unit(office.sibling(unit["code"]), lambda rel, data, c=unit["code"]: put(f"{c}/{rel}", data),
+                        district=True, written=written, progress=progress)
+    else:
+        _build_unit(office, put, district=False, written=written, progress=progress)
+    return written
+
+
+def _build_unit(office: Any, put: Any, *, district: bool, written: dict[str, int], progress: Any) -> None:
+    import json
+
+    from gongkai.core.documents import catalogue
+    from gongkai.core.reports.publication import published_years
+
+    pages = UnitPages(office, static=True, district=district)
+    name = office.unit.name
+    with office.session() as session:
+        summary = catalogue.summary(session, office.registry)
+        years = published_years(session)
+        documents = list(catalogue.every(session, office.registry, issuer=name))
+    put("index.html", pages.render("home.html", "", summary=summary, years=years, latest=documents[:10]))
+    put("guide/index.html", pages.guide())
+    for doc in documents:
+        put(f"documents/{doc['id']}/index.html", pages.document_of(doc))
+        written["documents"] += 1
+        if progress is not None and written["documents"] % 1000 == 0:
+            progress(written["documents"])
+
+    def listings(selected: list[dict[str, Any]], **where: Any) -> None:
+        per = catalogue.PER_PAGE
+        count = max(1, -(-len(selected) // per))
+        for n in range(1, count + 1):
+            data = {"items": selected[(n - 1) * per:n * per], "total": len(selected), "page": n, "pages": count,
+                    **{k: where.get(k) for k in ("category", "year")}, "query": ""}
+            path = catalogue_path(number=n, **where)
+            put(path + "index.html", pages.listing(data, summary, number=n, **where))
+
+    listings(documents)
+    listings([d for d in documents if d["interpretation"]], interpreted=True)
+    for c in summary["categories"]:
+        listings([d for d in documents if d["category"] == c["number"]], category=c["number"])
+    for y in summary["years"]:
+        listings([d for d in documents if d["published"].year == y["year"]], year=y["year"])
+    put("catalogue/search/index.html", pages.listing(None, summary, search=True))
+    index = [[d["id"], d["title"], d["number"]] for d in documents]
+    put("catalogue/search-index.js", "window.gkIndex = " + json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        + ";\n")
+    put("reports/index.html", pages.reports())
+    for y in years:
+        put(f"reports/{y['year']}/index.html", pages.report(y["year"]))
+        put(f"reports/{y['year']}.pdf", pages.report_pdf(y["year"]).read_bytes())
+    written["units"] += 1
