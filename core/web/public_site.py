@@ -15,7 +15,10 @@ from typing import Any
 
 import jinja2
 
+from gongkai.core.records.head_cache import HeadCache
+
 HERE = Path(__file__).resolve().parent
+SUMMARIES = HeadCache(64)
 ASSETS = ("public.css", "public-search.js")
 
 
@@ -79,6 +82,15 @@ class UnitPages:
     def unit(self) -> Any:
         return self.office.unit
 
+    def summary(self, session: Any) -> dict[str, Any]:
+        """The catalogue's counts by category and year (on every catalogue page), reused while the
+        unit's records are unchanged."""
+        from gongkai.core.documents import catalogue
+        from gongkai.core.records.head_cache import chain_head
+
+        return SUMMARIES.get(chain_head(session), ("catalogue-summary", self),
+                             lambda: catalogue.summary(session, self.office.registry))
+
     def render(self, template: str, current: str, **context: Any) -> str:
         links = Links(current, static=self.static, district=self.district)
         return env().get_template(template).render(
@@ -90,7 +102,7 @@ class UnitPages:
         from gongkai.core.reports.publication import published_years
 
         with self.office.session() as session:
-            summary = catalogue.summary(session, self.office.registry)
+            summary = self.summary(session)
             years = published_years(session)
             latest = catalogue.page(session, self.office.registry, per_page=10)["items"] if summary["total"] else []
         return self.render("home.html", "", summary=summary, years=years, latest=latest)
@@ -109,7 +121,7 @@ class UnitPages:
         from gongkai.core.documents import catalogue
 
         with self.office.session() as session:
-            summary = catalogue.summary(session, self.office.registry)
+            summary = self.summary(session)
             if search and self.static:
                 data = None
             else:

@@ -16,11 +16,13 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError, NotFound
+from gongkai.core.records.head_cache import HeadCache, chain_head
 from gongkai.core.web.public_site import ASSETS, HERE, UnitPages, district_index, not_found
 
 PREFIX = "/gk/"
 _FILTER = re.compile(r"^(c(?P<c>[0-9]{1,2})|y(?P<y>[0-9]{4})|p(?P<p>[0-9]{1,7}))$")
-_MISSING = object()
+# each public page as rendered, reused while its unit's records are unchanged (in each worker)
+PAGES = HeadCache(256)
 
 
 class Missing(Exception):
@@ -110,7 +112,10 @@ class PublicPages:
             if len(parts) != 2 or not re.fullmatch(r"[0-9]{4}\.pdf", name):
                 raise Missing
             return _pdf(pages, name)
-        return unit_page(pages, parts, request)
+        key = ("public", pages, path, request.url.query)  # pages: this server's rules and settings
+        with pages.office.session() as session:
+            head = chain_head(session)
+        return PAGES.get(head, key, lambda: unit_page(pages, parts, request))
 
 
 class _Redirect(Exception):
