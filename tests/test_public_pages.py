@@ -64,14 +64,14 @@ def test_the_catalogue_lists_only_what_is_published(office, gk):
     assert all(t in page for t in PUBLIC_TITLES)
     assert WITHHELD_TITLE not in page and ON_REQUEST_TITLE not in page
     assert "（已废止）" in page  # the repealed document says so
-    missing = c.get("/gk/documents/999/")
+    missing = c.get("/gk/documents/999.html")
     for hidden in ("withheld", "on_request"):
-        r = c.get(f"/gk/documents/{office[hidden]}/")
+        r = c.get(f"/gk/documents/{office[hidden]}.html")
         assert r.status_code == 404 and r.text == missing.text  # the same answer as for a number of nothing
-    doc = c.get(f"/gk/documents/{office['notice']}/").text
+    doc = c.get(f"/gk/documents/{office['notice']}.html").text
     assert "政策解读" in doc and "拓宽工程的背景" in doc and "长某发〔2026〕" in doc and "2026年9月28日" in doc
     assert "（一）行政法规、规章和行政规范性文件" in doc
-    repealed = c.get(f"/gk/documents/{office['licensing']}/").text
+    repealed = c.get(f"/gk/documents/{office['licensing']}.html").text
     assert "本文件已于2026年10月20日废止" in repealed and "（五）办理行政许可" in repealed
     c1 = c.get("/gk/catalogue/c1/").text
     assert PUBLIC_TITLES[0] in c1 and PUBLIC_TITLES[1] not in c1
@@ -83,7 +83,7 @@ def test_the_catalogue_lists_only_what_is_published(office, gk):
     assert c.get("/gk/catalogue/search/", params={"q": "长" * 101}).status_code == 400
     interpretations = c.get("/gk/interpretations/").text
     assert PUBLIC_TITLES[0] in interpretations and PUBLIC_TITLES[1] not in interpretations
-    for bad in ("/gk/catalogue/p1/", "/gk/catalogue/p9/", "/gk/catalogue/c99/", "/gk/catalogue/x/", "/gk/nothing/"):
+    for bad in ("/gk/catalogue/p1.html", "/gk/catalogue/p9.html", "/gk/documents/1/", "/gk/catalogue/c99/", "/gk/catalogue/x/", "/gk/nothing/"):
         assert c.get(bad).status_code == 404, bad
     assert c.get("/gk/guide").status_code == 308  # pages are folders: relative links stay right
 
@@ -108,7 +108,7 @@ def test_site_build_writes_the_same_pages_with_relative_links(office, gk, tmp_pa
     assert made["documents"] == 2 and made["units"] == 1
     for page in ("index.html", "guide/index.html", "catalogue/index.html", "catalogue/c1/index.html",
                  "catalogue/y2026/index.html", "catalogue/search/index.html", "interpretations/index.html",
-                 f"documents/{office['notice']}/index.html", "reports/index.html", "reports/2025/index.html"):
+                 f"documents/{office['notice']}.html", "reports/index.html", "reports/2025/index.html"):
         text = (out / page).read_text(encoding="utf-8")
         assert '<html lang="zh-CN">' in text
         links = re.findall(r'(?:href|src|action)="([^"]+)"', text)
@@ -121,7 +121,7 @@ def test_site_build_writes_the_same_pages_with_relative_links(office, gk, tmp_pa
     index = (out / "catalogue/search-index.js").read_text(encoding="utf-8")
     everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html")) + index
     assert PUBLIC_TITLES[0] in index and WITHHELD_TITLE not in everything and ON_REQUEST_TITLE not in everything
-    assert not (out / f"documents/{office['withheld']}").exists()
+    assert not (out / f"documents/{office['withheld']}.html").exists()
     assert "--force" in gk.fails("site", "build", "--out", str(out)).stderr
     gk.ok("site", "build", "--out", str(out), "--force")
     (tmp_path / "a-file").write_text("x")
@@ -139,8 +139,24 @@ def test_the_district_index_lists_every_units_pages(tmp_path, gk, monkeypatch):
     assert "西咸新区甲局" in index and "西咸新区乙局" in index and 'href="fgb/guide/"' in index
     assert "029-11111111" in c.get("/gk/fga/guide/").text and "029-11111111" not in c.get("/gk/fgb/guide/").text
     assert c.get("/gk/fga/catalogue/").status_code == 200
-    assert c.get("/gk/nope/guide/").text == c.get("/gk/fga/documents/5/").text
+    assert c.get("/gk/nope/guide/").text == c.get("/gk/fga/documents/5.html").text
     out = tmp_path / "site"
     gk.ok("site", "build", "--out", str(out))
     assert (out / "fga/guide/index.html").exists() and "fgb/index.html" in (out / "index.html").read_text(encoding="utf-8")
     assert 'href="../../static/public.css"' in (out / "fga/guide/index.html").read_text(encoding="utf-8")
+
+
+def test_the_static_builds_fast_document_pages_are_the_templates_pages(office):
+    from gongkai.core.documents import catalogue
+    from gongkai.core.web.public_site import DocumentPages, UnitPages
+
+    app = App()
+    pages = UnitPages(app, static=True, district=False)
+    fast = DocumentPages(pages)
+    with app.session() as session:
+        documents = list(catalogue.every(session, app.registry, issuer=app.unit.name))
+    assert len(documents) == 2
+    for doc in documents * 2:  # the second time from the kept skeleton
+        assert fast(doc) == pages.document_of(doc)
+    documents[0]["title"] = "<script>alert(1)</script>"
+    assert "<script>alert" not in fast(documents[0]) and "&lt;script&gt;" in fast(documents[0])

@@ -66,8 +66,8 @@ def site(tmp_path_factory, calendar_cache):
 
 def served_pages(ids: dict[str, str]) -> list[str]:
     return ["/gk/", "/gk/guide/", "/gk/catalogue/", "/gk/catalogue/c1/", "/gk/catalogue/y2026/",
-            "/gk/catalogue/search/?q=许可", "/gk/interpretations/", f"/gk/documents/{ids['notice']}/",
-            f"/gk/documents/{ids['licensing']}/", "/gk/reports/", "/gk/reports/2025/", "/gk/documents/999/"]
+            "/gk/catalogue/search/?q=许可", "/gk/interpretations/", f"/gk/documents/{ids['notice']}.html",
+            f"/gk/documents/{ids['licensing']}.html", "/gk/reports/", "/gk/reports/2025/", "/gk/documents/999.html"]
 
 
 STATIC_PAGES = ["index.html", "guide/index.html", "catalogue/index.html", "catalogue/c5/index.html",

@@ -20,7 +20,7 @@ from gongkai.core.records.head_cache import HeadCache, chain_head
 from gongkai.core.web.public_site import ASSETS, HERE, UnitPages, district_index, not_found
 
 PREFIX = "/gk/"
-_FILTER = re.compile(r"^(c(?P<c>[0-9]{1,2})|y(?P<y>[0-9]{4})|p(?P<p>[0-9]{1,7}))$")
+_FILTER = re.compile(r"^(c(?P<c>[0-9]{1,2})|y(?P<y>[0-9]{4})|p(?P<p>[0-9]{1,7})\.html)$")
 # each public page as rendered, reused while its unit's records are unchanged (in each worker)
 PAGES = HeadCache(256)
 
@@ -58,8 +58,8 @@ def unit_page(pages: UnitPages, parts: list[str], request: Request) -> str | Res
         return pages.guide()
     if head in ("catalogue", "interpretations"):
         return _catalogue(pages, rest, head == "interpretations", request)
-    if head == "documents" and len(rest) == 1 and rest[0].isdigit() and len(rest[0]) <= 9:
-        return pages.document(int(rest[0]))
+    if head == "documents" and len(rest) == 1 and re.fullmatch(r"[0-9]{1,9}\.html", rest[0]):
+        return pages.document(int(rest[0][:-5]))
     if head == "reports" and not rest:
         return pages.reports()
     if head == "reports" and len(rest) == 1 and re.fullmatch(r"[0-9]{4}", rest[0]):
@@ -96,7 +96,7 @@ class PublicPages:
             return FileResponse(HERE / "static" / name)
         parts = [p for p in path.split("/") if p]
         pdf = bool(parts) and parts[-1].endswith(".pdf") and len(parts) >= 2 and parts[-2] == "reports"
-        if not pdf and path and not path.endswith("/"):
+        if not pdf and path and not path.endswith(("/", ".html")):
             raise _Redirect(PREFIX + path + "/")
         if self.district:
             if not parts:

@@ -12,7 +12,7 @@
   var ul = document.createElement("ul");
   hits.forEach(function (d) {
     var li = document.createElement("li"), a = document.createElement("a");
-    a.href = box.dataset.base.replace(/index\.html$/, "") + "documents/" + d[0] + "/" + box.dataset.suffix;
+    a.href = box.dataset.base.replace(/index\.html$/, "") + "documents/" + d[0] + ".html";
     a.textContent = d[1]; li.appendChild(a);
     if (d[2]) li.appendChild(document.createTextNode(" " + d[2]));
     ul.appendChild(li);
