@@ -308,20 +308,27 @@ class Tree:
         except OSError as exc:
             raise os_error(exc, folder) from None
         self.files: list[str] = []
+        self.fresh = not os.path.lexists(folder)
+        self._made: set[str] = set()
 
     def add(self, relative: str, data: Data) -> None:
-        parts = Path(relative).parts
-        if not parts or Path(relative).is_absolute() or any(p in ("..", ".", "") for p in parts):
+        parts = relative.split("/")
+        if not relative or relative.startswith("/") or "\\" in relative or any(p in ("..", ".", "") for p in parts):
             raise GongkaiError(f"输出文件名“{relative}”无效。")
-        final = Path(self.target.path, relative)
-        _refuse_protected(final, self.target.protected, False)
-        _refuse_existing(final, self.target.force)
-        staged = self.staging / relative
+        if not self.fresh:  # in a new folder nothing exists yet to protect or to replace
+            final = Path(self.target.path, relative)
+            _refuse_protected(final, self.target.protected, False)
+            _refuse_existing(final, self.target.force)
+        staged = os.path.join(self.staging, relative)
         try:
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(_bytes(data))
+            folder = os.path.dirname(staged)
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
+            with open(staged, "wb") as stream:
+                stream.write(_bytes(data))
         except OSError as exc:
-            raise os_error(exc, final) from None
+            raise os_error(exc, Path(self.target.path, relative)) from None
         self.files.append(relative)
 
     def commit(self) -> Path:
@@ -344,6 +351,8 @@ class Tree:
                 final = folder / relative
                 final.parent.mkdir(parents=True, exist_ok=True)
                 staged = self.staging / relative
+                if self.fresh:  # not checked when added: the folder did not exist then
+                    _refuse_protected(final, self.target.protected, False)
                 os.chmod(staged, 0o666 & ~_umask())
                 _rename_into_place(str(staged), final, self.target.force)
         except OSError as exc:
