@@ -158,5 +158,5 @@ def test_the_static_builds_fast_document_pages_are_the_templates_pages(office):
     assert len(documents) == 2
     for doc in documents * 2:  # the second time from the kept skeleton
         assert fast(doc) == pages.document_of(doc)
-    documents[0]["title"] = "<script>alert(1)</script>"
-    assert "<script>alert" not in fast(documents[0]) and "&lt;script&gt;" in fast(documents[0])
+    doc = {**{k: v for k, v in documents[0].items() if k != "_shown"}, "title": "<script>alert(1)</script>"}
+    assert "<script>alert" not in fast(doc) and "&lt;script&gt;" in fast(doc)

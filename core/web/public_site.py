@@ -346,14 +346,13 @@ class Skeletons:
         if skeleton is None:
             fake = {f: (doc.get(f) if f in self.optional and not doc.get(f) else f"\x01{f}\x02") for f in self.FIELDS}
             skeleton = self.skeletons[shape] = self._MARK.split(self.render(fake))
-        out = []
-        for i, part in enumerate(skeleton):
-            if i % 2 == 0:
-                out.append(part)
-            else:
-                value = doc[part]
-                out.append(str(escape(cn_date(value) if part in self.DATES else value)))
-        return "".join(out)
+        shown = doc.get("_shown")
+        if shown is None:  # each value escaped once, however many pages show the document
+            shown = doc["_shown"] = {f: str(escape(cn_date(doc[f]) if f in self.DATES else doc[f]))
+                                     for f in self.FIELDS if f in doc}
+        skeleton = skeleton[:]
+        skeleton[1::2] = [shown[f] for f in skeleton[1::2]]
+        return "".join(skeleton)
 
 
 class DocumentPages:
