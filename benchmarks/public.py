@@ -97,9 +97,11 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
                 began = time.perf_counter()
                 load.once(path)
                 cold.append((time.perf_counter() - began) * 1000)
+            # warm-up: each page in every worker (a new connection may go to any of them)
             for paths in pages.values():
-                for k in range(clients * 2):
-                    load.once(paths[k % len(paths)])
+                for path in paths:
+                    for _ in range(10):
+                        load.once(path)
             results = {name: load.run(paths) for name, paths in pages.items()}
         finally:
             server.stop()

@@ -160,3 +160,19 @@ def test_the_static_builds_fast_document_pages_are_the_templates_pages(office):
         assert fast(doc) == pages.document_of(doc)
     doc = {**{k: v for k, v in documents[0].items() if k != "_shown"}, "title": "<script>alert(1)</script>"}
     assert "<script>alert" not in fast(doc) and "&lt;script&gt;" in fast(doc)
+
+
+def test_a_search_pages_and_stops_counting_at_its_limit(office, monkeypatch):
+    from gongkai.core.documents import catalogue
+
+    monkeypatch.setattr(catalogue, "SEARCH_LIMIT", 1)
+    monkeypatch.setattr(catalogue, "PER_PAGE", 1)
+    c = client()
+    first = c.get("/gk/catalogue/search/", params={"q": "长某发"}).text
+    assert "超过 1 件" in first and "page=2" not in first
+    monkeypatch.setattr(catalogue, "SEARCH_LIMIT", 10)
+    c = client()
+    first = c.get("/gk/catalogue/search/", params={"q": "长某发"}).text
+    assert "共 2 件，第 1 / 2 页" in first and "page=2" in first
+    assert "第 2 / 2 页" in c.get("/gk/catalogue/search/", params={"q": "长某发", "page": "2"}).text
+    assert c.get("/gk/catalogue/search/", params={"q": "长某发", "page": "3"}).status_code == 404

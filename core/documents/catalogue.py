@@ -41,6 +41,7 @@ ITEMS = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十
 CITATION = "《中华人民共和国政府信息公开条例》第二十条"
 NORMATIVE = ("规章", "行政规范性文件")
 PER_PAGE = 50
+SEARCH_LIMIT = 1000  # a search shows at most this many matches (20 pages): narrow it for more
 QUERY_CHARS = 100
 MISSING = "没有这个页面或记录。"  # one answer for a number that names nothing and for a document not public
 
@@ -109,10 +110,12 @@ COLUMNS = (Document.id, Document.title, Document.number, Document.producer, Docu
 
 
 def page(session: Session, registry: Any, *, category: int | None = None, year: int | None = None,
-         query: str = "", number: int = 1, per_page: int = PER_PAGE, issuer: str = "",
-         interpreted: bool = False) -> dict[str, Any]:
+         query: str = "", number: int = 1, per_page: int | None = None, issuer: str = "",
+         interpreted: bool = False, total: int | None = None) -> dict[str, Any]:
     """One page of the catalogue (newest publication first), with the total it pages through;
-    ``interpreted``: only documents with their 解读材料 (the 政策解读 column)."""
+    ``interpreted``: only documents with their 解读材料 (the 政策解读 column). ``total``: the count
+    when the caller knows it (:func:`summary`'s); else counted, a search's up to
+    :data:`SEARCH_LIMIT` (a common word stops counting early; the pages go no further)."""
     conditions = [_public(registry)]
     if interpreted:
         conditions.append(Document.interpretation != "")
@@ -125,14 +128,22 @@ def page(session: Session, registry: Any, *, category: int | None = None, year: 
     query = check_query(query)
     if query:
         conditions.append(_matching(query))
-    total = session.exec(select(func.count()).select_from(Document).where(*conditions)).one()
+    per_page = per_page or PER_PAGE
+    capped = False
+    if total is None:
+        counted = select(Document.id).where(*conditions)
+        if query:
+            counted = counted.limit(SEARCH_LIMIT + 1)
+        total = session.exec(select(func.count()).select_from(counted.subquery())).one()
+        if total > SEARCH_LIMIT and query:
+            total, capped = SEARCH_LIMIT, True
     pages = max(1, -(-total // per_page))
     if number < 1 or number > pages:
         raise NotFound(MISSING)
     rows = session.exec(select(*COLUMNS).where(*conditions)
                         .order_by(Document.published_on.desc(), Document.id.desc())  # type: ignore[union-attr]
                         .offset((number - 1) * per_page).limit(per_page)).all()
-    return {"items": [entry(r, issuer) for r in rows], "total": total, "page": number, "pages": pages,
+    return {"items": [entry(r, issuer) for r in rows], "total": total, "capped": capped, "page": number, "pages": pages,
             "category": category, "year": year, "query": query}
 
 

@@ -129,8 +129,16 @@ class UnitPages:
             if search and self.static:
                 data = None
             else:
+                total = None  # known from the counts for a whole listing, a category or a year
+                if not search and not interpreted:
+                    if category is not None:
+                        total = next((c["count"] for c in summary["categories"] if c["number"] == category), 0)
+                    elif year is not None:
+                        total = next((y["count"] for y in summary["years"] if y["year"] == year), 0)
+                    else:
+                        total = summary["total"]
                 data = catalogue.page(session, self.office.registry, category=category, year=year, query=query,
-                                      number=number, issuer=self.unit.name, interpreted=interpreted)
+                                      number=number, issuer=self.unit.name, interpreted=interpreted, total=total)
         return self.listing(data, summary, category=category, year=year, interpreted=interpreted, search=search,
                             query=query, number=number)
 
@@ -154,6 +162,11 @@ class UnitPages:
         pages = []
         if data is not None and not search:
             pages = [(n, catalogue_path(category=category, year=year, number=n, interpreted=interpreted))
+                     for n in _page_numbers(data["page"], data["pages"])]
+        elif data is not None and not self.static:  # a served search's further pages
+            from urllib.parse import urlencode
+
+            pages = [(n, "catalogue/search/?" + urlencode({"q": query, **({"page": n} if n > 1 else {})}))
                      for n in _page_numbers(data["page"], data["pages"])]
         rows = self.rows(data["items"], current) if data is not None else Markup("")
         return self.render("catalogue.html", current, title=title, data=data, summary=summary, search=search,
