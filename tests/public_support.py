@@ -3,6 +3,8 @@ kind of attribute (one repealed, one with its 解读材料), and a published ann
 
 from __future__ import annotations
 
+from pathlib import Path
+
 PUBLIC_TITLES = ("关于某路段拓宽工程的通知", "某区行政许可事项目录")
 WITHHELD_TITLE = "内部会议纪要不予公开"
 ON_REQUEST_TITLE = "依申请公开的某项方案"
@@ -35,5 +37,7 @@ def public_unit(gk) -> dict[str, str]:
     gk.ok("unit", "contact", "--office-name", "某某局办公室", "--address", "上海市长宁区某路1号", "--hours",
           "工作日 9:00-11:30，13:30-17:00", "--phone", "021-12345678", "--fax", "021-12345679", "--email",
           "gk@example.gov.cn", "--postcode", "200050")
-    gk.ok("report", "publish", "--year", "2025", "--on", "2026-01-20")
+    Path("文字材料").mkdir(exist_ok=True)
+    Path("文字材料/一.md").write_text("本年度本单位认真贯彻落实《条例》。", encoding="utf-8")
+    gk.ok("report", "publish", "--year", "2025", "--on", "2026-01-20", "--narrative", "文字材料")
     return ids

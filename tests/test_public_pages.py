@@ -93,7 +93,8 @@ def test_published_reports_as_html_and_pdf(office, gk):
     listing = c.get("/gk/reports/").text
     assert "2025年度报告（网页）" in listing and "2026年1月20日" in listing
     html = c.get("/gk/reports/2025/").text
-    assert "2025年政府信息公开工作年度报告" in html and "<th" in html
+    assert "2025年政府信息公开工作年度报告" in html and "<th" in html and "公布日期：2026年1月20日" in html
+    assert "本年度本单位认真贯彻落实" in html and "--narrative" not in html and "本部分未提供文字材料" in html  # no command on a public page
     pdf = c.get("/gk/reports/2025.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert c.get("/gk/reports/2024/").status_code == 404 and c.get("/gk/reports/2024.pdf").status_code == 404

@@ -33,15 +33,20 @@ class ReportPublication(UnitOwned, table=True):
     content: str = ""  # the report as published: the JSON of core.reports.annual.build
 
 
-def build_for_publication(app: Any, year: int, on: dt.date) -> dict[str, Any]:
-    """The year's report as it would be published on ``on`` (its 勾稽关系 checked)."""
+NO_TEXT = "（本部分未提供文字材料。）"  # a public page names no command or folder
+
+
+def build_for_publication(app: Any, year: int, on: dt.date, narrative: Any = None) -> dict[str, Any]:
+    """The year's report as it would be published on ``on`` (its 勾稽关系 checked), with the texts
+    of sections 一, 五 and 六 from the ``narrative`` folder (as ``report annual --narrative``)."""
     from gongkai.core.reports import annual
 
     if on.year <= year:
         raise GongkaiError(f"{year}年度报告应在该年度结束后公布（条例 第四十九条：每年1月31日前公布上一年度报告），"
                            f"公布日期 {on.isoformat()} 不在 {year} 年之后。")
-    report = annual.build(app, year)
+    report = annual.build(app, year, narrative=narrative)
     report["date"] = on.isoformat()
+    report["narrative"] = {k: v or NO_TEXT for k, v in report["narrative"].items()}
     return report
 
 

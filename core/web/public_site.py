@@ -12,6 +12,7 @@ documents makes no 100,000 folders."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -205,8 +206,8 @@ class UnitPages:
         with self.office.session() as session:
             report = published_report(session, year)
         body = report_html(self.office.registry.template_dirs, report)
-        return self.render("report.html", f"reports/{year}/", report=report, body=jinja2.utils.markupsafe.Markup(body),
-                           year=year)
+        return self.render("report.html", f"reports/{year}/", report=report, body=Markup(body), year=year,
+                           published_on=dt.date.fromisoformat(report["published_on"]))
 
     def report_pdf(self, year: int) -> Path:
         from gongkai.core.reports.publication import published_report, report_pdf
