@@ -57,6 +57,14 @@ def site(tmp_path_factory, calendar_cache):
     gk = Cli()
     ids = public_unit(gk)
     gk.ok("site", "build", "--out", str(folder / "static-site"))
+    district = folder / "district"
+    district.mkdir()
+    mp.chdir(district)
+    gk.ok("init", "--jurisdiction", "xixian", "--district")
+    for code, name in (("fga", "西咸新区甲局"), ("fgb", "西咸新区乙局")):
+        gk.ok("unit", "add", code, "--name", name)
+    gk.ok("site", "build", "--out", str(folder / "static-site" / "district"))
+    mp.chdir(folder)
     mp.delenv("GONGKAI_TODAY")
     running = Server(config, calendar_cache, folder / "serve.log")
     yield running, ids, folder / "static-site"
@@ -72,7 +80,8 @@ def served_pages(ids: dict[str, str]) -> list[str]:
 
 STATIC_PAGES = ["index.html", "guide/index.html", "catalogue/index.html", "catalogue/c5/index.html",
                 "catalogue/search/index.html?q=拓宽", "interpretations/index.html", "reports/index.html",
-                "reports/2025/index.html"]
+                "reports/2025/index.html", "district/index.html", "district/fga/guide/index.html",
+                "district/fgb/catalogue/index.html"]
 
 
 def check(driver, axe: str, url: str, name: str, folder: Path) -> list[str]:
