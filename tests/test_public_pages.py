@@ -5,7 +5,6 @@ annual reports, the district's index, and ``gongkai site build``."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from public_support import ON_REQUEST_TITLE, PUBLIC_TITLES, WITHHELD_TITLE, public_unit

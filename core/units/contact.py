@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, select
 
 from gongkai.core.errors import GongkaiError
 from gongkai.core.records.storage import record_event

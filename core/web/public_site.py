@@ -13,6 +13,7 @@ documents makes no 100,000 folders."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -344,7 +345,7 @@ class Skeletons:
     FIELDS = ("id", "title", "number", "issuer", "issued", "published", "category_label", "channel", "repealed",
               "summary", "interpretation", "public_version")
     DATES = ("issued", "published", "repealed")
-    _MARK = __import__("re").compile("\x01([a-z_]+)\x02")
+    _MARK = re.compile("\x01([a-z_]+)\x02")
 
     def __init__(self, render: Any, optional: tuple[str, ...]) -> None:
         self.render, self.optional = render, optional
