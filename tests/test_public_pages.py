@@ -5,6 +5,7 @@ annual reports, the district's index, and ``gongkai site build``."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from public_support import ON_REQUEST_TITLE, PUBLIC_TITLES, WITHHELD_TITLE, public_unit
@@ -176,3 +177,14 @@ def test_a_search_pages_and_stops_counting_at_its_limit(office, monkeypatch):
     assert "共 2 件，第 1 / 2 页" in first and "page=2" in first
     assert "第 2 / 2 页" in c.get("/gk/catalogue/search/", params={"q": "长某发", "page": "2"}).text
     assert c.get("/gk/catalogue/search/", params={"q": "长某发", "page": "3"}).status_code == 404
+
+
+def test_one_address_may_search_so_often(office, unit):
+    config = Path("gongkai.toml")
+    config.write_text(config.read_text(encoding="utf-8") + "\n[public]\nsearches_per_minute = 3\n", encoding="utf-8")
+    c = client()
+    for word in ("许可", "通知", "目录"):
+        assert c.get("/gk/catalogue/search/", params={"q": word}).status_code == 200
+    refused = c.get("/gk/catalogue/search/", params={"q": "拓宽"})
+    assert refused.status_code == 429 and "检索过于频繁" in refused.text and refused.headers["retry-after"] == "60"
+    assert c.get("/gk/catalogue/").status_code == 200  # browsing goes on

@@ -253,7 +253,8 @@ def not_found(office: Any, *, district: bool, current: str = "") -> str:
 
 
 def public_setting(config: Any, key: str) -> Any:
-    """``[public]`` of gongkai.toml: ``apply_url``, the online application form the guide links to."""
+    """``[public]`` of gongkai.toml: ``apply_url``, the online application form the guide links to;
+    ``searches_per_minute``, how many searches one address may ask a minute (default 60)."""
     table = config.raw.get("public", {}) if isinstance(config.raw.get("public", {}), dict) else {}
     value = table.get(key)
     return str(value) if value else None

@@ -25,6 +25,36 @@ _FILTER = re.compile(r"^(c(?P<c>[0-9]{1,2})|y(?P<y>[0-9]{4})|p(?P<p>[0-9]{1,7})\
 PAGES = HeadCache(256)
 
 
+SEARCHES_PER_MINUTE = 60  # from one address, unless [public] searches_per_minute says otherwise
+
+
+class Searches:
+    """How many searches each address asked in the last minute (a search reads the table; the
+    other pages are kept): over the limit, 429 until the minute has passed. Per worker process."""
+
+    def __init__(self, limit: int) -> None:
+        import threading
+
+        self.limit = limit
+        self.seen: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        import time
+
+        now = time.monotonic()
+        with self.lock:
+            if len(self.seen) > 10_000:  # bounded: forget addresses quiet for a minute
+                self.seen = {k: v for k, v in self.seen.items() if v and v[-1] > now - 60}
+            recent = [t for t in self.seen.get(client, []) if t > now - 60]
+            if len(recent) >= self.limit:
+                self.seen[client] = recent
+                return False
+            recent.append(now)
+            self.seen[client] = recent
+            return True
+
+
 class Missing(Exception):
     """The page does not exist (answered as every other missing page)."""
 
@@ -78,6 +108,10 @@ class PublicPages:
         self.server = server
         self.district = bool(server.office.config.district)
         self._pages: dict[str, UnitPages] = {}
+        from gongkai.core.web.public_site import public_setting
+
+        limit = public_setting(server.office.config, "searches_per_minute")
+        self.searches = Searches(int(limit) if limit and str(limit).isdigit() else SEARCHES_PER_MINUTE)
 
     def pages_of(self, code: str) -> UnitPages:
         pages = self._pages.get(code)
@@ -133,6 +167,14 @@ def public_app(server: Any) -> Starlette:
     public = PublicPages(server)
 
     async def page(request: Request) -> Response:
+        if request.url.path.endswith("/catalogue/search/") and request.query_params.get("q"):
+            from gongkai.core.web.app import client_of
+
+            if not public.searches.allow(client_of(request.scope)):
+                return HTMLResponse("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>检索过于频繁"
+                                    "</title></head><body><main><h1>检索过于频繁</h1><p>检索过于频繁，请一分钟后再试；"
+                                    "也可按类别和年度浏览政府信息公开目录。</p></main></body></html>", status_code=429,
+                                    headers={"Retry-After": "60"})
         try:
             content = await run_in_threadpool(public.answer, request)
         except _Redirect as redirect:
