@@ -75,6 +75,9 @@ def office(backend, unit, gk):
     gk.ok("matter", "open", "consult.reply", "--at", "2026-10-06")
     gk.ok("matter", "close", "1", "--at", "2026-10-09")
     gk.ok("document", "decisions", "--year", "2026", "--licensing", "12")
+    gk.ok("unit", "contact", "--office-name", "某某局办公室", "--address", "某路1号", "--hours", "工作日9:00-17:00",
+          "--phone", "021-12345678", "--fax", "021-12345679", "--email", "gk@example.gov.cn", "--postcode", "200050")
+    gk.ok("report", "publish", "--year", "2025")
     gk.ok("user", "add", "admin", "--role", "单位管理员", "--password-stdin", input="Admin-Pass-2026\n")
     app = App()
     yield app

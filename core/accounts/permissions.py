@@ -57,6 +57,8 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "matter.open": ("开立时限事项", (HANDLER,)),
     "matter.close": ("办结时限事项", (HANDLER,)),
     "user.manage": ("管理账户", (UNIT_ADMIN,)),
+    "unit.contact": ("设置公开指南的联系方式", (UNIT_ADMIN, HANDLER)),  # 条例 第十二条
+    "report.publish": ("公布年度报告", (HANDLER,)),  # 条例 第四十九条
     "view": ("查看", ANY_ROLE),
 }
 

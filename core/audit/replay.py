@@ -348,7 +348,21 @@ ACCOUNT = Subject(
     title="name",
 )
 
-SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT)
+UNIT_CONTACT = Subject(
+    kind="unit_contact", label="公开指南联系方式", table="unit_contact",
+    fields={"office_name": "政府信息公开工作机构", "address": "办公地址", "hours": "办公时间", "phone": "联系电话",
+            "fax": "传真", "email": "电子邮箱", "postcode": "邮政编码"},
+    actions={"contact_set": _sets(**{c: c for c in ("office_name", "address", "hours", "phone", "fax", "email",
+                                                      "postcode")}), "sealed": _nothing},
+)
+
+REPORT_PUBLICATION = Subject(
+    kind="report_publication", label="年度报告公布", table="report_publication",
+    fields={"year": "年度", "published_on": "公布日期"},
+    actions={"report_published": _sets(year="year", published_on="on"), "sealed": _nothing},
+)
+
+SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT, UNIT_CONTACT, REPORT_PUBLICATION)
 
 
 # ----------------------------------------------------------------------------------- the check

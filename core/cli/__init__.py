@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "digest": ("gongkai.core.cli.digest_cmd:digest", "今日提醒：已超期和即将到期的全部事项；--email 给各人发送本人的待办"),
     "todo": ("gongkai.core.cli.todo_cmd:todo", "我的待办：某一账户待办的审核、答复、补正、征求意见、分办和事项"),
     "report": ("gongkai.core.cli.report_cmd:report", "生成政府信息公开工作年度报告（国家格式，含勾稽关系校验）"),
+    "site": ("gongkai.core.cli.site_cmd:site", "把政府信息公开专栏（指南、目录、年报）写成静态网页"),
     "plugin": ("gongkai.core.cli.plugin_cmd:plugin", "生成新的辖区插件包（plugin new 插件名）"),
     "serve": ("gongkai.core.cli.serve_cmd:serve", "启动网页版（默认 http://127.0.0.1:8000/），各人登录后办理"),
     "preload": ("gongkai.core.cli.preload_cmd:preload", "常驻预载进程（加快命令响应）：查看、启动、停止"),

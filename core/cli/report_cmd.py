@@ -125,3 +125,27 @@ def _all_units(app, year, government, unit, narrative, fmt, dated, out, as_json,
             click.echo(f"已写入 {w['file']}（{w['name']}，应于 {w['due']} 前公布）")
     if refused:
         raise GongkaiError(f"{len(refused)} 个单位的报告未生成：" + "；".join(f"{r['name']}（{r['code']}）：{r['error']}" for r in refused))
+
+
+@report.command("publish")
+@click.option("--year", required=True, type=year_type(), help="报告年度，如 2026")
+@click.option("--on", "on", help="公布日期（默认今天）")
+@click.option("--narrative", type=click.Path(file_okay=False),
+              help="文字材料目录：一.md（总体情况）、五.md（存在的主要问题及改进情况）、六.md（其他需要报告的事项）")
+@click.option("--by", help="办理人（本单位已启用账户的：账户名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def publish(app, year, on, narrative, by, as_json):
+    """公布年度报告（条例 第四十九条）：按当日记录生成并校验该年度报告，定稿记入事件日志；
+    公开专栏（gongkai serve 的 /gk/ 与 gongkai site build）随之列出该年度报告的网页版和 PDF。"""
+    from gongkai.core.cli.common import day, signer
+    from gongkai.core.reports.publication import build_for_publication, record_publication
+    from gongkai.core.today import not_future, today
+
+    when = not_future(day(on, "--on") or today(), "公布")
+    report = build_for_publication(app, year, when, narrative)
+    with app.session() as session:
+        data = record_publication(session, report, signer(session, app, by, "report.publish"))
+    if as_json:
+        return emit_json(data)
+    click.echo(f"已公布《{data['title']}》（{data['published_on']}）。")

@@ -153,3 +153,36 @@ def import_db(app, path, code, expect, by, as_json):
                f"事项 {moved.get('matter', 0)} 件、事件 {moved.get('event', 0)} 条（原日志链头 "
                f"{result['source_chain']['length']}:{result['source_chain']['head']}）。")
     click.echo(f"请运行 `gongkai audit verify --unit {code}` 核对。")
+
+
+@unit.command("contact")
+@click.argument("code", required=False)
+@click.option("--office-name", help="政府信息公开工作机构名称，如 某某局办公室")
+@click.option("--address", help="办公地址")
+@click.option("--hours", help="办公时间，如 工作日 9:00-12:00，13:30-17:30")
+@click.option("--phone", help="联系电话")
+@click.option("--fax", help="传真号码")
+@click.option("--email", help="电子邮箱")
+@click.option("--postcode", metavar="邮政编码", help="邮政编码（6 位数字）")
+@BY
+@JSON
+@click.pass_obj
+def contact(app, code, office_name, address, hours, phone, fax, email, postcode, by, as_json):
+    """公开指南所列的政府信息公开工作机构及其联系方式（条例 第十二条）：不给选项时查看，给出的项修改
+    （记入事件日志，公开指南随之更新；空值 '' 清除该项）。单位代码：默认当前选择的单位。"""
+    from gongkai.core.cli.common import signer
+    from gongkai.core.units.contact import FIELDS, contact_of, set_contact
+
+    if code:
+        app.choose(code)
+    changes = {"office_name": office_name, "address": address, "hours": hours, "phone": phone, "fax": fax,
+               "email": email, "postcode": postcode}
+    with app.session() as session:
+        if any(v is not None for v in changes.values()):
+            data = set_contact(session, changes, signer(session, app, by, "unit.contact"))
+        else:
+            data = contact_of(session)
+    if as_json:
+        return emit_json(data)
+    for name, value in data.items():
+        click.echo(f"{FIELDS[name][0]}：{value or '（未设置）'}")

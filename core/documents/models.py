@@ -31,7 +31,8 @@ DECLASSIFY_METHODS = ("删除", "摘录", "其他")
 
 class Document(UnitOwned, table=True):
     __tablename__ = "document"
-    __table_args__ = (Index("ix_document_state", "unit_id", "state"), Index("ix_document_kind_attribute", "kind", "attribute"))
+    __table_args__ = (Index("ix_document_state", "unit_id", "state"), Index("ix_document_kind_attribute", "kind", "attribute"),
+                      Index("ix_document_catalogue", "unit_id", "published_on"))  # the public catalogue (core.documents.catalogue)
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1)

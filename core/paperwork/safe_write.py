@@ -22,7 +22,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, Any, Union
 
 from attrs import frozen
 
@@ -282,3 +282,95 @@ def _quietly(func: Callable[[str], None], arg: str) -> None:
         func(arg)
     except OSError:
         pass
+
+
+class Tree:
+    """Many files written under one folder as one output (a static web site): each file is
+    written to a staging folder beside the target folder, unsynced; :meth:`commit` syncs them
+    once and renames each into place, checked as :func:`write_file` checks one file (never a
+    protected file, never an existing one without ``force``). A failure before the renames
+    leaves nothing in the target; the staging folder is always removed.
+
+    Use as ``with Tree(target) as tree: tree.add("a/index.html", text)``."""
+
+    def __init__(self, dest: str | os.PathLike[str] | Target) -> None:
+        self.target = as_target(dest)
+        if self.target.to_stdout:
+            raise GongkaiError("该输出是一个文件夹，不能写到标准输出：请给出文件夹。")
+        folder = Path(self.target.path)
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise GongkaiError(f"{folder} 是已有的文件，须给一个文件夹。")
+        _refuse_protected(folder, self.target.protected, False)
+        parent = folder.resolve().parent if os.path.lexists(folder) else Path(os.path.abspath(folder)).parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+        except OSError as exc:
+            raise os_error(exc, folder) from None
+        self.files: list[str] = []
+        self.fresh = not os.path.lexists(folder)
+        self._made: set[str] = set()
+
+    def add(self, relative: str, data: Data) -> None:
+        parts = relative.split("/")
+        if not relative or relative.startswith("/") or "\\" in relative or any(p in ("..", ".", "") for p in parts):
+            raise GongkaiError(f"输出文件名“{relative}”无效。")
+        if not self.fresh:  # in a new folder nothing exists yet to protect or to replace
+            final = Path(self.target.path, relative)
+            _refuse_protected(final, self.target.protected, False)
+            _refuse_existing(final, self.target.force)
+        staged = os.path.join(self.staging, relative)
+        try:
+            folder = os.path.dirname(staged)
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
+            with open(staged, "wb") as stream:
+                stream.write(_bytes(data))
+        except OSError as exc:
+            raise os_error(exc, Path(self.target.path, relative)) from None
+        self.files.append(relative)
+
+    def commit(self) -> Path:
+        folder = Path(self.target.path)
+        os.sync()  # once for every file, rather than a sync per file
+        if not os.path.lexists(folder):  # a new folder: moved into place whole, in one step
+            try:
+                for name in _folders(self.staging):
+                    os.chmod(name, 0o777 & ~_umask())  # mkdtemp makes 0700; the site is to be read
+                for relative in self.files:
+                    os.chmod(self.staging / relative, 0o666 & ~_umask())
+                os.rename(self.staging, folder)
+                return folder
+            except FileExistsError:
+                pass  # made meanwhile: file by file below, as into any existing folder
+            except OSError as exc:
+                raise os_error(exc, folder) from None
+        try:
+            for relative in self.files:
+                final = folder / relative
+                final.parent.mkdir(parents=True, exist_ok=True)
+                staged = self.staging / relative
+                if self.fresh:  # not checked when added: the folder did not exist then
+                    _refuse_protected(final, self.target.protected, False)
+                os.chmod(staged, 0o666 & ~_umask())
+                _rename_into_place(str(staged), final, self.target.force)
+        except OSError as exc:
+            raise os_error(exc, folder) from None
+        return folder
+
+    def __enter__(self) -> Tree:
+        return self
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        try:
+            if kind is None:
+                self.commit()
+        finally:
+            import shutil
+
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _folders(top: Path) -> list[Path]:
+    return [top, *(Path(root, d) for root, dirs, _ in os.walk(top) for d in dirs)]

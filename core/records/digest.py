@@ -81,6 +81,8 @@ GROUPS = {g.kind: g for g in (
     Group("matter", "matter", (_clocks("matter"),)),
     Group("decision_count", "decision_count"),
     Group("account", "account"),
+    Group("unit_contact", "unit_contact"),
+    Group("report_publication", "report_publication"),
 )}
 
 # Columns that are derived caches of other columns, each with how it is checked instead.

@@ -387,6 +387,8 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.assessment.evaluation",
     "gongkai.core.matters.models",
     "gongkai.core.accounts.models",
+    "gongkai.core.units.contact",
+    "gongkai.core.reports.publication",
 ]
 
 

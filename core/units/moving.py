@@ -49,7 +49,8 @@ from gongkai.core.requests.search import PG_COLUMN, pg_bigrams
 ACTION = "database_moved_in"
 # where each kind of event's subject lives (subject_kind -> table); other kinds keep their subject_id
 SUBJECT_TABLES = {"request": "disclosure_request", "document": "document", "matter": "matter",
-                  "decision_count": "decision_count", "account": "account"}
+                  "decision_count": "decision_count", "account": "account", "unit_contact": "unit_contact",
+                  "report_publication": "report_publication"}
 OWNER_TABLES = {"request": "disclosure_request", "document": "document", "matter": "matter"}  # deadline.owner_kind
 # ids inside request events' JSON: key -> table
 EVENT_IDS = {"appeal": "request_appeal", "prior_reply": "request_prior_reply"}

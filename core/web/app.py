@@ -131,6 +131,14 @@ class Server:
             raise GongkaiError("区级数据库中尚无单位：请先在命令行新增单位（unit add）。")
         return code, self.office.registry.jurisdiction.display_name
 
+    def public_pages(self) -> Any:
+        """The public disclosure pages (``/gk/``, :mod:`gongkai.core.web.public_views`), built once."""
+        if getattr(self, "_public", None) is None:
+            from gongkai.core.web.public_views import public_app
+
+            self._public = public_app(self)
+        return self._public
+
     def office_of(self, code: str) -> Any:
         return self.app_of(code).state.office
 
@@ -208,6 +216,9 @@ class Server:
         the session's unit; anyone not signed in goes to the login page."""
         if scope["type"] != "http":
             await self.app_of(self.home_code)(scope, receive, send)
+            return
+        if scope["path"] == "/gk" or scope["path"].startswith("/gk/"):  # the public pages: no sign-in
+            await self.public_pages()(scope, receive, send)
             return
         from gongkai.core.accounts.store import load_actor
 

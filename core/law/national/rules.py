@@ -211,6 +211,12 @@ PROVISIONS = [
         "理由合理但无法在规定期限内答复的，可以确定延迟答复的合理期限并告知申请人",
         citation=cite(TIAOLI, "第三十五条"),
     ),
+    Provision(
+        id="request.remedies",
+        summary="公民、法人或者其他组织认为行政机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者"
+        "政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼",
+        citation=cite(TIAOLI, "第五十一条"),
+    ),
     FeeSchedule(
         id="request.fee",
         summary="行政机关依申请提供政府信息，不收取费用；申请人申请公开数量、频次明显超过合理范围的，可以收取信息处理费"
