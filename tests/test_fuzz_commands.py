@@ -56,7 +56,7 @@ CATEGORIES = {
                   "mysql://x/y", "甲\x00乙"], {"database_url"}),
 }
 # every other option is text: free text, a code or a Chinese label
-TEXT_EXAMPLES = {"address", "assignee", "email", "text", "agency", "agency_contact", "flags", "drop_flags", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
+TEXT_EXAMPLES = {"address", "office_name", "office_hours", "phone", "fax", "postcode", "assignee", "email", "text", "agency", "agency_contact", "flags", "drop_flags", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
                  "code", "level", "parent", "unit_code",
                  "comment", "contact", "content", "decision", "decision_kind", "expect", "fmt",
                  "form_wanted", "good_reason", "grade", "host", "how", "id_number", "internal_version", "interpretation",
@@ -140,7 +140,8 @@ BASE: dict[str, dict[str, str] | None] = {
     "user list": {}, "user passwd": {"name": "新人"}, "user roles": {"name": "新人"}, "user logins": {},
     "user totp": {"name": "新人"}, "user require-totp": {}, "user email": {"name": "新人", "address": "a@example.gov.cn"},
     "login": {"name": "新人"}, "logout": {},
-    "unit add": {"code": "jw", "name": "新单位"}, "unit list": {}, "unit show": {}, "unit edit": {"code": "main"},
+    "unit add": {"code": "jw", "name": "新单位"}, "unit contact": {},
+    "report publish": {"year": "2026"}, "site build": {"out": "site"}, "unit list": {}, "unit show": {}, "unit edit": {"code": "main"},
     "unit import-db": {"path": "empty.csv", "code": "main"},
 }
 IN_A_NEW_FOLDER = {"init", "demo", "plugin new"}  # they make a unit or a package where they run

@@ -126,7 +126,7 @@ def test_site_build_writes_the_same_pages_with_relative_links(office, gk, tmp_pa
     assert "--force" in gk.fails("site", "build", "--out", str(out)).stderr
     gk.ok("site", "build", "--out", str(out), "--force")
     (tmp_path / "a-file").write_text("x")
-    assert "已有的文件" in gk.fails("site", "build", "--out", str(tmp_path / "a-file")).stderr
+    assert "是文件，不是文件夹" in gk.fails("site", "build", "--out", str(tmp_path / "a-file")).stderr
 
 
 def test_the_district_index_lists_every_units_pages(tmp_path, gk, monkeypatch):

@@ -11,7 +11,7 @@ def site():
 
 
 @site.command("build")
-@click.option("--out", required=True, metavar="文件夹", help="写入的文件夹（可整体上传到门户网站）")
+@click.option("--out", required=True, type=click.Path(file_okay=False), metavar="文件夹", help="写入的文件夹（可整体上传到门户网站）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @force_option
 @click.pass_obj
@@ -28,8 +28,6 @@ def build(app, out, as_json, force):
     if out == "-":
         raise GongkaiError("--out 须是文件夹，静态网页不能写到标准输出。")
     folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise GongkaiError(f"--out {out} 是已有的文件，须给一个文件夹。")
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise GongkaiError(f"文件夹 {out} 中已有文件；要覆盖其中的专栏网页，请加 --force。")
     shown = sys.stderr.isatty() and not as_json

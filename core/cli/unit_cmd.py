@@ -159,7 +159,7 @@ def import_db(app, path, code, expect, by, as_json):
 @click.argument("code", required=False)
 @click.option("--office-name", help="政府信息公开工作机构名称，如 某某局办公室")
 @click.option("--address", help="办公地址")
-@click.option("--hours", help="办公时间，如 工作日 9:00-12:00，13:30-17:30")
+@click.option("--hours", "office_hours", help="办公时间，如 工作日 9:00-12:00，13:30-17:30")
 @click.option("--phone", help="联系电话")
 @click.option("--fax", help="传真号码")
 @click.option("--email", help="电子邮箱")
@@ -167,7 +167,7 @@ def import_db(app, path, code, expect, by, as_json):
 @BY
 @JSON
 @click.pass_obj
-def contact(app, code, office_name, address, hours, phone, fax, email, postcode, by, as_json):
+def contact(app, code, office_name, address, office_hours, phone, fax, email, postcode, by, as_json):
     """公开指南所列的政府信息公开工作机构及其联系方式（条例 第十二条）：不给选项时查看，给出的项修改
     （记入事件日志，公开指南随之更新；空值 '' 清除该项）。单位代码：默认当前选择的单位。"""
     from gongkai.core.cli.common import signer
@@ -175,7 +175,7 @@ def contact(app, code, office_name, address, hours, phone, fax, email, postcode,
 
     if code:
         app.choose(code)
-    changes = {"office_name": office_name, "address": address, "hours": hours, "phone": phone, "fax": fax,
+    changes = {"office_name": office_name, "address": address, "hours": office_hours, "phone": phone, "fax": fax,
                "email": email, "postcode": postcode}
     with app.session() as session:
         if any(v is not None for v in changes.values()):
