@@ -39,6 +39,9 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "request.close": ("办结归档", (HANDLER,)),
     "request.register_overturned": ("登记被纠正的答复", (HANDLER,)),
     "request.import": ("导入台账", (HANDLER,)),
+    "request.attach": ("添加附件", (HANDLER,)),
+    "request.deliver": ("登记送达", (HANDLER,)),
+    "request.confirm_online": ("确认或不予受理网上申请", (HANDLER,)),
     "request.reveal": ("显示申请人证件号码和联系方式", (HANDLER,)),  # plus the request chain's roles
     "document.register": ("登记文件", (HANDLER,)),
     "document.publish": ("信息发布", ("publisher",)),  # the publish step's role, where the chain has one

@@ -387,6 +387,7 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.assessment.evaluation",
     "gongkai.core.matters.models",
     "gongkai.core.accounts.models",
+    "gongkai.core.attachments.models",
 ]
 
 

@@ -19,7 +19,7 @@ from gongkai.core.errors import GongkaiError
 from gongkai.core.labels import code_of
 from gongkai.core.records.limits import check_year
 from gongkai.core.records.privacy import mask_id_number, mask_text, mask_values
-from gongkai.core.requests import appeals, clock, review
+from gongkai.core.requests import appeals, clock, delivery, files, review
 from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.amend import prior_replies
 from gongkai.core.requests.reply import reply_values, withheld_parts
@@ -178,10 +178,20 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
                            "reason": p.reason, "appeal": p.appeal_id}
                           for i, p in enumerate(prior_replies(session, request.id), 1)],
         "events": events_for(session, OWNER, request.id),
+        "deliveries": [delivery.as_json(office, d) for d in delivery.of(session, request.id)],
+        "attachments": files.of_request(session, request.id),
+        "online_application": _application(session, request.id),
     })
     if reveal:  # the caller has logged it
         return data | {"applicant": request.applicant_name, "subject": request.subject}
     return mask_values(data)
+
+
+def _application(session: Session, request_id: int) -> int | None:
+    from gongkai.core.requests import online
+
+    row = online.of_request(session, request_id)
+    return None if row is None else row.id
 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
