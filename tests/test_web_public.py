@@ -1,0 +1,106 @@
+"""The applicant's pages without a browser: /apply (CSRF, honeypot, content check, size and rate
+limits), the receipt and its email, /track (same answer for wrong codes), letters as PDF and the
+first download recorded as 网上送达, a 补正 answered online."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("starlette")
+from conftest import Cli, write_config  # noqa: E402
+from online_helpers import FORM, PDF  # noqa: E402
+
+from gongkai.core.app import App  # noqa: E402
+from gongkai.core.today import today  # noqa: E402
+
+
+def client():
+    from starlette.testclient import TestClient
+
+    from gongkai.core.web.app import create_app
+    from gongkai.core.web.public_views import LIMITER
+
+    LIMITER.seen.clear()
+    app = App()
+    c = TestClient(create_app(app), follow_redirects=False)
+    c.office = app
+    c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/apply").text).group(1)
+    return c
+
+
+def file(c, form=None, files=None, token=None):
+    data = {**FORM, "csrf_token": token or c.token, **(form or {})}
+    return c.post("/apply", data=data, files=files if files is not None else [("attachment", ("身份证.pdf", PDF, "application/pdf"))])
+
+
+@pytest.fixture
+def unit_here(unit):
+    return unit("changning")
+
+
+def test_apply_gives_a_receipt_with_a_code_that_tracks_the_application(unit_here, gk: Cli):
+    c = client()
+    page = c.get("/apply")
+    assert page.status_code == 200 and 'name="applicant"' in page.text and 'name="website"' in page.text
+    r = file(c)
+    assert r.status_code == 200, r.text
+    code = re.search(r'id="tracking-code">([^<]+)<', r.text).group(1)
+    assert re.fullmatch(r"([0-9A-Z]{4}-){4}[0-9A-Z]{4}", code)
+    pending = gk.json("request", "pending")
+    assert len(pending) == 1 and pending[0]["tracking_code"] == code[:4] + "-…"
+    t = c.post("/track", data={"code": code.lower(), "check": "5678", "csrf_token": c.token})
+    assert t.status_code == 200 and "待确认" in t.text
+    assert "身份证.pdf" not in t.text  # attachments are never shown to the public
+    gk.ok("request", "confirm", str(pending[0]["id"]), "--on", today().isoformat())
+    t = c.post("/track", data={"code": code, "check": "4514", "csrf_token": c.token})  # the ID's last four
+    assert "收到申请之日" in t.text and today().isoformat() in t.text and 'value="receipt"' in t.text
+    pdf = c.post("/track/letter", data={"code": code, "check": "5678", "letter": "receipt", "csrf_token": c.token})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    shown = gk.json("request", "show", "1")
+    assert [(d["letter"], d["how"], d["on"]) for d in shown["deliveries"]] == [("receipt", "online", today().isoformat())]
+    c.post("/track/letter", data={"code": code, "check": "5678", "letter": "receipt", "csrf_token": c.token})
+    assert len(gk.json("request", "show", "1")["deliveries"]) == 1  # the first download only
+    assert gk.json("audit", "verify")["ok"]
+
+
+def test_wrong_codes_get_one_answer(unit_here, gk):
+    c = client()
+    code = re.search(r'id="tracking-code">([^<]+)<', file(c).text).group(1)
+    answers = set()
+    for code_sent, check in ((code, "0000"), ("AAAA-BBBB-CCCC-DDDD-EEEE", "5678"), ("", ""), ("x" * 5000, "1")):
+        r = c.post("/track", data={"code": code_sent, "check": check, "csrf_token": c.token})
+        answers.add((r.status_code, re.sub(r'value="[^"]+"', "", r.text)))
+    assert len(answers) == 1 and "查询码或校验号码不正确" in next(iter(answers))[1]
+
+
+def test_hostile_uploads_are_refused_and_nothing_is_stored(unit_here, gk, tmp_path):
+    c = client()
+    exe = b"MZ\x90\x00\x03" + b"\x00" * 2000 + b"This program cannot be run in DOS mode"
+    r = file(c, files=[("attachment", ("身份证.pdf", exe, "application/pdf"))])
+    assert r.status_code == 400 and "不是 PDF、JPEG、PNG 文件" in r.text
+    r = c.post("/apply", content=b"x" * 10, headers={"content-type": "multipart/form-data; boundary=b",
+                                                  "content-length": str(200 * 1024 * 1024)})
+    assert r.status_code == 413 and "过大" in r.text
+    r = file(c, form={"website": "http://spam.example"})
+    assert r.status_code == 400 and "未予受理" in r.text
+    r = file(c, token="forged-token-0123456789abcdef")
+    assert r.status_code == 400 and "安全校验码" in r.text
+    r = file(c, form={"id_number": "110101199003074515"})
+    assert r.status_code == 400 and "校验码" in r.text and "--" not in r.text
+    assert gk.json("request", "pending") == []
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "gongkai.db")
+    assert db.execute("SELECT count(*) FROM attachment_chunk").fetchone()[0] == 0
+    db.close()
+
+
+def test_many_applications_from_one_address_are_rate_limited(unit_here, gk):
+    c = client()
+    statuses = [file(c).status_code for _ in range(12)]
+    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+    r = file(c)
+    assert "过于频繁" in r.text
+    assert len(gk.json("request", "pending")) == 10
