@@ -22,6 +22,10 @@ def of_request(session: Session, request_id: int) -> list[dict[str, Any]]:
     return [store.as_json(r) for r in rows]
 
 
+def of_application(session: Session, application_id: int) -> list[dict[str, Any]]:
+    return [store.as_json(r) for r in store.of(session, online.KIND, application_id)]
+
+
 def get(session: Session, request_id: int, attachment_id: int) -> Any:
     """One of the request's files, or NotFound (never another record's)."""
     application = online.of_request(session, request_id)

@@ -184,7 +184,12 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
     })
     if reveal:  # the caller has logged it
         return data | {"applicant": request.applicant_name, "subject": request.subject}
-    return mask_values(data)
+    masked = mask_values(data)
+    for shown, stored in zip(masked["attachments"], data["attachments"]):  # a digest is no phone number
+        shown["sha256"] = stored["sha256"]
+    for shown, stored in zip(masked["deliveries"], data["deliveries"]):
+        shown["proof_sha256"] = stored["proof_sha256"]
+    return masked
 
 
 def _application(session: Session, request_id: int) -> int | None:
@@ -248,8 +253,22 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         requests = list(session.execute(query))
     requests = requests[-limit:] if limit else requests
     ids = [r.id for r in requests]
-    clocks_of, pauses = _clocks(session, ids), _pauses(session, ids)
-    return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
+    clocks_of, pauses, delivered = _clocks(session, ids), _pauses(session, ids), _delivered(session, ids)
+    return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) | {"delivered": delivered.get(r.id)} for r in requests]
+
+
+def _delivered(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    """The 送达 of each request's reply letter in force (its first delivery), by request id."""
+    from gongkai.core.requests.models import Delivery
+
+    table = Delivery.__table__
+    out: dict[int, dict[str, str]] = {}
+    for i in range(0, len(ids), 500):
+        for request_id, how, on in session.execute(
+                select(table.c.request_id, table.c.how, table.c.on)
+                .where(table.c.request_id.in_(ids[i:i + 500]), table.c.letter == "reply").order_by(table.c.id)):
+            out.setdefault(request_id, {"how": how, "how_name": delivery.HOWS.get(how, how), "on": _iso(on)})
+    return out
 
 
 def appeal_rows(session: Session, rows: list[dict[str, Any]]) -> list[list[Any]]:
@@ -316,8 +335,8 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
     more = len(requests) > size
     requests = requests[:size]
     ids = [r.id for r in requests]
-    clocks_of, pauses = _clocks(session, ids), _pauses(session, ids)
-    rows = [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
+    clocks_of, pauses, delivered = _clocks(session, ids), _pauses(session, ids), _delivered(session, ids)
+    rows = [row(office, r, clocks_of[r.id], pauses[r.id], as_of) | {"delivered": delivered.get(r.id)} for r in requests]
     if not more:
         return rows, None
     last = requests[-1]

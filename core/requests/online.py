@@ -37,6 +37,9 @@ CODE_CHARS = 20  # 100 random bits
 HINT_CHARS = 4  # the first group, kept readable: 80 bits stay secret
 ID_TYPES = ("居民身份证", "统一社会信用代码", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "其他")
 PUBLIC_ACTOR = "申请人（网上）"
+# 条例 第三十五条 (申请数量、频次明显超过合理范围): from this many in 30 days the staff pages
+# flag the applicant, for the office to decide whether to ask for reasons; nobody is refused for it
+MANY = 5
 
 
 def new_code() -> str:

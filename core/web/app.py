@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 PUBLIC = ("/login", "/healthz", "/static/", "/apply", "/track")  # the applicant's pages need no login
 
 NAV = [  # (path, label)
-    ("/todo", "我的待办"), ("/ledger", "台账"), ("/requests/new", "登记申请"), ("/documents", "主动公开"),
+    ("/todo", "我的待办"), ("/pending", "待确认"), ("/ledger", "台账"), ("/requests/new", "登记申请"), ("/documents", "主动公开"),
     ("/report", "年度报告"), ("/assess", "考核"), ("/rules", "规则"), ("/calendar", "日历"),
 ]
 

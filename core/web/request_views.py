@@ -21,8 +21,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.requests import (amend, appeals, clock, edits, fees, intake, ledger, letters, proposal, reply,
-                                   review, withdrawal, workflow)
+from gongkai.core.requests import (amend, appeals, clock, delivery, edits, fees, files, intake, ledger, letters,
+                                   online, proposal, reply, review, withdrawal, workflow)
 from gongkai.core.web.app import PAGES, back_to, main_block, render
 from gongkai.core.web.pages import download, need, today
 
@@ -139,6 +139,13 @@ def _edit(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     return edits.edit(session, office, req, reason=f.text("why"), actor=by, **changes)
 
 
+def _deliver(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    from gongkai.core.requests import delivery
+
+    return delivery.deliver(session, office, req, how=f.text("how"), on=f.day("on", "送达日期"), letter=f.text("letter"),
+                            tracking=f.text("tracking"), actor=by)
+
+
 ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("correct", "告知补正", "request.correct", "notify_correction",
            lambda s, o, r, f, by: clock.notify_correction(
@@ -173,6 +180,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("withdraw", "登记申请人撤回", "request.withdraw", "withdraw",
            lambda s, o, r, f, by: withdrawal.withdraw(s, o, r, f.day("on", "撤回日期"), f.text("how"), actor=by)),
     Action("edit", "更正登记信息", "request.edit", "edit", _edit),
+    Action("deliver", "登记送达", "request.deliver", "edit", _deliver, lambda s, r, shown: bool(shown["letters_issued"])),
 ]}
 
 
@@ -187,6 +195,7 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
 
     done = review.approvals(session, req.id)  # read once: the steps shown and the permissions both need them
     data = ledger.show(session, office, req, today(), reveal=reveal, approvals=done)
+    data["letters_issued"] = [(c, delivery.letter_name(c)) for c in delivery.issued(session, req)]
     record = request_record(session, office.registry, req, done)
     open_actions = [a for a in ACTIONS.values()
                     if req.state in workflow.TRANSITIONS[a.event][1] and allowed(actor, a.permission, record)
@@ -219,6 +228,8 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         "appeal_kinds": appeals.KINDS, "appeal_results": appeals.RESULTS,
         "channels": intake.channels(office.registry), "applicant_types": _applicant_types(),
         "clock_rules": {c["rule"]: office.registry.find(c["rule"]) for c in data["clocks"].values()},
+        "delivery_hows": delivery.HOWS, "many": online.many_from(session, req.applicant_name, req.applicant_id_number),
+        "many_threshold": online.MANY,
     }
 
 
@@ -415,7 +426,79 @@ def check_id(request: Request) -> Response:
     return HTMLResponse('<span id="id-check" class="ok">证件号码格式有效。</span>')
 
 
+def _attachment(office: Any, request_id: int, attachment_id: int) -> tuple[Any, str, str]:
+    with office.session() as session:
+        row = files.get(session, request_id, attachment_id)
+        return row.sha256, row.file_name, row.media_type
+
+
+def attachment(request: Request) -> Response:
+    """A file of the request, for staff who may read the case: streamed a chunk at a time."""
+    from urllib.parse import quote
+
+    from starlette.responses import StreamingResponse
+
+    from gongkai.core.attachments import store
+
+    need(request, "view")
+    office = request.app.state.office
+    request_id, attachment_id = _request_id(request), int(request.path_params["attachment_id"])
+    sha, name, mime = _attachment(office, request_id, attachment_id)
+
+    def chunks() -> Any:
+        with office.session() as session:
+            yield from store.read(session, files.get(session, request_id, attachment_id))
+
+    return StreamingResponse(chunks(), media_type=mime,
+                             headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def pending_page(request: Request) -> Response:
+    """待确认: the online applications awaiting the office's confirmation, oldest first."""
+    actor = need(request, "request.confirm_online")
+    office = request.app.state.office
+    with office.session() as session:
+        rows = []
+        for row in online.pending(session):
+            item = online.as_json(row)
+            item["many"] = online.many_from(session, row.applicant_name, row.applicant_id_number) + sum(
+                1 for other in online.pending(session) if other.applicant_id_number == row.applicant_id_number)
+            item["files"] = [store_json for store_json in files.of_application(session, row.id)]
+            rows.append(item)
+    return render(request, "pending.html", rows=rows, today=today().isoformat(), many_threshold=online.MANY, actor=actor)
+
+
+def _decide_online(office: Any, actor: Any, application_id: int, what: str, form: Form) -> str:
+    from gongkai.core.accounts.permissions import require
+
+    require(actor, "request.confirm_online")
+    with office.session() as session:
+        row = online.load(session, application_id)
+        if what == "confirm":
+            req = online.confirm(session, office, row, form.day("on", "确认日期"), actor.name)
+            return f"已确认网上申请 {application_id}，登记为申请 {req.id}"
+        online.decline(session, row, form.text("reason"), form.day("on", "日期"), actor.name)
+        return f"网上申请 {application_id} 不予受理"
+
+
+async def decide_online(request: Request) -> Response:
+    form = Form(await request.form())
+    try:
+        done = await run_in_threadpool(_decide_online, request.app.state.office, request.scope["actor"],
+                                       int(request.path_params["application_id"]), request.path_params["what"], form)
+    except GongkaiError as exc:
+        from gongkai.core.accounts.permissions import Forbidden
+
+        if isinstance(exc, Forbidden):
+            raise
+        return back_to(request, "/pending", error=str(exc))
+    return back_to(request, "/pending", notice=done)
+
+
 routes = [
+    Route("/pending", pending_page, methods=["GET"]),
+    Route("/pending/{application_id:int}/{what:str}", decide_online, methods=["POST"]),
+    Route("/requests/{request_id:int}/attachments/{attachment_id:int}", attachment, methods=["GET"]),
     Route("/requests/new", new_form, methods=["GET"]),
     Route("/requests", register, methods=["POST"]),
     Route("/requests/check-id", check_id, methods=["GET"]),
