@@ -665,7 +665,7 @@ _dated_step("register-overturned", "gongkai.core.requests.appeals:register_overt
 @JSON
 @click.pass_obj
 def attach(app, request_id, file, kind, on, by, as_json):
-    """给申请添加附件（存入数据库，SHA-256 记入事件日志；PDF、JPEG、PNG，部分类别可为 docx）。"""
+    """给申请添加附件（存入数据库，内容摘要记入事件日志；PDF 或图片文件，部分类别可为 Word 文件）。"""
     from gongkai.core.attachments import store
     from gongkai.core.records.storage import record_event
     from gongkai.core.requests import workflow
@@ -761,8 +761,8 @@ def decline(app, application_id, reason, on, by):
 @click.option("--how", required=True, help="送达方式：网上送达、电子邮件、邮寄、当面、留置送达、其他")
 @click.option("--on", required=True, help="送达日期")
 @click.option("--letter", help="送达的文书：答复书（默认），或 收到申请确认书、补正告知书、延期答复告知书 等")
-@click.option("--tracking", default="", help="邮件号码（如 EMS 单号）")
-@click.option("--proof", type=click.Path(exists=True, dir_okay=False), help="送达证明文件（PDF、JPEG、PNG）")
+@click.option("--tracking", default="", help="邮件号码（如 邮政特快专递单号）")
+@click.option("--proof", type=click.Path(exists=True, dir_okay=False), help="送达证明文件（PDF 或图片）")
 @BY
 @JSON
 @click.pass_obj
