@@ -47,7 +47,7 @@ OWN: dict[str, tuple[str, dict[str, str]]] = {
         "database_moved_in": "迁入单位数据库",
         "attach": "添加附件",
         "deliver": "登记送达",
-        "confirm_online": "确认网上申请",
+        "confirm_online": "网上申请经确认登记",
         "submit": "提交网上申请",
         "confirm": "确认网上申请",
         "decline": "网上申请不予受理",

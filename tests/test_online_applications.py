@@ -84,3 +84,32 @@ def test_delivery_gives_the_remedies_last_days(unit, gk, tmp_path):
     assert shown["deliveries"][0]["on"] == TODAY
     assert "尚未出具" in gk.fails("request", "deliver", str(request_id), "--how", "邮寄", "--on", TODAY).stderr
     assert gk.json("audit", "verify")["ok"]
+
+
+def test_the_readme_commands_work_as_shown(unit, gk, tmp_path):
+    """The README's "applicant's side" commands, as written (the README's date: the day of the run)."""
+    import json
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## The applicant's side"):]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    commands = [shlex.split(line.replace("2026-12-08", TODAY), comments=True)[1:]
+                for line in block.splitlines() if line.startswith("gongkai ")]
+    assert [c[:2] for c in commands] == [["request", "pending"], ["request", "confirm"], ["request", "decline"],
+                                         ["request", "attachments"], ["request", "attach"], ["request", "deliver"],
+                                         ["request", "show"]]
+    unit("changning")
+    file_online()
+    file_online({"applicant": "李四", "id_number": "11010519491231002X"})
+    (tmp_path / "送达回证.pdf").write_bytes(PDF)
+    outputs = [gk.ok(*command).stdout for command in commands]
+    assert "张三" in outputs[0] and "李四" in outputs[0]
+    shown = json.loads(outputs[-1])
+    assert shown["channel"] == "online" and shown["received"] == TODAY
+    assert [(d["how"], d["on"]) for d in shown["deliveries"]] == [("post", TODAY)]
+    assert {"reconsideration_until", "lawsuit_until"} <= set(shown["deliveries"][0])
+    assert [a["kind"] for a in shown["attachments"]] == ["application", "delivery_proof", "delivery_proof"]
+    assert gk.json("audit", "verify")["ok"]
