@@ -268,3 +268,20 @@ def test_a_200_mb_upload_in_chunks_is_cut_off_and_nothing_is_stored(server, unit
     assert status == 413
     conn.close()
     assert Cli().json("--config", str(unit_folder / "gongkai.toml"), "request", "pending") == []
+
+
+def test_the_public_pages_at_1366_by_900(server, artefacts, tmp_path_factory):
+    desk = _browser(tmp_path_factory, "1366,900")
+    try:
+        for path, name in (("/apply", "08-网上申请-1366"), ("/track", "09-申请查询-1366")):
+            desk.get(server.url + path)
+            wait_for(desk, "main h1")
+            assert fits(desk) and "登录" not in desk.find_element(By.TAG_NAME, "main").text
+            shot(desk, artefacts, name)
+        desk.find_element(By.NAME, "code").send_keys("0000-0000-0000-0000-0000")
+        desk.find_element(By.NAME, "check").send_keys("1234")
+        submit(desk, desk.find_element(By.CSS_SELECTOR, "form#track button"))
+        assert "查询码或校验号码不正确" in wait_for(desk, ".error").text
+        shot(desk, artefacts, "10-查询码错误-1366")
+    finally:
+        desk.quit()

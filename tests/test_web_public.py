@@ -104,3 +104,33 @@ def test_many_applications_from_one_address_are_rate_limited(unit_here, gk):
     r = file(c)
     assert "过于频繁" in r.text
     assert len(gk.json("request", "pending")) == 10
+
+
+def test_a_correction_is_answered_at_track_and_restarts_the_clock(unit_here, gk):
+    c = client()
+    code = re.search(r'id="tracking-code">([^<]+)<', file(c).text).group(1)
+    gk.ok("request", "confirm", "1", "--on", today().isoformat())
+    gk.ok("request", "correct", "1", "--notice-on", today().isoformat(), "--period-days", "10")
+    page = c.post("/track", data={"code": code, "check": "5678", "csrf_token": c.token})
+    assert 'id="supplement"' in page.text and 'value="correction"' in page.text
+    r = c.post("/track/reply", data={"code": code, "check": "5678", "csrf_token": c.token,
+                                     "text": "所需信息为2026年第3季度的资金安排表"},
+               files=[("attachment", ("补正材料.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png"))])
+    assert r.status_code == 200 and "补正材料已提交" in r.text
+    shown = gk.json("request", "show", "1")
+    assert shown["state"] == "processing" and shown["correction"]["corrected_on"] == today().isoformat()
+    assert "补正材料.png" in [a["file_name"] for a in shown["attachments"]]
+    assert "supplement" in [e["action"] for e in shown["events"]]
+    r = c.post("/track/reply", data={"code": code, "check": "5678", "csrf_token": c.token, "text": "再补一次"},
+               files=[("attachment", ("x.png", b"\x89PNG\r\n\x1a\n", "image/png"))])
+    assert r.status_code == 400 and "无需补正" in r.text
+    assert gk.json("audit", "verify")["ok"]
+
+
+def test_guessing_codes_is_rate_limited_per_address(unit_here, gk):
+    c = client()
+    statuses = [c.post("/track", data={"code": f"AAAA-BBBB-CCCC-DDDD-{i:04d}", "check": "1234",
+                                       "csrf_token": c.token}).status_code for i in range(61)]
+    assert statuses[:60] == [404] * 60 and statuses[60] == 429
+    r = c.post("/track", data={"code": "x", "check": "1", "csrf_token": c.token})
+    assert r.status_code == 429 and "过于频繁" in r.text
