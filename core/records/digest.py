@@ -98,6 +98,9 @@ DERIVED = {
     ("account", "failed_logins"), ("account", "locked_until"),
     # the optimistic-locking counter, moved by the throttling updates above
     ("account", "version"),
+    # the request an online application became: a surrogate key another record's (renumbered by
+    # import-db), compared with the confirming event's instead (replay.APPLICATION)
+    ("online_application", "request_id"),
 }
 REFERRED = {table for group in GROUPS.values() for part in group.parts for _, table in part.refs}  # ranked
 TERM_INPUTS = ("unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused")
