@@ -134,3 +134,21 @@ def test_guessing_codes_is_rate_limited_per_address(unit_here, gk):
     assert statuses[:60] == [404] * 60 and statuses[60] == 429
     r = c.post("/track", data={"code": "x", "check": "1", "csrf_token": c.token})
     assert r.status_code == 429 and "过于频繁" in r.text
+
+
+def test_a_district_applicant_chooses_the_unit_first(gk):
+    gk.ok("init", "--jurisdiction", "changning", "--district")
+    gk.ok("unit", "add", "fga", "--name", "长宁区甲局")
+    gk.ok("unit", "add", "fgb", "--name", "长宁区乙局")
+    c = client()
+    page = c.get("/apply")
+    assert 'name="unit"' in page.text and "条例 第十条" in page.text and "长宁区乙局" in page.text
+    r = file(c)
+    assert r.status_code == 400 and "请选择受理申请的单位" in r.text
+    r = file(c, form={"unit": "fgb"})
+    assert r.status_code == 200 and "长宁区乙局" in r.text
+    code = re.search(r'id="tracking-code">([^<]+)<', r.text).group(1)
+    assert [a["applicant"] for a in gk.json("--unit", "fgb", "request", "pending")] == ["张三"]
+    assert gk.json("--unit", "fga", "request", "pending") == []
+    t = c.post("/track", data={"code": code, "check": "5678", "csrf_token": c.token})
+    assert t.status_code == 200 and "长宁区乙局" in t.text and "待确认" in t.text
