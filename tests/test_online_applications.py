@@ -23,7 +23,10 @@ def test_pending_application_counts_nowhere_until_confirmed(unit, gk, tmp_path):
     assert pending[0]["applicant"] == "张三" and pending[0]["tracking_code"] == code[:4] + "-…"
     assert code[4:] not in gk.ok("request", "pending").stdout
     assert gk.json("ledger") == []
+    year = str(today().year)
+    assert gk.json("report", "annual", "--year", year)["requests"]["new"]["total"] == 0  # not yet received
     data = gk.json("request", "confirm", str(application), "--on", TODAY)
+    assert gk.json("report", "annual", "--year", year)["requests"]["new"]["natural_person"] == 1
     assert data["channel"] == "online" and data["received"] == TODAY
     assert gk.json("request", "pending") == []
     assert [r["id"] for r in gk.json("ledger")] == [data["id"]]
