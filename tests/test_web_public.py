@@ -152,3 +152,33 @@ def test_a_district_applicant_chooses_the_unit_first(gk):
     assert gk.json("--unit", "fga", "request", "pending") == []
     t = c.post("/track", data={"code": code, "check": "5678", "csrf_token": c.token})
     assert t.status_code == 200 and "长宁区乙局" in t.text and "待确认" in t.text
+
+
+def test_staff_queue_flags_many_applications_declines_and_serves_files_only_to_staff(tmp_path, monkeypatch):
+    """待确认: five applications from one applicant in 30 days are flagged (条例 第三十五条), never
+    refused; one is declined with a reason; the scan is downloaded by staff, never by the public."""
+    from web_support import make_unit, signed_in
+
+    from gongkai.core.web.app import create_app
+    from gongkai.core.web.public_views import LIMITER
+
+    make_unit(tmp_path)
+    public = client()
+    for _ in range(5):
+        assert file(public).status_code == 200
+    LIMITER.seen.clear()
+    staff = signed_in(create_app(App()), "clerk")
+    page = staff.get("/pending")
+    assert page.status_code == 200 and page.text.count("条例 第三十五条") == 5
+    assert "110***********4514" in page.text and "110101199003074514" not in page.text  # masked as elsewhere
+    r = staff.post("/pending/2/decline", data={"reason": "重复提交", "on": today().isoformat(), "csrf_token": staff.token})
+    assert r.status_code == 303
+    r = staff.post("/pending/1/confirm", data={"on": today().isoformat(), "csrf_token": staff.token})
+    assert r.status_code == 303
+    assert "application-2" not in staff.get("/pending").text and "application-1" not in staff.get("/pending").text
+    detail = staff.get("/requests/1").text
+    link = re.search(r'href="(/requests/1/attachments/\d+)"', detail).group(1)
+    got = staff.get(link)
+    assert got.status_code == 200 and got.content == PDF
+    assert public.get(link).status_code == 303  # to the login page: never served to the public
+    assert Cli().json("audit", "verify")["ok"]
