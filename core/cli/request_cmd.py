@@ -147,6 +147,9 @@ def show(app, request_id, as_of, reveal, by, as_json):
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
                [[s["name"] + ("（本单位规定）" if s["unit_practice"] else ""), label("stage", s["stage"]), s["done"], s["by"]]
                 for s in data["review_steps"]])
+    for d in data["deliveries"]:
+        click.echo(f"送达：{d['letter_name']}　{d['how_name']}　{d['on']}" + (f"　邮件号码 {d['tracking']}" if d["tracking"] else "")
+                   + f"　申请行政复议至 {d['reconsideration_until']}，提起行政诉讼至 {d['lawsuit_until']}")
     emit_table(["时间（北京时间）", "经办人", "事项"],
                [[e["at_beijing"], e["actor"], label("event", e["action"])] for e in data["events"]])
 

@@ -196,10 +196,11 @@ def find(session: Session, code: str, check: str) -> OnlineApplication | None:
     row = session.scalars(select(OnlineApplication).where(OnlineApplication.code_hash == wanted)).first()
     given = _last4(check).encode() or b"-"
     phone, number = (_last4(row.applicant_contact), _last4(row.applicant_id_number)) if row else (_DUMMY, _DUMMY)
-    ok = hmac.compare_digest(given.ljust(4, b"-"), phone.encode().ljust(4, b"-")[:64]) | \
-        hmac.compare_digest(given.ljust(4, b"-"), number.encode().ljust(4, b"-")[:64])
-    ok = ok and len(given) == 4 and hmac.compare_digest(wanted, row.code_hash if row else _DUMMY)
-    return row if ok else None
+    # every comparison made, whatever the earlier ones found
+    by_phone = hmac.compare_digest(given.ljust(4, b"-"), phone.encode().ljust(4, b"-")[:64])
+    by_number = hmac.compare_digest(given.ljust(4, b"-"), number.encode().ljust(4, b"-")[:64])
+    same_code = hmac.compare_digest(wanted, row.code_hash if row else _DUMMY)
+    return row if (by_phone | by_number) & same_code & (len(given) == 4) else None
 
 
 def many_from(session: Session, name: str, id_number: str, days: int = 30) -> int:

@@ -240,7 +240,9 @@ def _applicant_types() -> Any:
 
 
 def _event_names() -> dict[str, str]:
-    return {**workflow.EVENT_NAMES, "receive": "登记收到申请", "reveal": "查看完整证件号码和电话", "propose": "拟定答复结果",
+    from gongkai.core.labels import labels
+
+    return {**labels("event"), **workflow.EVENT_NAMES, "receive": "登记收到申请", "reveal": "查看完整证件号码和电话", "propose": "拟定答复结果",
             "sealed": "加封（记下记录全部内容的摘要）"}
 
 
