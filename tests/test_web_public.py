@@ -99,8 +99,8 @@ def test_hostile_uploads_are_refused_and_nothing_is_stored(unit_here, gk, tmp_pa
 
 def test_many_applications_from_one_address_are_rate_limited(unit_here, gk):
     c = client()
-    statuses = [file(c).status_code for _ in range(12)]
-    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+    statuses = [file(c).status_code for _ in range(1000)]  # a script's thousand
+    assert statuses[:10] == [200] * 10 and set(statuses[10:]) == {429}
     r = file(c)
     assert "过于频繁" in r.text
     assert len(gk.json("request", "pending")) == 10
@@ -129,9 +129,9 @@ def test_a_correction_is_answered_at_track_and_restarts_the_clock(unit_here, gk)
 
 def test_guessing_codes_is_rate_limited_per_address(unit_here, gk):
     c = client()
-    statuses = [c.post("/track", data={"code": f"AAAA-BBBB-CCCC-DDDD-{i:04d}", "check": "1234",
-                                       "csrf_token": c.token}).status_code for i in range(61)]
-    assert statuses[:60] == [404] * 60 and statuses[60] == 429
+    statuses = [c.post("/track", data={"code": f"AAAA-BBBB-CCCC-{i:09d}", "check": "1234",
+                                       "csrf_token": c.token}).status_code for i in range(10_000)]
+    assert statuses[:60] == [404] * 60 and set(statuses[60:]) == {429}
     r = c.post("/track", data={"code": "x", "check": "1", "csrf_token": c.token})
     assert r.status_code == 429 and "过于频繁" in r.text
 
