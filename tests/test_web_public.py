@@ -182,3 +182,24 @@ def test_staff_queue_flags_many_applications_declines_and_serves_files_only_to_s
     assert got.status_code == 200 and got.content == PDF
     assert public.get(link).status_code == 303  # to the login page: never served to the public
     assert Cli().json("audit", "verify")["ok"]
+
+
+def test_a_wrong_check_on_a_real_code_takes_as_long_as_an_unknown_code(unit, gk, tmp_path):
+    """The same work either way (one look-up by the code's hash, the same comparisons): the medians
+    of many tries differ by far less than a look-up's cost, whichever is slower."""
+    import statistics
+    import time
+
+    config = unit("changning")
+    config.write_text(config.read_text() + "\n[web]\ntrack_per_hour = 100000\n", encoding="utf-8")
+    c = client()
+    code = re.search(r'id="tracking-code">([^<]+)<', file(c).text).group(1)
+    times: dict[str, list[float]] = {"real code, wrong check": [], "unknown code": []}
+    for i in range(120):
+        for label, sent in (("real code, wrong check", code), ("unknown code", f"ZZZZ-ZZZZ-ZZZZ-ZZZZ-{i:04d}")):
+            started = time.perf_counter()
+            r = c.post("/track", data={"code": sent, "check": "0000", "csrf_token": c.token})
+            times[label].append(time.perf_counter() - started)
+            assert r.status_code == 404
+    real, unknown = (statistics.median(v) for v in times.values())
+    assert 0.5 < real / unknown < 2, times
