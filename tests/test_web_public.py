@@ -181,6 +181,17 @@ def test_staff_queue_flags_many_applications_declines_and_serves_files_only_to_s
     got = staff.get(link)
     assert got.status_code == 200 and got.content == PDF
     assert public.get(link).status_code == 303  # to the login page: never served to the public
+    assert 'id="action-deliver"' in detail and 'name="proof"' in detail
+    fields = {"letter": "receipt", "how": "post", "on": today().isoformat(), "tracking": "EMS1234567890"}
+    proof = [("proof", ("回执.pdf", PDF + b"proof", "application/pdf"))]
+    forged = staff.post("/requests/1/deliver", data={**fields, "csrf_token": "forged-token-0123456789abcdef"}, files=proof)
+    assert forged.status_code == 303 and Cli().json("request", "show", "1")["deliveries"] == []
+    done = staff.post("/requests/1/deliver", data={**fields, "csrf_token": staff.token}, files=proof)
+    assert done.status_code == 303
+    shown = Cli().json("request", "show", "1")
+    assert [(d["how"], d["tracking"]) for d in shown["deliveries"]] == [("post", "EMS1234567890")]
+    assert shown["deliveries"][0]["proof_sha256"] == [a for a in shown["attachments"] if a["file_name"] == "回执.pdf"][0]["sha256"]
+    assert "邮寄" in staff.get("/requests/1").text
     assert Cli().json("audit", "verify")["ok"]
 
 

@@ -136,7 +136,7 @@ def _limited(receive: Any, limit: int) -> Any:
     return counted
 
 
-async def _read_form(request: Request, limit: int) -> Any:
+async def read_form(request: Request, limit: int) -> Any:
     """The multipart form, read with the whole body limited to ``limit`` bytes as it arrives."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
@@ -154,6 +154,11 @@ async def _read_form(request: Request, limit: int) -> Any:
         await form.close()
         raise GongkaiError("表单已失效或缺少安全校验码，未予受理。请返回上一页、刷新后重新提交。")
     return form
+
+
+def upload_limit(office: Any) -> int:
+    """The most a form with files may send: its files at the size limit, and its fields."""
+    return _max_bytes(office) * MAX_FILES + 256 * 1024
 
 
 def _too_large(request: Request, office: Any, page: str) -> Response:
@@ -217,9 +222,9 @@ async def apply(request: Request) -> Response:
     office = request.app.state.office
     if not LIMITER.allow("apply", client_of(request.scope), web_setting(office, "apply_per_hour", APPLY_PER_HOUR)):
         return _form_page(request, RATE_MESSAGE, status=429)
-    limit = _max_bytes(office) * MAX_FILES + 256 * 1024
+    limit = upload_limit(office)
     try:
-        form = await _read_form(request, limit)
+        form = await read_form(request, limit)
     except TooLarge:
         return _too_large(request, office, "apply")
     except GongkaiError as exc:
@@ -384,7 +389,7 @@ async def track_reply(request: Request) -> Response:
     if not _allowed(request):
         return render(request, "track.html", status=429, public=True, error=RATE_MESSAGE, view=None)
     try:
-        form = await _read_form(request, _max_bytes(office) * MAX_FILES + 256 * 1024)
+        form = await read_form(request, upload_limit(office))
     except TooLarge:
         return _too_large(request, office, "track")
     except GongkaiError as exc:

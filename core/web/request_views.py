@@ -142,8 +142,13 @@ def _edit(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
 def _deliver(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     from gongkai.core.requests import delivery
 
-    return delivery.deliver(session, office, req, how=f.text("how"), on=f.day("on", "送达日期"), letter=f.text("letter"),
-                            tracking=f.text("tracking"), actor=by)
+    on, proof, sha = f.day("on", "送达日期"), f.data.get("proof"), ""
+    if proof is not None and getattr(proof, "filename", ""):
+        proof.file.seek(0)
+        sha = files.attach(session, office, req, proof.file, kind="delivery_proof", file_name=proof.filename, on=on,
+                           actor=by).sha256
+    return delivery.deliver(session, office, req, how=f.text("how"), on=on, letter=f.text("letter"),
+                            tracking=f.text("tracking"), proof_sha256=sha, actor=by)
 
 
 ACTIONS: dict[str, Action] = {a.name: a for a in [
@@ -312,7 +317,17 @@ def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str
 
 async def act(request: Request) -> Response:
     request_id = _request_id(request)
-    form = Form(await request.form())
+    if request.scope.get("csrf_by_view"):  # a delivery with its proof: read as it arrives, its CSRF field checked there
+        from gongkai.core.web.public_views import TooLarge, read_form, upload_limit
+
+        try:
+            form = Form(await read_form(request, upload_limit(request.app.state.office)))
+        except TooLarge:
+            return back_to(request, f"/requests/{request_id}", error="上传的文件过大，未予受理。")
+        except GongkaiError as exc:
+            return back_to(request, f"/requests/{request_id}", error=str(exc))
+    else:
+        form = Form(await request.form())
     try:
         done = await run_in_threadpool(_act, request.app.state.office, request.scope["actor"], request_id,
                                        request.path_params["action"], form)

@@ -30,7 +30,7 @@ FLASH = ("notice", "error")  # one-time messages of the next page, kept with the
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 # the public's uploads (multipart): read by their view as they arrive, with the size limit of
 # attachments and the CSRF field checked there (core/web/public_views.py), not whole here
-STREAMED = ("/apply", "/track/reply")
+STREAMED = re.compile(r"/apply|/track/reply|/requests/\d{1,10}/deliver")
 
 HEADERS = [
     # no inline script anywhere: htmx is a static file, its behaviour is in attributes
@@ -129,7 +129,7 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        if scope["method"] == "POST" and scope["path"] in STREAMED and _multipart(scope):
+        if scope["method"] == "POST" and STREAMED.fullmatch(scope["path"]) and _multipart(scope):
             scope["csrf_by_view"] = True
         elif scope["method"] == "POST":
             body = await _read_body(receive)
