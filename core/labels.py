@@ -46,6 +46,13 @@ OWN: dict[str, tuple[str, dict[str, str]]] = {
         "unit_edited": "修改单位信息",
         "database_moved_in": "迁入单位数据库",
         "mail_failed": "提醒邮件未能发出",
+        "attach": "添加附件",
+        "deliver": "登记送达",
+        "confirm_online": "网上申请经确认登记",
+        "submit": "提交网上申请",
+        "confirm": "确认网上申请",
+        "decline": "网上申请不予受理",
+        "supplement": "申请人网上补正",
     }),
     "clock": ("时限", {
         "reply": "答复期限",

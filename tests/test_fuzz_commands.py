@@ -45,13 +45,13 @@ CATEGORIES = {
     "hours": ([n for n in NUMBERS if n != "1.5"], {"hours"}),
     "number": (NUMBERS, {"coercion", "days", "due_within", "fees", "from_line", "licensing", "limit", "months", "pages",
                          "penalty", "period_days", "port", "prior", "representatives", "within", "workers", "year"}),
-    "id": (IDS, {"appeal_id", "document_id", "matter_id", "request_id", "trigger"}),
+    "id": (IDS, {"appeal_id", "application_id", "document_id", "matter_id", "request_id", "trigger"}),
     "name": (NAMES, {"account", "actor", "applicant", "approved_by", "attendees", "by", "chinese_name", "display_name", "failed",
                      "handler", "head",
                      "name", "producer", "secrecy_confirmed_by", "unit"}),
     "output": (OUTPUTS, {"docx_path", "html_path", "ics_path", "notice_out", "out", "out_dir", "ranking_path",
                          "xlsx_path"}),
-    "input": (INPUTS, {"config_path", "file", "files", "load_file", "narrative", "path"}),
+    "input": (INPUTS, {"config_path", "file", "files", "load_file", "narrative", "path", "proof"}),
     "database": (["", "\u200b", "sqlite:////dev/full", "sqlite:///a-folder", "postgresql://x@127.0.0.1:1/x",
                   "mysql://x/y", "甲\x00乙"], {"database_url"}),
 }
@@ -60,10 +60,10 @@ TEXT_EXAMPLES = {"address", "office_name", "office_hours", "phone", "fax", "post
                  "code", "level", "parent", "unit_code",
                  "comment", "contact", "content", "decision", "decision_kind", "expect", "fmt",
                  "form_wanted", "good_reason", "grade", "host", "how", "id_number", "internal_version", "interpretation",
-                 "jurisdiction", "jurisdiction_name", "kind", "letter_prefix", "mapping", "message", "method", "note", "number",
+                 "jurisdiction", "jurisdiction_name", "kind", "letter", "letter_prefix", "mapping", "message", "method", "note", "number",
                  "opinion", "outcome", "pairs", "payment", "platform", "prefix", "provision", "public_version", "reason",
                  "reconsideration_body", "ref", "result", "roles", "rule_id", "search", "state", "step_id", "subject",
-                 "summary", "title", "to", "track", "what", "why", "withheld"}
+                 "summary", "title", "to", "track", "tracking", "what", "why", "withheld"}
 
 # the values each command needs besides the hostile one (None: not fuzzed, with the reason)
 BASE: dict[str, dict[str, str] | None] = {
@@ -77,6 +77,12 @@ BASE: dict[str, dict[str, str] | None] = {
     "deadline": {"rule_id": "request.reply", "start": "2026-03-02"},
     "init": {"jurisdiction_name": "changning", "unit": "新单位"},
     "request abandon": {"request_id": "1", "on": "2026-03-20"},
+    "request attach": {"request_id": "1", "file": "empty.csv", "kind": "其他"},
+    "request attachments": {"request_id": "1"},
+    "request pending": {},
+    "request confirm": {"application_id": "1", "on": "2026-03-10"},
+    "request decline": {"application_id": "1", "reason": "不属于申请"},
+    "request deliver": {"request_id": "1", "how": "邮寄", "on": "2026-03-20"},
     "request amend": {"request_id": "1", "on": "2026-03-20", "why": "答复有误", "outcome": "disclosed"},
     "request appeal": {"request_id": "1"},
     "request close": {"request_id": "1", "on": "2026-03-20"},

@@ -288,3 +288,38 @@ def test_every_kind_of_record_moves_in_with_its_digest_holding(own_unit, gk):
     move(folder / "gongkai.db")
     report = gk.json("audit", "verify", "--unit", "fj")
     assert report["ok"], report["records"]["problems"]
+
+
+def test_online_applications_files_and_deliveries_move_in_renumbered(own_unit, gk, tmp_path, monkeypatch, backend):
+    """An online application (its scan, its confirmation into a request, a delivery with a proof)
+    moves into a district whose other unit already has requests and applications: the ids are
+    renumbered, the files' owners and the events' references with them, and it all verifies."""
+    from online_helpers import PDF, file_online
+
+    from gongkai.core.today import today
+
+    folder, move = own_unit
+    new_request(gk)
+    application, code = file_online()
+    request_id = gk.json("request", "confirm", str(application), "--on", today().isoformat())["id"]
+    (folder / "回执.pdf").write_bytes(PDF + b"receipt")
+    gk.ok("request", "deliver", str(request_id), "--letter", "收到申请确认书", "--how", "邮寄", "--on", today().isoformat(),
+          "--proof", str(folder / "回执.pdf"))
+    monkeypatch.chdir(tmp_path / "district")  # made by own_unit
+    monkeypatch.setenv("GONGKAI_DATABASE_URL", backend.url)
+    gk.ok("init", "--jurisdiction", "changning", "--district")
+    gk.ok("unit", "add", "fgj", "--name", "上海市长宁区发展和改革委员会")
+    gk.ok("unit", "add", "fj", "--name", "上海市长宁区房屋管理局")
+    monkeypatch.setenv("GONGKAI_UNIT", "fgj")
+    for _ in range(3):
+        new_request(gk)
+    for _ in range(2):
+        file_online()
+    monkeypatch.delenv("GONGKAI_UNIT")
+    move(folder / "gongkai.db")
+    assert gk.json("audit", "verify")["ok"]
+    online = [r["id"] for r in gk.json("--unit", "fj", "ledger") if r["channel"] == "online"]
+    assert len(online) == 1 and online[0] > request_id  # renumbered after fgj's
+    moved = gk.json("--unit", "fj", "request", "show", str(online[0]))
+    assert moved["online_application"] is not None and moved["deliveries"][0]["how"] == "post"
+    assert [a["file_name"] for a in moved["attachments"]] == ["身份证.pdf", "回执.pdf"]

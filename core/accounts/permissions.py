@@ -43,6 +43,9 @@ FIXED_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     # 分办: the unit's administrator or the head of its disclosure office gives a request to a 承办人
     "request.assign": ("分办（确定承办人）", (UNIT_ADMIN, "disclosure_office_head")),
     "request.comment": ("填写办理意见", (HANDLER,)),  # plus the request chain's roles and the office head
+    "request.attach": ("添加附件", (HANDLER,)),
+    "request.deliver": ("登记送达", (HANDLER,)),
+    "request.confirm_online": ("确认或不予受理网上申请", (HANDLER,)),
     "request.reveal": ("显示申请人证件号码和联系方式", (HANDLER,)),  # plus the request chain's roles
     "document.register": ("登记文件", (HANDLER,)),
     "document.publish": ("信息发布", ("publisher",)),  # the publish step's role, where the chain has one

@@ -362,7 +362,15 @@ REPORT_PUBLICATION = Subject(
     actions={"report_published": _sets(year="year", published_on="on"), "sealed": _nothing},
 )
 
-SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT, UNIT_CONTACT, REPORT_PUBLICATION)
+APPLICATION = Subject(
+    kind="application", label="网上申请", table="online_application",
+    fields={"state": "状态", "submitted": "提交日期", "request_id": "登记的申请编号", "decided_on": "确认或不予受理日期"},
+    actions={"submit": _sets(submitted="submitted"), "confirm": _sets(request_id="request_id", decided_on="on"),
+             "decline": _sets(decided_on="on"), "sealed": _nothing, "reveal": _nothing},
+    carried={"state": "state"},
+)
+
+SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT, UNIT_CONTACT, REPORT_PUBLICATION, APPLICATION)
 
 
 # ----------------------------------------------------------------------------------- the check
@@ -425,6 +433,7 @@ def check_records(session: Session, batch: int = 5000, names: dict[str, str] | N
         _check_subject(streams, subject, findings, names or {})
     fetch = source.fetch if source is not None else query_fetch(connection, SQLModel.metadata)
     check_letters(fetch, findings)
+    check_attachments(fetch, findings)
     if calendar is not None:
         check_terms(fetch, findings, calendar)
     return findings.to_json()
@@ -602,7 +611,20 @@ class Other:
     kind: str
 
 
-LETTERS, TERMS = Other("letter_sequence"), Other("deadline_term")
+LETTERS, TERMS, FILES = Other("letter_sequence"), Other("deadline_term"), Other("attachment_chunk")
+
+
+def check_attachments(fetch: Any, findings: Findings) -> None:
+    """Each attached file's content against the SHA-256 and size its event logged (and the
+    record's digest holds): a file changed, cut or deleted behind the log is named."""
+    from gongkai.core.attachments.store import check
+
+    owners = {"request": "申请", "application": "网上申请"}
+    for row, what in check(fetch):
+        _sha, attachment_id, kind, owner_id, name, _size = row
+        findings.add(FILES, attachment_id, "changed",
+                     f"{owners.get(kind, kind)} {owner_id} 的附件“{name}”（SHA-256 {_sha[:12]}…）内容{what}："
+                     "文件在应用之外被修改或删除。", field="data")
 
 
 def check_letters(fetch: Any, findings: Findings) -> None:

@@ -71,10 +71,10 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
         emit_json(rows)
         return
     if not xlsx_path:
-        emit_table(["编号", "本单位编号", "收到", "申请人", "承办人", "状态", "答复期限", "已用", "剩余", "逾期", "结果"],
+        emit_table(["编号", "本单位编号", "收到", "申请人", "承办人", "状态", "答复期限", "已用", "剩余", "逾期", "结果", "送达"],
                    [[r["id"], r["ref"] or "", r["received"], r["applicant"], r["assignee"] or "", r["state_name"], r["due"],
-                     r["working_days_used"], r["days_left"], _late(r), label("outcome", r["outcome"], app.registry)]
-                    for r in rows])
+                     r["working_days_used"], r["days_left"], _late(r), label("outcome", r["outcome"], app.registry),
+                     f"{r['delivered']['on']} {r['delivered']['how_name']}" if r.get("delivered") else ""] for r in rows])
 
 
 def _late(row):

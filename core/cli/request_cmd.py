@@ -158,6 +158,9 @@ def show(app, request_id, as_of, reveal, by, as_json):
     emit_table(["审核步骤", "阶段", "完成", "审核人"],
                [[s["name"] + ("（本单位规定）" if s["unit_practice"] else ""), label("stage", s["stage"]), s["done"], s["by"]]
                 for s in data["review_steps"]])
+    for d in data["deliveries"]:
+        click.echo(f"送达：{d['letter_name']}　{d['how_name']}　{d['on']}" + (f"　邮件号码 {d['tracking']}" if d["tracking"] else "")
+                   + f"　申请行政复议至 {d['reconsideration_until']}，提起行政诉讼至 {d['lawsuit_until']}")
     from gongkai.core.requests.timeline import entries
 
     with app.session() as session:  # the timeline in words: step, decision, comment, who by name
@@ -725,3 +728,135 @@ _dated_step("close", "gongkai.core.requests.reply:close", "request.close", "归�
 _dated_step("register-overturned", "gongkai.core.requests.appeals:register_overturned", "request.register_overturned",
            "在依申请公开平台登记的日期",
             "登记被复议或诉讼纠正的答复（如长宁区：收到决定后一周内）。", "已登记被纠正的答复")
+
+
+# ------------------------------------------------------------------ attachments, online applications, 送达
+
+
+@request.command("attach")
+@REQUEST
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kind", required=True, help="附件类别：申请材料、提供的信息、告知书原件、送达证明、其他")
+@click.option("--on", help="日期（默认今天）")
+@BY
+@JSON
+@click.pass_obj
+def attach(app, request_id, file, kind, on, by, as_json):
+    """给申请添加附件（存入数据库，内容摘要记入事件日志；PDF 或图片文件，部分类别可为 Word 文件）。"""
+    from gongkai.core.attachments import store
+    from gongkai.core.records.storage import record_event
+    from gongkai.core.requests import workflow
+    from gongkai.core.today import today
+
+    with app.session() as session:
+        req = workflow.load(session, request_id)
+        actor = signer(session, app, by, "request.attach")
+        with open(file, "rb") as stream:
+            row = store.store(session, stream, owner_kind="request", owner_id=req.id, kind=kind, file_name=file,
+                              limit=store.max_bytes(app.config), on=day(on, "--on") or today(), actor=actor)
+        record_event(session, subject_kind="request", subject_id=req.id, action="attach", actor=actor, after=store.logged(row))
+        data = store.as_json(row)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(f"已添加附件 {data['id']}：{data['file_name']}（{data['kind_name']}，{data['size']} 字节，SHA-256 {data['sha256']}）")
+
+
+@request.command("attachments")
+@REQUEST
+@JSON
+@click.pass_obj
+def attachments(app, request_id, as_json):
+    """列出申请的附件（含网上申请时提交的材料）。"""
+    from gongkai.core.requests import files, workflow
+
+    with app.session() as session:
+        req = workflow.load(session, request_id)
+        rows = files.of_request(session, req.id)
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(["编号", "类别", "文件名", "大小（字节）", "日期", "SHA-256"],
+                   [[r["id"], r["kind_name"], r["file_name"], r["size"], r["added_on"], r["sha256"]] for r in rows])
+
+
+@request.command("pending")
+@JSON
+@click.pass_obj
+def pending(app, as_json):
+    """列出待确认的网上申请（查询码只显示第一组）。"""
+    from gongkai.core.requests import online
+
+    with app.session() as session:
+        rows = [online.as_json(r) for r in online.pending(session)]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(["编号", "申请人", "提交日期", "查询码", "申请内容"],
+                   [[r["id"], r["applicant"], r["submitted"], r["tracking_code"], r["subject"][:40]] for r in rows])
+
+
+@request.command("confirm")
+@click.argument("application_id", metavar="网上申请编号")
+@click.option("--on", required=True, help="双方确认日期，即收到申请之日（条例 第三十一条（三））")
+@BY
+@JSON
+@click.pass_obj
+def confirm(app, application_id, on, by, as_json):
+    """确认一件网上申请：以确认之日为收到申请之日登记并开始计时，收到申请确认书在网上出具。"""
+    from gongkai.core.requests import ledger, online
+
+    with app.session() as session:
+        row = online.load(session, application_id)
+        req = online.confirm(session, app, row, day(on, "--on"), signer(session, app, by, "request.confirm_online"))
+        data = ledger.show(session, app, req)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(f"已确认网上申请 {application_id}，登记为申请 {data['id']}：收到日期 {data['received']}，答复期限 {data['due']}")
+
+
+@request.command("decline")
+@click.argument("application_id", metavar="网上申请编号")
+@click.option("--reason", required=True, help="不予受理的理由（如 不属于政府信息公开申请）")
+@click.option("--on", help="日期（默认今天）")
+@BY
+@click.pass_obj
+def decline(app, application_id, reason, on, by):
+    """对不属于申请的网上提交不予受理（写明理由，记入事件日志）。"""
+    from gongkai.core.requests import online
+    from gongkai.core.today import today
+
+    with app.session() as session:
+        row = online.load(session, application_id)
+        online.decline(session, row, reason, day(on, "--on") or today(), signer(session, app, by, "request.confirm_online"))
+    click.echo(f"网上申请 {application_id} 不予受理：{reason}")
+
+
+@request.command("deliver")
+@REQUEST
+@click.option("--how", required=True, help="送达方式：网上送达、电子邮件、邮寄、当面、留置送达、其他")
+@click.option("--on", required=True, help="送达日期")
+@click.option("--letter", help="送达的文书：答复书（默认），或 收到申请确认书、补正告知书、延期答复告知书 等")
+@click.option("--tracking", default="", help="邮件号码（如 邮政特快专递单号）")
+@click.option("--proof", type=click.Path(exists=True, dir_okay=False), help="送达证明文件（PDF 或图片）")
+@BY
+@JSON
+@click.pass_obj
+def deliver(app, request_id, how, on, letter, tracking, proof, by, as_json):
+    """登记文书送达申请人的日期和方式（行政复议、行政诉讼期限自此起算）。"""
+    from gongkai.core.requests import files, workflow
+
+    with app.session() as session:
+        req = workflow.load(session, request_id)
+        actor = signer(session, app, by, "request.deliver")
+        row = files.deliver_with_proof(session, app, req, how=how, on=day(on, "--on"), letter=letter, tracking=tracking,
+                                       proof=proof, actor=actor)
+        from gongkai.core.requests import delivery
+
+        data = delivery.as_json(app, row)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(f"已登记送达：{data['letter_name']}，{data['how_name']}，{data['on']}；"
+                   f"申请行政复议至 {data['reconsideration_until']}，提起行政诉讼至 {data['lawsuit_until']}")

@@ -71,7 +71,12 @@ GROUPS = {g.kind: g for g in (
         Part("request_correction", "request_id", label="补正记录"),
         Part("request_pause", "request_id", label="中止计时记录"),
         Part("request_prior_reply", "request_id", refs=(("appeal_id", "request_appeal"),), label="原答复记录"),
+        Part("request_delivery", "request_id", label="送达记录"),
+        Part("attachment", "owner_id", where=(("owner_kind", "request"),), label="附件"),
         _clocks("request"),
+    )),
+    Group("application", "online_application", (
+        Part("attachment", "owner_id", where=(("owner_kind", "application"),), label="附件"),
     )),
     Group("document", "document", (
         Part("document_review", "document_id", label="审核签批记录"),
@@ -97,6 +102,9 @@ DERIVED = {
     ("account", "totp_step"),
     # the optimistic-locking counter, moved by the throttling updates above
     ("account", "version"),
+    # the request an online application became: a surrogate key another record's (renumbered by
+    # import-db), compared with the confirming event's instead (replay.APPLICATION)
+    ("online_application", "request_id"),
 }
 REFERRED = {table for group in GROUPS.values() for part in group.parts for _, table in part.refs}  # ranked
 TERM_INPUTS = ("unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused")

@@ -389,6 +389,7 @@ MODEL_MODULES: list[str] = [
     "gongkai.core.accounts.models",
     "gongkai.core.units.contact",
     "gongkai.core.reports.publication",
+    "gongkai.core.attachments.models",
 ]
 
 

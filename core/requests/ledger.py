@@ -19,7 +19,7 @@ from gongkai.core.errors import GongkaiError
 from gongkai.core.labels import code_of
 from gongkai.core.records.limits import check_year
 from gongkai.core.records.privacy import mask_id_number, mask_text, mask_values
-from gongkai.core.requests import appeals, clock, review
+from gongkai.core.requests import appeals, clock, delivery, files, review
 from gongkai.core.requests.models import OWNER, Pause, Request
 from gongkai.core.requests.amend import prior_replies
 from gongkai.core.requests.reply import reply_values, withheld_parts
@@ -179,10 +179,25 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
                            "reason": p.reason, "appeal": p.appeal_id}
                           for i, p in enumerate(prior_replies(session, request.id), 1)],
         "events": events_for(session, OWNER, request.id),
+        "deliveries": [delivery.as_json(office, d) for d in delivery.of(session, request.id)],
+        "attachments": files.of_request(session, request.id),
+        "online_application": _application(session, request.id),
     })
     if reveal:  # the caller has logged it
         return data | {"applicant": request.applicant_name, "subject": request.subject}
-    return mask_values(data)
+    masked = mask_values(data)
+    for shown, stored in zip(masked["attachments"], data["attachments"]):  # a digest is no phone number
+        shown["sha256"] = stored["sha256"]
+    for shown, stored in zip(masked["deliveries"], data["deliveries"]):
+        shown["proof_sha256"] = stored["proof_sha256"]
+    return masked
+
+
+def _application(session: Session, request_id: int) -> int | None:
+    from gongkai.core.requests import online
+
+    row = online.of_request(session, request_id)
+    return None if row is None else row.id
 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,
@@ -242,8 +257,22 @@ def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overd
         requests = list(session.execute(query))
     requests = requests[-limit:] if limit else requests
     ids = [r.id for r in requests]
-    clocks_of, pauses = _clocks(session, ids), _pauses(session, ids)
-    return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
+    clocks_of, pauses, delivered = _clocks(session, ids), _pauses(session, ids), _delivered(session, ids)
+    return [row(office, r, clocks_of[r.id], pauses[r.id], as_of) | {"delivered": delivered.get(r.id)} for r in requests]
+
+
+def _delivered(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
+    """The 送达 of each request's reply letter in force (its first delivery), by request id."""
+    from gongkai.core.requests.models import Delivery
+
+    table = Delivery.__table__
+    out: dict[int, dict[str, str]] = {}
+    for i in range(0, len(ids), 500):
+        for request_id, how, on in session.execute(
+                select(table.c.request_id, table.c.how, table.c.on)
+                .where(table.c.request_id.in_(ids[i:i + 500]), table.c.letter == "reply").order_by(table.c.id)):
+            out.setdefault(request_id, {"how": how, "how_name": delivery.HOWS.get(how, how), "on": _iso(on)})
+    return out
 
 
 def appeal_rows(session: Session, rows: list[dict[str, Any]]) -> list[list[Any]]:
@@ -313,8 +342,8 @@ def page(session: Session, office: Any, *, as_of: dt.date | None = None, overdue
     more = len(requests) > size
     requests = requests[:size]
     ids = [r.id for r in requests]
-    clocks_of, pauses = _clocks(session, ids), _pauses(session, ids)
-    rows = [row(office, r, clocks_of[r.id], pauses[r.id], as_of) for r in requests]
+    clocks_of, pauses, delivered = _clocks(session, ids), _pauses(session, ids), _delivered(session, ids)
+    rows = [row(office, r, clocks_of[r.id], pauses[r.id], as_of) | {"delivered": delivered.get(r.id)} for r in requests]
     if not more:
         return rows, None
     last = requests[-1]

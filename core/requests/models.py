@@ -216,3 +216,54 @@ class LedgerImport(UnitOwned, table=True):
     stored: int = 0  # requests stored
     rejected: int = 0  # rows refused: bad or repeated
     finished: bool = False
+
+
+class OnlineApplication(UnitOwned, table=True):
+    """An application filed on the public form (/apply), awaiting the office's confirmation
+    (条例 第三十一条（三）). It becomes a :class:`Request` only when confirmed, so until then it
+    counts nowhere: no clock, no ledger row, no annual report. The 查询码 is kept as its SHA-256
+    (the code has 100 random bits: no list of codes can be rebuilt from the hashes) and its
+    first group, which the office may read out to an applicant who calls, and which leaves 80
+    bits unknown."""
+
+    __tablename__ = "online_application"
+    __table_args__ = (
+        Index("ix_online_application_code", "unit_id", "code_hash", unique=True),
+        Index("ix_online_application_state", "unit_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    state: str = Field(default="pending", max_length=20)  # pending, confirmed, declined
+    submitted: dt.date
+    code_hash: str = Field(max_length=64)
+    code_hint: str = Field(max_length=10)
+    applicant_name: str = Field(max_length=200)
+    applicant_type: str = Field(max_length=40)
+    id_type: str = Field(default="", max_length=40)
+    applicant_id_number: str = Field(default="", max_length=100)
+    applicant_contact: str = Field(default="", max_length=300)  # the phone
+    email: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=300)
+    agent: str = Field(default="", max_length=200)  # 代理人, filing for the applicant (委托书 attached)
+    subject: str
+    form_wanted: str = Field(default="", max_length=100)
+    receive_how: str = Field(default="", max_length=100)
+    request_id: int | None = Field(default=None, foreign_key="disclosure_request.id")
+    decided_on: dt.date | None = None
+    decided_by: str = Field(default="", max_length=200)
+    decline_reason: str = ""
+
+
+class Delivery(UnitOwned, table=True):
+    """送达: a letter or notice reached the applicant, on a day and a way (the remedies' periods run from it)."""
+
+    __tablename__ = "request_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="disclosure_request.id", index=True)
+    letter: str = Field(default="reply", max_length=40)  # reply, or a notice kind (core.requests.notices.KINDS)
+    how: str = Field(max_length=20)
+    on: dt.date
+    tracking: str = Field(default="", max_length=100)  # a postal tracking number
+    proof_sha256: str = Field(default="", max_length=64)  # the 送达证明 attached, by content
+    by: str = Field(default="", max_length=200)

@@ -49,11 +49,16 @@ from gongkai.core.requests.search import PG_COLUMN, pg_bigrams
 ACTION = "database_moved_in"
 # where each kind of event's subject lives (subject_kind -> table); other kinds keep their subject_id
 SUBJECT_TABLES = {"request": "disclosure_request", "document": "document", "matter": "matter",
-                  "decision_count": "decision_count", "account": "account", "unit_contact": "unit_contact",
-                  "report_publication": "report_publication"}
-OWNER_TABLES = {"request": "disclosure_request", "document": "document", "matter": "matter"}  # deadline.owner_kind
-# ids inside request events' JSON: key -> table
-EVENT_IDS = {"appeal": "request_appeal", "prior_reply": "request_prior_reply"}
+                  "decision_count": "decision_count", "account": "account", "application": "online_application",
+                  "unit_contact": "unit_contact", "report_publication": "report_publication"}
+# deadline.owner_kind and attachment.owner_kind -> the table their owner_id names
+OWNER_TABLES = {"request": "disclosure_request", "document": "document", "matter": "matter",
+                "application": "online_application"}
+OWNED = ("deadline", "attachment")
+# ids inside request and online application events' JSON: key -> table
+EVENT_IDS = {"appeal": "request_appeal", "prior_reply": "request_prior_reply", "request_id": "disclosure_request",
+             "application": "online_application"}
+RENUMBERED_EVENTS = ("request", "application")
 _EVENT_ID_KEYS = tuple(f'"{key}"' for key in EVENT_IDS)
 
 
@@ -436,7 +441,7 @@ def _renumbered(table: Any, names: list[str], rows: Iterable[tuple[Any, ...]], i
     id_at, own, unit_at = at["id"], ids[table.name], at.get("unit_id")
     refs = [(at[c.name], ids[fk.column.table.name]) for c in table.c for fk in c.foreign_keys
             if fk.column.table.name in ids]
-    owner = (at["owner_kind"], at["owner_id"]) if table.name == "deadline" else None
+    owner = (at["owner_kind"], at["owner_id"]) if table.name in OWNED else None
     for row in map(list, rows):
         old = row[id_at]
         row[id_at] = own[old]
@@ -480,7 +485,7 @@ def _relinked(names: list[str], events: Iterable[tuple[Any, ...]], ids: dict[str
                 row[subject_at] = ids[SUBJECT_TABLES[kind]].get(subject, subject)
             elif kind == "unit":
                 row[subject_at] = unit_id
-        if kind == "request":
+        if kind in RENUMBERED_EVENTS:
             for side in (at["before"], at["after"]):
                 row[side] = _renumber(row[side], ids)
         chain["length"] += 1

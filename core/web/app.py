@@ -23,10 +23,10 @@ from gongkai.core.records.head_cache import HeadCache
 from gongkai.core.web.security import CSRF_FIELD, csrf_token
 
 HERE = Path(__file__).resolve().parent
-PUBLIC = ("/login", "/healthz", "/static/")
+PUBLIC = ("/login", "/healthz", "/static/", "/apply", "/track")  # the applicant's pages need no login
 
 NAV = [  # (path, label)
-    ("/todo", "我的待办"), ("/ledger", "台账"), ("/requests/new", "登记申请"), ("/documents", "主动公开"),
+    ("/todo", "我的待办"), ("/pending", "待确认"), ("/ledger", "台账"), ("/requests/new", "登记申请"), ("/documents", "主动公开"),
     ("/report", "年度报告"), ("/assess", "考核"), ("/rules", "规则"), ("/calendar", "日历"),
 ]
 
@@ -296,12 +296,13 @@ async def healthz(request: Request) -> Response:
 
 def unit_app(server: Server, office: Any) -> Starlette:
     """The pages of one unit, on ``office`` (bound to that unit's records)."""
-    from gongkai.core.web import account_views, documents_views, pages, request_views, session_views
+    from gongkai.core.web import account_views, documents_views, apply_views, pages, request_views, session_views
 
     routes = [
         Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         *session_views.routes, *account_views.routes, *pages.routes, *request_views.routes, *documents_views.routes,
+        *apply_views.routes,
     ]
     app = Starlette(routes=routes, exception_handlers={GongkaiError: _error_page, 404: _not_found})
     app.state.office = office

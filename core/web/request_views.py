@@ -21,8 +21,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.requests import (amend, appeals, clock, edits, fees, intake, ledger, letters, proposal, reply,
-                                   review, withdrawal, workflow)
+from gongkai.core.requests import (amend, appeals, clock, delivery, edits, fees, files, intake, ledger, letters,
+                                   online, proposal, reply, review, withdrawal, workflow)
 from gongkai.core.web.app import PAGES, back_to, main_block, render
 from gongkai.core.web.pages import download, need, today
 
@@ -158,6 +158,18 @@ def _edit(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     return edits.edit(session, office, req, reason=f.text("why"), actor=by, **changes)
 
 
+def _deliver(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    from gongkai.core.requests import delivery
+
+    on, proof, sha = f.day("on", "送达日期"), f.data.get("proof"), ""
+    if proof is not None and getattr(proof, "filename", ""):
+        proof.file.seek(0)
+        sha = files.attach(session, office, req, proof.file, kind="delivery_proof", file_name=proof.filename, on=on,
+                           actor=by).sha256
+    return delivery.deliver(session, office, req, how=f.text("how"), on=on, letter=f.text("letter"),
+                            tracking=f.text("tracking"), proof_sha256=sha, actor=by)
+
+
 ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("correct", "告知补正", "request.correct", "notify_correction",
            lambda s, o, r, f, by: clock.notify_correction(
@@ -194,6 +206,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("withdraw", "登记申请人撤回", "request.withdraw", "withdraw",
            lambda s, o, r, f, by: withdrawal.withdraw(s, o, r, f.day("on", "撤回日期"), f.text("how"), actor=by)),
     Action("edit", "更正登记信息", "request.edit", "edit", _edit),
+    Action("deliver", "登记送达", "request.deliver", "edit", _deliver, lambda s, r, shown: bool(shown["letters_issued"])),
 ]}
 
 
@@ -208,6 +221,7 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
 
     done = review.approvals(session, req.id)  # read once: the steps shown and the permissions both need them
     data = ledger.show(session, office, req, today(), reveal=reveal, approvals=done)
+    data["letters_issued"] = [(c, delivery.letter_name(c)) for c in delivery.issued(session, req)]
     record = request_record(session, office.registry, req, done)
     open_actions = [a for a in ACTIONS.values()
                     if req.state in workflow.TRANSITIONS[a.event][1] and allowed(actor, a.permission, record)
@@ -253,6 +267,8 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         "appeal_kinds": appeals.KINDS, "appeal_results": appeals.RESULTS,
         "channels": intake.channels(office.registry), "applicant_types": _applicant_types(),
         "clock_rules": {c["rule"]: office.registry.find(c["rule"]) for c in data["clocks"].values()},
+        "delivery_hows": delivery.HOWS, "many": online.many_from(session, req.applicant_name, req.applicant_id_number),
+        "many_threshold": online.MANY,
     }
 
 
@@ -269,7 +285,9 @@ def _applicant_types() -> Any:
 
 
 def _event_names() -> dict[str, str]:
-    return {**workflow.EVENT_NAMES, "receive": "登记收到申请", "reveal": "查看完整证件号码和电话", "propose": "拟定答复结果",
+    from gongkai.core.labels import labels
+
+    return {**labels("event"), **workflow.EVENT_NAMES, "receive": "登记收到申请", "reveal": "查看完整证件号码和电话", "propose": "拟定答复结果",
             "sealed": "加封（记下记录全部内容的摘要）"}
 
 
@@ -375,7 +393,17 @@ def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str
 
 async def act(request: Request) -> Response:
     request_id = _request_id(request)
-    form = Form(await request.form())
+    if request.scope.get("csrf_by_view"):  # a delivery with its proof: read as it arrives, its CSRF field checked there
+        from gongkai.core.web.apply_views import TooLarge, read_form, upload_limit
+
+        try:
+            form = Form(await read_form(request, upload_limit(request.app.state.office)))
+        except TooLarge:
+            return back_to(request, f"/requests/{request_id}", error="上传的文件过大，未予受理。")
+        except GongkaiError as exc:
+            return back_to(request, f"/requests/{request_id}", error=str(exc))
+    else:
+        form = Form(await request.form())
     try:
         done = await run_in_threadpool(_act, request.app.state.office, request.scope["actor"], request_id,
                                        request.path_params["action"], form)
@@ -532,9 +560,79 @@ async def notice(request: Request) -> Response:
             raise
         return back_to(request, f"/requests/{request_id}", error=str(exc))
     return download(content, name, NOTICE_TYPES[name.rpartition(".")[2]])
+def _attachment(office: Any, request_id: int, attachment_id: int) -> tuple[Any, str, str]:
+    with office.session() as session:
+        row = files.get(session, request_id, attachment_id)
+        return row.sha256, row.file_name, row.media_type
+
+
+def attachment(request: Request) -> Response:
+    """A file of the request, for staff who may read the case: streamed a chunk at a time."""
+    from urllib.parse import quote
+
+    from starlette.responses import StreamingResponse
+
+    from gongkai.core.attachments import store
+
+    need(request, "view")
+    office = request.app.state.office
+    request_id, attachment_id = _request_id(request), int(request.path_params["attachment_id"])
+    sha, name, mime = _attachment(office, request_id, attachment_id)
+
+    def chunks() -> Any:
+        with office.session() as session:
+            yield from store.read(session, files.get(session, request_id, attachment_id))
+
+    return StreamingResponse(chunks(), media_type=mime,
+                             headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def pending_page(request: Request) -> Response:
+    """待确认: the online applications awaiting the office's confirmation, oldest first."""
+    actor = need(request, "request.confirm_online")
+    office = request.app.state.office
+    with office.session() as session:
+        rows = []
+        for row in online.pending(session):
+            item = online.as_json(row)
+            item["many"] = online.many_from(session, row.applicant_name, row.applicant_id_number) + sum(
+                1 for other in online.pending(session) if other.applicant_id_number == row.applicant_id_number)
+            item["files"] = [store_json for store_json in files.of_application(session, row.id)]
+            rows.append(item)
+    return render(request, "pending.html", rows=rows, today=today().isoformat(), many_threshold=online.MANY, actor=actor)
+
+
+def _decide_online(office: Any, actor: Any, application_id: int, what: str, form: Form) -> str:
+    from gongkai.core.accounts.permissions import require
+
+    require(actor, "request.confirm_online")
+    with office.session() as session:
+        row = online.load(session, application_id)
+        if what == "confirm":
+            req = online.confirm(session, office, row, form.day("on", "确认日期"), actor.name)
+            return f"已确认网上申请 {application_id}，登记为申请 {req.id}"
+        online.decline(session, row, form.text("reason"), form.day("on", "日期"), actor.name)
+        return f"网上申请 {application_id} 不予受理"
+
+
+async def decide_online(request: Request) -> Response:
+    form = Form(await request.form())
+    try:
+        done = await run_in_threadpool(_decide_online, request.app.state.office, request.scope["actor"],
+                                       int(request.path_params["application_id"]), request.path_params["what"], form)
+    except GongkaiError as exc:
+        from gongkai.core.accounts.permissions import Forbidden
+
+        if isinstance(exc, Forbidden):
+            raise
+        return back_to(request, "/pending", error=str(exc))
+    return back_to(request, "/pending", notice=done)
 
 
 routes = [
+    Route("/pending", pending_page, methods=["GET"]),
+    Route("/pending/{application_id:int}/{what:str}", decide_online, methods=["POST"]),
+    Route("/requests/{request_id:int}/attachments/{attachment_id:int}", attachment, methods=["GET"]),
     Route("/requests/new", new_form, methods=["GET"]),
     Route("/requests", register, methods=["POST"]),
     Route("/requests/check-id", check_id, methods=["GET"]),

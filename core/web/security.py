@@ -28,6 +28,9 @@ CSRF_HEADER = b"x-csrf-token"
 MAX_FORM_BYTES = 1_000_000  # our forms are short text; anything larger is refused unread
 FLASH = ("notice", "error")  # one-time messages of the next page, kept with the session
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+# the public's uploads (multipart): read by their view as they arrive, with the size limit of
+# attachments and the CSRF field checked there (core/web/apply_views.py), not whole here
+STREAMED = re.compile(r"/apply|/track/reply|/requests/\d{1,10}/deliver")
 
 HEADERS = [
     # no inline script anywhere: htmx is a static file, its behaviour is in attributes
@@ -126,7 +129,9 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        if scope["method"] == "POST":
+        if scope["method"] == "POST" and STREAMED.fullmatch(scope["path"]) and _multipart(scope):
+            scope["csrf_by_view"] = True
+        elif scope["method"] == "POST":
             body = await _read_body(receive)
             if body is None:
                 await self.refuse_with(scope, send_secured, "提交的内容过大，未予受理。")
@@ -141,6 +146,13 @@ class SecurityMiddleware:
     async def refuse_with(self, scope: Scope, send: Send, message: str) -> None:
         response = await self.refuse(scope, message)
         await response(scope, _no_body, send)
+
+
+def _multipart(scope: Scope) -> bool:
+    for key, value in scope.get("headers", []):
+        if key == b"content-type":
+            return value.split(b";")[0].strip().lower() == b"multipart/form-data"
+    return False
 
 
 def _cookie(scope: Scope, name: str) -> str:

@@ -55,6 +55,21 @@ DEADLINES = [
         unit="working_days",
         amount=7,
     ),
+    # the remedies a letter opens, counted from its delivery (送达) to the applicant
+    DeadlineRule(
+        id="remedy.reconsideration",
+        summary="公民、法人或者其他组织认为行政行为侵犯其合法权益的，可以自知道或者应当知道该行政行为之日起六十日内提出行政复议申请",
+        citation=cite("行政复议法", "第二十条"),
+        unit="calendar_days",
+        amount=60,
+    ),
+    DeadlineRule(
+        id="remedy.lawsuit",
+        summary="公民、法人或者其他组织直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起六个月内提出",
+        citation=cite("行政诉讼法", "第四十六条"),
+        unit="months",
+        amount=6,
+    ),
     DeadlineRule(
         id="request.third_party_opinion",
         summary="可能损害第三方合法权益的，书面征求第三方意见；第三方自收到征求意见书之日起15个工作日内提出意见，"

@@ -1,0 +1,216 @@
+"""The applicant's pages without a browser: /apply (CSRF, honeypot, content check, size and rate
+limits), the receipt and its email, /track (same answer for wrong codes), letters as PDF and the
+first download recorded as 网上送达, a 补正 answered online."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("starlette")
+from conftest import Cli, write_config  # noqa: E402
+from online_helpers import FORM, PDF  # noqa: E402
+
+from gongkai.core.app import App  # noqa: E402
+from gongkai.core.today import today  # noqa: E402
+
+
+def client():
+    from starlette.testclient import TestClient
+
+    from gongkai.core.web.app import create_app
+    from gongkai.core.web.apply_views import LIMITER
+
+    LIMITER.seen.clear()
+    app = App()
+    c = TestClient(create_app(app), follow_redirects=False)
+    c.office = app
+    c.token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/apply").text).group(1)
+    return c
+
+
+def file(c, form=None, files=None, token=None):
+    data = {**FORM, "csrf_token": token or c.token, **(form or {})}
+    return c.post("/apply", data=data, files=files if files is not None else [("attachment", ("身份证.pdf", PDF, "application/pdf"))])
+
+
+@pytest.fixture
+def unit_here(unit):
+    return unit("changning")
+
+
+def test_apply_gives_a_receipt_with_a_code_that_tracks_the_application(unit_here, gk: Cli):
+    c = client()
+    page = c.get("/apply")
+    assert page.status_code == 200 and 'name="applicant"' in page.text and 'name="website"' in page.text
+    r = file(c)
+    assert r.status_code == 200, r.text
+    code = re.search(r'id="tracking-code">([^<]+)<', r.text).group(1)
+    assert re.fullmatch(r"([0-9A-Z]{4}-){4}[0-9A-Z]{4}", code)
+    pending = gk.json("request", "pending")
+    assert len(pending) == 1 and pending[0]["tracking_code"] == code[:4] + "-…"
+    t = c.post("/track", data={"code": code.lower(), "check": "5678", "csrf_token": c.token})
+    assert t.status_code == 200 and "待确认" in t.text
+    assert "身份证.pdf" not in t.text  # attachments are never shown to the public
+    gk.ok("request", "confirm", str(pending[0]["id"]), "--on", today().isoformat())
+    t = c.post("/track", data={"code": code, "check": "4514", "csrf_token": c.token})  # the ID's last four
+    assert "收到申请之日" in t.text and today().isoformat() in t.text and 'value="receipt"' in t.text
+    pdf = c.post("/track/letter", data={"code": code, "check": "5678", "letter": "receipt", "csrf_token": c.token})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    shown = gk.json("request", "show", "1")
+    assert [(d["letter"], d["how"], d["on"]) for d in shown["deliveries"]] == [("receipt", "online", today().isoformat())]
+    c.post("/track/letter", data={"code": code, "check": "5678", "letter": "receipt", "csrf_token": c.token})
+    assert len(gk.json("request", "show", "1")["deliveries"]) == 1  # the first download only
+    assert gk.json("audit", "verify")["ok"]
+
+
+def test_wrong_codes_get_one_answer(unit_here, gk):
+    c = client()
+    code = re.search(r'id="tracking-code">([^<]+)<', file(c).text).group(1)
+    answers = set()
+    for code_sent, check in ((code, "0000"), ("AAAA-BBBB-CCCC-DDDD-EEEE", "5678"), ("", ""), ("x" * 5000, "1")):
+        r = c.post("/track", data={"code": code_sent, "check": check, "csrf_token": c.token})
+        answers.add((r.status_code, re.sub(r'value="[^"]+"', "", r.text)))
+    assert len(answers) == 1 and "查询码或校验号码不正确" in next(iter(answers))[1]
+
+
+def test_hostile_uploads_are_refused_and_nothing_is_stored(unit_here, gk, tmp_path):
+    c = client()
+    exe = b"MZ\x90\x00\x03" + b"\x00" * 2000 + b"This program cannot be run in DOS mode"
+    r = file(c, files=[("attachment", ("身份证.pdf", exe, "application/pdf"))])
+    assert r.status_code == 400 and "不是 PDF、JPEG、PNG 文件" in r.text
+    r = c.post("/apply", content=b"x" * 10, headers={"content-type": "multipart/form-data; boundary=b",
+                                                  "content-length": str(200 * 1024 * 1024)})
+    assert r.status_code == 413 and "过大" in r.text
+    r = file(c, form={"website": "http://spam.example"})
+    assert r.status_code == 400 and "未予受理" in r.text
+    r = file(c, token="forged-token-0123456789abcdef")
+    assert r.status_code == 400 and "安全校验码" in r.text
+    r = file(c, form={"id_number": "110101199003074515"})
+    assert r.status_code == 400 and "校验码" in r.text and "--" not in r.text
+    assert gk.json("request", "pending") == []
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "gongkai.db")
+    assert db.execute("SELECT count(*) FROM attachment_chunk").fetchone()[0] == 0
+    db.close()
+
+
+def test_many_applications_from_one_address_are_rate_limited(unit_here, gk):
+    c = client()
+    statuses = [file(c).status_code for _ in range(1000)]  # a script's thousand
+    assert statuses[:10] == [200] * 10 and set(statuses[10:]) == {429}
+    r = file(c)
+    assert "过于频繁" in r.text
+    assert len(gk.json("request", "pending")) == 10
+
+
+def test_a_correction_is_answered_at_track_and_restarts_the_clock(unit_here, gk):
+    c = client()
+    code = re.search(r'id="tracking-code">([^<]+)<', file(c).text).group(1)
+    gk.ok("request", "confirm", "1", "--on", today().isoformat())
+    gk.ok("request", "correct", "1", "--notice-on", today().isoformat(), "--period-days", "10")
+    page = c.post("/track", data={"code": code, "check": "5678", "csrf_token": c.token})
+    assert 'id="supplement"' in page.text and 'value="correction"' in page.text
+    r = c.post("/track/reply", data={"code": code, "check": "5678", "csrf_token": c.token,
+                                     "text": "所需信息为2026年第3季度的资金安排表"},
+               files=[("attachment", ("补正材料.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png"))])
+    assert r.status_code == 200 and "补正材料已提交" in r.text
+    shown = gk.json("request", "show", "1")
+    assert shown["state"] == "processing" and shown["correction"]["corrected_on"] == today().isoformat()
+    assert "补正材料.png" in [a["file_name"] for a in shown["attachments"]]
+    assert "supplement" in [e["action"] for e in shown["events"]]
+    r = c.post("/track/reply", data={"code": code, "check": "5678", "csrf_token": c.token, "text": "再补一次"},
+               files=[("attachment", ("x.png", b"\x89PNG\r\n\x1a\n", "image/png"))])
+    assert r.status_code == 400 and "无需补正" in r.text
+    assert gk.json("audit", "verify")["ok"]
+
+
+def test_guessing_codes_is_rate_limited_per_address(unit_here, gk):
+    c = client()
+    statuses = [c.post("/track", data={"code": f"AAAA-BBBB-CCCC-{i:09d}", "check": "1234",
+                                       "csrf_token": c.token}).status_code for i in range(10_000)]
+    assert statuses[:60] == [404] * 60 and set(statuses[60:]) == {429}
+    r = c.post("/track", data={"code": "x", "check": "1", "csrf_token": c.token})
+    assert r.status_code == 429 and "过于频繁" in r.text
+
+
+def test_a_district_applicant_chooses_the_unit_first(gk):
+    gk.ok("init", "--jurisdiction", "changning", "--district")
+    gk.ok("unit", "add", "fga", "--name", "长宁区甲局")
+    gk.ok("unit", "add", "fgb", "--name", "长宁区乙局")
+    c = client()
+    page = c.get("/apply")
+    assert 'name="unit"' in page.text and "条例 第十条" in page.text and "长宁区乙局" in page.text
+    r = file(c)
+    assert r.status_code == 400 and "请选择受理申请的单位" in r.text
+    r = file(c, form={"unit": "fgb"})
+    assert r.status_code == 200 and "长宁区乙局" in r.text
+    code = re.search(r'id="tracking-code">([^<]+)<', r.text).group(1)
+    assert [a["applicant"] for a in gk.json("--unit", "fgb", "request", "pending")] == ["张三"]
+    assert gk.json("--unit", "fga", "request", "pending") == []
+    t = c.post("/track", data={"code": code, "check": "5678", "csrf_token": c.token})
+    assert t.status_code == 200 and "长宁区乙局" in t.text and "待确认" in t.text
+
+
+def test_staff_queue_flags_many_applications_declines_and_serves_files_only_to_staff(tmp_path, monkeypatch):
+    """待确认: five applications from one applicant in 30 days are flagged (条例 第三十五条), never
+    refused; one is declined with a reason; the scan is downloaded by staff, never by the public."""
+    from web_support import make_unit, signed_in
+
+    from gongkai.core.web.app import create_app
+    from gongkai.core.web.apply_views import LIMITER
+
+    make_unit(tmp_path)
+    public = client()
+    for _ in range(5):
+        assert file(public).status_code == 200
+    LIMITER.seen.clear()
+    staff = signed_in(create_app(App()), "clerk")
+    page = staff.get("/pending")
+    assert page.status_code == 200 and page.text.count("条例 第三十五条") == 5
+    assert "110***********4514" in page.text and "110101199003074514" not in page.text  # masked as elsewhere
+    r = staff.post("/pending/2/decline", data={"reason": "重复提交", "on": today().isoformat(), "csrf_token": staff.token})
+    assert r.status_code == 303
+    r = staff.post("/pending/1/confirm", data={"on": today().isoformat(), "csrf_token": staff.token})
+    assert r.status_code == 303
+    assert "application-2" not in staff.get("/pending").text and "application-1" not in staff.get("/pending").text
+    detail = staff.get("/requests/1").text
+    link = re.search(r'href="(/requests/1/attachments/\d+)"', detail).group(1)
+    got = staff.get(link)
+    assert got.status_code == 200 and got.content == PDF
+    assert public.get(link).status_code == 303  # to the login page: never served to the public
+    assert 'id="action-deliver"' in detail and 'name="proof"' in detail
+    fields = {"letter": "receipt", "how": "post", "on": today().isoformat(), "tracking": "EMS1234567890"}
+    proof = [("proof", ("回执.pdf", PDF + b"proof", "application/pdf"))]
+    forged = staff.post("/requests/1/deliver", data={**fields, "csrf_token": "forged-token-0123456789abcdef"}, files=proof)
+    assert forged.status_code == 303 and Cli().json("request", "show", "1")["deliveries"] == []
+    done = staff.post("/requests/1/deliver", data={**fields, "csrf_token": staff.token}, files=proof)
+    assert done.status_code == 303
+    shown = Cli().json("request", "show", "1")
+    assert [(d["how"], d["tracking"]) for d in shown["deliveries"]] == [("post", "EMS1234567890")]
+    assert shown["deliveries"][0]["proof_sha256"] == [a for a in shown["attachments"] if a["file_name"] == "回执.pdf"][0]["sha256"]
+    assert "邮寄" in staff.get("/requests/1").text
+    assert Cli().json("audit", "verify")["ok"]
+
+
+def test_a_wrong_check_on_a_real_code_takes_as_long_as_an_unknown_code(unit, gk, tmp_path):
+    """The same work either way (one look-up by the code's hash, the same comparisons): the medians
+    of many tries differ by far less than a look-up's cost, whichever is slower."""
+    import statistics
+    import time
+
+    config = unit("changning")
+    config.write_text(config.read_text() + "\n[web]\ntrack_per_hour = 100000\n", encoding="utf-8")
+    c = client()
+    code = re.search(r'id="tracking-code">([^<]+)<', file(c).text).group(1)
+    times: dict[str, list[float]] = {"real code, wrong check": [], "unknown code": []}
+    for i in range(120):
+        for label, sent in (("real code, wrong check", code), ("unknown code", f"ZZZZ-ZZZZ-ZZZZ-ZZZZ-{i:04d}")):
+            started = time.perf_counter()
+            r = c.post("/track", data={"code": sent, "check": "0000", "csrf_token": c.token})
+            times[label].append(time.perf_counter() - started)
+            assert r.status_code == 404
+    real, unknown = (statistics.median(v) for v in times.values())
+    assert 0.5 < real / unknown < 2, times
