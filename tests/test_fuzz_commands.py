@@ -41,9 +41,9 @@ CATEGORIES = {
                      "decision_on", "entered", "filed", "finalised", "formed", "forum_on", "hearing", "held", "later_due",
                      "materials", "notice_on", "on", "filed_on", "opened", "received_from", "received_to", "reconsidered_on",
                      "report_date", "since", "start", "submitted", "told_on"}),
-    # training hours may be 1.5: every other number value is still refused
-    "hours": ([n for n in NUMBERS if n != "1.5"], {"hours"}),
-    "number": (NUMBERS, {"coercion", "days", "due_within", "fees", "from_line", "licensing", "limit", "months", "pages",
+    # training hours and fees (万元) may be 1.5: every other number value is still refused
+    "fraction": ([n for n in NUMBERS if n != "1.5"], {"hours", "fees"}),
+    "number": (NUMBERS, {"coercion", "days", "due_within", "from_line", "licensing", "limit", "months", "pages",
                          "penalty", "period_days", "port", "prior", "representatives", "within", "workers", "year"}),
     "id": (IDS, {"appeal_id", "application_id", "document_id", "matter_id", "request_id", "trigger"}),
     "name": (NAMES, {"account", "actor", "applicant", "approved_by", "attendees", "by", "chinese_name", "display_name", "failed",
