@@ -53,7 +53,7 @@ def test_untouched_records_pass(office, gk):
     report = gk.json("audit", "verify")
     assert report["ok"] and report["records"]["ok"]
     assert report["records"]["checked"] == {"request": 2, "document": 1, "matter": 1, "decision_count": 1, "account": 0,
-                                           "application": 0}
+                                           "application": 0, "unit_contact": 0, "report_publication": 0}
     out = gk.ok("audit", "verify").stdout
     assert "记录与事件日志一致：申请 2 件，文件 1 件，事项 1 件，年度决定数 1 件，账户 0 个" in out
 

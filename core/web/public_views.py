@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError, NotFound
 from gongkai.core.records.head_cache import HeadCache, chain_head
-from gongkai.core.web.public_site import ASSETS, HERE, UnitPages, district_index, not_found
+from gongkai.core.web.public_site import ASSETS, HERE, UnitPages, district_index, not_found, public_setting
 
 PREFIX = "/gk/"
 _FILTER = re.compile(r"^(c(?P<c>[0-9]{1,2})|y(?P<y>[0-9]{4})|p(?P<p>[0-9]{1,7})\.html)$")
@@ -108,7 +108,6 @@ class PublicPages:
         self.server = server
         self.district = bool(server.office.config.district)
         self._pages: dict[str, UnitPages] = {}
-        from gongkai.core.web.public_site import public_setting
 
         limit = public_setting(server.office.config, "searches_per_minute")
         self.searches = Searches(int(limit) if limit and str(limit).isdigit() else SEARCHES_PER_MINUTE)
@@ -117,7 +116,8 @@ class PublicPages:
         pages = self._pages.get(code)
         if pages is None:
             office = self.server.office_of(code)
-            apply_url = "/apply" if _serves_apply(self.server, code) else None
+            # a portal the unit names in gongkai.toml wins over this server's own form
+            apply_url = public_setting(office.config, "apply_url") or ("/apply" if _serves_apply(self.server, code) else None)
             pages = self._pages[code] = UnitPages(office, static=False, district=self.district, apply_url=apply_url)
         return pages
 
