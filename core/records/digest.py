@@ -30,9 +30,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from itertools import groupby
+from itertools import groupby, repeat
 from typing import Any
 
 import attrs
@@ -81,6 +82,8 @@ GROUPS = {g.kind: g for g in (
     Group("matter", "matter", (_clocks("matter"),)),
     Group("decision_count", "decision_count"),
     Group("account", "account"),
+    # a unit's own row (its chain is keyed by its id: core/records/chain.py AuditChain)
+    Group("unit", "unit"),
 )}
 
 # Columns that are derived caches of other columns, each with how it is checked instead.
@@ -148,6 +151,65 @@ def _encoder(table: Any, names: Iterable[str]) -> Callable[[Any], str]:
     return encode
 
 
+def _cells(table: Any, names: Iterable[str]) -> Callable[[Any], list[str]]:
+    """:func:`_encoder`, column by column: each value's text (joined, they make the row's)."""
+    fix = [i for i, name in enumerate(names) if _needs_text(table.c[name])]
+    if not fix:
+        return lambda values: list(map(repr, values))
+
+    def encode(values: Any) -> list[str]:
+        values = list(values)
+        for i in fix:
+            values[i] = _text(values[i])
+        return list(map(repr, values))
+
+    return encode
+
+
+def _row(cells: list[str]) -> str:
+    """The cells of a row as :func:`_encoder` writes the row (``repr`` of the tuple)."""
+    return "(" + ", ".join(cells) + ("," if len(cells) == 1 else "") + ")"
+
+
+# A mark: two letters from the CRC-32 of one column's text (or one part's rows), kept after the
+# digest (``digest.marks``) so that a mismatch names the columns that differ. Letters only, as
+# the digest: nothing in it reads as a phone or ID number to the log's masking.
+_PAIRS = [a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"]
+_MARKS = len(_PAIRS)
+SEPARATOR = "."  # between the digest and the marks
+
+
+def _marks(texts: Iterable[str]) -> str:
+    encoded = map(str.encode, texts, repeat("utf-8"), repeat("surrogatepass"))
+    return "".join([_PAIRS[crc % _MARKS] for crc in map(zlib.crc32, encoded)])
+
+
+def marked(kind: str, metadata: Any) -> list[tuple[str, str | None]]:
+    """What each mark of a ``kind`` record's digest stands for, in order: (column, None) for
+    each column of its own row, then (part's table, its label) for each part."""
+    group = GROUPS[kind]
+    return ([(name, None) for name in columns(metadata.tables[group.table])]
+            + [(part.table, part.label or part.table) for part in group.parts])
+
+
+def differing(logged: str, stored: str, kind: str, metadata: Any) -> list[tuple[str, str | None]] | None:
+    """The columns and parts (as :func:`marked` gives them) whose marks differ between the
+    digest an event carries and the stored rows'; None when the marks cannot tell (an event
+    written before the marks, or under another schema)."""
+    _, _, want = logged.partition(SEPARATOR)
+    _, _, have = stored.partition(SEPARATOR)
+    meaning = marked(kind, metadata)
+    if not want or len(want) != len(have) or len(want) != 2 * len(meaning):
+        return None
+    found = [meaning[i] for i in range(len(meaning)) if want[2 * i:2 * i + 2] != have[2 * i:2 * i + 2]]
+    return found or None
+
+
+def same(logged: str, stored: str) -> bool:
+    """Whether two digests (with or without marks) are of the same content."""
+    return logged.partition(SEPARATOR)[0] == stored.partition(SEPARATOR)[0]
+
+
 def _encode(values: Iterable[Any]) -> str:
     return repr(tuple(map(_text, values)))
 
@@ -173,7 +235,7 @@ def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
     own_names = columns(tables[group.table])
     own = _grouped(fetch(group.table, ("id", *own_names), {}, ("id",)))
     streams = [own, *(p[2] for p in parts)]
-    encode = _encoder(tables[group.table], own_names)
+    encode = _cells(tables[group.table], own_names)
     for record_id, groups in _side_by_side(streams):
         yield record_id, _digest(group, encode, groups, parts, terms)
 
@@ -203,36 +265,42 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, 
     own_names = columns(tables[group.table])
     own = {row[0]: row for row in fetch(group.table, ("id", *own_names), {"__range__": ("id", low, high)}, ("id",))
            if row[0] in ids}
-    encode = _encoder(tables[group.table], own_names)
+    encode = _cells(tables[group.table], own_names)
     empty: list[Any] = []
     return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms)
             for i in ids}
 
 
-def _digest(group: Group, encode: Callable[[Any], str], groups: list[list[Any]], parts: list[Any],
+def _digest(group: Group, encode: Callable[[Any], list[str]], groups: list[list[Any]], parts: list[Any],
             terms: dict[int, str]) -> str:
     own, *owned = groups
-    text = [group.table, "=", encode(own[0][1:]) if own else "-"]
+    cells = encode(own[0][1:]) if own else []
+    text = [group.table, "=", _row(cells) if own else "-"]
+    pieces = [*cells]  # what each mark is of: the own row's cells, then each part's text
     ranks: dict[str, dict[Any, int]] = {}
     for (part, _names, _, encode_part, special), rows in zip(parts, owned):
+        start = len(text)
         if not rows:
             text.append(f"|{part.table}:0")
+            pieces.append(text[-1])
             continue
         text.append(f"|{part.table}:{len(rows)}")
         if part.table in REFERRED:
             ranks[part.table] = {row[1]: i for i, row in enumerate(rows)}
         if not special:
             text.extend([encode_part(row[2:]) for row in rows])
-            continue
-        for row in rows:
-            values = list(row[2:])
-            for i, target in special:
-                if target is None:  # a clock's term: by what it dates from
-                    values[i] = terms.get(values[i], "?")
-                else:  # a sibling row: by its rank
-                    values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
-            text.append(encode_part(values))
-    return hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest().translate(_LETTERS)
+        else:
+            for row in rows:
+                values = list(row[2:])
+                for i, target in special:
+                    if target is None:  # a clock's term: by what it dates from
+                        values[i] = terms.get(values[i], "?")
+                    else:  # a sibling row: by its rank
+                        values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
+                text.append(encode_part(values))
+        pieces.append("".join(text[start:]))
+    whole = hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest().translate(_LETTERS)
+    return whole + SEPARATOR + _marks(pieces) if own else whole
 
 
 # the digest's hex digits written as letters (0-9 as g-p): no run of digits in it reads as a phone or
