@@ -295,3 +295,38 @@ def _restore(app: App) -> None:
             rows = _SAVED[id(app)][table.name]
             if rows:
                 conn.execute(insert(table), rows)
+
+
+NAMED_COLUMNS = [  # a tampering, and the words `audit verify` names it by (issue 33: the column, not only the record)
+    ("UPDATE disclosure_request SET applicant_name = '赵六' WHERE id = 1", "申请 1 的“申请人”与事件日志不符"),
+    ("UPDATE disclosure_request SET applicant_contact = '13900000000', subject = '改' WHERE id = 2",
+     "申请 2 的“申请人联系方式”、“申请内容”与事件日志不符"),
+    ("UPDATE request_review SET comment = '改过的意见' WHERE request_id = 1", "申请 1 的“审核记录”与事件日志不符"),
+    ("UPDATE document SET finalised = '2026-09-20' WHERE id = 1", "文件 1 的“定稿日期”与事件日志不符"),
+    ("UPDATE unit SET name = '改过的单位'", "单位 1（main）的单位全称为“改过的单位”，事件日志记载为“测试单位政府办公室”"),
+    ("UPDATE unit SET created_at = '2026-01-05 08:00:00'", "单位 1（main）的“创建时间”与事件日志不符"),
+    ("UPDATE evaluation_tally SET count = 121 WHERE grade = '满意'", "2026 年“长宁区某局”的社会评议结果与事件日志不符（满意：库中121，日志120）"),
+    ("UPDATE evaluation_tally SET recorded_at = '2026-01-05 08:00:00'", "2026 年“长宁区某局”的社会评议结果的“登记时间”与事件日志不符"),
+]
+
+
+def test_audit_verify_names_the_column_that_differs_in_chinese(office, gk):
+    from sqlalchemy import text
+
+    import_models()
+    with office.district_engine.connect() as conn:
+        _SAVED[id(office)] = {t.name: [dict(r._mapping) for r in conn.execute(select(t))]
+                              for t in SQLModel.metadata.sorted_tables}
+        unit_row = dict(conn.execute(select(SQLModel.metadata.tables["unit"])).one()._mapping)
+    wrong = []
+    for statement, words in NAMED_COLUMNS:
+        with office.district_engine.begin() as conn:
+            conn.execute(text(statement))
+        result = gk("audit", "verify")
+        if result.exit_code != 2 or words not in result.stderr:
+            wrong.append((statement, result.stderr[-400:]))
+        _restore(office)
+        with office.district_engine.begin() as conn:
+            conn.execute(update(SQLModel.metadata.tables["unit"]).values(unit_row))
+    assert not wrong, wrong
+    assert gk("audit", "verify").exit_code == 0
