@@ -303,7 +303,7 @@ NAMED_COLUMNS = [  # a tampering, and the words `audit verify` names it by (issu
      "申请 2 的“申请人联系方式”、“申请内容”与事件日志不符"),
     ("UPDATE request_review SET comment = '改过的意见' WHERE request_id = 1", "申请 1 的“审核记录”与事件日志不符"),
     ("UPDATE document SET finalised = '2026-09-20' WHERE id = 1", "文件 1 的“定稿日期”与事件日志不符"),
-    ("UPDATE unit SET name = '改过的单位'", "单位 1（main）的单位全称为“改过的单位”，事件日志记载为“测试单位政府办公室”"),
+    ("UPDATE unit SET name = '改过的单位'", "单位 1（main）的“单位全称”与事件日志不符"),
     ("UPDATE unit SET created_at = '2026-01-05 08:00:00'", "单位 1（main）的“创建时间”与事件日志不符"),
     ("UPDATE evaluation_tally SET count = 121 WHERE grade = '满意'", "2026 年“长宁区某局”的社会评议结果与事件日志不符（满意：库中121，日志120）"),
     ("UPDATE evaluation_tally SET recorded_at = '2026-01-05 08:00:00'", "2026 年“长宁区某局”的社会评议结果的“登记时间”与事件日志不符"),

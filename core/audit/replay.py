@@ -434,10 +434,10 @@ def check_records(session: Session, batch: int = 5000, names: dict[str, str] | N
     if source is None:
         connection = session.connection().execution_options(stream_results=True, yield_per=batch)
     fetch = source.fetch if source is not None else query_fetch(connection, SQLModel.metadata)
-    chained = frozenset(unit_id for unit_id, length in fetch("audit_chain", ("unit_id", "length"), {}, ("unit_id",)) if length)
+    firsts = _first_digests(fetch)
     for subject in SUBJECTS:
         streams = source.streams(subject) if source is not None else _queried(connection, subject)
-        _check_subject(streams, subject, findings, names or {}, chained)
+        _check_subject(streams, subject, findings, names or {}, firsts)
     check_letters(fetch, findings)
     check_tallies(fetch, findings)
     if calendar is not None:
@@ -470,6 +470,21 @@ def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list
         query = query.where(*(c[column] == value for column, value in child.where.items()))
         children.append(_stream(connection.execute(query.order_by(c[child.parent], c.id))))
     return [events, records, *children, _digests(query_fetch(connection, SQLModel.metadata), subject, only)]
+
+
+def _first_digests(fetch: Any) -> dict[Any, str]:
+    """unit id -> the digest of its row that the first event of its chain carries, if it does
+    (:data:`gongkai.core.records.digest.UNIT_KEY`)."""
+    from gongkai.core.records.digest import UNIT_KEY
+
+    marker, found = f'"{UNIT_KEY}":"', {}
+    for unit_id, after in fetch("event", ("unit_id", "after"), {"seq": 1}, ("unit_id",)):
+        if after and marker in after:
+            try:
+                found[unit_id] = json.loads(after)[UNIT_KEY]
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
 
 
 def _only(connection: Any, subject: Subject) -> int | None:
@@ -591,23 +606,26 @@ def _side_by_side(*streams: Iterator[tuple[Any, list[Any]]]) -> Iterator[tuple[A
 
 
 def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subject, findings: Findings,
-                   names: dict[str, str], chained: frozenset[Any] = frozenset()) -> None:
-    """``chained``: for units, those whose chain has events (a unit made before its row was
-    under the log has none of its own kind: its fields are checked once `audit seal` has sealed it)."""
-    from sqlmodel import SQLModel
-
-    from gongkai.core.records.digest import differing, same
-
+                   names: dict[str, str], firsts: dict[Any, str] | None = None) -> None:
+    """For units: ``firsts``, the digest of each unit's row its chain's first event carries (a
+    unit's own folder's unit, which no event of its own kind states; one whose chain began
+    before the unit's row was under the log is checked once `audit seal` has sealed it)."""
     checked = 0
+    firsts = firsts or {}
+    missing = set(firsts) if subject is UNIT else set()
     title = list(subject.fields).index(subject.title) + 1 if subject.title else None
     for record_id, (logged, stored, *owned, digested) in _side_by_side(*streams):
+        if stored:
+            missing.discard(record_id)
         checked += bool(stored)
         expected = _replay(subject, logged) if logged else {}
         name = stored[0][title] if stored and title else expected.get(subject.title) if title else None
         who = f"{subject.label} {record_id}" + (f"（{name}）" if name else " ")
+        if not logged and subject is UNIT and stored:
+            if record_id in firsts:  # not a unit added by `unit add`: its chain's first event has its digest
+                _compare_digest(subject, record_id, who, firsts[record_id], digested, findings)
+            continue  # else a unit's own folder's unit with nothing recorded yet, or from before its row was under the log
         if not logged:
-            if stored and subject is UNIT and record_id in chained:
-                continue  # a unit from before its row was under the log
             if stored:
                 findings.add(subject, record_id, "added", f"{who}在事件日志中没有任何记载：记录在应用之外写入。")
             else:
@@ -623,19 +641,32 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
         _compare(subject, who, record_id, expected, stored[0], owned, findings, names)
         logged_digest = expected.get(DIGEST)
         # the digest names what the fields compared above do not (said once per record)
-        if logged_digest is not None and findings.count == found and (not digested or not same(digested[0][1], logged_digest)):
-            differ = differing(logged_digest, digested[0][1], subject.kind, SQLModel.metadata) if digested else None
-            if differ:
-                names_ = [column_label(subject, name) if label is None else label for name, label in differ]
-                findings.add(subject, record_id, "changed",
-                             f"{who}的{'、'.join(f'“{n}”' for n in names_)}与事件日志不符："
-                             "在应用之外被修改" + ("、删除或添加。" if any(label for _, label in differ) else "。"),
-                             field=[name for name, _ in differ])
-            else:
-                findings.add(subject, record_id, "changed",
-                             f"{who}的记录内容（{_parts_label(subject)}）与事件日志最后一次记载的摘要不符："
-                             "有字段或附属记录在应用之外被修改、删除或添加。", field="digest")
+        if logged_digest is not None and findings.count == found:
+            _compare_digest(subject, record_id, who, logged_digest, digested, findings)
+    for record_id in sorted(missing):  # a unit whose chain has events, and no row
+        findings.add(subject, record_id, "deleted", f"{subject.label} {record_id} 有事件日志，但记录已不存在：记录在应用之外被删除或改号。")
     findings.checked[subject.kind] = checked
+
+
+def _compare_digest(subject: Subject, record_id: Any, who: str, logged_digest: str, digested: Any,
+                    findings: Findings) -> None:
+    """The digest an event carries against the stored rows': the columns and parts that differ named."""
+    from sqlmodel import SQLModel
+
+    from gongkai.core.records.digest import differing, same
+
+    if digested and same(digested[0][1], logged_digest):
+        return
+    differ = differing(logged_digest, digested[0][1], subject.kind, SQLModel.metadata) if digested else None
+    if differ:
+        shown = "、".join(f"“{column_label(subject, name) if label is None else label}”" for name, label in differ)
+        findings.add(subject, record_id, "changed",
+                     f"{who}的{shown}与事件日志不符：在应用之外被修改" + ("、删除或添加。" if any(label for _, label in differ) else "。"),
+                     field=[name for name, _ in differ])
+    else:
+        findings.add(subject, record_id, "changed",
+                     f"{who}的记录内容（{_parts_label(subject)}）与事件日志最后一次记载的摘要不符："
+                     "有字段或附属记录在应用之外被修改、删除或添加。", field="digest")
 
 
 @attrs.frozen

@@ -39,6 +39,9 @@ from typing import Any
 import attrs
 
 KEY = "digest"  # the key of an event's ``after`` that carries it
+# A unit's own folder's unit is made with its database (revision 0016), not by ``unit add``: no
+# event of its own states it. The first event of its chain carries its row's digest under this key.
+UNIT_KEY = "unit_digest"
 
 
 @attrs.frozen
@@ -359,12 +362,12 @@ def query_fetch(connection: Any, metadata: Any) -> Fetch:
     return fetch
 
 
-def with_digest(after: str | None, digest: str) -> str:
+def with_digest(after: str | None, digest: str, key: str = KEY) -> str:
     """An event's ``after`` (JSON of an object, or None) with ``digest`` added: spliced in,
     not re-encoded, so nothing else of it changes (and a hex digest is not masked)."""
     if after is None or after.strip() in ("{}", "null", ""):
-        return f'{{"{KEY}":"{digest}"}}'
-    return f'{after[:-1]},"{KEY}":"{digest}"}}'
+        return f'{{"{key}":"{digest}"}}'
+    return f'{after[:-1]},"{key}":"{digest}"}}'
 
 
 def seal_digests(session: Any, events: Iterable[Any]) -> None:
@@ -409,6 +412,15 @@ def _digests(session: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, i
         digests = for_ids(fetch, kind, SQLModel.metadata, ids)
         out.update(((kind, i), digests[i]) for i in ids)
     return out
+
+
+def with_unit_digest(session: Any, unit_id: Any, after: str | None, kinds: Iterable[str]) -> str | None:
+    """The first event of ``unit_id``'s chain (its ``after``), with the unit row's digest
+    (:data:`UNIT_KEY`) unless the events it begins with state the unit themselves (``unit add``)."""
+    if unit_id is None or "unit" in set(kinds) or not _is_object(after):
+        return after
+    digest = _digests(session, [("unit", unit_id)]).get(("unit", unit_id))
+    return after if digest is None else with_digest(after, digest, UNIT_KEY)
 
 
 def _is_object(after: str | None) -> bool:

@@ -77,8 +77,6 @@ def choose_unit(app: Any) -> UnitProfile:
         rows = session.exec(select(Unit).order_by(Unit.id)).all()
         if not rows and not config.district:  # a database made before its first use named a unit
             rows = [_first_unit(session, config)]
-        elif not config.district and len(rows) == 1:
-            _log_first(session, rows[0])
     where = "本区级数据库" if config.district else "本单位数据库"
     if not wanted or (not config.district and len(rows) == 1 and wanted in (config.unit, rows[0].name)):
         if not config.district and len(rows) == 1:
@@ -92,26 +90,14 @@ def choose_unit(app: Any) -> UnitProfile:
     return profile(found[0], config)
 
 
-def _log_first(session: Session, row: Unit) -> None:
-    """A unit's own folder's unit, made with its database (revision 0016), logged as ``unit add``
-    logs a unit before its chain has any other event: its row is then under the log (a database
-    whose chain began before this is brought under it by ``audit seal``)."""
-    from gongkai.core.records.chain import AuditChain
-
-    if not session.exec(select(AuditChain.length).where(AuditChain.unit_id == row.id)).first():
-        _event(session, row, "unit_added", None, describe(session, row), "")
-
-
 def _first_unit(session: Session, config: Any) -> Unit:
     row = Unit(code="main", name=config.unit, letter_prefix=config.letter_prefix,
                reconsideration_body=config.reconsideration_body, created_at=dt.datetime.now(dt.timezone.utc))
     try:
         with session.begin_nested():
             session.add(row)
-            session.flush()
     except IntegrityError:  # another process made it first
         return session.exec(select(Unit).where(Unit.code == "main")).one()
-    _event(session, row, "unit_added", None, describe(session, row), "")  # its row under the log, as unit add's
     return row
 
 
