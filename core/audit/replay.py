@@ -503,7 +503,7 @@ def _digests(fetch: Any, subject: Subject, only: Any = None) -> Iterator[tuple[A
 
     if subject.kind not in GROUPS:
         return iter(())
-    return ((record_id, [(record_id, digest)]) for record_id, digest in stream(fetch, subject.kind, SQLModel.metadata)
+    return ((record_id, [(record_id, digest)]) for record_id, digest in stream(fetch, subject.kind, SQLModel.metadata, lazy=True)
             if only is None or record_id == only)
 
 
@@ -655,9 +655,9 @@ def _compare_digest(subject: Subject, record_id: Any, who: str, logged_digest: s
 
     from gongkai.core.records.digest import differing, same
 
-    if digested and same(digested[0][1], logged_digest):
+    if digested and same(digested[0][1].digest, logged_digest):
         return
-    differ = differing(logged_digest, digested[0][1], subject.kind, SQLModel.metadata) if digested else None
+    differ = differing(logged_digest, digested[0][1].marked(), subject.kind, SQLModel.metadata) if digested else None
     if differ:
         shown = "、".join(f"“{column_label(subject, name) if label is None else label}”" for name, label in differ)
         findings.add(subject, record_id, "changed",

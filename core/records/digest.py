@@ -177,14 +177,16 @@ def _row(cells: list[str]) -> str:
 # A mark: two letters from the CRC-32 of one column's text (or one part's rows), kept after the
 # digest (``digest.marks``) so that a mismatch names the columns that differ. Letters only, as
 # the digest: nothing in it reads as a phone or ID number to the log's masking.
-_PAIRS = [a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"]
-_MARKS = len(_PAIRS)
+_LETTERS32 = "abcdefghijklmnopqrstuvwxyzABCDEF"
+_PAIRS = [a + b for a in _LETTERS32 for b in _LETTERS32]  # 1,024: ten bits of the CRC
+_LOW_BITS = (len(_PAIRS) - 1).__and__
 SEPARATOR = "."  # between the digest and the marks
 
 
 def _marks(texts: Iterable[str]) -> str:
+    # map() all the way: a mark costs C calls only (this is the hot loop of an import)
     encoded = map(str.encode, texts, repeat("utf-8"), repeat("surrogatepass"))
-    return "".join([_PAIRS[crc % _MARKS] for crc in map(zlib.crc32, encoded)])
+    return "".join(map(_PAIRS.__getitem__, map(_LOW_BITS, map(zlib.crc32, encoded))))
 
 
 def marked(kind: str, metadata: Any) -> list[tuple[str, str | None]]:
@@ -221,9 +223,10 @@ def _encode(values: Iterable[Any]) -> str:
 Fetch = Callable[[str, tuple[str, ...], dict[str, Any], tuple[str, ...]], Iterable[tuple[Any, ...]]]
 
 
-def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
+def stream(fetch: Fetch, kind: str, metadata: Any, lazy: bool = False) -> Iterator[tuple[int, Any]]:
     """``(record id, digest)`` of each record of ``kind`` that has a row or a part's row, in
-    order of the id."""
+    order of the id. ``lazy``: the digest as a :class:`Stored`, its marks computed only if asked
+    (``audit verify`` needs them only for a record that differs)."""
     group = GROUPS[kind]
     tables = metadata.tables
     terms = {}
@@ -240,12 +243,27 @@ def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
     streams = [own, *(p[2] for p in parts)]
     encode = _cells(tables[group.table], own_names)
     for record_id, groups in _side_by_side(streams):
-        yield record_id, _digest(group, encode, groups, parts, terms)
+        if lazy:
+            yield record_id, Stored(_digest(group, encode, groups, parts, terms, marks=False),
+                                    functools.partial(_digest, group, encode, groups, parts, terms))
+        else:
+            yield record_id, _digest(group, encode, groups, parts, terms)
 
 
-def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, str]:
+@attrs.frozen
+class Stored:
+    """A record's digest as its stored rows give it, and (called) the same with its marks."""
+
+    digest: str
+    marked: Callable[[], str]
+
+
+def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int], marks: bool = True) -> dict[int, str]:
     """The digests of the records ``ids`` of ``kind``: :func:`stream` for a few (a transaction's,
-    an import batch's), their rows read for the range of the ids and grouped in memory."""
+    an import batch's), their rows read for the range of the ids and grouped in memory.
+    ``marks`` false: without the marks that name a column that differs (the bulk imports: the
+    marks cost about as much as the digest; such a record's mismatch names the record only,
+    until its next event)."""
     group = GROUPS[kind]
     tables = metadata.tables
     low, high = min(ids), max(ids)
@@ -270,12 +288,13 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, 
            if row[0] in ids}
     encode = _cells(tables[group.table], own_names)
     empty: list[Any] = []
-    return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms)
+    return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms,
+                       marks)
             for i in ids}
 
 
 def _digest(group: Group, encode: Callable[[Any], list[str]], groups: list[list[Any]], parts: list[Any],
-            terms: dict[int, str]) -> str:
+            terms: dict[int, str], marks: bool = True) -> str:
     own, *owned = groups
     cells = encode(own[0][1:]) if own else []
     text = [group.table, "=", _row(cells) if own else "-"]
@@ -303,7 +322,7 @@ def _digest(group: Group, encode: Callable[[Any], list[str]], groups: list[list[
                 text.append(encode_part(values))
         pieces.append("".join(text[start:]))
     whole = hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest().translate(_LETTERS)
-    return whole + SEPARATOR + _marks(pieces) if own else whole
+    return whole + SEPARATOR + _marks(pieces) if own and marks else whole
 
 
 # the digest's hex digits written as letters (0-9 as g-p): no run of digits in it reads as a phone or
@@ -394,12 +413,12 @@ def digests_for_columns(session: Any, kinds: Any, ids: list[Any], afters: list[A
             last[(kind, subject_id)] = i
     if not last:
         return afters
-    for key, digest in _digests(session, last).items():
+    for key, digest in _digests(session, last, marks=False).items():
         after_list[last[key]] = with_digest(after_list[last[key]], digest)
     return after_list
 
 
-def _digests(session: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+def _digests(session: Any, keys: Iterable[tuple[str, int]], marks: bool = True) -> dict[tuple[str, int], str]:
     """The digest of each (kind, id) record, read kind by kind."""
     from sqlmodel import SQLModel
 
@@ -409,7 +428,7 @@ def _digests(session: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, i
         by_kind.setdefault(kind, set()).add(subject_id)
     out: dict[tuple[str, int], str] = {}
     for kind, ids in by_kind.items():
-        digests = for_ids(fetch, kind, SQLModel.metadata, ids)
+        digests = for_ids(fetch, kind, SQLModel.metadata, ids, marks)
         out.update(((kind, i), digests[i]) for i in ids)
     return out
 
