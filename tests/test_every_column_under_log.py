@@ -217,13 +217,21 @@ def test_records_from_before_the_digests_verify_and_are_brought_under_them_by_au
     edit("received", "2026-01-05")  # what they state is: and sealing now would bless the edit, so it is refused
     assert "不能加封" in gk.fails("audit", "seal").stderr
     edit("received", received)
-    sealed = gk.json("audit", "seal")["sealed"]
-    assert sealed["request"] == 3
+    with engine.begin() as c:  # its unit's row, made by revision 0016, is not under the log before sealing either
+        c.execute(text("UPDATE unit SET letter_prefix = '改前'"))
     assert gk.json("audit", "verify")["ok"]
-    assert gk.json("audit", "seal")["sealed"]["request"] == 0  # once
+    sealed = gk.json("audit", "seal")["sealed"]
+    assert sealed["request"] == 3 and sealed["unit"] == 1
+    assert gk.json("audit", "verify")["ok"]
+    assert gk.json("audit", "seal")["sealed"] == {**{kind: 0 for kind in sealed}}  # once
     edit("applicant_contact", "13900000000")
     report = gk("audit", "verify")
-    assert report.exit_code == 2 and "申请 2" in report.stderr
+    assert report.exit_code == 2 and "申请 2 的“申请人联系方式”与事件日志不符" in report.stderr
+    edit("applicant_contact", contact)
+    with engine.begin() as c:
+        c.execute(text("UPDATE unit SET letter_prefix = '改后'"))
+    report = gk("audit", "verify")
+    assert report.exit_code == 2 and "单位 1（main）的“机关代字”与事件日志不符" in report.stderr, report.stderr
     engine.dispose()
 
 
