@@ -20,6 +20,15 @@ What is not in a digest, and why:
 Events written before digests existed carry none; their records are checked field by field as
 before, until their next event carries a digest.
 
+After the digest, ``.`` and two letters per column of the record's own row and per part
+(:func:`marked`): a CRC-32 of each, so that a mismatch names the columns that differ
+(:func:`differing`). The bulk imports leave them off (they cost about as much as the digest):
+their records' mismatches name the record only, until its next event.
+
+The unit's own row is a record too (``unit``): ``unit add``, ``unit edit`` and a move carry its
+digest; a unit's own folder's unit, made with its database, has it in the first event of its
+chain (:data:`UNIT_KEY`).
+
 A new column is in the digest without anything to do; a new table that belongs to a record is one
 :class:`Part` in :data:`GROUPS`. ``tests/test_every_column_under_log.py`` edits every column of
 every table and fails for one not covered.
