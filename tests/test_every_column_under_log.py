@@ -14,6 +14,7 @@ from sqlalchemy import select, types, update
 from sqlmodel import SQLModel
 
 from gongkai.core.app import App
+from gongkai.core.assessment.evaluation import record_tallies
 from gongkai.core.audit.replay import verify_all
 from gongkai.core.records.digest import GROUPS
 from gongkai.core.records.storage import import_models
@@ -27,10 +28,6 @@ NOT_RECORDS = {
     "web_session": "who is signed in now, in a browser or a command line (kind): ended by logout, timeout or a "
                    "password change, never evidence of a step",
     "login_event": "the login history, apart from the records' chain by design: who used the system, not what was done",
-    # known gaps, left for a later change (issue 33): the district's register of units and the
-    # yearly assessment tallies have events of their own, not yet replayed against their rows
-    "unit": "not yet under the replay (events of kind unit)",
-    "evaluation_tally": "not yet under the replay (record_tallies events, per unit and year)",
 }
 # Columns that are derived caches of others, and why (core/records/digest.py DERIVED).
 DERIVED = {
@@ -92,6 +89,8 @@ def office(backend, unit, gk):
     gk.ok("request", "deliver", "1", "--how", "邮寄", "--on", "2026-03-12", "--tracking", "EMS1", "--proof", str(proof))
     gk.ok("user", "add", "admin", "--role", "单位管理员", "--password-stdin", input="Admin-Pass-2026\n")
     app = App()
+    with app.session() as session:  # the yearly 社会评议 tallies (no CLI in this jurisdiction: no rule for them)
+        record_tallies(session, "长宁区某局", 2026, {"满意": 120, "基本满意": 30, "不满意": 5})
     yield app
     app.engine.dispose()
 
@@ -173,8 +172,8 @@ def test_an_edit_of_any_column_of_any_record_table_is_named_by_audit_verify(offi
                     continue
                 if column.name == "id" and owner is not None and owner[1] != "id":
                     continue  # SURROGATE
-                if column.name == "id" and table.name in ("letter_sequence", "attachment_chunk"):
-                    continue  # SURROGATE
+                if column.name == "id" and table.name in ("letter_sequence", "evaluation_tally", "attachment_chunk"):
+                    continue  # SURROGATE (rows compared by what they hold: year and series, unit, year and grade; content hash)
                 old = row._mapping[column.name]
                 key = table.c.id
                 if column.name == "id":  # a record renumbered, its rows left pointing at the old number
@@ -237,13 +236,21 @@ def test_records_from_before_the_digests_verify_and_are_brought_under_them_by_au
     edit("received", "2026-01-05")  # what they state is: and sealing now would bless the edit, so it is refused
     assert "不能加封" in gk.fails("audit", "seal").stderr
     edit("received", received)
-    sealed = gk.json("audit", "seal")["sealed"]
-    assert sealed["request"] == 3
+    with engine.begin() as c:  # its unit's row, made by revision 0016, is not under the log before sealing either
+        c.execute(text("UPDATE unit SET letter_prefix = '改前'"))
     assert gk.json("audit", "verify")["ok"]
-    assert gk.json("audit", "seal")["sealed"]["request"] == 0  # once
+    sealed = gk.json("audit", "seal")["sealed"]
+    assert sealed["request"] == 3 and sealed["unit"] == 1
+    assert gk.json("audit", "verify")["ok"]
+    assert gk.json("audit", "seal")["sealed"] == {**{kind: 0 for kind in sealed}}  # once
     edit("applicant_contact", "13900000000")
     report = gk("audit", "verify")
-    assert report.exit_code == 2 and "申请 2" in report.stderr
+    assert report.exit_code == 2 and "申请 2 的“申请人联系方式”与事件日志不符" in report.stderr
+    edit("applicant_contact", contact)
+    with engine.begin() as c:
+        c.execute(text("UPDATE unit SET letter_prefix = '改后'"))
+    report = gk("audit", "verify")
+    assert report.exit_code == 2 and "单位 1（main）的“机关代字”与事件日志不符" in report.stderr, report.stderr
     engine.dispose()
 
 
@@ -315,3 +322,38 @@ def _restore(app: App) -> None:
             rows = _SAVED[id(app)][table.name]
             if rows:
                 conn.execute(insert(table), rows)
+
+
+NAMED_COLUMNS = [  # a tampering, and the words `audit verify` names it by (issue 33: the column, not only the record)
+    ("UPDATE disclosure_request SET applicant_name = '赵六' WHERE id = 1", "申请 1 的“申请人”与事件日志不符"),
+    ("UPDATE disclosure_request SET applicant_contact = '13900000000', subject = '改' WHERE id = 2",
+     "申请 2 的“申请人联系方式”、“申请内容”与事件日志不符"),
+    ("UPDATE request_review SET comment = '改过的意见' WHERE request_id = 1", "申请 1 的“审核记录”与事件日志不符"),
+    ("UPDATE document SET finalised = '2026-09-20' WHERE id = 1", "文件 1 的“定稿日期”与事件日志不符"),
+    ("UPDATE unit SET name = '改过的单位'", "单位 1（main）的“单位全称”与事件日志不符"),
+    ("UPDATE unit SET created_at = '2026-01-05 08:00:00'", "单位 1（main）的“创建时间”与事件日志不符"),
+    ("UPDATE evaluation_tally SET count = 121 WHERE grade = '满意'", "2026 年“长宁区某局”的社会评议结果与事件日志不符（满意：库中121，日志120）"),
+    ("UPDATE evaluation_tally SET recorded_at = '2026-01-05 08:00:00'", "2026 年“长宁区某局”的社会评议结果的“登记时间”与事件日志不符"),
+]
+
+
+def test_audit_verify_names_the_column_that_differs_in_chinese(office, gk):
+    from sqlalchemy import text
+
+    import_models()
+    with office.district_engine.connect() as conn:
+        _SAVED[id(office)] = {t.name: [dict(r._mapping) for r in conn.execute(select(t))]
+                              for t in SQLModel.metadata.sorted_tables}
+        unit_row = dict(conn.execute(select(SQLModel.metadata.tables["unit"])).one()._mapping)
+    wrong = []
+    for statement, words in NAMED_COLUMNS:
+        with office.district_engine.begin() as conn:
+            conn.execute(text(statement))
+        result = gk("audit", "verify")
+        if result.exit_code != 2 or words not in result.stderr:
+            wrong.append((statement, result.stderr[-400:]))
+        _restore(office)
+        with office.district_engine.begin() as conn:
+            conn.execute(update(SQLModel.metadata.tables["unit"]).values(unit_row))
+    assert not wrong, wrong
+    assert gk("audit", "verify").exit_code == 0

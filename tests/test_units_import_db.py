@@ -323,3 +323,35 @@ def test_online_applications_files_and_deliveries_move_in_renumbered(own_unit, g
     moved = gk.json("--unit", "fj", "request", "show", str(online[0]))
     assert moved["online_application"] is not None and moved["deliveries"][0]["how"] == "post"
     assert [a["file_name"] for a in moved["attachments"]] == ["身份证.pdf", "回执.pdf"]
+def test_the_unit_row_stays_under_the_log_through_a_move_and_an_edit(own_unit, backend, gk):
+    """Issue 33: the unit's own row (name, 机关代字, contact...) is under the log: on its own
+    folder's database (its chain's first event carries its digest), and in the district after
+    `unit add`, `unit edit` and a move (whose event carries the digest of the row it leaves)."""
+    from sqlalchemy import create_engine
+
+    folder, move = own_unit
+    new_request(gk)
+    tamper(folder / "gongkai.db", "UPDATE unit SET contact = '改过的联系方式'")
+    report = gk("audit", "verify")
+    assert report.exit_code == 2 and "单位 1（main）的“联系方式”与事件日志不符" in report.stderr, report.stderr
+    tamper(folder / "gongkai.db", "UPDATE unit SET contact = ''")
+    move(folder / "gongkai.db")
+    gk.ok("unit", "edit", "fj", "--letter-prefix", "长房公开")
+    assert gk.json("audit", "verify", "--unit", "fj")["ok"]
+    engine = create_engine(backend.url)
+    for statement, words in (("UPDATE unit SET reconsideration_body = '改' WHERE code = 'fj'", "的“行政复议机关”与事件日志不符"),
+                             ("UPDATE unit SET letter_prefix = '改' WHERE code = 'fj'", "的机关代字为“改”，事件日志记载为“长房公开”"),
+                             ("UPDATE unit SET created_at = created_at + interval '1 hour' WHERE code = 'fj'"
+                              if backend.name != "sqlite" else "UPDATE unit SET created_at = '2026-01-05 08:00:00' WHERE code = 'fj'",
+                              "的“创建时间”与事件日志不符")):
+        with engine.connect() as c:
+            saved = dict(c.execute(text("SELECT * FROM unit WHERE code = 'fj'")).one()._mapping)
+        with engine.begin() as c:
+            c.execute(text(statement))
+        report = gk("audit", "verify", "--unit", "fj")
+        assert report.exit_code == 2 and "单位 " in report.stderr and words in report.stderr, (statement, report.stderr)
+        with engine.begin() as c:
+            c.execute(text("UPDATE unit SET reconsideration_body = :reconsideration_body, letter_prefix = :letter_prefix, "
+                           "created_at = :created_at WHERE id = :id"), saved)
+    assert gk.json("audit", "verify", "--unit", "fj")["ok"]
+    engine.dispose()

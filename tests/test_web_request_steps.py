@@ -77,7 +77,7 @@ def shown(office, request_id) -> dict:
         for side in ("before", "after"):
             # row numbers, a 文号 in turn, the OS user a CLI command ran as, and the record's digest
             # (which covers those): not facts of the request
-            for key in ("prior_reply", "appeal", "version", "letter_serial", "os_user", "digest"):
+            for key in ("prior_reply", "appeal", "version", "letter_serial", "os_user", "digest", "unit_digest"):
                 (e.get(side) or {}).pop(key, None)
     data.pop("id")
     for prior in data["prior_replies"]:

@@ -97,7 +97,9 @@ def record_tallies(session: Session, unit: str, year: int, counts: dict[str, int
         action="record_tallies",
         actor=actor,
         before={"unit": unit, "year": year, "tallies": before} if before else None,
-        after={"unit": unit, "year": year, "tallies": counts},
+        # recorded_at: the time its rows carry, so that audit verify compares it too
+        after={"unit": unit, "year": year, "tallies": counts, "recorded_at": now.isoformat()},
+        at=now,
     )
 
 

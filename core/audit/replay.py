@@ -370,7 +370,62 @@ APPLICATION = Subject(
     carried={"state": "state"},
 )
 
-SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT, UNIT_CONTACT, REPORT_PUBLICATION, APPLICATION)
+def _unit(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    """A unit's facts as ``unit add`` and ``unit edit`` state them (its flags as the row joins them)."""
+    from gongkai.core.records.units import FLAG_SEPARATOR
+
+    for column in ("code", "name", "level", "letter_prefix", "reconsideration_body", "contact"):
+        if column in after:
+            record[column] = after[column]
+    if isinstance(after.get("flags"), list):
+        record["flags"] = FLAG_SEPARATOR.join(after["flags"])
+
+
+def _moved_in(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    """A unit database moved in: the moved events state the source's unit, not this one; what
+    this unit's row is after the move is the digest the move's own event carries."""
+    for column in UNIT.fields:
+        record.pop(column, None)
+
+
+UNIT = Subject(
+    kind="unit", label="单位", table="unit",
+    fields={"code": "单位代码", "name": "单位全称", "level": "单位层级", "letter_prefix": "机关代字",
+            "reconsideration_body": "行政复议机关", "contact": "联系方式", "flags": "单位标记"},
+    actions={"unit_added": _unit, "unit_edited": _unit, "database_moved_in": _moved_in, "sealed": _nothing},
+    title="code",
+)
+
+SUBJECTS = (REQUEST, DOCUMENT, MATTER, DECISION_COUNT, ACCOUNT, UNIT_CONTACT, REPORT_PUBLICATION, APPLICATION, UNIT)
+
+# The Chinese names of the columns a digest covers that no Subject.fields names, for the
+# message naming what differs (table -> column -> label).
+COLUMN_LABELS = {
+    "disclosure_request": {
+        "version": "修改计数", "ref": "申请编号", "applicant_id_number": "申请人证件号码", "applicant_contact": "申请人联系方式",
+        "submitted": "提交日期", "confirmed": "确认收到日期", "form_wanted": "获取信息的方式", "track": "申请类别",
+        "proposed_outcome": "拟答复结果", "reasons": "答复理由", "legal_basis": "法律依据", "provision": "提供方式",
+        "withheld_parts": "不予公开的部分", "other_agency": "其他机关", "other_agency_contact": "其他机关联系方式",
+        "imported": "导入", "letter_serial": "答复书文号", "assignee": "承办人"},
+    "document": {
+        "version": "修改计数", "producer": "制作机关", "handler": "承办人", "summary": "内容摘要", "major_policy": "重大政策",
+        "government_issued": "以政府名义发布", "decision_kind": "决定类别", "decided_on": "决定日期", "formed": "形成日期",
+        "changed": "变更日期", "finalised": "定稿日期", "attribute": "公开属性代码", "reason": "不予公开理由",
+        "interpretation": "政策解读", "internal_version": "内部版本", "public_version": "公开版本",
+        "declassify_method": "解密方式", "secrecy_confirmed_by": "保密审查人", "created_at": "登记时间"},
+    "matter": {"note": "备注", "version": "修改计数"},
+    "account": {"created_at": "创建时间", "email": "电子邮箱"},
+    "online_application": {
+        "code_hash": "查询码", "code_hint": "查询码前四位", "applicant_name": "申请人", "applicant_type": "申请人类型",
+        "id_type": "证件类型", "applicant_id_number": "证件号码", "applicant_contact": "联系电话", "email": "电子邮箱",
+        "address": "通信地址", "agent": "代理人", "subject": "所需信息", "form_wanted": "获取信息的方式",
+        "receive_how": "获取途径", "decided_by": "办理人", "decline_reason": "不予受理理由"},
+    "unit": {"parent_id": "上级单位", "created_at": "创建时间"},
+}
+
+
+def column_label(subject: Subject, column: str) -> str:
+    return subject.fields.get(column) or COLUMN_LABELS.get(subject.table, {}).get(column) or column
 
 
 # ----------------------------------------------------------------------------------- the check
@@ -428,12 +483,14 @@ def check_records(session: Session, batch: int = 5000, names: dict[str, str] | N
     findings = Findings()
     if source is None:
         connection = session.connection().execution_options(stream_results=True, yield_per=batch)
+    fetch = source.fetch if source is not None else query_fetch(connection, SQLModel.metadata)
+    firsts = _first_digests(fetch)
     for subject in SUBJECTS:
         streams = source.streams(subject) if source is not None else _queried(connection, subject)
-        _check_subject(streams, subject, findings, names or {})
-    fetch = source.fetch if source is not None else query_fetch(connection, SQLModel.metadata)
+        _check_subject(streams, subject, findings, names or {}, firsts)
     check_letters(fetch, findings)
     check_attachments(fetch, findings)
+    check_tallies(fetch, findings)
     if calendar is not None:
         check_terms(fetch, findings, calendar)
     return findings.to_json()
@@ -452,18 +509,44 @@ def _queried(connection: Any, subject: Subject) -> list[Iterator[tuple[Any, list
     events = _stream(connection.execute(select(e.subject_id, e.action, e.actor, e.after).where(
         e.subject_kind == subject.kind, e.subject_id.is_not(None), e.seq.is_not(None)).order_by(e.subject_id, e.seq)))
     table = tables[subject.table]
-    records = _stream(connection.execute(
-        select(table.c.id, *(table.c[f] for f in subject.fields)).order_by(table.c.id)))
+    query = select(table.c.id, *(table.c[f] for f in subject.fields))
+    only = _only(connection, subject)
+    if only is not None:
+        query = query.where(table.c.id == only)
+    records = _stream(connection.execute(query.order_by(table.c.id)))
     children = []
     for child in subject.children:
         c = tables[child.table].c
         query = select(c[child.parent], *(c[name] for name in _child_columns(child)))
         query = query.where(*(c[column] == value for column, value in child.where.items()))
         children.append(_stream(connection.execute(query.order_by(c[child.parent], c.id))))
-    return [events, records, *children, _digests(query_fetch(connection, SQLModel.metadata), subject)]
+    return [events, records, *children, _digests(query_fetch(connection, SQLModel.metadata), subject, only)]
 
 
-def _digests(fetch: Any, subject: Subject) -> Iterator[tuple[Any, list[Any]]]:
+def _first_digests(fetch: Any) -> dict[Any, str]:
+    """unit id -> the digest of its row that the first event of its chain carries, if it does
+    (:data:`gongkai.core.records.digest.UNIT_KEY`)."""
+    from gongkai.core.records.digest import UNIT_KEY
+
+    marker, found = f'"{UNIT_KEY}":"', {}
+    for unit_id, after in fetch("event", ("unit_id", "after"), {"seq": 1}, ("unit_id",)):
+        if after and marker in after:
+            try:
+                found[unit_id] = json.loads(after)[UNIT_KEY]
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
+
+
+def _only(connection: Any, subject: Subject) -> int | None:
+    """The one unit row a connection bound to a unit checks (the unit table is not scoped:
+    every unit's row is seen, but only its own events)."""
+    from gongkai.core.records.scoping import unit_of
+
+    return unit_of(connection) if subject is UNIT else None
+
+
+def _digests(fetch: Any, subject: Subject, only: Any = None) -> Iterator[tuple[Any, list[Any]]]:
     """Each record's digest as its stored rows give it (:mod:`gongkai.core.records.digest`)."""
     from sqlmodel import SQLModel
 
@@ -471,7 +554,8 @@ def _digests(fetch: Any, subject: Subject) -> Iterator[tuple[Any, list[Any]]]:
 
     if subject.kind not in GROUPS:
         return iter(())
-    return ((record_id, [(record_id, digest)]) for record_id, digest in stream(fetch, subject.kind, SQLModel.metadata))
+    return ((record_id, [(record_id, digest)]) for record_id, digest in stream(fetch, subject.kind, SQLModel.metadata, lazy=True)
+            if only is None or record_id == only)
 
 
 def _child_columns(child: Child) -> tuple[str, ...]:
@@ -573,14 +657,25 @@ def _side_by_side(*streams: Iterator[tuple[Any, list[Any]]]) -> Iterator[tuple[A
 
 
 def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subject, findings: Findings,
-                   names: dict[str, str]) -> None:
+                   names: dict[str, str], firsts: dict[Any, str] | None = None) -> None:
+    """For units: ``firsts``, the digest of each unit's row its chain's first event carries (a
+    unit's own folder's unit, which no event of its own kind states; one whose chain began
+    before the unit's row was under the log is checked once `audit seal` has sealed it)."""
     checked = 0
+    firsts = firsts or {}
+    missing = set(firsts) if subject is UNIT else set()
     title = list(subject.fields).index(subject.title) + 1 if subject.title else None
     for record_id, (logged, stored, *owned, digested) in _side_by_side(*streams):
+        if stored:
+            missing.discard(record_id)
         checked += bool(stored)
         expected = _replay(subject, logged) if logged else {}
         name = stored[0][title] if stored and title else expected.get(subject.title) if title else None
         who = f"{subject.label} {record_id}" + (f"（{name}）" if name else " ")
+        if not logged and subject is UNIT and stored:
+            if record_id in firsts:  # not a unit added by `unit add`: its chain's first event has its digest
+                _compare_digest(subject, record_id, who, firsts[record_id], digested, findings)
+            continue  # else a unit's own folder's unit with nothing recorded yet, or from before its row was under the log
         if not logged:
             if stored:
                 findings.add(subject, record_id, "added", f"{who}在事件日志中没有任何记载：记录在应用之外写入。")
@@ -597,11 +692,32 @@ def _check_subject(streams: list[Iterator[tuple[Any, list[Any]]]], subject: Subj
         _compare(subject, who, record_id, expected, stored[0], owned, findings, names)
         logged_digest = expected.get(DIGEST)
         # the digest names what the fields compared above do not (said once per record)
-        if logged_digest is not None and findings.count == found and (not digested or digested[0][1] != logged_digest):
-            findings.add(subject, record_id, "changed",
-                         f"{who}的记录内容（{_parts_label(subject)}）与事件日志最后一次记载的摘要不符："
-                         "有字段或附属记录在应用之外被修改、删除或添加。", field="digest")
+        if logged_digest is not None and findings.count == found:
+            _compare_digest(subject, record_id, who, logged_digest, digested, findings)
+    for record_id in sorted(missing):  # a unit whose chain has events, and no row
+        findings.add(subject, record_id, "deleted", f"{subject.label} {record_id} 有事件日志，但记录已不存在：记录在应用之外被删除或改号。")
     findings.checked[subject.kind] = checked
+
+
+def _compare_digest(subject: Subject, record_id: Any, who: str, logged_digest: str, digested: Any,
+                    findings: Findings) -> None:
+    """The digest an event carries against the stored rows': the columns and parts that differ named."""
+    from sqlmodel import SQLModel
+
+    from gongkai.core.records.digest import differing, same
+
+    if digested and same(digested[0][1].digest, logged_digest):
+        return
+    differ = differing(logged_digest, digested[0][1].marked(), subject.kind, SQLModel.metadata) if digested else None
+    if differ:
+        shown = "、".join(f"“{column_label(subject, name) if label is None else label}”" for name, label in differ)
+        findings.add(subject, record_id, "changed",
+                     f"{who}的{shown}与事件日志不符：在应用之外被修改" + ("、删除或添加。" if any(label for _, label in differ) else "。"),
+                     field=[name for name, _ in differ])
+    else:
+        findings.add(subject, record_id, "changed",
+                     f"{who}的记录内容（{_parts_label(subject)}）与事件日志最后一次记载的摘要不符："
+                     "有字段或附属记录在应用之外被修改、删除或添加。", field="digest")
 
 
 @attrs.frozen
@@ -625,6 +741,46 @@ def check_attachments(fetch: Any, findings: Findings) -> None:
         findings.add(FILES, attachment_id, "changed",
                      f"{owners.get(kind, kind)} {owner_id} 的附件“{name}”（SHA-256 {_sha[:12]}…）内容{what}："
                      "文件在应用之外被修改或删除。", field="data")
+TALLIES = Other("evaluation_tally")
+
+
+def check_tallies(fetch: Any, findings: Findings) -> None:
+    """Each unit's yearly 社会评议 tallies (evaluation_tally) against the last ``record_tallies``
+    event for that unit and year, which states every grade's count (and, since the tallies
+    came under the log, the time it recorded them): a count, grade, unit name, year or time
+    edited, a row deleted or added behind the log differs."""
+    from gongkai.core.records.digest import _text
+
+    want: dict[tuple[Any, str, Any], tuple[dict[str, Any], Any]] = {}
+    for unit_id, _seq, after in fetch("event", ("unit_id", "seq", "after"),
+                                      {"subject_kind": "evaluation", "action": "record_tallies"}, ("unit_id", "seq")):
+        try:
+            data = json.loads(after or "{}")
+            want[(unit_id, data["unit"], data["year"])] = (dict(data["tallies"]), data.get("recorded_at"))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # not what record_tallies writes: its rows are then named as not logged
+    have: dict[tuple[Any, str, Any], list[Any]] = {}
+    for unit_id, unit, year, grade, count, recorded_at in fetch(
+            "evaluation_tally", ("unit_id", "unit", "year", "grade", "count", "recorded_at"), {}, ("unit_id", "id")):
+        have.setdefault((unit_id, unit, year), []).append((grade, count, recorded_at))
+    for key in sorted(set(want) | set(have), key=lambda k: (str(k[0]), str(k[1]), str(k[2]))):
+        _unit_id, unit, year = key
+        what = f"{year} 年“{unit}”的社会评议结果"
+        if key not in want:
+            findings.add(TALLIES, year, "added", f"{what}在事件日志中没有任何记载：在应用之外写入。", field="unit")
+            continue
+        tallies, at = want[key]
+        rows = have.get(key, [])
+        counts = {grade: count for grade, count, _ in rows}
+        differ = [grade for grade in dict.fromkeys([*tallies, *counts]) if counts.get(grade) != tallies.get(grade)]
+        if len(counts) != len(rows):
+            differ.append("（重复的等次）")
+        if differ:
+            shown = "、".join(f"{g}：库中{counts.get(g, '无')}，日志{tallies.get(g, '无')}" for g in differ if g in tallies or g in counts)
+            findings.add(TALLIES, year, "changed", f"{what}与事件日志不符（{shown or '、'.join(differ)}）：在应用之外被修改、删除或添加。",
+                         field="count")
+        elif at is not None and any(_text(r) != _text(dt.datetime.fromisoformat(at)) for _, _, r in rows):
+            findings.add(TALLIES, year, "changed", f"{what}的“登记时间”与事件日志不符：在应用之外被修改。", field="recorded_at")
 
 
 def check_letters(fetch: Any, findings: Findings) -> None:

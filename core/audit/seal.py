@@ -33,7 +33,33 @@ def unsealed(session: Any) -> dict[str, list[int]]:
         for subject_id, after in rows:
             last[subject_id] = after
         found[kind] = [i for i, after in last.items() if not (after and marker in after)]
+    found["unit"] += _units_without_events(session, set(_logged_units(session)))
     return found
+
+
+def _logged_units(session: Any) -> list[int]:
+    """The units that have events of their own kind (as many as the session sees)."""
+    from sqlalchemy import select
+
+    from gongkai.core.records.storage import Event
+
+    e = Event.__table__.c
+    return list(session.execute(select(e.subject_id).where(e.subject_kind == "unit", e.subject_id.is_not(None))
+                                .distinct()).scalars())
+
+
+def _units_without_events(session: Any, logged: set[int]) -> list[int]:
+    """The unit the session is bound to (or every unit), if no event of its own kind names it:
+    a unit made before its row came under the log (``unit add`` logs it; a unit's own folder's
+    first unit did not)."""
+    from sqlalchemy import select
+
+    from gongkai.core.records.scoping import unit_of
+    from gongkai.core.records.units import Unit
+
+    bound = unit_of(session)
+    ids = [bound] if bound is not None else list(session.execute(select(Unit.id).order_by(Unit.id)).scalars())
+    return [i for i in ids if i not in logged]
 
 
 def seal(app: Any, actor: str, batch: int = 5000) -> dict[str, int]:

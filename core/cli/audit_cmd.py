@@ -70,7 +70,7 @@ def echo_verify(report: dict, errors_only: bool = False) -> None:
         click.echo(f"错误：事件日志在第 {broken['seq']} 条处断链{where}：{broken['problem']}。", err=True)
     from gongkai.core.audit.replay import SUBJECTS
 
-    checked = "，".join(f"{s.label} {records['checked'].get(s.kind, 0)} {'个' if s.kind == 'account' else '件'}"
+    checked = "，".join(f"{s.label} {records['checked'].get(s.kind, 0)} {'个' if s.kind in ('account', 'unit') else '件'}"
                         for s in SUBJECTS)
     if records["ok"]:
         echo(f"记录与事件日志一致：{checked}。")
@@ -115,7 +115,7 @@ def seal(app, by, as_json):
     sealed = seal_records(app, actor(by))
     if as_json:
         return emit_json({"sealed": sealed})
-    counts = "，".join(f"{s.label} {sealed.get(s.kind, 0)} {'个' if s.kind == 'account' else '件'}" for s in SUBJECTS)
+    counts = "，".join(f"{s.label} {sealed.get(s.kind, 0)} {'个' if s.kind in ('account', 'unit') else '件'}" for s in SUBJECTS)
     click.echo(f"已加封：{counts}。")
 
 

@@ -112,7 +112,7 @@ def seal(session: Session, events: Sequence[Event]) -> None:
     commit: lock the head, give each event its seq, prev_hash and hash, move the head past them."""
     from gongkai.core.records.scoping import unit_of
 
-    from gongkai.core.records.digest import seal_digests
+    from gongkai.core.records.digest import seal_digests, with_unit_digest
 
     session.flush()  # the transaction's own writes first (events get their unit), so the head is locked last
     seal_digests(session, events)  # each record's content as this transaction leaves it, under the log
@@ -120,6 +120,9 @@ def seal(session: Session, events: Sequence[Event]) -> None:
     for unit_id in sorted({bound if e.unit_id is None else e.unit_id for e in events}, key=str):
         head = _lock_head(session, unit_id)
         prev, length = head.last_hash, head.length
+        if not length:  # the chain's first event: the unit's own row under the log
+            mine = [e for e in events if (bound if e.unit_id is None else e.unit_id) == unit_id]
+            mine[0].after = with_unit_digest(session, unit_id, mine[0].after, (e.subject_kind for e in mine))
         for event in events:
             if (bound if event.unit_id is None else event.unit_id) == unit_id:
                 length += 1
@@ -141,6 +144,13 @@ def append_columns(session: Session, columns: dict[str, Any], count: int) -> Non
     fields = {"actor": "", "before": None, "after": None, **columns}
     fields["after"] = digests_for_columns(session, fields["subject_kind"], fields["subject_id"], fields["after"], count)
     head = _lock_head(session)
+    if not head.length:  # the chain's first event: the unit's own row under the log (as seal does)
+        from gongkai.core.records.digest import with_unit_digest
+        from gongkai.core.records.scoping import unit_of
+
+        afters = fields["after"] if isinstance(fields["after"], list) else [fields["after"]] * count
+        kinds = fields["subject_kind"] if isinstance(fields["subject_kind"], list) else [fields["subject_kind"]]
+        fields["after"] = [with_unit_digest(session, unit_of(session), afters[0], kinds), *afters[1:]]
     # each field's JSON once per column (or once, for a column with one value), then one
     # _CANONICAL per event: the same text as event_hash makes, without its per-field work
     encoded = {name: list(map(_js, value)) if isinstance(value, list) else repeat(_js(value), count)

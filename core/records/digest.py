@@ -20,6 +20,15 @@ What is not in a digest, and why:
 Events written before digests existed carry none; their records are checked field by field as
 before, until their next event carries a digest.
 
+After the digest, ``.`` and two letters per column of the record's own row and per part
+(:func:`marked`): a CRC-32 of each, so that a mismatch names the columns that differ
+(:func:`differing`). The bulk imports leave them off (they cost about as much as the digest):
+their records' mismatches name the record only, until its next event.
+
+The unit's own row is a record too (``unit``): ``unit add``, ``unit edit`` and a move carry its
+digest; a unit's own folder's unit, made with its database, has it in the first event of its
+chain (:data:`UNIT_KEY`).
+
 A new column is in the digest without anything to do; a new table that belongs to a record is one
 :class:`Part` in :data:`GROUPS`. ``tests/test_every_column_under_log.py`` edits every column of
 every table and fails for one not covered.
@@ -30,14 +39,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from itertools import groupby
+from itertools import groupby, repeat
 from typing import Any
 
 import attrs
 
 KEY = "digest"  # the key of an event's ``after`` that carries it
+# A unit's own folder's unit is made with its database (revision 0016), not by ``unit add``: no
+# event of its own states it. The first event of its chain carries its row's digest under this key.
+UNIT_KEY = "unit_digest"
 
 
 @attrs.frozen
@@ -88,6 +101,8 @@ GROUPS = {g.kind: g for g in (
     Group("account", "account"),
     Group("unit_contact", "unit_contact"),
     Group("report_publication", "report_publication"),
+    # a unit's own row (its chain is keyed by its id: core/records/chain.py AuditChain)
+    Group("unit", "unit"),
 )}
 
 # Columns that are derived caches of other columns, each with how it is checked instead.
@@ -106,6 +121,7 @@ DERIVED = {
     # import-db), compared with the confirming event's instead (replay.APPLICATION)
     ("online_application", "request_id"),
 }
+_EMPTY = {part.table: f"|{part.table}:0" for group in GROUPS.values() for part in group.parts}  # a part with no rows
 REFERRED = {table for group in GROUPS.values() for part in group.parts for _, table in part.refs}  # ranked
 TERM_INPUTS = ("unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused")
 SKIPPED = ("id", "unit_id")  # surrogate keys (see the module's docstring)
@@ -160,6 +176,71 @@ def _encoder(table: Any, names: Iterable[str]) -> Callable[[Any], str]:
     return encode
 
 
+def _cells(table: Any, names: Iterable[str]) -> Any:
+    """:func:`_encoder`, column by column: each value's text (joined, they make the row's);
+    ``.row`` is :func:`_encoder` itself (one C call, where no marks are wanted)."""
+    names = list(names)
+    fix = [i for i, name in enumerate(names) if _needs_text(table.c[name])]
+    if not fix:
+        def encode(values: Any) -> list[str]:
+            return list(map(repr, values))
+    else:
+        def encode(values: Any) -> list[str]:
+            values = list(values)
+            for i in fix:
+                values[i] = _text(values[i])
+            return list(map(repr, values))
+
+    encode.row = _encoder(table, names)  # type: ignore[attr-defined]
+    return encode
+
+
+def _row(cells: list[str]) -> str:
+    """The cells of a row as :func:`_encoder` writes the row (``repr`` of the tuple)."""
+    return "(" + ", ".join(cells) + ("," if len(cells) == 1 else "") + ")"
+
+
+# A mark: two letters from the CRC-32 of one column's text (or one part's rows), kept after the
+# digest (``digest.marks``) so that a mismatch names the columns that differ. Letters only, as
+# the digest: nothing in it reads as a phone or ID number to the log's masking.
+_LETTERS32 = "abcdefghijklmnopqrstuvwxyzABCDEF"
+_PAIRS = [a + b for a in _LETTERS32 for b in _LETTERS32]  # 1,024: ten bits of the CRC
+_LOW_BITS = (len(_PAIRS) - 1).__and__
+SEPARATOR = "."  # between the digest and the marks
+
+
+def _marks(texts: Iterable[str]) -> str:
+    # map() all the way: a mark costs C calls only (this is the hot loop of an import)
+    encoded = map(str.encode, texts, repeat("utf-8"), repeat("surrogatepass"))
+    return "".join(map(_PAIRS.__getitem__, map(_LOW_BITS, map(zlib.crc32, encoded))))
+
+
+def marked(kind: str, metadata: Any) -> list[tuple[str, str | None]]:
+    """What each mark of a ``kind`` record's digest stands for, in order: (column, None) for
+    each column of its own row, then (part's table, its label) for each part."""
+    group = GROUPS[kind]
+    return ([(name, None) for name in columns(metadata.tables[group.table])]
+            + [(part.table, part.label or part.table) for part in group.parts])
+
+
+def differing(logged: str, stored: str, kind: str, metadata: Any) -> list[tuple[str, str | None]] | None:
+    """The columns and parts (as :func:`marked` gives them) whose marks differ between the
+    digest an event carries and the stored rows'; None when the marks cannot tell (an event
+    written before the marks, or under another schema)."""
+    _, _, want = logged.partition(SEPARATOR)
+    _, _, have = stored.partition(SEPARATOR)
+    meaning = marked(kind, metadata)
+    if not want or len(want) != len(have) or len(want) != 2 * len(meaning):
+        return None
+    found = [meaning[i] for i in range(len(meaning)) if want[2 * i:2 * i + 2] != have[2 * i:2 * i + 2]]
+    return found or None
+
+
+def same(logged: str, stored: str) -> bool:
+    """Whether two digests (with or without marks) are of the same content."""
+    return logged.partition(SEPARATOR)[0] == stored.partition(SEPARATOR)[0]
+
+
 def _encode(values: Iterable[Any]) -> str:
     return repr(tuple(map(_text, values)))
 
@@ -168,9 +249,10 @@ def _encode(values: Iterable[Any]) -> str:
 Fetch = Callable[[str, tuple[str, ...], dict[str, Any], tuple[str, ...]], Iterable[tuple[Any, ...]]]
 
 
-def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
+def stream(fetch: Fetch, kind: str, metadata: Any, lazy: bool = False) -> Iterator[tuple[int, Any]]:
     """``(record id, digest)`` of each record of ``kind`` that has a row or a part's row, in
-    order of the id."""
+    order of the id. ``lazy``: the digest as a :class:`Stored`, its marks computed only if asked
+    (``audit verify`` needs them only for a record that differs)."""
     group = GROUPS[kind]
     tables = metadata.tables
     terms = {}
@@ -185,14 +267,29 @@ def stream(fetch: Fetch, kind: str, metadata: Any) -> Iterator[tuple[int, str]]:
     own_names = columns(tables[group.table])
     own = _grouped(fetch(group.table, ("id", *own_names), {}, ("id",)))
     streams = [own, *(p[2] for p in parts)]
-    encode = _encoder(tables[group.table], own_names)
+    encode = _cells(tables[group.table], own_names)
     for record_id, groups in _side_by_side(streams):
-        yield record_id, _digest(group, encode, groups, parts, terms)
+        if lazy:
+            yield record_id, Stored(_digest(group, encode, groups, parts, terms, marks=False),
+                                    functools.partial(_digest, group, encode, groups, parts, terms))
+        else:
+            yield record_id, _digest(group, encode, groups, parts, terms)
 
 
-def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, str]:
+@attrs.frozen
+class Stored:
+    """A record's digest as its stored rows give it, and (called) the same with its marks."""
+
+    digest: str
+    marked: Callable[[], str]
+
+
+def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int], marks: bool = True) -> dict[int, str]:
     """The digests of the records ``ids`` of ``kind``: :func:`stream` for a few (a transaction's,
-    an import batch's), their rows read for the range of the ids and grouped in memory."""
+    an import batch's), their rows read for the range of the ids and grouped in memory.
+    ``marks`` false: without the marks that name a column that differs (the bulk imports: the
+    marks cost about as much as the digest; such a record's mismatch names the record only,
+    until its next event)."""
     group = GROUPS[kind]
     tables = metadata.tables
     low, high = min(ids), max(ids)
@@ -201,8 +298,8 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, 
     for part in group.parts:
         names = columns(tables[part.table], part.parent)
         by_parent: dict[Any, list[Any]] = {}
-        for row in fetch(part.table, (part.parent, "id", *names), {**dict(part.where), "__range__": (part.parent, low, high)},
-                         (part.parent, "id")):
+        for row in _all(fetch(part.table, (part.parent, "id", *names),
+                              {**dict(part.where), "__range__": (part.parent, low, high)}, (part.parent, "id"))):
             by_parent.setdefault(row[0], []).append(row)
         parts.append((part, names, None, _encoder(tables[part.table], names), _special(part, tuple(names))))
         owned.append(by_parent)
@@ -213,38 +310,56 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int]) -> dict[int, 
                 terms.update((row[0], _encode(row[1:])) for row in fetch(
                     "deadline_term", ("id", *TERM_INPUTS), {"__in__": ("id", wanted[start:start + 500])}, ("id",)))
     own_names = columns(tables[group.table])
-    own = {row[0]: row for row in fetch(group.table, ("id", *own_names), {"__range__": ("id", low, high)}, ("id",))
+    own = {row[0]: row for row in _all(fetch(group.table, ("id", *own_names), {"__range__": ("id", low, high)}, ("id",)))
            if row[0] in ids}
-    encode = _encoder(tables[group.table], own_names)
+    encode = _cells(tables[group.table], own_names)
     empty: list[Any] = []
-    return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms)
+    return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms,
+                       marks)
             for i in ids}
 
 
-def _digest(group: Group, encode: Callable[[Any], str], groups: list[list[Any]], parts: list[Any],
-            terms: dict[int, str]) -> str:
+def _all(rows: Any) -> Any:
+    """A query's rows fetched at once (the driver's fetchall: a third of the cost of row by row)."""
+    return rows.all() if hasattr(rows, "all") else rows
+
+
+def _digest(group: Group, encode: Any, groups: list[list[Any]], parts: list[Any],
+            terms: dict[int, str], marks: bool = True) -> str:
     own, *owned = groups
-    text = [group.table, "=", encode(own[0][1:]) if own else "-"]
+    if not marks:  # the plain text (the same text, the row's reprs in one call)
+        text = [group.table, "=", encode.row(own[0][1:]) if own else "-"]
+        pieces = None
+    else:
+        cells = encode(own[0][1:]) if own else []
+        text = [group.table, "=", _row(cells) if own else "-"]
+        pieces = [*cells]  # what each mark is of: the own row's cells, then each part's text
     ranks: dict[str, dict[Any, int]] = {}
     for (part, _names, _, encode_part, special), rows in zip(parts, owned):
+        start = len(text)
         if not rows:
-            text.append(f"|{part.table}:0")
+            text.append(_EMPTY[part.table])
+            if pieces is not None:
+                pieces.append(text[-1])
             continue
         text.append(f"|{part.table}:{len(rows)}")
         if part.table in REFERRED:
             ranks[part.table] = {row[1]: i for i, row in enumerate(rows)}
         if not special:
             text.extend([encode_part(row[2:]) for row in rows])
-            continue
-        for row in rows:
-            values = list(row[2:])
-            for i, target in special:
-                if target is None:  # a clock's term: by what it dates from
-                    values[i] = terms.get(values[i], "?")
-                else:  # a sibling row: by its rank
-                    values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
-            text.append(encode_part(values))
-    return hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest().translate(_LETTERS)
+        else:
+            for row in rows:
+                values = list(row[2:])
+                for i, target in special:
+                    if target is None:  # a clock's term: by what it dates from
+                        values[i] = terms.get(values[i], "?")
+                    else:  # a sibling row: by its rank
+                        values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
+                text.append(encode_part(values))
+        if pieces is not None:
+            pieces.append("".join(text[start:]))
+    whole = hashlib.sha256("".join(text).encode("utf-8", "surrogatepass")).hexdigest().translate(_LETTERS)
+    return whole + SEPARATOR + _marks(pieces) if own and pieces is not None else whole
 
 
 # the digest's hex digits written as letters (0-9 as g-p): no run of digits in it reads as a phone or
@@ -286,9 +401,20 @@ def query_fetch(connection: Any, metadata: Any) -> Fetch:
     """:data:`Fetch` through a SQLAlchemy connection (scoped to its unit, if bound to one)."""
     from sqlalchemy import select
 
+    from gongkai.core.records.scoping import ALL_UNITS, unit_of
+
+    # scoped here, by the one condition the scoping would add: its walk of a select of some forty
+    # columns costs more than the rows of a small batch (an import's)
+    unit = unit_of(connection)
+    unscoped = {ALL_UNITS: True}
+
     def fetch(table: str, names: tuple[str, ...], where: dict[str, Any], order: tuple[str, ...]) -> Any:
         c = metadata.tables[table].c
         query = select(*(c[n] for n in names))
+        if unit is not None:
+            query = query.execution_options(**unscoped)
+            if "unit_id" in c and table != "unit":
+                query = query.where(c.unit_id == unit)
         for column, value in where.items():
             if column == "__range__":
                 name, low, high = value
@@ -303,12 +429,12 @@ def query_fetch(connection: Any, metadata: Any) -> Fetch:
     return fetch
 
 
-def with_digest(after: str | None, digest: str) -> str:
+def with_digest(after: str | None, digest: str, key: str = KEY) -> str:
     """An event's ``after`` (JSON of an object, or None) with ``digest`` added: spliced in,
     not re-encoded, so nothing else of it changes (and a hex digest is not masked)."""
     if after is None or after.strip() in ("{}", "null", ""):
-        return f'{{"{KEY}":"{digest}"}}'
-    return f'{after[:-1]},"{KEY}":"{digest}"}}'
+        return f'{{"{key}":"{digest}"}}'
+    return f'{after[:-1]},"{key}":"{digest}"}}'
 
 
 def seal_digests(session: Any, events: Iterable[Any]) -> None:
@@ -335,12 +461,12 @@ def digests_for_columns(session: Any, kinds: Any, ids: list[Any], afters: list[A
             last[(kind, subject_id)] = i
     if not last:
         return afters
-    for key, digest in _digests(session, last).items():
+    for key, digest in _digests(session, last, marks=False).items():
         after_list[last[key]] = with_digest(after_list[last[key]], digest)
     return after_list
 
 
-def _digests(session: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+def _digests(session: Any, keys: Iterable[tuple[str, int]], marks: bool = True) -> dict[tuple[str, int], str]:
     """The digest of each (kind, id) record, read kind by kind."""
     from sqlmodel import SQLModel
 
@@ -350,9 +476,18 @@ def _digests(session: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, i
         by_kind.setdefault(kind, set()).add(subject_id)
     out: dict[tuple[str, int], str] = {}
     for kind, ids in by_kind.items():
-        digests = for_ids(fetch, kind, SQLModel.metadata, ids)
+        digests = for_ids(fetch, kind, SQLModel.metadata, ids, marks)
         out.update(((kind, i), digests[i]) for i in ids)
     return out
+
+
+def with_unit_digest(session: Any, unit_id: Any, after: str | None, kinds: Iterable[str]) -> str | None:
+    """The first event of ``unit_id``'s chain (its ``after``), with the unit row's digest
+    (:data:`UNIT_KEY`) unless the events it begins with state the unit themselves (``unit add``)."""
+    if unit_id is None or "unit" in set(kinds) or not _is_object(after):
+        return after
+    digest = _digests(session, [("unit", unit_id)]).get(("unit", unit_id))
+    return after if digest is None else with_digest(after, digest, UNIT_KEY)
 
 
 def _is_object(after: str | None) -> bool:

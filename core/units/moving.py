@@ -350,6 +350,7 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
     from sqlmodel import SQLModel
 
     from gongkai.core.records.chain import event_hash
+    from gongkai.core.records.digest import KEY, for_ids, query_fetch
     from gongkai.core.records.storage import utc
     from gongkai.core.records.units import Unit
     from gongkai.core.records.scoping import owned_tables
@@ -396,10 +397,12 @@ def _moved(app: Any, path: Path, code: str, actor: str, method: str, step: Calla
                    "moved_at": now.isoformat(),
                    "first_seq": length - events + 1 if events else None, "last_seq": length if events else None}
         length += 1
+        # the unit's row under the log after the move (the moved events state the source's unit)
+        unit_digest = for_ids(query_fetch(conn, SQLModel.metadata), "unit", SQLModel.metadata, {unit_id})[unit_id]
         mark = {"id": None, "unit_id": unit_id, "at": utc(now), "actor": actor, "subject_kind": "unit",
                 # plain JSON: the log's masking of ID and phone numbers would mangle the hashes' digits
                 "subject_id": unit_id, "action": ACTION, "before": None,
-                "after": json.dumps(summary, ensure_ascii=False, sort_keys=True),
+                "after": json.dumps({**summary, KEY: unit_digest}, ensure_ascii=False, sort_keys=True),
                 "seq": length, "prev_hash": prev}
         prev = mark["hash"] = event_hash(mark, prev)
         conn.execute(tables["event"].insert(), {k: v for k, v in mark.items() if k != "id"})
