@@ -271,6 +271,9 @@ class ReviewStep:
     citation: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
     approval: bool = False
     unit_practice: bool = False
+    # request tracks (RequestTrack.track) the step is not for: their outcomes are "<track>.…"
+    # (五原县's 党务公开 applications pass no review of government information)
+    not_on_tracks: tuple[str, ...] = field(converter=_as_tuple, default=())
 
     def __attrs_post_init__(self) -> None:
         if self.unit_practice and self.citation is not None:
@@ -283,6 +286,8 @@ class ReviewStep:
 
     def applies_to(self, outcome: str | None) -> bool:
         """Whether this step is required for a reply with ``outcome`` (None: not yet known)."""
+        if outcome and any(outcome.startswith(track + ".") for track in self.not_on_tracks):
+            return False
         if not self.outcomes:
             return True
         if outcome is None:

@@ -276,12 +276,20 @@ def extend(session: Session, office: Any, request: Request, amount: int, approve
     unit = Unit.MONTHS if months else Unit.WORKING_DAYS
     if unit is rule.unit:
         ext = deadlines.check_extension(rule, amount, len(granted))
+        total = sum(e.amount for e in granted if e.unit == unit.value) + amount
+        if granted and total > rule.amount:
+            raise StepRefused(f"延长共{total}{rule.unit.label}超过上限：依据{rule.citation}，"
+                              f"延长期限合计最长不得超过{rule.amount}{rule.unit.label}。")
     elif unit is Unit.WORKING_DAYS and rule.unit is Unit.MONTHS:
         deadlines.check_extension(rule, 1, len(granted))  # the count bound
         if amount <= 0:
             raise GongkaiError("延长期限必须为正数，请填写延长的天数。")
+        # the text caps the whole extension (五原县 依申请公开制度 五: 延长期限不得超过3个月), not
+        # each one: the ceiling runs from the due date before any extension
         base = current.due or request.period_start
-        ceiling = base + relativedelta(months=rule.amount)
+        unextended = deadlines.compute(reply_rule(office, request), request.period_start, office.calendar,
+                                       pauses=engine_pauses(pauses_of(session, request.id))).due or base
+        ceiling = unextended + relativedelta(months=rule.amount)
         if office.calendar.add_working_days(base, amount) > ceiling:
             raise StepRefused(
                 f"延长{amount}个工作日超过上限：依据{rule.citation}，延长期限最长不得超过{rule.amount}个月（至 {ceiling}）。"

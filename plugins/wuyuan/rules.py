@@ -93,8 +93,7 @@ DEADLINES = [
         "不能在规定时限内提供的，时限中止，待障碍消除后恢复计算期限，并及时告知申请人",
         citation=c(REQUEST, "五"),
         unit="months",
-        amount=3,
-        max_count=1,
+        amount=3,  # the total (五: 延长期限不得超过3个月); the text sets no number of extensions
         pausable=True,  # 不可抗力: 时限中止，障碍消除后恢复计算
     ),
     DeadlineRule(
@@ -232,6 +231,9 @@ REVIEW_CHAINS = [
                 opinions=SECRECY_OPINIONS,
                 escalate_on="需报审",
                 citation=c(PROACTIVE, "六（三）"),
+                # 保密审查制度 reviews 政府信息; the 党务公开 track (依申请公开制度, under 党章 and
+                # Party regulations) names no such review
+                not_on_tracks=("party",),
             ),
             ReviewStep(
                 id="nondisclosure_report",
