@@ -36,8 +36,7 @@ def record_one_by_one(gk):
     gk.ok("request", "pause", r, "--reason", "other_agency", "--on", "2025-12-22")
     # a fee: noticed, paid in 2025, answered in 2026 (collected in 2025)
     r = intake("甲3", "2025-12-08")
-    gk.ok("request", "fee", r, "--method", "per_page", "--pages", "150")
-    gk.ok("request", "pause", r, "--reason", "收费通知至缴费", "--on", "2025-12-15")
+    gk.ok("request", "fee", r, "--method", "per_page", "--pages", "150", "--notice-on", "2025-12-15")  # the clock stops
     gk.ok("request", "resume", r, "--on", "2025-12-26")
     for i, step in enumerate(before_steps(gk, ids[r])):
         gk.ok("request", "review", r, "--step", step, "--by", f"审核人{i}", "--decision", "approve",

@@ -164,8 +164,11 @@ def correct(app, request_id, notice_on, period_days, what, notice_out, by, as_js
     """一次性告知申请人补正（条例第三十条），答复期限停止计算。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.notify_correction, day(notice_on, "--notice-on"), period_days, sign=("request.correct", by),
-                notice=("correction", notice_out, {"what": what}))
+    def act(session, office, req):
+        clock.notify_correction(session, office, req, day(notice_on, "--notice-on"), period_days,
+                                actor=signer(session, office, by, "request.correct"), what=what)
+
+    data = _run(app, request_id, act, notice=("correction", notice_out, {"what": what}))
     _report(data, as_json, f"已告知补正，补正期限至 {data['correction']['due']}")
 
 
@@ -249,7 +252,7 @@ def extend(app, request_id, days, months, approved_by, on, told_on, reason, noti
         approver = signer(session, office, approved_by, "request.extend.approve", flag="--approved-by", free=approved_by)
         clock.extend(session, office, req, days if days is not None else months, approver, day(on, "--on"),
                      day(told_on, "--told-on"), months is not None,
-                     actor=signer(session, office, by, "request.extend.approve"))
+                     actor=signer(session, office, by, "request.extend.approve"), reason=reason)
 
     data = _run(app, request_id, act, notice=("extension", notice_out, {"reason": reason}))
     _report(data, as_json, "已延长答复期限")
@@ -466,9 +469,20 @@ def fee(app, request_id, method, pages, payment, notice_on, notice_out, by, as_j
 
     from gongkai.core.today import today
 
-    data = _run(app, request_id, fees.charge, method, pages, sign=("request.fee", by),
-                notice=("fee", notice_out, {"payment": payment, "on": day(notice_on, "--notice-on") or today()}))
-    _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）")
+    on = day(notice_on, "--notice-on") or today()
+    charged = []
+
+    def act(session, office, req):
+        charged.append(fees.charge(session, office, req, method, pages, actor=signer(session, office, by, "request.fee"),
+                                   notice_on=on, payment=payment))
+
+    data = _run(app, request_id, act, notice=("fee", notice_out, {"payment": payment, "on": on}))
+    if not charged[0]:
+        data["fee"] = {**data["fee"], "amount": 0, "recorded": False}
+        _report(data, as_json, f"信息处理费：0 元（{fees.METHODS[method]}），不收费，未登记")
+        return
+    _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）；"
+                           "自收费通知之日起至缴费之日止不计入答复期限（缴费后登记恢复计时）")
 
 
 @request.command("letter")

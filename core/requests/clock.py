@@ -105,7 +105,7 @@ def _period_rule(days: int) -> DeadlineRule:
 
 
 def notify_correction(session: Session, office: Any, request: Request, notice_on: dt.date, period_days: int,
-                      actor: str = "") -> Correction:
+                      actor: str = "", what: str = "") -> Correction:
     """Tell the applicant once what to correct; refused after the 7-WD notice period."""
     check_date(request, notice_on, "补正告知")
     if period_days <= 0:
@@ -127,7 +127,8 @@ def notify_correction(session: Session, office: Any, request: Request, notice_on
     session.add(correction)
     store_deadline(session, OWNER, request.id, "correction", period)
     apply(session, request, "notify_correction", actor,
-          {"notice_on": notice_on.isoformat(), "correction_due": period.due.isoformat()})
+          {"notice_on": notice_on.isoformat(), "correction_due": period.due.isoformat(),
+           **({"what": what.strip()} if what.strip() else {})})  # the notice made later says it again
     refresh(session, office, request)
     return correction
 
@@ -260,7 +261,7 @@ def _live_reviews(session: Session, request_id: int) -> list[Any]:
 
 
 def extend(session: Session, office: Any, request: Request, amount: int, approved_by: str, on: dt.date,
-           told_on: dt.date | None = None, months: bool = False, actor: str = "") -> Extension:
+           told_on: dt.date | None = None, months: bool = False, actor: str = "", reason: str = "") -> Extension:
     """Extend the reply period, bounded by ``request.extension``; refused if too long or repeated."""
     rule = office.registry.deadline(tracks.rule_id(office.registry, request.track, "request.extension"))
     if not approved_by.strip():
@@ -302,7 +303,8 @@ def extend(session: Session, office: Any, request: Request, amount: int, approve
     session.add(row)
     session.flush()
     apply(session, request, "extend", actor,
-          {"amount": ext.amount, "unit": ext.unit.value, "approved_by": row.approved_by, "on": on.isoformat()})
+          {"amount": ext.amount, "unit": ext.unit.value, "approved_by": row.approved_by, "on": on.isoformat(),
+           **({"reason": reason.strip()} if reason.strip() else {})})
     refresh(session, office, request)
     return row
 
