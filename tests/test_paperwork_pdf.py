@@ -254,3 +254,11 @@ def test_type_area_holds_22_lines_of_28_characters(printed):
     body = [line for line in lines if line and not re.fullmatch(r"—\d+—", line)]
     assert [len(line) for line in body[:3]] == [26, 28, 2]
     assert len(body) == 22
+
+
+def test_the_fee_notice_states_the_tiered_rates_once(printed):
+    """Issue 32 item 18: the standard is the method and its tiers, not the method twice."""
+    text = pdf_text(printed["fee"])
+    assert "收费标准：按量计收，30页以下（含）不收费；31—100页每页10元；101—200页每页20元；201页以上每页40元；" in text
+    assert "本次提供的信息共50页" in text
+    assert "按量计收（按量计收" not in text

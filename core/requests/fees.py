@@ -32,6 +32,22 @@ def band_price(bands: tuple[FeeBand, ...], n: int) -> int:
     raise GongkaiError(f"收费标准未覆盖第{n}件（页），请检查 request.fee 规则。")
 
 
+def describe_bands(bands: tuple[FeeBand, ...], item: str) -> str:
+    """The tiered rates as the fee notice states them: "30页以下（含）不收费；31—100页每页10元；…"."""
+    parts = []
+    for band in bands:
+        span = (f"{band.first}{item}以上" if band.last is None
+                else f"{band.last}{item}以下（含）" if band.first == 1 else f"{band.first}—{band.last}{item}")
+        if not band.price and not band.step_every:
+            parts.append(f"{span}不收费")
+            continue
+        rate = f"每{item}{band.price}元"
+        if band.step_every:
+            rate += f"，此后每增加{band.step_every}{item}，每{item}加收{band.step_price}元"
+        parts.append(f"{span}{rate}")
+    return "；".join(parts)
+
+
 def per_request_fee(schedule: FeeSchedule, nth_in_month: int) -> int:
     """Fee for the applicant's ``nth_in_month`` request of the calendar month."""
     return band_price(schedule.per_request, nth_in_month)

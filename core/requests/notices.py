@@ -167,11 +167,12 @@ def _fee(session: Session, office: Any, req: Request, options: dict[str, Any]) -
     # the 20 working days run from the day after the applicant receives the notice; shown from its date
     pay_by = office.calendar.add_working_days(on, FEE_PAYMENT_DAYS)
     if req.fee_method == "per_page":
-        standard = f"按量计收，共{req.fee_pages}页"
+        standard = f"本次提供的信息共{req.fee_pages}页"
     else:
-        standard = f"按件计收，本件为申请人本自然月内第{fees.nth_in_month(session, req)}件申请"
+        standard = f"本件为您本自然月内第{fees.nth_in_month(session, req)}件申请"
+    bands = schedule.per_page if req.fee_method == "per_page" else schedule.per_request
     return {"on": on, "amount": req.fee_amount, "method": fees.METHODS[req.fee_method or "per_request"],
-            "standard": standard, "fee_citation": str(schedule.citation), "payment": how,
+            "standard": standard, "rates": fees.describe_bands(bands, "页" if req.fee_method == "per_page" else "件"), "fee_citation": str(schedule.citation), "payment": how,
             "pay_days": FEE_PAYMENT_DAYS, "pay_by": pay_by}
 
 
