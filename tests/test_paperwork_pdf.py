@@ -262,3 +262,22 @@ def test_the_fee_notice_states_the_tiered_rates_once(printed):
     assert "收费标准：按量计收，30页以下（含）不收费；31—100页每页10元；101—200页每页20元；201页以上每页40元；" in text
     assert "本次提供的信息共50页" in text
     assert "按量计收（按量计收" not in text
+
+
+def test_document_properties_name_the_unit_and_the_real_date(printed, tmp_path):
+    """Issue 32 item 21: not "python-docx" and 2013, in the .docx or the PDF printed from it."""
+    import docx
+
+    from gongkai.core.requests import workflow
+
+    app = printed["app"]
+    with app.session() as session:
+        req = workflow.load(session, printed["request_id"])
+        path = notices.write_notice(session, app, req, "receipt", "docx", tmp_path / "r.docx", {})
+    props = docx.Document(str(path)).core_properties
+    assert props.author == "测试单位政府办公室" and props.last_modified_by == "测试单位政府办公室"
+    assert "python-docx" not in (props.comments or "") and props.created.year >= 2026
+    assert abs((dt.datetime.now(dt.timezone.utc) - props.created.replace(tzinfo=dt.timezone.utc)).total_seconds()) < 600
+    info = pypdf.PdfReader(str(printed["receipt"])).metadata
+    assert info.author == "测试单位政府办公室"
+    assert "python-docx" not in str(dict(info)) and "2013" not in str(info.get("/CreationDate", ""))

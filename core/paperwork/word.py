@@ -295,6 +295,31 @@ def _blocks(text: str) -> list[tuple[str, Any]]:
     return out
 
 
+_SIGNED = re.compile(r"^=>\s?(.+)$", re.M)
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年")
+
+
+def _properties(doc: Any, text: str, title: str) -> None:
+    """The file's properties say who made it and when, as the document does: the unit that signs
+    it (its first "=> " line that is not a date) and the real date, not python-docx's template
+    (author "python-docx", created 2013)."""
+    import datetime as dt
+
+    signer = next((m.group(1).strip() for m in _SIGNED.finditer(text) if not _DATE_LINE.match(m.group(1))), "")
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props = doc.core_properties
+    props.title = title or ""
+    props.author = signer
+    props.last_modified_by = signer
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.category = ""
+    props.revision = 1
+    props.created = now
+    props.modified = now
+
+
 def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
                tables: Mapping[str, Any] | None = None) -> Path:
     """Write the dialect ``text`` as a .docx laid out per GB/T 9704-2012."""
@@ -304,8 +329,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     from gongkai.core.paperwork.render import _table_rows
 
     doc = Document()
-    if title:
-        doc.core_properties.title = title
+    _properties(doc, text, title)
     _styles(doc, layout)
     _font_table(doc, layout.fonts)
     section = doc.sections[0]
