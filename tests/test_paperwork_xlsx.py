@@ -82,3 +82,41 @@ def test_report_xlsx_is_drawn_as_the_format(ledger, gk, tmp_path):
     assert "B11:D11" in {str(r) for r in two.merged_cells.ranges} or any(
         r.max_col - r.min_col == 2 for r in two.merged_cells.ranges)  # 本年处理决定数量 over three columns
 
+
+
+def _printed_sizes(pdf_path):
+    """Per page: the text and the smallest effective font size (points) of its digits and words."""
+    import pypdf
+
+    pages = []
+    for page in pypdf.PdfReader(str(pdf_path)).pages:
+        sizes = []
+
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                sizes.append(abs(size * tm[0] * cm[0]) or abs(size * tm[3] * cm[3]))
+
+        text = page.extract_text(visitor_text=visit)
+        pages.append((text, min(sizes) if sizes else 0))
+    return pages
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_report_xlsx_prints_readably(ledger, gk, tmp_path):
+    """Issue 32 item 17: 四's headers do not wrap over the numbers; 三 is not shrunk to a squint."""
+    from gongkai.core.paperwork import pdf
+
+    gk.ok("report", "annual", "--year", "2026", "--format", "xlsx", "--out", "年报.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "年报.xlsx")
+    four = wb["四、复议诉讼"]
+    for column, cell in enumerate(four[4], start=1):  # 结果维持 … 总计: each fits its column on one line
+        letter = openpyxl.utils.get_column_letter(column)
+        assert four.column_dimensions[letter].width >= 2 * len(str(cell.value or "")) + 1, cell.value
+    assert all(four.row_dimensions[r].height for r in (2, 3, 4, 5))
+    (printed,) = pdf.convert([tmp_path / "年报.xlsx"], tmp_path / "pdf")
+    pages = _printed_sizes(printed)
+    three = [p for p in pages if "申请人情况" in p[0]]
+    appeals = [p for p in pages if "行政复议" in p[0] and "未经复议直接起诉" in p[0]]
+    assert three and appeals
+    assert min(size for _, size in three) >= 7.5  # of 11-point cells: not scaled below ~70%
+    assert "尚未审结" in appeals[0][0].replace(" ", "")  # not broken over two lines
