@@ -215,15 +215,19 @@ def pause(app, request_id, reason, on, note, to, notice_out, by, as_json):
 @REQUEST
 @click.option("--on", required=True, help="恢复计时日期（收到意见、障碍消除或申请人缴费之日）")
 @click.option("--no-answer", is_flag=True, help="被征求意见方逾期未提出意见（按本辖区规则处理）")
+@click.option("--unpaid", is_flag=True, help="收费通知后申请人逾期未缴费（缴费期限届满后；再以“逾期未缴纳信息处理费”答复）")
 @BY
 @JSON
 @click.pass_obj
-def resume(app, request_id, on, no_answer, by, as_json):
+def resume(app, request_id, on, no_answer, unpaid, by, as_json):
     """恢复计时。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by))
+    data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by), unpaid=unpaid)
     last = data["pauses"][-1]
+    if unpaid:
+        _report(data, as_json, "已登记逾期未缴费，恢复计时（请以“逾期未缴纳信息处理费”答复）")
+        return
     silence = f"；逾期未提出意见：{clock.SILENCE_NAMES.get(last['silence_means'], '')}" if last["silence_means"] else ""
     _report(data, as_json, f"已恢复计时{silence}")
 

@@ -47,12 +47,22 @@ def correction_of(session: Session, request_id: int) -> Correction | None:
 
 
 def fee_paid_on(pauses: list[Any]) -> dt.date | None:
-    """The day the information-processing fee was paid: the end of the fee pause, if any."""
+    """The day the information-processing fee was paid: the end of the fee pause, if any (a pause
+    ended because the fee was not paid in time is ``FEE_UNPAID`` in the engine's pauses)."""
     return next((p.end for p in reversed(pauses) if p.reason == "fee"), None)
 
 
+FEE_UNPAID = "fee_unpaid"  # the engine's name of a fee pause that ended unpaid (逾期未缴费)
+FEE_PAYMENT_DAYS = 20  # 国办函〔2020〕109号: 收到收费通知次日起20个工作日内缴纳
+
+
+def engine_pause(p: Pause) -> deadlines.Pause:
+    unpaid = p.reason == "fee" and p.answered is False
+    return deadlines.Pause(p.start, p.end, FEE_UNPAID if unpaid else p.reason)
+
+
 def engine_pauses(pauses: list[Pause]) -> list[deadlines.Pause]:
-    return [deadlines.Pause(p.start, p.end, p.reason) for p in pauses]
+    return [engine_pause(p) for p in pauses]
 
 
 REANSWER_DAYS = 20  # 条例 第三十三条: the period for a new answer unless the 纠正 decision sets one
@@ -217,7 +227,7 @@ def pause(session: Session, office: Any, request: Request, reason: str, on: dt.d
 
 
 def resume(session: Session, office: Any, request: Request, on: dt.date, no_answer: bool = False,
-           actor: str = "") -> Pause:
+           actor: str = "", unpaid: bool = False) -> Pause:
     """Restart the clock. ``no_answer``: the consulted party kept silent; the rule says what that means."""
     open_pause = next((p for p in pauses_of(session, request.id) if p.end is None), None)
     if open_pause is None or request.state != "paused":
@@ -225,6 +235,10 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
     if on < open_pause.start:
         raise GongkaiError(f"恢复日期 {on} 早于中止日期 {open_pause.start}，请核对 --on。")
     check_date(request, on, "恢复计时")
+    if unpaid != (open_pause.reason == "fee" and (unpaid or no_answer)):
+        raise GongkaiError("逾期未缴费只适用于收费通知至缴费的中止计时。" if unpaid else
+                           "收费通知后逾期未缴费的，请登记为逾期未缴费（而非逾期未提出意见）。")
+    no_answer = no_answer or unpaid
     _, rule_id, clock_name = PAUSE_REASONS[open_pause.reason]
     details: dict[str, Any] = {"on": on.isoformat(), "reason": open_pause.reason}
     if rule_id:
@@ -239,9 +253,18 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
         else:
             open_pause.answered = True
         close_deadline(session, OWNER, request.id, clock_name, on, status="lapsed" if no_answer else "met")
+    elif no_answer and open_pause.reason == "fee":
+        # 逾期未缴费: the applicant did not pay within the 20 working days; the pause ends (the
+        # request is then answered 其他处理（逾期未缴纳信息处理费）) and no fee was collected
+        pay_by = office.calendar.add_working_days(open_pause.start, FEE_PAYMENT_DAYS)
+        if on <= pay_by:
+            raise StepRefused(f"缴费期限至 {pay_by} 才届满（自收费通知之日起{FEE_PAYMENT_DAYS}个工作日，"
+                              "国办函〔2020〕109号），尚不能按逾期未缴费处理。")
+        open_pause.answered = False
+        details["unpaid"] = True
     elif no_answer:
-        raise GongkaiError("--no-answer 只适用于征求意见（third_party、other_agency）；"
-                           "逾期未缴费的，请以“逾期未缴纳信息处理费”答复（other.unpaid_fee）。")
+        raise GongkaiError("逾期未提出意见只适用于征求意见（征求第三方意见、征求其他行政机关意见），"
+                           "逾期未缴费只适用于收费通知至缴费的中止。")
     open_pause.end = on
     session.add(open_pause)
     done = any(a for a in _live_reviews(session, request.id))

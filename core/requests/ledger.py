@@ -68,7 +68,7 @@ def _pauses(session: Session, ids: list[int]) -> dict[int, list[deadlines.Pause]
     out: dict[int, list[deadlines.Pause]] = defaultdict(list)
     for i in range(0, len(ids), 500):
         for p in session.exec(select(Pause).where(Pause.request_id.in_(ids[i:i + 500])).order_by(Pause.id)).all():
-            out[p.request_id].append(deadlines.Pause(p.start, p.end, p.reason))
+            out[p.request_id].append(clock.engine_pause(p))
     return out
 
 

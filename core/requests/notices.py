@@ -30,7 +30,7 @@ from gongkai.core.requests.models import Request
 from gongkai.core.requests.workflow import check_date
 from gongkai.hookspecs.records import DeadlineRule, FeeSchedule, Silence, Unit
 
-FEE_PAYMENT_DAYS = 20  # 国办函〔2020〕109号: 收到收费通知次日起20个工作日内缴纳
+FEE_PAYMENT_DAYS = clock.FEE_PAYMENT_DAYS
 
 
 @frozen
