@@ -203,7 +203,11 @@ PROVISIONS = [
         # 第二十五条: 行政规范性文件 and 政策文件 (the latter flagged --major-policy); a district makes no 规章
         document_kinds=("行政规范性文件",),
         major_policy=True,
-        government_issued=True,  # 以区政府名义印发
+        # 第二十六条第一款 (同步审签) binds every 行政机关's own policy documents: without the
+        # material the approval (负责人审批) is refused; 第二款's 退文 by 区政府办公室 is for a draft in
+        # the district government's name (--government-issued), at the same signature
+        refused_at="approval",
+        government_refused_at="approval",
         material="经本部门主要负责人审定的解读方案和解读材料",
         on_missing="退文",
     ),
