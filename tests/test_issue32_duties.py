@@ -1,0 +1,34 @@
+"""Duties the texts set that were missing (issue 32 items 7, 8 and 9): each a rule with its
+citation, recorded with `duty occurred` / `duty done` and checked by `check duties`."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def passed(gk, rule):
+    import json
+
+    result = gk("check", "duties", "--year", "2026", "--json")
+    return next(r["passed"] for r in json.loads(result.stdout)["results"] if r["rule"] == rule)
+
+
+@pytest.mark.parametrize("jurisdiction, rule, article, action", [
+    ("changning", "document.gazette", "第四十三条", "公报"),
+    ("changning", "catalog.update", "第五十五条", "标准目录"),
+])
+def test_a_triggered_duty_waits_until_done(unit, gk, jurisdiction, rule, article, action):
+    unit(jurisdiction)
+    shown = gk.ok("rules", rule).stdout
+    assert article in shown and action in shown
+    out = gk.ok("duty", "occurred", rule, "--on", "2026-06-03", "--note", "某事项").stdout
+    assert article in out
+    assert passed(gk, rule) is False  # waiting
+    gk.ok("duty", "done", rule, "--on", "2026-06-10")
+    assert passed(gk, rule) is True
+
+
+def test_changning_catalogue_self_check_has_no_invented_period(unit, gk):
+    unit("changning")
+    data = gk.json("rules", "catalog.self_check")
+    assert "未规定具体周期" in data[0]["summary"] and "第五十五条" in data[0]["citation"]
