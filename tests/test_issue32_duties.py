@@ -32,3 +32,17 @@ def test_changning_catalogue_self_check_has_no_invented_period(unit, gk):
     unit("changning")
     data = gk.json("rules", "catalog.self_check")
     assert "未规定具体周期" in data[0]["summary"] and "第五十五条" in data[0]["citation"]
+
+
+@pytest.mark.parametrize("rule, article, action", [
+    ("disclosure.meeting_filing", "第十九条", "党政办公室报备"),
+    ("proactive.approval_copy", "第二十条（三）", "抄送同级党政办公室"),
+])
+def test_xixian_filings_and_copies(unit, gk, rule, article, action):
+    unit("xixian")
+    shown = gk.ok("rules", rule).stdout
+    assert article in shown and action in shown
+    gk.ok("duty", "occurred", rule, "--on", "2026-06-03", "--note", "某会议")
+    assert passed(gk, rule) is False
+    gk.ok("duty", "done", rule, "--on", "2026-06-04")
+    assert passed(gk, rule) is True
