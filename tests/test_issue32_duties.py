@@ -46,3 +46,28 @@ def test_xixian_filings_and_copies(unit, gk, rule, article, action):
     assert passed(gk, rule) is False
     gk.ok("duty", "done", rule, "--on", "2026-06-04")
     assert passed(gk, rule) is True
+
+
+@pytest.mark.parametrize("rule, article, action", [
+    ("newmedia.filing_update", "第八条", "更新报备"),
+    ("newmedia.third_party_filing", "第十九条", "向县委宣传部报备"),
+    ("participation.feedback", "第四条", "未予采纳的原因"),
+    ("participation.survey_report", "第六条", "民意调查报告"),
+    ("training.before_post", "五", "上岗前"),
+])
+def test_wuyuan_duties_on_an_occasion(unit, gk, rule, article, action):
+    unit("wuyuan")
+    shown = gk.ok("rules", rule).stdout
+    assert article in shown and action in shown
+    gk.ok("duty", "occurred", rule, "--on", "2026-06-03", "--note", "某事项")
+    assert passed(gk, rule) is False
+    gk.ok("duty", "done", rule, "--on", "2026-06-04")
+    assert passed(gk, rule) is True
+
+
+def test_wuyuan_yearly_plan_is_a_duty(unit, gk):
+    unit("wuyuan")
+    listed = gk.ok("duties", "--year", "2026").stdout
+    assert "政务公开工作年度计划" in listed
+    gk.ok("duty", "done", "政务公开工作年度计划", "--on", "2026-02-10")
+    assert passed(gk, "plan.annual") is True
