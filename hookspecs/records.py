@@ -218,6 +218,9 @@ class DeadlineRule(Rule):
     # Whose duty a fixed-date rule (an annual report) is: see RecurringDuty.
     borne_by: tuple[str, ...] = _bearers()
     unit_flag: str = ""
+    # a further clock of a matter that runs only where the text's condition holds (长宁区 第三十三条:
+    # 造成重大人员伤亡或者社会影响较大的), opened only when the matter is said to meet it
+    condition: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.unit is Unit.ANNUAL_DATE:
@@ -508,6 +511,9 @@ class AccountLimit(Rule):
     limits: tuple[tuple[str, int], ...] = field(
         converter=lambda v: tuple((str(k), int(n)) for k, n in dict(v).items()), validator=_non_empty)
     file_with: str = field(validator=_non_empty)  # e.g. "县委宣传部、网信办和县政务公开领导小组办公室"
+    # whether a platform the limits do not name may be opened (filed first, as every account);
+    # False: only the named platforms
+    other_platforms: bool = False
 
     def limit_of(self, platform: str) -> int | None:
         return dict(self.limits).get(platform)

@@ -103,6 +103,7 @@ DEADLINES = [
         citation=cite(MEASURES, "第三十三条"),
         unit="hours",
         amount=24,
+        condition="造成重大人员伤亡或者社会影响较大的重特大事件",
     ),
     DeadlineRule(
         id="request.intake",

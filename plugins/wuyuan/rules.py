@@ -543,5 +543,8 @@ PROVISIONS = [
         citation=c(NEWMEDIA, "第八条"),
         limits={"微博": 1, "微信公众号": 1},
         file_with="县委宣传部、网信办和县政务公开领导小组办公室",
+        # "原则上只能开通政务微博、政务微信公众号各1个": the two are counted; other platforms
+        # (抖音…) are not barred, and are filed before opening as every account is
+        other_platforms=True,
     ),
 ]
