@@ -240,9 +240,10 @@ def test_approval_form_prints_what_was_signed(printed):
     text = pdf_text(printed["form"])
     for value in ("政务信息公开审批表", "信息产生机构", "县政府办公室", "经办人", "张经办",
                   "公文类政府信息形成时保密审查", "意见：公开，依据：不涉及国家秘密；审查人：文书甲；日期：2026-09-24",
-                  "主动公开政府信息前的保密审查", "审查人：公开乙", "依申请提供政府信息的保密审查",
+                  "主动公开政府信息前的保密审查", "审查人：公开乙",
                   "签字：保密丙、分管丁", "同意公开；签字：局长戊；日期：2026-09-26"):
         assert value in text, value
+    assert "依申请提供政府信息的保密审查" not in text  # a request's review, not a row left blank here
 
 
 def test_type_area_holds_22_lines_of_28_characters(printed):
