@@ -277,6 +277,9 @@ class ReviewStep:
     # request tracks (RequestTrack.track) the step is not for: their outcomes are "<track>.…"
     # (五原县's 党务公开 applications pass no review of government information)
     not_on_tracks: tuple[str, ...] = field(converter=_as_tuple, default=())
+    # checklist items an approval of the step attests (西咸新区 第二十条（二）: what is approved has
+    # none of the faults reviewed), ticked on the form once it is approved
+    attested: tuple[str, ...] = field(converter=_as_tuple, default=())
 
     def __attrs_post_init__(self) -> None:
         if self.unit_practice and self.citation is not None:

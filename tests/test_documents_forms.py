@@ -122,3 +122,19 @@ def test_the_heads_approval_of_a_proactive_publication_is_the_units_own_practice
     approval = chain.step("approval")
     assert approval.unit_practice and approval.basis == "本单位规定" and approval.citation is None
     assert "第十七条" in str(chain.step("confidentiality").citation)
+
+
+def test_xixian_approval_attests_the_content_review(unit, gk, tmp_path):
+    """Issue 32 item 19: approved without --check, the form does not show the 无… boxes unticked."""
+    unit("xixian")
+    doc = str(gk.json("document", "new", "--title", "某通知", "--kind", "其他", "--attribute", "主动公开",
+                      "--finalised", "2026-09-24", "--interpretation", "解读")["id"])
+    step = ("document", "review", doc, "--decision", "approve", "--on", "2026-09-25")
+    gk.ok(*step, "--step", "confidentiality", "--by", "李保密", "--head", "王分管")
+    gk.ok(*step, "--step", "content", "--by", "赵审查", "--head", "钱分管")
+    gk.ok("document", "form", doc, "--format", "docx", "--out", "审批表.docx")
+    text = docx_text(tmp_path / "审批表.docx")
+    for item in CONTENT_ITEMS[:4]:
+        assert f"☑ {item}" in text, item
+    assert "☐ 可能引发舆情，向宣传部备案" in text and "☐ 其他问题" in text
+    assert f"☑（{SECRECY_STATEMENT}）" in text

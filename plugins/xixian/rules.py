@@ -123,6 +123,7 @@ REVIEW_CHAINS = [
                 name="保密审查",
                 role="保密审查员、分管保密工作负责人",
                 checklist=(CONFIDENTIALITY_STATEMENT,),
+                attested=(CONFIDENTIALITY_STATEMENT,),  # 确定…不存在…后方可进行公开
                 citation=cite(MEASURES, "第二十条（一）"),
             ),
             ReviewStep(
@@ -130,6 +131,9 @@ REVIEW_CHAINS = [
                 name="内容审核",
                 role="审查人、分管政务公开负责人",
                 checklist=CONTENT_CHECKLIST,
+                # 第二十条（二）: 对存在问题…的信息坚决不予公开 — an approval attests the four 无…;
+                # 舆情备案 and 其他问题 are ticked only when the reviewer says so
+                attested=CONTENT_CHECKLIST[:4],
                 citation=cite(MEASURES, "第二十条（二）"),
             ),
             ReviewStep(
