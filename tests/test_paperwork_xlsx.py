@@ -31,6 +31,15 @@ def assert_usable(ws, header_row=2):
         assert ws.column_dimensions[letter].width and ws.column_dimensions[letter].width >= 6, letter
 
 
+def assert_readable_across_pages(ws):
+    """The ledger: too wide for one page, so printed at full size across pages (issue 32 item 20),
+    the header rows and the columns naming the request repeated on each."""
+    assert ws.freeze_panes == "A3" and ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 100
+    assert ws.print_title_rows == "$1:$2" and ws.print_title_cols == "$A:$C"
+
+
 def test_ledger_xlsx(gk, unit, tmp_path):
     unit("changning")
     new_request(gk, channel="in_person", submitted="2026-03-02", subject="某路段拓宽工程的立项批复")
@@ -43,7 +52,7 @@ def test_ledger_xlsx(gk, unit, tmp_path):
     headers = [c.value for c in ws[2]]
     assert headers[:3] == ["编号", "收到日期", "申请人"]
     assert ws.auto_filter.ref.startswith("A2:")
-    assert_usable(ws)
+    assert_readable_across_pages(ws)
     values = all_values(ws)
     assert not [v for v in values if isinstance(v, str) and v in CODES], "codes leaked into the sheet"
     assert "当面提交" in values and "自然人" in values
@@ -120,3 +129,27 @@ def test_report_xlsx_prints_readably(ledger, gk, tmp_path):
     assert three and appeals
     assert min(size for _, size in three) >= 7.5  # of 11-point cells: not scaled below ~70%
     assert "尚未审结" in appeals[0][0].replace(" ", "")  # not broken over two lines
+
+
+def test_ledger_xlsx_marks_late_replies_types_periods_and_names_appealed_requests(gk, unit, tmp_path):
+    """Issue 32 item 20: 逾期 for a late reply, 补正期限 a number, appeals named beyond 本单位编号."""
+    from requests_helpers import approve_chain, before_steps
+
+    unit("changning")
+    late = str(new_request(gk, submitted="2026-03-02", subject="某事项")["id"])
+    approve_chain(gk, late, before_steps(gk, late), on="2026-04-20")
+    gk.ok("request", "reply", late, "--on", "2026-04-21")  # due 2026-03-30
+    gk.ok("request", "appeal", late, "--kind", "行政复议", "--filed", "2026-05-06")
+    corrected = str(new_request(gk, submitted="2026-03-02", subject="另一事项", applicant="李四")["id"])
+    gk.ok("request", "correct", corrected, "--notice-on", "2026-03-04", "--period-days", "15", "--what", "文号")
+    gk.ok("ledger", "--xlsx", "台账.xlsx", "--as-of", "2026-05-10")
+    wb = openpyxl.load_workbook(tmp_path / "台账.xlsx")
+    ws = wb["依申请公开台账"]
+    headers = [c.value for c in ws[2]]
+    rows = {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert "答复逾期" in rows[int(late)]["是否逾期"]
+    assert rows[int(corrected)]["补正期限（工作日）"] == 15
+    appeals = wb["复议诉讼"]
+    head = [c.value for c in appeals[2]]
+    first = dict(zip(head, next(appeals.iter_rows(min_row=3, values_only=True))))
+    assert first["编号"] == int(late) and first["申请人"] == "张三" and first["救济类型"] == "行政复议"
