@@ -85,7 +85,7 @@ def test_every_units_own_report_at_once(district, gk, tmp_path):
     due = {w["code"]: w["due"] for w in data["written"]}
     assert due == {"zf": "2026-02-28", "fgj": "2026-01-31", "xhj": "2026-01-31"}  # 第五十二条: 政府 / 部门、街镇
     text_fgj = docx_text(tmp_path / "年报" / "fgj-2025.docx")
-    assert "上海市长宁区发展和改革委员会2025年政府信息公开工作年度报告" in text_fgj and "依法办理" in text_fgj
+    assert "上海市长宁区发展和改革委员会\n2025年政府信息公开工作年度报告" in text_fgj and "依法办理" in text_fgj
     assert APPENDIX_TITLE not in text_fgj  # a unit's own report has no appendix
     gk.fails("report", "annual", "--all-units", "--year", "2025")  # where to?
     gk.fails("report", "annual", "--all-units", "--government", "--year", "2025", "--out", tmp_path / "x")

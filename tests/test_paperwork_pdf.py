@@ -114,7 +114,7 @@ def printed(tmp_path_factory, built_ledger):
     sources["form"] = _signed_form(folder / "wuyuan", docx / "form.docx")
     sources["grid"] = word.write_docx("\n\n".join([LINE * 2] + [LINE[:26]] * 30), docx / "grid.docx")
     made = pdf.convert(list(sources.values()), folder / "pdf")
-    return {"app": app, "request_id": request_id, **{name: path for name, path in zip(sources, made)}}
+    return {"app": app, "request_id": request_id, "sources": sources, **{name: path for name, path in zip(sources, made)}}
 
 
 def pdf_text(path, page_numbers=False) -> str:
@@ -282,3 +282,22 @@ def test_document_properties_name_the_unit_and_the_real_date(printed, tmp_path):
     info = pypdf.PdfReader(str(printed["receipt"])).metadata
     assert info.author == "测试单位政府办公室"
     assert "python-docx" not in str(dict(info)) and "2013" not in str(info.get("/CreationDate", ""))
+
+
+def test_page_breaks_a_clerk_would_not_retouch(printed):
+    """Issue 32 item 16: the report's title breaks between words; a lead-in ending in "：" and a
+    table's heading rows stay with what follows; no table row is cut by a page."""
+    import docx
+
+    first = pypdf.PdfReader(str(printed["report"])).pages[0].extract_text().splitlines()
+    title = [line.replace(" ", "") for line in first[:3]]
+    assert title[0] == "测试单位政府办公室" and title[1].startswith("2026年政府信息公开工作年度报告"), title
+    sources = printed["sources"]
+    letter = docx.Document(str(sources["partial"]))
+    lead_ins = [p for p in letter.paragraphs if p.text.strip().endswith("：") and p.text.strip() != letter.paragraphs[0].text]
+    assert any("救济" in p.text for p in lead_ins)
+    assert all(p.paragraph_format.keep_with_next for p in lead_ins if "救济" in p.text)
+    report = docx.Document(str(sources["report"]))
+    table = report.tables[0]
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None
+               for row in table.rows)

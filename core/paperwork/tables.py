@@ -127,6 +127,8 @@ class Table:
             trpr = rows[r]._tr.get_or_add_trPr()
             trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
         for r, row in enumerate(rows):
+            trpr = row._tr.get_or_add_trPr()
+            trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))  # a row is never cut by a page
             for c, cell in enumerate(row.cells):
                 cell.width = widths[c]
         for r, c, spec in self.grid:
@@ -139,6 +141,8 @@ class Table:
             word._paragraph_format(p, align=align, size=self.font_size)
             font = layout.fonts.heading1 if spec.header else layout.fonts.body
             word._run(p, spec.text, font, self.font_size, layout.fonts)
+            if spec.header:  # a heading row stays with the row after it (no header alone at a page's foot)
+                p.paragraph_format.keep_with_next = True
         return table
 
     # ------------------------------------------------------------------ Excel

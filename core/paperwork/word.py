@@ -348,7 +348,12 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
         if kind == "h1":
             p = doc.add_paragraph()
             _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, ERHAO * 1.3))
-            _runs(p, payload, layout, ERHAO, layout.fonts.title)
+            p.paragraph_format.keep_with_next = True
+            head, tail = title_lines(payload)
+            _runs(p, head, layout, ERHAO, layout.fonts.title)
+            if tail:  # GB/T 9704 7.3.3: a long title breaks where the words allow, not mid-word
+                p.runs[-1].add_break()
+                _runs(p, tail, layout, ERHAO, layout.fonts.title)
             if i + 1 < len(blocks) and blocks[i + 1][0] != "h1":
                 doc.add_paragraph()  # 标题下空一行
         elif kind in ("h2", "h3", "h4"):
@@ -371,6 +376,8 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
             seen_text = True
             _paragraph_format(p, indent_chars=0 if addressee else 2, size=size, exact=pitch)
             _runs(p, payload, layout, size)
+            if _plain(payload).endswith(("：", ":")):  # a lead-in ("救济途径：") stays with what it introduces
+                p.paragraph_format.keep_with_next = True
         elif kind == "sign":
             lines = [payload]
             while i + 1 < len(blocks) and blocks[i + 1][0] == "sign":
@@ -393,6 +400,29 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, doc.save)
+
+
+TITLE_CHARS = 19  # 二号 (22 pt) characters on one line of the 156 mm type area, with a margin
+
+# where a title may break, in order of preference: before the year, before 关于, before the
+# subject (政府信息公开…), after the unit's name
+_TITLE_BREAKS = (r"(?=\d{4}年)", r"(?=关于)", r"(?=政府信息公开)", r"(?<=办公室)", r"(?<=人民政府)")
+
+
+def _plain(text: str) -> str:
+    return _BOLD.sub(r"\1", text).strip()
+
+
+def title_lines(title: str) -> tuple[str, str]:
+    """A title that does not fit one line split into two at a word boundary ("" when it fits)."""
+    if _width(title) <= TITLE_CHARS:
+        return title, ""
+    for pattern in _TITLE_BREAKS:
+        for match in reversed(list(re.finditer(pattern, title))):
+            at = match.start()
+            if 0 < at and _width(title[:at]) <= TITLE_CHARS and _width(title[at:]) <= TITLE_CHARS:
+                return title[:at], title[at:]
+    return title, ""
 
 
 def _width(text: str) -> float:
