@@ -206,6 +206,9 @@ class DeadlineRule(Rule):
     amount: int = field(default=0, validator=_non_negative)
     limit: int | None = field(default=None, validator=_non_negative)
     pausable: bool = False
+    # a consultation rule (征求意见) whose period does not stop the reply clock: the text provides
+    # no pause for it (五原县 依申请公开制度 六, beside 五's pause for 不可抗力 only)
+    runs_alongside: bool = False
     restarts: bool = False
     max_count: int | None = None
     on_silence: Silence | None = field(default=None, converter=attrs.converters.optional(Silence))

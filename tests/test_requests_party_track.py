@@ -148,3 +148,19 @@ def test_party_extensions_are_capped_in_total_not_in_number(gk, unit):
     gk.ok("request", "extend", str(party), "--months", "2", "--approved-by", "王五", "--on", "2026-03-23")
     refused = gk.fails("request", "extend", str(party), "--months", "1", "--approved-by", "王五", "--on", "2026-03-24")
     assert "合计最长不得超过3个月" in refused.stderr
+
+
+def test_a_party_consultation_does_not_stop_the_clock(gk, unit):
+    """依申请公开制度 六 provides no pause (only 五's 不可抗力): the consultation is timed, the
+    reply clock runs on (issue 32 item 13)."""
+    unit("wuyuan")
+    party = str(party_request(gk)["id"])
+    before = gk.json("request", "show", party)["due"]
+    data = gk.json("request", "pause", party, "--reason", "third_party", "--on", "2026-03-05")
+    assert data["state"] != "paused" and data["due"] == before and data["pauses"] == []
+    gk.fails("request", "resume", party, "--on", "2026-03-10", "--no-answer")  # its 15 working days still run
+    out = gk.json("request", "resume", party, "--on", "2026-03-30", "--no-answer")
+    assert out["due"] == before
+    # a government-information request of the same unit: 条例 第三十二条 stops the clock
+    government = str(new_request(gk)["id"])
+    assert gk.json("request", "pause", government, "--reason", "third_party", "--on", "2026-03-05")["state"] == "paused"

@@ -208,7 +208,7 @@ def pause(app, request_id, reason, on, note, to, notice_out, by, as_json):
         raise GongkaiError("--notice 在此只生成征求第三方意见书（--reason third_party）。")
     data = _run(app, request_id, clock.pause, reason, day(on, "--on"), note, sign=("request.pause", by),
                 notice=("third_party_opinion", notice_out, {"to": to}))
-    _report(data, as_json, "已中止计时")
+    _report(data, as_json, "已中止计时" if data["state"] == "paused" else "已登记征求意见（本辖区规定答复期限不中止）")
 
 
 @request.command("resume")
@@ -224,6 +224,14 @@ def resume(app, request_id, on, no_answer, unpaid, by, as_json):
     from gongkai.core.requests import clock
 
     data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by), unpaid=unpaid)
+    if data["state"] != "paused" and (not data["pauses"] or data["pauses"][-1]["end"] != day(on, "--on").isoformat()):
+        from gongkai.core.requests import tracks
+        from gongkai.hookspecs.records import DeadlineRule
+
+        rule = app.registry.find(tracks.rule_id(app.registry, data.get("track"), "request.third_party_opinion"), DeadlineRule)
+        meaning = clock.SILENCE_NAMES.get(rule.on_silence.value, "") if rule is not None and rule.on_silence else ""
+        _report(data, as_json, "已登记征求意见结束" + (f"；逾期未提出意见：{meaning}" if no_answer else ""))
+        return
     last = data["pauses"][-1]
     if unpaid:
         _report(data, as_json, "已登记逾期未缴费，恢复计时（请以“逾期未缴纳信息处理费”答复）")

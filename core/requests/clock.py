@@ -214,6 +214,14 @@ def pause(session: Session, office: Any, request: Request, reason: str, on: dt.d
             "（条例 第三十三条只允许征求意见时间不计入期限），不能以不可抗力中止计时。"
         )
     current = reply_deadline(session, office, request)
+    if rule_id:
+        rule = office.registry.deadline(tracks.rule_id(office.registry, request.track, rule_id))
+        if rule.runs_alongside:
+            # the consultation is timed, the reply clock runs on (no Pause row)
+            store_deadline(session, OWNER, request.id, clock_name, deadlines.compute(rule, on, office.calendar))
+            apply(session, request, "consult", actor, {"reason": reason, "on": on.isoformat()},
+                  to_state=request.state)
+            return None
     if current.due is not None and on > current.due:
         raise StepRefused(f"答复期限已于 {current.due} 届满，{on} 不能再中止计时。")
     row = Pause(request_id=request.id, reason=reason, start=on, note=note)
@@ -230,6 +238,10 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
            actor: str = "", unpaid: bool = False) -> Pause:
     """Restart the clock. ``no_answer``: the consulted party kept silent; the rule says what that means."""
     open_pause = next((p for p in pauses_of(session, request.id) if p.end is None), None)
+    if open_pause is None and not unpaid:
+        consultation = _running_consultation(session, office, request)
+        if consultation is not None:
+            return _consultation_answered(session, office, request, consultation, on, no_answer, actor)
     if open_pause is None or request.state != "paused":
         raise StepRefused(f"申请 {request.id} 未中止计时，不能恢复。")
     if on < open_pause.start:
@@ -271,6 +283,40 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
     apply(session, request, "resume", actor, details, to_state="reviewing" if done else "processing")
     refresh(session, office, request)
     return open_pause
+
+
+def _running_consultation(session: Session, office: Any, request: Request) -> tuple[str, DeadlineRule, Any] | None:
+    """The open consultation clock whose rule runs alongside the reply clock, if any."""
+    from gongkai.core.time.deadline_store import StoredDeadline
+
+    for reason, (_, rule_id, clock_name) in PAUSE_REASONS.items():
+        if not rule_id:
+            continue
+        rule = office.registry.find(tracks.rule_id(office.registry, request.track, rule_id), DeadlineRule)
+        if rule is None or not rule.runs_alongside:
+            continue
+        row = session.exec(select(StoredDeadline).where(
+            StoredDeadline.owner_kind == OWNER, StoredDeadline.owner_id == request.id,
+            StoredDeadline.name == clock_name, StoredDeadline.status == "open")).first()
+        if row is not None:
+            return clock_name, rule, row
+    return None
+
+
+def _consultation_answered(session: Session, office: Any, request: Request, consultation: Any, on: dt.date,
+                           no_answer: bool, actor: str) -> None:
+    """A consultation that ran alongside the reply clock ends: answered, or its period lapsed."""
+    clock_name, rule, row = consultation
+    check_date(request, on, "收到意见")
+    details: dict[str, Any] = {"on": on.isoformat(), "clock": clock_name}
+    if no_answer:
+        due = row.due
+        if due is not None and on <= due:
+            raise StepRefused(f"征求意见期限至 {due} 才届满（{rule.id}，{rule.citation}），尚不能按逾期未提出意见处理。")
+        details["silence"] = rule.on_silence.value if rule.on_silence else ""
+    close_deadline(session, OWNER, request.id, clock_name, on, status="lapsed" if no_answer else "met")
+    apply(session, request, "consult_answered", actor, details, to_state=request.state)
+    return None
 
 
 def _live_reviews(session: Session, request_id: int) -> list[Any]:

@@ -108,6 +108,7 @@ DEADLINES = [
         amount=15,
         on_silence="refusal",
         unit_practice=True,
+        runs_alongside=True,  # 六 provides no pause (五 pauses only for 不可抗力): the reply clock runs on
     ),
     DeadlineRule(
         id="review.confidentiality.opinion",
