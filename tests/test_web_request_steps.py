@@ -251,3 +251,13 @@ def test_an_answered_requests_page_opens_the_corrections_review(office, clients)
     data = shown(office, web)
     assert data["state"] == "amending" and data["outcome"] == "unavailable.not_held"  # the reply in force stands
     assert data["proposed_outcome"] == "disclosed"
+
+
+def test_the_fee_form_stops_the_clock_as_the_cli_does(office, clients):
+    """Issue 32 item 12: the fee notice's date starts the pause until the payment, in the browser too."""
+    request_id = new_request(office, applicant="王收费")
+    r, page = post(clients["clerk"], request_id, "fee", method="per_page", pages="40", notice_on="2026-09-28")
+    assert r.status_code == 303, page
+    data = shown(office, request_id)
+    assert data["state"] == "paused" and data["pauses"][-1]["reason"] == "fee"
+    assert data["pauses"][-1]["start"] == "2026-09-28"
