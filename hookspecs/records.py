@@ -210,6 +210,9 @@ class DeadlineRule(Rule):
     amount: int = field(default=0, validator=_non_negative)
     limit: int | None = field(default=None, validator=_non_negative)
     pausable: bool = False
+    # a consultation rule (征求意见) whose period does not stop the reply clock: the text provides
+    # no pause for it (五原县 依申请公开制度 六, beside 五's pause for 不可抗力 only)
+    runs_alongside: bool = False
     restarts: bool = False
     max_count: int | None = None
     on_silence: Silence | None = field(default=None, converter=attrs.converters.optional(Silence))
@@ -222,6 +225,9 @@ class DeadlineRule(Rule):
     # Whose duty a fixed-date rule (an annual report) is: see RecurringDuty.
     borne_by: tuple[str, ...] = _bearers()
     unit_flag: str = ""
+    # a further clock of a matter that runs only where the text's condition holds (长宁区 第三十三条:
+    # 造成重大人员伤亡或者社会影响较大的), opened only when the matter is said to meet it
+    condition: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.unit is Unit.ANNUAL_DATE:
@@ -277,6 +283,12 @@ class ReviewStep:
     citation: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
     approval: bool = False
     unit_practice: bool = False
+    # request tracks (RequestTrack.track) the step is not for: their outcomes are "<track>.…"
+    # (五原县's 党务公开 applications pass no review of government information)
+    not_on_tracks: tuple[str, ...] = field(converter=_as_tuple, default=())
+    # checklist items an approval of the step attests (西咸新区 第二十条（二）: what is approved has
+    # none of the faults reviewed), ticked on the form once it is approved
+    attested: tuple[str, ...] = field(converter=_as_tuple, default=())
 
     def __attrs_post_init__(self) -> None:
         if self.unit_practice and self.citation is not None:
@@ -289,6 +301,8 @@ class ReviewStep:
 
     def applies_to(self, outcome: str | None) -> bool:
         """Whether this step is required for a reply with ``outcome`` (None: not yet known)."""
+        if outcome and any(outcome.startswith(track + ".") for track in self.not_on_tracks):
+            return False
         if not self.outcomes:
             return True
         if outcome is None:
@@ -509,6 +523,9 @@ class AccountLimit(Rule):
     limits: tuple[tuple[str, int], ...] = field(
         converter=lambda v: tuple((str(k), int(n)) for k, n in dict(v).items()), validator=_non_empty)
     file_with: str = field(validator=_non_empty)  # e.g. "县委宣传部、网信办和县政务公开领导小组办公室"
+    # whether a platform the limits do not name may be opened (filed first, as every account);
+    # False: only the named platforms
+    other_platforms: bool = False
 
     def limit_of(self, platform: str) -> int | None:
         return dict(self.limits).get(platform)

@@ -45,7 +45,8 @@ def test_a_step_not_on_this_documents_route_is_named_in_chinese(gk, unit):
 
 def test_matter_headings_and_listings_name_the_kind_in_chinese(gk, unit):
     unit("changning")
-    opened = gk.ok("matter", "open", "opinion.major_incident", "--at", "2026-09-30T21:30", "--note", "某小区火灾").stdout
+    opened = gk.ok("matter", "open", "opinion.major_incident", "--at", "2026-09-30T21:30", "--note", "某小区火灾",
+                    "--condition-met").stdout
     assert "事项 #1（重特大事件舆情回应）" in opened and "opinion" not in opened
     assert "事项 #1（重特大事件舆情回应）" in gk.ok("matter", "show", "1").stdout
     listing = gk.ok("matters", "--as-of", "2026-10-02T09:00").stdout

@@ -76,9 +76,24 @@ def test_generic_form_for_other_jurisdictions(unit, gk, tmp_path):
     gk.ok("document", "form", doc, "--format", "docx", "--out", "form.docx")
     text = docx_text(tmp_path / "form.docx")
     for item in ("政务信息公开审批表", "测试单位政府办公室", "区政府通知（长府发〔2026〕1号）", "主动公开", "2026-03-04",
-                 "最迟 2026-03-18", "保密审查", "负责人审批", "信息发布", "主动公开政府信息前保密审查"):
+                 "最迟 2026-03-18", "保密审查", "负责人审批", "信息发布", "公文类政府信息形成时同步保密审查"):
         assert item in text, item
     assert "通过；签字：保密员；日期：2026-02-13" in text
+    # issue 32 items 10 and 19: no blank 主动公开前 row beside the signed 保密审查, and no
+    # 依申请提供时 row (a request's review, not the document's)
+    assert "主动公开政府信息前保密审查" not in text and "依申请公开提供政府信息时保密审查" not in text
+
+
+def test_national_points_print_only_where_required(unit, gk, tmp_path):
+    """雁塔区 (the 条例's points): no blank row for a review the 条例 does not require of the document."""
+    unit("yanta")
+    doc = str(gk.json("document", "new", "--title", "区政府通知", "--kind", "其他", "--attribute", "主动公开",
+                      "--formed", "2026-02-12")["id"])
+    gk.ok("document", "form", doc, "--format", "docx", "--out", "form.docx")
+    text = docx_text(tmp_path / "form.docx")
+    for absent in ("依申请提供前保密审查", "文件形成时保密审查", "主动公开前保密审查"):
+        assert absent not in text, absent
+    assert "保密审查" in text  # the route's own step
 
 
 def test_register_exports_to_xlsx(unit, gk, tmp_path):
@@ -96,3 +111,30 @@ def test_register_exports_to_xlsx(unit, gk, tmp_path):
     assert record["发布日期"].date() == dt.date(2026, 9, 28)
     assert (record["发布渠道"], record["信息发布员"], record["审批人"]) == ("政府网站", "周发布", "孙主任")
     assert record["发布期限"].date() == dt.date(2026, 10, 29) and record["是否按期"] == "按期"
+
+
+def test_the_heads_approval_of_a_proactive_publication_is_the_units_own_practice():
+    """Issue 32 item 10: 第十七条、第二十六条 do not require it; it is shown as 本单位规定."""
+    from gongkai.core.law.plugins import load_registry
+    from gongkai.hookspecs.records import ReviewChain
+
+    chain = load_registry("yanta").find("proactive.review_chain", ReviewChain)
+    approval = chain.step("approval")
+    assert approval.unit_practice and approval.basis == "本单位规定" and approval.citation is None
+    assert "第十七条" in str(chain.step("confidentiality").citation)
+
+
+def test_xixian_approval_attests_the_content_review(unit, gk, tmp_path):
+    """Issue 32 item 19: approved without --check, the form does not show the 无… boxes unticked."""
+    unit("xixian")
+    doc = str(gk.json("document", "new", "--title", "某通知", "--kind", "其他", "--attribute", "主动公开",
+                      "--finalised", "2026-09-24", "--interpretation", "解读")["id"])
+    step = ("document", "review", doc, "--decision", "approve", "--on", "2026-09-25")
+    gk.ok(*step, "--step", "confidentiality", "--by", "李保密", "--head", "王分管")
+    gk.ok(*step, "--step", "content", "--by", "赵审查", "--head", "钱分管")
+    gk.ok("document", "form", doc, "--format", "docx", "--out", "审批表.docx")
+    text = docx_text(tmp_path / "审批表.docx")
+    for item in CONTENT_ITEMS[:4]:
+        assert f"☑ {item}" in text, item
+    assert "☐ 可能引发舆情，向宣传部备案" in text and "☐ 其他问题" in text
+    assert f"☑（{SECRECY_STATEMENT}）" in text

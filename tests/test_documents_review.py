@@ -57,7 +57,9 @@ def test_rejection_returns_and_the_step_is_done_again(unit, gk):
                     "--check", "1", "--check", "无违反国家法律法规")
     assert again["state"] == "in_review"
     content = next(s for s in again["review_steps"] if s["id"] == "content")
-    assert content["checks"] == ["无违反党的政治纪律", "无违反国家法律法规"]
+    # the two ticked, and what the approval attests (管理办法 第二十条（二）, issue 32 item 19)
+    assert content["checks"] == ["无违反党的政治纪律", "无违反国家法律法规", "无违反上级政策、规定、办法",
+                                 "无领导人姓名、关键字、错别字问题"]
 
 
 def test_checklist_items_and_channels_come_from_the_plugin(unit, gk):

@@ -142,8 +142,8 @@ def test_wuyuan_new_media_accounts_one_each_filed_before_opening(unit, gk, monke
     assert "须提前向县委宣传部、网信办和县政务公开领导小组办公室报备" in unfiled.stderr and "第八条" in unfiled.stderr
     late = gk.fails(*base, "--filed-on", "2026-03-05", code=3)
     assert "晚于开通日期" in late.stderr
-    bad = gk.fails("newmedia", "open", "--platform", "抖音", "--name", "x", "--on", "2026-03-02", "--filed-on", "2026-03-01")
-    assert "微博、微信公众号" in bad.stderr
+    bad = gk.fails("newmedia", "open", "--platform", "抖音", "--name", "x", "--on", "2026-03-02")
+    assert "须提前" in bad.stderr  # another platform is not barred (原则上), but is filed first too
     assert gk.json("newmedia", "accounts") == []  # refusals stored nothing
     weibo = gk.json(*base, "--filed-on", "2026-02-20")
     second = gk.fails("newmedia", "open", "--platform", "微博", "--name", "五原某局二号", "--on", "2026-05-01",
@@ -247,3 +247,13 @@ def test_the_jurisdictions_calendar_names_whose_each_duty_is(gk, tmp_path, monke
     assert "承担单位" in shown and "人民政府（含政府办公室）" in shown and "部门、街道（乡镇）" in shown
     rows = {d["rule"]: d for d in gk.json("--jurisdiction", "changning", "duties", "--year", "2026")["duties"]}
     assert rows["duty.inspection"]["borne_by"] == "人民政府（含政府办公室）"
+
+
+def test_wuyuan_other_platforms_are_not_barred(unit, gk, monkeypatch):
+    """Issue 32 item 14: 第八条 says 原则上 微博、微信公众号 each 1; 抖音 is not refused, and not counted."""
+    unit("wuyuan")
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-10-08")
+    for name in ("五原某局", "五原某局二号"):
+        gk.ok("newmedia", "open", "--platform", "抖音", "--name", name, "--on", "2026-03-02", "--filed-on", "2026-03-01")
+    assert [a["platform"] for a in gk.json("newmedia", "accounts")] == ["抖音", "抖音"]
+    gk.ok("newmedia", "open", "--platform", "微博", "--name", "五原某局发布", "--on", "2026-03-02", "--filed-on", "2026-03-01")

@@ -47,7 +47,8 @@ def build_original(gk, tmp_path):
     for i, step in enumerate(before_steps(gk, data["id"])):
         gk.ok("request", "review", "长房申〔2025〕6号", "--step", step, "--by", f"审核人{i}", "--decision", "approve",
               "--on", "2025-05-12", "--outcome", "disclosed")
-    gk.ok("request", "fee", "长房申〔2025〕6号", "--method", "per_page", "--pages", "150")
+    gk.ok("request", "fee", "长房申〔2025〕6号", "--method", "per_page", "--pages", "150", "--notice-on", "2025-05-13")
+    gk.ok("request", "resume", "长房申〔2025〕6号", "--on", "2025-05-15")  # paid
     gk.ok("request", "reply", "长房申〔2025〕6号", "--outcome", "disclosed", "--on", "2025-05-20")
     result = gk("appeal", "import", str(write_csv(tmp_path / "appeals.csv", ["申请", "类型", "提起", "结果", "审结", "复议决定"],
                                                    APPEALS)),

@@ -36,8 +36,7 @@ def record_one_by_one(gk):
     gk.ok("request", "pause", r, "--reason", "other_agency", "--on", "2025-12-22")
     # a fee: noticed, paid in 2025, answered in 2026 (collected in 2025)
     r = intake("甲3", "2025-12-08")
-    gk.ok("request", "fee", r, "--method", "per_page", "--pages", "150")
-    gk.ok("request", "pause", r, "--reason", "收费通知至缴费", "--on", "2025-12-15")
+    gk.ok("request", "fee", r, "--method", "per_page", "--pages", "150", "--notice-on", "2025-12-15")  # the clock stops
     gk.ok("request", "resume", r, "--on", "2025-12-26")
     for i, step in enumerate(before_steps(gk, ids[r])):
         gk.ok("request", "review", r, "--step", step, "--by", f"审核人{i}", "--decision", "approve",
@@ -52,6 +51,15 @@ def record_one_by_one(gk):
     gk.ok("request", "abandon", r, "--on", "2025-11-10")
     # plainly open
     intake("甲6", "2025-12-29")
+    # a fee noticed and never paid (逾期未缴费, issue 32 item 24): answered 其他处理, no fee collected
+    r = intake("甲7", "2025-11-03")
+    gk.ok("request", "fee", r, "--method", "per_page", "--pages", "150", "--notice-on", "2025-11-05")
+    gk.fails("request", "resume", r, "--on", "2025-11-20", "--unpaid")  # the 20 working days still run
+    gk.ok("request", "resume", r, "--on", "2025-12-05", "--unpaid")
+    for i, step in enumerate(before_steps(gk, ids[r])):
+        gk.ok("request", "review", r, "--step", step, "--by", f"审核人{i}", "--decision", "approve",
+              "--on", "2025-12-08", "--outcome", "other.unpaid_fee")
+    gk.ok("request", "reply", r, "--outcome", "other.unpaid_fee", "--on", "2025-12-09")
     return ids
 
 
@@ -65,6 +73,7 @@ def test_open_requests_with_their_clocks_move_in_as_recorded(backend, unit, gk, 
     original = ledger_rows(gk)
     assert original["甲2"]["state"] == "paused" and original["甲1"]["days_left"] is not None
     assert original["甲3"]["fee_paid_on"] == "2025-12-26" and original["甲4"]["withdrawal_how"] == "电话"
+    assert original["甲7"]["fee_paid_on"] is None and original["甲7"]["outcome"] == "other.unpaid_fee"
     reports = {year: gk.json("report", "annual", "--year", str(year)) for year in (2025, 2026)}
     assert reports[2025]["fees_collected"]["requests"] == 1  # paid in 2025, answered in 2026
     assert reports[2026]["fees_collected"]["requests"] == 0
@@ -75,7 +84,7 @@ def test_open_requests_with_their_clocks_move_in_as_recorded(backend, unit, gk, 
              else f"sqlite:///{tmp_path / 'moved.db'}")
     monkeypatch.setenv("GONGKAI_DATABASE_URL", fresh)
     imported = gk.json("request", "import", str(exported))
-    assert imported["imported"] == 6 and not imported["errors"]
+    assert imported["imported"] == 7 and not imported["errors"]
     assert ledger_rows(gk) == original
     for year, before in reports.items():
         moved = gk.json("report", "annual", "--year", str(year))
@@ -86,6 +95,8 @@ def test_open_requests_with_their_clocks_move_in_as_recorded(backend, unit, gk, 
     assert [(p["reason"], p["start"], p["end"]) for p in shown["pauses"]] == [("third_party", "2025-11-25", "2025-12-05")]
     assert [(e["amount"], e["approved_by"], e["applicant_told_on"]) for e in shown["extensions"]] == \
         [(20, "张主任", "2025-12-11")]
+    unpaid = gk.json("request", "show", "甲7")["pauses"]
+    assert [(p["reason"], p["start"], p["end"], p["answered"]) for p in unpaid] == [("fee", "2025-11-05", "2025-12-05", False)]
 
 
 HEADERS = ["编号", "申请人", "类型", "渠道", "提交日期", "内容", "结果", "答复日期", "收费", "收费通知", "缴费", "中止", "延长", "撤回"]

@@ -34,7 +34,8 @@ def office(unit, gk):
         close_deadline(session, "request", 9, "reply", dt.date(2026, 9, 28))
         # document #3 formed Fri Sep 18: 10 working days -> today, Oct 9 (Sep 20 is a make-up Sunday)
         store_deadline(session, "document", 3, "publish", compute(reg.deadline("proactive.publish"), dt.date(2026, 9, 18), cal))
-    fire = gk.json("matter", "open", "opinion.major_incident", "--at", "2026-10-08T21:30", "--note", "某小区火灾")
+    fire = gk.json("matter", "open", "opinion.major_incident", "--at", "2026-10-08T21:30", "--note", "某小区火灾",
+                   "--condition-met")
     consult = gk.json("matter", "open", "consult.reply", "--at", "2026-10-06", "--note", "停车|咨询")  # due Oct 13
     done = gk.json("matter", "open", "consult.reply.simple", "--at", "2026-09-30")
     gk.ok("matter", "close", str(done["id"]), "--at", "2026-10-09T07:00")

@@ -48,9 +48,9 @@ CASES = [
     # Thu Apr 2: Apr 3, then Qingming Apr 4-6, Apr 7-10, 13-17
     ("changning", "power_list.update", "2026-04-02", {"power_list.update": "2026-04-17"}, "第十六条"),
     # across midnight and the year's end
+    # (the 24-hour press conference only with --condition-met: see the test at the end)
     ("changning", "opinion.major_incident", "2026-12-31T20:00",
-     {"opinion.major_incident": "2027-01-01T01:00:00+08:00",
-      "opinion.major_incident.press_conference": "2027-01-01T20:00:00+08:00"}, "第三十三条"),
+     {"opinion.major_incident": "2027-01-01T01:00:00+08:00"}, "第三十三条"),
     # one week, calendar days: the holiday does not stop it
     ("changning", "request.overturned_registration", "2026-09-30", {"request.overturned_registration": "2026-10-07"}, "第四十九条"),
     ("wuyuan", "newmedia.first_release", "2026-10-01T23:10", {"newmedia.first_release": "2026-10-02T01:10:00+08:00"}, "第十二条"),
@@ -195,3 +195,15 @@ def test_closing_one_clock_of_a_major_incident_leaves_the_other(gk, unit):
     gk.fails("matter", "close", mid, "--clock", "发布权威信息", "--at", "2026-10-01T02:00")  # already met
     done = gk.json("matter", "close", mid, "--at", "2026-10-01T20:00")
     assert done["closed_at"] is not None and all(c["status"] == "met" for c in done["clocks"])
+
+
+def test_changning_press_conference_only_for_incidents_that_meet_its_condition(unit, gk, monkeypatch):
+    """Issue 32 item 14: 长宁区 第三十三条's 24 hours bind incidents 造成重大人员伤亡或者社会影响较大的."""
+    unit("changning")
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-10-08")
+    plain = gk.json("matter", "open", "重特大事件舆情回应", "--at", "2026-09-30T21:30", "--note", "某小区火灾")
+    assert [c["name"] for c in plain["clocks"]] == ["opinion.major_incident"]
+    assert plain["not_opened"][0]["rule"] == "opinion.major_incident.press_conference"
+    assert "未开立：新闻发布会" in gk.ok("matter", "open", "重特大事件舆情回应", "--at", "2026-09-30T21:30").stdout
+    grave = gk.json("matter", "open", "重特大事件舆情回应", "--at", "2026-09-30T21:30", "--condition-met")
+    assert {c["name"] for c in grave["clocks"]} == {"opinion.major_incident", "opinion.major_incident.press_conference"}

@@ -114,7 +114,7 @@ def printed(tmp_path_factory, built_ledger):
     sources["form"] = _signed_form(folder / "wuyuan", docx / "form.docx")
     sources["grid"] = word.write_docx("\n\n".join([LINE * 2] + [LINE[:26]] * 30), docx / "grid.docx")
     made = pdf.convert(list(sources.values()), folder / "pdf")
-    return {"app": app, "request_id": request_id, **{name: path for name, path in zip(sources, made)}}
+    return {"app": app, "request_id": request_id, "sources": sources, **{name: path for name, path in zip(sources, made)}}
 
 
 def pdf_text(path, page_numbers=False) -> str:
@@ -240,9 +240,10 @@ def test_approval_form_prints_what_was_signed(printed):
     text = pdf_text(printed["form"])
     for value in ("政务信息公开审批表", "信息产生机构", "县政府办公室", "经办人", "张经办",
                   "公文类政府信息形成时保密审查", "意见：公开，依据：不涉及国家秘密；审查人：文书甲；日期：2026-09-24",
-                  "主动公开政府信息前的保密审查", "审查人：公开乙", "依申请提供政府信息的保密审查",
+                  "主动公开政府信息前的保密审查", "审查人：公开乙",
                   "签字：保密丙、分管丁", "同意公开；签字：局长戊；日期：2026-09-26"):
         assert value in text, value
+    assert "依申请提供政府信息的保密审查" not in text  # a request's review, not a row left blank here
 
 
 def test_type_area_holds_22_lines_of_28_characters(printed):
@@ -254,3 +255,49 @@ def test_type_area_holds_22_lines_of_28_characters(printed):
     body = [line for line in lines if line and not re.fullmatch(r"—\d+—", line)]
     assert [len(line) for line in body[:3]] == [26, 28, 2]
     assert len(body) == 22
+
+
+def test_the_fee_notice_states_the_tiered_rates_once(printed):
+    """Issue 32 item 18: the standard is the method and its tiers, not the method twice."""
+    text = pdf_text(printed["fee"])
+    assert "收费标准：按量计收，30页以下（含）不收费；31—100页每页10元；101—200页每页20元；201页以上每页40元；" in text
+    assert "本次提供的信息共50页" in text
+    assert "按量计收（按量计收" not in text
+
+
+def test_document_properties_name_the_unit_and_the_real_date(printed, tmp_path):
+    """Issue 32 item 21: not "python-docx" and 2013, in the .docx or the PDF printed from it."""
+    import docx
+
+    from gongkai.core.requests import workflow
+
+    app = printed["app"]
+    with app.session() as session:
+        req = workflow.load(session, printed["request_id"])
+        path = notices.write_notice(session, app, req, "receipt", "docx", tmp_path / "r.docx", {})
+    props = docx.Document(str(path)).core_properties
+    assert props.author == "测试单位政府办公室" and props.last_modified_by == "测试单位政府办公室"
+    assert "python-docx" not in (props.comments or "") and props.created.year >= 2026
+    assert abs((dt.datetime.now(dt.timezone.utc) - props.created.replace(tzinfo=dt.timezone.utc)).total_seconds()) < 600
+    info = pypdf.PdfReader(str(printed["receipt"])).metadata
+    assert info.author == "测试单位政府办公室"
+    assert "python-docx" not in str(dict(info)) and "2013" not in str(info.get("/CreationDate", ""))
+
+
+def test_page_breaks_a_clerk_would_not_retouch(printed):
+    """Issue 32 item 16: the report's title breaks between words; a lead-in ending in "：" and a
+    table's heading rows stay with what follows; no table row is cut by a page."""
+    import docx
+
+    first = pypdf.PdfReader(str(printed["report"])).pages[0].extract_text().splitlines()
+    title = [line.replace(" ", "") for line in first[:3]]
+    assert title[0] == "测试单位政府办公室" and title[1].startswith("2026年政府信息公开工作年度报告"), title
+    sources = printed["sources"]
+    letter = docx.Document(str(sources["partial"]))
+    lead_ins = [p for p in letter.paragraphs if p.text.strip().endswith("：") and p.text.strip() != letter.paragraphs[0].text]
+    assert any("救济" in p.text for p in lead_ins)
+    assert all(p.paragraph_format.keep_with_next for p in lead_ins if "救济" in p.text)
+    report = docx.Document(str(sources["report"]))
+    table = report.tables[0]
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None
+               for row in table.rows)

@@ -31,6 +31,15 @@ def assert_usable(ws, header_row=2):
         assert ws.column_dimensions[letter].width and ws.column_dimensions[letter].width >= 6, letter
 
 
+def assert_readable_across_pages(ws):
+    """The ledger: too wide for one page, so printed at full size across pages (issue 32 item 20),
+    the header rows and the columns naming the request repeated on each."""
+    assert ws.freeze_panes == "A3" and ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 100
+    assert ws.print_title_rows == "$1:$2" and ws.print_title_cols == "$A:$C"
+
+
 def test_ledger_xlsx(gk, unit, tmp_path):
     unit("changning")
     new_request(gk, channel="in_person", submitted="2026-03-02", subject="某路段拓宽工程的立项批复")
@@ -43,7 +52,7 @@ def test_ledger_xlsx(gk, unit, tmp_path):
     headers = [c.value for c in ws[2]]
     assert headers[:3] == ["编号", "收到日期", "申请人"]
     assert ws.auto_filter.ref.startswith("A2:")
-    assert_usable(ws)
+    assert_readable_across_pages(ws)
     values = all_values(ws)
     assert not [v for v in values if isinstance(v, str) and v in CODES], "codes leaked into the sheet"
     assert "当面提交" in values and "自然人" in values
@@ -82,3 +91,65 @@ def test_report_xlsx_is_drawn_as_the_format(ledger, gk, tmp_path):
     assert "B11:D11" in {str(r) for r in two.merged_cells.ranges} or any(
         r.max_col - r.min_col == 2 for r in two.merged_cells.ranges)  # 本年处理决定数量 over three columns
 
+
+
+def _printed_sizes(pdf_path):
+    """Per page: the text and the smallest effective font size (points) of its digits and words."""
+    import pypdf
+
+    pages = []
+    for page in pypdf.PdfReader(str(pdf_path)).pages:
+        sizes = []
+
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                sizes.append(abs(size * tm[0] * cm[0]) or abs(size * tm[3] * cm[3]))
+
+        text = page.extract_text(visitor_text=visit)
+        pages.append((text, min(sizes) if sizes else 0))
+    return pages
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_report_xlsx_prints_readably(ledger, gk, tmp_path):
+    """Issue 32 item 17: 四's headers do not wrap over the numbers; 三 is not shrunk to a squint."""
+    from gongkai.core.paperwork import pdf
+
+    gk.ok("report", "annual", "--year", "2026", "--format", "xlsx", "--out", "年报.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "年报.xlsx")
+    four = wb["四、复议诉讼"]
+    for column, cell in enumerate(four[4], start=1):  # 结果维持 … 总计: each fits its column on one line
+        letter = openpyxl.utils.get_column_letter(column)
+        assert four.column_dimensions[letter].width >= 2 * len(str(cell.value or "")) + 1, cell.value
+    assert all(four.row_dimensions[r].height for r in (2, 3, 4, 5))
+    (printed,) = pdf.convert([tmp_path / "年报.xlsx"], tmp_path / "pdf")
+    pages = _printed_sizes(printed)
+    three = [p for p in pages if "申请人情况" in p[0]]
+    appeals = [p for p in pages if "行政复议" in p[0] and "未经复议直接起诉" in p[0]]
+    assert three and appeals
+    assert min(size for _, size in three) >= 7.5  # of 11-point cells: not scaled below ~70%
+    assert "尚未审结" in appeals[0][0].replace(" ", "")  # not broken over two lines
+
+
+def test_ledger_xlsx_marks_late_replies_types_periods_and_names_appealed_requests(gk, unit, tmp_path):
+    """Issue 32 item 20: 逾期 for a late reply, 补正期限 a number, appeals named beyond 本单位编号."""
+    from requests_helpers import approve_chain, before_steps
+
+    unit("changning")
+    late = str(new_request(gk, submitted="2026-03-02", subject="某事项")["id"])
+    approve_chain(gk, late, before_steps(gk, late), on="2026-04-20")
+    gk.ok("request", "reply", late, "--on", "2026-04-21")  # due 2026-03-30
+    gk.ok("request", "appeal", late, "--kind", "行政复议", "--filed", "2026-05-06")
+    corrected = str(new_request(gk, submitted="2026-03-02", subject="另一事项", applicant="李四")["id"])
+    gk.ok("request", "correct", corrected, "--notice-on", "2026-03-04", "--period-days", "15", "--what", "文号")
+    gk.ok("ledger", "--xlsx", "台账.xlsx", "--as-of", "2026-05-10")
+    wb = openpyxl.load_workbook(tmp_path / "台账.xlsx")
+    ws = wb["依申请公开台账"]
+    headers = [c.value for c in ws[2]]
+    rows = {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert "答复逾期" in rows[int(late)]["是否逾期"]
+    assert rows[int(corrected)]["补正期限（工作日）"] == 15
+    appeals = wb["复议诉讼"]
+    head = [c.value for c in appeals[2]]
+    first = dict(zip(head, next(appeals.iter_rows(min_row=3, values_only=True))))
+    assert first["编号"] == int(late) and first["申请人"] == "张三" and first["救济类型"] == "行政复议"

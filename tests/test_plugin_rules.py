@@ -411,7 +411,7 @@ def test_changning_request_provisions(changning):
 
 def test_wuyuan_party_extension_3_months(wuyuan):
     rule = local(wuyuan, "party.request.extension", DeadlineRule)
-    assert (rule.unit, rule.amount, rule.max_count) == (Unit.MONTHS, 3, 1)
+    assert (rule.unit, rule.amount, rule.max_count) == (Unit.MONTHS, 3, None)  # the total, not the number (issue 32 item 13)
     assert "五" in rule.citation.article
 
 

@@ -52,10 +52,10 @@ def test_docx_has_the_exact_labels(ledger, gk, tmp_path, narrative):
     missing = [label for label in [*SECTION_LABELS, *TABLE_LABELS] if label not in cells]
     assert not missing
     text = docx_text(out)
-    assert "测试单位政府办公室2026年政府信息公开工作年度报告" in text
+    assert "测试单位政府办公室\n2026年政府信息公开工作年度报告" in text  # the title breaks between words (issue 32 item 16)
     assert "认真贯彻落实" in text and "加强培训" in text
     assert "收取信息处理费 1200 元，涉及 2 件申请" in text
-    assert "2027年1月31日前公布" in text
+    assert "前公布" not in text  # the due date is the office's note, not the public's (issue 32 item 17)
 
 
 def test_xlsx_has_the_exact_labels_and_numbers(ledger, gk, tmp_path):

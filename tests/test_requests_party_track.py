@@ -115,3 +115,52 @@ def test_party_applications_stay_out_of_the_annual_report(gk, unit):
     assert report["disclosed"]["natural_person"] == 1
     assert report["carried_forward"]["natural_person"] == 0
     assert report["new"]["total"] == 1 and report["total"]["total"] == 1
+
+
+def test_a_party_application_passes_no_government_information_confidentiality_review(gk, unit):
+    """保密审查制度 reviews 政府信息; 依申请公开制度 names no such step (issue 32 item 13)."""
+    unit("wuyuan")
+    party = party_request(gk)["id"]
+    steps = before_steps(gk, party)
+    assert "承办人拟稿" in steps[0] or steps[0] == "draft"
+    gk.ok("request", "review", str(party), "--step", "承办人拟稿", "--by", "李四", "--decision", "同意",
+          "--outcome", "可以公开", "--on", "2026-03-10")
+    refused = gk.fails("request", "review", str(party), "--step", "依申请提供政府信息的保密审查", "--by", "赵六",
+                       "--decision", "同意", "--on", "2026-03-10")
+    assert "不适用于党务公开申请" in refused.stderr
+    gk.ok("request", "review", str(party), "--step", "政府信息公开工作机构负责人审批", "--by", "王五",
+          "--decision", "同意", "--on", "2026-03-11")
+    assert "已答复" in gk.ok("request", "reply", str(party), "--outcome", "可以公开", "--on", "2026-03-12").stdout
+    # a government-information request of the same unit still needs it
+    government = new_request(gk)["id"]
+    gk.ok("request", "review", str(government), "--step", "承办人拟稿", "--by", "李四", "--decision", "同意",
+          "--outcome", "予以公开", "--on", "2026-03-10")
+    refused = gk.fails("request", "review", str(government), "--step", "政府信息公开工作机构负责人审批", "--by", "王五",
+                       "--decision", "同意", "--on", "2026-03-11")
+    assert "保密审查" in refused.stderr
+
+
+def test_party_extensions_are_capped_in_total_not_in_number(gk, unit):
+    """依申请公开制度 五: 延长期限不得超过3个月 — the total; no number of extensions is set."""
+    unit("wuyuan")
+    party = party_request(gk)["id"]
+    gk.ok("request", "extend", str(party), "--months", "1", "--approved-by", "王五", "--on", "2026-03-20")
+    gk.ok("request", "extend", str(party), "--months", "2", "--approved-by", "王五", "--on", "2026-03-23")
+    refused = gk.fails("request", "extend", str(party), "--months", "1", "--approved-by", "王五", "--on", "2026-03-24")
+    assert "合计最长不得超过3个月" in refused.stderr
+
+
+def test_a_party_consultation_does_not_stop_the_clock(gk, unit):
+    """依申请公开制度 六 provides no pause (only 五's 不可抗力): the consultation is timed, the
+    reply clock runs on (issue 32 item 13)."""
+    unit("wuyuan")
+    party = str(party_request(gk)["id"])
+    before = gk.json("request", "show", party)["due"]
+    data = gk.json("request", "pause", party, "--reason", "third_party", "--on", "2026-03-05")
+    assert data["state"] != "paused" and data["due"] == before and data["pauses"] == []
+    gk.fails("request", "resume", party, "--on", "2026-03-10", "--no-answer")  # its 15 working days still run
+    out = gk.json("request", "resume", party, "--on", "2026-03-30", "--no-answer")
+    assert out["due"] == before
+    # a government-information request of the same unit: 条例 第三十二条 stops the clock
+    government = str(new_request(gk)["id"])
+    assert gk.json("request", "pause", government, "--reason", "third_party", "--on", "2026-03-05")["state"] == "paused"

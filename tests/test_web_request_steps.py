@@ -264,3 +264,11 @@ def test_the_copy_received_and_the_answer_are_the_cli_steps(office, clients):
     appeal = re.search(r'name="appeal"><option value="(\d+)">[^<]*答复期限', clients["clerk"].get(f"/requests/{request_id}").text)
     r, page = post(clients["clerk"], request_id, "answered", appeal=appeal.group(1), on=TODAY)
     assert "已办理：登记提交复议答复或答辩状" in page and "answered" not in forms(clients["clerk"], request_id)
+def test_the_fee_form_stops_the_clock_as_the_cli_does(office, clients):
+    """Issue 32 item 12: the fee notice's date starts the pause until the payment, in the browser too."""
+    request_id = new_request(office, applicant="王收费")
+    r, page = post(clients["clerk"], request_id, "fee", method="per_page", pages="40", notice_on="2026-09-28")
+    assert r.status_code == 303, page
+    data = shown(office, request_id)
+    assert data["state"] == "paused" and data["pauses"][-1]["reason"] == "fee"
+    assert data["pauses"][-1]["start"] == "2026-09-28"

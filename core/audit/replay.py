@@ -277,6 +277,8 @@ REQUEST = Subject(
         "notify_correction": _nothing,
         "pause": _nothing,
         "resume": _nothing,
+        "consult": _nothing,
+        "consult_answered": _nothing,
         "reveal": _nothing,
         "sealed": _nothing,
     },

@@ -79,5 +79,6 @@ def ledger(app, overdue, due_within, state, year, search, outcome, applicant_typ
 
 def _late(row):
     """The 逾期 cell: 是/否 for an open request past its due date, and what was done late."""
-    marks = [m for m, on in (("答复逾期", row["late"]), ("录入逾期", row["intake_late"])) if on]
-    return "、".join(marks) if marks else row["overdue"]
+    from gongkai.core.requests.ledger import late_mark
+
+    return late_mark(row)

@@ -39,20 +39,25 @@ def matter():
 @click.argument("kind", metavar="事项类型")
 @click.option("--at", "at", help="事件发生或收到的" + AT_HELP)
 @click.option("--note", default="", help="事项说明，如来信标题、事件名称")
+@click.option("--condition-met", is_flag=True,
+              help="事项符合附条件时限的适用条件（如新闻发布会：造成重大人员伤亡或者社会影响较大的）")
 @click.option("--by", default=None, help=BY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def open_(app, kind, at, note, by, as_json):
+def open_(app, kind, at, note, condition_met, by, as_json):
     """开立一件事项（事项类型：类型名称或规则编号）并登记全部时限（`gongkai matter kinds` 查看可用类型）。"""
+    from gongkai.core.matters.kinds import kind_name
     from gongkai.core.matters.workflow import open_matter
 
     with app.session() as session:
         data = open_matter(session, app.registry, app.calendar, kind, at or _now_text(), note,
-                           actor=signer(session, app, by, "matter.open", free=by or ""))
+                           actor=signer(session, app, by, "matter.open", free=by or ""), condition_met=condition_met)
     if as_json:
         emit_json(data)
     else:
         _print_matter(data, "已开立")
+        for skipped in data.get("not_opened", []):
+            click.echo(f"未开立：{kind_name(skipped['rule'])}（仅适用于{skipped['condition']}；符合的，开立时加 --condition-met）")
 
 
 @matter.command("close")

@@ -213,8 +213,11 @@ def correct(app, request_id, notice_on, period_days, what, notice_out, by, as_js
     """一次性告知申请人补正（条例第三十条），答复期限停止计算。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.notify_correction, day(notice_on, "--notice-on"), period_days, sign=("request.correct", by),
-                notice=("correction", notice_out, {"what": what}))
+    def act(session, office, req):
+        clock.notify_correction(session, office, req, day(notice_on, "--notice-on"), period_days,
+                                actor=signer(session, office, by, "request.correct"), what=what)
+
+    data = _run(app, request_id, act, notice=("correction", notice_out, {"what": what}))
     _report(data, as_json, f"已告知补正，补正期限至 {data['correction']['due']}")
 
 
@@ -255,23 +258,35 @@ def pause(app, request_id, reason, on, note, to, notice_out, by, as_json):
         raise GongkaiError("--notice 在此只生成征求第三方意见书（--reason third_party）。")
     data = _run(app, request_id, clock.pause, reason, day(on, "--on"), note, sign=("request.pause", by),
                 notice=("third_party_opinion", notice_out, {"to": to}))
-    _report(data, as_json, "已中止计时")
+    _report(data, as_json, "已中止计时" if data["state"] == "paused" else "已登记征求意见（本辖区规定答复期限不中止）")
 
 
 @request.command("resume")
 @REQUEST
 @click.option("--on", required=True, help="恢复计时日期（收到意见、障碍消除或申请人缴费之日）")
 @click.option("--no-answer", is_flag=True, help="被征求意见方逾期未提出意见（按本辖区规则处理）")
+@click.option("--unpaid", is_flag=True, help="收费通知后申请人逾期未缴费（缴费期限届满后；再以“逾期未缴纳信息处理费”答复）")
 @BY
 @JSON
 @click.pass_obj
-def resume(app, request_id, on, no_answer, by, as_json):
+def resume(app, request_id, on, no_answer, unpaid, by, as_json):
     """恢复计时。"""
     from gongkai.core.requests import clock
 
-    data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by))
+    data = _run(app, request_id, clock.resume, day(on, "--on"), no_answer, sign=("request.resume", by), unpaid=unpaid)
     _notify(app, data)
+    if data["state"] != "paused" and (not data["pauses"] or data["pauses"][-1]["end"] != day(on, "--on").isoformat()):
+        from gongkai.core.requests import tracks
+        from gongkai.hookspecs.records import DeadlineRule
+
+        rule = app.registry.find(tracks.rule_id(app.registry, data.get("track"), "request.third_party_opinion"), DeadlineRule)
+        meaning = clock.SILENCE_NAMES.get(rule.on_silence.value, "") if rule is not None and rule.on_silence else ""
+        _report(data, as_json, "已登记征求意见结束" + (f"；逾期未提出意见：{meaning}" if no_answer else ""))
+        return
     last = data["pauses"][-1]
+    if unpaid:
+        _report(data, as_json, "已登记逾期未缴费，恢复计时（请以“逾期未缴纳信息处理费”答复）")
+        return
     silence = f"；逾期未提出意见：{clock.SILENCE_NAMES.get(last['silence_means'], '')}" if last["silence_means"] else ""
     _report(data, as_json, f"已恢复计时{silence}")
 
@@ -300,7 +315,7 @@ def extend(app, request_id, days, months, approved_by, on, told_on, reason, noti
         approver = signer(session, office, approved_by, "request.extend.approve", flag="--approved-by", free=approved_by)
         clock.extend(session, office, req, days if days is not None else months, approver, day(on, "--on"),
                      day(told_on, "--told-on"), months is not None,
-                     actor=signer(session, office, by, "request.extend.approve"))
+                     actor=signer(session, office, by, "request.extend.approve"), reason=reason)
 
     data = _run(app, request_id, act, notice=("extension", notice_out, {"reason": reason}))
     _report(data, as_json, "已延长答复期限")
@@ -520,9 +535,20 @@ def fee(app, request_id, method, pages, payment, notice_on, notice_out, by, as_j
 
     from gongkai.core.today import today
 
-    data = _run(app, request_id, fees.charge, method, pages, sign=("request.fee", by),
-                notice=("fee", notice_out, {"payment": payment, "on": day(notice_on, "--notice-on") or today()}))
-    _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）")
+    on = day(notice_on, "--notice-on") or today()
+    charged = []
+
+    def act(session, office, req):
+        charged.append(fees.charge(session, office, req, method, pages, actor=signer(session, office, by, "request.fee"),
+                                   notice_on=on, payment=payment))
+
+    data = _run(app, request_id, act, notice=("fee", notice_out, {"payment": payment, "on": on}))
+    if not charged[0]:
+        data["fee"] = {**data["fee"], "amount": 0, "recorded": False}
+        _report(data, as_json, f"信息处理费：0 元（{fees.METHODS[method]}），不收费，未登记")
+        return
+    _report(data, as_json, f"信息处理费：{data['fee']['amount']} 元（{fees.METHODS[method]}）；"
+                           "自收费通知之日起至缴费之日止不计入答复期限（缴费后登记恢复计时）")
 
 
 @request.command("letter")

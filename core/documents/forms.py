@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gongkai.core.documents.attributes import is_published, resolve_attribute
 from gongkai.core.documents.review import confidentiality_points, is_done, latest, reviews_of, route
 from gongkai.core.documents.workflow import APPROVAL_FORM, document_json, publication_channels
 from gongkai.hookspecs.records import FormSpec
@@ -60,11 +61,36 @@ def form_context(session: Session, registry: Registry, calendar: WorkCalendar, d
         "doc": document_json(session, registry, calendar, doc, events=False),
         "steps": steps,
         "route": [rs.step.id for rs in route(registry, doc)],
-        "points": list(points),
+        "points": printed_points(registry, doc, points, done),
         "channels": channels,
         "channel_other": other,
         "jurisdiction": registry.jurisdiction.display_name,
     }
+
+
+# The 依申请提供前 review is made when a request is answered (the request's own chain, where the
+# text names it: 长宁区 第五十一条（三）, 五原县 六（三）), never on a document's form.
+PROVISION_POINT = "before_provision"
+
+
+def printed_points(registry: Registry, doc: Document, points: dict[str, Any], done: dict[str, Any]) -> list[str]:
+    """The 保密审查 rows a document's 审批表 prints (issue 32 items 10 and 19): each point signed
+    for it, and each still to sign that its text requires of this document; not the
+    依申请提供前 point (a request's), not a point the 条例 does not require (文件形成时, cited to
+    no text), and not 主动公开前 where the route signs its own 保密审查 step."""
+    route_ids = {rs.step.id for rs in route(registry, doc)}
+    attribute = resolve_attribute(registry, doc.attribute)
+    out = []
+    for point, step in points.items():
+        if point in done:
+            out.append(point)
+        elif point == PROVISION_POINT or step.citation is None:
+            continue
+        elif point == "before_publication" and ("confidentiality" in route_ids or not is_published(attribute)):
+            continue
+        else:
+            out.append(point)
+    return out
 
 
 def template_name(registry: Registry) -> str:

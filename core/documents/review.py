@@ -255,6 +255,8 @@ def record_review(
         not_before(on, doc.published_on, "审核", "发布日期")
     not_before(on, max((r.on for r in reviews if r.on), default=None), "审核", "上一审核环节的日期")
     confirmed = resolve_checks(step, checks)
+    if decision == "approve":
+        confirmed += [item for item in step.attested if item not in confirmed]
     review = DocumentReview(
         document_id=doc.id, step_id=step_id, step_name=step.name, decision=decision, by=by, head=clean_name(head),
         opinion=opinion, basis=basis, checks=json.dumps(confirmed, ensure_ascii=False), comment=comment, on=on,

@@ -278,9 +278,11 @@ def open_account(
     rule = account_rule(registry)
     platform, name = clean_name(platform), clean_name(name)
     limit = rule.limit_of(platform)
-    if limit is None:
+    if limit is None and not rule.other_platforms:
         options = "、".join(p for p, _ in rule.limits)
         raise GongkaiError(f"平台“{platform}”不在规定之列，--platform 可选：{options}（{rule.citation}）。")
+    if not platform:
+        raise GongkaiError("--platform 不能为空：请写明平台名称。")
     if not name:
         raise GongkaiError("--name 不能为空：请写明账号名称。")
     if filed_on is None:
@@ -288,7 +290,7 @@ def open_account(
     if filed_on > on:
         raise StepRefused(f"报备日期 {filed_on} 晚于开通日期 {on}：须先报备后开通（依据：{rule.citation}）。")
     same = [a for a in open_accounts(session, on.year) if a["platform"] == platform]
-    if len(same) >= limit:
+    if limit is not None and len(same) >= limit:
         names = "、".join(a["name"] for a in same)
         raise StepRefused(f"本单位已开通{platform}账号{len(same)}个（{names}），原则上只能开通{limit}个（依据：{rule.citation}）。")
     after = {"platform": platform, "name": name, "on": on.isoformat(), "filed_on": filed_on.isoformat(),

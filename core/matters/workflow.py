@@ -107,8 +107,10 @@ def open_matter(
     at: str,
     note: str = "",
     actor: str = "",
+    condition_met: bool = False,
 ) -> dict[str, Any]:
-    """Open a matter of ``kind`` at ``at`` and store every clock of the kind."""
+    """Open a matter of ``kind`` at ``at`` and store every clock of the kind; a clock whose rule
+    has a ``condition`` only with ``condition_met``."""
     found = matter_kind(registry, kind)
     moment, has_time = parse_at(at)
     not_future(moment.date(), "事项发生或收到")
@@ -120,12 +122,19 @@ def open_matter(
     session.add(matter)
     session.flush()
     clocks = []
+    if condition_met and not any(r.condition for r in found.clocks):
+        raise GongkaiError(f"事项“{kind_name(found.id)}”的时限没有适用条件，无需说明符合条件。")
     for rule in found.clocks:
+        if rule.condition and not condition_met:
+            continue
         start = moment if rule.unit.is_timed else moment.date()
         clocks.append(store_deadline(session, OWNER, matter.id, rule.id, compute(rule, start, calendar)))
     session.flush()
     data = matter_json(matter, clocks, registry, calendar)
     record_event(session, subject_kind=OWNER, subject_id=matter.id, action="open", actor=actor, after=data)
+    skipped = [r for r in found.clocks if r.condition and not condition_met]
+    if skipped:
+        data = {**data, "not_opened": [{"rule": r.id, "condition": r.condition} for r in skipped]}
     return data
 
 

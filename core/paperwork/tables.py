@@ -127,6 +127,8 @@ class Table:
             trpr = rows[r]._tr.get_or_add_trPr()
             trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
         for r, row in enumerate(rows):
+            trpr = row._tr.get_or_add_trPr()
+            trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))  # a row is never cut by a page
             for c, cell in enumerate(row.cells):
                 cell.width = widths[c]
         for r, c, spec in self.grid:
@@ -139,6 +141,8 @@ class Table:
             word._paragraph_format(p, align=align, size=self.font_size)
             font = layout.fonts.heading1 if spec.header else layout.fonts.body
             word._run(p, spec.text, font, self.font_size, layout.fonts)
+            if spec.header:  # a heading row stays with the row after it (no header alone at a page's foot)
+                p.paragraph_format.keep_with_next = True
         return table
 
     # ------------------------------------------------------------------ Excel
@@ -164,3 +168,24 @@ class Table:
                 ws.merge_cells(start_row=first_row + r, start_column=c + 1,
                                end_row=first_row + r + spec.rowspan - 1, end_column=c + spec.colspan)
         return first_row + len(self.rows)
+
+    def fit_row_heights(self, ws: Any, first_row: int = 1) -> None:
+        """Rows tall enough for their wrapped text: Excel and LibreOffice do not grow a row for a
+        merged cell, so a wrapped header would print over the numbers below it."""
+        from openpyxl.utils import get_column_letter
+
+        from gongkai.core.paperwork.xlsx import display_width
+
+        def width(c: int, span: int) -> float:
+            letters = [get_column_letter(c + 1 + i) for i in range(span)]
+            return sum((ws.column_dimensions[x].width or 8.43) for x in letters)
+
+        lines = [1] * len(self.rows)
+        for r, c, spec in self.grid:
+            text = "" if spec.value is None else str(spec.value)
+            needed = -(-display_width(text) // max(1, int(width(c, spec.colspan) - 1))) if text else 1
+            share = -(-needed // spec.rowspan)
+            for i in range(spec.rowspan):
+                lines[r + i] = max(lines[r + i], share)
+        for r, n in enumerate(lines):
+            ws.row_dimensions[first_row + r].height = 15 * n + 3

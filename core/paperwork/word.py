@@ -298,6 +298,31 @@ def _blocks(text: str) -> list[tuple[str, Any]]:
     return out
 
 
+_SIGNED = re.compile(r"^=>\s?(.+)$", re.M)
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年")
+
+
+def _properties(doc: Any, text: str, title: str) -> None:
+    """The file's properties say who made it and when, as the document does: the unit that signs
+    it (its first "=> " line that is not a date) and the real date, not python-docx's template
+    (author "python-docx", created 2013)."""
+    import datetime as dt
+
+    signer = next((m.group(1).strip() for m in _SIGNED.finditer(text) if not _DATE_LINE.match(m.group(1))), "")
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props = doc.core_properties
+    props.title = title or ""
+    props.author = signer
+    props.last_modified_by = signer
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.category = ""
+    props.revision = 1
+    props.created = now
+    props.modified = now
+
+
 def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
                tables: Mapping[str, Any] | None = None) -> Path:
     """Write the dialect ``text`` as a .docx laid out per GB/T 9704-2012."""
@@ -307,8 +332,7 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     from gongkai.core.paperwork.render import _table_rows
 
     doc = Document()
-    if title:
-        doc.core_properties.title = title
+    _properties(doc, text, title)
     _styles(doc, layout)
     _font_table(doc, layout.fonts)
     section = doc.sections[0]
@@ -328,7 +352,12 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
         if kind == "h1":
             p = doc.add_paragraph()
             _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, ERHAO * 1.3))
-            _runs(p, payload, layout, ERHAO, layout.fonts.title)
+            p.paragraph_format.keep_with_next = True
+            head, tail = title_lines(payload)
+            _runs(p, head, layout, ERHAO, layout.fonts.title)
+            if tail:  # GB/T 9704 7.3.3: a long title breaks where the words allow, not mid-word
+                p.runs[-1].add_break()
+                _runs(p, tail, layout, ERHAO, layout.fonts.title)
             if i + 1 < len(blocks) and blocks[i + 1][0] != "h1":
                 doc.add_paragraph()  # 标题下空一行
         elif kind in ("h2", "h3", "h4"):
@@ -351,6 +380,8 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
             seen_text = True
             _paragraph_format(p, indent_chars=0 if addressee else 2, size=size, exact=pitch)
             _runs(p, payload, layout, size)
+            if _plain(payload).endswith(("：", ":")):  # a lead-in ("救济途径：") stays with what it introduces
+                p.paragraph_format.keep_with_next = True
         elif kind == "sign":
             lines = [payload]
             while i + 1 < len(blocks) and blocks[i + 1][0] == "sign":
@@ -373,6 +404,29 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, doc.save)
+
+
+TITLE_CHARS = 19  # 二号 (22 pt) characters on one line of the 156 mm type area, with a margin
+
+# where a title may break, in order of preference: before the year, before 关于, before the
+# subject (政府信息公开…), after the unit's name
+_TITLE_BREAKS = (r"(?=\d{4}年)", r"(?=关于)", r"(?=政府信息公开)", r"(?<=办公室)", r"(?<=人民政府)")
+
+
+def _plain(text: str) -> str:
+    return _BOLD.sub(r"\1", text).strip()
+
+
+def title_lines(title: str) -> tuple[str, str]:
+    """A title that does not fit one line split into two at a word boundary ("" when it fits)."""
+    if _width(title) <= TITLE_CHARS:
+        return title, ""
+    for pattern in _TITLE_BREAKS:
+        for match in reversed(list(re.finditer(pattern, title))):
+            at = match.start()
+            if 0 < at and _width(title[:at]) <= TITLE_CHARS and _width(title[at:]) <= TITLE_CHARS:
+                return title[:at], title[at:]
+    return title, ""
 
 
 def _width(text: str) -> float:

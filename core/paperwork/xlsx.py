@@ -120,6 +120,17 @@ def print_a4_landscape(ws: Any, repeat_rows_to: int | None = None) -> None:
         ws.print_title_rows = f"1:{repeat_rows_to}"
 
 
+def print_pages_wide(ws: Any, header_row: int, title_columns: str) -> None:
+    """A4 landscape at full size, as many pages across and down as needed, each repeating the
+    rows down to ``header_row`` and the ``title_columns`` (e.g. "A:C")."""
+    ws.page_setup.fitToWidth = 0
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 100
+    ws.print_title_rows = f"1:{header_row}"
+    ws.print_title_cols = title_columns
+
+
 def table_sheet(ws: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A titled list: title row, header row, one row per record, finished as above."""
     title_row(ws, title, len(headers))

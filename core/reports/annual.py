@@ -232,7 +232,8 @@ def fees_by(session: Any, year: int, by: Any = None) -> dict[Any, dict[str, int]
 
     start, end = year_bounds(year)
     r, p = Request.__table__.c, Pause.__table__.c
-    paid = (select(p.request_id, func.max(p.end).label("on")).where(p.reason == "fee", p.end.is_not(None))
+    paid = (select(p.request_id, func.max(p.end).label("on"))
+            .where(p.reason == "fee", p.end.is_not(None), or_(p.answered.is_(None), p.answered == True))  # noqa: E712 (not 逾期未缴费)
             .group_by(p.request_id).subquery())
     when = func.coalesce(paid.c.on, r.replied_on)
     rows = session.execute(

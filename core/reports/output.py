@@ -200,8 +200,9 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
         table = drawn[key]
         xlsx.title_row(ws, f"{report['title']}　{heading}", table.columns)
         table.to_sheet(ws, first_row=2)
-        for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _sheet_widths(table)):
+        for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _sheet_widths(table, key)):
             ws.column_dimensions[column].width = width
+        table.fit_row_heights(ws, first_row=2)
         if header_rows:
             ws.freeze_panes = ws.cell(2 + header_rows, 4 if key == "three" else 1)
         xlsx.print_a4_landscape(ws, 1 + header_rows if header_rows else None)
@@ -210,8 +211,17 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
     return write_file(path, wb.save)
 
 
-def _sheet_widths(table: Table) -> list[float]:
+# Excel widths (characters) where the relative widths would print badly: 四's 15 counts under
+# four-character headers (尚未审结) need 10 each, not 6; 三's long row labels wrap in a column
+# of 40 so the sheet is not scaled down to fit one page wide
+SHEET_WIDTHS = {"three": (5.0, 14.0, 40.0, *([10.0] * 7)), "four": (10.0,) * 15}
+
+
+def _sheet_widths(table: Table, key: str = "") -> list[float]:
     """Excel column widths (characters) from the table's relative widths."""
+    fixed = SHEET_WIDTHS.get(key)
+    if fixed and len(fixed) == len(table.widths):
+        return list(fixed)
     scale = 2.2 if table.landscape else 1.2
     return [max(6.0, round(w * scale, 1)) for w in table.widths]
 

@@ -47,12 +47,22 @@ def correction_of(session: Session, request_id: int) -> Correction | None:
 
 
 def fee_paid_on(pauses: list[Any]) -> dt.date | None:
-    """The day the information-processing fee was paid: the end of the fee pause, if any."""
+    """The day the information-processing fee was paid: the end of the fee pause, if any (a pause
+    ended because the fee was not paid in time is ``FEE_UNPAID`` in the engine's pauses)."""
     return next((p.end for p in reversed(pauses) if p.reason == "fee"), None)
 
 
+FEE_UNPAID = "fee_unpaid"  # the engine's name of a fee pause that ended unpaid (逾期未缴费)
+FEE_PAYMENT_DAYS = 20  # 国办函〔2020〕109号: 收到收费通知次日起20个工作日内缴纳
+
+
+def engine_pause(p: Pause) -> deadlines.Pause:
+    unpaid = p.reason == "fee" and p.answered is False
+    return deadlines.Pause(p.start, p.end, FEE_UNPAID if unpaid else p.reason)
+
+
 def engine_pauses(pauses: list[Pause]) -> list[deadlines.Pause]:
-    return [deadlines.Pause(p.start, p.end, p.reason) for p in pauses]
+    return [engine_pause(p) for p in pauses]
 
 
 REANSWER_DAYS = 20  # 条例 第三十三条: the period for a new answer unless the 纠正 decision sets one
@@ -105,7 +115,7 @@ def _period_rule(days: int) -> DeadlineRule:
 
 
 def notify_correction(session: Session, office: Any, request: Request, notice_on: dt.date, period_days: int,
-                      actor: str = "") -> Correction:
+                      actor: str = "", what: str = "") -> Correction:
     """Tell the applicant once what to correct; refused after the 7-WD notice period."""
     check_date(request, notice_on, "补正告知")
     if period_days <= 0:
@@ -127,7 +137,8 @@ def notify_correction(session: Session, office: Any, request: Request, notice_on
     session.add(correction)
     store_deadline(session, OWNER, request.id, "correction", period)
     apply(session, request, "notify_correction", actor,
-          {"notice_on": notice_on.isoformat(), "correction_due": period.due.isoformat()})
+          {"notice_on": notice_on.isoformat(), "correction_due": period.due.isoformat(),
+           **({"what": what.strip()} if what.strip() else {})})  # the notice made later says it again
     refresh(session, office, request)
     return correction
 
@@ -203,6 +214,14 @@ def pause(session: Session, office: Any, request: Request, reason: str, on: dt.d
             "（条例 第三十三条只允许征求意见时间不计入期限），不能以不可抗力中止计时。"
         )
     current = reply_deadline(session, office, request)
+    if rule_id:
+        rule = office.registry.deadline(tracks.rule_id(office.registry, request.track, rule_id))
+        if rule.runs_alongside:
+            # the consultation is timed, the reply clock runs on (no Pause row)
+            store_deadline(session, OWNER, request.id, clock_name, deadlines.compute(rule, on, office.calendar))
+            apply(session, request, "consult", actor, {"reason": reason, "on": on.isoformat()},
+                  to_state=request.state)
+            return None
     if current.due is not None and on > current.due:
         raise StepRefused(f"答复期限已于 {current.due} 届满，{on} 不能再中止计时。")
     row = Pause(request_id=request.id, reason=reason, start=on, note=note)
@@ -216,14 +235,22 @@ def pause(session: Session, office: Any, request: Request, reason: str, on: dt.d
 
 
 def resume(session: Session, office: Any, request: Request, on: dt.date, no_answer: bool = False,
-           actor: str = "") -> Pause:
+           actor: str = "", unpaid: bool = False) -> Pause:
     """Restart the clock. ``no_answer``: the consulted party kept silent; the rule says what that means."""
     open_pause = next((p for p in pauses_of(session, request.id) if p.end is None), None)
+    if open_pause is None and not unpaid:
+        consultation = _running_consultation(session, office, request)
+        if consultation is not None:
+            return _consultation_answered(session, office, request, consultation, on, no_answer, actor)
     if open_pause is None or request.state != "paused":
         raise StepRefused(f"申请 {request.id} 未中止计时，不能恢复。")
     if on < open_pause.start:
         raise GongkaiError(f"恢复日期 {on} 早于中止日期 {open_pause.start}，请核对 --on。")
     check_date(request, on, "恢复计时")
+    if unpaid != (open_pause.reason == "fee" and (unpaid or no_answer)):
+        raise GongkaiError("逾期未缴费只适用于收费通知至缴费的中止计时。" if unpaid else
+                           "收费通知后逾期未缴费的，请登记为逾期未缴费（而非逾期未提出意见）。")
+    no_answer = no_answer or unpaid
     _, rule_id, clock_name = PAUSE_REASONS[open_pause.reason]
     details: dict[str, Any] = {"on": on.isoformat(), "reason": open_pause.reason}
     if rule_id:
@@ -238,15 +265,58 @@ def resume(session: Session, office: Any, request: Request, on: dt.date, no_answ
         else:
             open_pause.answered = True
         close_deadline(session, OWNER, request.id, clock_name, on, status="lapsed" if no_answer else "met")
+    elif no_answer and open_pause.reason == "fee":
+        # 逾期未缴费: the applicant did not pay within the 20 working days; the pause ends (the
+        # request is then answered 其他处理（逾期未缴纳信息处理费）) and no fee was collected
+        pay_by = office.calendar.add_working_days(open_pause.start, FEE_PAYMENT_DAYS)
+        if on <= pay_by:
+            raise StepRefused(f"缴费期限至 {pay_by} 才届满（自收费通知之日起{FEE_PAYMENT_DAYS}个工作日，"
+                              "国办函〔2020〕109号），尚不能按逾期未缴费处理。")
+        open_pause.answered = False
+        details["unpaid"] = True
     elif no_answer:
-        raise GongkaiError("--no-answer 只适用于征求意见（third_party、other_agency）；"
-                           "逾期未缴费的，请以“逾期未缴纳信息处理费”答复（other.unpaid_fee）。")
+        raise GongkaiError("逾期未提出意见只适用于征求意见（征求第三方意见、征求其他行政机关意见），"
+                           "逾期未缴费只适用于收费通知至缴费的中止。")
     open_pause.end = on
     session.add(open_pause)
     done = any(a for a in _live_reviews(session, request.id))
     apply(session, request, "resume", actor, details, to_state="reviewing" if done else "processing")
     refresh(session, office, request)
     return open_pause
+
+
+def _running_consultation(session: Session, office: Any, request: Request) -> tuple[str, DeadlineRule, Any] | None:
+    """The open consultation clock whose rule runs alongside the reply clock, if any."""
+    from gongkai.core.time.deadline_store import StoredDeadline
+
+    for reason, (_, rule_id, clock_name) in PAUSE_REASONS.items():
+        if not rule_id:
+            continue
+        rule = office.registry.find(tracks.rule_id(office.registry, request.track, rule_id), DeadlineRule)
+        if rule is None or not rule.runs_alongside:
+            continue
+        row = session.exec(select(StoredDeadline).where(
+            StoredDeadline.owner_kind == OWNER, StoredDeadline.owner_id == request.id,
+            StoredDeadline.name == clock_name, StoredDeadline.status == "open")).first()
+        if row is not None:
+            return clock_name, rule, row
+    return None
+
+
+def _consultation_answered(session: Session, office: Any, request: Request, consultation: Any, on: dt.date,
+                           no_answer: bool, actor: str) -> None:
+    """A consultation that ran alongside the reply clock ends: answered, or its period lapsed."""
+    clock_name, rule, row = consultation
+    check_date(request, on, "收到意见")
+    details: dict[str, Any] = {"on": on.isoformat(), "clock": clock_name}
+    if no_answer:
+        due = row.due
+        if due is not None and on <= due:
+            raise StepRefused(f"征求意见期限至 {due} 才届满（{rule.id}，{rule.citation}），尚不能按逾期未提出意见处理。")
+        details["silence"] = rule.on_silence.value if rule.on_silence else ""
+    close_deadline(session, OWNER, request.id, clock_name, on, status="lapsed" if no_answer else "met")
+    apply(session, request, "consult_answered", actor, details, to_state=request.state)
+    return None
 
 
 def _live_reviews(session: Session, request_id: int) -> list[Any]:
@@ -260,7 +330,7 @@ def _live_reviews(session: Session, request_id: int) -> list[Any]:
 
 
 def extend(session: Session, office: Any, request: Request, amount: int, approved_by: str, on: dt.date,
-           told_on: dt.date | None = None, months: bool = False, actor: str = "") -> Extension:
+           told_on: dt.date | None = None, months: bool = False, actor: str = "", reason: str = "") -> Extension:
     """Extend the reply period, bounded by ``request.extension``; refused if too long or repeated."""
     rule = office.registry.deadline(tracks.rule_id(office.registry, request.track, "request.extension"))
     if not approved_by.strip():
@@ -276,12 +346,20 @@ def extend(session: Session, office: Any, request: Request, amount: int, approve
     unit = Unit.MONTHS if months else Unit.WORKING_DAYS
     if unit is rule.unit:
         ext = deadlines.check_extension(rule, amount, len(granted))
+        total = sum(e.amount for e in granted if e.unit == unit.value) + amount
+        if granted and total > rule.amount:
+            raise StepRefused(f"延长共{total}{rule.unit.label}超过上限：依据{rule.citation}，"
+                              f"延长期限合计最长不得超过{rule.amount}{rule.unit.label}。")
     elif unit is Unit.WORKING_DAYS and rule.unit is Unit.MONTHS:
         deadlines.check_extension(rule, 1, len(granted))  # the count bound
         if amount <= 0:
             raise GongkaiError("延长期限必须为正数，请填写延长的天数。")
+        # the text caps the whole extension (五原县 依申请公开制度 五: 延长期限不得超过3个月), not
+        # each one: the ceiling runs from the due date before any extension
         base = current.due or request.period_start
-        ceiling = base + relativedelta(months=rule.amount)
+        unextended = deadlines.compute(reply_rule(office, request), request.period_start, office.calendar,
+                                       pauses=engine_pauses(pauses_of(session, request.id))).due or base
+        ceiling = unextended + relativedelta(months=rule.amount)
         if office.calendar.add_working_days(base, amount) > ceiling:
             raise StepRefused(
                 f"延长{amount}个工作日超过上限：依据{rule.citation}，延长期限最长不得超过{rule.amount}个月（至 {ceiling}）。"
@@ -294,7 +372,8 @@ def extend(session: Session, office: Any, request: Request, amount: int, approve
     session.add(row)
     session.flush()
     apply(session, request, "extend", actor,
-          {"amount": ext.amount, "unit": ext.unit.value, "approved_by": row.approved_by, "on": on.isoformat()})
+          {"amount": ext.amount, "unit": ext.unit.value, "approved_by": row.approved_by, "on": on.isoformat(),
+           **({"reason": reason.strip()} if reason.strip() else {})})
     refresh(session, office, request)
     return row
 

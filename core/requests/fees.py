@@ -32,6 +32,22 @@ def band_price(bands: tuple[FeeBand, ...], n: int) -> int:
     raise GongkaiError(f"收费标准未覆盖第{n}件（页），请检查 request.fee 规则。")
 
 
+def describe_bands(bands: tuple[FeeBand, ...], item: str) -> str:
+    """The tiered rates as the fee notice states them: "30页以下（含）不收费；31—100页每页10元；…"."""
+    parts = []
+    for band in bands:
+        span = (f"{band.first}{item}以上" if band.last is None
+                else f"{band.last}{item}以下（含）" if band.first == 1 else f"{band.first}—{band.last}{item}")
+        if not band.price and not band.step_every:
+            parts.append(f"{span}不收费")
+            continue
+        rate = f"每{item}{band.price}元"
+        if band.step_every:
+            rate += f"，此后每增加{band.step_every}{item}，每{item}加收{band.step_price}元"
+        parts.append(f"{span}{rate}")
+    return "；".join(parts)
+
+
 def per_request_fee(schedule: FeeSchedule, nth_in_month: int) -> int:
     """Fee for the applicant's ``nth_in_month`` request of the calendar month."""
     return band_price(schedule.per_request, nth_in_month)
@@ -78,8 +94,13 @@ def nth_in_month(session: Session, request: Request) -> int:
 
 
 def charge(session: Session, office: Any, request: Request, method: str, pages: int | None = None,
-           actor: str = "") -> int:
-    """Set the fee of ``request`` by ``method``; a second method on the same request is refused."""
+           actor: str = "", notice_on: dt.date | None = None, payment: str = "") -> int:
+    """Set the fee of ``request`` by ``method``; a second method on the same request is refused.
+
+    A fee of 0 元 (within the free band) records nothing: there is no fee and no notice, and a
+    later charge may use either method. With ``notice_on``, the day the fee notice is sent, the
+    reply clock stops until the payment (国办函〔2020〕109号: the period does not count, as the
+    notice says); ``request resume`` on the payment day restarts it."""
     tracks.require_government(office.registry, request.track, "《条例》第四十二条的信息处理费")
     schedule = office.registry.rule("request.fee", FeeSchedule)
     if method not in METHODS:
@@ -96,8 +117,19 @@ def charge(session: Session, office: Any, request: Request, method: str, pages: 
         if not schedule.per_request:
             raise GongkaiError("本辖区收费标准未规定按件计收。")
         amount = per_request_fee(schedule, nth_in_month(session, request))
+    if amount == 0:
+        return 0
     request.fee_method = method
     request.fee_pages = pages if method == "per_page" else None
     request.fee_amount = amount
-    apply(session, request, "fee", actor, {"method": method, "pages": pages, "amount": amount})
+    details: dict[str, Any] = {"method": method, "pages": pages, "amount": amount}
+    if notice_on is not None:
+        details["notice_on"] = notice_on.isoformat()
+    if payment.strip():
+        details["payment"] = payment.strip()
+    apply(session, request, "fee", actor, details)
+    if notice_on is not None:
+        from gongkai.core.requests import clock
+
+        clock.pause(session, office, request, "fee", notice_on, actor=actor)
     return amount

@@ -28,6 +28,7 @@ FIELDS = {
     "withdrawal_how": ("撤回方式", False),
     "fee_notice_on": ("收费通知日期", False),
     "fee_paid_on": ("缴费日期", False),
+    "fee_unpaid_on": ("逾期未缴费日期", False),  # the fee pause ended unpaid (逾期未缴费)
     "correction_notice_on": ("补正告知日期", False),
     "correction_days": ("补正期限（工作日）", False),
     "corrected_on": ("补正日期", False),
@@ -105,8 +106,11 @@ def parse(text: dict[str, str], outcome: str | None, date: Any) -> Steps:
     fee_notice, fee_paid = date("fee_notice_on", "收费通知日期"), date("fee_paid_on", "缴费日期")
     if fee_paid is not None and fee_notice is None:
         raise GongkaiError("有缴费日期，但没有收费通知日期（fee_notice_on）：答复期限自收费通知之日起中止至缴费之日")
+    fee_unpaid = date("fee_unpaid_on", "逾期未缴费日期")
+    if fee_unpaid is not None and (fee_notice is None or fee_paid is not None):
+        raise GongkaiError("逾期未缴费日期须有收费通知日期（fee_notice_on），且不能同时有缴费日期")
     if fee_notice is not None:
-        pauses.append(("fee", fee_notice, fee_paid, False))
+        pauses.append(("fee", fee_notice, fee_paid or fee_unpaid, fee_unpaid is not None))
     extensions = []
     for item in _items(text.get("extensions", "")):
         found = _EXTENSION.match(item)
@@ -132,7 +136,8 @@ def replay(session: Any, office: Any, request: Any, steps: Steps, actor: str) ->
     for reason, start, end, silent in steps.pauses:
         moves.append((start, 3, lambda r=reason, s=start: clock.pause(session, office, request, r, s, actor=actor)))
         if end is not None:
-            moves.append((end, 2, lambda e=end, n=silent: clock.resume(session, office, request, e, n, actor=actor)))
+            moves.append((end, 2, lambda e=end, n=silent, r=reason: clock.resume(
+                session, office, request, e, n and r != "fee", actor=actor, unpaid=n and r == "fee")))
     for amount, unit, on, by, told in steps.extensions:
         moves.append((on, 4, lambda a=amount, u=unit, o=on, b=by, t=told: clock.extend(
             session, office, request, a, b, o, t, months=u == "months", actor=actor)))
@@ -192,7 +197,9 @@ def cells(session: Any, rows: list[dict[str, Any]]) -> dict[int, dict[str, str]]
         for p in session.exec(select(Pause).where(Pause.request_id.in_(chunk)).order_by(Pause.id)).all():
             cell = out[p.request_id]
             if p.reason == "fee":
-                cell.update(fee_notice_on=p.start.isoformat(), fee_paid_on=p.end.isoformat() if p.end else "")
+                end = p.end.isoformat() if p.end else ""
+                cell.update(fee_notice_on=p.start.isoformat(),
+                            **({"fee_unpaid_on": end} if p.answered is False else {"fee_paid_on": end}))
                 continue
             silent = "（逾期未提出意见）" if p.answered is False else ""
             item = f"{PAUSE_REASONS[p.reason][0]}：{p.start.isoformat()}至{p.end.isoformat() if p.end else ''}{silent}"

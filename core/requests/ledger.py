@@ -68,7 +68,7 @@ def _pauses(session: Session, ids: list[int]) -> dict[int, list[deadlines.Pause]
     out: dict[int, list[deadlines.Pause]] = defaultdict(list)
     for i in range(0, len(ids), 500):
         for p in session.exec(select(Pause).where(Pause.request_id.in_(ids[i:i + 500])).order_by(Pause.id)).all():
-            out[p.request_id].append(deadlines.Pause(p.start, p.end, p.reason))
+            out[p.request_id].append(clock.engine_pause(p))
     return out
 
 
@@ -281,11 +281,12 @@ def appeal_rows(session: Session, rows: list[dict[str, Any]]) -> list[list[Any]]
     from gongkai.core.requests.models import Appeal
 
     refs = {r["id"]: r["ref"] for r in rows}
+    applicants = {r["id"]: r["applicant"] for r in rows}
     ids = list(refs)
     out = []
     for i in range(0, len(ids), 500):
         for a in session.exec(select(Appeal).where(Appeal.request_id.in_(ids[i:i + 500])).order_by(Appeal.id)).all():
-            out.append([refs[a.request_id], appeals.KINDS[a.kind], _iso(a.filed_on), a.result, _iso(a.decided_on),
+            out.append([a.request_id, applicants[a.request_id], refs[a.request_id], appeals.KINDS[a.kind], _iso(a.filed_on), a.result, _iso(a.decided_on),
                         _iso(a.reconsidered_on)])
     return out
 
@@ -385,6 +386,23 @@ def _labeller(office: Any) -> dict[str, Any]:
     return {"applicant_type": types.get, "channel": names.get, "outcome": outcomes.get}
 
 
+def late_mark(row: dict[str, Any]) -> Any:
+    """The 逾期 cell: what was done late (答复逾期, 录入逾期), else whether an open request is past
+    its due date (True/False)."""
+    marks = [m for m, on in (("答复逾期", row.get("late")), ("录入逾期", row.get("intake_late"))) if on]
+    return "、".join(marks) if marks else row["overdue"]
+
+
+def _cell(key: str, value: Any) -> Any:
+    """A history cell as the sheet types it: the correction period is a number of working days."""
+    if key == "correction_days" and isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
+LEDGER_TITLE_COLUMNS = "A:C"  # 编号、收到日期、申请人: repeated on every page printed across
+
+
 def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str = "",
                 appeal_cells: list[list[Any]] | None = None,
                 history_cells: dict[int, dict[str, str]] | None = None) -> Path:
@@ -403,16 +421,26 @@ def export_xlsx(rows: list[dict[str, Any]], path: Path, office: Any, title: str 
     # then the clock's history (correction, pauses, fee notice and payment, extensions) and how
     # a withdrawal came in, as `request import` replays them (core.requests.history)
     steps = history_cells or {}
-    values = [[label[k](r[k]) or r[k] if k in label and r[k] else r[k] for k, _ in COLUMNS]
-              + [steps.get(r["id"], {}).get(k, "") for k in FIELDS] for r in rows]
+    def cell(r: dict[str, Any], k: str) -> Any:
+        if k == "overdue":
+            return late_mark(r)  # a late reply is 逾期 too, not only an open request past its date
+        return label[k](r[k]) or r[k] if k in label and r[k] else r[k]
+
+    values = [[cell(r, k) for k, _ in COLUMNS]
+              + [_cell(k, steps.get(r["id"], {}).get(k, "")) for k in FIELDS] for r in rows]
     unit = office.unit.name
     xlsx.table_sheet(ws, title or f"{unit}政府信息公开申请台账".strip(),
                      [h for _, h in COLUMNS] + [name for name, _ in FIELDS.values()], values)
+    # too many columns to read at one page wide: printed at full size across several pages, the
+    # title and header rows and the columns that name the request repeated on each
+    xlsx.print_pages_wide(ws, 2, LEDGER_TITLE_COLUMNS)
     if appeal_cells is not None:
         from gongkai.core.requests.appeal_importer import FIELDS
 
+        # the request named by gongkai's 编号 and the applicant too (本单位编号 may be empty);
+        # `appeal import` reads the fields by their headers and leaves these two
         xlsx.table_sheet(wb.create_sheet(APPEALS_SHEET), f"{unit}行政复议、行政诉讼".strip(),
-                         [name for name, _ in FIELDS.values()], appeal_cells)
+                         ["编号", "申请人", *[name for name, _ in FIELDS.values()]], appeal_cells)
     from gongkai.core.paperwork.safe_write import write_file
 
     return write_file(path, wb.save)

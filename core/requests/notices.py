@@ -30,7 +30,7 @@ from gongkai.core.requests.models import Request
 from gongkai.core.requests.workflow import check_date
 from gongkai.hookspecs.records import DeadlineRule, FeeSchedule, Silence, Unit
 
-FEE_PAYMENT_DAYS = 20  # 国办函〔2020〕109号: 收到收费通知次日起20个工作日内缴纳
+FEE_PAYMENT_DAYS = clock.FEE_PAYMENT_DAYS
 
 
 @frozen
@@ -72,6 +72,18 @@ SILENCE_TEXT = {
 }
 
 
+def _recorded(session: Session, req: Request, action: str, key: str) -> Any:
+    """What the step ``action`` recorded under ``key`` (its latest event), so a notice made later
+    does not ask again for what the step was given (the 补正 items, the extension's reason…)."""
+    from gongkai.core.records.storage import events_for
+    from gongkai.core.requests.models import OWNER
+
+    for event in reversed(events_for(session, OWNER, req.id)):
+        if event["action"] == action:
+            return (event["after"] or {}).get(key)
+    return None
+
+
 def _receipt(session: Session, office: Any, req: Request, options: dict[str, Any]) -> dict[str, Any]:
     rule = office.registry.rule("request.receipt_date")
     ch = intake.channel_code(office.registry, req.channel)
@@ -86,7 +98,7 @@ def _correction(session: Session, office: Any, req: Request, options: dict[str, 
     correction = clock.correction_of(session, req.id)
     if correction is None:
         raise StepRefused(f"申请 {req.id} 尚未告知补正。请先用 `gongkai request correct` 登记补正告知。")
-    what = (options.get("what") or "").strip()
+    what = (options.get("what") or "").strip() or (_recorded(session, req, "notify_correction", "what") or "")
     if not what:
         raise GongkaiError("补正告知书须写明需要补正的事项（条例 第三十条），请用 --what 填写，如 --what \"所需信息的名称、文号或者便于查询的其他特征性描述\"。")
     return {"on": correction.notice_on, "what": what, "period_days": correction.period_days, "due": correction.due}
@@ -101,7 +113,7 @@ def _extension(session: Session, office: Any, req: Request, options: dict[str, A
     return {"on": options.get("on") or last.applicant_told_on, "amount": f"{last.amount}{Unit(last.unit).label}",
             "approved_on": last.approved_on, "due": clock.reply_deadline(session, office, req).due,
             "extension_rule": rule.summary, "extension_citation": str(rule.citation),
-            "reason": (options.get("reason") or "").strip()}
+            "reason": (options.get("reason") or "").strip() or (_recorded(session, req, "extend", "reason") or "")}
 
 
 def _third_party(options: dict[str, Any], kind: str) -> str:
@@ -144,20 +156,23 @@ def _fee(session: Session, office: Any, req: Request, options: dict[str, Any]) -
     if not req.fee_amount:
         raise StepRefused(f"申请 {req.id} 未核定信息处理费（或应收金额为0）。请先用 `gongkai request fee` 核定。")
     on = options.get("on")
+    if on is None and _recorded(session, req, "fee", "notice_on"):
+        on = dt.date.fromisoformat(_recorded(session, req, "fee", "notice_on"))
     if on is None:
         raise GongkaiError("请用 --on 填写发出收费通知的日期。")
     schedule = office.registry.rule("request.fee", FeeSchedule)
-    how = (options.get("payment") or "").strip()
+    how = (options.get("payment") or "").strip() or (_recorded(session, req, "fee", "payment") or "")
     if not how:
         raise GongkaiError("收费通知须说明缴纳方式（国办函〔2020〕109号），请用 --payment 填写，如 --payment \"通过非税收入缴款码缴纳\"。")
     # the 20 working days run from the day after the applicant receives the notice; shown from its date
     pay_by = office.calendar.add_working_days(on, FEE_PAYMENT_DAYS)
     if req.fee_method == "per_page":
-        standard = f"按量计收，共{req.fee_pages}页"
+        standard = f"本次提供的信息共{req.fee_pages}页"
     else:
-        standard = f"按件计收，本件为申请人本自然月内第{fees.nth_in_month(session, req)}件申请"
+        standard = f"本件为您本自然月内第{fees.nth_in_month(session, req)}件申请"
+    bands = schedule.per_page if req.fee_method == "per_page" else schedule.per_request
     return {"on": on, "amount": req.fee_amount, "method": fees.METHODS[req.fee_method or "per_request"],
-            "standard": standard, "fee_citation": str(schedule.citation), "payment": how,
+            "standard": standard, "rates": fees.describe_bands(bands, "页" if req.fee_method == "per_page" else "件"), "fee_citation": str(schedule.citation), "payment": how,
             "pay_days": FEE_PAYMENT_DAYS, "pay_by": pay_by}
 
 

@@ -207,6 +207,10 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
         if outcome is not None:
             kinds = "、".join(_outcome_kind(registry, p) for p in step.outcomes)
             raise StepRefused(f"{step_label(step)}只适用于答复结果为{kinds}的申请，本申请为“{registry.outcome(outcome).name}”。")
+    if step.not_on_tracks and request.track in step.not_on_tracks:
+        from gongkai.core.requests import tracks
+
+        raise StepRefused(f"{step_label(step)}不适用于{tracks.names(registry).get(request.track, request.track)}。")
     done = approvals(session, request.id)
     if step.id in done and decision == "approve":
         raise StepRefused(f"{step_label(step)}已由 {done[step.id].actor} 审核同意，不能重复审核。")
@@ -251,7 +255,7 @@ def review(session: Session, office: Any, request: Request, step_id: str, actor:
 def _start_next_clock(session: Session, office: Any, request: Request, step: ReviewStep, on: dt.date) -> None:
     """The next step's own deadline (e.g. a confidentiality opinion within 15 WD) runs from now."""
     outcome = draft_outcome(request)
-    order = [s for s in chain(office.registry).steps if s.stage == "before" and (not s.outcomes or s.applies_to(outcome))]
+    order = [s for s in chain(office.registry).steps if s.stage == "before" and (s.applies_to(outcome) if outcome else not s.outcomes)]
     following = order[order.index(step) + 1:] if step in order else []
     if following and following[0].deadline:
         rule = office.registry.deadline(following[0].deadline)
@@ -275,6 +279,8 @@ def steps_json(session: Session, registry: Any, request: Request,
     out = []
     for s in chain(registry).steps:
         if s.outcomes and not s.applies_to(outcome) and outcome is not None:
+            continue
+        if request.track in s.not_on_tracks:
             continue
         a = done.get(s.id)
         out.append({

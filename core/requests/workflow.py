@@ -71,6 +71,8 @@ EVENT_NAMES = {
     "abandon": "逾期未补正视为放弃",
     "pause": "中止计时",
     "resume": "恢复计时",
+    "consult": "征求意见（不中止计时）",
+    "consult_answered": "征求意见期满或收到意见",
     "extend": "延长答复期限",
     "ask_reasons": "要求说明理由",
     "set_later_due": "确定延迟答复期限",

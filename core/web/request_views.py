@@ -189,7 +189,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("extend", "延长答复期限", "request.extend.approve", "extend", _extend),
     Action("fee", "核定信息处理费", "request.fee", "fee",
            lambda s, o, r, f, by: fees.charge(s, o, r, f.text("method"), f.whole("pages", "页数", False),
-                                                         actor=by)),
+                                                         actor=by, notice_on=f.day("notice_on", "收费通知日期", False)
+                                                         or today())),
     Action("reply", "答复", "request.reply", "reply", _reply),
     Action("close", "办结归档", "request.close", "close",
            lambda s, o, r, f, by: reply.close(s, o, r, f.day("on", "归档日期"), actor=by)),

@@ -103,6 +103,7 @@ DEADLINES = [
         citation=cite(MEASURES, "第三十三条"),
         unit="hours",
         amount=24,
+        condition="造成重大人员伤亡或者社会影响较大的重特大事件",
     ),
     DeadlineRule(
         id="request.intake",
@@ -203,9 +204,20 @@ PROVISIONS = [
         # 第二十五条: 行政规范性文件 and 政策文件 (the latter flagged --major-policy); a district makes no 规章
         document_kinds=("行政规范性文件",),
         major_policy=True,
-        government_issued=True,  # 以区政府名义印发
+        # 第二十六条第一款 (同步审签) binds every 行政机关's own policy documents: without the
+        # material the approval (负责人审批) is refused; 第二款's 退文 by 区政府办公室 is for a draft in
+        # the district government's name (--government-issued), at the same signature
+        refused_at="approval",
+        government_refused_at="approval",
         material="经本部门主要负责人审定的解读方案和解读材料",
         on_missing="退文",
+    ),
+    # 第五十五条 says "定期" and sets no interval: the unit chooses the cycle of the self-check;
+    # what it finds to change is the triggered duty catalog.update
+    Provision(
+        id="catalog.self_check",
+        summary="定期开展政务公开全领域标准目录的自查自纠（未规定具体周期），进一步优化目录内容和展示效果",
+        citation=cite(MEASURES, "第五十五条"),
     ),
     # 第四十七条 says "定期" and sets no interval: the unit chooses the cycle.
     Provision(
@@ -266,5 +278,22 @@ PROVISIONS = [
         trigger="政务公开工作人员变动",
         action="逐项做好工作交接，并向区政府办公室备案",
         when="第一时间",
+    ),
+    TriggeredDuty(
+        # 区政府、区政府办公室's proactive 公文 and every unit's 规范性文件 and 政策解读材料
+        id="document.gazette",
+        summary="区政府、区政府办公室制定的主动公开的公文、区政府及各部门制定的规范性文件及政策解读材料均应在"
+        "《上海市长宁区人民政府公报》上刊登",
+        citation=cite(MEASURES, "第四十三条"),
+        trigger="主动公开的公文、规范性文件或政策解读材料印发",
+        action="在《上海市长宁区人民政府公报》上刊登",
+    ),
+    TriggeredDuty(
+        id="catalog.update",
+        summary="定期开展政务公开全领域标准目录的自查自纠，需要调整和新增的事项要及时更新（自查未规定具体周期）",
+        citation=cite(MEASURES, "第五十五条"),
+        trigger="标准目录的自查自纠发现需要调整或新增的事项",
+        action="更新政务公开标准目录",
+        when="及时",
     ),
 ]

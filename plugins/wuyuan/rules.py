@@ -30,6 +30,7 @@ from gongkai.hookspecs.records import (
     Outcome,
     Provision,
     RecurringDuty,
+    TriggeredDuty,
     RequestTrack,
     ReviewChain,
     ReviewStep,
@@ -93,8 +94,7 @@ DEADLINES = [
         "不能在规定时限内提供的，时限中止，待障碍消除后恢复计算期限，并及时告知申请人",
         citation=c(REQUEST, "五"),
         unit="months",
-        amount=3,
-        max_count=1,
+        amount=3,  # the total (五: 延长期限不得超过3个月); the text sets no number of extensions
         pausable=True,  # 不可抗力: 时限中止，障碍消除后恢复计算
     ),
     DeadlineRule(
@@ -108,6 +108,7 @@ DEADLINES = [
         amount=15,
         on_silence="refusal",
         unit_practice=True,
+        runs_alongside=True,  # 六 provides no pause (五 pauses only for 不可抗力): the reply clock runs on
     ),
     DeadlineRule(
         id="review.confidentiality.opinion",
@@ -232,6 +233,9 @@ REVIEW_CHAINS = [
                 opinions=SECRECY_OPINIONS,
                 escalate_on="需报审",
                 citation=c(PROACTIVE, "六（三）"),
+                # 保密审查制度 reviews 政府信息; the 党务公开 track (依申请公开制度, under 党章 and
+                # Party regulations) names no such review
+                not_on_tracks=("party",),
             ),
             ReviewStep(
                 id="nondisclosure_report",
@@ -485,6 +489,54 @@ PROVISIONS = [
         times=1,
         what="政务公开归档材料自查整理",
     ),
+    TriggeredDuty(
+        id="newmedia.filing_update",
+        summary="开通政务新媒体账号须提前报备；出现平台注销、人员变动等情况，须及时更新报备",
+        citation=c(NEWMEDIA, "第八条"),
+        trigger="政务新媒体平台注销、管理人员变动等情况",
+        action="向县委宣传部、网信办和县政务公开领导小组办公室更新报备",
+        when="及时",
+    ),
+    TriggeredDuty(
+        id="newmedia.third_party_filing",
+        summary="不得将新媒体运营管理整体交由第三方负责；确有需要的，应选择政治可靠、具备网络产品和服务资质的正规法人单位"
+        "作为内容提供方，并向县委宣传部报备，最终发布权须掌握在各单位",
+        citation=c(NEWMEDIA, "第十九条"),
+        trigger="选择第三方作为政务新媒体内容提供方",
+        action="向县委宣传部报备（最终发布权掌握在本单位）",
+    ),
+    TriggeredDuty(
+        id="participation.feedback",
+        summary="意见采纳情况及相对集中的意见未予采纳的原因，在重大行政决策公布前告知公众参与人或向社会公布",
+        citation=c(PARTICIPATION, "第四条"),
+        trigger="重大行政决策草案征求公众意见",
+        action="告知公众参与人（或向社会公布）意见采纳情况及相对集中的意见未予采纳的原因",
+        when="重大行政决策公布前",
+    ),
+    TriggeredDuty(
+        id="participation.survey_report",
+        summary="民意调查应当形成书面报告；民意调查报告以及报告的采纳情况，应当在重大决策公布前通过民意调查的网站等载体予以公开",
+        citation=c(PARTICIPATION, "第六条"),
+        trigger="以民意调查方式征求公众意见",
+        action="公开民意调查报告及其采纳情况",
+        when="重大决策公布前",
+    ),
+    TriggeredDuty(
+        id="training.before_post",
+        summary="政府信息公开工作主管部门、工作机构工作人员应坚持先培训后上岗的原则",
+        citation=c(TRAINING, "五"),
+        trigger="政府信息公开工作人员新上岗",
+        action="上岗前参加政府信息公开培训",
+        when="上岗前",
+    ),
+    RecurringDuty(
+        id="plan.annual",
+        summary="政务公开工作机构组织编制本机关的政府信息公开指南、政府信息公开目录、政务公开工作年度计划和年度报告",
+        citation=c(PROACTIVE, "三（四）"),
+        period="year",
+        times=1,
+        what="政务公开工作年度计划",
+    ),
     AccountLimit(
         id="newmedia.accounts",
         summary="各单位原则上只能开通政务微博、政务微信公众号各1个；开通政务新媒体账号须提前向县委宣传部、网信办和"
@@ -492,5 +544,8 @@ PROVISIONS = [
         citation=c(NEWMEDIA, "第八条"),
         limits={"微博": 1, "微信公众号": 1},
         file_with="县委宣传部、网信办和县政务公开领导小组办公室",
+        # "原则上只能开通政务微博、政务微信公众号各1个": the two are counted; other platforms
+        # (抖音…) are not barred, and are filed before opening as every account is
+        other_platforms=True,
     ),
 ]

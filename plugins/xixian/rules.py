@@ -29,6 +29,7 @@ from gongkai.hookspecs.records import (
     ReviewStep,
     Rubric,
     RubricCategory,
+    TriggeredDuty,
     cite,
 )
 
@@ -122,6 +123,7 @@ REVIEW_CHAINS = [
                 name="保密审查",
                 role="保密审查员、分管保密工作负责人",
                 checklist=(CONFIDENTIALITY_STATEMENT,),
+                attested=(CONFIDENTIALITY_STATEMENT,),  # 确定…不存在…后方可进行公开
                 citation=cite(MEASURES, "第二十条（一）"),
             ),
             ReviewStep(
@@ -129,6 +131,9 @@ REVIEW_CHAINS = [
                 name="内容审核",
                 role="审查人、分管政务公开负责人",
                 checklist=CONTENT_CHECKLIST,
+                # 第二十条（二）: 对存在问题…的信息坚决不予公开 — an approval attests the four 无…;
+                # 舆情备案 and 其他问题 are ticked only when the reviewer says so
+                attested=CONTENT_CHECKLIST[:4],
                 citation=cite(MEASURES, "第二十条（二）"),
             ),
             ReviewStep(
@@ -436,5 +441,22 @@ PROVISIONS = [
         period="month",
         times=1,
         what="政务舆情收集和回应",
+    ),
+    TriggeredDuty(
+        id="disclosure.meeting_filing",
+        summary="各级各单位通过会议、活动的方式主动公开政务信息，应按照相关制度规范执行，并向同级党政办公室报备",
+        citation=cite(MEASURES, "第十九条"),
+        trigger="通过会议、活动的方式主动公开政务信息",
+        action="向同级党政办公室报备",
+    ),
+    TriggeredDuty(
+        id="proactive.approval_copy",
+        summary="新区管委会各部门、各新城管委会和各镇街主动公开政务信息审批后，由本单位信息员在各自的政务公开平台公开，"
+        "审批情况抄送同级党政办公室",
+        citation=cite(MEASURES, "第二十条（三）"),
+        trigger="主动公开政务信息经审批后在本单位政务公开平台公开",
+        action="将审批情况抄送同级党政办公室",
+        # 以新区管委会及办公室名义制作的信息 is published by 新区党政办公室 itself
+        borne_by=("department", "street"),
     ),
 ]

@@ -150,13 +150,17 @@ REVIEW_CHAINS = [
     ),
     ReviewChain(
         id="proactive.review_chain",
-        summary="主动公开：拟公开的政府信息经保密审查，并经本机关负责人审批后发布",
+        summary="主动公开：拟公开的政府信息经审查（第十七条）后，自形成或者变更之日起20个工作日内发布（第二十六条）；"
+        "负责人审批为本单位规定（条例未要求）",
         citation=cite(TIAOLI, "第十七条、第二十六条"),
         workflow="proactive",
         steps=[
             ReviewStep(id="confidentiality", name="保密审查", role="保密审查人员", citation=cite(TIAOLI, "第十七条")),
-            ReviewStep(id="approval", name="负责人审批", role="本机关负责人"),
-            ReviewStep(id="publish", name="信息发布", role="信息发布员"),
+            # no article requires the head's approval of each proactive publication (第十七条 asks
+            # for a review mechanism, 第二十六条 sets the period): the unit's own practice, as the
+            # office head's approval of a reply is (issue 32 item 10)
+            ReviewStep(id="approval", name="负责人审批", role="本机关负责人", unit_practice=True),
+            ReviewStep(id="publish", name="信息发布", role="信息发布员", citation=cite(TIAOLI, "第二十六条")),
         ],
     ),
     # 第十七条 reviews information "拟公开" (before it is published or provided); the three points
