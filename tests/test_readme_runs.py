@@ -23,6 +23,8 @@ ELSEWHERE = {
     "### Backups and the restore drill": "tests/test_backup.py",
     "## A whole district on one server (区级服务器)": "tests/test_district_server.py",
     "## Fast commands: the resident preloader (预载进程)": "tests/test_preload.py",
+    "## The applicant's side: applying online, confirmation and tracking": "tests/test_online_applications.py",
+    "## When the applicant appeals: the answer, the evidence and its check": "tests/test_appeal_answer.py",
 }
 
 
@@ -70,7 +72,7 @@ def test_every_bash_block_is_run_here_or_elsewhere():
                 "## Request tracks: 政府信息公开 and 党务公开", "## The office's web application (`gongkai serve`)",
                 "## Rules and their citations", "## The working-day calendar",
                 "## Time-critical matters, participation checks, duties and the morning digest",
-                "## Annual report (年度报告)"}
+                "## Annual report (年度报告)", "## The public disclosure pages (政府信息公开专栏)"}
     headings = {h for h, _, _ in blocks()}
     assert headings == ran_here | set(ELSEWHERE)
     root = README.parent
@@ -155,3 +157,6 @@ def test_matters_and_annual_report_blocks(gk, tmp_path, monkeypatch):
         (narrative / f"{part}.md").write_text(f"{part}、本单位的文字材料。\n", encoding="utf-8")
     run(gk, report)
     assert (tmp_path / "2026年报.docx").is_file() and (tmp_path / "2026年报.pdf").is_file()
+    # the same unit publishes its pages (the server itself: tests/test_public_pages.py)
+    run(gk, block("## The public disclosure pages (政府信息公开专栏)"), skip=("serve",))
+    assert (tmp_path / "公开专栏" / "index.html").is_file()
