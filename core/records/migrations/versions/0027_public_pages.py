@@ -4,7 +4,7 @@ per unit, kept apart from the ``unit`` register), the annual reports it publishe
 documents by date.
 
 Revision ID: 0027
-Revises: 0028
+Revises: 0026
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0028"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 application or complaint was received (it starts the answer clock), the day the answer was
 submitted, the court hearing's day and whether the unit's head appeared in court.
 
-Revision ID: 0029
+Revision ID: 0025
 Revises: 0024
 Create Date: 2026-12-07
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
+revision = "0025"
 down_revision = "0024"
 branch_labels = None
 depends_on = None

@@ -6,7 +6,7 @@ confirmation, and deliveries (送达) of letters and notices.
 - ``online_application``: an application from /apply until the office confirms or declines it;
 - ``request_delivery``: when and how a letter reached the applicant.
 
-Revision ID: 0026
+Revision ID: 0028
 Revises: 0027
 Create Date: 2026-12-07
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
+revision = "0028"
 down_revision = "0027"
 branch_labels = None
 depends_on = None

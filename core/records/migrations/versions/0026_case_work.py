@@ -1,8 +1,8 @@
 """Case work: a request's 承办人 (``disclosure_request.assignee``, an account's login name, NULL
 until assigned) and an account's email address (``account.email``, for reminders).
 
-Revision ID: 0028
-Revises: 0029
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028"
-down_revision = "0029"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
