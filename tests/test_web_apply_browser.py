@@ -11,7 +11,6 @@ public page go to the artefacts folder (as tests/test_web_browser.py)."""
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import time
 from pathlib import Path
@@ -20,25 +19,14 @@ import pytest
 from conftest import Cli
 from mail_helpers import mail_toml, smtp_server
 from online_helpers import PDF
-from web_support import PASSWORD, Server, make_unit
+from test_web_browser import artefacts, chromium, login, notice, submit, wait_for  # noqa: F401  (the shared Chromium helpers)
+from web_support import Server, make_unit
 
 from gongkai.core.today import today
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def artefacts(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("GONGKAI_ARTIFACTS") or tmp_path_factory.getbasetemp() / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -62,56 +50,11 @@ def server(unit_folder, calendar_cache):
     running.stop()
 
 
-def _browser(tmp_path_factory, size: str):
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("/usr/bin/chromium or /usr/bin/chromedriver is not installed")
-    downloads = tmp_path_factory.mktemp("downloads")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={size}",
-                "--lang=zh-CN", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False,
-                                              "plugins.always_open_pdf_externally": True})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.downloads = downloads
-    return driver
-
-
 @pytest.fixture(scope="module")
 def phone(tmp_path_factory):
-    driver = _browser(tmp_path_factory, "390,844")
+    driver = chromium(tmp_path_factory, "390,844")
     yield driver
     driver.quit()
-
-
-def wait_for(driver, css: str):
-    return WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def gone(element) -> bool:
-    try:
-        element.is_enabled()
-    except WebDriverException:
-        return True
-    return False
-
-
-def submit(driver, button) -> None:
-    page = driver.find_element(By.TAG_NAME, "html")
-    driver.execute_script("arguments[0].scrollIntoView()", button)
-    button.click()
-    WebDriverWait(driver, 60).until(lambda _: gone(page))
-    wait_for(driver, "main")
-
-
-def login(driver, server, name: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(server.url + "/login")
-    driver.find_element(By.ID, "name").send_keys(name)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button"))
 
 
 def open_action(driver, name: str):
@@ -119,10 +62,6 @@ def open_action(driver, name: str):
     if details.get_attribute("open") is None:
         driver.execute_script("arguments[0].open = true", details)
     return details.find_element(By.TAG_NAME, "form")
-
-
-def notice(driver) -> str:
-    return wait_for(driver, ".notice, .error").text
 
 
 def shot(driver, artefacts: Path, name: str) -> None:
@@ -271,7 +210,7 @@ def test_a_200_mb_upload_in_chunks_is_cut_off_and_nothing_is_stored(server, unit
 
 
 def test_the_public_pages_at_1366_by_900(server, artefacts, tmp_path_factory):
-    desk = _browser(tmp_path_factory, "1366,900")
+    desk = chromium(tmp_path_factory, "1366,900")
     try:
         for path, name in (("/apply", "08-网上申请-1366"), ("/track", "09-申请查询-1366")):
             desk.get(server.url + path)

@@ -42,8 +42,8 @@ def server(tmp_path_factory, calendar_cache):
     running.stop()
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def chromium(tmp_path_factory, size: str = "1280,1000"):
+    """Debian's Chromium, headless, at ``size`` ("width,height"), downloading into its own folder."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium and chromium-driver are missing: .ci/run installs them")
@@ -51,26 +51,34 @@ def browser(tmp_path_factory):
     downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={size}",
                 "--lang=zh-CN", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
+                                              "download.prompt_for_download": False,
+                                              "plugins.always_open_pdf_externally": True})
     driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
     driver.downloads = downloads
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = chromium(tmp_path_factory)
     yield driver
     driver.quit()
 
 
 def wait_for(driver, css: str):
-    return WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+    return WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def submit(driver, button) -> None:
     """Click a submit button and wait until the next page has loaded."""
     page = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("arguments[0].scrollIntoView()", button)  # a phone's screen may not show it
     button.click()
-    WebDriverWait(driver, 20).until(lambda _: gone(page))
+    WebDriverWait(driver, 60).until(lambda _: gone(page))
     wait_for(driver, "main")
 
 
