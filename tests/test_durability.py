@@ -42,7 +42,7 @@ def importing(folder, engine) -> subprocess.Popen:
     )
     deadline = time.monotonic() + 120
     while count(engine, "SELECT count(*) FROM disclosure_request") < BATCH:
-        assert proc.poll() is None, "the import ended before it could be stopped"
+        assert proc.poll() is None, "the import ended before it could be stopped: " + proc.stderr.read()
         assert time.monotonic() < deadline
         time.sleep(0.02)
     return proc

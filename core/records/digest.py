@@ -470,6 +470,9 @@ def _digests(session: Any, keys: Iterable[tuple[str, int]], marks: bool = True) 
     """The digest of each (kind, id) record, read kind by kind."""
     from sqlmodel import SQLModel
 
+    from gongkai.core.records.storage import import_models
+
+    import_models()  # a record's parts may live in tables this command never loaded (its files)
     fetch = query_fetch(session.connection(), SQLModel.metadata)
     by_kind: dict[str, set[int]] = {}
     for kind, subject_id in keys:
