@@ -287,22 +287,33 @@ def reevaluate(app, document_id, on, by, attribute, reason, note, as_json):
 
 @document.command("attach")
 @click.argument("document_id", type=int)
-@click.option("--interpretation", required=True, help="解读方案、解读材料（或其存放位置）")
+@click.option("--interpretation", default="", help="解读方案、解读材料（或其存放位置）")
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), help="随文件公开的文件（PDF、图片或 Word 文件）")
+@click.option("--kind", default="正文", help="所附文件的类别：正文、解读材料（默认 正文）")
 @click.option("--on", callback=_date, help="报送日期（默认今天）")
 @click.option("--by", default="", help="经办人（本单位已启用账户的：账户名）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def attach(app, document_id, interpretation, on, by, as_json):
-    """登记文件之后补充解读方案和解读材料（须附解读材料的文件，未附的不能审批、发布）。"""
+def attach(app, document_id, interpretation, file, kind, on, by, as_json):
+    """补充解读方案和解读材料，或附加随文件公开的正文、解读材料文件（须附解读材料的文件，未附的不能审批、发布）。"""
+    from gongkai.core.documents import files
     from gongkai.core.documents.workflow import attach_interpretation, document_json, get_document
+    from gongkai.core.errors import GongkaiError
     from gongkai.core.today import not_future
 
+    if not interpretation.strip() and not file:
+        raise GongkaiError("请写明解读方案、解读材料（--interpretation），或给出所附文件（--file）。")
     on = not_future(_today(on), "报送")
     with app.session() as session:
         doc = get_document(session, document_id)
-        attach_interpretation(session, app.registry, doc, material=interpretation, on=on,
-                              by=signer(session, app, by, "document.attach", free=by))
+        by = signer(session, app, by, "document.attach", free=by)
+        if interpretation.strip():
+            attach_interpretation(session, app.registry, doc, material=interpretation, on=on, by=by)
+        if file:
+            with open(file, "rb") as stream:
+                files.attach(session, app.registry, app.config, doc, stream, kind=kind, file_name=file, on=on, by=by)
         data = document_json(session, app.registry, app.calendar, doc)
+        data["files"] = [files.shown(r, doc.id) for r in files.of_documents(session, [doc.id]).get(doc.id, [])]
     _print(data, as_json)
 
 
@@ -334,6 +345,8 @@ def _print(data, as_json):
     for s in data["review_steps"]:
         head = f"、{s['head']}（第二签字）" if s.get("head") else ""
         click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}{('　' + s['by']) if s['by'] else ''}{head}")
+    for f in data.get("files", []):
+        click.echo(f"所附文件 {f['id']}：{f['file_name']}（{f['kind_name']}，{f['size']} 字节）")
     for w in data["warnings"]:
         click.echo(f"注意：{w}")
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, not_
 from sqlmodel import Session, select
 
+from gongkai.core.documents import files
 from gongkai.core.documents.attributes import attribute_rule, is_published
 from gongkai.core.documents.models import Document
 from gongkai.core.errors import GongkaiError, NotFound
@@ -172,7 +173,18 @@ def document(session: Session, registry: Any, document_id: int, issuer: str = ""
     data = entry(doc, issuer)
     data.update(kind=doc.kind, summary=doc.summary, interpretation=doc.interpretation,
                 public_version=doc.public_version if doc.public_version else "")
+    data["files"] = [files.shown(r, doc.id) for r in files.of_documents(session, [doc.id]).get(doc.id, [])]
     return data
+
+
+def document_file(session: Session, registry: Any, document_id: int, name: str) -> Any:
+    """The attachment row a public document's page links as ``name``; not found, as a missing page,
+    for a document that is not public or a name it does not link."""
+    document(session, registry, document_id)
+    for row in files.of_documents(session, [document_id]).get(document_id, []):
+        if files.public_name(row, document_id) == name:
+            return row
+    raise NotFound(MISSING)
 
 
 def every(session: Session, registry: Any, issuer: str = "", batch: int = 2000) -> Iterator[dict[str, Any]]:
