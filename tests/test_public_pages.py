@@ -235,3 +235,25 @@ def test_a_documents_files_are_published_only_with_a_public_document(office, gk,
     db.close()
     report = gk("audit", "verify")
     assert report.exit_code != 0 and f"文件 {office['notice']} 的附件“正文.pdf”" in report.stderr
+
+
+def test_a_stated_category_of_article_twenty_lists_the_document_under_it(office, gk):
+    from public_support import document, publish
+
+    assert "第二十条的类别" in gk.fails("document", "new", "--title", "某统计公报", "--kind", "其他", "--attribute",
+                                     "主动公开", "--category", "十六").stderr
+    stats = document(gk, "某区2025年国民经济和社会发展统计公报", "主动公开", "--category", "（四）")
+    publish(gk, stats)
+    c = client()
+    assert "（四）国民经济和社会发展统计信息" in c.get(f"/gk/documents/{stats}.html").text
+    assert "某区2025年国民经济" in c.get("/gk/catalogue/c4/").text
+    assert "某区2025年国民经济" not in c.get("/gk/catalogue/c15/").text
+    assert "（四）国民经济和社会发展统计信息" in c.get("/gk/catalogue/").text  # the navigation counts it
+    data = gk.json("document", "edit", stats, "--category", "7", "--by", "经办人")
+    assert data["category"].startswith("（七）财政预算") and data["category_stated"]
+    assert "某区2025年国民经济" in c.get("/gk/catalogue/c7/").text
+    assert c.get("/gk/catalogue/c4/").status_code == 404 or "某区2025年国民经济" not in c.get("/gk/catalogue/c4/").text
+    assert "没有要修改" in gk.fails("document", "edit", stats, "--category", "财政预算、决算信息").stderr
+    back = gk.json("document", "edit", stats, "--category", "推定", "--by", "经办人")
+    assert back["category"].startswith("（十五）") and not back["category_stated"]
+    assert "一致" in gk.ok("audit", "verify").stdout
