@@ -188,3 +188,72 @@ def test_one_address_may_search_so_often(office, unit):
     refused = c.get("/gk/catalogue/search/", params={"q": "拓宽"})
     assert refused.status_code == 429 and "检索过于频繁" in refused.text and refused.headers["retry-after"] == "60"
     assert c.get("/gk/catalogue/").status_code == 200  # browsing goes on
+
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def test_a_documents_files_are_published_only_with_a_public_document(office, gk, tmp_path):
+    import sqlite3
+
+    text = tmp_path / "正文.pdf"
+    text.write_bytes(PDF)
+    explained = tmp_path / "解读.pdf"
+    explained.write_bytes(PDF + b"% interpretation\n")
+    notice = gk.json("document", "attach", office["notice"], "--file", str(text), "--on", "2026-10-01")
+    gk.ok("document", "attach", office["notice"], "--file", str(explained), "--kind", "解读材料", "--on", "2026-10-01")
+    hidden = {k: gk.json("document", "attach", office[k], "--file", str(text), "--on", "2026-10-01")["files"][0]
+              for k in ("withheld", "on_request")}
+    assert [f["kind_name"] for f in notice["files"]] == ["正文"]
+    assert "已于" in gk.fails("document", "attach", office["licensing"], "--file", str(text)).stderr  # repealed
+    assert "类别" in gk.fails("document", "attach", office["notice"], "--file", str(text), "--kind", "送达证明").stderr
+    (tmp_path / "fake.pdf").write_bytes(b"MZ not a pdf")
+    assert "内容不是" in gk.fails("document", "attach", office["notice"], "--file", str(tmp_path / "fake.pdf")).stderr
+    c = client()
+    page = c.get(f"/gk/documents/{office['notice']}.html").text
+    links = re.findall(r'href="\.\./documents/(' + office["notice"] + r'-[0-9]+\.pdf)"', page)
+    assert len(links) == 2 and "正文.pdf" in page and "解读.pdf" in page
+    assert page.index("解读.pdf") > page.index('id="h-interp"')  # the 解读材料 beside the interpretation
+    served = c.get(f"/gk/documents/{links[0]}")
+    assert served.status_code == 200 and served.content == PDF and served.headers["content-type"] == "application/pdf"
+    missing = c.get("/gk/documents/999-999.pdf")
+    assert missing.status_code == 404
+    for key, row in hidden.items():  # a file of a document not public: the same answer as nothing
+        r = c.get(f"/gk/documents/{row['href']}")
+        assert r.status_code == 404 and r.text == missing.text, key
+    assert c.get(f"/gk/documents/{office['notice']}-{hidden['withheld']['id']}.pdf").status_code == 404
+    out = tmp_path / "site"
+    gk.ok("site", "build", "--out", str(out))
+    assert (out / "documents" / links[0]).read_bytes() == PDF
+    assert f'href="../documents/{links[1]}"' in (out / f"documents/{office['notice']}.html").read_text(encoding="utf-8")
+    assert not list((out / "documents").glob(f"{office['withheld']}-*")) and not list(
+        (out / "documents").glob(f"{office['on_request']}-*"))
+    assert gk.json("audit", "verify")["ok"]
+    db = sqlite3.connect(tmp_path / "gongkai.db")
+    with db:
+        db.execute("UPDATE attachment_chunk SET data = X'00' WHERE sha256 = ?", (notice["files"][0]["sha256"],))
+    db.close()
+    report = gk("audit", "verify")
+    assert report.exit_code != 0 and f"文件 {office['notice']} 的附件“正文.pdf”" in report.stderr
+
+
+def test_a_stated_category_of_article_twenty_lists_the_document_under_it(office, gk):
+    from public_support import document, publish
+
+    assert "第二十条的类别" in gk.fails("document", "new", "--title", "某统计公报", "--kind", "其他", "--attribute",
+                                     "主动公开", "--category", "十六").stderr
+    stats = document(gk, "某区2025年国民经济和社会发展统计公报", "主动公开", "--category", "（四）")
+    publish(gk, stats)
+    c = client()
+    assert "（四）国民经济和社会发展统计信息" in c.get(f"/gk/documents/{stats}.html").text
+    assert "某区2025年国民经济" in c.get("/gk/catalogue/c4/").text
+    assert "某区2025年国民经济" not in c.get("/gk/catalogue/c15/").text
+    assert "（四）国民经济和社会发展统计信息" in c.get("/gk/catalogue/").text  # the navigation counts it
+    data = gk.json("document", "edit", stats, "--category", "7", "--by", "经办人")
+    assert data["category"].startswith("（七）财政预算") and data["category_stated"]
+    assert "某区2025年国民经济" in c.get("/gk/catalogue/c7/").text
+    assert c.get("/gk/catalogue/c4/").status_code == 404 or "某区2025年国民经济" not in c.get("/gk/catalogue/c4/").text
+    assert "没有要修改" in gk.fails("document", "edit", stats, "--category", "财政预算、决算信息").stderr
+    back = gk.json("document", "edit", stats, "--category", "推定", "--by", "经办人")
+    assert back["category"].startswith("（十五）") and not back["category_stated"]
+    assert "一致" in gk.ok("audit", "verify").stdout

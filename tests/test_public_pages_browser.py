@@ -56,6 +56,8 @@ def site(tmp_path_factory, calendar_cache):
     config = write_config(folder, "changning")
     gk = Cli()
     ids = public_unit(gk)
+    (folder / "正文.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")  # a published text beside its page
+    gk.ok("document", "attach", ids["notice"], "--file", str(folder / "正文.pdf"), "--on", "2026-10-01")
     gk.ok("site", "build", "--out", str(folder / "static-site"))
     district = folder / "district"
     district.mkdir()
@@ -67,7 +69,13 @@ def site(tmp_path_factory, calendar_cache):
     mp.chdir(folder)
     mp.delenv("GONGKAI_TODAY")
     running = Server(config, calendar_cache, folder / "serve.log")
-    yield running, ids, folder / "static-site"
+    try:
+        districts = Server(district / "gongkai.toml", calendar_cache, folder / "serve-district.log")
+    except BaseException:
+        running.stop()
+        raise
+    yield running, ids, folder / "static-site", districts
+    districts.stop()
     running.stop()
     mp.undo()
 
@@ -113,7 +121,7 @@ def check(driver, axe: str, url: str, name: str, folder: Path) -> list[str]:
 
 
 def test_every_served_public_page_passes_axe_at_both_sizes(site, browser, axe, artefacts):  # noqa: F811
-    server, ids, _ = site
+    server, ids, _, _ = site
     problems = []
     for path in served_pages(ids):
         name = path.strip("/").replace("/", "-").replace("?q=", "-q") or "home"
@@ -125,7 +133,7 @@ def test_every_served_public_page_passes_axe_at_both_sizes(site, browser, axe, a
 
 
 def test_the_static_site_passes_axe_and_searches_in_the_browser(site, browser, axe, artefacts):  # noqa: F811
-    _, _, out = site
+    _, _, out, _ = site
     problems = []
     for page in STATIC_PAGES:
         file, _, query = page.partition("?")
@@ -138,3 +146,47 @@ def test_the_static_site_passes_axe_and_searches_in_the_browser(site, browser, a
     assert PUBLIC_TITLES[0] in results.text and PUBLIC_TITLES[1] not in results.text
     results.find_element("css selector", "a").click()
     assert "政策解读" in browser.find_element("tag name", "main").text
+
+
+def test_the_served_district_pages_pass_axe(site, browser, axe, artefacts):  # noqa: F811
+    _, _, _, districts = site
+    problems = []
+    for path, name in (("/gk/", "district"), ("/gk/fga/", "district-fga"), ("/gk/fga/guide/", "district-fga-guide"),
+                       ("/gk/fgb/catalogue/", "district-fgb-catalogue")):
+        problems += check(browser, axe, districts.url + path, name, artefacts)
+    assert not problems, "\n".join(problems)
+    browser.get(districts.url + "/gk/")  # each unit's pages are reached from the district's index
+    links = {a.get_attribute("href") for a in browser.find_elements("css selector", "a")}
+    assert {districts.url + p for p in ("/gk/fga/", "/gk/fgb/")} <= links or \
+        {districts.url + p for p in ("/gk/fga/guide/", "/gk/fgb/guide/")} <= links, links
+
+
+def test_text_resized_to_200_percent_stays_on_the_page(site, browser, artefacts):  # noqa: F811
+    """WCAG 1.4.4 (GB/T 37668-2019 follows it): text at 200 % loses nothing, scrolls not sideways."""
+    server, ids, _, _ = site
+    problems = []
+    for path in ("/gk/", "/gk/guide/", "/gk/catalogue/", f"/gk/documents/{ids['notice']}.html", "/gk/reports/"):
+        for width, height in SIZES:
+            browser.set_window_size(width, height)
+            browser.get(server.url + path)
+            normal = browser.execute_script("return parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+            browser.execute_script("document.documentElement.style.fontSize = '200%'")
+            big = browser.execute_script("return parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+            assert big >= 2 * normal - 0.5, (path, normal, big)
+            inner = browser.execute_script("return window.innerWidth")
+            wide = browser.execute_script("return document.documentElement.scrollWidth")
+            if wide > inner + 1:
+                problems.append(f"{path} @{width} at 200 %: the page scrolls sideways ({wide} > {inner})")
+            # every heading, paragraph, cell and link is laid out inside the page's width, none hidden
+            # (but what is moved off-screen on purpose: a phone's catalogue names its columns in each cell)
+            outside = browser.execute_script(
+                "const w = document.documentElement.clientWidth; return [...document.querySelectorAll("
+                "'main h1, main h2, main p, main td, main th, main a, main li')].filter(e => {"
+                "const r = e.getBoundingClientRect(); const s = getComputedStyle(e);"
+                "if (r.right <= 0 && e.closest('thead')) return false;"
+                "return s.visibility === 'hidden' || r.width === 0 || r.left < -1 || r.right > w + 1;"
+                "}).map(e => e.tagName + ' ' + e.textContent.trim().slice(0, 20));")
+            if outside:
+                problems.append(f"{path} @{width} at 200 %: cut or hidden: {outside[:5]}")
+            browser.save_screenshot(str(artefacts / f"public-text200-{path.strip('/').replace('/', '-') or 'home'}-{width}.png"))
+    assert not problems, "\n".join(problems)

@@ -40,7 +40,11 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("notice", "告知书原件", True),
     Kind("delivery_proof", "送达证明", False),
     Kind("other", "其他", True),
+    # a document's own files, published with it on the public pages (条例 第二十条)
+    Kind("text", "正文", True),
+    Kind("interpretation", "解读材料", True),
 )}
+DOCUMENT_KINDS = ("text", "interpretation")
 
 # (first bytes, MIME type, Chinese name)
 MAGIC = (
@@ -49,14 +53,17 @@ MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
 )
 DOCX = (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word（docx）")
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", DOCX[1]: "docx"}
 
 
-def kind_of(value: str) -> str:
+def kind_of(value: str, owner_kind: str = "") -> str:
+    """The code of the kind ``value`` names (code or Chinese label); a document's files have their own kinds."""
     text = (value or "").strip()
-    for kind in KINDS.values():
+    allowed = [k for k in KINDS.values() if (k.code in DOCUMENT_KINDS) == (owner_kind == "document")]
+    for kind in allowed:
         if text in (kind.code, kind.label):
             return kind.code
-    raise GongkaiError(f"附件类别“{value}”无效（--kind），可选：{'、'.join(k.label for k in KINDS.values())}。")
+    raise GongkaiError(f"附件类别“{value}”无效（--kind），可选：{'、'.join(k.label for k in allowed)}。")
 
 
 def max_bytes(config: Any) -> int:
@@ -98,7 +105,7 @@ def store(session: Session, stream: BinaryIO, *, owner_kind: str, owner_id: int,
           limit: int, on: dt.date, actor: str = "", note: str = "") -> Attachment:
     """Read ``stream`` into the store, a chunk at a time, and attach it to the record; the
     caller logs :func:`logged` of the result in the same transaction."""
-    kind = kind_of(kind)
+    kind = kind_of(kind, owner_kind)
     name = clean_file_name(file_name)
     provisional = "tmp-" + secrets.token_hex(16)
     digest, size, seq, mime = hashlib.sha256(), 0, 0, ""

@@ -737,7 +737,7 @@ def check_attachments(fetch: Any, findings: Findings) -> None:
     record's digest holds): a file changed, cut or deleted behind the log is named."""
     from gongkai.core.attachments.store import check
 
-    owners = {"request": "申请", "application": "网上申请"}
+    owners = {"request": "申请", "application": "网上申请", "document": "文件"}
     for row, what in check(fetch):
         _sha, attachment_id, kind, owner_id, name, _size = row
         findings.add(FILES, attachment_id, "changed",

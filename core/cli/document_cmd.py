@@ -54,6 +54,7 @@ def document():
 @click.option("--government-issued", is_flag=True, help="以本级政府（或其办公室）名义印发，或须报本级政府同意（起草部门报送的代拟稿）")
 @click.option("--decision-kind", default="", help="行政许可或行政处罚决定（双公示）")
 @click.option("--decided", callback=_date, help="作出许可/处罚决定的日期")
+@click.option("--category", default="", help="政府信息公开目录的类别：条例第二十条的项号，如 3 或 （三）（默认按种类和决定推定）")
 @click.option("--internal-version", default="", help="脱密后公开：内部行文文稿（密件）")
 @click.option("--public-version", default="", help="脱密后公开：脱密后公开的文稿")
 @click.option("--method", default="", help="脱密处理方式：删除、摘录、其他")
@@ -62,7 +63,7 @@ def document():
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
 def new(app, title, number, kind, attribute, reason, formed, changed, finalised, producer, handler, summary,
-        interpretation, major_policy, government_issued, decision_kind, decided, internal_version, public_version, method,
+        interpretation, major_policy, government_issued, decision_kind, decided, category, internal_version, public_version, method,
         secrecy_confirmed_by, by, as_json):
     """登记起草的文件及其公开属性，并计算发布期限。"""
     from gongkai.core.documents.workflow import document_json, register_document
@@ -75,7 +76,7 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
             session, app.registry, app.calendar, title=title, kind=kind, attribute=attribute, number=number,
             producer=producer, handler=handler, summary=summary, reason=reason, interpretation=interpretation,
             major_policy=major_policy, government_issued=government_issued, formed=formed, changed=changed, finalised=finalised,
-            decision_kind=decision_kind, decided_on=decided, internal_version=internal_version,
+            decision_kind=decision_kind, decided_on=decided, category=category, internal_version=internal_version,
             public_version=public_version, declassify_method=method, secrecy_confirmed_by=secrecy_confirmed_by,
             actor=signer(session, app, by, "document.register", free=by or ""),
         )
@@ -287,21 +288,50 @@ def reevaluate(app, document_id, on, by, attribute, reason, note, as_json):
 
 @document.command("attach")
 @click.argument("document_id", type=int)
-@click.option("--interpretation", required=True, help="解读方案、解读材料（或其存放位置）")
+@click.option("--interpretation", default="", help="解读方案、解读材料（或其存放位置）")
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), help="随文件公开的文件（PDF、图片或 Word 文件）")
+@click.option("--kind", default="正文", help="所附文件的类别：正文、解读材料（默认 正文）")
 @click.option("--on", callback=_date, help="报送日期（默认今天）")
 @click.option("--by", default="", help="经办人（本单位已启用账户的：账户名）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def attach(app, document_id, interpretation, on, by, as_json):
-    """登记文件之后补充解读方案和解读材料（须附解读材料的文件，未附的不能审批、发布）。"""
+def attach(app, document_id, interpretation, file, kind, on, by, as_json):
+    """补充解读方案和解读材料，或附加随文件公开的正文、解读材料文件（须附解读材料的文件，未附的不能审批、发布）。"""
+    from gongkai.core.documents import files
     from gongkai.core.documents.workflow import attach_interpretation, document_json, get_document
+    from gongkai.core.errors import GongkaiError
     from gongkai.core.today import not_future
 
+    if not interpretation.strip() and not file:
+        raise GongkaiError("请写明解读方案、解读材料（--interpretation），或给出所附文件（--file）。")
     on = not_future(_today(on), "报送")
     with app.session() as session:
         doc = get_document(session, document_id)
-        attach_interpretation(session, app.registry, doc, material=interpretation, on=on,
-                              by=signer(session, app, by, "document.attach", free=by))
+        by = signer(session, app, by, "document.attach", free=by)
+        if interpretation.strip():
+            attach_interpretation(session, app.registry, doc, material=interpretation, on=on, by=by)
+        if file:
+            with open(file, "rb") as stream:
+                files.attach(session, app.registry, app.config, doc, stream, kind=kind, file_name=file, on=on, by=by)
+        data = document_json(session, app.registry, app.calendar, doc)
+        data["files"] = [files.shown(r, doc.id) for r in files.of_documents(session, [doc.id]).get(doc.id, [])]
+    _print(data, as_json)
+
+
+@document.command("edit")
+@click.argument("document_id", type=int)
+@click.option("--category", required=True, help="政府信息公开目录的类别：条例第二十条的项号，如 3 或 （三）；写 推定 则按种类和决定推定")
+@click.option("--by", default="", help="经办人（本单位已启用账户的：账户名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def edit(app, document_id, category, by, as_json):
+    """修改文件在政府信息公开目录中的类别（条例第二十条）。"""
+    from gongkai.core.documents.workflow import document_json, get_document, set_category
+
+    with app.session() as session:
+        doc = get_document(session, document_id)
+        set_category(session, app.registry, doc, category="" if category.strip() == "推定" else category,
+                     by=signer(session, app, by, "document.edit", free=by))
         data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
 
@@ -328,12 +358,15 @@ def _print(data, as_json):
         return
     click.echo(f"文件 {data['id']}：{data['title']}{('（' + data['number'] + '）') if data['number'] else ''}")
     click.echo(f"种类：{data['kind']}；公开属性：{data['attribute']}；状态：{data['state_name']}")
+    click.echo(f"目录类别：{data['category']}")
     for c in data["clocks"]:
         limit = f"，最迟 {c['limit']}" if c["limit"] else ""
         click.echo(f"期限 {c['label']}：{c['due']}{limit}（{label('clock_status', c['status'])}）")
     for s in data["review_steps"]:
         head = f"、{s['head']}（第二签字）" if s.get("head") else ""
         click.echo(f"  {'☑' if s['done'] else '☐'} {s['name']}{('　' + s['by']) if s['by'] else ''}{head}")
+    for f in data.get("files", []):
+        click.echo(f"所附文件 {f['id']}：{f['file_name']}（{f['kind_name']}，{f['size']} 字节）")
     for w in data["warnings"]:
         click.echo(f"注意：{w}")
 

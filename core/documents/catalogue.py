@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, not_
 from sqlmodel import Session, select
 
+from gongkai.core.documents import files
 from gongkai.core.documents.attributes import attribute_rule, is_published
 from gongkai.core.documents.models import Document
 from gongkai.core.errors import GongkaiError, NotFound
@@ -50,6 +51,24 @@ def category_label(number: int) -> str:
     return f"（{ITEMS[number]}）{CATEGORIES[number]}"
 
 
+def category_number(value: str) -> int:
+    """The item of 第二十条 ``value`` names: its number (1–15), its Chinese numeral with or without
+    brackets (（二）, 二, 第二项) or its text."""
+    text = (value or "").strip().replace("(", "（").replace(")", "）")
+    bare = text.removeprefix("第").removesuffix("项").strip("（）")
+    if bare.isdigit() and int(bare) in CATEGORIES:
+        return int(bare)
+    for number, label in CATEGORIES.items():
+        if bare == ITEMS[number] or text in (label, category_label(number)):
+            return number
+    raise GongkaiError(f"第二十条的类别“{value}”无效（--category）：请写 1 到 15 的项号，如 3 或 （三），"
+                       "或该项的内容，如 国民经济和社会发展统计信息。")
+
+
+def stated_or_derived(category: int | None, kind: str, decision_kind: str) -> int:
+    return category if category in CATEGORIES else category_of(kind, decision_kind)
+
+
 def category_of(kind: str, decision_kind: str) -> int:
     """The item of 第二十条 a document falls under, from what its record states: its kind (规章,
     行政规范性文件) and the decisions it is the basis of (行政许可, 行政处罚, 行政强制, 收费)."""
@@ -59,6 +78,11 @@ def category_of(kind: str, decision_kind: str) -> int:
 
 
 def _category_condition(number: int) -> Any:
+    return or_(Document.category == number,  # type: ignore[arg-type]
+               and_(Document.category.is_(None), _derived_condition(number)))  # type: ignore[union-attr]
+
+
+def _derived_condition(number: int) -> Any:
     normative = Document.kind.in_(NORMATIVE)  # type: ignore[attr-defined]
     decided = {5: ("行政许可",), 6: ("行政处罚", "行政强制"), 8: ("行政事业性收费",)}
     if number == 1:
@@ -99,14 +123,14 @@ def _matching(text: str) -> Any:
 
 def entry(doc: Any, issuer: str = "") -> dict[str, Any]:
     """A document as the catalogue shows it (``doc``: a row with the catalogue's columns)."""
-    number = category_of(doc.kind, doc.decision_kind)
+    number = stated_or_derived(doc.category, doc.kind, doc.decision_kind)
     return {"id": doc.id, "title": doc.title, "number": doc.number, "issuer": doc.producer or issuer,
             "issued": doc.finalised, "published": doc.published_on, "category": number,
             "category_label": category_label(number), "channel": doc.channel, "repealed": doc.repealed}
 
 
 COLUMNS = (Document.id, Document.title, Document.number, Document.producer, Document.kind, Document.decision_kind,
-           Document.finalised, Document.published_on, Document.channel, Document.repealed)
+           Document.category, Document.finalised, Document.published_on, Document.channel, Document.repealed)
 
 
 def page(session: Session, registry: Any, *, category: int | None = None, year: int | None = None,
@@ -150,11 +174,11 @@ def page(session: Session, registry: Any, *, category: int | None = None, year: 
 def summary(session: Session, registry: Any) -> dict[str, Any]:
     """How many documents each category and each year has (the catalogue's navigation)."""
     public = _public(registry)
-    by_kind = session.exec(select(Document.kind, Document.decision_kind, func.count())
-                           .where(public).group_by(Document.kind, Document.decision_kind)).all()
+    by_kind = session.exec(select(Document.kind, Document.decision_kind, Document.category, func.count())
+                           .where(public).group_by(Document.kind, Document.decision_kind, Document.category)).all()
     categories: dict[int, int] = {}
-    for kind, decision, count in by_kind:
-        n = category_of(kind, decision)
+    for kind, decision, stated, count in by_kind:
+        n = stated_or_derived(stated, kind, decision)
         categories[n] = categories.get(n, 0) + count
     year_of = func.extract("year", Document.published_on)
     by_year = session.exec(select(year_of, func.count()).where(public).group_by(year_of)).all()
@@ -172,7 +196,18 @@ def document(session: Session, registry: Any, document_id: int, issuer: str = ""
     data = entry(doc, issuer)
     data.update(kind=doc.kind, summary=doc.summary, interpretation=doc.interpretation,
                 public_version=doc.public_version if doc.public_version else "")
+    data["files"] = [files.shown(r, doc.id) for r in files.of_documents(session, [doc.id]).get(doc.id, [])]
     return data
+
+
+def document_file(session: Session, registry: Any, document_id: int, name: str) -> Any:
+    """The attachment row a public document's page links as ``name``; not found, as a missing page,
+    for a document that is not public or a name it does not link."""
+    document(session, registry, document_id)
+    for row in files.of_documents(session, [document_id]).get(document_id, []):
+        if files.public_name(row, document_id) == name:
+            return row
+    raise NotFound(MISSING)
 
 
 def every(session: Session, registry: Any, issuer: str = "", batch: int = 2000) -> Iterator[dict[str, Any]]:

@@ -52,6 +52,8 @@ class Document(UnitOwned, table=True):
     government_issued: bool = False  # issued in the name of the government (长宁区 第二十六条: 以区政府名义印发)
     decision_kind: str = Field(default="", max_length=40)  # 行政许可 / 行政处罚 (双公示)
     decided_on: dt.date | None = None
+    # the item of 条例 第二十条 it is listed under when stated; None: derived from kind and decision_kind
+    category: int | None = None
     formed: dt.date | None = None
     changed: dt.date | None = None
     finalised: dt.date | None = None

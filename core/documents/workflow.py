@@ -98,6 +98,7 @@ def register_document(
     finalised: dt.date | None = None,
     decision_kind: str = "",
     decided_on: dt.date | None = None,
+    category: str = "",
     internal_version: str = "",
     public_version: str = "",
     declassify_method: str = "",
@@ -117,12 +118,13 @@ def register_document(
     attr = check_draft(registry, draft)
     if decision_kind:
         decision_kind = resolve_decision_kind(decision_kind, clocks.DOUBLE_PUBLICITY_KINDS)
+    stated = _stated_category(category, kind, decision_kind)
     if not (formed or changed or finalised):
         formed = today or beijing_today()  # formed when it is registered
     doc = Document(
         title=title.strip(), number=number.strip(), producer=producer, handler=handler, summary=summary,
         kind=kind, major_policy=major_policy, government_issued=government_issued, decision_kind=decision_kind, decided_on=decided_on,
-        formed=formed, changed=changed, finalised=finalised, attribute=attr.code, attribute_name=attr.name,
+        category=stated, formed=formed, changed=changed, finalised=finalised, attribute=attr.code, attribute_name=attr.name,
         reason=reason.strip(), interpretation=interpretation.strip(), internal_version=internal_version,
         public_version=public_version, declassify_method=declassify_method,
         secrecy_confirmed_by=secrecy_confirmed_by,
@@ -133,8 +135,35 @@ def register_document(
     doc.state = derive_state(registry, session, doc)
     session.add(doc)
     record_event(session, subject_kind=OWNER, subject_id=doc.id, action="registered", actor=actor or handler,
-                 after={**_snapshot(doc), "title": doc.title, "number": doc.number, "kind": kind, "reason": doc.reason})
+                 after={**_snapshot(doc), "title": doc.title, "number": doc.number, "kind": kind, "reason": doc.reason,
+                        "category": doc.category})
     return doc
+
+
+def _stated_category(value: str, kind: str, decision_kind: str) -> int | None:
+    """The item of 第二十条 ``value`` names, kept only where it differs from the derived one (None)."""
+    from gongkai.core.documents.catalogue import category_number, category_of
+
+    if not (value or "").strip():
+        return None
+    number = category_number(value)
+    return None if number == category_of(kind, decision_kind) else number
+
+
+def _category(doc: Document) -> str:
+    from gongkai.core.documents.catalogue import category_label, stated_or_derived
+
+    return category_label(stated_or_derived(doc.category, doc.kind, doc.decision_kind))
+
+
+def set_category(session: Session, registry: Registry, doc: Document, *, category: str, by: str) -> None:
+    """State the item of 条例 第二十条 the catalogue lists ``doc`` under (``""``: back to the derived one)."""
+    stated = _stated_category(category, doc.kind, doc.decision_kind)
+    if stated == doc.category:
+        raise GongkaiError(f"文件 {doc.id} 的类别已是“{_category(doc)}”，没有要修改的。")
+    before = {**_snapshot(doc), "category": doc.category}
+    doc.category = stated
+    _changed(session, registry, doc, "category.changed", by, before, {"category": doc.category})
 
 
 def review_document(
@@ -388,6 +417,7 @@ def document_json(session: Session, registry: Registry, calendar: WorkCalendar, 
         "state": doc.state, "state_name": STATE_NAMES.get(doc.state, doc.state),
         "formed": _iso(doc.formed), "changed": _iso(doc.changed), "finalised": _iso(doc.finalised),
         "repealed": _iso(doc.repealed), "decision_kind": doc.decision_kind, "decided_on": _iso(doc.decided_on),
+        "category": _category(doc), "category_stated": doc.category is not None,
         "due": _iso(clock.due) if clock else None, "limit": _iso(clock.limit) if clock else None,
         "provisional": bool(clock and is_provisional(clock, calendar)), "clock": clock.name if clock else None,
         "clocks": [_clock_json(r, registry, calendar) for r in rows],

@@ -94,6 +94,7 @@ GROUPS = {g.kind: g for g in (
     Group("document", "document", (
         Part("document_review", "document_id", label="审核签批记录"),
         Part("document_reevaluation", "document_id", label="公开属性审查记录"),
+        Part("attachment", "owner_id", where=(("owner_kind", "document"),), label="附件"),
         _clocks("document"),
     )),
     Group("matter", "matter", (_clocks("matter"),)),

@@ -191,6 +191,15 @@ class UnitPages:
             doc = catalogue.document(session, self.office.registry, document_id, issuer=self.unit.name)
         return self.render("document.html", f"documents/{document_id}.html", doc=doc)
 
+    def document_file(self, document_id: int, name: str) -> tuple[Any, bytes]:
+        """A public document's attached file ``name`` (as its page links it) and its content."""
+        from gongkai.core.attachments import store
+        from gongkai.core.documents import catalogue
+
+        with self.office.session() as session:
+            row = catalogue.document_file(session, self.office.registry, document_id, name)
+            return row, b"".join(store.read(session, row))
+
     def document_of(self, doc: dict[str, Any]) -> str:
         return self.render("document.html", f"documents/{doc['id']}.html", doc=doc)
 
@@ -305,9 +314,22 @@ def _build_unit(office: Any, put: Any, *, district: bool, written: dict[str, int
         documents = list(catalogue.every(session, office.registry, issuer=name))
     put("index.html", pages.render("home.html", "", summary=summary, years=years, latest=documents[:10]))
     put("guide/index.html", pages.guide())
+    from gongkai.core.attachments import store
+    from gongkai.core.documents import files
+
     fast = DocumentPages(pages)
+    with office.session() as session:
+        attached = files.of_documents(session, [d["id"] for d in documents])
     for doc in documents:
-        put(f"documents/{doc['id']}.html", fast(doc))
+        rows = attached.get(doc["id"])
+        if rows:  # the few with files: the template, and each file beside the page
+            page = pages.document_of({**doc, "files": [files.shown(r, doc["id"]) for r in rows]})
+            with office.session() as session:
+                for row in rows:
+                    put(f"documents/{files.public_name(row, doc['id'])}", b"".join(store.read(session, row)))
+        else:
+            page = fast(doc)
+        put(f"documents/{doc['id']}.html", page)
         written["documents"] += 1
         if progress is not None and written["documents"] % 1000 == 0:
             progress(written["documents"])

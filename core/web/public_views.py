@@ -21,6 +21,7 @@ from gongkai.core.web.public_site import ASSETS, HERE, UnitPages, district_index
 
 PREFIX = "/gk/"
 _FILTER = re.compile(r"^(c(?P<c>[0-9]{1,2})|y(?P<y>[0-9]{4})|p(?P<p>[0-9]{1,7})\.html)$")
+_FILE = re.compile(r"[0-9]{1,9}-[0-9]{1,9}\.(pdf|jpg|png|docx)")
 # each public page as rendered, reused while its unit's records are unchanged (in each worker)
 PAGES = HeadCache(256)
 
@@ -90,6 +91,10 @@ def unit_page(pages: UnitPages, parts: list[str], request: Request) -> str | Res
         return _catalogue(pages, rest, head == "interpretations", request)
     if head == "documents" and len(rest) == 1 and re.fullmatch(r"[0-9]{1,9}\.html", rest[0]):
         return pages.document(int(rest[0][:-5]))
+    if head == "documents" and len(rest) == 1 and _FILE.fullmatch(rest[0]):
+        row, content = pages.document_file(int(rest[0].split("-")[0]), rest[0])
+        return Response(content, media_type=row.media_type, headers={
+            "Content-Disposition": f"inline; filename={rest[0]}", "X-Content-Type-Options": "nosniff"})
     if head == "reports" and not rest:
         return pages.reports()
     if head == "reports" and len(rest) == 1 and re.fullmatch(r"[0-9]{4}", rest[0]):
@@ -130,7 +135,8 @@ class PublicPages:
             return FileResponse(HERE / "static" / name)
         parts = [p for p in path.split("/") if p]
         pdf = bool(parts) and parts[-1].endswith(".pdf") and len(parts) >= 2 and parts[-2] == "reports"
-        if not pdf and path and not path.endswith(("/", ".html")):
+        attached = len(parts) >= 2 and parts[-2] == "documents" and bool(_FILE.fullmatch(parts[-1]))
+        if not pdf and not attached and path and not path.endswith(("/", ".html")):
             raise _Redirect(PREFIX + path + "/")
         if self.district:
             if not parts:
@@ -146,6 +152,8 @@ class PublicPages:
             if len(parts) != 2 or not re.fullmatch(r"[0-9]{4}\.pdf", name):
                 raise Missing
             return _pdf(pages, name)
+        if attached:  # a file is not kept with the pages: read each time, after the document's check
+            return unit_page(pages, parts, request)
         key = ("public", pages, path, request.url.query)  # pages: this server's rules and settings
         with pages.office.session() as session:
             head = chain_head(session)
