@@ -56,7 +56,7 @@ CATEGORIES = {
                   "mysql://x/y", "甲\x00乙"], {"database_url"}),
 }
 # every other option is text: free text, a code or a Chinese label
-TEXT_EXAMPLES = {"address", "office_name", "office_hours", "phone", "fax", "postcode", "assignee", "email", "text", "agency", "agency_contact", "flags", "drop_flags", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
+TEXT_EXAMPLES = {"address", "category", "office_name", "office_hours", "phone", "fax", "postcode", "assignee", "email", "text", "agency", "agency_contact", "flags", "drop_flags", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
                  "code", "level", "parent", "unit_code",
                  "comment", "contact", "content", "decision", "decision_kind", "expect", "fmt",
                  "form_wanted", "good_reason", "grade", "host", "how", "id_number", "internal_version", "interpretation",
@@ -115,6 +115,7 @@ BASE: dict[str, dict[str, str] | None] = {
     "audit bundle": {"file": "empty.csv"},
     "ledger": {}, "documents": {}, "matters": {}, "duties": {}, "digest": {}, "demo": {},
     "document attach": {"document_id": "1", "interpretation": "解读材料"},
+    "document edit": {"document_id": "1", "category": "1"},
     "document decisions": {"year": "2026"},
     "document form": {"document_id": "1", "out": "form.docx"},
     "document meet": {"document_id": "1", "clock": "archive_delivery", "on": "2026-10-01"},
