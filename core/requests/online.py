@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,7 +28,7 @@ from gongkai.core.records.limits import check_text
 from gongkai.core.records.privacy import validate_resident_id
 from gongkai.core.records.storage import record_event
 from gongkai.core.requests import intake
-from gongkai.core.requests.models import OnlineApplication, Request
+from gongkai.core.requests.models import OnlineApplication, PostCount, Request
 from gongkai.core.today import not_future, today
 
 KIND = "application"  # Event.subject_kind and Attachment.owner_kind of an application
@@ -40,6 +41,35 @@ PUBLIC_ACTOR = "申请人（网上）"
 # 条例 第三十五条 (申请数量、频次明显超过合理范围): from this many in 30 days the staff pages
 # flag the applicant, for the office to decide whether to ask for reasons; nobody is refused for it
 MANY = 5
+
+
+def allow_post(session: Session, kind: str, client: str, per_hour: int, now: float | None = None) -> bool:
+    """Whether ``client`` may post ``kind`` (apply, track) once more: at most ``per_hour`` in
+    any hour, counted in the database so that every worker and server on it shares one count.
+    The hour slides: the last hour's count weighs by the part of it still within the hour. The
+    count is taken with one conditional upsert, so two workers cannot both take the last post."""
+    from sqlalchemy import delete
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    moment = time.time() if now is None else now
+    window, into = divmod(moment, 3600)
+    window = int(window)
+    key = hashlib.sha256(f"{kind}:{client}".encode()).hexdigest()
+    before = session.exec(select(PostCount.posts).where(  # type: ignore[call-overload]
+        PostCount.client_hash == key, PostCount.kind == kind, PostCount.window_start == window - 1)).first()
+    room = per_hour - int((before[0] if before else 0) * (1 - into / 3600))
+    if room <= 0:
+        return False
+    table = PostCount.__table__  # type: ignore[attr-defined]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(client_hash=key, kind=kind, window_start=window, posts=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["client_hash", "kind", "window_start"], set_={"posts": table.c.posts + 1},
+        where=table.c.posts < room).returning(table.c.posts)
+    taken = session.execute(statement).first()
+    if taken is not None and taken[0] == 1:  # a new hour for this address: forget hours gone by
+        session.execute(delete(table).where(table.c.window_start < window - 1))
+    return taken is not None
 
 
 def new_code() -> str:

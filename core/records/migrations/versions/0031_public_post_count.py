@@ -1,0 +1,36 @@
+"""``public_post_count``: how often each address posted /apply or /track in each hour, shared
+by every worker and server on the database (not a record; old hours are pruned).
+
+Revision ID: 0031
+Revises: 0028
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0031"
+down_revision = "0028"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "public_post_count",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("client_hash", sa.String(64), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("window_start", sa.Integer(), nullable=False),
+        sa.Column("posts", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_public_post_count_key", "public_post_count", ["client_hash", "kind", "window_start"], unique=True)
+    op.create_index("ix_public_post_count_start", "public_post_count", ["window_start"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_public_post_count_start", table_name="public_post_count")
+    op.drop_index("ix_public_post_count_key", table_name="public_post_count")
+    op.drop_table("public_post_count")
