@@ -248,6 +248,8 @@ class OnlineApplication(UnitOwned, table=True):
     subject: str
     form_wanted: str = Field(default="", max_length=100)
     receive_how: str = Field(default="", max_length=100)
+    # the jurisdiction's own fields (hook gongkai_application_fields): JSON {name: value}
+    extra_fields: str = Field(default="{}")
     request_id: int | None = Field(default=None, foreign_key="disclosure_request.id")
     decided_on: dt.date | None = None
     decided_by: str = Field(default="", max_length=200)

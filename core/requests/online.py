@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import re
 import secrets
 import time
@@ -115,12 +116,36 @@ def fields(office: Any, form: dict[str, Any]) -> dict[str, Any]:
         office.registry, applicant=text["applicant"], applicant_type=text["applicant_type"] or "natural_person",
         channel=intake.ONLINE, submitted=today(), confirmed=today(), subject=text["subject"],
         id_number=text["id_number"], contact=text["contact"], form_wanted=text["form_wanted"])
-    return {"applicant_name": checked["applicant_name"], "applicant_type": checked["applicant_type"],
+    return {"extra_fields": json.dumps(extra_fields(office, form), ensure_ascii=False, sort_keys=True),
+            "applicant_name": checked["applicant_name"], "applicant_type": checked["applicant_type"],
             "id_type": id_type, "applicant_id_number": checked["applicant_id_number"],
             "applicant_contact": checked["applicant_contact"], "email": clean_name(text["email"]),
             "address": clean_name(text["address"]), "agent": clean_name(text["agent"]),
             "subject": checked["subject"], "form_wanted": checked["form_wanted"],
             "receive_how": clean_name(text["receive_how"])}
+
+
+def extra_fields(office: Any, form: dict[str, Any]) -> dict[str, str]:
+    """The values of the fields the jurisdiction adds to the form (hook gongkai_application_fields), checked."""
+    values: dict[str, str] = {}
+    for f in office.registry.application_fields:
+        value = clean_name(str(form.get(f.name) or "").strip())
+        basis = f"（{f.citation}）" if f.citation else ""
+        if f.required and not value:
+            raise GongkaiError(f"请填写“{f.label}”{basis}。")
+        if value and f.kind == "choice" and value not in f.choices:
+            raise GongkaiError(f"“{f.label}”应为：{'、'.join(f.choices)}。")
+        check_text(value, limits.CONTACT_CHARS, f.label)
+        values[f.name] = value
+    return values
+
+
+def shown_fields(office: Any, row: OnlineApplication) -> list[dict[str, str]]:
+    """The jurisdiction's fields of an application, labelled (a field since dropped by the
+    plugin keeps its name as its label: what was filed stays shown)."""
+    labels = {f.name: f.label for f in office.registry.application_fields}
+    stored = json.loads(row.extra_fields or "{}")
+    return [{"name": k, "label": labels.get(k, k), "value": v} for k, v in stored.items() if v]
 
 
 def submit(session: Session, office: Any, values: dict[str, Any]) -> tuple[OnlineApplication, str]:
@@ -147,7 +172,7 @@ def pending(session: Session) -> list[OnlineApplication]:
                                 .order_by(OnlineApplication.id)))
 
 
-def as_json(row: OnlineApplication) -> dict[str, Any]:
+def as_json(row: OnlineApplication, office: Any) -> dict[str, Any]:
     """An application as the pending list shows it: the 查询码 by its first group only (the
     rest is known to the applicant alone; the office keeps no more than its hash)."""
     from gongkai.core.records.privacy import mask_id_number, mask_text
@@ -156,7 +181,8 @@ def as_json(row: OnlineApplication) -> dict[str, Any]:
             "submitted": row.submitted.isoformat(), "tracking_code": f"{row.code_hint}-…",
             "state": row.state, "state_name": STATES[row.state], "subject": mask_text(row.subject),
             "id_number": mask_id_number(row.applicant_id_number), "contact": mask_text(row.applicant_contact),
-            "agent": row.agent, "request_id": row.request_id}
+            "agent": row.agent, "request_id": row.request_id,
+            "fields": shown_fields(office, row)}
 
 
 def _open(row: OnlineApplication) -> None:

@@ -91,7 +91,8 @@ def _form_page(request: Request, error: str | None = None, values: dict[str, Any
     office = request.app.state.office
     return render(request, "apply.html", status=status, public=True, error=error, v=values or {},
                   units=_offices(request), applicant_types=_applicant_types(), id_types=ID_TYPES,
-                  max_mb=_max_bytes(office) // (1024 * 1024), honeypot=HONEYPOT)
+                  max_mb=_max_bytes(office) // (1024 * 1024), honeypot=HONEYPOT,
+                  extra_fields=office.registry.application_fields)
 
 
 def _max_bytes(office: Any) -> int:

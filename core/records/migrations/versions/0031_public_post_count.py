@@ -1,5 +1,7 @@
 """``public_post_count``: how often each address posted /apply or /track in each hour, shared
-by every worker and server on the database (not a record; old hours are pruned).
+by every worker and server on the database (not a record; old hours are pruned); and
+``online_application.extra_fields``, the values of the fields a jurisdiction's plugin adds to
+the form (JSON).
 
 Revision ID: 0031
 Revises: 0028
@@ -28,9 +30,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_public_post_count_key", "public_post_count", ["client_hash", "kind", "window_start"], unique=True)
     op.create_index("ix_public_post_count_start", "public_post_count", ["window_start"])
+    with op.batch_alter_table("online_application") as batch:
+        batch.add_column(sa.Column("extra_fields", sa.String(), nullable=False, server_default="{}"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("online_application") as batch:
+        batch.drop_column("extra_fields")
     op.drop_index("ix_public_post_count_start", table_name="public_post_count")
     op.drop_index("ix_public_post_count_key", table_name="public_post_count")
     op.drop_table("public_post_count")
