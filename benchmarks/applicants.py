@@ -81,10 +81,10 @@ def session_of(port: int, path: str) -> tuple[str, str]:
     return cookie, TOKEN.search(body).group(1)
 
 
-def apply_round(port: int, first: int, scan: bytes) -> tuple[list[float], list[float], list[str], list[str]]:
-    """``APPLICANTS`` posts started together; (server ms, wall ms, 查询码, failures)."""
+def apply_round(port: int, first: int, scan: bytes, applicants: int) -> tuple[list[float], list[float], list[str], list[str]]:
+    """``applicants`` posts started together; (server ms, wall ms, 查询码, failures)."""
     prepared = []
-    for k in range(first, first + APPLICANTS):
+    for k in range(first, first + applicants):
         cookie, token = session_of(port, "/apply")
         body, kind = multipart({**FORM, "subject": f"基准测试第{k}号申请所需的政府信息", "csrf_token": token},
                                scan[:-8] + f"{k:08d}".encode())  # each scan its own content
@@ -146,7 +146,9 @@ async def track_load(port: int, bodies: list[list[bytes]], cookies: list[str]) -
     return server_ms, wall_ms
 
 
-def run(n: int = N, workers: int | None = None) -> list[Figure]:
+def run(n: int = N, applicants: int = APPLICANTS, rounds: int = ROUNDS, scan_bytes: int = SCAN_BYTES,
+        clients: int = TRACK_CLIENTS, per_client: int = TRACK_PER_CLIENT, workers: int | None = None) -> list[Figure]:
+    """``clients`` must not exceed ``applicants × rounds`` (each tracks an application of its own)."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -157,7 +159,7 @@ def run(n: int = N, workers: int | None = None) -> list[Figure]:
     from gongkai.core.requests.models import OnlineApplication
     from gongkai.core.today import today
 
-    scan = b"%PDF-1.4\n" + os.urandom(SCAN_BYTES - 9)
+    scan = b"%PDF-1.4\n" + os.urandom(scan_bytes - 9)
     with synthetic.workdir() as tmp:
         os.environ.setdefault("GONGKAI_CACHE_DIR", str(tmp / "cache"))
         built = time.perf_counter()
@@ -166,15 +168,15 @@ def run(n: int = N, workers: int | None = None) -> list[Figure]:
         workers = workers or os.cpu_count() or 1
         server = Server(config, Path(os.environ["GONGKAI_CACHE_DIR"]), tmp / "serve.log", "--workers", str(workers))
         try:
-            static = Load(server.port, "", APPLICANTS, ROUNDS)
+            static = Load(server.port, "", applicants, rounds)
             for _ in range(20):  # warm-up: every worker
                 static.once("/static/style.css")
                 session_of(server.port, "/apply")
             base_apply, _ = static.run(["/static/style.css"])
             apply_server, apply_wall, codes, failures = [], [], [], []
             loads = []
-            for r in range(ROUNDS):
-                s, w, c, f = apply_round(server.port, r * APPLICANTS, scan)
+            for r in range(rounds):
+                s, w, c, f = apply_round(server.port, r * applicants, scan, applicants)
                 apply_server += s
                 apply_wall += w
                 codes += c
@@ -184,20 +186,20 @@ def run(n: int = N, workers: int | None = None) -> list[Figure]:
             with office.session() as session:
                 rows = session.query(OnlineApplication).all()
                 subjects = [row.subject for row in rows]
-                for row in rows[:TRACK_CLIENTS]:  # confirmed: /track reads the request among the n
+                for row in rows[:clients]:  # confirmed: /track reads the request among the n
                     online.confirm(session, office, row, today(), "基准测试")
-            sent = ROUNDS * APPLICANTS
+            sent = rounds * applicants
             lost = sent - len(set(subjects))
             doubled = len(subjects) - len(set(subjects))
             cookies, bodies = [], []
-            for k in range(TRACK_CLIENTS):
+            for k in range(clients):
                 cookie, token = session_of(server.port, "/track")
                 cookies.append(cookie)
                 real = urlencode({"code": codes[k], "check": "5678", "csrf_token": token}).encode()
                 wrong = urlencode({"code": f"ZZZZ-ZZZZ-ZZZZ-ZZZZ-{k:04d}", "check": "5678", "csrf_token": token}).encode()
-                bodies.append([real if i % 2 == 0 else wrong for i in range(TRACK_PER_CLIENT)])
+                bodies.append([real if i % 2 == 0 else wrong for i in range(per_client)])
             asyncio.run(track_load(server.port, [b[:4] for b in bodies], cookies))  # warm-up
-            base_track, _ = Load(server.port, "", TRACK_CLIENTS, TRACK_PER_CLIENT).run(["/static/style.css"])
+            base_track, _ = Load(server.port, "", clients, per_client).run(["/static/style.css"])
             track_server, track_wall = asyncio.run(track_load(server.port, bodies, cookies))
             loads.append(os.getloadavg()[0])
         finally:
@@ -206,18 +208,18 @@ def run(n: int = N, workers: int | None = None) -> list[Figure]:
     load_text = f"load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs"
     size = "" if n == N else f", reduced size ({n:,} requests)"
     return [
-        Figure(f"applicants: {APPLICANTS} at once POST /apply with a 1 MB scan, {ROUNDS} rounds",
+        Figure(f"applicants: {applicants} at once POST /apply with a {scan_bytes / 2**20:g} MB scan, {rounds} rounds",
                f"p95 {p95(apply_server):.0f} ms server", f"static file p95 {p95(base_apply):.1f} ms",
                f"{p95(apply_server) / max(p95(base_apply), 0.1):.0f}×",
                f"target p95 under {APPLY_TARGET_MS:.0f} ms ({'met' if p95(apply_server) < APPLY_TARGET_MS else 'MISSED'}); "
                f"median {statistics.median(apply_server):.0f} ms; client wall p95 {p95(apply_wall):.0f} ms; "
                f"{sent} sent, {len(subjects)} stored, {lost} lost, {doubled} twice, {len(failures)} refused"
                f"{' (' + failures[0] + ')' if failures else ''}; gongkai serve --workers {workers}; {load_text}; {when}"),
-        Figure(f"applicants: /track, {n:,} requests, {TRACK_CLIENTS} clients",
+        Figure(f"applicants: /track, {n:,} requests, {clients} clients",
                f"p95 {p95(track_server):.1f} ms server", f"static file p95 {p95(base_track):.1f} ms",
                f"{p95(track_server) / max(p95(base_track), 0.1):.0f}×",
                f"target p95 under {TRACK_TARGET_MS:.0f} ms ({'met' if p95(track_server) < TRACK_TARGET_MS else 'MISSED'}"
                f"{size}); median {statistics.median(track_server):.1f} ms; client wall p95 {p95(track_wall):.1f} ms; "
-               f"half real codes of confirmed requests, half wrong codes; {TRACK_CLIENTS}×{TRACK_PER_CLIENT} look-ups; "
+               f"half real codes of confirmed requests, half wrong codes; {clients}×{per_client} look-ups; "
                f"unit built in {built:.0f} s; gongkai serve --workers {workers}; {load_text}; {when}"),
     ]
