@@ -28,6 +28,7 @@ TINY = {
     "web": {"n": 300, "clients": 2, "per_client": 2},
     "unit_import": {"n": 30},
     "district": {"units": 4, "per_unit": 300},
+    "evidence": {},  # one appeal bundle: no size to shrink
     "public": {"n": 300, "clients": 2, "per_client": 2},
     "applicants": {"n": 300, "applicants": 3, "rounds": 1, "scan_bytes": 4096, "clients": 2, "per_client": 2},
 }
