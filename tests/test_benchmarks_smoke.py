@@ -28,8 +28,8 @@ TINY = {
     "web": {"n": 300, "clients": 2, "per_client": 2},
     "unit_import": {"n": 30},
     "district": {"units": 4, "per_unit": 300},
-    "evidence": {},  # one appeal bundle: no size to shrink
-    "public": {"n": 300, "clients": 2, "per_client": 2},
+    "public": {"n": 200, "clients": 2, "per_client": 2},
+    "evidence": {},  # one request's bundle: its size is the request's
     "applicants": {"n": 300, "applicants": 3, "rounds": 1, "scan_bytes": 4096, "clients": 2, "per_client": 2},
 }
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hmac
 import re
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
