@@ -12,7 +12,7 @@ import time
 from benchmarks.common import print_table
 
 FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer", "search", "appeals", "evidence",
-           "commands", "web", "unit_import", "district", "public"]
+           "commands", "web", "unit_import", "district", "public", "applicants"]
 
 
 def main(argv: list[str]) -> None:

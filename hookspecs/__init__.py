@@ -18,6 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from gongkai.hookspecs.records import (
+        ApplicationField,
         CalendarAdjustment,
         DeadlineRule,
         ExemptionList,
@@ -109,4 +110,14 @@ def gongkai_template_dirs() -> list[TemplateDir] | None:
     plugin overrides one letter by shipping a file of the same name.
 
     Example: ``[TemplateDir(str(Path(__file__).parent / "templates"))]``.
+    """
+
+
+@hookspec
+def gongkai_application_fields() -> list[ApplicationField] | None:
+    """Return :class:`ApplicationField` records: fields the jurisdiction adds to (or requires
+    on) the public application form, each with its Chinese label and citation.
+
+    Example: ``[ApplicationField(name="purpose", label="申请用途", required=True,
+    citation=cite("某区依申请公开办法", "第八条"))]``.
     """

@@ -732,6 +732,39 @@ class CalendarAdjustment:
     citation: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
 
 
+def _field_name(instance: Any, attribute: attrs.Attribute, value: str) -> None:
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value or ""):
+        raise ValueError(f"{attribute.name} must be lower-case letters, digits and _ (a form field name), not {value!r}")
+
+
+@frozen
+class ApplicationField:
+    """A field a jurisdiction adds to the public application form (/apply).
+
+    ``name`` is the form field's name (it must not be one of core's own fields); ``label`` the
+    Chinese label shown; ``kind`` is ``text`` or ``choice`` (then ``choices``, the Chinese
+    options). What the applicant enters is stored with the application under the log and shown
+    to staff.
+
+    Example: ``ApplicationField(name="purpose", label="申请用途", required=True,
+    citation=cite("某区依申请公开办法", "第八条"))``.
+    """
+
+    name: str = field(validator=_field_name)
+    label: str = field(validator=_non_empty)
+    required: bool = False
+    kind: str = field(default="text", validator=attrs.validators.in_(("text", "choice")))
+    choices: tuple[str, ...] = field(converter=_as_tuple, default=())
+    citation: Citation | None = field(default=None, converter=attrs.converters.optional(_to_citation))
+    hint: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind == "choice") != bool(self.choices):
+            raise ValueError(f"application field {self.name}: choices are given for kind choice, and only for it")
+
+
 @frozen
 class TemplateDir:
     """A directory of Jinja2 templates. Plugin directories are searched before core's."""

@@ -30,6 +30,7 @@ TINY = {
     "district": {"units": 4, "per_unit": 300},
     "public": {"n": 200, "clients": 2, "per_client": 2},
     "evidence": {},  # one request's bundle: its size is the request's
+    "applicants": {"n": 300, "applicants": 3, "rounds": 1, "scan_bytes": 4096, "clients": 2, "per_client": 2},
 }
 
 

@@ -28,6 +28,8 @@ NOT_RECORDS = {
     "web_session": "who is signed in now, in a browser or a command line (kind): ended by logout, timeout or a "
                    "password change, never evidence of a step",
     "login_event": "the login history, apart from the records' chain by design: who used the system, not what was done",
+    "public_post_count": "the public form's per-address rate limit (/apply, /track): counts of the last hours, pruned, "
+                         "never evidence of a step",
 }
 # Columns that are derived caches of others, and why (core/records/digest.py DERIVED).
 DERIVED = {

@@ -15,6 +15,7 @@ from gongkai.core.law.plugins import load_registry
 from gongkai.core.paperwork.render import render
 from gongkai.hookspecs import hookimpl
 from gongkai.hookspecs.records import (
+    ApplicationField,
     CalendarAdjustment,
     DeadlineRule,
     Exemption,
@@ -130,3 +131,16 @@ def test_hook_gongkai_template_dirs(tmp_path):
     reg = registry(gongkai_template_dirs=[TemplateDir(str(tmp_path))])
     assert reg.template_dirs[0] == tmp_path  # plugin directories come before core's
     assert render(reg.template_dirs, "letters/local.md.j2", {"unit": "测试县政府办"}) == "测试县政府办：本县模板\n"
+
+
+def test_hook_gongkai_application_fields():
+    purpose = ApplicationField(name="purpose", label="申请用途", required=True, citation=cite("测试县办法", "第八条"))
+    reg = registry(gongkai_application_fields=[purpose])
+    assert reg.application_fields == [purpose]
+    assert load_registry("changning").application_fields == []  # core and the built-in plugins add none
+    with pytest.raises(PluginError, match="subject.*申请表自有字段"):
+        registry(gongkai_application_fields=[ApplicationField(name="subject", label="内容")])
+    with pytest.raises(ValueError):
+        ApplicationField(name="lang", label="文字", kind="choice")  # a choice without its choices
+    with pytest.raises(ValueError):
+        ApplicationField(name="Bad-Name", label="坏")

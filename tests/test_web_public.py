@@ -20,9 +20,6 @@ def client():
     from starlette.testclient import TestClient
 
     from gongkai.core.web.app import create_app
-    from gongkai.core.web.apply_views import LIMITER
-
-    LIMITER.seen.clear()
     app = App()
     c = TestClient(create_app(app), follow_redirects=False)
     c.office = app
@@ -160,13 +157,11 @@ def test_staff_queue_flags_many_applications_declines_and_serves_files_only_to_s
     from web_support import make_unit, signed_in
 
     from gongkai.core.web.app import create_app
-    from gongkai.core.web.apply_views import LIMITER
 
     make_unit(tmp_path)
     public = client()
     for _ in range(5):
         assert file(public).status_code == 200
-    LIMITER.seen.clear()
     staff = signed_in(create_app(App()), "clerk")
     page = staff.get("/pending")
     assert page.status_code == 200 and page.text.count("条例 第三十五条") == 5
@@ -214,3 +209,113 @@ def test_a_wrong_check_on_a_real_code_takes_as_long_as_an_unknown_code(unit, gk,
             assert r.status_code == 404
     real, unknown = (statistics.median(v) for v in times.values())
     assert 0.5 < real / unknown < 2, times
+
+
+def test_the_rate_limit_is_shared_by_every_worker_on_the_database(backend, unit, gk):
+    """Two app instances (two workers, or two servers) on one database, on SQLite and PostgreSQL:
+    an address gets ``apply_per_hour`` between them, not that many from each."""
+    config = unit("changning")
+    config.write_text(config.read_text() + "\n[web]\napply_per_hour = 6\ntrack_per_hour = 5\n", encoding="utf-8")
+    first, second = client(), client()
+    statuses = [file(c).status_code for _ in range(6) for c in (first, second)]
+    assert statuses[:6] == [200] * 6 and set(statuses[6:]) == {429}
+    assert len(gk.json("request", "pending")) == 6
+    tracked = [c.post("/track", data={"code": f"AAAA-BBBB-{i:04d}", "check": "1234", "csrf_token": c.token}).status_code
+               for i in range(4) for c in (second, first)]
+    assert tracked[:5] == [404] * 5 and set(tracked[5:]) == {429}  # counted apart from the form's
+
+
+def test_the_hour_slides_and_old_hours_are_pruned(backend, unit):
+    """The count of the hour before weighs by the part of it still within the last hour; an
+    address's first post in a new hour forgets every hour before the one just gone."""
+    from sqlmodel import func, select
+
+    from gongkai.core.requests import online
+    from gongkai.core.requests.models import PostCount
+
+    unit("changning")
+    office = App()
+    hour = 3600 * 500_000
+    with office.district_session() as s:
+        assert [online.allow_post(s, "apply", "10.0.0.1", 4, hour + 10) for _ in range(5)] == [True] * 4 + [False]
+        assert online.allow_post(s, "apply", "10.0.0.2", 4, hour + 10)  # another address: its own count
+        # a quarter into the next hour, three quarters of the 4 still count: room for one
+        later = hour + 3600 + 900
+        assert [online.allow_post(s, "apply", "10.0.0.1", 4, later) for _ in range(2)] == [True, False]
+        # half-way, two of the 4 still count: room for two in all this hour, one taken already
+        assert online.allow_post(s, "apply", "10.0.0.1", 4, hour + 3600 + 1800)
+        assert not online.allow_post(s, "apply", "10.0.0.1", 4, hour + 3600 + 1800)
+        assert s.exec(select(func.count()).select_from(PostCount)).one() == 3
+        online.allow_post(s, "track", "10.0.0.3", 4, hour + 3 * 3600)  # a new hour: the ones before it go
+        assert s.exec(select(PostCount.window_start)).all() == [hour // 3600 + 3]
+        assert "10.0.0" not in " ".join(s.exec(select(PostCount.client_hash)).all())  # kept as a hash only
+
+
+FIELDS_PLUGIN = '''
+from gongkai.hookspecs import hookimpl
+from gongkai.hookspecs.records import ApplicationField, Jurisdiction, cite
+
+
+@hookimpl
+def gongkai_jurisdiction():
+    return Jurisdiction(name="fieldtown", display_name="字段区")
+
+
+@hookimpl
+def gongkai_application_fields():
+    return [ApplicationField(name="purpose", label="申请用途", required=True, citation=cite("字段区依申请公开办法", "第八条")),
+            ApplicationField(name="delivery_language", label="答复文字", kind="choice", choices=("中文", "中文和英文"))]
+'''
+
+
+@pytest.fixture
+def fields_plugin(tmp_path, monkeypatch):
+    """A jurisdiction that adds a required field and a choice to the form, installed like any other."""
+    site = tmp_path / "site"
+    (site / "fieldtown-0.1.dist-info").mkdir(parents=True)
+    (site / "fieldtown-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: fieldtown\nVersion: 0.1\n")
+    (site / "fieldtown-0.1.dist-info" / "entry_points.txt").write_text("[gongkai]\nfieldtown = fieldtown\n")
+    (site / "fieldtown.py").write_text(FIELDS_PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+
+
+def test_a_jurisdiction_adds_fields_to_the_form_stored_under_the_log(fields_plugin, unit, gk, tmp_path):
+    """The plugin's fields are on the form with their labels and citation, a required one is
+    required, a choice takes only its choices; the values go with the application, to the staff
+    queue and to ``request pending --json``; changing one behind the log fails ``audit verify``."""
+    unit("fieldtown")
+    c = client()
+    page = c.get("/apply").text
+    assert 'name="purpose"' in page and "申请用途" in page and "字段区依申请公开办法 第八条" in page
+    assert '<option>中文和英文</option>' in page
+    r = file(c)
+    assert r.status_code == 400 and "请填写“申请用途”（字段区依申请公开办法 第八条）" in r.text
+    r = file(c, form={"purpose": "科研", "delivery_language": "法文"})
+    assert r.status_code == 400 and "“答复文字”应为：中文、中文和英文" in r.text
+    assert gk.json("request", "pending") == []
+    r = file(c, form={"purpose": "用于<b>课题</b>研究", "delivery_language": "中文和英文"})
+    assert r.status_code == 200, r.text
+    listed = gk.json("request", "pending")
+    assert listed[0]["fields"] == [{"name": "delivery_language", "label": "答复文字", "value": "中文和英文"},
+                                   {"name": "purpose", "label": "申请用途", "value": "用于<b>课题</b>研究"}]
+    from web_support import PASSWORD, signed_in
+
+    from gongkai.core.web.app import create_app
+
+    gk.ok("user", "add", "clerk", "--role", "承办人", "--password-stdin", input=PASSWORD + "\n")
+    clerk = signed_in(create_app(App()), "clerk")
+    staff = clerk.get("/pending").text
+    assert "申请用途" in staff and "用于&lt;b&gt;课题&lt;/b&gt;研究" in staff and "<b>课题" not in staff
+    assert clerk.post("/pending/1/confirm", data={"on": today().isoformat(), "csrf_token": clerk.token}).status_code == 303
+    shown = gk.json("request", "show", "1")["application_fields"]
+    assert [(f["label"], f["value"]) for f in shown] == [("答复文字", "中文和英文"), ("申请用途", "用于<b>课题</b>研究")]
+    assert "申请用途" in clerk.get("/requests/1").text
+    assert gk.json("audit", "verify")["ok"]
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "gongkai.db")
+    db.execute("UPDATE online_application SET extra_fields = '{\"purpose\": \"改过\"}'")
+    db.commit()
+    db.close()
+    result = gk("audit", "verify")
+    assert result.exit_code != 0 and "网上申请 1 的“extra_fields”与事件日志不符" in result.output + result.stderr

@@ -814,7 +814,7 @@ def pending(app, as_json):
     from gongkai.core.requests import online
 
     with app.session() as session:
-        rows = [online.as_json(r) for r in online.pending(session)]
+        rows = [online.as_json(r, app) for r in online.pending(session)]
     if as_json:
         emit_json(rows)
     else:

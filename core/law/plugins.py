@@ -20,6 +20,7 @@ from gongkai.core.errors import GongkaiError, PluginError
 from gongkai.core.law.outcomes import REPORT_ROWS
 from gongkai.hookspecs.records import (
     RULE_TYPES,
+    ApplicationField,
     CalendarAdjustment,
     DeadlineRule,
     Jurisdiction,
@@ -48,7 +49,13 @@ HOOK_RECORD_TYPES: dict[str, tuple[type, ...]] = {
     "gongkai_outcomes": (Outcome,),
     "gongkai_calendar_adjustments": (CalendarAdjustment,),
     "gongkai_template_dirs": (TemplateDir,),
+    "gongkai_application_fields": (ApplicationField,),
 }
+# the public form's own field names (gongkai.core.requests.online, core/web/apply_views.py):
+# a plugin's field may not take one
+FORM_FIELDS = frozenset({"applicant", "applicant_type", "id_type", "id_number", "contact", "email", "address", "agent",
+                         "subject", "form_wanted", "receive_how", "unit", "attachment", "website", "csrf_token",
+                         "code", "check", "text"})
 
 R = TypeVar("R", bound=Rule)
 
@@ -110,6 +117,7 @@ class Registry:
     template_dirs: list[Path]
     calendar_adjustments: list[CalendarAdjustment]
     plugin_manager: pluggy.PluginManager = attrs.field(repr=False)
+    application_fields: list[ApplicationField] = attrs.field(factory=list)  # added to /apply by plugins
 
     @property
     def version(self) -> str:
@@ -302,7 +310,21 @@ def registry_from(pm: pluggy.PluginManager, active: str) -> Registry:
         template_dirs=template_dirs,
         calendar_adjustments=adjustments,
         plugin_manager=pm,
+        application_fields=_application_fields(pm),
     )
+
+
+def _application_fields(pm: pluggy.PluginManager) -> list[ApplicationField]:
+    found: dict[str, str] = {}
+    fields: list[ApplicationField] = []
+    for plugin, value in call_hook(pm, "gongkai_application_fields"):
+        for item in hook_records(plugin, "gongkai_application_fields", value, (ApplicationField,)):
+            if item.name in FORM_FIELDS or item.name in found:
+                raise PluginError(f"插件 {plugin} 的申请表字段“{item.name}”与"
+                                  f"{'申请表自有字段' if item.name in FORM_FIELDS else '插件 ' + found[item.name] + ' 的字段'}重名。")
+            found[item.name] = plugin
+            fields.append(item)
+    return fields
 
 
 def describe_installed(active: str | None) -> list[dict[str, Any]]:

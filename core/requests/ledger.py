@@ -182,6 +182,7 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "deliveries": [delivery.as_json(office, d) for d in delivery.of(session, request.id)],
         "attachments": files.of_request(session, request.id),
         "online_application": _application(session, request.id),
+        "application_fields": _application_fields(session, office, request.id),
     })
     if reveal:  # the caller has logged it
         return data | {"applicant": request.applicant_name, "subject": request.subject}
@@ -198,6 +199,14 @@ def _application(session: Session, request_id: int) -> int | None:
 
     row = online.of_request(session, request_id)
     return None if row is None else row.id
+
+
+def _application_fields(session: Session, office: Any, request_id: int) -> list[dict[str, str]]:
+    """The fields the jurisdiction added to the form, as the applicant filled them in online."""
+    from gongkai.core.requests import online
+
+    row = online.of_request(session, request_id)
+    return [] if row is None else online.shown_fields(office, row)
 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,

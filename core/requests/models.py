@@ -248,6 +248,8 @@ class OnlineApplication(UnitOwned, table=True):
     subject: str
     form_wanted: str = Field(default="", max_length=100)
     receive_how: str = Field(default="", max_length=100)
+    # the jurisdiction's own fields (hook gongkai_application_fields): JSON {name: value}
+    extra_fields: str = Field(default="{}")
     request_id: int | None = Field(default=None, foreign_key="disclosure_request.id")
     decided_on: dt.date | None = None
     decided_by: str = Field(default="", max_length=200)
@@ -267,3 +269,19 @@ class Delivery(UnitOwned, table=True):
     tracking: str = Field(default="", max_length=100)  # a postal tracking number
     proof_sha256: str = Field(default="", max_length=64)  # the 送达证明 attached, by content
     by: str = Field(default="", max_length=200)
+
+
+class PostCount(SQLModel, table=True):
+    """How many times one address posted the public form (/apply) or a 查询码 (/track) in one
+    hour, counted in the database so every worker and server shares the count (not a record:
+    it is pruned, and never evidence of a step). The address is kept as its hash only."""
+
+    __tablename__ = "public_post_count"
+    __table_args__ = (Index("ix_public_post_count_key", "client_hash", "kind", "window_start", unique=True),
+                      Index("ix_public_post_count_start", "window_start"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_hash: str = Field(max_length=64)
+    kind: str = Field(max_length=20)  # apply, track
+    window_start: int  # the hour counted: seconds since the epoch // 3600
+    posts: int = 0

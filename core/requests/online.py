@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import re
 import secrets
+import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,7 +29,7 @@ from gongkai.core.records.limits import check_text
 from gongkai.core.records.privacy import validate_resident_id
 from gongkai.core.records.storage import record_event
 from gongkai.core.requests import intake
-from gongkai.core.requests.models import OnlineApplication, Request
+from gongkai.core.requests.models import OnlineApplication, PostCount, Request
 from gongkai.core.today import not_future, today
 
 KIND = "application"  # Event.subject_kind and Attachment.owner_kind of an application
@@ -40,6 +42,35 @@ PUBLIC_ACTOR = "申请人（网上）"
 # 条例 第三十五条 (申请数量、频次明显超过合理范围): from this many in 30 days the staff pages
 # flag the applicant, for the office to decide whether to ask for reasons; nobody is refused for it
 MANY = 5
+
+
+def allow_post(session: Session, kind: str, client: str, per_hour: int, now: float | None = None) -> bool:
+    """Whether ``client`` may post ``kind`` (apply, track) once more: at most ``per_hour`` in
+    any hour, counted in the database so that every worker and server on it shares one count.
+    The hour slides: the last hour's count weighs by the part of it still within the hour. The
+    count is taken with one conditional upsert, so two workers cannot both take the last post."""
+    from sqlalchemy import delete
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    moment = time.time() if now is None else now
+    window, into = divmod(moment, 3600)
+    window = int(window)
+    key = hashlib.sha256(f"{kind}:{client}".encode()).hexdigest()
+    before = session.exec(select(PostCount.posts).where(  # type: ignore[call-overload]
+        PostCount.client_hash == key, PostCount.kind == kind, PostCount.window_start == window - 1)).first()
+    room = per_hour - int((before[0] if before else 0) * (1 - into / 3600))
+    if room <= 0:
+        return False
+    table = PostCount.__table__  # type: ignore[attr-defined]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(client_hash=key, kind=kind, window_start=window, posts=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["client_hash", "kind", "window_start"], set_={"posts": table.c.posts + 1},
+        where=table.c.posts < room).returning(table.c.posts)
+    taken = session.execute(statement).first()
+    if taken is not None and taken[0] == 1:  # a new hour for this address: forget hours gone by
+        session.execute(delete(table).where(table.c.window_start < window - 1))
+    return taken is not None
 
 
 def new_code() -> str:
@@ -85,12 +116,36 @@ def fields(office: Any, form: dict[str, Any]) -> dict[str, Any]:
         office.registry, applicant=text["applicant"], applicant_type=text["applicant_type"] or "natural_person",
         channel=intake.ONLINE, submitted=today(), confirmed=today(), subject=text["subject"],
         id_number=text["id_number"], contact=text["contact"], form_wanted=text["form_wanted"])
-    return {"applicant_name": checked["applicant_name"], "applicant_type": checked["applicant_type"],
+    return {"extra_fields": json.dumps(extra_fields(office, form), ensure_ascii=False, sort_keys=True),
+            "applicant_name": checked["applicant_name"], "applicant_type": checked["applicant_type"],
             "id_type": id_type, "applicant_id_number": checked["applicant_id_number"],
             "applicant_contact": checked["applicant_contact"], "email": clean_name(text["email"]),
             "address": clean_name(text["address"]), "agent": clean_name(text["agent"]),
             "subject": checked["subject"], "form_wanted": checked["form_wanted"],
             "receive_how": clean_name(text["receive_how"])}
+
+
+def extra_fields(office: Any, form: dict[str, Any]) -> dict[str, str]:
+    """The values of the fields the jurisdiction adds to the form (hook gongkai_application_fields), checked."""
+    values: dict[str, str] = {}
+    for f in office.registry.application_fields:
+        value = clean_name(str(form.get(f.name) or "").strip())
+        basis = f"（{f.citation}）" if f.citation else ""
+        if f.required and not value:
+            raise GongkaiError(f"请填写“{f.label}”{basis}。")
+        if value and f.kind == "choice" and value not in f.choices:
+            raise GongkaiError(f"“{f.label}”应为：{'、'.join(f.choices)}。")
+        check_text(value, limits.CONTACT_CHARS, f.label)
+        values[f.name] = value
+    return values
+
+
+def shown_fields(office: Any, row: OnlineApplication) -> list[dict[str, str]]:
+    """The jurisdiction's fields of an application, labelled (a field since dropped by the
+    plugin keeps its name as its label: what was filed stays shown)."""
+    labels = {f.name: f.label for f in office.registry.application_fields}
+    stored = json.loads(row.extra_fields or "{}")
+    return [{"name": k, "label": labels.get(k, k), "value": v} for k, v in stored.items() if v]
 
 
 def submit(session: Session, office: Any, values: dict[str, Any]) -> tuple[OnlineApplication, str]:
@@ -117,7 +172,7 @@ def pending(session: Session) -> list[OnlineApplication]:
                                 .order_by(OnlineApplication.id)))
 
 
-def as_json(row: OnlineApplication) -> dict[str, Any]:
+def as_json(row: OnlineApplication, office: Any) -> dict[str, Any]:
     """An application as the pending list shows it: the 查询码 by its first group only (the
     rest is known to the applicant alone; the office keeps no more than its hash)."""
     from gongkai.core.records.privacy import mask_id_number, mask_text
@@ -126,7 +181,8 @@ def as_json(row: OnlineApplication) -> dict[str, Any]:
             "submitted": row.submitted.isoformat(), "tracking_code": f"{row.code_hint}-…",
             "state": row.state, "state_name": STATES[row.state], "subject": mask_text(row.subject),
             "id_number": mask_id_number(row.applicant_id_number), "contact": mask_text(row.applicant_contact),
-            "agent": row.agent, "request_id": row.request_id}
+            "agent": row.agent, "request_id": row.request_id,
+            "fields": shown_fields(office, row)}
 
 
 def _open(row: OnlineApplication) -> None:

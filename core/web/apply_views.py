@@ -5,7 +5,7 @@ What the public may post is limited here, before anything is stored: the form's 
 (double submit: the cookie against the field), a honeypot field a person never fills, a size
 limit counted while the upload is read (never the whole body in memory; the files spool to disk
 as they arrive and go into the database a chunk at a time), and a per-address rate limit
-(``[web] apply_per_hour`` and ``track_per_hour``). A wrong 查询码 gets the same answer whether
+(``[web] apply_per_hour`` and ``track_per_hour``, counted in the database: shared by workers). A wrong 查询码 gets the same answer whether
 or not the code exists (:func:`gongkai.core.requests.online.find`). Nothing internal (reviews,
 staff names, comments, the attachments once filed) is shown.
 """
@@ -15,9 +15,6 @@ from __future__ import annotations
 import hmac
 import re
 import tempfile
-import threading
-import time
-from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -41,28 +38,12 @@ class TooLarge(Exception):
     pass
 
 
-class Limiter:
-    """How many posts each address made in the last hour, in this process."""
+def allowed(request: Request, kind: str, per_hour: int) -> bool:
+    """The per-address rate limit, shared by every worker and server on the database."""
+    from gongkai.core.requests import online
 
-    def __init__(self) -> None:
-        self.seen: dict[tuple[str, str], deque[float]] = {}
-        self.lock = threading.Lock()
-
-    def allow(self, what: str, client: str, per_hour: int) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            if len(self.seen) > 100_000:  # a flood of addresses: forget the oldest hour's
-                self.seen.clear()
-            times = self.seen.setdefault((what, client), deque())
-            while times and now - times[0] > 3600:
-                times.popleft()
-            if len(times) >= per_hour:
-                return False
-            times.append(now)
-            return True
-
-
-LIMITER = Limiter()
+    with request.app.state.office.district_session() as session:
+        return online.allow_post(session, kind, client_of(request.scope), per_hour)
 
 
 def web_setting(office: Any, key: str, default: int) -> int:
@@ -109,7 +90,8 @@ def _form_page(request: Request, error: str | None = None, values: dict[str, Any
     office = request.app.state.office
     return render(request, "apply.html", status=status, public=True, error=error, v=values or {},
                   units=_offices(request), applicant_types=_applicant_types(), id_types=ID_TYPES,
-                  max_mb=_max_bytes(office) // (1024 * 1024), honeypot=HONEYPOT)
+                  max_mb=_max_bytes(office) // (1024 * 1024), honeypot=HONEYPOT,
+                  extra_fields=office.registry.application_fields)
 
 
 def _max_bytes(office: Any) -> int:
@@ -220,7 +202,8 @@ def _mail(office: Any, receipt: dict[str, Any]) -> str | None:
 
 async def apply(request: Request) -> Response:
     office = request.app.state.office
-    if not LIMITER.allow("apply", client_of(request.scope), web_setting(office, "apply_per_hour", APPLY_PER_HOUR)):
+    per_hour = web_setting(office, "apply_per_hour", APPLY_PER_HOUR)
+    if not await run_in_threadpool(allowed, request, "apply", per_hour):
         return _form_page(request, RATE_MESSAGE, status=429)
     limit = upload_limit(office)
     try:
@@ -304,13 +287,13 @@ async def _track_fields(request: Request) -> tuple[str, str, Any]:
     return str(form.get("code") or "")[:100], str(form.get("check") or "")[:40], form
 
 
-def _allowed(request: Request) -> bool:
-    office = request.app.state.office
-    return LIMITER.allow("track", client_of(request.scope), web_setting(office, "track_per_hour", TRACK_PER_HOUR))
+async def _allowed(request: Request) -> bool:
+    per_hour = web_setting(request.app.state.office, "track_per_hour", TRACK_PER_HOUR)
+    return await run_in_threadpool(allowed, request, "track", per_hour)
 
 
 async def track(request: Request) -> Response:
-    if not _allowed(request):
+    if not await _allowed(request):
         return render(request, "track.html", status=429, public=True, error=RATE_MESSAGE, view=None)
     code, check, _form = await _track_fields(request)
     found = await run_in_threadpool(_find, request, code, check)
@@ -348,7 +331,7 @@ def _letter_pdf(office: Any, application_id: int, letter: str) -> tuple[bytes, s
 async def track_letter(request: Request) -> Response:
     from gongkai.core.web.pages import download
 
-    if not _allowed(request):
+    if not await _allowed(request):
         return render(request, "track.html", status=429, public=True, error=RATE_MESSAGE, view=None)
     code, check, form = await _track_fields(request)
     found = await run_in_threadpool(_find, request, code, check)
@@ -386,7 +369,7 @@ def _supplement(office: Any, application_id: int, text: str, uploads: list[Any])
 
 async def track_reply(request: Request) -> Response:
     office = request.app.state.office
-    if not _allowed(request):
+    if not await _allowed(request):
         return render(request, "track.html", status=429, public=True, error=RATE_MESSAGE, view=None)
     try:
         form = await read_form(request, upload_limit(office))

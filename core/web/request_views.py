@@ -595,7 +595,7 @@ def pending_page(request: Request) -> Response:
     with office.session() as session:
         rows = []
         for row in online.pending(session):
-            item = online.as_json(row)
+            item = online.as_json(row, office)
             item["many"] = online.many_from(session, row.applicant_name, row.applicant_id_number) + sum(
                 1 for other in online.pending(session) if other.applicant_id_number == row.applicant_id_number)
             item["files"] = [store_json for store_json in files.of_application(session, row.id)]
