@@ -307,3 +307,99 @@ def test_every_notice_is_an_item_and_the_answer_states_each_step(gk, unit, tmp_p
     assert keys == ["application", "receipt", "notice.correction", "notice.third_party.1", "notice.extension",
                     "approval", "letter", "timeline"]  # the notices in the order they went out
     assert gk.json("audit", "bundle", str(tmp_path / "证据" / "manifest.json"))["ok"]
+
+
+def _png(path):
+    from PIL import Image
+
+    Image.new("RGB", (600, 800), (250, 250, 240)).save(path)
+    return path
+
+
+def _pdf(path, pages):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=14)
+        pdf.cell(text="EMS proof of delivery")
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def _edit_chunk(sha):
+    """A stored file's content changed behind the log (one byte of its first chunk)."""
+    from sqlalchemy import text
+
+    from gongkai.core.app import App
+
+    app = App()
+    with app.district_engine.begin() as c:
+        data = bytes(c.execute(text("SELECT data FROM attachment_chunk WHERE sha256 = :s AND seq = 0"), {"s": sha}).scalar())
+        c.execute(text("UPDATE attachment_chunk SET data = :d WHERE sha256 = :s AND seq = 0"),
+                  {"d": data[:-1] + bytes([data[-1] ^ 1]), "s": sha})
+    app.engine.dispose()
+
+
+def test_the_bundle_holds_the_scans_the_delivery_and_its_proofs(backend, gk, unit, tmp_path):
+    from pypdf import PdfReader
+
+    from gongkai.core.paperwork.render import docx_text
+
+    unit("yanta")
+    rid = replied(gk)
+    scan = gk.json("request", "attach", rid, str(_png(tmp_path / "身份证.png")), "--kind", "申请材料")
+    gk.ok("request", "deliver", rid, "--how", "邮寄", "--on", "2025-08-15", "--tracking", "EMS1234567",
+          "--proof", str(_pdf(tmp_path / "回执.pdf", 2)))
+    gk.ok("request", "appeal", rid, "--kind", "reconsideration", "--filed", "2025-09-22", "--copy-received", "2025-09-26")
+    answer = tmp_path / "答复书.docx"
+    gk.ok("appeal", "answer", rid, "--format", "docx", "--out", str(answer))
+    text = docx_text(answer)
+    # the delivery and the remedies' last days it starts (60 days; 6 months)
+    assert "2025年8月15日" in text and "以邮寄方式向申请人送达《答复书》" in text and "EMS1234567" in text
+    assert "申请行政复议的期限至2025年10月14日" in text and "提起行政诉讼的期限至2026年2月15日" in text
+
+    pdf = tmp_path / "证据材料.pdf"
+    manifest = gk.json("appeal", "evidence", rid, "--out", str(pdf))
+    items = {i["name"]: i for i in manifest["items"]}
+    assert list(items) == ["政府信息公开申请登记表", "申请材料（身份证.png）", "政府信息公开申请收到确认书",
+                           "政府信息公开申请答复审批表", "政府信息公开申请答复告知书", "送达记录", "送达证明（回执.pdf）",
+                           "办理过程记录（事件日志，北京时间）"]
+    assert items["申请材料（身份证.png）"]["pages"] == 1 and items["送达证明（回执.pdf）"]["pages"] == 2
+    assert items["申请材料（身份证.png）"]["sha256"] == (scan.get("sha256") or scan["attachment"]["sha256"])
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == manifest["pages"] == manifest["catalogue_pages"] + sum(i["pages"] for i in manifest["items"])
+    proof = items["送达证明（回执.pdf）"]
+    assert "EMS proof of delivery" in reader.pages[proof["start"] - 1].extract_text()
+    record = reader.pages[items["送达记录"]["start"] - 1].extract_text().replace(" ", "")
+    assert "送达记录" in record and "EMS1234567" in record
+    assert gk.json("audit", "bundle", str(pdf))["ok"]
+
+    _edit_chunk(items["申请材料（身份证.png）"]["sha256"])  # the stored scan changed behind the log
+    failed = gk.fails("audit", "bundle", str(pdf), code=2)
+    assert f"第 {items['申请材料（身份证.png）']['number']} 项“申请材料（身份证.png）”与数据库中的记录不符" in failed.stderr
+    assert "送达证明" not in failed.stderr
+
+
+def test_decisions_count_in_the_report_columns_and_a_correcting_one_opens_the_new_answer(gk, unit):
+    from gongkai.core.cli.request_cmd import RESULT_CHOICES
+    from gongkai.core.requests import appeals
+
+    assert RESULT_CHOICES == appeals.RESULTS
+    assert appeals.OVERTURNING == {"纠正", "撤销", "确认违法", "责令履行"}
+    assert appeals.REPORTED_AS["驳回"] == "维持"
+    unit("yanta")
+    rejected, revoked = replied(gk), replied(gk)
+    gk.ok("request", "appeal", rejected, "--kind", "reconsideration", "--filed", "2025-09-22",
+          "--result", "驳回", "--decided", "2025-11-10")
+    gk.ok("request", "appeal", revoked, "--kind", "lawsuit", "--filed", "2025-09-22",
+          "--result", "撤销", "--decided", "2025-11-12")
+    report = gk.json("report", "annual", "--year", "2025")
+    section = report["appeals"]
+    assert section["reconsideration"]["upheld"] == 1 and section["reconsideration"]["corrected"] == 0
+    assert section["lawsuit"]["corrected"] == 1 and section["lawsuit"]["total"] == 1
+    # 撤销 overturns the reply as 纠正 does: a new answer may follow; 驳回 upholds it
+    gk.ok("request", "reanswer", revoked, "--decision-on", "2025-11-12", "--days", "20")
+    assert "没有结果为纠正" in gk.fails("request", "reanswer", rejected, "--decision-on", "2025-11-10",
+                                        "--days", "20").stderr

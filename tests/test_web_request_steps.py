@@ -272,3 +272,49 @@ def test_the_fee_form_stops_the_clock_as_the_cli_does(office, clients):
     data = shown(office, request_id)
     assert data["state"] == "paused" and data["pauses"][-1]["reason"] == "fee"
     assert data["pauses"][-1]["start"] == "2026-09-28"
+
+
+def test_appeal_papers_download_and_the_hearing_form(office, clients):
+    """An appeal's answer draft (.docx) and evidence bundle (.pdf) download from the request page,
+    made by the same core functions as ``appeal answer`` and ``appeal evidence``; the hearing and
+    the head's appearance are recorded by the form as ``request appeal --hearing`` records them."""
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    request_id = new_request(office)
+    reply_through_the_chain(office, clients, request_id)
+    clerk = clients["clerk"]
+    assert "hearing" not in forms(clerk, request_id)
+    r, page = post(clerk, request_id, "appeal", kind="lawsuit", filed=TODAY, result="尚未审结", copy_received=TODAY)
+    assert "已办理：登记复议或诉讼" in page
+    assert "hearing" in forms(clerk, request_id)
+    with office.session() as session:
+        from gongkai.core.requests import appeals
+
+        appeal_id = appeals.appeals_of(session, request_id)[0].id
+    page = clerk.get(f"/requests/{request_id}").text
+    answer_link = f"/requests/{request_id}/appeals/{appeal_id}/answer.docx"
+    bundle_link = f"/requests/{request_id}/appeals/{appeal_id}/evidence.pdf"
+    assert answer_link in page and bundle_link in page
+
+    r = clerk.get(answer_link)
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    document = zipfile.ZipFile(io.BytesIO(r.content)).read("word/document.xml").decode()
+    assert "行政诉讼答辩状" in document and "答辩人" in document
+    r = clerk.get(bundle_link)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(r.content))
+    assert "证据目录" in reader.pages[0].extract_text().replace("\x00", "").replace(" ", "")
+    assert clerk.get(f"/requests/{request_id}/appeals/{appeal_id + 999}/evidence.pdf").status_code in (400, 404)
+
+    r, page = post(clerk, request_id, "hearing", appeal=str(appeal_id), hearing=TODAY, head_appeared="yes")
+    assert "已办理：登记开庭和负责人出庭应诉" in page
+    (appeal,) = shown(office, request_id)["appeals"]
+    assert appeal["hearing_on"] == TODAY and appeal["head_appeared"] is True
+    r, page = post(clerk, request_id, "hearing", appeal=str(appeal_id), head_appeared="no")
+    assert shown(office, request_id)["appeals"][0]["head_appeared"] is False
+    assert shown(office, request_id)["appeals"][0]["hearing_on"] == TODAY
+    events = [e["action"] for e in shown(office, request_id)["events"]]
+    assert events.count("appeal_hearing") == 2

@@ -39,7 +39,7 @@ def answered(app, request_id, appeal_id, on, by, as_json):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--map", "mapping", multiple=True,
               help="表头与字段的对应，如 --map 申请编号=ref,类型=kind,提起日期=filed（字段：ref 申请的本单位编号、"
-                   "kind 救济类型〔复议、直接起诉、复议后起诉〕、filed 提起日期、result 结果〔维持、纠正、其他、尚未审结〕、"
+                   "kind 救济类型〔复议、直接起诉、复议后起诉〕、filed 提起日期、result 结果〔维持、驳回、纠正、撤销、确认违法、责令履行、其他、尚未审结〕、"
                    "decided 审结日期、reconsidered_on 复议决定日期〔复议后起诉而复议在记录之前的〕）。"
                    "本系统导出的台账（ledger --xlsx）无需 --map")
 @click.option("--by", help="经办人姓名（默认：GONGKAI_USER 或登录名）")
@@ -90,7 +90,7 @@ def answer(app, request_id, appeal_id, fmt, out, force):
 @click.pass_obj
 def evidence(app, request_id, appeal_id, out, force, as_json):
     """生成证据材料：证据目录（序号、名称、来源、日期、页码、证明目的）和按目录顺序的全部证据合成的一份 PDF
-    （申请、收到确认书、各项告知书、答复审批表、答复告知书、办理过程记录），页码连续编排；附清单，
+    （申请及其附件扫描件、收到确认书、各项告知书、答复审批表、答复告知书及其签发原件、送达记录和送达证明、办理过程记录；图片附件转为 PDF 页），页码连续编排；附清单，
     记下每项证据的摘要（哈希值）和本单位事件日志的链头，可用 audit bundle 核对。"""
     from gongkai.core.cli.output import emit_json
     from gongkai.core.requests import evidence as bundle

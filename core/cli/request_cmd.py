@@ -9,6 +9,9 @@ from gongkai.core.records.limits import FEE_PAGES
 from gongkai.core.cli.output import emit_json, emit_table
 from gongkai.core.labels import label
 
+# appeals.RESULTS, spelled here so help needs no database imports (tests/test_appeal_answer.py checks)
+RESULT_CHOICES = ("维持", "驳回", "纠正", "撤销", "确认违法", "责令履行", "其他", "尚未审结")
+
 BY = click.option("--by", help="经办人（本单位已启用账户的：账户名；默认：GONGKAI_USER 或登录名）")
 JSON = click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 # a request by gongkai's 编号 (a number) or the unit's own reference (长房申〔2025〕17号)
@@ -605,7 +608,7 @@ def notice(app, request_id, kind, fmt, out, force, on, what, to, reason, content
 @click.option("--filed", help="申请复议或起诉的日期")
 @click.option("--reconsidered-on", help="复议后起诉、而复议在本系统启用前已办结的：复议决定日期")
 @click.option("--appeal-id", type=int, help="更新已登记的复议或诉讼（默认：最近登记的一件）")
-@click.option("--result", default="尚未审结", type=click.Choice(["维持", "纠正", "其他", "尚未审结"]), help="结果")
+@click.option("--result", default="尚未审结", type=click.Choice(RESULT_CHOICES), help="结果（驳回计入维持；撤销、确认违法、责令履行计入纠正）")
 @click.option("--decided", help="收到复议决定书或判决书的日期")
 @click.option("--copy-received", help="收到复议申请书副本或起诉状副本的日期（开始计算答复、答辩期限）")
 @click.option("--hearing", help="行政诉讼：开庭日期")

@@ -188,7 +188,10 @@ def appeal_tables(session: Any, year: int, by: Any = None,
         .where(a.filed_on <= end, or_(a.decided_on.is_(None), a.decided_on >= start))
         .group_by(*(() if by is None else (by,)), a.kind, result)
     ).all()
-    key_of = {v: k for k, v in APPEAL_RESULTS.items()}
+    from gongkai.core.requests.appeals import REPORTED_AS
+
+    # each decision counts in its column (驳回 as 维持; 撤销、确认违法、责令履行 as 纠正)
+    key_of = {result: key for result, column in REPORTED_AS.items() for key, v in APPEAL_RESULTS.items() if v == column}
     tables: dict[Any, dict[str, dict[str, int]]] = {}
     for group, kind, res, n in rows:
         if kind not in APPEAL_KINDS or res not in key_of:

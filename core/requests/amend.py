@@ -102,9 +102,9 @@ def amend(session: Session, office: Any, request: Request, *, reason: str, on: d
 
 def reanswer_decision(session: Session, request: Request) -> Appeal:
     """The 纠正 decision a new answer would follow; refused when there is none not yet answered."""
-    overturned = [a for a in appeals.appeals_of(session, request.id) if a.result == appeals.OVERTURNED]
+    overturned = [a for a in appeals.appeals_of(session, request.id) if a.result in appeals.OVERTURNING]
     if not overturned:
-        raise StepRefused(f"申请 {request.id} 没有结果为“纠正”的复议或诉讼，不能重新答复。"
+        raise StepRefused(f"申请 {request.id} 没有结果为纠正（撤销、确认违法、责令履行）的复议或诉讼，不能重新答复。"
                           "请先登记复议或诉讼的结果“纠正”及收到决定的日期"
                           "（`gongkai request appeal --appeal-id … --result 纠正 --decided …`）。")
     decision: Appeal = overturned[-1]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.requests import appeals, clock, intake, ledger, letters
+from gongkai.core.requests import appeals, clock, delivery, intake, ledger, letters
 from gongkai.core.requests.models import Request
 from gongkai.core.time import deadlines
 
@@ -24,6 +24,11 @@ TITLES = {"reconsideration": "行政复议答复书", "lawsuit": "行政诉讼�
 
 def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
+
+
+def _cn(text: str) -> str:
+    day = dt.date.fromisoformat(text)
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 LAWS = {"行政复议法": "《中华人民共和国行政复议法》", "行政诉讼法": "《中华人民共和国行政诉讼法》"}
@@ -86,6 +91,15 @@ def context(session: Session, office: Any, request: Request, appeal_id: int | No
         facts.append((request.replied_on, text))
     if request.amended_on:
         facts.append((request.amended_on, "本机关作出更正答复"))
+    for d in delivery.of(session, request.id):
+        text = f"本机关以{delivery.HOWS.get(d.how, d.how)}方式向申请人送达《{delivery.letter_name(d.letter)}》"
+        if d.tracking:
+            text += f"（邮件号码{d.tracking}）"
+        if d.letter == "reply":
+            r = delivery.remedies(office, d.on)
+            text += (f"，申请人申请行政复议的期限至{_cn(r['reconsideration_until'])}（{r['reconsideration_citation']}），"
+                     f"提起行政诉讼的期限至{_cn(r['lawsuit_until'])}（{r['lawsuit_citation']}）")
+        facts.append((d.on, text))
     facts.append((appeal.filed_on, f"申请人{'提起行政诉讼' if lawsuit else '申请行政复议'}"))
     if appeal.copy_received:
         facts.append((appeal.copy_received, f"本机关收到{'起诉状副本' if lawsuit else '行政复议申请书副本'}"))

@@ -25,8 +25,17 @@ KINDS = {
     "lawsuit": "行政诉讼（未经复议直接起诉）",
     "lawsuit_after_reconsideration": "行政诉讼（复议后起诉）",
 }
-RESULTS = ("维持", "纠正", "其他", "尚未审结")
+# Each decision and the annual report's column it counts in (年度报告格式 第四部分: 结果维持、结果纠正、
+# 其他结果、尚未审结; shared/spec/outcomes.md). 复议: 驳回复议请求 (行政复议法 第六十九条) upholds
+# the reply as 维持 (第六十八条) does; 撤销、确认违法、责令履行 (第六十四、六十五、六十六条) correct it.
+# 诉讼: 驳回诉讼请求 (行政诉讼法 第六十九条) upholds; 撤销 (第七十条)、判决履行 (第七十二条)、
+# 确认违法 (第七十四条) correct.
+REPORTED_AS = {"维持": "维持", "驳回": "维持", "纠正": "纠正", "撤销": "纠正", "确认违法": "纠正", "责令履行": "纠正",
+               "其他": "其他", "尚未审结": "尚未审结"}
+RESULTS = tuple(REPORTED_AS)
 OVERTURNED = "纠正"
+# the decisions that overturn the reply: each starts the registration clock and allows a new answer
+OVERTURNING = frozenset(r for r, column in REPORTED_AS.items() if column == OVERTURNED)
 REGISTRATION_RULE = "request.overturned_registration"
 REGISTRATION_CLOCK = "overturned_registration"
 
@@ -138,13 +147,13 @@ def decided_details(appeal: Any) -> dict[str, Any]:
 def registration_clock(office: Any, result: str, decided_on: dt.date | None) -> Deadline | None:
     """The clock an overturned reply starts where a rule requires its registration, else None."""
     rule = office.registry.find(REGISTRATION_RULE, DeadlineRule)
-    if result != OVERTURNED or rule is None or decided_on is None:
+    if result not in OVERTURNING or rule is None or decided_on is None:
         return None
     return compute(rule, decided_on, office.calendar)
 
 
 def register_overturned(session: Session, office: Any, request: Request, on: dt.date, actor: str = "") -> None:
-    overturned = [a for a in appeals_of(session, request.id) if a.result == OVERTURNED and a.registered_on is None]
+    overturned = [a for a in appeals_of(session, request.id) if a.result in OVERTURNING and a.registered_on is None]
     if not overturned:
         raise StepRefused(f"申请 {request.id} 没有待登记的被纠正答复。")
     check_date(request, on, "登记被纠正答复")

@@ -35,7 +35,7 @@ SELF = "本机关"
 @attrs.frozen
 class Item:
     """One piece of evidence: what the catalogue says of it, and its source (Markdown from the
-    records, or a stored PDF's bytes)."""
+    records, a PDF's bytes, or a stored file: a PDF as it is, an image made a page)."""
 
     key: str  # stable within the request: what the manifest names it by
     name: str
@@ -44,9 +44,13 @@ class Item:
     purpose: str
     text: str = ""
     pdf: bytes | None = None
+    # a stored file's bytes as attached (its PDF is ``pdf``, an image made a page): what is hashed
+    stored: bytes | None = None
 
     @property
     def sha256(self) -> str:
+        if self.stored is not None:
+            return hashlib.sha256(self.stored).hexdigest()
         return hashlib.sha256(self.pdf if self.pdf is not None else self.text.encode("utf-8")).hexdigest()
 
 
@@ -189,7 +193,7 @@ def _outcomes(session: Session, office: Any, req: Request, appeal: Any, upto: in
             found.setdefault(after["appeal"], {}).update({k: v for k, v in after.items() if k not in ("state", "version")})
         elif e.action == "register_overturned":
             for one in found.values():
-                if one.get("result") == appeals.OVERTURNED and not one.get("registered_on"):
+                if one.get("result") in appeals.OVERTURNING and not one.get("registered_on"):
                     one["registered_on"] = after.get("on")
         elif e.action == "reanswer":
             reanswers.append(after)
@@ -218,9 +222,98 @@ def _outcomes(session: Session, office: Any, req: Request, appeal: Any, upto: in
                  "证明复议、诉讼的经过和结果" + ("及纠正后重新答复的期限" if reanswers else ""), "\n".join(lines))]
 
 
-for _section, _provider in (("application", _application), ("receipt", _receipt), ("notices", _notices),
-                            ("approval", _approval), ("letters", _letters), ("outcomes", _outcomes),
-                            ("timeline", _timeline)):
+def image_pdf(data: bytes) -> bytes:
+    """A scanned image (JPEG, PNG) as one A4 page, fitted within the margins."""
+    import io
+
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_margin(0)
+    pdf.add_page()
+    pdf.image(io.BytesIO(data), x=15, y=15, w=180, h=267, keep_aspect_ratio=True)
+    return bytes(pdf.output())
+
+
+def _attached(session: Session, req: Request, upto: int, kind: str) -> list[Any]:
+    """The request's stored files of ``kind`` attached by event ``upto`` (those of its online
+    application were filed before the request was)."""
+    from gongkai.core.attachments import store
+    from gongkai.core.requests import online
+
+    logged = set()
+    for e in _events(session, req, upto):
+        if e.action == "attach":
+            logged.add(json.loads(e.after or "{}").get("attachment", {}).get("id"))
+    rows = [r for r in store.of(session, OWNER, req.id) if r.id in logged]
+    application = online.of_request(session, req.id)
+    if application is not None:
+        rows = store.of(session, online.KIND, application.id) + rows
+    return [r for r in rows if r.kind == kind]
+
+
+def _file_items(session: Session, req: Request, upto: int, kind: str, name: str, source: str,
+                purpose: str) -> list[Item]:
+    from gongkai.core.attachments import store
+
+    out = []
+    for row in _attached(session, req, upto, kind):
+        data = b"".join(store.read(session, row))
+        if row.media_type == "application/pdf":
+            pdf: bytes | None = data
+        elif row.media_type.startswith("image/"):
+            pdf = None  # made a page when the bundle is written (a check needs only the hash)
+        else:  # a Word file is no evidence as it is: the unit attaches its signed scan
+            continue
+        out.append(Item(f"file.{row.id}", f"{name}（{row.file_name}）", source, row.added_on, purpose,
+                        pdf=pdf, stored=data))
+    return out
+
+
+def _application_files(session: Session, office: Any, req: Request, appeal: Any, upto: int) -> list[Item]:
+    return _file_items(session, req, upto, "application", "申请材料", "申请人提交",
+                       "证明申请人提交的申请材料")
+
+
+def _letter_originals(session: Session, office: Any, req: Request, appeal: Any, upto: int) -> list[Item]:
+    return _file_items(session, req, upto, "notice", "告知书原件", SELF, "证明本机关作出并签发的告知书原件")
+
+
+def deliveries(session: Session, req: Request, upto: int) -> list[Any]:
+    """The request's deliveries logged by event ``upto`` (rows and events both in order)."""
+    from gongkai.core.requests import delivery
+
+    logged = sum(1 for e in _events(session, req, upto) if e.action == "deliver")
+    return delivery.of(session, req.id)[:logged]
+
+
+def _delivery(session: Session, office: Any, req: Request, appeal: Any, upto: int) -> list[Item]:
+    """送达记录: each letter's delivery, and the remedies' last days a reply's delivery starts."""
+    from gongkai.core.requests import delivery
+
+    rows = deliveries(session, req, upto)
+    out = []
+    if rows:
+        lines = ["# 送达记录", "", f"申请人：{req.applicant_name}；申请内容：{req.subject}", "",
+                 "| 文书 | 送达方式 | 送达日期 | 邮件号码 |", "| --- | --- | --- | --- |"]
+        for d in rows:
+            lines.append(f"| {delivery.letter_name(d.letter)} | {delivery.HOWS.get(d.how, d.how)} | {_cn(d.on)} | {d.tracking} |")
+        for d in rows:
+            if d.letter == "reply":
+                r = delivery.remedies(office, d.on)
+                lines += ["", f"答复书于{_cn(d.on)}送达：申请行政复议的期限至{_cn(dt.date.fromisoformat(r['reconsideration_until']))}"
+                              f"（{r['reconsideration_citation']}），提起行政诉讼的期限至"
+                              f"{_cn(dt.date.fromisoformat(r['lawsuit_until']))}（{r['lawsuit_citation']}）。"]
+        out.append(Item("delivery", "送达记录", SELF, rows[-1].on,
+                        "证明各项文书送达申请人的日期和方式及救济期限的起算", "\n".join(lines)))
+    out += _file_items(session, req, upto, "delivery_proof", "送达证明", SELF, "证明文书已送达申请人")
+    return out
+
+
+for _section, _provider in (("application", _application), ("application", _application_files),
+                            ("receipt", _receipt), ("notices", _notices),
+                            ("approval", _approval), ("letters", _letters), ("letters", _letter_originals),
+                            ("delivery", _delivery), ("outcomes", _outcomes), ("timeline", _timeline)):
     provide(_section, _provider)
 
 
@@ -260,10 +353,11 @@ def build(session: Session, office: Any, req: Request, appeal_id: int | None, ou
     with tempfile.TemporaryDirectory(prefix="gongkai-evidence-") as tmp:
         sources = []
         for n, item in enumerate(chosen):
-            if item.pdf is None:
+            if item.pdf is None and item.stored is None:
                 sources.append(word.write_docx(item.text, Path(tmp) / f"{n:03d}.docx", item.name, layout))
         printed = iter(p.read_bytes() for p in (convert(sources, Path(tmp) / "pdf", layout.fonts) if sources else []))
-        parts = [item.pdf if item.pdf is not None else next(printed) for item in chosen]
+        parts = [item.pdf if item.pdf is not None else image_pdf(item.stored) if item.stored is not None
+                 else next(printed) for item in chosen]
     counts = bundle.page_counts(parts)
     title = f"{TITLES[appeal.kind]}证据目录"
 

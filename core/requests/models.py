@@ -184,7 +184,7 @@ class Appeal(UnitOwned, table=True):
     request_id: int = Field(foreign_key="disclosure_request.id", index=True)
     kind: str = Field(max_length=40)  # reconsideration, lawsuit, lawsuit_after_reconsideration
     filed_on: dt.date
-    result: str = Field(default="尚未审结", max_length=10)  # 维持 / 纠正 / 其他 / 尚未审结
+    result: str = Field(default="尚未审结", max_length=10)  # appeals.RESULTS (维持, 驳回, 纠正, 撤销, … 尚未审结)
     decided_on: dt.date | None = None
     registered_on: dt.date | None = None  # an overturned reply registered (长宁区 第四十九条)
     over_silence: bool = False  # 不作为: filed while the request had no reply

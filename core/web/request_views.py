@@ -134,6 +134,16 @@ def _decide(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
     return appeals.decide(session, office, req, found, f.text("result"), f.day("decided", "收到决定日期", False), by)
 
 
+def _hearing(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
+    found = appeals.appeal_of(session, req, f.whole("appeal", "复议或诉讼"))
+    head = {"yes": True, "no": False}.get(f.text("head_appeared"))
+    return appeals.record_hearing(session, office, req, found, f.day("hearing", "开庭日期", False), head, by)
+
+
+def _lawsuits(session: Any, req: Any, shown: dict[str, Any]) -> bool:
+    return any(a["kind"] in appeals.LAWSUITS for a in shown["appeals"])
+
+
 def _undecided(session: Any, req: Any, shown: dict[str, Any]) -> bool:
     return any(a["result"] == "尚未审结" for a in shown["appeals"])
 
@@ -197,6 +207,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("appeal", "登记复议或诉讼", "request.appeal", "appeal", _appeal),
     Action("copy", "登记收到复议申请书或起诉状副本", "request.appeal", "appeal_copy", _copy, _without_copy),
     Action("answered", "登记提交复议答复或答辩状", "request.appeal", "appeal_answered", _answered, _unanswered),
+    Action("hearing", "登记开庭和负责人出庭应诉", "request.appeal", "appeal_hearing", _hearing, _lawsuits),
     Action("decide", "登记复议或诉讼的结果", "request.appeal", "appeal", _decide, _undecided),
     Action("register_overturned", "登记被纠正的答复", "request.register_overturned", "register_overturned",
            lambda s, o, r, f, by: appeals.register_overturned(s, o, r, f.day("on", "登记日期"), actor=by)),
@@ -465,6 +476,34 @@ def letter_docx(request: Request) -> Response:
     return download(content, name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
+def _appeal_paper(office: Any, request_id: int, appeal_id: int, what: str) -> tuple[bytes, str]:
+    """An appeal's answer draft (.docx) or evidence bundle (.pdf), as ``gongkai appeal answer|evidence`` write them."""
+    from gongkai.core.requests import appeal_answer, evidence
+
+    with office.session() as session, tempfile.TemporaryDirectory() as tmp:
+        req = workflow.load(session, request_id)
+        found = appeals.appeal_of(session, req, appeal_id)
+        if what == "answer":
+            path = appeal_answer.write_answer(session, office, req, "docx", Path(tmp) / "answer.docx", found.id)
+            return Path(path).read_bytes(), f"{appeal_answer.TITLES[found.kind]}草稿-{req.id}-{req.applicant_name}.docx"
+        evidence.build(session, office, req, found.id, Path(tmp) / "evidence.pdf")
+        return (Path(tmp) / "evidence.pdf").read_bytes(), f"证据材料-{req.id}-{req.applicant_name}.pdf"
+
+
+def appeal_answer_docx(request: Request) -> Response:
+    need(request, "view")
+    content, name = _appeal_paper(request.app.state.office, _request_id(request),
+                                  int(request.path_params["appeal_id"]), "answer")
+    return download(content, name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def appeal_evidence_pdf(request: Request) -> Response:
+    need(request, "view")
+    content, name = _appeal_paper(request.app.state.office, _request_id(request),
+                                  int(request.path_params["appeal_id"]), "evidence")
+    return download(content, name, "application/pdf")
+
+
 # --------------------------------------------------------------------------- intake
 
 
@@ -641,6 +680,8 @@ routes = [
     Route("/requests/{request_id:int}/reveal", reveal, methods=["POST"]),
     Route("/requests/{request_id:int}/letter", letter, methods=["GET"]),
     Route("/requests/{request_id:int}/letter.docx", letter_docx, methods=["GET"]),
+    Route("/requests/{request_id:int}/appeals/{appeal_id:int}/answer.docx", appeal_answer_docx, methods=["GET"]),
+    Route("/requests/{request_id:int}/appeals/{appeal_id:int}/evidence.pdf", appeal_evidence_pdf, methods=["GET"]),
     Route("/requests/{request_id:int}/notice", notice, methods=["POST"]),
     Route("/requests/{request_id:int}/{action}", act, methods=["POST"]),
 ]
