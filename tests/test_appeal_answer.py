@@ -275,6 +275,8 @@ def test_the_readme_appeal_commands_run_as_written(gk, unit):
     assert (replied(gk), replied(gk)) == ("1", "2")
     lines = [line.split("  #")[0].strip() for line in block.strip().splitlines()]
     assert len(lines) >= 8 and all(re.match(r"gongkai ", line) for line in lines)
+    _png(Path("身份证.png"))  # the scan and the delivery receipt the block attaches, in the unit's folder
+    _pdf(Path("回执.pdf"), 1)
     for line in lines:
         gk.ok(*shlex.split(line)[1:])
     shown = gk.json("request", "show", "2")["appeals"][0]
