@@ -71,8 +71,9 @@ def test_weak_passwords_are_refused_naming_why(gk, unit, password, why):
     assert "Traceback" not in refused.output
     made = gk("user", "add", "zhangsan", "--role", "单位管理员", "--password-stdin", input="zhangsan-likes-tea\n")
     assert made.exit_code == 0, made.stderr  # the name within a longer password is fine
+    gk.ok("login", "zhangsan", "--password-stdin", input="zhangsan-likes-tea\n")  # one's own password: logged in as oneself
     refused = gk("user", "passwd", "zhangsan", "--password-stdin", "--by", "zhangsan", input=password + "\n")
-    assert refused.exit_code == 1 and why in refused.stderr
+    assert refused.exit_code == 1 and why in refused.stderr, refused.stderr
 
 
 def test_the_common_password_list_ships_with_its_licence():
