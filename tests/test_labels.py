@@ -64,7 +64,7 @@ def test_ledger_show_and_digest_print_no_codes(gk, unit):
     gk.ok("request", "reply", str(rid), "--outcome", "disclosed", "--on", "2026-03-11", "--provision", "当场提供")
     other = new_request(gk, submitted="2026-03-20")["id"]
     shown = gk.ok("request", "show", str(rid)).stdout
-    assert "予以公开" in shown and "答复前" in shown and "登记申请" in shown and "审核" in shown
+    assert "予以公开" in shown and "答复前" in shown and "登记收到申请" in shown and "审核" in shown
     assert not codes_in(shown), shown
     ledger = gk.ok("ledger", "--as-of", "2026-03-25").stdout
     assert "予以公开" in ledger and not codes_in(ledger), ledger
