@@ -773,17 +773,15 @@ _dated_step("register-overturned", "gongkai.core.requests.appeals:register_overt
 def attach(app, request_id, file, kind, on, by, as_json):
     """给申请添加附件（存入数据库，内容摘要记入事件日志；PDF 或图片文件，部分类别可为 Word 文件）。"""
     from gongkai.core.attachments import store
-    from gongkai.core.records.storage import record_event
-    from gongkai.core.requests import workflow
+    from gongkai.core.requests import files, workflow
     from gongkai.core.today import today
 
     with app.session() as session:
         req = workflow.load(session, request_id)
         actor = signer(session, app, by, "request.attach")
         with open(file, "rb") as stream:
-            row = store.store(session, stream, owner_kind="request", owner_id=req.id, kind=kind, file_name=file,
-                              limit=store.max_bytes(app.config), on=day(on, "--on") or today(), actor=actor)
-        record_event(session, subject_kind="request", subject_id=req.id, action="attach", actor=actor, after=store.logged(row))
+            row = files.attach(session, app, req, stream, kind=kind, file_name=file, on=day(on, "--on") or today(),
+                               actor=actor)
         data = store.as_json(row)
     if as_json:
         emit_json(data)
