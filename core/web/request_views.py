@@ -578,7 +578,10 @@ def _notice(office: Any, actor: Any, request_id: int, form: Form) -> tuple[bytes
         req = workflow.load(session, request_id)
         require(actor, "request.notice", request_record(session, office.registry, req))
         options = {"on": form.day("on", "告知书日期", False), **{k: form.text(k) for k in NOTICE_FIELDS}}
-        return notices.issue(session, office, req, form.text("kind"), form.text("format") or "pdf", options, actor.name)
+        fmt = form.text("format") or "pdf"
+        if fmt not in NOTICE_TYPES:  # the page offers the files a notice is handed out as
+            raise GongkaiError(f"格式“{fmt}”无效，可选：PDF、Word（docx）。")
+        return notices.issue(session, office, req, form.text("kind"), fmt, options, actor.name)
 
 
 NOTICE_FIELDS = ("what", "to", "reason", "content", "payment")
