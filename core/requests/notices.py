@@ -258,6 +258,8 @@ def issue(session: Session, office: Any, req: Request, kind: str, fmt: str, opti
         raise GongkaiError(f"格式“{fmt}”无效，可选：{'、'.join(FORMATS)}。")
     if out is not None:
         check_target(out)  # refused before the (slow) PDF is made
+    if (options or {}).get("on"):  # as write_notice: the date first
+        check_date(req, options["on"], notice.title)
     facts = context(session, office, req, notice.code, options)  # refused here before anything is written
     with tempfile.TemporaryDirectory() as tmp:
         content = write_notice(session, office, req, notice.code, fmt, Path(tmp) / f"notice.{fmt}", options).read_bytes()
