@@ -30,12 +30,14 @@ def test_a_cli_notice_is_an_event_on_the_request(gk, unit, backend, tmp_path):
     assert receipt["after"]["sha256"] == hashlib.sha256((tmp_path / "回执.docx").read_bytes()).hexdigest()
     # `request notice`: the same event, by the logged-in account
     gk.ok("request", "correct", rid, "--notice-on", "2026-03-04", "--period-days", "10", "--what", "信息的文号",
-          "--by", "clerk")
+          "--by", "clerk", "--notice", str(tmp_path / "补正（随步骤）.md"))
+    step_notice = notices(gk, rid)[-1]
+    assert step_notice["actor"] == "clerk" and step_notice["after"]["step"] == "notify_correction"
     gk.ok("request", "notice", rid, "--kind", "补正", "--format", "docx", "--out", str(tmp_path / "补正.docx"),
           "--by", "clerk")
     gk.ok("request", "notice", rid, "--kind", "补正", "--format", "md", "--out", str(tmp_path / "补正.md"),
           "--by", "clerk")
-    _, docx, md = notices(gk, rid)
+    _, _, docx, md = notices(gk, rid)
     assert docx["after"]["step"] == "notify_correction" and docx["after"]["title"] == "政府信息公开申请补正告知书"
     assert docx["after"]["sha256"] == hashlib.sha256((tmp_path / "补正.docx").read_bytes()).hexdigest()
     assert md["after"]["sha256"] == hashlib.sha256((tmp_path / "补正.md").read_bytes()).hexdigest()
@@ -46,14 +48,14 @@ def test_a_cli_notice_is_an_event_on_the_request(gk, unit, backend, tmp_path):
     # a notice that cannot be made records nothing, and writes nothing
     gk.fails("request", "notice", rid, "--kind", "延期", "--format", "md", "--out", str(tmp_path / "延期.md"),
              "--by", "clerk")
-    assert not (tmp_path / "延期.md").exists() and len(notices(gk, rid)) == 3
+    assert not (tmp_path / "延期.md").exists() and len(notices(gk, rid)) == 4
     # an existing file is not replaced, and the refusal leaves no event
     gk.fails("request", "notice", rid, "--kind", "补正", "--format", "md", "--out", str(tmp_path / "补正.md"),
              "--by", "clerk")
-    assert len(notices(gk, rid)) == 3
+    assert len(notices(gk, rid)) == 4
     # only a 承办人 issues notices (the web asks the same permission)
     gk.fails("request", "notice", rid, "--kind", "补正", "--format", "md", "--out", "-", "--by", "lawyer", code=3)
-    assert len(notices(gk, rid)) == 3
+    assert len(notices(gk, rid)) == 4
     assert gk("audit", "verify").exit_code == 0
     # the hash handed out, changed behind the application's back, is found
     app = App()
