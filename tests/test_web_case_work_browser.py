@@ -54,6 +54,7 @@ def server(tmp_path_factory, calendar_cache):
         assert made.exit_code == 0, made.output + made.stderr
         running = Server(config, calendar_cache, folder / "serve.log")
         running.messages = messages
+        running.config = config
         running.document = json.loads(made.output)["id"]
         yield running
         running.stop()
@@ -171,6 +172,13 @@ def test_case_work_in_the_browser(server, browser, artefacts, tmp_path):  # noqa
     # the lawyer: the comment in the timeline and the draft letter, before signing
     login(browser, server, "lawyer")
     assert work(browser, server) == [("step", one)]
+    # the morning digest (cron's `gongkai digest --email`): the lawyer's mail holds what the page holds
+    server.messages.clear()
+    sent = Cli()("--config", str(server.config), "digest", "--email", "--within", "30")
+    assert sent.exit_code == 0, sent.output + sent.stderr
+    lawyer = [m for m in server.messages if m["To"] == "lawyer@example.gov.cn"]
+    assert len(lawyer) == 1 and f"申请 {one}" in lawyer[0].get_content() and "律师审核" in lawyer[0].get_content()
+    assert f"申请 {two}" not in lawyer[0].get_content()
     browser.get(f"{server.url}/requests/{one}")
     timeline = browser.find_element(By.ID, "timeline").text
     assert "审核意见：律师审核" in timeline and "理由部分请律师重点审核" in timeline and "申请人来电询问进度" in timeline
