@@ -114,6 +114,38 @@ def test_the_same_name_in_two_units_is_refused(district):
     assert refused.returncode == 1 and "已被单位 fga 使用" in refused.stderr
 
 
+def status_for(server, browser, path: str) -> tuple[int, bytes]:
+    """The status and body of ``path`` fetched with the browser's session (Chromium shows no status)."""
+    import urllib.error
+    import urllib.request
+
+    cookie = session_cookie(browser)
+    request = urllib.request.Request(server.url + path, headers={"Cookie": f"{cookie['name']}={cookie['value']}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_another_units_attachment_is_not_found(district, browser):  # noqa: F811
+    folder, server, ids = district
+    scan = folder / "甲局的扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% fga only\n%%EOF\n")
+    added = json.loads(run(folder, "--unit", "fga", "request", "attach", str(ids["fga"]), str(scan), "--kind", "申请材料",
+                           "--by", "fga.lisi", "--json").stdout)
+    path = f"/requests/{ids['fga']}/attachments/{added['id']}"
+    login(browser, server, "fga.lisi")
+    browser.get(server.url + f"/requests/{ids['fga']}")
+    assert "甲局的扫描件.pdf" in wait_for(browser, "#attachments").text
+    assert status_for(server, browser, path) == (200, scan.read_bytes())
+    login(browser, server, "fgb.lisi")  # 乙局's 承办人: the same link is nothing
+    status, body = status_for(server, browser, path)
+    assert status == 404 and b"%PDF" not in body
+    status, body = status_for(server, browser, f"/requests/{ids['fgb']}/attachments/{added['id']}")
+    assert status == 404 and b"%PDF" not in body
+
+
 def session_cookie(browser) -> dict:
     return next(c for c in browser.get_cookies() if c["name"] == "gongkai_session")
 

@@ -39,7 +39,7 @@ def _run(app, request_id, fn, *args, notice=None, sign=None, **kwargs):
         if sign:
             kwargs["actor"] = signer(session, app, sign[1], sign[0])
         fn(session, app, req, *args, **kwargs)
-        _write_notice(session, app, req, notice)
+        _write_notice(session, app, req, notice, kwargs.get("actor"))
         return ledger.show(session, app, req)
 
 
@@ -52,14 +52,21 @@ def _notify(app, data):
         click.echo(f"提醒邮件未能发给：{'、'.join(done['failed'])}（已记入办理记录）", err=True)
 
 
-def _write_notice(session, app, req, notice):
+def _write_notice(session, app, req, notice, actor=None):
+    """The step's ``--notice``: made and recorded on the request as ``request notice`` does
+    (``notices.issue``), by the step's signer (the request's last event names them)."""
     if notice is None or not notice[1]:
         return
     from gongkai.core.requests import notices
 
     kind, out, options = notice
-    path = notices.write_notice(session, app, req, kind, notices.format_of(out), out, options)
-    click.echo(f"已生成{notices.KINDS[kind].title}：{path}", err=True)
+    if actor is None:
+        from gongkai.core.records.storage import events_for
+        from gongkai.core.requests.models import OWNER
+
+        actor = events_for(session, OWNER, req.id)[-1]["actor"]
+    notices.issue(session, app, req, kind, notices.format_of(out), options, actor, out=app.output(out))
+    click.echo(f"已生成{notices.KINDS[kind].title}：{out}", err=True)
 
 
 def _report(data, as_json, message):
@@ -95,14 +102,14 @@ def new(app, applicant, applicant_type, id_number, contact, channel, submitted, 
     from gongkai.core.requests import intake, ledger
 
     with app.session() as session:
+        actor = signer(session, app, by, "request.register")
         req = intake.receive(
             session, app, applicant=applicant, applicant_type=applicant_type, channel=channel,
             submitted=day(submitted, "--submitted"), confirmed=day(confirmed, "--confirmed"), subject=subject,
-            id_number=id_number, contact=contact, form_wanted=form_wanted,
-            actor=signer(session, app, by, "request.register"),
+            id_number=id_number, contact=contact, form_wanted=form_wanted, actor=actor,
             entered=day(entered, "--entered"), track=track, ref=ref,
         )
-        _write_notice(session, app, req, ("receipt", notice_out, {}))  # 条例 第三十一条: 收到申请的确认
+        _write_notice(session, app, req, ("receipt", notice_out, {}), actor)  # 条例 第三十一条: 收到申请的确认
         data = ledger.show(session, app, req)
     _notify(app, data)
     if as_json:
@@ -588,17 +595,19 @@ def letter(app, request_id, fmt, out, prior, force):
 @click.option("--reason", default="", help="延期的理由；决定公开的理由（第三方告知书）")
 @click.option("--content", default="", help="第三方告知书：决定公开的政府信息内容（默认为申请内容）")
 @click.option("--payment", default="", help="收费通知书：缴纳方式")
+@BY
 @click.pass_obj
-def notice(app, request_id, kind, fmt, out, force, on, what, to, reason, content, payment):
-    """生成条例要求的书面告知（收到确认、补正、延期、征求第三方意见、第三方告知、收费通知）。"""
+def notice(app, request_id, kind, fmt, out, force, on, what, to, reason, content, payment, by):
+    """生成条例要求的书面告知（收到确认、补正、延期、征求第三方意见、第三方告知、收费通知），记入办理记录。"""
     from gongkai.core.requests import notices, workflow
 
     options = {"on": day(on, "--on"), "what": what, "to": to, "reason": reason, "content": content,
                "payment": payment}
+    target = app.output(out, force)
     with app.session() as session:
-        path = notices.write_notice(session, app, workflow.load(session, request_id), kind, fmt,
-                                    app.output(out, force), options)
-    say_written(f"已生成{notices.kind_of(kind).title}：{{}}", path)
+        req = workflow.load(session, request_id)
+        notices.issue(session, app, req, kind, fmt, options, signer(session, app, by, "request.notice"), out=target)
+    say_written(f"已生成{notices.kind_of(kind).title}：{{}}", target)
 
 
 @request.command("appeal")

@@ -235,23 +235,37 @@ def format_of(out: str | Path) -> str:
     return suffix
 
 
+# the step each notice goes with (its event on the request), recorded with the notice
+STEPS = {"receipt": "receive", "correction": "notify_correction", "extension": "extend",
+         "third_party_opinion": "pause", "third_party_disclosure": "reply", "fee": "fee"}
+
+
 def issue(session: Session, office: Any, req: Request, kind: str, fmt: str, options: dict[str, Any],
-          actor: str = "") -> tuple[bytes, str]:
-    """Make a notice as :func:`write_notice` does and record it on the request (a ``notice``
-    event: which notice, its 文号 and date, the format and the SHA-256 of the file handed out);
-    returns the file's content and its name. What the web's 出具告知书 form calls."""
+          actor: str = "", out: Any = None) -> tuple[bytes, str]:
+    """Make a notice and record it on the request: a ``notice`` event stating which notice, the
+    step it goes with, its 文号 and date, the format and the SHA-256 of the file handed out.
+    Returns the file's content and its name; with ``out`` (a path or a ``safe_write.Target``) the
+    file is also written there, in the same transaction as its event. What the web's 出具告知书
+    form and ``gongkai request notice`` (and a step's ``--notice``) both call."""
     import hashlib
     import tempfile
 
+    from gongkai.core.paperwork.safe_write import check_target, write_file
     from gongkai.core.requests.workflow import apply
 
     notice = kind_of(kind)
-    if fmt not in ("pdf", "docx"):
-        raise GongkaiError(f"格式“{fmt}”无效，可选：PDF、Word（docx）。")
+    if fmt not in FORMATS:
+        raise GongkaiError(f"格式“{fmt}”无效，可选：{'、'.join(FORMATS)}。")
+    if out is not None:
+        check_target(out)  # refused before the (slow) PDF is made
+    if (options or {}).get("on"):  # as write_notice: the date first
+        check_date(req, options["on"], notice.title)
     facts = context(session, office, req, notice.code, options)  # refused here before anything is written
     with tempfile.TemporaryDirectory() as tmp:
         content = write_notice(session, office, req, notice.code, fmt, Path(tmp) / f"notice.{fmt}", options).read_bytes()
-    apply(session, req, "notice", actor, {"kind": notice.code, "title": notice.title, "number": facts["number"],
-                                          "on": facts["on"].isoformat(), "format": fmt,
+    apply(session, req, "notice", actor, {"kind": notice.code, "title": notice.title, "step": STEPS[notice.code],
+                                          "number": facts["number"], "on": facts["on"].isoformat(), "format": fmt,
                                           "sha256": hashlib.sha256(content).hexdigest()}, to_state=req.state)
+    if out is not None:
+        write_file(out, content)
     return content, f"{notice.title}-{req.id}-{req.applicant_name}.{fmt}"

@@ -49,7 +49,13 @@ def entries(session: Session, office: Any, events: list[dict[str, Any]]) -> list
         elif action in ("pause", "resume") and after.get("reason") in PAUSE_REASONS:
             detail.append(PAUSE_REASONS[after["reason"]][0])
         elif action == "notice":
-            detail.append(after.get("title", ""))
+            detail += [after.get("title", ""), f"文号 {after['number']}" if after.get("number") else "",
+                       (after.get("format") or "").upper()]
+        elif action == "attach" and after.get("attachment"):
+            from gongkai.core.attachments.store import KINDS
+
+            file = after["attachment"]
+            detail.append(f"{KINDS[file['kind']].label if file.get('kind') in KINDS else '附件'}：{file.get('file_name', '')}")
         elif action == "mail_failed":
             detail.append(f"收件人 {people.get(after.get('to'), after.get('to', ''))}：{after.get('error', '')}")
         if after.get("on") and action not in ("mail_failed",):

@@ -40,6 +40,8 @@ def _form_html(session: Any, office: Any, doc: Any) -> str:
 
 def document(request: Request) -> Response:
     from gongkai.core.accounts.permissions import allowed, document_record
+    from gongkai.core.attachments.store import DOCUMENT_KINDS, KINDS, max_bytes
+    from gongkai.core.documents.files import of_documents, shown
     from gongkai.core.documents.workflow import document_json, get_document
 
     actor = need(request, "view")
@@ -53,8 +55,11 @@ def document(request: Request) -> Response:
         cosigns = [s for s in data["review_steps"] + data["confidentiality_reviews"] if _awaits_cosign(s)
                    and allowed(actor, f"document.review:{s['id']}.head", record)]
         form = html_body(_form_html(session, office, doc))
+        attached = [shown(r, doc.id) for r in of_documents(session, [doc.id]).get(doc.id, [])]
+        can_attach = allowed(actor, "document.attach", record) and doc.repealed is None
     return render(request, "document.html", d=data, waiting=waiting, decision=decision, form=form,
-                  cosigns=cosigns, today=today().isoformat())
+                  cosigns=cosigns, today=today().isoformat(), files=attached, can_attach=can_attach,
+                  file_kinds=[KINDS[k] for k in DOCUMENT_KINDS], attach_mb=max_bytes(office.config) // (1024 * 1024))
 
 
 def _awaits_cosign(step: dict[str, Any]) -> bool:
@@ -126,8 +131,83 @@ def approval_form(request: Request) -> Response:
     return download(content, name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
+def _attach(office: Any, actor: Any, document_id: int, f: Form) -> str:
+    """附加文件 (正文, 解读材料): the same core step as ``gongkai document attach --file --kind``."""
+    from gongkai.core.accounts.permissions import document_record, require
+    from gongkai.core.attachments.store import KINDS
+    from gongkai.core.documents import files
+    from gongkai.core.documents.workflow import get_document
+
+    with office.session() as session:
+        doc = get_document(session, document_id)
+        require(actor, "document.attach", document_record(session, office.registry, doc))
+        upload = f.data.get("file")
+        if upload is None or not getattr(upload, "filename", ""):
+            raise GongkaiError("请选择要上传的文件。")
+        upload.file.seek(0)
+        row = files.attach(session, office.registry, office.config, doc, upload.file, kind=f.text("kind"),
+                           file_name=upload.filename, on=f.day("on", "报送日期", False) or today(), by=actor.name)
+        return f"已附加文件：{row.file_name}（{KINDS[row.kind].label}）"
+
+
+async def attach(request: Request) -> Response:
+    """A document's file from the browser: streamed in, its CSRF field checked as it is read."""
+    from gongkai.core.accounts.permissions import Forbidden
+    from gongkai.core.attachments.store import max_bytes
+    from gongkai.core.web.apply_views import TooLarge, read_form, upload_limit
+
+    document_id = int(request.path_params["document_id"])
+    office = request.app.state.office
+    back = f"/documents/{document_id}"
+    if not request.scope.get("csrf_by_view"):
+        return back_to(request, back, error="请选择要上传的文件。")
+    try:
+        form = Form(await read_form(request, upload_limit(office)))
+        done = await run_in_threadpool(_attach, office, request.scope["actor"], document_id, form)
+    except TooLarge:
+        return back_to(request, back, error=f"上传的文件过大（每个文件不超过 {max_bytes(office.config) // (1024 * 1024)} MB），未予受理。")
+    except GongkaiError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        return back_to(request, back, error=str(exc))
+    return back_to(request, back, notice=done)
+
+
+def _file(office: Any, document_id: int, file_id: int) -> tuple[str, str]:
+    from gongkai.core.attachments import store
+    from gongkai.core.documents.models import OWNER
+
+    with office.session() as session:
+        row = store.get(session, file_id, OWNER, [document_id])
+        return row.file_name, row.media_type
+
+
+def document_file(request: Request) -> Response:
+    """A document's file for staff who may read it (published or not), streamed a chunk at a time."""
+    from urllib.parse import quote
+
+    from starlette.responses import StreamingResponse
+
+    from gongkai.core.attachments import store
+    from gongkai.core.documents.models import OWNER
+
+    need(request, "view")
+    office = request.app.state.office
+    document_id, file_id = int(request.path_params["document_id"]), int(request.path_params["file_id"])
+    name, mime = _file(office, document_id, file_id)
+
+    def chunks() -> Any:
+        with office.session() as session:
+            yield from store.read(session, store.get(session, file_id, OWNER, [document_id]))
+
+    return StreamingResponse(chunks(), media_type=mime,
+                             headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
 routes = [
     Route("/documents", documents),
+    Route("/documents/{document_id:int}/attach", attach, methods=["POST"]),
+    Route("/documents/{document_id:int}/files/{file_id:int}", document_file),
     Route("/documents/{document_id:int}", document),
     Route("/documents/{document_id:int}/review", review, methods=["POST"]),
     Route("/documents/{document_id:int}/cosign", cosign, methods=["POST"]),

@@ -180,6 +180,19 @@ def _deliver(session: Any, office: Any, req: Any, f: Form, by: str) -> Any:
                             tracking=f.text("tracking"), proof_sha256=sha, actor=by)
 
 
+def _attach(session: Any, office: Any, req: Any, f: Form, by: str) -> str:
+    """添加附件: the same core step as ``gongkai request attach`` (stored, its hash in the log)."""
+    upload = f.data.get("file")
+    if upload is None or not getattr(upload, "filename", ""):
+        raise GongkaiError("请选择要上传的文件。")
+    upload.file.seek(0)
+    row = files.attach(session, office, req, upload.file, kind=f.text("kind"), file_name=upload.filename,
+                       on=f.day("on", "日期", False) or today(), actor=by)
+    from gongkai.core.attachments.store import KINDS
+
+    return f"已添加附件：{row.file_name}（{KINDS[row.kind].label}）"
+
+
 ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("correct", "告知补正", "request.correct", "notify_correction",
            lambda s, o, r, f, by: clock.notify_correction(
@@ -268,6 +281,8 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         allowed(actor, "request.assign", record) else [],
         "can_comment": allowed(actor, "request.comment", record), "chain_steps": review.chain(office.registry).steps,
         "can_notice": allowed(actor, "request.notice", record) and req.track == "government",
+        "can_attach": allowed(actor, "request.attach", record), "attachment_kinds": _attachment_kinds(),
+        "attach_mb": _max_mb(office),
         "notice_kinds": _notice_kinds(),
         "r": data, "actions": open_actions, "next_step": next_step, "step_decision": step_decision,
         "correction_step": correction, "proposal": signed, "preview": preview,
@@ -288,6 +303,18 @@ def _notice_kinds() -> Any:
     from gongkai.core.requests.notices import KINDS
 
     return KINDS
+
+
+def _max_mb(office: Any) -> int:
+    from gongkai.core.attachments.store import max_bytes
+
+    return max_bytes(office.config) // (1024 * 1024)
+
+
+def _attachment_kinds() -> list[Any]:
+    from gongkai.core.attachments.store import DOCUMENT_KINDS, KINDS
+
+    return [k for k in KINDS.values() if k.code not in DOCUMENT_KINDS]
 
 
 def _applicant_types() -> Any:
@@ -389,6 +416,9 @@ def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str
             require(actor, "request.assign", record)
             assignment.assign(session, office, req, form.text("to"), form.text("reason"), actor.name)
             return f"已分办：承办人 {assignment.names(session, {req.assignee})[req.assignee]}"
+        if name == "attach":
+            require(actor, "request.attach", record)
+            return _attach(session, office, req, form, actor.name)
         if name == "comment":
             from gongkai.core.requests import notes
 
@@ -405,13 +435,16 @@ def _act(office: Any, actor: Any, request_id: int, name: str, form: Form) -> str
 
 async def act(request: Request) -> Response:
     request_id = _request_id(request)
-    if request.scope.get("csrf_by_view"):  # a delivery with its proof: read as it arrives, its CSRF field checked there
+    if request.scope.get("csrf_by_view"):  # a file (an attachment, a delivery's proof): read as it arrives, its CSRF field checked there
         from gongkai.core.web.apply_views import TooLarge, read_form, upload_limit
 
         try:
             form = Form(await read_form(request, upload_limit(request.app.state.office)))
         except TooLarge:
-            return back_to(request, f"/requests/{request_id}", error="上传的文件过大，未予受理。")
+            from gongkai.core.attachments.store import max_bytes
+
+            mb = max_bytes(request.app.state.office.config) // (1024 * 1024)
+            return back_to(request, f"/requests/{request_id}", error=f"上传的文件过大（每个附件不超过 {mb} MB），未予受理。")
         except GongkaiError as exc:
             return back_to(request, f"/requests/{request_id}", error=str(exc))
     else:
@@ -578,7 +611,10 @@ def _notice(office: Any, actor: Any, request_id: int, form: Form) -> tuple[bytes
         req = workflow.load(session, request_id)
         require(actor, "request.notice", request_record(session, office.registry, req))
         options = {"on": form.day("on", "告知书日期", False), **{k: form.text(k) for k in NOTICE_FIELDS}}
-        return notices.issue(session, office, req, form.text("kind"), form.text("format") or "pdf", options, actor.name)
+        fmt = form.text("format") or "pdf"
+        if fmt not in NOTICE_TYPES:  # the page offers the files a notice is handed out as
+            raise GongkaiError(f"格式“{fmt}”无效，可选：PDF、Word（docx）。")
+        return notices.issue(session, office, req, form.text("kind"), fmt, options, actor.name)
 
 
 NOTICE_FIELDS = ("what", "to", "reason", "content", "payment")

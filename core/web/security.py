@@ -30,7 +30,7 @@ FLASH = ("notice", "error")  # one-time messages of the next page, kept with the
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 # the public's uploads (multipart): read by their view as they arrive, with the size limit of
 # attachments and the CSRF field checked there (core/web/apply_views.py), not whole here
-STREAMED = re.compile(r"/apply|/track/reply|/requests/\d{1,10}/deliver")
+STREAMED = re.compile(r"/apply|/track/reply|/requests/\d{1,10}/(?:deliver|attach)|/documents/\d{1,10}/attach")
 
 HEADERS = [
     # no inline script anywhere: htmx is a static file, its behaviour is in attributes
