@@ -22,6 +22,8 @@ repeal`` ends them.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,10 @@ from gongkai.core.documents.workflow import (
 from gongkai.core.errors import GongkaiError, StepRefused
 from gongkai.core.records import importing
 from gongkai.core.records.importing import ImportReport, cell_date, cell_text
-from gongkai.core.records.storage import record_event
+from gongkai.core.records.chain import append_columns
+from gongkai.core.records.storage import event_json, insert_columns, utc
+from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
+from gongkai.core.time.deadlines import compute
 from gongkai.core.units.background import in_batches
 
 FIELDS: importing.Fields = {  # field -> (Chinese name, required); the names are the headers read without --map
@@ -159,33 +164,50 @@ class _Store:
                 errors.append((line, _repeat(key, self.seen[key])))
                 continue
             self.seen[key] = line
-            good.append((key, Document(**columns)))
+            doc = Document(**columns)
+            doc.state = derive_state(self.office.registry, None, doc, reviews=[])  # no reviews: passed outside gongkai
+            good.append((key, doc))
         try:
             with self.office.session() as session:
-                session.add_all([doc for _, doc in good])
-                session.flush()
-                for _, doc in good:
-                    self._settle(session, doc)
+                self._write(session, [doc for _, doc in good])
         except BaseException:
             for key, _ in good:  # not stored: a later run may import them
                 self.seen.pop(key, None)
             raise
         return [doc.id for _, doc in good], errors
 
-    def _settle(self, session: Any, doc: Document) -> None:
+    def _write(self, session: Any, docs: list[Document]) -> None:
+        """The documents, their clocks (one executemany) and their import events (chained, with
+        their digests), in the caller's transaction."""
+        if not docs:
+            return
+        session.add_all(docs)
+        session.flush()
         registry = self.office.registry
-        clocks.schedule(session, registry, self.office.calendar, doc)
-        if doc.published_on is not None:  # reviewed before its publication, outside gongkai
-            names = tuple(r.name for r in clocks.clocks_of(session, doc.id) if r.name.startswith("review."))
-            clocks.cancel_open(session, doc, names, doc.published_on)
-        if doc.repealed is not None:  # as document repeal ends them
-            clocks.cancel_open(session, doc, tuple(r.name for r in clocks.clocks_of(session, doc.id)), doc.repealed)
-        doc.state = derive_state(registry, session, doc)
-        session.add(doc)
-        record_event(session, subject_kind=OWNER, subject_id=doc.id, action="import", actor=self.actor, after={
-            "state": doc.state, "attribute": doc.attribute_name, "version": doc.version, "title": doc.title,
-            "number": doc.number, "kind": doc.kind, "category": doc.category, "published_on": doc.published_on,
-            "channel": doc.channel, "published_by": doc.published_by, "repealed": doc.repealed})
+        rows: dict[str, list[Any]] = {"owner_id": [], "name": [], "rule_id": [], "status": [], "met_on": []}
+        terms = []
+        for doc in docs:
+            for name, rule, start in clocks.wanted(registry, doc, lambda _name: False):  # as document new schedules them
+                ended = doc.repealed  # as document repeal ends them
+                if doc.published_on is not None and name.startswith("review."):
+                    ended = doc.published_on  # reviewed before its publication, outside gongkai
+                terms.append(term_columns(self._compute(rule, start)))
+                for column, value in zip(rows, (doc.id, name, rule.id, "open" if ended is None else "cancelled", ended)):
+                    rows[column].append(value)
+        insert_columns(session, StoredDeadline.__table__, {
+            "owner_kind": OWNER, **rows, "term_id": term_ids(session, terms) if terms else []}, len(terms))
+        append_columns(session, {
+            "at": utc(dt.datetime.now(dt.timezone.utc)), "actor": self.actor, "subject_kind": OWNER,
+            "subject_id": [doc.id for doc in docs], "action": "import",
+            "after": [event_json({"state": doc.state, "attribute": doc.attribute_name, "version": doc.version,
+                                  "title": doc.title, "number": doc.number, "kind": doc.kind, "category": doc.category,
+                                  "published_on": doc.published_on, "channel": doc.channel,
+                                  "published_by": doc.published_by, "repealed": doc.repealed}) for doc in docs],
+        }, len(docs))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  # one store per import; a register repeats its days
+    def _compute(self, rule: Any, start: dt.date) -> Any:
+        return compute(rule, start, self.office.calendar)
 
 
 def import_documents(office: Any, path: Path, mapping: dict[str, str] | None, actor: str = "",
