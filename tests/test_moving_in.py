@@ -57,3 +57,5 @@ def test_the_readme_moving_in_commands_work_as_shown(unit, gk, tmp_path):
     assert report["fees_collected"] == {"requests": 1, "amount_yuan": 100}
     assert report["appeals"]["lawsuit_after_reconsideration"]["pending"] == 2
     assert len(gk.json("documents")) == 3
+    # section 二: the register's 行政规范性文件, made in 2024 and repealed in 2025
+    assert report["proactive"]["normative_documents"] == {"issued": 0, "repealed": 1, "in_force": 0}

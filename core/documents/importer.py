@@ -42,7 +42,8 @@ from gongkai.core.documents.workflow import (
     publisher,
 )
 from gongkai.core.errors import GongkaiError, StepRefused
-from gongkai.core.records import importing
+from gongkai.core.records import importing, limits
+from gongkai.core.records.limits import check_text
 from gongkai.core.records.importing import ImportReport, cell_date, cell_text
 from gongkai.core.records.chain import append_columns
 from gongkai.core.records.storage import event_json, insert_columns, utc
@@ -78,6 +79,8 @@ FIELDS: importing.Fields = {  # field -> (Chinese name, required); the names are
     "method": ("脱密处理方式", False),
     "secrecy_confirmed_by": ("保密审核确认人", False),
 }
+# the fields' names by the Document columns they fill, for the messages
+COLUMN_NAMES = {**{field: name for field, (name, _) in FIELDS.items()}, "declassify_method": FIELDS["method"][0]}
 BATCH = 500  # rows per transaction
 YES = {"是", "√", "✓", "y", "yes", "true", "1"}
 NO = {"", "否", "×", "n", "no", "false", "0"}
@@ -128,6 +131,10 @@ def parse_row(registry: Any, values: dict[str, Any]) -> dict[str, Any]:
     if day["repealed"] is not None:
         check_repeal_day(day["repealed"], columns["finalised"], published)
         columns["repealed"] = day["repealed"]
+    for column, value in columns.items():  # refused with its row, not with the batch the database would refuse
+        if isinstance(value, str):
+            check_text(value, getattr(Document.__table__.c[column].type, "length", None) or limits.TEXT_CHARS,
+                       COLUMN_NAMES.get(column, column))
     return columns
 
 
