@@ -87,7 +87,8 @@ def run(n: int = N, sample: int = SAMPLE, runs: int = RUNS) -> list[Figure]:
         f"import {n:,} documents (document import)", f"{rate:,.0f} rows/s",
         f"document new, one call per row: {1 / single:,.1f} rows/s", f"{rate * single:,.0f}× faster",
         f"target at least {TARGET:,} rows/s ({verdict(rate >= TARGET, n == N)}); best of {runs} "
-        f"({', '.join(f'{n / t:,.0f}' for t in took)} rows/s; CPU {min(cpu):.2f} s), each into a new database; "
+        f"({', '.join(f'{n / t:,.0f}' for t in took)} rows/s; CPU {min(cpu):.2f} s, {n / min(cpu):,.0f} rows per CPU "
+        f"second), each into a new database; "
         f"a tenth on request, a tenth 行政规范性文件 (half of them repealed), the rest published, each with its "
         f"clocks and its import event; batches of {BATCH:,}; the event chain verifies; baseline: the first {sample} "
         f"rows as `gongkai document new` commands (registration only: no publication or repeal), each a fresh "
