@@ -11,7 +11,7 @@ import time
 
 from benchmarks.common import print_table
 
-FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer", "search", "appeals", "evidence",
+FIGURES = ["deadline", "recompute", "queries", "report", "startup", "importer", "search", "appeals", "documents", "evidence",
            "commands", "web", "unit_import", "district", "public", "applicants"]
 
 

@@ -24,6 +24,7 @@ TINY = {
     "importer": {"n": 30},
     "search": {"n": 600},
     "appeals": {"n": 40, "sample": 2, "runs": 1},
+    "documents": {"n": 40, "sample": 2, "runs": 1},
     "commands": {"n": 3000, "repeat": 1},
     "web": {"n": 300, "clients": 2, "per_client": 2},
     "unit_import": {"n": 30},

@@ -118,6 +118,7 @@ BASE: dict[str, dict[str, str] | None] = {
     "document edit": {"document_id": "1", "category": "1"},
     "document decisions": {"year": "2026"},
     "document form": {"document_id": "1", "out": "form.docx"},
+    "document import": {"file": "empty.csv"},
     "document meet": {"document_id": "1", "clock": "archive_delivery", "on": "2026-10-01"},
     "document new": {"title": "某文件", "kind": "其他"},
     "document publish": {"document_id": "1", "on": "2026-10-01", "channel": "政府网站", "by": "发布员"},

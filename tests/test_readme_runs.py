@@ -19,7 +19,7 @@ PASSWORD = "一句容易记住的口令2026"
 
 # heading of the block -> the test that runs it as written
 ELSEWHERE = {
-    "## Moving in: a year's history in three commands": "tests/test_moving_in.py",
+    "## Moving in: a year's history in four commands": "tests/test_moving_in.py",
     "### Backups and the restore drill": "tests/test_backup.py",
     "## A whole district on one server (区级服务器)": "tests/test_district_server.py",
     "## Fast commands: the resident preloader (预载进程)": "tests/test_preload.py",

@@ -173,6 +173,14 @@ def _document_registered(record: dict[str, Any], after: dict[str, Any], _actor: 
     record["reviews"] = {}
 
 
+def _document_imported(record: dict[str, Any], after: dict[str, Any], _actor: str) -> None:
+    """A document moved in from a unit's register: what the register gave, no reviews."""
+    record.update({column: after.get(column) for column in ("title", "number", "kind", "published_on", "repealed")})
+    record.update(channel=after.get("channel") or "", published_by=after.get("published_by") or "",
+                  last_reevaluated=None)
+    record["reviews"] = {}
+
+
 def _document_reviewed(record: dict[str, Any], after: dict[str, Any], actor: str) -> None:
     reviews = record.setdefault("reviews", {})
     reviews[len(reviews)] = (after.get("step"), after.get("decision"), actor, after.get("on"))
@@ -303,6 +311,7 @@ DOCUMENT = Subject(
             "repealed": "废止日期", "last_reevaluated": "最近审查公开属性日期"},
     actions={
         "registered": _document_registered,
+        "import": _document_imported,
         "review.approve": _document_reviewed,
         "review.reject": _document_reviewed,
         "review.escalated": _document_reviewed,

@@ -52,9 +52,10 @@ def import_cmd(app, file, mapping, by, as_json):
     from pathlib import Path
 
     from gongkai.core.cli.request_cmd import ImportProgress, finish_import
-    from gongkai.core.requests import appeal_importer, importer
+    from gongkai.core.records.importing import parse_mapping
+    from gongkai.core.requests import appeal_importer
 
-    fields = importer.parse_mapping(mapping, appeal_importer.FIELDS) if mapping else None
+    fields = parse_mapping(mapping, appeal_importer.FIELDS) if mapping else None
     with app.session() as session:
         who = signer(session, app, by, "request.appeal")
     with ImportProgress() as progress:  # Ctrl-C or SIGTERM: the importer says what it stored

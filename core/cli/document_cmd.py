@@ -264,6 +264,39 @@ def repeal(app, document_id, on, by):
     click.echo(f"文件 {document_id} 已登记废止（{on}）。")
 
 
+@document.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--map", "mapping", multiple=True,
+              help="表头与字段的对应，如 --map 标题=title,种类=kind,属性=attribute（字段：title 信息名称、number 文号、"
+                   "kind 公文种类、attribute 公开属性、reason 依申请公开或不予公开的理由、category 目录类别〔条例第二十条的项号〕、"
+                   "producer 信息产生机构、handler 经办人、summary 内容摘要、interpretation 解读材料、major_policy 重要政策文件〔是/否〕、"
+                   "government_issued 以政府名义印发〔是/否〕、decision_kind 决定类别、decided 决定日期、formed 形成日期、"
+                   "changed 变更日期、finalised 成文日期、published 发布日期、channel 发布渠道、published_by 信息发布员、"
+                   "repealed 废止日期；脱密后公开：internal_version、public_version、method、secrecy_confirmed_by）。"
+                   "表头即为上列中文名称的无需 --map")
+@click.option("--by", default=None, help="经办人（本单位已启用账户的：账户名；默认：GONGKAI_USER 或登录名）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def import_cmd(app, file, mapping, by, as_json):
+    """从 .xlsx 或 .csv 导入已有的文件登记簿（标题、文号、种类、公开属性、日期、发布、废止）。
+
+    每行按 document new 的规则检查（发布、废止的日期按 document publish、document repeal 的规则）：有误的行和与已登记文件
+    （文号相同；无文号的，标题和发布日期相同）重复的行列出行号、不导入，其余行照常导入，此时退出码为 1；
+    每批（500 行）整批保存或整批不保存，中断后提示已保存到第几行，用同一命令重新导入即可。"""
+    from pathlib import Path
+
+    from gongkai.core.cli.request_cmd import ImportProgress, finish_import
+    from gongkai.core.documents import importer
+    from gongkai.core.records.importing import parse_mapping
+
+    fields = parse_mapping(mapping, importer.FIELDS) if mapping else None
+    with app.session() as session:
+        who = signer(session, app, by, "document.register")
+    with ImportProgress() as progress:  # Ctrl-C or SIGTERM: the importer says what it stored
+        report = importer.import_documents(app, Path(file), fields, who, progress=progress)
+    finish_import(report.to_json(), as_json, "已导入文件 {imported} 件；有误或重复未导入 {refused} 行。")
+
+
 @document.command("reevaluate")
 @click.argument("document_id", type=int)
 @click.option("--on", callback=_date, required=True, help="审查日期")

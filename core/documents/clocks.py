@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from gongkai.core.time.deadline_store import StoredDeadline, close_deadline, store_deadline
@@ -51,33 +52,34 @@ def clock_name(name: str, registry: Registry) -> str:
     return CLOCK_NAMES.get(name, name)
 
 
-def _store(session: Session, doc: Document, name: str, rule: DeadlineRule | None, start: dt.date | None,
-           calendar: WorkCalendar) -> None:
-    if rule is not None and start is not None:
-        store_deadline(session, OWNER, doc.id, name, compute(rule, start, calendar))
+def wanted(registry: Registry, doc: Document, exists: Callable[[str], bool]) -> list[tuple[str, DeadlineRule, dt.date]]:
+    """The clocks that apply to ``doc`` now, (name, rule, start): the rules in force that time it.
+    ``exists(name)``: whether the clock is stored already (a confidentiality review point's is
+    set once)."""
+    attribute = resolve_attribute(registry, doc.attribute)
+    start = publication_start(doc)
+    found: list[tuple[str, DeadlineRule | None, dt.date | None]] = []
+    if is_published(attribute) and doc.published_on is None:
+        found.append(("publish", registry.deadline("proactive.publish"), start))
+    if is_published(attribute):
+        found.append(("archive_delivery", registry.find("proactive.archive_delivery", DeadlineRule), start))
+    if doc.decision_kind in DOUBLE_PUBLICITY_KINDS and doc.published_on is None:
+        found.append(("double_publicity", registry.find("double_publicity", DeadlineRule), doc.decided_on or start))
+    if attribute.code == WITHHELD:
+        found.append(("nondisclosure_report", registry.find("request.nondisclosure_report", DeadlineRule),
+                      doc.finalised or doc.formed))
+    points = confidentiality_points(registry)
+    for point in [FORMATION_POINT] + ([PUBLICATION_POINT] if is_published(attribute) else []):
+        step = points.get(point)
+        if step is not None and step.deadline and not exists(f"review.{point}"):
+            found.append((f"review.{point}", registry.find(step.deadline, DeadlineRule), doc.formed or doc.finalised))
+    return [(name, rule, start) for name, rule, start in found if rule is not None and start is not None]
 
 
 def schedule(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document) -> None:
     """(Re)compute every clock that applies to ``doc`` now; open clocks only move forward."""
-    attribute = resolve_attribute(registry, doc.attribute)
-    start = publication_start(doc)
-    if is_published(attribute) and doc.published_on is None:
-        _store(session, doc, "publish", registry.deadline("proactive.publish"), start, calendar)
-    if is_published(attribute):
-        _store(session, doc, "archive_delivery", registry.find("proactive.archive_delivery", DeadlineRule), start, calendar)
-    if doc.decision_kind in DOUBLE_PUBLICITY_KINDS and doc.published_on is None:
-        _store(session, doc, "double_publicity", registry.find("double_publicity", DeadlineRule),
-               doc.decided_on or start, calendar)
-    if attribute.code == WITHHELD:
-        _store(session, doc, "nondisclosure_report", registry.find("request.nondisclosure_report", DeadlineRule),
-               doc.finalised or doc.formed, calendar)
-    points = confidentiality_points(registry)
-    wanted = [FORMATION_POINT] + ([PUBLICATION_POINT] if is_published(attribute) else [])
-    for point in wanted:
-        step = points.get(point)
-        if step is not None and step.deadline and not _exists(session, doc, f"review.{point}"):
-            _store(session, doc, f"review.{point}", registry.find(step.deadline, DeadlineRule),
-                   doc.formed or doc.finalised, calendar)
+    for name, rule, start in wanted(registry, doc, lambda name: _exists(session, doc, name)):
+        store_deadline(session, OWNER, doc.id, name, compute(rule, start, calendar))
 
 
 def _exists(session: Session, doc: Document, name: str) -> bool:

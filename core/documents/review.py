@@ -297,12 +297,15 @@ def record_cosign(session: Session, registry: Registry, doc: Document, *, step_i
     return review, step
 
 
-def derive_state(registry: Registry, session: Session, doc: Document) -> str:
-    """The document's state from its facts (never stored apart from them)."""
+def derive_state(registry: Registry, session: Session | None, doc: Document,
+                 reviews: list[DocumentReview] | None = None) -> str:
+    """The document's state from its facts (never stored apart from them); ``reviews``: its
+    reviews when the caller has them (else read)."""
     if doc.repealed is not None:
         return "repealed"
     steps = route(registry, doc)
-    reviews = reviews_of(session, doc.id)
+    if reviews is None:
+        reviews = reviews_of(session, doc.id)
     done = latest(reviews)
     if doc.published_on is not None:
         return "published" if next_step(steps, done, "after") else "closed"

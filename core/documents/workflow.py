@@ -77,10 +77,8 @@ def _changed(session: Session, registry: Registry, doc: Document, action: str, a
                  before=before, after={**_snapshot(doc), **(extra or {})})
 
 
-def register_document(
-    session: Session,
+def document_values(
     registry: Registry,
-    calendar: WorkCalendar,
     *,
     title: str,
     kind: str,
@@ -103,10 +101,10 @@ def register_document(
     public_version: str = "",
     declassify_method: str = "",
     secrecy_confirmed_by: str = "",
-    actor: str = "",
     today: dt.date | None = None,
-) -> Document:
-    """Register a drafted document with its disclosure attribute (refused if the rules say so)."""
+) -> dict[str, Any]:
+    """A drafted document's columns, after every check its registration makes (the disclosure
+    attribute refused if the rules say so): ``document new`` and ``document import`` alike."""
     if not title.strip():
         raise GongkaiError("--title 不能为空：请写明文件标题。")
     for day, what in ((formed, "形成"), (changed, "变更"), (finalised, "成文"), (decided_on, "作出决定")):
@@ -121,7 +119,7 @@ def register_document(
     stated = _stated_category(category, kind, decision_kind)
     if not (formed or changed or finalised):
         formed = today or beijing_today()  # formed when it is registered
-    doc = Document(
+    return dict(
         title=title.strip(), number=number.strip(), producer=producer, handler=handler, summary=summary,
         kind=kind, major_policy=major_policy, government_issued=government_issued, decision_kind=decision_kind, decided_on=decided_on,
         category=stated, formed=formed, changed=changed, finalised=finalised, attribute=attr.code, attribute_name=attr.name,
@@ -129,13 +127,20 @@ def register_document(
         public_version=public_version, declassify_method=declassify_method,
         secrecy_confirmed_by=secrecy_confirmed_by,
     )
+
+
+def register_document(session: Session, registry: Registry, calendar: WorkCalendar, *, actor: str = "",
+                      **fields: Any) -> Document:
+    """Register a drafted document with its disclosure attribute (refused if the rules say so);
+    ``fields``: those of :func:`document_values`."""
+    doc = Document(**document_values(registry, **fields))
     session.add(doc)
     session.flush()
     clocks.schedule(session, registry, calendar, doc)
     doc.state = derive_state(registry, session, doc)
     session.add(doc)
-    record_event(session, subject_kind=OWNER, subject_id=doc.id, action="registered", actor=actor or handler,
-                 after={**_snapshot(doc), "title": doc.title, "number": doc.number, "kind": kind, "reason": doc.reason,
+    record_event(session, subject_kind=OWNER, subject_id=doc.id, action="registered", actor=actor or doc.handler,
+                 after={**_snapshot(doc), "title": doc.title, "number": doc.number, "kind": doc.kind, "reason": doc.reason,
                         "category": doc.category})
     return doc
 
@@ -223,6 +228,26 @@ def check_channel(registry: Registry, channel: str) -> str:
     raise GongkaiError(f"发布渠道“{channel}”不在审批表的拟公开方式中，--channel 可选：{'、'.join(options)}（“其他”可写成 其他：渠道名）。")
 
 
+def publisher(by: str) -> str:
+    """The 信息发布员 a publication names."""
+    by = clean_name(by)
+    if not person_key(by):
+        raise GongkaiError("--by 不能为空：请写明信息发布员。")
+    return by.strip()
+
+
+def check_publication_day(on: dt.date, finalised: dt.date | None, changed: dt.date | None) -> None:
+    not_future(on, "发布")
+    not_before(on, finalised, "发布", "成文日期")
+    not_before(on, changed, "发布", "变更日期")
+
+
+def check_repeal_day(on: dt.date, finalised: dt.date | None, published_on: dt.date | None) -> None:
+    not_future(on, "废止")
+    not_before(on, finalised, "废止", "成文日期")
+    not_before(on, published_on, "废止", "发布日期")
+
+
 def publish_document(session: Session, registry: Registry, doc: Document, *, on: dt.date, channel: str, by: str) -> str:
     """Publish after every step before publication; returns the timeliness of the publication."""
     attribute = resolve_attribute(registry, doc.attribute)
@@ -232,9 +257,7 @@ def publish_document(session: Session, registry: Registry, doc: Document, *, on:
         raise StepRefused(f"文件 {doc.id} 已于 {doc.published_on} 发布。")
     if doc.state in ("repealed", "exempted", "escalated"):
         raise StepRefused(f"文件 {doc.id} 当前状态为“{STATE_NAMES[doc.state]}”，不能发布（review.confidentiality：先审查、后公开）。")
-    by = clean_name(by)
-    if not person_key(by):
-        raise GongkaiError("--by 不能为空：请写明信息发布员。")
+    by = publisher(by)
     channel = check_channel(registry, channel)
     steps = route(registry, doc)
     done = latest(reviews_of(session, doc.id))
@@ -250,9 +273,7 @@ def publish_document(session: Session, registry: Registry, doc: Document, *, on:
     if any(rs.step.id == PUBLISH_STEP for rs in steps):
         check_self_approval(steps, done, PUBLISH_STEP, by)
     # published only once approved and finalised (未经审批不得公开)
-    not_future(on, "发布")
-    not_before(on, doc.finalised, "发布", "成文日期")
-    not_before(on, doc.changed, "发布", "变更日期")
+    check_publication_day(on, doc.finalised, doc.changed)
     not_before(on, max((r.on for r in done.values() if r.on and r.decision == "approve"), default=None),
                "发布", "审批通过的日期")
     from gongkai.core.documents.models import DocumentReview
@@ -305,9 +326,7 @@ def attach_interpretation(session: Session, registry: Registry, doc: Document, *
 def repeal_document(session: Session, registry: Registry, doc: Document, on: dt.date, by: str) -> None:
     if doc.repealed is not None:
         raise StepRefused(f"文件 {doc.id} 已于 {doc.repealed} 废止。")
-    not_future(on, "废止")
-    not_before(on, doc.finalised, "废止", "成文日期")
-    not_before(on, doc.published_on, "废止", "发布日期")
+    check_repeal_day(on, doc.finalised, doc.published_on)
     before = _snapshot(doc)
     doc.repealed = on
     clocks.cancel_open(session, doc, tuple(r.name for r in clocks.clocks_of(session, doc.id)), on)

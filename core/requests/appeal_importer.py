@@ -20,14 +20,14 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from gongkai.core.records import limits
+from gongkai.core.records import importing
 from gongkai.core.records.chain import append_columns
 from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.errors import GongkaiError
-from gongkai.core.requests import appeals, importer
+from gongkai.core.requests import appeals
 from gongkai.core.requests.importer import _ENCODE, ImportReport
 from gongkai.core.requests.ledger import APPEALS_SHEET
-from gongkai.core.units.background import deferred_interrupt, stoppable
+from gongkai.core.units.background import in_batches
 from gongkai.core.requests.models import OWNER, Appeal, Request
 from gongkai.core.records.storage import CONFLICT_MESSAGE, insert_columns, session_scope, utc
 
@@ -64,7 +64,7 @@ def parse_row(values: dict[str, Any]) -> dict[str, Any]:
     ref = "" if values.get("ref") is None else str(values["ref"]).strip()
     if not ref:
         raise GongkaiError("本单位编号为空：每行须写明所针对申请的本单位编号")
-    filed = importer._date(values.get("filed"), "提起日期")
+    filed = importing.cell_date(values.get("filed"), "提起日期")
     if filed is None:
         raise GongkaiError("提起日期为空")
     return {
@@ -72,8 +72,8 @@ def parse_row(values: dict[str, Any]) -> dict[str, Any]:
         "kind": _choice(values.get("kind"), KINDS, "救济类型", "复议、直接起诉、复议后起诉"),
         "filed_on": filed,
         "result": _choice(values.get("result"), RESULTS, "结果", "、".join(appeals.RESULTS)),
-        "decided_on": importer._date(values.get("decided"), "审结日期"),
-        "reconsidered_on": importer._date(values.get("reconsidered_on"), "复议决定日期"),
+        "decided_on": importing.cell_date(values.get("decided"), "审结日期"),
+        "reconsidered_on": importing.cell_date(values.get("reconsidered_on"), "复议决定日期"),
     }
 
 
@@ -199,60 +199,9 @@ def import_appeals(office: Any, path: Path, mapping: dict[str, str] | None, acto
                    progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import the appeals in ``path``; ``mapping`` (header -> field) may be None for a file with
     the fields' Chinese names as headers. ``progress(rows_read, rows_expected)`` after each batch."""
-    path = importer.checked_file(path)
-    count = importer.count_rows(path)
-    if count > limits.IMPORT_ROWS:
-        raise GongkaiError(
-            f"文件 {path.name} 约有 {count:,} 行，超过一次导入的上限 {limits.IMPORT_ROWS:,} 行，请拆分成几个文件分批导入。")
-    rows = importer.read_rows(path, sheet=SHEET)
-    headers = next(rows, [])
-    if mapping is None:
-        mapping = importer.default_mapping(headers, FIELDS)
-        if mapping is None:
-            raise GongkaiError(f"文件表头（{'、'.join(headers)}）不是本系统导出的格式，请用 --map 指明各列，"
-                               f"如 --map 申请编号=ref,类型=kind,日期=filed")
-    unknown = [c for c in mapping if c not in headers]
-    if unknown:
-        rows.close()
-        raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
-    report = ImportReport()
-    batch: list[tuple[int, dict[str, Any]]] = []
-    read = line = 0
-    done = {"line": 1, "refused": 0}  # how far the stored batches reach, and their refused rows
-
-    def flush() -> None:
-        with deferred_interrupt():  # Ctrl-C or SIGTERM: after this batch's transaction, never inside it
-            stored, errors = _store(office, batch, actor)
-            report.imported.extend(stored)
-            report.errors.extend(errors)
-            done.update(line=line, refused=len(report.errors))
-        batch.clear()
-        if progress is not None:
-            progress(read, max(read, count - 1))
-
-    try:
-        with stoppable():
-            for line, raw in rows:
-                read += 1
-                try:
-                    batch.append((line, parse_row({field: raw.get(column) for column, field in mapping.items()})))
-                except GongkaiError as exc:
-                    report.errors.append((line, str(exc)))
-                if len(batch) >= BATCH:
-                    flush()
-            if batch or not read:
-                flush()
-    except KeyboardInterrupt:
-        rows.close()
-        raise GongkaiError(interrupted(len(report.imported), done["line"], done["refused"])) from None
-    report.errors.sort()
-    return report
-
-
-def interrupted(stored: int, line: int, refused: int) -> str:
-    """What an interrupted appeal import stored, in words: exactly the committed batches."""
-    if line < 2:
-        return "导入已中断：已保存 0 件，文件中的行均未导入。可用同一命令重新导入。"
-    refused_words = f"，其中 {refused:,} 行有误未导入" if refused else ""
-    return (f"导入已中断：已保存复议、诉讼 {stored:,} 件，文件第 2 至 {line} 行已处理完毕{refused_words}；"
-            f"第 {line + 1} 行起均未导入。可用同一命令重新导入整个文件：已保存的行作为重复登记列出，不会再次登记。")
+    path, count, mapping = importing.opened(path, mapping, FIELDS, sheet=SHEET,
+                                            example="申请编号=ref,类型=kind,日期=filed")
+    rows = importing.read_rows(path, sheet=SHEET)
+    next(rows, None)  # the headers
+    return in_batches(rows, mapping, parse_row, lambda batch: _store(office, batch, actor), BATCH,
+                      what="复议、诉讼", progress=progress, count=count)

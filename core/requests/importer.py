@@ -21,10 +21,8 @@ reply that gongkai never saw happen.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import hashlib
 import itertools
 import json
 import operator
@@ -36,13 +34,13 @@ import attrs
 
 from sqlmodel import select
 
-from gongkai.core.records import limits
+from gongkai.core.records import importing
+from gongkai.core.records.importing import ImportReport
 from gongkai.core.records.chain import append_columns
 from gongkai.core.units.background import background, deferred_interrupt, stoppable
 from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
 from gongkai.core.time.deadlines import compute
 from gongkai.core.errors import GongkaiError
-from gongkai.core.paperwork import reading
 from gongkai.core.records.privacy import mask_text
 from gongkai.core.requests import history, intake, search
 from gongkai.core.requests.models import OWNER, LedgerImport, Request
@@ -76,25 +74,6 @@ BATCH = 10_000  # rows per transaction
 CHUNK = 1000  # rows the checking process sends at a time (BATCH is a multiple of it)
 
 
-@attrs.define
-class ImportReport:
-    imported: list[int] = attrs.field(factory=list)
-    errors: list[tuple[int, str]] = attrs.field(factory=list)  # (row number, message)
-    run: int | None = None  # the LedgerImport row
-
-    def to_json(self) -> dict[str, Any]:
-        return {"imported": len(self.imported), "ids": self.imported, "import": self.run,
-                "errors": [{"row": n, "error": e} for n, e in self.errors]}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def stored_so_far(run: LedgerImport) -> str:
     """What a run stored, in words: exactly the committed batches."""
     if run.last_line < run.first_line:
@@ -106,118 +85,13 @@ def stored_so_far(run: LedgerImport) -> str:
             "（已保存的行不要再导入）")
 
 
-def parse_mapping(items: tuple[str, ...] | list[str], fields: dict[str, tuple[str, bool]] = FIELDS) -> dict[str, str]:
-    """``--map 申请人=applicant --map 日期=submitted`` (or one comma-separated value) -> column -> field."""
-    mapping: dict[str, str] = {}
-    for item in items:
-        for pair in item.split(","):
-            column, sep, field = pair.partition("=")
-            if not sep or not column.strip() or field.strip() not in fields:
-                raise GongkaiError(f"--map “{pair}” 应为“表头=字段”，字段可选：{'、'.join(fields)}")
-            mapping[column.strip()] = field.strip()
-    missing = [f for f, (_, required) in fields.items() if required and f not in mapping.values()]
-    if missing:
-        raise GongkaiError(f"--map 缺少必填字段：{'、'.join(f'{f}（{fields[f][0]}）' for f in missing)}")
-    return mapping
+def parse_mapping(items: tuple[str, ...] | list[str], fields: importing.Fields = FIELDS) -> dict[str, str]:
+    """``--map 申请人=applicant,日期=submitted`` -> column -> field (:func:`importing.parse_mapping`)."""
+    return importing.parse_mapping(items, fields)
 
 
-def default_mapping(headers: list[str], fields: dict[str, tuple[str, bool]] = FIELDS) -> dict[str, str] | None:
-    """The mapping of a file whose headers are the fields' Chinese names (as ``ledger --xlsx``
-    writes them), or None if a required field has no such column."""
-    by_name = {name: field for field, (name, _) in fields.items()}
-    mapping = {h: by_name[h] for h in headers if h in by_name}
-    return mapping if {f for f, (_, required) in fields.items() if required} <= set(mapping.values()) else None
-
-
-def read_rows(path: Path, sheet: str | None = None) -> Iterator[Any]:
-    """First the header list, then (row number as the user sees it, {header: value}) per data row.
-    A workbook is read from its sheet named ``sheet`` if it has one, else from its active sheet."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        csv.field_size_limit(limits.IMPORT_CELL_CHARS)
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            n = 1
-            try:
-                headers = [h.strip() for h in next(reader, [])]
-                yield headers
-                for n, values in enumerate(reader, start=2):
-                    if any(v.strip() for v in values):
-                        yield n, dict(zip(headers, values))
-            except csv.Error as exc:
-                raise GongkaiError(
-                    f"第 {n + 1} 行无法读取（{exc}）；单元格上限 {limits.IMPORT_CELL_CHARS:,} 个字符。"
-                ) from None
-            except UnicodeDecodeError:
-                raise GongkaiError(f"文件 {path.name} 第 {n + 1} 行附近不是 UTF-8 编码，请另存为 UTF-8 的 CSV。") from None
-    elif suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(str(path), read_only=True, data_only=True)
-        try:
-            rows = enumerate((wb[sheet] if sheet in wb.sheetnames else wb.active).iter_rows(values_only=True), 1)
-            # the header row: the first with two cells or more (a title row above it is skipped,
-            # as in the workbooks `ledger --xlsx` writes)
-            first = next(((n, v) for n, v in rows if sum(x not in (None, "") for x in v) > 1), (1, ()))
-            headers = [str(h).strip() if h is not None else "" for h in first[1]]
-            yield headers
-            for n, values in rows:
-                if any(v not in (None, "") for v in values):
-                    yield n, dict(zip(headers, values))
-        finally:
-            wb.close()
-    else:
-        raise GongkaiError(f"不支持的文件类型“{path.suffix}”，请导入 .xlsx 或 .csv 文件。")
-
-
-def checked_file(path: str | Path) -> Path:
-    """A file to import: a regular file (it is read twice: counted and hashed, then imported)
-    of at most IMPORT_BYTES; a device, pipe or huge file is refused before anything is read."""
-    if not Path(path).exists():
-        raise GongkaiError(f"找不到文件 {path}。")
-    path = reading.check_file(path, reading.IMPORT_BYTES, "导入文件", regular=True)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        reading.check_unzipped(path, reading.IMPORT_UNZIPPED_BYTES, "导入文件")
-    return path
-
-
-def count_rows(path: Path) -> int:
-    """About how many rows ``path`` has, found without parsing it (checked before any write)."""
-    if path.suffix.lower() == ".csv":
-        lines = 0
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                lines += chunk.count(b"\n")
-        return lines
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(str(path), read_only=True)
-        try:
-            return wb.active.max_row or 0
-        finally:
-            wb.close()
-    return 0
-
-
-@functools.lru_cache(maxsize=4096)
-def _date(value: Any, name: str) -> dt.date | None:
-    """The date in a cell. Cached: a ledger repeats its dates, and equal cells give the very
-    same object, which a batch then carries to the writing process only once."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        try:
-            return dt.datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError:
-            raise GongkaiError(f"{name}“{value}”不是有效日期（应为 2026-03-02）") from None
+_date = importing.cell_date
+_items = importing.items
 
 
 # The request columns a ledger row gives, in the order _Checker.check returns them; every
@@ -262,7 +136,7 @@ class _Checker:
 
     def chunks(self, path: Path, mapping: dict[str, str], from_line: int = 2) -> Iterator[Checked]:
         """The file's rows from line ``from_line`` on, checked, CHUNK rows at a time."""
-        rows = read_rows(path)
+        rows = importing.read_rows(path)
         next(rows, None)  # the headers
         read = n = 0
         good: list[tuple[Any, ...]] = []
@@ -363,11 +237,6 @@ class _Checker:
 # how the import names the columns `request reply`'s checks ask for
 IMPORT_HOW = {"withheld": "“不予公开的内容及理由”列（withheld，如“联系人电话：个人隐私”，多项用；分隔）",
               "agency": "“负责公开的机关”和“负责公开机关的联系方式”列（agency、agency_contact）"}
-
-
-def _items(text: str) -> list[str]:
-    """The items of a cell that lists several, separated by ；, ; or line breaks."""
-    return [item for item in text.replace("；", ";").replace("\n", ";").split(";") if item.strip()]
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as event_json writes
@@ -492,7 +361,7 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
                   again: bool = False, from_line: int = 2) -> ImportReport:
     """Import ``path`` from line ``from_line`` on; each batch of rows is one transaction, bad
     rows are reported and skipped. ``mapping`` (header -> field) may be None for a file whose
-    headers are the fields' Chinese names (:func:`default_mapping`: a ledger exported by
+    headers are the fields' Chinese names (:func:`importing.default_mapping`: a ledger exported by
     ``ledger --xlsx``). A file imported before (the same SHA-256) is refused unless ``again``,
     or unless this goes on where its interrupted run stopped (``from_line``).
 
@@ -502,25 +371,11 @@ def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor
     ``in_background=False``: in this one). Interrupted or failed, it raises a GongkaiError
     saying exactly which rows are stored (read back from the database).
     """
-    path = checked_file(path)
     if from_line < 2:
         raise GongkaiError(f"--from-line {from_line} 无效：第 1 行是表头，数据从第 2 行起。")
-    count = count_rows(path)
-    if count > limits.IMPORT_ROWS:
-        raise GongkaiError(
-            f"文件 {path.name} 约有 {count:,} 行，超过一次导入的上限 {limits.IMPORT_ROWS:,} 行，请拆分成几个文件分批导入。"
-        )
-    rows = read_rows(path)
-    headers = next(rows, [])
-    rows.close()
-    if mapping is None:  # a ledger exported by `ledger --xlsx`, or headers named as the fields are
-        mapping = default_mapping(headers)
-        if mapping is None:
-            raise GongkaiError(f"文件表头（{'、'.join(headers)}）不是本系统导出的台账格式，请用 --map 指明各列，"
-                               "如 --map 申请人=applicant,申请日期=submitted")
-    unknown = [c for c in mapping if c not in headers]
-    if unknown:
-        raise GongkaiError(f"文件中没有表头“{'、'.join(unknown)}”，请核对 --map（文件表头：{'、'.join(headers)}）。")
+    # mapping None: a ledger exported by `ledger --xlsx`, or headers named as the fields are
+    path, count, mapping = importing.opened(path, mapping, FIELDS, unknown_format="不是本系统导出的台账格式",
+                                            example="申请人=applicant,申请日期=submitted")
     run = _start(office, path, actor, again, from_line)
     report = ImportReport(run=run)
     writer = _Writer(office, actor)
@@ -558,7 +413,7 @@ def _start(office: Any, path: Path, actor: str, again: bool, from_line: int) -> 
     """The run's LedgerImport row (committed); refused if the file was imported before."""
     from sqlmodel import select
 
-    digest = file_sha256(path)
+    digest = importing.file_sha256(path)
     with office.session() as session:
         last = session.exec(select(LedgerImport).where(LedgerImport.sha256 == digest)
                             .order_by(LedgerImport.id.desc())).first()  # type: ignore[union-attr]

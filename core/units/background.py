@@ -168,3 +168,58 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def in_batches(rows: Iterator[tuple[int, dict[str, Any]]], mapping: dict[str, str], parse: Callable[[dict[str, Any]], Any],
+               store: Callable[[list[tuple[int, Any]]], tuple[list[int], list[tuple[int, str]]]], size: int, *,
+               what: str, progress: Callable[[int, int], None] | None = None, count: int = 0) -> Any:
+    """An import's rows (:func:`gongkai.core.records.importing.read_rows` after its headers), each
+    mapped to its fields and ``parse``d (a GongkaiError refuses the row, with its line), the good
+    ones ``store``d ``size`` at a time, each batch one transaction that ``store`` commits (it
+    returns the new ids and the rows it refused). ``progress(rows_read, rows_expected)`` after
+    each batch. Ctrl-C or SIGTERM stops between two batches, never inside one, with a
+    GongkaiError saying exactly what is stored (``what``: the records, e.g. 文件)."""
+    from gongkai.core.records.importing import ImportReport
+
+    report = ImportReport()
+    batch: list[tuple[int, Any]] = []
+    read = line = 0
+    done = {"line": 1, "refused": 0}  # how far the stored batches reach, and their refused rows
+
+    def flush() -> None:
+        with deferred_interrupt():  # Ctrl-C or SIGTERM: after this batch's transaction, never inside it
+            stored, errors = store(batch)
+            report.imported.extend(stored)
+            report.errors.extend(errors)
+            done.update(line=line, refused=len(report.errors))
+        batch.clear()
+        if progress is not None:
+            progress(read, max(read, count - 1))
+
+    try:
+        with stoppable():
+            for line, raw in rows:
+                read += 1
+                try:
+                    batch.append((line, parse({field: raw.get(column) for column, field in mapping.items()})))
+                except GongkaiError as exc:
+                    report.errors.append((line, str(exc)))
+                if len(batch) >= size:
+                    flush()
+            if batch or not read:
+                flush()
+    except KeyboardInterrupt:
+        if hasattr(rows, "close"):
+            rows.close()
+        raise GongkaiError(interrupted(len(report.imported), done["line"], done["refused"], what)) from None
+    report.errors.sort()
+    return report
+
+
+def interrupted(stored: int, line: int, refused: int, what: str) -> str:
+    """What an interrupted import stored, in words: exactly the committed batches."""
+    if line < 2:
+        return "导入已中断：已保存 0 件，文件中的行均未导入。可用同一命令重新导入。"
+    refused_words = f"，其中 {refused:,} 行有误未导入" if refused else ""
+    return (f"导入已中断：已保存{what} {stored:,} 件，文件第 2 至 {line} 行已处理完毕{refused_words}；"
+            f"第 {line + 1} 行起均未导入。可用同一命令重新导入整个文件：已保存的行作为重复登记列出，不会再次登记。")
