@@ -301,3 +301,25 @@ def test_page_breaks_a_clerk_would_not_retouch(printed):
     table = report.tables[0]
     assert all(row._tr.trPr is not None and row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None
                for row in table.rows)
+
+
+@pytest.mark.parametrize("kind", ["receipt", "third_party_opinion", "extension"])
+def test_short_notices_print_on_one_page(printed, kind):
+    """Issue 32 item 16: the receipt and the third-party opinion letter, which ran three to six
+    lines onto a second page, print on one; a letter that fits keeps 22 lines a page (GB/T 9704
+    5.2.4), one that would spill a few lines is set tighter ("特定情况可以作适当调整")."""
+    reader = pypdf.PdfReader(str(printed[kind]))
+    assert len(reader.pages) == 1, kind
+    text = pdf_text(printed[kind])
+    assert text.endswith("测试单位政府办公室2026年" + {"receipt": "3月4日", "third_party_opinion": "3月16日",
+                                                       "extension": "4月10日"}[kind])
+
+
+def test_a_letter_that_fits_keeps_the_standard_grid_and_a_long_one_is_not_squeezed():
+    blocks = word._blocks("# 单位\n# 标题\n\n:: 某〔2026〕1号\n\n张三：\n\n" + "正文" * 20 + "\n\n=> 单位\n=> 2026年3月4日")
+    assert word.fitted_pitch(blocks) == word._line_pitch()
+    long = word._blocks("\n\n".join(["正文" * 14] * 40))
+    assert word.fitted_pitch(long) == word._line_pitch()  # 40 lines: two pages at 22 lines, not one squeezed
+    spill = word._blocks("# 单位\n# 标题\n\n:: 某〔2026〕1号\n\n张三：\n\n" + "\n\n".join(["正文" * 40] * 5)
+                         + "\n\n=> 单位\n=> 2026年3月4日")
+    assert word.TYPE_HEIGHT_PT / word.MOST_LINES <= word.fitted_pitch(spill) < word._line_pitch()

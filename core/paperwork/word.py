@@ -149,12 +149,55 @@ def _paragraph_format(p: Any, *, indent_chars: float = 0, right_chars: float = 0
     }[align]
 
 
-def _line_pitch() -> float:
-    """Points between lines so that 22 lines fill the 225 mm type area (5.2.4)."""
-    return round(TYPE_AREA_MM[1] / 25.4 * 72 / LINES_PER_PAGE - 0.05, 2)
+TYPE_HEIGHT_PT = TYPE_AREA_MM[1] / 25.4 * 72
+TITLE_PITCH = ERHAO * 1.3  # a 二号 title line
+MOST_LINES = 27  # the tightest a letter is set to stay on one page (16 pt text at about 1.5 lines)
 
 
-def _page(section: Any, layout: Layout, landscape: bool = False) -> None:
+def _line_pitch(lines: float = LINES_PER_PAGE, titles: int = 0) -> float:
+    """Points between lines so that ``lines`` body lines and ``titles`` title lines fill the
+    225 mm type area: 22 lines by default (5.2.4)."""
+    if titles:
+        return round((TYPE_HEIGHT_PT - titles * TITLE_PITCH) / lines - 0.05, 2)
+    return round(TYPE_HEIGHT_PT / lines - 0.05, 2)
+
+
+def _para_lines(text: str, indent: int = 2) -> int:
+    """Lines a body paragraph takes at 28 characters a line (its first line indented)."""
+    width = _width(_plain(text)) + indent
+    return max(1, -int(-width // CHARS_PER_LINE))
+
+
+def fitted_pitch(blocks: list[tuple[str, Any]]) -> float:
+    """The line pitch of a letter: 22 lines a page (5.2.4), or, where the letter would run a few
+    lines onto a second page, as tight as it takes to print it on one ("特定情况可以作适当调整",
+    5.2.4), never tighter than :data:`MOST_LINES` lines. The lines are counted as printed, with one
+    to spare for a line break the count does not foresee."""
+    standard = _line_pitch()
+    titles = body = 0
+    for n, (kind, payload) in enumerate(blocks):
+        if kind == "h1":
+            head, tail = title_lines(payload)
+            titles += 2 if tail else 1
+            body += 1 if n + 1 < len(blocks) and blocks[n + 1][0] not in ("h1", "center") else 0
+        elif kind in ("h2", "h3", "h4"):
+            body += _para_lines(payload)
+        elif kind == "center":
+            body += 2  # and the blank line under it
+        elif kind in ("para", "numbered", "item"):
+            body += _para_lines(payload)
+        elif kind == "sign":
+            body += 1
+        else:  # a table or a section: not counted, set at the standard pitch
+            return standard
+    body += 1 + 1  # the seal's blank line, and one to spare
+    if titles * max(standard, TITLE_PITCH) + body * standard <= TYPE_HEIGHT_PT:
+        return standard
+    pitch = _line_pitch(body, titles)
+    return pitch if pitch >= TYPE_HEIGHT_PT / MOST_LINES else standard
+
+
+def _page(section: Any, layout: Layout, landscape: bool = False, pitch: float | None = None) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
@@ -172,11 +215,11 @@ def _page(section: Any, layout: Layout, landscape: bool = False) -> None:
     section.header_distance = Mm(15)
     section.footer_distance = Mm(20)  # the page number sits about 7 mm below the type area (7.5)
     if layout.letter and not landscape:
-        _doc_grid(section)
+        _doc_grid(section, pitch or _line_pitch())
 
 
-def _doc_grid(section: Any) -> None:
-    """Word's document grid: 22 lines (and 28 characters) per page (5.2.4)."""
+def _doc_grid(section: Any, pitch: float) -> None:
+    """Word's document grid: 22 lines (and 28 characters) per page (5.2.4), or the letter's tighter pitch."""
     from docx.oxml.ns import qn
 
     sect = section._sectPr
@@ -185,7 +228,23 @@ def _doc_grid(section: Any) -> None:
         grid = sect.makeelement(qn("w:docGrid"), {})
         sect.append(grid)
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(_line_pitch() * 20)))
+    grid.set(qn("w:linePitch"), str(round(pitch * 20)))
+
+
+def _no_snap(p: Any) -> None:
+    """The paragraph keeps its own line height instead of snapping to the document grid."""
+    from docx.oxml.ns import qn
+
+    ppr = p._p.get_or_add_pPr()
+    snap = ppr.makeelement(qn("w:snapToGrid"), {qn("w:val"): "0"})
+    later = {qn(f"w:{t}") for t in ("spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+                                     "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+                                     "cnfStyle", "rPr", "sectPr", "pPrChange")}
+    following = next((child for child in ppr if child.tag in later), None)
+    if following is None:
+        ppr.append(snap)
+    else:
+        following.addprevious(snap)  # the schema's order of pPr
 
 
 def _page_numbers(doc: Any, section: Any, layout: Layout) -> None:
@@ -335,13 +394,13 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     _properties(doc, text, title)
     _styles(doc, layout)
     _font_table(doc, layout.fonts)
+    blocks = _blocks(text)
+    pitch = fitted_pitch(blocks) if layout.letter else None
     section = doc.sections[0]
-    _page(section, layout)
+    _page(section, layout, pitch=pitch)
     if layout.page_numbers:
         _page_numbers(doc, section, layout)
-    pitch = _line_pitch() if layout.letter else None
     size = layout.body_size
-    blocks = _blocks(text)
     bullets = 0  # "- " items are numbered 1., 2., … (公文 numbers items, never bullets)
     seen_text = False  # the first paragraph ending in "：" is the addressee (主送), flush left
     i = 0
@@ -351,15 +410,17 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
             bullets = 0
         if kind == "h1":
             p = doc.add_paragraph()
-            _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, ERHAO * 1.3))
+            _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, TITLE_PITCH))
             p.paragraph_format.keep_with_next = True
+            if pitch:  # the title's own line height, not two grid lines for a 二号 face
+                _no_snap(p)
             head, tail = title_lines(payload)
             _runs(p, head, layout, ERHAO, layout.fonts.title)
             if tail:  # GB/T 9704 7.3.3: a long title breaks where the words allow, not mid-word
                 p.runs[-1].add_break()
                 _runs(p, tail, layout, ERHAO, layout.fonts.title)
-            if i + 1 < len(blocks) and blocks[i + 1][0] != "h1":
-                doc.add_paragraph()  # 标题下空一行
+            if i + 1 < len(blocks) and blocks[i + 1][0] not in ("h1", "center"):
+                doc.add_paragraph()  # 标题下空一行 (the 文号 stands right under the title, the blank under it)
         elif kind in ("h2", "h3", "h4"):
             p = doc.add_paragraph()
             _paragraph_format(p, indent_chars=2, align="left", size=size, exact=pitch)
@@ -431,7 +492,7 @@ def title_lines(title: str) -> tuple[str, str]:
 
 def _width(text: str) -> float:
     """Width in characters: CJK characters count one, digits and Latin letters a half."""
-    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text)
+    return sum(0.5 if ord(c) < 0x2E80 and c not in "“”‘’—…" else 1.0 for c in text)
 
 
 def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) -> None:
