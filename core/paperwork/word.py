@@ -520,6 +520,41 @@ def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) 
         _runs(p, line, layout, size)
 
 
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+JOINER = "\u2060"  # WORD JOINER: no line break on either side (Unicode UAX #14, class WJ)
+
+
+def unbroken_dates(text: str) -> str:
+    """ISO dates held together: a table cell wraps before or after "2026-09-25", never inside it
+    (East Asian line breaking would otherwise break between any two of its characters)."""
+    return ISO_DATE.sub(lambda m: JOINER.join(m.group(0)), text)
+
+
+def _chars_across(layout: Layout) -> float:
+    """Characters of the table's size across the portrait type area (156 mm)."""
+    return TYPE_AREA_MM[0] / 25.4 * 72 / layout.table_size
+
+
+def _widened(widths: list[float], least: list[float], across: float) -> list[float]:
+    """Relative column widths in which each column gets at least ``least`` characters of the
+    ``across`` the table holds, the others sharing the rest as before."""
+    fixed: dict[int, float] = {}
+    for _ in range(len(widths)):
+        free = [c for c in range(len(widths)) if c not in fixed]
+        room = across - sum(fixed.values())
+        total = sum(widths[c] for c in free) or 1.0
+        short = {c: least[c] for c in free if widths[c] / total * room < least[c]}
+        if not short:
+            break
+        fixed.update(short)
+    if not fixed:
+        return widths
+    free = [c for c in range(len(widths)) if c not in fixed]
+    room = max(across - sum(fixed.values()), 1.0)
+    total = sum(widths[c] for c in free) or 1.0
+    return [fixed[c] if c in fixed else widths[c] / total * room for c in range(len(widths))]
+
+
 def _grid_table(doc: Any, rows: list[list[str]], layout: Layout) -> Any:
     """A Markdown ``|`` block as a bordered table, its first row the header, columns as wide as
     their text needs. Forms drawn in Markdown merge as on paper: empty cells at the end of a row
@@ -543,10 +578,13 @@ def _grid_table(doc: Any, rows: list[list[str]], layout: Layout) -> Any:
                 keep = keep[1:]
         spans.append(keep)
     widths = [2.0] * columns
+    least = [0.0] * columns  # characters a column needs for the dates it holds, which never break
     for row, kept in zip(rows, spans):
         for c, colspan, _ in kept:
             if colspan == 1:
                 widths[c] = max(widths[c], min(_width(row[c]) * 1.1, 30) + 3)
+                least[c] = max([least[c], *(_width(d) + 2.5 for d in ISO_DATE.findall(row[c]))])  # and the cell's margins
+    widths = _widened(widths, least, _chars_across(layout))
     table_rows = [[Cell(row[c], colspan=cs, rowspan=rs, header=i == 0) for c, cs, rs in kept]
                   for i, (row, kept) in enumerate(zip(rows, spans))]
     return Table(rows=table_rows, widths=widths, header_rows=1, font_size=layout.table_size).to_docx(doc, layout)
