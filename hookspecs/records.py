@@ -481,7 +481,8 @@ class Period(str, enum.Enum):
 class RecurringDuty(Rule):
     """An obligation that recurs: ``times`` per ``period`` (at least), or ``hours`` of it.
 
-    ``dates`` pins it to fixed (month, day) dates in the year where the text does.
+    ``dates`` pins it to fixed (month, day) dates in the year where the text does; ``rolling``
+    counts each occurrence from the last one done (a gap), where the text does.
     ``borne_by`` names the unit levels (:data:`UNIT_LEVELS`) the text gives it to, () every
     unit; ``unit_flag`` narrows it to units flagged so (``gongkai unit edit --flag``), where
     the text names a kind of unit no level marks (雁塔区 第26项: 与宏观经济和社会民生关系密切…的政府部门).
@@ -496,6 +497,9 @@ class RecurringDuty(Rule):
     what: str = ""  # Chinese label for calendars, e.g. "政务公开专项督查"
     borne_by: tuple[str, ...] = _bearers()
     unit_flag: str = ""  # Chinese, e.g. "保密行政管理部门"
+    # each occurrence is due one ``period`` after the one before, not inside calendar periods: the
+    # text counts a gap (五原县 政务新媒体 第十三条: 超过一个月不发布信息的…说明原因); ``times`` is 1
+    rolling: bool = False
 
 
 @frozen(kw_only=True)
