@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from gongkai.core.today import today
 from gongkai.core.time.deadline_store import StoredDeadline, close_deadline, store_deadline
 from gongkai.core.time.deadlines import compute
 from gongkai.core.documents.attributes import is_published, resolve_attribute
@@ -57,8 +58,14 @@ def _store(session: Session, doc: Document, name: str, rule: DeadlineRule | None
         store_deadline(session, OWNER, doc.id, name, compute(rule, start, calendar))
 
 
-def schedule(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document) -> None:
-    """(Re)compute every clock that applies to ``doc`` now; open clocks only move forward."""
+def schedule(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document,
+             requested: dt.date | None = None) -> None:
+    """(Re)compute every clock that applies to ``doc`` now; open clocks only move forward.
+
+    ``requested`` is the day the document is put to review: its registration, or the
+    reevaluation that makes it public (then the publication point is first asked for). A review
+    point's clock counts from it, not from formation or 成文 (五原县 保密审查制度 第十条:
+    接到信息审查申请后15个工作日内); without it, today."""
     attribute = resolve_attribute(registry, doc.attribute)
     start = publication_start(doc)
     if is_published(attribute) and doc.published_on is None:
@@ -77,7 +84,7 @@ def schedule(session: Session, registry: Registry, calendar: WorkCalendar, doc: 
         step = points.get(point)
         if step is not None and step.deadline and not _exists(session, doc, f"review.{point}"):
             _store(session, doc, f"review.{point}", registry.find(step.deadline, DeadlineRule),
-                   doc.formed or doc.finalised, calendar)
+                   requested or today(), calendar)
 
 
 def _exists(session: Session, doc: Document, name: str) -> bool:

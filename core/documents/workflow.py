@@ -119,8 +119,9 @@ def register_document(
     if decision_kind:
         decision_kind = resolve_decision_kind(decision_kind, clocks.DOUBLE_PUBLICITY_KINDS)
     stated = _stated_category(category, kind, decision_kind)
+    registered = today or beijing_today()
     if not (formed or changed or finalised):
-        formed = today or beijing_today()  # formed when it is registered
+        formed = registered  # formed when it is registered
     doc = Document(
         title=title.strip(), number=number.strip(), producer=producer, handler=handler, summary=summary,
         kind=kind, major_policy=major_policy, government_issued=government_issued, decision_kind=decision_kind, decided_on=decided_on,
@@ -131,7 +132,7 @@ def register_document(
     )
     session.add(doc)
     session.flush()
-    clocks.schedule(session, registry, calendar, doc)
+    clocks.schedule(session, registry, calendar, doc, requested=registered)  # registered: put to review
     doc.state = derive_state(registry, session, doc)
     session.add(doc)
     record_event(session, subject_kind=OWNER, subject_id=doc.id, action="registered", actor=actor or handler,
@@ -363,7 +364,7 @@ def reevaluate_document(
     doc.last_reevaluated = on
     session.add(Reevaluation(document_id=doc.id, on=on, by=by, before_attribute=old, after_attribute=doc.attribute_name, note=note))
     session.flush()
-    clocks.schedule(session, registry, calendar, doc)
+    clocks.schedule(session, registry, calendar, doc, requested=on)
     _changed(session, registry, doc, "reevaluated", by, before, {"on": on, "note": note, "citation": str(rule.citation)})
 
 
