@@ -289,10 +289,20 @@ class ReviewStep:
     # checklist items an approval of the step attests (西咸新区 第二十条（二）: what is approved has
     # none of the faults reviewed), ticked on the form once it is approved
     attested: tuple[str, ...] = field(converter=_as_tuple, default=())
+    # another role that may sign the step where a condition holds (西咸新区 附件2 备注: 列入本单位
+    # 《政务公开事项目录》由分管政务公开领导审批): the signer says so (`document review --as`), the form prints it
+    alternate: str = ""  # Chinese role, e.g. "分管政务公开领导"
+    alternate_when: str = ""  # Chinese condition, e.g. "列入本单位《政务公开事项目录》的"
 
     def __attrs_post_init__(self) -> None:
         if self.unit_practice and self.citation is not None:
             raise ValueError(f"ReviewStep {self.id}: a step of the unit's own practice cites no text")
+        if bool(self.alternate) != bool(self.alternate_when):
+            raise ValueError(f"ReviewStep {self.id}: an alternate signer needs the condition it signs under, and the reverse")
+
+    def alternate_basis(self) -> str:
+        """What a signature in the alternate role states, on the record and the form."""
+        return f"{self.alternate_when.removesuffix('的')}，由{self.alternate}审批"
 
     @property
     def basis(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from attrs import field, frozen
 
-from gongkai.core.accounts.roles import HANDLER, UNIT_ADMIN, Catalogue, step_roles
+from gongkai.core.accounts.roles import HANDLER, UNIT_ADMIN, Catalogue, role_code, step_roles
 from gongkai.core.errors import StepRefused
 
 ANY_ROLE = ()  # an action every account may take (reading)
@@ -136,7 +136,9 @@ def build_actions(catalogue: Catalogue) -> dict[str, Action]:
                 continue
             else:
                 code = f"document.review:{step.id}"
-            out.setdefault(code, Action(code, step.name, (signer,), step.id))
+            # the alternate signs where its condition holds (西咸新区 附件2), stating it (document review --as)
+            alternate = (role_code(step.alternate),) if step.alternate else ()
+            out.setdefault(code, Action(code, step.name, (signer, *alternate), step.id))
             if second:
                 cosign = f"{code}.head"
                 out.setdefault(cosign, Action(cosign, f"{step.name}（{catalogue.label(second[0])}签字）", (second[0],), step.id))

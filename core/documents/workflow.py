@@ -170,13 +170,17 @@ def set_category(session: Session, registry: Registry, doc: Document, *, categor
 def review_document(
     session: Session, registry: Registry, doc: Document, *, step_id: str, by: str, decision: str,
     on: dt.date, opinion: str = "", basis: str = "", checks: tuple[str, ...] = (), head: str = "", comment: str = "",
+    capacity: str = "",
 ) -> None:
+    """Record one review decision; ``capacity`` is the role signed in where the step has an
+    alternate signer (西咸新区 附件2: 分管政务公开领导 for items of the unit's 事项目录)."""
     not_future(on, "审核")
     before = _snapshot(doc)
     review, step, status = record_review(
         session, registry, doc, step_id=step_id, by=by, decision=decision, on=on, opinion=opinion,
-        basis=basis, checks=checks, head=head, comment=comment,
+        basis=basis, checks=checks, head=head, comment=comment, capacity=capacity,
     )
+    basis = review.basis
     session.flush()
     if status not in ("route", "returned"):  # an opinion was given on a timed review point
         clocks.meet(session, doc, f"review.{step_id}", on)
