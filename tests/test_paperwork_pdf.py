@@ -131,6 +131,9 @@ def printed(tmp_path_factory, built_ledger):
     data = annual.build(report_app, 2026)
     data["date"] = "2027-01-20"
     sources["report"] = output.write(report_app.registry.template_dirs, data, "docx", docx / "report.docx")
+    for n in (6, 8, 10, 11):  # 总体情况 of n paragraphs: section 二 breaks across the page at different rows
+        data["narrative"] = {**data["narrative"], "一": "\n\n".join(["本年度本机关认真贯彻落实条例，各项工作有序推进。"] * n)}
+        sources[f"report_{n}"] = output.write(report_app.registry.template_dirs, data, "docx", docx / f"report_{n}.docx")
     sources["form"] = _signed_form(folder / "wuyuan", docx / "form.docx")
     sources["xixian_form"] = _xixian_form(folder / "xixian", docx / "xixian_form.docx")
     sources["grid"] = word.write_docx("\n\n".join([LINE * 2] + [LINE[:26]] * 30), docx / "grid.docx")
@@ -357,3 +360,17 @@ def test_approval_form_dates_never_wrap_inside(printed, form):
              for line in page.extract_text().splitlines()]
     assert sorted(d for line in lines for d in re.findall(r"\d{4}-\d{2}-\d{2}", line)) == sorted(dates), lines
     assert_printed_like_a_letter(printed[form], max_pages=1)
+
+
+def test_section_two_never_ends_a_page_with_a_heading_row(printed):
+    """Issue 32 item 16: wherever section 二's table breaks, a heading row (第二十条第（…）项, 信息内容…)
+    is printed with the data under it, never alone at a page's foot."""
+    ends = []
+    for n in (6, 8, 10, 11):
+        pages = pypdf.PdfReader(str(printed[f"report_{n}"])).pages
+        lines = [re.sub(r"\s+", "", line) for line in pages[0].extract_text().splitlines()]
+        last = [line for line in lines if line and not re.fullmatch(r"—\d+—", line)][-1]
+        ends.append(last)
+        assert not re.match(r"(第二十条第|信息内容|二、主动公开)", last), (n, last)
+        assert "第二十条第（一）项" in lines  # section 二 starts on page 1
+    assert len(set(ends)) > 1, ends  # the page breaks at more than one place
