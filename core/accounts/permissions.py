@@ -167,6 +167,21 @@ def build_actions(catalogue: Catalogue) -> dict[str, Action]:
     return out
 
 
+def signing_capacity(registry: Any, step_id: str, roles: frozenset[str] | set[str] | list[str]) -> str:
+    """The capacity an account holding ``roles`` signs a document's ``step_id`` in: the step's
+    alternate role where it holds that and not the step's own (西咸新区 附件2 备注: 分管政务公开领导
+    for items of the unit's 事项目录), else "" (the step's own role)."""
+    from gongkai.core.documents.review import PROACTIVE_CHAIN
+    from gongkai.hookspecs.records import ReviewChain
+
+    chain = registry.find(PROACTIVE_CHAIN, ReviewChain)
+    step = next((s for s in chain.steps if s.id == step_id), None) if chain else None
+    if step is None or not step.alternate:
+        return ""
+    held = set(roles)
+    return step.alternate if role_code(step.alternate) in held and step_roles(step.role)[0] not in held else ""
+
+
 def _labels(catalogue: Catalogue, roles: tuple[str, ...]) -> str:
     return "或".join(f"“{catalogue.label(r)}”" for r in roles)
 

@@ -120,18 +120,12 @@ def review(app, document_id, step_id, by, decision, opinion, basis, checks, head
 
 
 def _alternate_only(session, app, step_id: str, by: str) -> str:
-    """The alternate role of the step, where the logged-in account holds it and not the step's own
-    role (its signature can only be in that capacity); "" otherwise."""
+    """The capacity the logged-in account signs in (:func:`signing_capacity`); "" without accounts."""
     from gongkai.core.accounts import store
-    from gongkai.core.accounts.roles import role_code, step_roles
-    from gongkai.core.documents.review import PROACTIVE_CHAIN
+    from gongkai.core.accounts.permissions import signing_capacity
 
-    step = next((s for s in app.registry.review_chain(PROACTIVE_CHAIN).steps if s.id == step_id), None)
-    account = store.find(session, by) if step is not None and step.alternate and store.has_accounts(session) else None
-    if account is None:
-        return ""
-    roles = set(account.role_codes)
-    return step.alternate if role_code(step.alternate) in roles and step_roles(step.role)[0] not in roles else ""
+    account = store.find(session, by) if store.has_accounts(session) else None
+    return signing_capacity(app.registry, step_id, account.role_codes) if account is not None else ""
 
 
 def _head(session, app, document_id: int, step_id: str, head: str) -> str:
