@@ -289,10 +289,20 @@ class ReviewStep:
     # checklist items an approval of the step attests (西咸新区 第二十条（二）: what is approved has
     # none of the faults reviewed), ticked on the form once it is approved
     attested: tuple[str, ...] = field(converter=_as_tuple, default=())
+    # another role that may sign the step where a condition holds (西咸新区 附件2 备注: 列入本单位
+    # 《政务公开事项目录》由分管政务公开领导审批): the signer says so (`document review --as`), the form prints it
+    alternate: str = ""  # Chinese role, e.g. "分管政务公开领导"
+    alternate_when: str = ""  # Chinese condition, e.g. "列入本单位《政务公开事项目录》的"
 
     def __attrs_post_init__(self) -> None:
         if self.unit_practice and self.citation is not None:
             raise ValueError(f"ReviewStep {self.id}: a step of the unit's own practice cites no text")
+        if bool(self.alternate) != bool(self.alternate_when):
+            raise ValueError(f"ReviewStep {self.id}: an alternate signer needs the condition it signs under, and the reverse")
+
+    def alternate_basis(self) -> str:
+        """What a signature in the alternate role states, on the record and the form."""
+        return f"{self.alternate_when.removesuffix('的')}，由{self.alternate}审批"
 
     @property
     def basis(self) -> str:
@@ -481,7 +491,8 @@ class Period(str, enum.Enum):
 class RecurringDuty(Rule):
     """An obligation that recurs: ``times`` per ``period`` (at least), or ``hours`` of it.
 
-    ``dates`` pins it to fixed (month, day) dates in the year where the text does.
+    ``dates`` pins it to fixed (month, day) dates in the year where the text does; ``rolling``
+    counts each occurrence from the last one done (a gap), where the text does.
     ``borne_by`` names the unit levels (:data:`UNIT_LEVELS`) the text gives it to, () every
     unit; ``unit_flag`` narrows it to units flagged so (``gongkai unit edit --flag``), where
     the text names a kind of unit no level marks (雁塔区 第26项: 与宏观经济和社会民生关系密切…的政府部门).
@@ -496,6 +507,9 @@ class RecurringDuty(Rule):
     what: str = ""  # Chinese label for calendars, e.g. "政务公开专项督查"
     borne_by: tuple[str, ...] = _bearers()
     unit_flag: str = ""  # Chinese, e.g. "保密行政管理部门"
+    # each occurrence is due one ``period`` after the one before, not inside calendar periods: the
+    # text counts a gap (五原县 政务新媒体 第十三条: 超过一个月不发布信息的…说明原因); ``times`` is 1
+    rolling: bool = False
 
 
 @frozen(kw_only=True)

@@ -151,3 +151,20 @@ def test_corrections_and_withdrawals_are_a_handlers(gk, unit):
     withdraw = ["request", "withdraw", rid, "--on", "2026-03-05", "--how", "书面", "--by"]
     assert "“承办人”" in gk.fails(*withdraw, "admin", code=3).stderr
     assert gk.json(*withdraw, "clerk")["state"] != "received"
+
+
+def test_the_leader_in_charge_approves_a_catalogue_item_in_that_capacity(gk, unit):
+    """Issue 32 item 7 (西咸新区 附件2 备注): an account holding 分管政务公开领导 may sign 单位主要负责人审批,
+    and its signature is recorded as that capacity's (列入本单位《政务公开事项目录》), never as the head's."""
+    unit("xixian")
+    accounts(gk, {"admin": ["单位管理员"], "clerk": ["承办人"], "secrecy": ["保密审查员"], "reviewer": ["审查人"],
+                  "leader": ["分管政务公开领导"]})
+    doc = str(gk.json("document", "new", "--title", "某目录事项", "--kind", "其他", "--attribute", "主动公开",
+                      "--finalised", "2026-09-24", "--interpretation", "解读", "--by", "clerk")["id"])
+    step = ["document", "review", doc, "--decision", "approve", "--on", "2026-09-25"]
+    gk.ok(*step, "--step", "confidentiality", "--by", "secrecy")
+    gk.ok(*step, "--step", "content", "--by", "reviewer")
+    assert "“单位主要负责人”或“分管政务公开领导”" in gk.fails(*step, "--step", "approval", "--by", "clerk", code=3).stderr
+    shown = gk.json(*step, "--step", "approval", "--by", "leader")
+    approval = next(s for s in shown["review_steps"] if s["id"] == "approval")
+    assert approval["by"] == "leader" and approval["basis"] == "列入本单位《政务公开事项目录》，由分管政务公开领导审批"

@@ -154,11 +154,31 @@ def test_lawsuit_evidence_bundle_with_a_period_ending_on_a_holiday(backend, gk, 
     manifest = gk.json("appeal", "evidence", rid, "--out", str(pdf))
     _check_bundle(gk, pdf, manifest, tmp_path)
     assert "行政诉讼证据目录" in manifest_text(pdf)
+    _dates_whole_in_the_catalogue(pdf, manifest)
     assert gk.json("audit", "bundle", str(pdf))["ok"]
     _sql(f"UPDATE disclosure_request SET submitted = '2025-07-31' WHERE id = {rid}")  # behind the log
     failed = gk.fails("audit", "bundle", str(pdf), code=2)
     assert "第 1 项“政府信息公开申请登记表”与数据库中的记录不符" in failed.stderr
     assert "申请记录与事件日志不符" in failed.stderr
+
+
+def _dates_whole_in_the_catalogue(pdf, manifest):
+    """Issue 31's review: the 证据目录's 日期 column holds "2025年8月12日" on one line, "日" not wrapped."""
+    import datetime as dt
+    import re
+
+    from pypdf import PdfReader
+
+    days = [dt.date.fromisoformat(i["date"]) for i in manifest["items"] if i["date"]]
+    expected = sorted(f"{d.year}年{d.month}月{d.day}日" for d in days)
+    assert any(d.day >= 10 for d in days)  # a two-digit day, the widest
+    lines = [re.sub(r"\s+", "", line.replace("\x00", "")) for page in PdfReader(str(pdf)).pages[:manifest["catalogue_pages"]]
+             for line in page.extract_text().splitlines()]
+    rows = lines[lines.index("序号证据名称来源日期页码证明目的") + 1:]  # the table, not the note above it
+    found = sorted(d for line in rows for d in re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", line))
+    from collections import Counter
+
+    assert not Counter(expected) - Counter(found), (found, expected, rows)  # (证明目的 may cite a date too)
 
 
 def manifest_text(pdf):

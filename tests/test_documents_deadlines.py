@@ -71,9 +71,19 @@ def test_wuyuan_twenty_working_days_from_formation_over_labour_day(unit, gk):
     # 4-30 day 0; 5-1..5 off; 5-6..8 (1-3); Sat 5-9 make-up (4); ... 6-1 is the 20th.
     data = new(gk, "--kind", "其他", "--attribute", "主动公开", "--formed", "2026-04-30")
     assert (data["due"], data["limit"]) == ("2026-06-01", None)
-    # 保密审查制度 第十条: opinions within 15 working days of the request -> 5-25
-    assert clock(data, "review.on_formation")["due"] == "2026-05-25"
-    assert clock(data, "review.before_publication")["due"] == "2026-05-25"
+
+
+
+def test_wuyuan_review_clock_counts_from_the_request_for_review_not_from_formation(unit, gk, monkeypatch):
+    """Issue 32 item 14: 保密审查制度 第十条 gives 15 working days from 接到信息审查申请: the day the
+    document is registered and so put to review (here 4-30), not the day it was formed or 成文 (4-10)."""
+    unit("wuyuan")
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-04-30")
+    data = new(gk, "--kind", "其他", "--attribute", "主动公开", "--finalised", "2026-04-10")
+    # 4-30 day 0; 5-1..5 off; 5-6..8 (1-3); Sat 5-9 make-up (4); 5-11..15 (5-9); 5-18..22 (10-14); 5-25 the 15th
+    for point in ("review.on_formation", "review.before_publication"):
+        assert (clock(data, point)["start"], clock(data, point)["due"]) == ("2026-04-30", "2026-05-25"), point
+    assert clock(data, "publish")["start"] == "2026-04-10"  # publication still counts from 成文
 
 
 def test_wuyuan_nondisclosure_report_within_five_working_days(unit, gk):

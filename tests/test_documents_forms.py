@@ -138,3 +138,38 @@ def test_xixian_approval_attests_the_content_review(unit, gk, tmp_path):
         assert f"☑ {item}" in text, item
     assert "☐ 可能引发舆情，向宣传部备案" in text and "☐ 其他问题" in text
     assert f"☑（{SECRECY_STATEMENT}）" in text
+
+
+def test_xixian_catalogue_item_approved_by_the_leader_in_charge(unit, gk, tmp_path):
+    """Issue 32 item 7: 附件2 备注 — an item of the unit's 《政务公开事项目录》 is approved by the
+    分管政务公开领导 instead of the 单位主要负责人; the signer says so and the form prints it."""
+    from gongkai.hookspecs.records import ReviewChain
+
+    step = load_registry("xixian").rule("proactive.review_chain", ReviewChain).step("approval")
+    assert (step.role, step.alternate, str(step.citation)) == ("单位主要负责人", "分管政务公开领导", "管理办法 附件2")
+    unit("xixian")
+    doc = str(gk.json("document", "new", "--title", "某目录事项", "--kind", "其他", "--attribute", "主动公开",
+                      "--finalised", "2026-09-24", "--interpretation", "解读")["id"])
+    step = ("document", "review", doc, "--decision", "approve", "--on", "2026-09-25")
+    wrong_step = gk.fails(*step, "--step", "confidentiality", "--by", "李保密", "--head", "王分管", "--as", "分管政务公开领导")
+    assert "没有其他审批人" in wrong_step.stderr
+    gk.ok(*step, "--step", "confidentiality", "--by", "李保密", "--head", "王分管")
+    gk.ok(*step, "--step", "content", "--by", "赵审查", "--head", "钱分管")
+    wrong = gk.fails(*step, "--step", "approval", "--by", "吴副", "--as", "副主任")
+    assert "“单位主要负责人”或“分管政务公开领导”" in wrong.stderr and "附件2" in wrong.stderr
+    gk.ok(*step, "--step", "approval", "--by", "吴分管", "--as", "分管政务公开领导", "--comment", "同意公开")
+    gk.ok("document", "form", doc, "--format", "docx", "--out", "审批表.docx")
+    text = docx_text(tmp_path / "审批表.docx")
+    assert "同意公开　吴分管（列入本单位《政务公开事项目录》，由分管政务公开领导审批）　2026-09-25" in text
+    shown = gk.json("document", "show", doc)
+    approval = next(s for s in shown["review_steps"] if s["id"] == "approval")
+    assert approval["basis"] == "列入本单位《政务公开事项目录》，由分管政务公开领导审批"
+    # in the principal's own capacity nothing is added
+    other = str(gk.json("document", "new", "--title", "另一事项", "--kind", "其他", "--attribute", "主动公开",
+                        "--finalised", "2026-09-24", "--interpretation", "解读")["id"])
+    step = ("document", "review", other, "--decision", "approve", "--on", "2026-09-25")
+    gk.ok(*step, "--step", "confidentiality", "--by", "李保密", "--head", "王分管")
+    gk.ok(*step, "--step", "content", "--by", "赵审查", "--head", "钱分管")
+    gk.ok(*step, "--step", "approval", "--by", "孙主任", "--as", "单位主要负责人")
+    gk.ok("document", "form", other, "--format", "docx", "--out", "审批表2.docx")
+    assert "孙主任　2026-09-25" in docx_text(tmp_path / "审批表2.docx")

@@ -257,3 +257,24 @@ def test_wuyuan_other_platforms_are_not_barred(unit, gk, monkeypatch):
         gk.ok("newmedia", "open", "--platform", "抖音", "--name", name, "--on", "2026-03-02", "--filed-on", "2026-03-01")
     assert [a["platform"] for a in gk.json("newmedia", "accounts")] == ["抖音", "抖音"]
     gk.ok("newmedia", "open", "--platform", "微博", "--name", "五原某局发布", "--on", "2026-03-02", "--filed-on", "2026-03-01")
+
+
+def test_wuyuan_new_media_gap_is_counted_from_the_last_post_not_by_calendar_month(unit, gk, monkeypatch):
+    """Issue 32 item 14: 第十三条 asks for an explanation after more than a month without a post.
+    Posts on 2 January and 27 February leave no calendar month empty, yet the gap is late; the
+    next post is due a month after the one before."""
+    unit("wuyuan")
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-04-20")
+    for day in ("2025-12-20", "2026-01-02", "2026-02-27", "2026-03-20"):
+        gk.ok("duty", "done", "newmedia.inactive.monthly", "--on", day)
+    assert states(gk)["newmedia.inactive.monthly"] == [
+        ("2026-01-20", "done", "2026-01-02"),  # a month after 20 December
+        ("2026-02-02", "late", "2026-02-27"),  # 2 January to 27 February: more than a month
+        ("2026-03-27", "done", "2026-03-20"),
+        ("2026-04-20", "open", None)]
+    code, results = check(gk, "--as-of", "2026-04-20")
+    result = results["newmedia.inactive.monthly"]
+    assert code != 0 and result["passed"] is False and result["required"] == "相邻两次间隔不超过一个月"
+    assert "上次2026-01-02，间隔超过一个月，应说明原因" in result["detail"] and "第十三条" in result["citation"]
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-05-01")
+    assert states(gk)["newmedia.inactive.monthly"][-1] == ("2026-04-20", "overdue", None)

@@ -56,7 +56,7 @@ CATEGORIES = {
                   "mysql://x/y", "甲\x00乙"], {"database_url"}),
 }
 # every other option is text: free text, a code or a Chinese label
-TEXT_EXAMPLES = {"address", "category", "office_name", "office_hours", "phone", "fax", "postcode", "assignee", "email", "text", "agency", "agency_contact", "flags", "drop_flags", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
+TEXT_EXAMPLES = {"address", "capacity", "category", "office_name", "office_hours", "phone", "fax", "postcode", "assignee", "email", "text", "agency", "agency_contact", "flags", "drop_flags", "applicant_type", "attribute", "basis", "channel", "checks", "clock",
                  "code", "level", "parent", "unit_code",
                  "comment", "contact", "content", "decision", "decision_kind", "expect", "fmt",
                  "form_wanted", "good_reason", "grade", "host", "how", "id_number", "internal_version", "interpretation",

@@ -85,6 +85,26 @@ def _signed_form(folder, out):
     return out
 
 
+def _xixian_form(folder, out):
+    """西咸新区's 审批表 (附件2) approved and published: its dates stand in a narrow column."""
+    from conftest import Cli, write_config
+
+    folder.mkdir()
+    config = str(write_config(folder, "xixian"))
+    gk = Cli()
+    run = lambda *args: gk.ok("--config", config, *args)  # noqa: E731
+    run("document", "new", "--title", "关于开展某项工作的通知", "--number", "西咸管发〔2026〕3号", "--kind", "其他",
+        "--attribute", "主动公开", "--finalised", "2026-09-24", "--producer", "西咸新区党政办公室", "--handler", "张经办",
+        "--interpretation", "政策解读材料")
+    step = ("document", "review", "1", "--decision", "approve", "--on", "2026-09-25")
+    run(*step, "--step", "confidentiality", "--by", "李保密", "--head", "王分管")
+    run(*step, "--step", "content", "--by", "赵审查", "--head", "钱分管")
+    run(*step, "--step", "approval", "--by", "孙主任", "--comment", "同意公开")
+    run("document", "publish", "1", "--on", "2026-09-28", "--channel", "政府网站", "--by", "周发布")
+    run("document", "form", "1", "--format", "docx", "--out", str(out))
+    return out
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory, built_ledger):
     """Every letter and notice kind as .docx, then all printed to PDF in one LibreOffice run."""
@@ -111,7 +131,11 @@ def printed(tmp_path_factory, built_ledger):
     data = annual.build(report_app, 2026)
     data["date"] = "2027-01-20"
     sources["report"] = output.write(report_app.registry.template_dirs, data, "docx", docx / "report.docx")
+    for n in (6, 8, 10, 11):  # 总体情况 of n paragraphs: section 二 breaks across the page at different rows
+        data["narrative"] = {**data["narrative"], "一": "\n\n".join(["本年度本机关认真贯彻落实条例，各项工作有序推进。"] * n)}
+        sources[f"report_{n}"] = output.write(report_app.registry.template_dirs, data, "docx", docx / f"report_{n}.docx")
     sources["form"] = _signed_form(folder / "wuyuan", docx / "form.docx")
+    sources["xixian_form"] = _xixian_form(folder / "xixian", docx / "xixian_form.docx")
     sources["grid"] = word.write_docx("\n\n".join([LINE * 2] + [LINE[:26]] * 30), docx / "grid.docx")
     made = pdf.convert(list(sources.values()), folder / "pdf")
     return {"app": app, "request_id": request_id, "sources": sources, **{name: path for name, path in zip(sources, made)}}
@@ -301,3 +325,52 @@ def test_page_breaks_a_clerk_would_not_retouch(printed):
     table = report.tables[0]
     assert all(row._tr.trPr is not None and row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None
                for row in table.rows)
+
+
+@pytest.mark.parametrize("kind", ["receipt", "third_party_opinion", "extension"])
+def test_short_notices_print_on_one_page(printed, kind):
+    """Issue 32 item 16: the receipt and the third-party opinion letter, which ran three to six
+    lines onto a second page, print on one; a letter that fits keeps 22 lines a page (GB/T 9704
+    5.2.4), one that would spill a few lines is set tighter ("特定情况可以作适当调整")."""
+    reader = pypdf.PdfReader(str(printed[kind]))
+    assert len(reader.pages) == 1, kind
+    text = pdf_text(printed[kind])
+    assert text.endswith("测试单位政府办公室2026年" + {"receipt": "3月4日", "third_party_opinion": "3月16日",
+                                                       "extension": "4月10日"}[kind])
+
+
+def test_a_letter_that_fits_keeps_the_standard_grid_and_a_long_one_is_not_squeezed():
+    blocks = word._blocks("# 单位\n# 标题\n\n:: 某〔2026〕1号\n\n张三：\n\n" + "正文" * 20 + "\n\n=> 单位\n=> 2026年3月4日")
+    assert word.fitted_pitch(blocks) == word._line_pitch()
+    long = word._blocks("\n\n".join(["正文" * 14] * 40))
+    assert word.fitted_pitch(long) == word._line_pitch()  # 40 lines: two pages at 22 lines, not one squeezed
+    spill = word._blocks("# 单位\n# 标题\n\n:: 某〔2026〕1号\n\n张三：\n\n" + "\n\n".join(["正文" * 40] * 5)
+                         + "\n\n=> 单位\n=> 2026年3月4日")
+    assert word.TYPE_HEIGHT_PT / word.MOST_LINES <= word.fitted_pitch(spill) < word._line_pitch()
+
+
+@pytest.mark.parametrize("form", ["form", "xixian_form"])
+def test_approval_form_dates_never_wrap_inside(printed, form):
+    """Issue 32 item 19: "2026-09-25" printed whole on one line, in 西咸新区's narrow date column too."""
+    from gongkai.core.paperwork.render import docx_text
+
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}", docx_text(printed["sources"][form]))
+    assert len(dates) >= 3
+    lines = [re.sub(r"\s+", "", line) for page in pypdf.PdfReader(str(printed[form])).pages
+             for line in page.extract_text().splitlines()]
+    assert sorted(d for line in lines for d in re.findall(r"\d{4}-\d{2}-\d{2}", line)) == sorted(dates), lines
+    assert_printed_like_a_letter(printed[form], max_pages=1)
+
+
+def test_section_two_never_ends_a_page_with_a_heading_row(printed):
+    """Issue 32 item 16: wherever section 二's table breaks, a heading row (第二十条第（…）项, 信息内容…)
+    is printed with the data under it, never alone at a page's foot."""
+    ends = []
+    for n in (6, 8, 10, 11):
+        pages = pypdf.PdfReader(str(printed[f"report_{n}"])).pages
+        lines = [re.sub(r"\s+", "", line) for line in pages[0].extract_text().splitlines()]
+        last = [line for line in lines if line and not re.fullmatch(r"—\d+—", line)][-1]
+        ends.append(last)
+        assert not re.match(r"(第二十条第|信息内容|二、主动公开)", last), (n, last)
+        assert "第二十条第（一）项" in lines  # section 二 starts on page 1
+    assert len(set(ends)) > 1, ends  # the page breaks at more than one place

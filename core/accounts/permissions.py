@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from attrs import field, frozen
 
-from gongkai.core.accounts.roles import HANDLER, UNIT_ADMIN, Catalogue, step_roles
+from gongkai.core.accounts.roles import HANDLER, UNIT_ADMIN, Catalogue, role_code, step_roles
 from gongkai.core.errors import StepRefused
 
 ANY_ROLE = ()  # an action every account may take (reading)
@@ -136,7 +136,9 @@ def build_actions(catalogue: Catalogue) -> dict[str, Action]:
                 continue
             else:
                 code = f"document.review:{step.id}"
-            out.setdefault(code, Action(code, step.name, (signer,), step.id))
+            # the alternate signs where its condition holds (西咸新区 附件2), stating it (document review --as)
+            alternate = (role_code(step.alternate),) if step.alternate else ()
+            out.setdefault(code, Action(code, step.name, (signer, *alternate), step.id))
             if second:
                 cosign = f"{code}.head"
                 out.setdefault(cosign, Action(cosign, f"{step.name}（{catalogue.label(second[0])}签字）", (second[0],), step.id))
@@ -163,6 +165,21 @@ def build_actions(catalogue: Catalogue) -> dict[str, Action]:
     reveal = out["request.reveal"]
     out["request.reveal"] = Action(reveal.code, reveal.label, tuple(dict.fromkeys((*reveal.roles, *sorted(request_roles)))))
     return out
+
+
+def signing_capacity(registry: Any, step_id: str, roles: frozenset[str] | set[str] | list[str]) -> str:
+    """The capacity an account holding ``roles`` signs a document's ``step_id`` in: the step's
+    alternate role where it holds that and not the step's own (西咸新区 附件2 备注: 分管政务公开领导
+    for items of the unit's 事项目录), else "" (the step's own role)."""
+    from gongkai.core.documents.review import PROACTIVE_CHAIN
+    from gongkai.hookspecs.records import ReviewChain
+
+    chain = registry.find(PROACTIVE_CHAIN, ReviewChain)
+    step = next((s for s in chain.steps if s.id == step_id), None) if chain else None
+    if step is None or not step.alternate:
+        return ""
+    held = set(roles)
+    return step.alternate if role_code(step.alternate) in held and step_roles(step.role)[0] not in held else ""
 
 
 def _labels(catalogue: Catalogue, roles: tuple[str, ...]) -> str:

@@ -79,6 +79,7 @@ class Catalogue:
         for chain in self.registry.rules_of(ReviewChain):
             for step in chain.steps:
                 labels += [p.strip() for p in step.role.split("、") if p.strip()]
+                labels += [step.alternate] if step.alternate else []
         for rule in self.registry.rules_of(DocumentAttributes):
             labels += [a.needs_approval_by for a in rule.attributes if a.needs_approval_by]
         out = {code: Role(code, label) for code, label in CORE_ROLES.items() if code == HANDLER}

@@ -95,10 +95,12 @@ def new(app, title, number, kind, attribute, reason, formed, changed, finalised,
 @click.option("--check", "checks", multiple=True, help="已核对的事项（原文或序号），可重复")
 @click.option("--head", default="", help="第二签字人，如 分管保密工作负责人（仅限未启用账户的单位；已启用账户的，由其本人登录后用 document cosign 签字）")
 @click.option("--comment", default="", help="审批意见或其他问题说明")
+@click.option("--as", "capacity", default="",
+              help="以何身份审批：本环节规定可由其他人审批的（如 西咸新区 列入事项目录的由分管政务公开领导审批），写明该身份")
 @click.option("--on", callback=_date, help="审核日期（默认今天）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_obj
-def review(app, document_id, step_id, by, decision, opinion, basis, checks, head, comment, on, as_json):
+def review(app, document_id, step_id, by, decision, opinion, basis, checks, head, comment, capacity, on, as_json):
     """办理一个审核环节（依次进行，不得跳过，不得审批本人经办的上一环节）。"""
     from gongkai.core.documents.workflow import document_json, get_document, review_document
 
@@ -110,10 +112,20 @@ def review(app, document_id, step_id, by, decision, opinion, basis, checks, head
         by = signer(session, app, by, f"document.review:{step_id}", record, free=by)
         if head:
             head = _head(session, app, document_id, step_id, head)
+        capacity = capacity or _alternate_only(session, app, step_id, by)
         review_document(session, app.registry, doc, step_id=step_id, by=by, decision=decision, on=_today(on),
-                        opinion=opinion, basis=basis, checks=checks, head=head, comment=comment)
+                        opinion=opinion, basis=basis, checks=checks, head=head, comment=comment, capacity=capacity)
         data = document_json(session, app.registry, app.calendar, doc)
     _print(data, as_json)
+
+
+def _alternate_only(session, app, step_id: str, by: str) -> str:
+    """The capacity the logged-in account signs in (:func:`signing_capacity`); "" without accounts."""
+    from gongkai.core.accounts import store
+    from gongkai.core.accounts.permissions import signing_capacity
+
+    account = store.find(session, by) if store.has_accounts(session) else None
+    return signing_capacity(app.registry, step_id, account.role_codes) if account is not None else ""
 
 
 def _head(session, app, document_id: int, step_id: str, head: str) -> str:

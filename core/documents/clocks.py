@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from gongkai.core.today import today
 from gongkai.core.time.deadline_store import StoredDeadline, close_deadline, store_deadline
 from gongkai.core.time.deadlines import compute
 from gongkai.core.documents.attributes import is_published, resolve_attribute
@@ -52,10 +53,14 @@ def clock_name(name: str, registry: Registry) -> str:
     return CLOCK_NAMES.get(name, name)
 
 
-def wanted(registry: Registry, doc: Document, exists: Callable[[str], bool]) -> list[tuple[str, DeadlineRule, dt.date]]:
+def wanted(registry: Registry, doc: Document, exists: Callable[[str], bool],
+           requested: dt.date | None = None) -> list[tuple[str, DeadlineRule, dt.date]]:
     """The clocks that apply to ``doc`` now, (name, rule, start): the rules in force that time it.
     ``exists(name)``: whether the clock is stored already (a confidentiality review point's is
-    set once)."""
+    set once). ``requested`` is the day the document is put to review: its registration, or the
+    reevaluation that makes it public (then the publication point is first asked for). A review
+    point's clock counts from it, not from formation or 成文 (五原县 保密审查制度 第十条:
+    接到信息审查申请后15个工作日内); without it, today."""
     attribute = resolve_attribute(registry, doc.attribute)
     start = publication_start(doc)
     found: list[tuple[str, DeadlineRule | None, dt.date | None]] = []
@@ -72,13 +77,15 @@ def wanted(registry: Registry, doc: Document, exists: Callable[[str], bool]) -> 
     for point in [FORMATION_POINT] + ([PUBLICATION_POINT] if is_published(attribute) else []):
         step = points.get(point)
         if step is not None and step.deadline and not exists(f"review.{point}"):
-            found.append((f"review.{point}", registry.find(step.deadline, DeadlineRule), doc.formed or doc.finalised))
+            found.append((f"review.{point}", registry.find(step.deadline, DeadlineRule), requested or today()))
     return [(name, rule, start) for name, rule, start in found if rule is not None and start is not None]
 
 
-def schedule(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document) -> None:
-    """(Re)compute every clock that applies to ``doc`` now; open clocks only move forward."""
-    for name, rule, start in wanted(registry, doc, lambda name: _exists(session, doc, name)):
+def schedule(session: Session, registry: Registry, calendar: WorkCalendar, doc: Document,
+             requested: dt.date | None = None) -> None:
+    """(Re)compute every clock that applies to ``doc`` now; open clocks only move forward.
+    ``requested``: the day the document is put to review (see :func:`wanted`)."""
+    for name, rule, start in wanted(registry, doc, lambda name: _exists(session, doc, name), requested):
         store_deadline(session, OWNER, doc.id, name, compute(rule, start, calendar))
 
 

@@ -193,6 +193,7 @@ def record_review(
     checks: tuple[str, ...] = (),
     head: str = "",
     comment: str = "",
+    capacity: str = "",
 ) -> tuple[DocumentReview, ReviewStep, str]:
     """Check and store one decision on one step; returns it, the step and the point status
     (or "route" for a route step). The caller updates the state and writes the event."""
@@ -254,6 +255,7 @@ def record_review(
     if kind == "route" and step.stage == "after":
         not_before(on, doc.published_on, "审核", "发布日期")
     not_before(on, max((r.on for r in reviews if r.on), default=None), "审核", "上一审核环节的日期")
+    basis = signed_as(step, capacity, kind) or basis
     confirmed = resolve_checks(step, checks)
     if decision == "approve":
         confirmed += [item for item in step.attested if item not in confirmed]
@@ -264,6 +266,20 @@ def record_review(
     session.add(review)
     status = point_status(step, review) if kind == "point" else "route"
     return review, step, status
+
+
+def signed_as(step: ReviewStep, capacity: str, kind: str = "route") -> str:
+    """The basis a signature in ``capacity`` states: the alternate's condition where the step has
+    one and the signer signs as the alternate (西咸新区 附件2 备注), "" as the step's own role."""
+    capacity = clean_name(capacity)
+    if not capacity:
+        return ""
+    if kind != "route" or not step.alternate:
+        raise GongkaiError(f"“{step.name}”由{step.role}办理，没有其他审批人，不用 --as。")
+    if capacity not in (step.role, step.alternate):
+        raise GongkaiError(f"“{step.name}”的 --as 应为“{step.role}”或“{step.alternate}”"
+                           f"（{step.alternate_when}，依据：{step.citation}）。")
+    return step.alternate_basis() if capacity == step.alternate else ""
 
 
 def second_role(step: ReviewStep) -> str | None:

@@ -117,8 +117,9 @@ def document_values(
     if decision_kind:
         decision_kind = resolve_decision_kind(decision_kind, clocks.DOUBLE_PUBLICITY_KINDS)
     stated = _stated_category(category, kind, decision_kind)
+    registered = today or beijing_today()
     if not (formed or changed or finalised):
-        formed = today or beijing_today()  # formed when it is registered
+        formed = registered  # formed when it is registered
     return dict(
         title=title.strip(), number=number.strip(), producer=producer, handler=handler, summary=summary,
         kind=kind, major_policy=major_policy, government_issued=government_issued, decision_kind=decision_kind, decided_on=decided_on,
@@ -136,7 +137,8 @@ def register_document(session: Session, registry: Registry, calendar: WorkCalend
     doc = Document(**document_values(registry, **fields))
     session.add(doc)
     session.flush()
-    clocks.schedule(session, registry, calendar, doc)
+    registered = fields.get("today") or beijing_today()  # put to review the day it is registered
+    clocks.schedule(session, registry, calendar, doc, requested=registered)
     doc.state = derive_state(registry, session, doc)
     session.add(doc)
     record_event(session, subject_kind=OWNER, subject_id=doc.id, action="registered", actor=actor or doc.handler,
@@ -174,13 +176,17 @@ def set_category(session: Session, registry: Registry, doc: Document, *, categor
 def review_document(
     session: Session, registry: Registry, doc: Document, *, step_id: str, by: str, decision: str,
     on: dt.date, opinion: str = "", basis: str = "", checks: tuple[str, ...] = (), head: str = "", comment: str = "",
+    capacity: str = "",
 ) -> None:
+    """Record one review decision; ``capacity`` is the role signed in where the step has an
+    alternate signer (西咸新区 附件2: 分管政务公开领导 for items of the unit's 事项目录)."""
     not_future(on, "审核")
     before = _snapshot(doc)
     review, step, status = record_review(
         session, registry, doc, step_id=step_id, by=by, decision=decision, on=on, opinion=opinion,
-        basis=basis, checks=checks, head=head, comment=comment,
+        basis=basis, checks=checks, head=head, comment=comment, capacity=capacity,
     )
+    basis = review.basis
     session.flush()
     if status not in ("route", "returned"):  # an opinion was given on a timed review point
         clocks.meet(session, doc, f"review.{step_id}", on)
@@ -382,7 +388,7 @@ def reevaluate_document(
     doc.last_reevaluated = on
     session.add(Reevaluation(document_id=doc.id, on=on, by=by, before_attribute=old, after_attribute=doc.attribute_name, note=note))
     session.flush()
-    clocks.schedule(session, registry, calendar, doc)
+    clocks.schedule(session, registry, calendar, doc, requested=on)
     _changed(session, registry, doc, "reevaluated", by, before, {"on": on, "note": note, "citation": str(rule.citation)})
 
 

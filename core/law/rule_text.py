@@ -25,6 +25,8 @@ FIELDS = {
     "not_carried": "未开展的项目", "title": "表名",
     "other_platforms": "其他平台可开通（须先报备）", "condition": "适用条件", "runs_alongside": "征求意见期间不中止答复期限",
     "attested": "审批即确认的事项", "not_on_tracks": "不适用的申请类别",
+    "rolling": "自上次办理起算（间隔不超过一个周期）",
+    "alternate": "也可由其审批", "alternate_when": "其审批的情形",
 }
 WORDS = {"two_weeks": "每两周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年",
          "request": "依申请公开", "proactive": "主动公开", "registration": "登记报审时", "approval": "审批环节",

@@ -42,7 +42,8 @@ DUTY = "duty"  # Event.subject_kind of duty facts (done, triggered)
 ACCOUNT = "newmedia_account"
 OFFICIAL_GRADE = "official_grade"
 DONE, TRIGGERED = "duty.done", "duty.triggered"
-STATE_NAMES = {"done": "已办", "overdue": "逾期未办", "open": "未到期", "pending": "待办"}
+STATE_NAMES = {"done": "已办", "overdue": "逾期未办", "late": "逾期办理", "open": "未到期", "pending": "待办"}
+GAPS = {"two_weeks": "两周", "month": "一个月", "quarter": "一个季度", "half_year": "半年", "year": "一年"}
 FIRST_YEAR = 2000  # facts are filed under their year; accounts are read from here on
 
 
@@ -189,9 +190,14 @@ def duty_status(session: Session, registry: Registry, year: int, today: dt.date,
     (with ``unit``, only the duties that unit bears)."""
     done = [f for f in facts(session, DUTY, [year]) if f["action"] == DONE]
     by_window: dict[tuple[str, dt.date], list[DutyDate]] = {}
-    for item in duties(registry, year, unit):
-        by_window.setdefault((item.rule.id, window_of(item.rule, year, item.date)[0]), []).append(item)
     out: list[DutyStatus] = []
+    for item in duties(registry, year, unit):
+        if isinstance(item.rule, RecurringDuty) and item.rule.rolling:
+            continue
+        by_window.setdefault((item.rule.id, window_of(item.rule, year, item.date)[0]), []).append(item)
+    for rule in registry.rules_of(RecurringDuty):
+        if rule.rolling and borne(rule, unit):
+            out += rolling_status(session, rule, year, today)
     for (rule_id, _), items in by_window.items():
         start, end = window_of(items[0].rule, year, items[0].date)
         met = sorted(dt.date.fromisoformat(f["on"]) for f in done
@@ -209,6 +215,37 @@ def duty_status(session: Session, registry: Registry, year: int, today: dt.date,
             if day.year <= year:  # a change late last year may still wait
                 out.append(DutyStatus(rule, day, f"{rule.trigger}：{rule.when}{rule.action}（第{t['event']}号）", "pending", note=t["note"]))
     return sorted(out, key=lambda s: (s.date, s.rule.id))
+
+
+def rolling_status(session: Session, rule: RecurringDuty, year: int, today: dt.date) -> list[DutyStatus]:
+    """The occurrences in ``year`` of a duty counted as a gap (``rolling``): each due one period
+    after the last one done (the first from the last one done before the year, else 1 January).
+    One done after its due day is late (五原县 政务新媒体 第十三条: a gap of more than a month asks
+    for an explanation), and the next is counted from it."""
+    from dateutil.relativedelta import relativedelta
+
+    step = {"two_weeks": relativedelta(weeks=2), "month": relativedelta(months=1), "quarter": relativedelta(months=3),
+            "half_year": relativedelta(months=6), "year": relativedelta(years=1)}[rule.period.value]
+    days = sorted({dt.date.fromisoformat(f["on"]) for f in facts(session, DUTY, [year - 1, year])
+                   if f["action"] == DONE and f["rule"] == rule.id})
+    first = dt.date(year, 1, 1)
+    anchor = max((d for d in days if d < first), default=first)
+    what = rule.what or rule.summary
+    out: list[DutyStatus] = []
+    while (due := anchor + step) <= dt.date(year, 12, 31):
+        after = next((d for d in days if d > anchor), None)
+        since = f"上次{anchor}" if anchor in days else f"自{anchor}起算"
+        if after is not None and after <= due:
+            out.append(DutyStatus(rule, due, what, "done", after))
+        elif after is not None:
+            out.append(DutyStatus(rule, due, what, "late", after,
+                                  note=f"{since}，间隔超过{GAPS[rule.period.value]}，应说明原因"))
+        else:
+            out.append(DutyStatus(rule, due, what, "overdue" if due < today else "open",
+                                  note=f"{since}，超过{GAPS[rule.period.value]}未办的应说明原因" if due < today else since))
+            break
+        anchor = after
+    return out
 
 
 def training_hours(session: Session, rule: RecurringDuty, year: int) -> dict[str, float]:
@@ -336,13 +373,15 @@ def check_duties(session: Session, registry: Registry, year: int, as_of: dt.date
             continue
         if not mine:
             continue
-        overdue = [s for s in mine if s.state == "overdue"]
-        done = [s for s in mine if s.state == "done"]
-        if isinstance(rule, RecurringDuty) and not rule.dates:
+        overdue = [s for s in mine if s.state in ("overdue", "late")]
+        done = [s for s in mine if s.state in ("done", "late")]
+        if isinstance(rule, RecurringDuty) and rule.rolling:
+            required = f"相邻两次间隔不超过{GAPS[rule.period.value]}"
+        elif isinstance(rule, RecurringDuty) and not rule.dates:
             required = f"{WORDS[rule.period.value]}{rule.times}次"
         else:
             required = "、".join(s.date.isoformat() for s in mine) + "前"
-        detail = "逾期未办：" + "、".join(f"{s.title}（{s.date}）" for s in overdue) if overdue else "无逾期"
+        detail = "逾期：" + "、".join(f"{s.title}（{s.date}{'，' + s.note if s.note else ''}）" for s in overdue) if overdue else "无逾期"
         results.append(CheckResult(rule, not overdue, required, f"已办{len(done)}次，共{len(mine)}次", detail))
         if isinstance(rule, RecurringDuty) and rule.hours:
             hours = training_hours(session, rule, year)

@@ -150,7 +150,8 @@ def markdown_to_docx(text: str, path: Path, title: str = "", layout: Any = None,
 
 
 def docx_text(path: Path) -> str:
-    """All text of a .docx, paragraphs and table cells, for tests and checks."""
+    """All text of a .docx, paragraphs and table cells, for tests and checks (as read: without the
+    word joiners that hold a date together in a table, :func:`gongkai.core.paperwork.word.unbroken_dates`)."""
     from docx import Document
 
     doc = Document(str(path))
@@ -162,7 +163,7 @@ def docx_text(path: Path) -> str:
                 if id(cell._tc) not in seen:
                     seen[id(cell._tc)] = cell._tc  # kept alive, so no id is reused
                     parts.append(cell.text)
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\u2060", "")
 
 
 def write_output(text: str, fmt: str, path: Path | Target, title: str, layout: Any = None,

@@ -140,7 +140,7 @@ class Table:
             align = "center" if spec.header or isinstance(spec.value, (int, float)) else "left"
             word._paragraph_format(p, align=align, size=self.font_size)
             font = layout.fonts.heading1 if spec.header else layout.fonts.body
-            word._run(p, spec.text, font, self.font_size, layout.fonts)
+            word._run(p, word.unbroken_dates(spec.text), font, self.font_size, layout.fonts)
             if spec.header:  # a heading row stays with the row after it (no header alone at a page's foot)
                 p.paragraph_format.keep_with_next = True
         return table

@@ -149,12 +149,55 @@ def _paragraph_format(p: Any, *, indent_chars: float = 0, right_chars: float = 0
     }[align]
 
 
-def _line_pitch() -> float:
-    """Points between lines so that 22 lines fill the 225 mm type area (5.2.4)."""
-    return round(TYPE_AREA_MM[1] / 25.4 * 72 / LINES_PER_PAGE - 0.05, 2)
+TYPE_HEIGHT_PT = TYPE_AREA_MM[1] / 25.4 * 72
+TITLE_PITCH = ERHAO * 1.3  # a 二号 title line
+MOST_LINES = 27  # the tightest a letter is set to stay on one page (16 pt text at about 1.5 lines)
 
 
-def _page(section: Any, layout: Layout, landscape: bool = False) -> None:
+def _line_pitch(lines: float = LINES_PER_PAGE, titles: int = 0) -> float:
+    """Points between lines so that ``lines`` body lines and ``titles`` title lines fill the
+    225 mm type area: 22 lines by default (5.2.4)."""
+    if titles:
+        return round((TYPE_HEIGHT_PT - titles * TITLE_PITCH) / lines - 0.05, 2)
+    return round(TYPE_HEIGHT_PT / lines - 0.05, 2)
+
+
+def _para_lines(text: str, indent: int = 2) -> int:
+    """Lines a body paragraph takes at 28 characters a line (its first line indented)."""
+    width = _width(_plain(text)) + indent
+    return max(1, -int(-width // CHARS_PER_LINE))
+
+
+def fitted_pitch(blocks: list[tuple[str, Any]]) -> float:
+    """The line pitch of a letter: 22 lines a page (5.2.4), or, where the letter would run a few
+    lines onto a second page, as tight as it takes to print it on one ("特定情况可以作适当调整",
+    5.2.4), never tighter than :data:`MOST_LINES` lines. The lines are counted as printed, with one
+    to spare for a line break the count does not foresee."""
+    standard = _line_pitch()
+    titles = body = 0
+    for n, (kind, payload) in enumerate(blocks):
+        if kind == "h1":
+            head, tail = title_lines(payload)
+            titles += 2 if tail else 1
+            body += 1 if n + 1 < len(blocks) and blocks[n + 1][0] not in ("h1", "center") else 0
+        elif kind in ("h2", "h3", "h4"):
+            body += _para_lines(payload)
+        elif kind == "center":
+            body += 2  # and the blank line under it
+        elif kind in ("para", "numbered", "item"):
+            body += _para_lines(payload)
+        elif kind == "sign":
+            body += 1
+        else:  # a table or a section: not counted, set at the standard pitch
+            return standard
+    body += 1 + 1  # the seal's blank line, and one to spare
+    if titles * max(standard, TITLE_PITCH) + body * standard <= TYPE_HEIGHT_PT:
+        return standard
+    pitch = _line_pitch(body, titles)
+    return pitch if pitch >= TYPE_HEIGHT_PT / MOST_LINES else standard
+
+
+def _page(section: Any, layout: Layout, landscape: bool = False, pitch: float | None = None) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
@@ -172,11 +215,11 @@ def _page(section: Any, layout: Layout, landscape: bool = False) -> None:
     section.header_distance = Mm(15)
     section.footer_distance = Mm(20)  # the page number sits about 7 mm below the type area (7.5)
     if layout.letter and not landscape:
-        _doc_grid(section)
+        _doc_grid(section, pitch or _line_pitch())
 
 
-def _doc_grid(section: Any) -> None:
-    """Word's document grid: 22 lines (and 28 characters) per page (5.2.4)."""
+def _doc_grid(section: Any, pitch: float) -> None:
+    """Word's document grid: 22 lines (and 28 characters) per page (5.2.4), or the letter's tighter pitch."""
     from docx.oxml.ns import qn
 
     sect = section._sectPr
@@ -185,7 +228,23 @@ def _doc_grid(section: Any) -> None:
         grid = sect.makeelement(qn("w:docGrid"), {})
         sect.append(grid)
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(_line_pitch() * 20)))
+    grid.set(qn("w:linePitch"), str(round(pitch * 20)))
+
+
+def _no_snap(p: Any) -> None:
+    """The paragraph keeps its own line height instead of snapping to the document grid."""
+    from docx.oxml.ns import qn
+
+    ppr = p._p.get_or_add_pPr()
+    snap = ppr.makeelement(qn("w:snapToGrid"), {qn("w:val"): "0"})
+    later = {qn(f"w:{t}") for t in ("spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+                                     "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+                                     "cnfStyle", "rPr", "sectPr", "pPrChange")}
+    following = next((child for child in ppr if child.tag in later), None)
+    if following is None:
+        ppr.append(snap)
+    else:
+        following.addprevious(snap)  # the schema's order of pPr
 
 
 def _page_numbers(doc: Any, section: Any, layout: Layout) -> None:
@@ -335,13 +394,13 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
     _properties(doc, text, title)
     _styles(doc, layout)
     _font_table(doc, layout.fonts)
+    blocks = _blocks(text)
+    pitch = fitted_pitch(blocks) if layout.letter else None
     section = doc.sections[0]
-    _page(section, layout)
+    _page(section, layout, pitch=pitch)
     if layout.page_numbers:
         _page_numbers(doc, section, layout)
-    pitch = _line_pitch() if layout.letter else None
     size = layout.body_size
-    blocks = _blocks(text)
     bullets = 0  # "- " items are numbered 1., 2., … (公文 numbers items, never bullets)
     seen_text = False  # the first paragraph ending in "：" is the addressee (主送), flush left
     i = 0
@@ -351,15 +410,17 @@ def write_docx(text: str, path: Path, title: str = "", layout: Layout = LETTER,
             bullets = 0
         if kind == "h1":
             p = doc.add_paragraph()
-            _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, ERHAO * 1.3))
+            _paragraph_format(p, align="center", size=ERHAO, exact=max(pitch or 0, TITLE_PITCH))
             p.paragraph_format.keep_with_next = True
+            if pitch:  # the title's own line height, not two grid lines for a 二号 face
+                _no_snap(p)
             head, tail = title_lines(payload)
             _runs(p, head, layout, ERHAO, layout.fonts.title)
             if tail:  # GB/T 9704 7.3.3: a long title breaks where the words allow, not mid-word
                 p.runs[-1].add_break()
                 _runs(p, tail, layout, ERHAO, layout.fonts.title)
-            if i + 1 < len(blocks) and blocks[i + 1][0] != "h1":
-                doc.add_paragraph()  # 标题下空一行
+            if i + 1 < len(blocks) and blocks[i + 1][0] not in ("h1", "center"):
+                doc.add_paragraph()  # 标题下空一行 (the 文号 stands right under the title, the blank under it)
         elif kind in ("h2", "h3", "h4"):
             p = doc.add_paragraph()
             _paragraph_format(p, indent_chars=2, align="left", size=size, exact=pitch)
@@ -431,7 +492,7 @@ def title_lines(title: str) -> tuple[str, str]:
 
 def _width(text: str) -> float:
     """Width in characters: CJK characters count one, digits and Latin letters a half."""
-    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text)
+    return sum(0.5 if ord(c) < 0x2E80 and c not in "“”‘’—…" else 1.0 for c in text)
 
 
 def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) -> None:
@@ -459,6 +520,41 @@ def _signature(doc: Any, lines: list[str], layout: Layout, pitch: float | None) 
         _runs(p, line, layout, size)
 
 
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+JOINER = "\u2060"  # WORD JOINER: no line break on either side (Unicode UAX #14, class WJ)
+
+
+def unbroken_dates(text: str) -> str:
+    """ISO dates held together: a table cell wraps before or after "2026-09-25", never inside it
+    (East Asian line breaking would otherwise break between any two of its characters)."""
+    return ISO_DATE.sub(lambda m: JOINER.join(m.group(0)), text)
+
+
+def _chars_across(layout: Layout) -> float:
+    """Characters of the table's size across the portrait type area (156 mm)."""
+    return TYPE_AREA_MM[0] / 25.4 * 72 / layout.table_size
+
+
+def _widened(widths: list[float], least: list[float], across: float) -> list[float]:
+    """Relative column widths in which each column gets at least ``least`` characters of the
+    ``across`` the table holds, the others sharing the rest as before."""
+    fixed: dict[int, float] = {}
+    for _ in range(len(widths)):
+        free = [c for c in range(len(widths)) if c not in fixed]
+        room = across - sum(fixed.values())
+        total = sum(widths[c] for c in free) or 1.0
+        short = {c: least[c] for c in free if widths[c] / total * room < least[c]}
+        if not short:
+            break
+        fixed.update(short)
+    if not fixed:
+        return widths
+    free = [c for c in range(len(widths)) if c not in fixed]
+    room = max(across - sum(fixed.values()), 1.0)
+    total = sum(widths[c] for c in free) or 1.0
+    return [fixed[c] if c in fixed else widths[c] / total * room for c in range(len(widths))]
+
+
 def _grid_table(doc: Any, rows: list[list[str]], layout: Layout) -> Any:
     """A Markdown ``|`` block as a bordered table, its first row the header, columns as wide as
     their text needs. Forms drawn in Markdown merge as on paper: empty cells at the end of a row
@@ -482,10 +578,13 @@ def _grid_table(doc: Any, rows: list[list[str]], layout: Layout) -> Any:
                 keep = keep[1:]
         spans.append(keep)
     widths = [2.0] * columns
+    least = [0.0] * columns  # characters a column needs for the dates it holds, which never break
     for row, kept in zip(rows, spans):
         for c, colspan, _ in kept:
             if colspan == 1:
                 widths[c] = max(widths[c], min(_width(row[c]) * 1.1, 30) + 3)
+                least[c] = max([least[c], *(_width(d) + 2.5 for d in ISO_DATE.findall(row[c]))])  # and the cell's margins
+    widths = _widened(widths, least, _chars_across(layout))
     table_rows = [[Cell(row[c], colspan=cs, rowspan=rs, header=i == 0) for c, cs, rs in kept]
                   for i, (row, kept) in enumerate(zip(rows, spans))]
     return Table(rows=table_rows, widths=widths, header_rows=1, font_size=layout.table_size).to_docx(doc, layout)

@@ -324,7 +324,9 @@ def items(session: Session, office: Any, req: Request, appeal: Any, upto: int) -
 
 
 HEADING = ("序号", "证据名称", "来源", "日期", "页码", "证明目的")
-WIDTHS = (10, 38, 24, 26, 14, 44)
+# mm across the 156 mm type area; 日期 holds "2025年12月28日" (27.3 mm in 五号) and the cell's
+# margins on one line, "日" not wrapped
+WIDTHS = (10, 36, 22, 32, 14, 42)
 
 
 def _rows(chosen: list[Item], starts: list[int], counts: list[int]) -> list[tuple[str, ...]]:

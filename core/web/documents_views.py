@@ -68,7 +68,7 @@ def _awaits_cosign(step: dict[str, Any]) -> bool:
 
 
 def _review(office: Any, actor: Any, document_id: int, f: Form) -> str:
-    from gongkai.core.accounts.permissions import document_record, require
+    from gongkai.core.accounts.permissions import document_record, require, signing_capacity
     from gongkai.core.documents.workflow import get_document, review_document
 
     with office.session() as session:
@@ -78,7 +78,8 @@ def _review(office: Any, actor: Any, document_id: int, f: Form) -> str:
         review_document(session, office.registry, doc, step_id=step, by=actor.name, decision=f.text("decision"),
                         on=f.day("on", "审核日期", False) or today(), opinion=f.text("opinion"),
                         basis=f.text("basis"), checks=tuple(f.data.getlist("check")),
-                        comment=f.text("comment"))  # the second signer signs in their own name (cosign)
+                        comment=f.text("comment"),  # the second signer signs in their own name (cosign)
+                        capacity=signing_capacity(office.registry, step, actor.roles))
     return f"已记录审核：{step}"
 
 

@@ -449,13 +449,16 @@ PROVISIONS = [
         options=("满意", "基本满意", "不满意"),
     ),
     RecurringDuty(
+        # 第十三条 counts a gap, not calendar months: posts on 1 January and 28 February leave January and
+        # February each with a post, yet more than a month passed without one
         id="newmedia.inactive.monthly",
-        summary="政务新媒体（微博、微信公众号）每月至少发布一次信息；超过一个月不发布信息的，应向县委宣传部、网信办和"
+        summary="政务新媒体开通后要规范发布时间与发布量；超过一个月不发布信息的微博和微信公众号，应向县委宣传部、网信办和"
         "县政务公开领导小组办公室说明原因，确有原因无法继续发布的需及时清理关停",
         citation=c(NEWMEDIA, "第十三条"),
         period="month",
         times=1,
-        what="政务新媒体账号每月至少发布一次信息",
+        rolling=True,
+        what="政务新媒体发布信息（距上次发布不超过一个月）",
     ),
     RecurringDuty(
         id="evaluation.social.annual",

@@ -140,6 +140,9 @@ REVIEW_CHAINS = [
                 id="approval",
                 name="单位主要负责人审批",
                 role="单位主要负责人",
+                # 附件2 备注: 列入本单位《政务公开事项目录》由分管政务公开领导审批
+                alternate="分管政务公开领导",
+                alternate_when="列入本单位《政务公开事项目录》的",
                 citation=cite(MEASURES, "附件2"),
             ),
             ReviewStep(
