@@ -17,9 +17,12 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from gongkai.core.accounts.names import clean_name
@@ -44,11 +47,15 @@ PUBLIC_ACTOR = "申请人（网上）"
 MANY = 5
 
 
-def allow_post(session: Session, kind: str, client: str, per_hour: int, now: float | None = None) -> bool:
+def allow_post(db: Session | Connection, kind: str, client: str, per_hour: int, now: float | None = None) -> bool:
     """Whether ``client`` may post ``kind`` (apply, track) once more: at most ``per_hour`` in
     any hour, counted in the database so that every worker and server on it shares one count.
     The hour slides: the last hour's count weighs by the part of it still within the hour. The
-    count is taken with one conditional upsert, so two workers cannot both take the last post."""
+    count is taken with one conditional upsert, so two workers cannot both take the last post.
+
+    ``db`` is best a connection in autocommit (:func:`counting`): the upsert is then a
+    transaction of its own, and SQLite's write lock is held only while that one statement runs
+    (in a session it is held until the commit, and the other workers' counts wait for it)."""
     from sqlalchemy import delete
     from sqlalchemy.dialects import postgresql, sqlite
 
@@ -56,21 +63,29 @@ def allow_post(session: Session, kind: str, client: str, per_hour: int, now: flo
     window, into = divmod(moment, 3600)
     window = int(window)
     key = hashlib.sha256(f"{kind}:{client}".encode()).hexdigest()
-    before = session.exec(select(PostCount.posts).where(  # type: ignore[call-overload]
-        PostCount.client_hash == key, PostCount.kind == kind, PostCount.window_start == window - 1)).first()
+    table = PostCount.__table__  # type: ignore[attr-defined]
+    before = db.execute(select(table.c.posts).where(
+        table.c.client_hash == key, table.c.kind == kind, table.c.window_start == window - 1)).first()
     room = per_hour - int((before[0] if before else 0) * (1 - into / 3600))
     if room <= 0:
         return False
-    table = PostCount.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    bind = db if isinstance(db, Connection) else db.get_bind()
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(client_hash=key, kind=kind, window_start=window, posts=1)
     statement = statement.on_conflict_do_update(
         index_elements=["client_hash", "kind", "window_start"], set_={"posts": table.c.posts + 1},
         where=table.c.posts < room).returning(table.c.posts)
-    taken = session.execute(statement).first()
-    if taken is not None and taken[0] == 1:  # a new hour for this address: forget hours gone by
-        session.execute(delete(table).where(table.c.window_start < window - 1))
-    return taken is not None
+    taken = db.execute(statement).all()  # all: the statement is finished (and its lock let go) here
+    if taken and taken[0][0] == 1:  # a new hour for this address: forget hours gone by
+        db.execute(delete(table).where(table.c.window_start < window - 1))
+    return bool(taken)
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[Connection]:
+    """A connection for :func:`allow_post` on which each statement commits by itself."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
 
 
 def new_code() -> str:
