@@ -116,3 +116,37 @@ def test_the_readme_commands_work_as_shown(unit, gk, tmp_path):
     assert {"reconsideration_until", "lawsuit_until"} <= set(shown["deliveries"][0])
     assert [a["kind"] for a in shown["attachments"]] == ["application", "delivery_proof", "delivery_proof"]
     assert gk.json("audit", "verify")["ok"]
+
+
+def test_the_applicants_view_agrees_with_the_request_page(unit, gk, backend):
+    """/track reads only its few rows, by key (core.requests.progress); what it shows is what the
+    request page (ledger.show) says, on either database: the state, the day of receipt, the due
+    date and working days left, the extension, the pause, the letters and their delivery."""
+    from gongkai.core.app import App
+    from gongkai.core.requests import delivery, ledger, online, progress, workflow
+
+    unit("changning")
+    application, _ = file_online()
+    gk.ok("request", "confirm", str(application), "--on", TODAY)
+    gk.ok("request", "extend", "1", "--days", "20", "--approved-by", "王局长", "--on", TODAY)
+    gk.ok("request", "pause", "1", "--reason", "征求第三方意见", "--on", TODAY, "--to", "某建设公司")
+    gk.ok("request", "deliver", "1", "--letter", "延期答复告知书", "--how", "邮寄", "--on", TODAY)
+    app = App()
+    try:
+        with app.session() as session:
+            row = online.load(session, application)
+            view = progress.of_application(session, app, row, today())
+            req = workflow.load(session, row.request_id)
+            staff = ledger.show(session, app, req, today())
+            issued = delivery.issued(session, req)
+    finally:
+        app.engine.dispose()
+    assert (view["state_name"], view["request_state"], view["received"], view["due"], view["days_left"]) == (
+        staff["state_name"], staff["state"], staff["received"], staff["due"], staff["days_left"])
+    assert view["request_state"] == "paused" and view["received"] == TODAY
+    assert [(p["start"], p["end"]) for p in view["pauses"]] == [(p["start"], p["end"]) for p in staff["pauses"]] == [(TODAY, None)]
+    assert view["pauses"][0]["reason"] == "征求第三方意见"
+    assert [(e["amount"], e["unit"], e["told_on"]) for e in view["extensions"]] == [(20, "个工作日", TODAY)]
+    assert [letter["code"] for letter in view["letters"]] == issued == ["receipt", "extension"]
+    assert [(letter["code"], letter["delivered"]) for letter in view["letters"]] == [("receipt", None), ("extension", TODAY)]
+    assert view["correction"] is None

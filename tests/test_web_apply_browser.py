@@ -93,7 +93,7 @@ def test_file_online_confirm_reply_and_download_at_track(server, phone, artefact
     submit(phone, phone.find_element(By.ID, "submit"))
     code = wait_for(phone, "#tracking-code").text
     assert re.fullmatch(r"([0-9A-Z]{4}-){4}[0-9A-Z]{4}", code)
-    assert "回执已发送" in phone.find_element(By.ID, "mailed").text
+    assert "回执邮件将发送至 zhangsan@example.com" in phone.find_element(By.ID, "mailed").text
     assert fits(phone)
     shot(phone, artefacts, "02-申请回执-390")
     deadline = time.monotonic() + 10

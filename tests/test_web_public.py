@@ -319,3 +319,52 @@ def test_a_jurisdiction_adds_fields_to_the_form_stored_under_the_log(fields_plug
     db.close()
     result = gk("audit", "verify")
     assert result.exit_code != 0 and "网上申请 1 的“extra_fields”与事件日志不符" in result.output + result.stderr
+
+
+def test_the_correction_notice_at_track_says_what_to_supplement(tmp_path):
+    """条例 第三十条: the 补正 notice the applicant reads and downloads at /track says what the office
+    asked to be supplemented, as recorded with the step (the staff page's 需要补正的事项, as
+    ``request correct --what``); where nothing was recorded it says so, never a made-up item."""
+    import io
+
+    from pypdf import PdfReader
+    from web_support import make_unit, signed_in
+
+    from gongkai.core.requests.evidence import NOT_RECORDED
+    from gongkai.core.web.app import create_app
+
+    def squashed(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    make_unit(tmp_path)
+    public = client()
+    codes = [re.search(r'id="tracking-code">([^<]+)<', file(public).text).group(1) for _ in range(2)]
+    staff = signed_in(create_app(App()), "clerk")
+    on = today().isoformat()
+    for n in (1, 2):
+        assert staff.post(f"/pending/{n}/confirm", data={"on": on, "csrf_token": staff.token}).status_code == 303
+    what = "所需信息的具体年份和工程名称（如：2025年某路段维修工程的预算表）"
+    assert 'name="what"' in staff.get("/requests/1").text
+    for n, asked in ((1, what), (2, "")):
+        r = staff.post(f"/requests/{n}/correct", data={"notice_on": on, "period_days": "10", "what": asked,
+                                                      "csrf_token": staff.token})
+        assert r.status_code == 303
+    assert [e["after"].get("what") for e in Cli().json("request", "show", "1")["events"]
+            if e["action"] == "notify_correction"] == [what]
+
+    def seen(code: str, kind: str = "") -> str:
+        fields = {"code": code, "check": "5678", "csrf_token": public.token}
+        if not kind:
+            page = public.post("/track", data=fields)
+            assert page.status_code == 200 and 'id="supplement"' in page.text
+            return page.text
+        pdf = public.post("/track/letter", data={**fields, "letter": kind})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        return squashed("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
+
+    assert f"需要补正的事项：{what}" in seen(codes[0])
+    assert squashed(what) in seen(codes[0], "correction")
+    assert "以本机关送达的补正告知书为准" in seen(codes[1])
+    notice = seen(codes[1], "correction")
+    assert squashed(NOT_RECORDED) in notice and "便于查询的其他特征性描述" not in notice
+    assert Cli().json("audit", "verify")["ok"]

@@ -1,28 +1,31 @@
 """Storing, reading and checking attached files, in the database, a chunk at a time.
 
 A file's content is checked by what it is (its first bytes), not by its name: a renamed
-executable is no PDF. It is written in chunks of :data:`CHUNK` bytes as it is read, under a
-provisional key, hashed on the way, and filed under its SHA-256 once complete; a file larger
-than the limit is refused as soon as it passes it, and nothing of it stays (the caller's
-transaction rolls back). The same content attached twice is stored once.
+executable is no PDF. It is read once before anything is written (:func:`examine`: its type,
+its size, refused as soon as it passes the limit, and its SHA-256), then written in chunks of
+:data:`CHUNK` bytes under that SHA-256; if anything fails nothing of it stays (the caller's
+transaction rolls back). The same content attached twice is stored once. Reading first keeps
+the writing short: a web upload is examined before its transaction takes the write lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from attrs import frozen
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from gongkai.core.attachments.models import Attachment, AttachmentChunk
 from gongkai.core.errors import GongkaiError
 
 CHUNK = 256 * 1024
+BATCH = 4  # chunks a statement: one statement for a 1 MB scan, at most 1 MB of it in memory
 MAX_MB = 20  # the default size limit ([attachments] max_mb in gongkai.toml)
 NAME_CHARS = 200
 
@@ -101,37 +104,75 @@ def too_large(limit: int) -> GongkaiError:
     return GongkaiError(f"附件超过大小上限 {limit // (1024 * 1024)} MB，未予接收。")
 
 
-def store(session: Session, stream: BinaryIO, *, owner_kind: str, owner_id: int, kind: str, file_name: str,
-          limit: int, on: dt.date, actor: str = "", note: str = "") -> Attachment:
-    """Read ``stream`` into the store, a chunk at a time, and attach it to the record; the
-    caller logs :func:`logged` of the result in the same transaction."""
-    kind = kind_of(kind, owner_kind)
+@frozen
+class Checked:
+    """A file as read before anything is written: its name as shown, type, size and SHA-256."""
+
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+def examine(stream: BinaryIO, *, kind: str, file_name: str, limit: int) -> Checked:
+    """Read ``stream`` (seekable) once from where it stands, a chunk at a time: its type by its
+    first bytes, its size against ``limit``, its SHA-256; then back to where it stood. Nothing
+    is written, so a caller can do this before its transaction takes the database's write lock."""
     name = clean_file_name(file_name)
-    provisional = "tmp-" + secrets.token_hex(16)
-    digest, size, seq, mime = hashlib.sha256(), 0, 0, ""
-    table = AttachmentChunk.__table__
+    start = stream.tell()
+    digest, size, mime = hashlib.sha256(), 0, ""
     while True:
         data = stream.read(CHUNK)
         if not data:
             break
-        if seq == 0:
+        if not size:
             mime = media_type(data, kind, name)
         size += len(data)
         if size > limit:
             raise too_large(limit)
         digest.update(data)
-        session.execute(table.insert().values(sha256=provisional, seq=seq, data=data))
-        seq += 1
     if size == 0:
         raise GongkaiError(f"文件“{name}”是空的，未予接收。")
-    sha = digest.hexdigest()
-    have = session.execute(select(func.count()).select_from(table).where(table.c.sha256 == sha)).scalar()
-    if have:  # the same content is already stored: keep one copy
-        session.execute(delete(table).where(table.c.sha256 == provisional))
-    else:
-        session.execute(update(table).where(table.c.sha256 == provisional).values(sha256=sha))
-    row = Attachment(owner_kind=owner_kind, owner_id=owner_id, kind=kind, file_name=name, media_type=mime,
-                     size=size, sha256=sha, added_on=on, added_by=actor, note=note)
+    stream.seek(start)
+    return Checked(name, mime, size, digest.hexdigest())
+
+
+def store(session: Session, stream: BinaryIO, *, owner_kind: str, owner_id: int, kind: str, file_name: str,
+          limit: int, on: dt.date, actor: str = "", note: str = "", checked: Checked | None = None) -> Attachment:
+    """Store ``stream`` and attach it to the record; the caller logs :func:`logged` of the
+    result in the same transaction. The file is read and checked first (:func:`examine`; or
+    ``checked``, what :func:`examine` said of this same unchanged stream), then its chunks are
+    written under their SHA-256, unless that content is stored already (one copy is kept)."""
+    kind = kind_of(kind, owner_kind)
+    if not stream.seekable():  # read twice: once to check, once to store
+        spooled = tempfile.SpooledTemporaryFile(max_size=CHUNK * 4)
+        shutil.copyfileobj(stream, spooled, CHUNK)
+        spooled.seek(0)
+        stream = spooled  # type: ignore[assignment]
+    start = stream.tell()
+    checked = checked or examine(stream, kind=kind, file_name=file_name, limit=limit)
+    table = AttachmentChunk.__table__
+    have = session.execute(select(table.c.id).where(table.c.sha256 == checked.sha256).limit(1)).first()
+    if have is None:
+        stream.seek(start)
+        seq = written = 0
+        batch: list[dict[str, Any]] = []
+        while data := stream.read(CHUNK):
+            written += len(data)
+            if written > checked.size:
+                break
+            batch.append({"sha256": checked.sha256, "seq": seq, "data": data})
+            seq += 1
+            if len(batch) == BATCH:
+                session.execute(table.insert(), batch)
+                batch = []
+        if batch and written <= checked.size:
+            session.execute(table.insert(), batch)
+        if written != checked.size:  # the stream changed since it was checked: nothing of it is kept
+            raise GongkaiError(f"文件“{checked.name}”在读取过程中发生变化，未予接收，请重新上传。")
+    row = Attachment(owner_kind=owner_kind, owner_id=owner_id, kind=kind, file_name=checked.name,
+                     media_type=checked.media_type, size=checked.size, sha256=checked.sha256, added_on=on,
+                     added_by=actor, note=note)
     session.add(row)
     session.flush()
     return row

@@ -116,8 +116,14 @@ def _period_rule(days: int) -> DeadlineRule:
 
 def notify_correction(session: Session, office: Any, request: Request, notice_on: dt.date, period_days: int,
                       actor: str = "", what: str = "") -> Correction:
-    """Tell the applicant once what to correct; refused after the 7-WD notice period."""
+    """Tell the applicant once what to correct; refused after the 7-WD notice period. ``what``
+    (the items to supplement) is recorded: the notice made later, and the applicant at /track,
+    read it there."""
+    from gongkai.core.records import limits
+    from gongkai.core.records.limits import check_text
+
     check_date(request, notice_on, "补正告知")
+    check_text(what, limits.TEXT_CHARS, "需要补正的事项")
     if period_days <= 0:
         raise GongkaiError("补正期限必须为正数（--period-days，单位：工作日）。")
     if correction_of(session, request.id) is not None:

@@ -49,10 +49,15 @@ def issued(session: Session, request: Request) -> list[str]:
     """The letters and notices issued to the applicant so far (what can be delivered)."""
     from gongkai.core.requests import clock
 
+    return letters_issued(request, clock.correction_of(session, request.id), clock.extensions_of(session, request.id))
+
+
+def letters_issued(request: Request, correction: Any, extensions: list[Any]) -> list[str]:
+    """:func:`issued`, given the request's correction (or None) and extensions as read."""
     letters = ["receipt"]
-    if clock.correction_of(session, request.id) is not None:
+    if correction is not None:
         letters.append("correction")
-    if clock.extensions_of(session, request.id):
+    if extensions:
         letters.append("extension")
     if request.replied_on is not None and request.outcome:
         letters.append("reply")

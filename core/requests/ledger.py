@@ -72,6 +72,13 @@ def _pauses(session: Session, ids: list[int]) -> dict[int, list[deadlines.Pause]
     return out
 
 
+def working_days_left(calendar: Any, state: str, due: dt.date | None, as_of: dt.date) -> int | None:
+    """Working days from ``as_of`` to the due date of an open request (negative: overdue by)."""
+    if state not in OPEN_STATES or due is None:
+        return None
+    return calendar.working_days_between(as_of, due) if due >= as_of else -calendar.working_days_between(due, as_of)
+
+
 def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadlines.Pause],
         as_of: dt.date) -> dict[str, Any]:
     """One ledger row (the keys ``request show --json`` shares) from a :class:`Request` or a row of its table."""
@@ -81,9 +88,7 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
     end = min(as_of, request.replied_on) if request.replied_on else as_of
     used = deadlines.working_days_used(cal, request.period_start, end, pauses) if end >= request.period_start else 0
     is_open = request.state in OPEN_STATES
-    days_left = None
-    if is_open and due is not None:
-        days_left = cal.working_days_between(as_of, due) if due >= as_of else -cal.working_days_between(due, as_of)
+    days_left = working_days_left(cal, request.state, due, as_of)
     paused = request.state in ("paused", "correction_pending")
     return {
         "id": request.id,

@@ -94,11 +94,17 @@ def _receipt(session: Session, office: Any, req: Request, options: dict[str, Any
             "reply_citation": str(reply.citation), "due": _due(office, reply, req.received)}
 
 
+def correction_what(session: Session, req: Request) -> str:
+    """What the 补正 notice asks the applicant to supplement, as recorded when it was given
+    (``request correct --what``, the staff page's 需要补正的事项); "" if nothing was."""
+    return str(_recorded(session, req, "notify_correction", "what") or "").strip()
+
+
 def _correction(session: Session, office: Any, req: Request, options: dict[str, Any]) -> dict[str, Any]:
     correction = clock.correction_of(session, req.id)
     if correction is None:
         raise StepRefused(f"申请 {req.id} 尚未告知补正。请先用 `gongkai request correct` 登记补正告知。")
-    what = (options.get("what") or "").strip() or (_recorded(session, req, "notify_correction", "what") or "")
+    what = (options.get("what") or "").strip() or correction_what(session, req)
     if not what:
         raise GongkaiError("补正告知书须写明需要补正的事项（条例 第三十条），请用 --what 填写，如 --what \"所需信息的名称、文号或者便于查询的其他特征性描述\"。")
     return {"on": correction.notice_on, "what": what, "period_days": correction.period_days, "due": correction.due}

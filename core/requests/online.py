@@ -11,15 +11,19 @@ or report. The fields are checked by the same function as ``request new`` and th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import re
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from gongkai.core.accounts.names import clean_name
@@ -44,33 +48,56 @@ PUBLIC_ACTOR = "申请人（网上）"
 MANY = 5
 
 
-def allow_post(session: Session, kind: str, client: str, per_hour: int, now: float | None = None) -> bool:
+def allow_post(db: Session | Connection, kind: str, client: str, per_hour: int, now: float | None = None) -> bool:
     """Whether ``client`` may post ``kind`` (apply, track) once more: at most ``per_hour`` in
     any hour, counted in the database so that every worker and server on it shares one count.
     The hour slides: the last hour's count weighs by the part of it still within the hour. The
-    count is taken with one conditional upsert, so two workers cannot both take the last post."""
-    from sqlalchemy import delete
-    from sqlalchemy.dialects import postgresql, sqlite
+    count is taken with one conditional upsert, so two workers cannot both take the last post.
 
+    ``db`` is best a connection in autocommit (:func:`counting`): the upsert is then a
+    transaction of its own, and SQLite's write lock is held only while that one statement runs
+    (in a session it is held until the commit, and the other workers' counts wait for it)."""
     moment = time.time() if now is None else now
     window, into = divmod(moment, 3600)
     window = int(window)
     key = hashlib.sha256(f"{kind}:{client}".encode()).hexdigest()
-    before = session.exec(select(PostCount.posts).where(  # type: ignore[call-overload]
-        PostCount.client_hash == key, PostCount.kind == kind, PostCount.window_start == window - 1)).first()
+    bind = db if isinstance(db, Connection) else db.get_bind()
+    before_hour, count, prune = _count_statements(bind.dialect.name)
+    before = db.execute(before_hour, {"key": key, "kind": kind, "window": window - 1}).first()
     room = per_hour - int((before[0] if before else 0) * (1 - into / 3600))
     if room <= 0:
         return False
+    # all(): the statement is finished (and its lock let go) here
+    taken = db.execute(count, {"key": key, "kind": kind, "window": window, "room": room}).all()
+    if taken and taken[0][0] == 1:  # a new hour for this address: forget hours gone by
+        db.execute(prune, {"window": window - 1})
+    return bool(taken)
+
+
+@functools.cache
+def _count_statements(dialect_name: str) -> tuple[Any, Any, Any]:
+    """:func:`allow_post`'s statements, built once (building them cost more than running them)."""
+    from sqlalchemy import bindparam, delete
+    from sqlalchemy.dialects import postgresql, sqlite
+
     table = PostCount.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(client_hash=key, kind=kind, window_start=window, posts=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["client_hash", "kind", "window_start"], set_={"posts": table.c.posts + 1},
-        where=table.c.posts < room).returning(table.c.posts)
-    taken = session.execute(statement).first()
-    if taken is not None and taken[0] == 1:  # a new hour for this address: forget hours gone by
-        session.execute(delete(table).where(table.c.window_start < window - 1))
-    return taken is not None
+    c = table.c
+    before_hour = select(c.posts).where(c.client_hash == bindparam("key"), c.kind == bindparam("kind"),
+                                        c.window_start == bindparam("window"))
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    count = dialect.insert(table).values(client_hash=bindparam("key"), kind=bindparam("kind"),
+                                         window_start=bindparam("window"), posts=1)
+    count = count.on_conflict_do_update(index_elements=["client_hash", "kind", "window_start"],
+                                        set_={"posts": c.posts + 1}, where=c.posts < bindparam("room")
+                                        ).returning(c.posts)
+    return before_hour, count, delete(table).where(c.window_start < bindparam("window"))
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[Connection]:
+    """A connection for :func:`allow_post` on which each statement commits by itself."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
 
 
 def new_code() -> str:
@@ -237,6 +264,7 @@ def of_request(session: Session, request_id: int) -> OnlineApplication | None:
 
 
 _DUMMY = hashlib.sha256(b"gongkai-no-such-code").hexdigest()
+_BY_CODE = select(OnlineApplication).where(OnlineApplication.code_hash == bindparam("code_hash"))
 
 
 def _last4(text: str) -> str:
@@ -249,7 +277,7 @@ def find(session: Session, code: str, check: str) -> OnlineApplication | None:
     number), or None: the same work whether or not the code exists (one indexed look-up, one
     constant-time comparison), so that a wrong code tells nothing by its timing."""
     wanted = code_hash(code)
-    row = session.scalars(select(OnlineApplication).where(OnlineApplication.code_hash == wanted)).first()
+    row = session.scalars(_BY_CODE, {"code_hash": wanted}).first()
     given = _last4(check).encode() or b"-"
     phone, number = (_last4(row.applicant_contact), _last4(row.applicant_id_number)) if row else (_DUMMY, _DUMMY)
     # every comparison made, whatever the earlier ones found

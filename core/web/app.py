@@ -347,6 +347,11 @@ def settled(app: Any) -> Any:
     while every request on the worker waits (the long tail of the pages' times under load)."""
     import gc
 
+    from gongkai.core.records.storage import import_models
+
+    # every table's model mapped now, not by the first write's record digests (some 0.1 s of
+    # imports while that write holds the database's write lock)
+    import_models()
     gc.collect()
     gc.freeze()
     return app

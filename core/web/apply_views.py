@@ -18,13 +18,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gongkai.core.errors import GongkaiError
-from gongkai.core.web.app import client_of, render
+from gongkai.core.web.app import LOG, client_of, render
 from gongkai.core.web.security import CSRF_FIELD
 
 HONEYPOT = "website"  # hidden from people by the stylesheet; scripts fill every field
@@ -42,8 +43,8 @@ def allowed(request: Request, kind: str, per_hour: int) -> bool:
     """The per-address rate limit, shared by every worker and server on the database."""
     from gongkai.core.requests import online
 
-    with request.app.state.office.district_session() as session:
-        return online.allow_post(session, kind, client_of(request.scope), per_hour)
+    with online.counting(request.app.state.office.district_engine) as connection:
+        return online.allow_post(connection, kind, client_of(request.scope), per_hour)
 
 
 def web_setting(office: Any, key: str, default: int) -> int:
@@ -161,18 +162,23 @@ def _submit(office: Any, values: dict[str, Any], uploads: list[Any]) -> tuple[An
     from gongkai.core.requests import online
     from gongkai.core.today import today
 
+    # everything that needs no database first (the fields, each file's type, size and SHA-256):
+    # the transaction below holds the database's write lock, which every other application awaits
+    checked = online.fields(office, values)
+    if not uploads:
+        raise GongkaiError("请上传申请人身份证明（身份证或营业执照等）的扫描件或照片（PDF、JPEG、PNG）。")
+    if checked["agent"] and len(uploads) < 2:
+        raise GongkaiError("代理他人申请的，请同时上传申请人的身份证明和授权委托书。")
+    limit = store.max_bytes(office.config)
+    files = []
+    for upload in uploads:
+        upload.file.seek(0)
+        files.append((upload.file, store.examine(upload.file, kind="application", file_name=upload.filename, limit=limit)))
     with office.session() as session:
-        checked = online.fields(office, values)
-        if not uploads:
-            raise GongkaiError("请上传申请人身份证明（身份证或营业执照等）的扫描件或照片（PDF、JPEG、PNG）。")
-        if checked["agent"] and len(uploads) < 2:
-            raise GongkaiError("代理他人申请的，请同时上传申请人的身份证明和授权委托书。")
         row, code = online.submit(session, office, checked)
-        limit = store.max_bytes(office.config)
-        for upload in uploads:
-            upload.file.seek(0)
-            att = store.store(session, upload.file, owner_kind=online.KIND, owner_id=row.id, kind="application",
-                              file_name=upload.filename, limit=limit, on=today(), actor=online.PUBLIC_ACTOR)
+        for stream, examined in files:
+            att = store.store(session, stream, owner_kind=online.KIND, owner_id=row.id, kind="application",
+                              file_name=examined.name, limit=limit, on=today(), actor=online.PUBLIC_ACTOR, checked=examined)
             record_event(session, subject_kind=online.KIND, subject_id=row.id, action="attach",
                          actor=online.PUBLIC_ACTOR, after=store.logged(att))
         receipt = {"id": row.id, "code": online.grouped(code), "submitted": row.submitted.isoformat(),
@@ -180,8 +186,9 @@ def _submit(office: Any, values: dict[str, Any], uploads: list[Any]) -> tuple[An
     return row, code, receipt
 
 
-def _mail(office: Any, receipt: dict[str, Any]) -> str | None:
-    """The receipt by email where an address was given and [mail] is set; what became of it."""
+def _mailing(office: Any, receipt: dict[str, Any]) -> Any:
+    """The receipt's email (where an address was given and [mail] is set), sent once the receipt
+    page has gone out (an SMTP server's delays are not the applicant's wait), or None."""
     from gongkai.core.mail import smtp
 
     if not receipt["email"]:
@@ -193,11 +200,15 @@ def _mail(office: Any, receipt: dict[str, Any]) -> str | None:
             f"待本机关确认后以确认之日为收到申请之日（《中华人民共和国政府信息公开条例》第三十一条）。\n\n"
             f"查询码：{receipt['code']}\n\n请妥善保存查询码；凭查询码和手机号码（或证件号码）后四位可在本机关网站“申请查询”页面查看办理进度、"
             f"下载告知书。\n\n{receipt['unit']}\n")
-    try:
-        smtp.send(settings, smtp.message(settings, [receipt["email"]], "政府信息公开申请回执（查询码）", text))
-    except GongkaiError:
-        return "回执邮件未能发出，请打印或抄下本页的查询码。"
-    return f"回执已发送至 {receipt['email']}。"
+    message = smtp.message(settings, [receipt["email"]], "政府信息公开申请回执（查询码）", text)
+
+    def send() -> None:
+        try:
+            smtp.send(settings, message)
+        except GongkaiError as exc:  # the page told the applicant to keep the code either way
+            LOG.warning("receipt of online application %s not mailed: %s", receipt["id"], exc)
+
+    return send
 
 
 async def apply(request: Request) -> Response:
@@ -222,8 +233,12 @@ async def apply(request: Request) -> Response:
         return _form_page(request, public_message(exc), values, status=400)
     finally:
         await form.close()
-    sent = await run_in_threadpool(_mail, target, receipt)
-    return render(request, "apply_receipt.html", public=True, receipt=receipt, mailed=sent)
+    send = _mailing(target, receipt)
+    mailed = f"回执邮件将发送至 {receipt['email']}；如未收到，请打印或抄下本页的查询码。" if send else None
+    page = render(request, "apply_receipt.html", public=True, receipt=receipt, mailed=mailed)
+    if send:
+        page.background = BackgroundTask(send)  # run in a worker thread after the page is sent
+    return page
 
 
 # ----------------------------------------------------------------------------------- /track
@@ -233,10 +248,11 @@ def track_form(request: Request) -> Response:
     return render(request, "track.html", public=True, view=None)
 
 
-def _find(request: Request, code: str, check: str) -> tuple[Any, Any] | None:
-    """(the unit's office, the application) of a code, looked up in every unit of a district server
-    (each the same look-up), or None."""
-    from gongkai.core.requests import online
+def _find(request: Request, code: str, check: str, view: bool = False) -> tuple[Any, Any, Any] | None:
+    """(the unit's office, the application's id, with ``view`` the applicant's view of it) of a
+    code, looked up in every unit of a district server (each the same look-up), or None."""
+    from gongkai.core.requests import online, progress
+    from gongkai.core.today import today
 
     server = request.app.state.server
     offices = [server.office_of(u["code"]) for u in server.units()] if server.office.config.district \
@@ -245,41 +261,29 @@ def _find(request: Request, code: str, check: str) -> tuple[Any, Any] | None:
     for office in offices:
         with office.session() as session:
             row = online.find(session, code, check)
-            if row is not None and found is None:
-                found = (office, row.id)
+            if row is not None and found is None:  # read in the same transaction as the look-up
+                found = (office, row.id, progress.of_application(session, office, row, today()) if view else None)
     return found
 
 
 def _view(office: Any, application_id: int) -> dict[str, Any]:
-    from gongkai.core.requests import clock, delivery, ledger, online, workflow
+    from gongkai.core.requests import online, progress
     from gongkai.core.today import today
 
     with office.session() as session:
-        row = online.load(session, application_id)
-        view: dict[str, Any] = {"state": row.state, "state_name": online.STATES[row.state], "submitted": row.submitted.isoformat(),
-                                "unit": office.unit.name, "subject": row.subject, "letters": [], "decline_reason": None,
-                                "received": None, "due": None, "days_left": None, "request_state": "", "pauses": [],
-                                "extensions": [], "correction": None}
-        if row.state == "declined":
-            view["decline_reason"] = row.decline_reason
-        if row.request_id is None:
-            return view
-        req = workflow.load(session, row.request_id)
-        data = ledger.show(session, office, req, today())
-        delivered = {d.letter: d for d in delivery.of(session, req.id)}
-        view.update({
-            "state_name": data["state_name"], "request_state": req.state, "received": data["received"],
-            "due": data["due"], "days_left": data["days_left"],
-            "pauses": [{"reason": clock.PAUSE_REASONS.get(p["reason"], (p["reason"],))[0], "start": p["start"],
-                        "end": p["end"]} for p in data["pauses"]],
-            "extensions": [{"amount": e["amount"], "unit": "个月" if e["unit"] == "months" else "个工作日",
-                            "told_on": e["applicant_told_on"]} for e in data["extensions"]],
-            "correction": data["correction"] if req.state == "correction_pending" else None,
-            "letters": [{"code": c, "name": delivery.letter_name(c),
-                         "delivered": delivered[c].on.isoformat() if c in delivered else None}
-                        for c in delivery.issued(session, req)],
-        })
-    return view
+        return progress.of_application(session, office, online.load(session, application_id), today())
+
+
+RATE_LIMITED = object()
+
+
+def _look_up(request: Request, code: str, check: str) -> Any:
+    """The post counted, the code looked up and, if found, the applicant's view: one trip to a
+    worker thread (each trip is a wait for the GIL among the other requests' threads)."""
+    per_hour = web_setting(request.app.state.office, "track_per_hour", TRACK_PER_HOUR)
+    if not allowed(request, "track", per_hour):
+        return RATE_LIMITED
+    return _find(request, code, check, view=True)
 
 
 async def _track_fields(request: Request) -> tuple[str, str, Any]:
@@ -293,20 +297,20 @@ async def _allowed(request: Request) -> bool:
 
 
 async def track(request: Request) -> Response:
-    if not await _allowed(request):
-        return render(request, "track.html", status=429, public=True, error=RATE_MESSAGE, view=None)
     code, check, _form = await _track_fields(request)
-    found = await run_in_threadpool(_find, request, code, check)
-    if found is None:
+    answer = await run_in_threadpool(_look_up, request, code, check)
+    if answer is RATE_LIMITED:
+        return render(request, "track.html", status=429, public=True, error=RATE_MESSAGE, view=None)
+    if answer is None:
         return render(request, "track.html", status=404, public=True, error=NOT_FOUND, view=None)
-    view = await run_in_threadpool(_view, found[0], found[1])
-    return render(request, "track.html", public=True, view=view, code=code, check=check)
+    return render(request, "track.html", public=True, view=answer[2], code=code, check=check)
 
 
 def _letter_pdf(office: Any, application_id: int, letter: str) -> tuple[bytes, str]:
     """The letter as PDF (as ``request letter`` / ``request notice`` write it); its first
     download is its delivery online (网上送达), recorded on that day."""
     from gongkai.core.requests import delivery, letters, notices, online, workflow
+    from gongkai.core.requests.evidence import NOT_RECORDED
     from gongkai.core.today import today
 
     with office.session() as session, tempfile.TemporaryDirectory() as tmp:
@@ -321,7 +325,8 @@ def _letter_pdf(office: Any, application_id: int, letter: str) -> tuple[bytes, s
         if code == "reply":
             letters.write_letter(session, office, req, "pdf", out)
         else:
-            options = {"what": "所需信息的名称、文号或者便于查询的其他特征性描述"} if code == "correction" else {}
+            # what the office recorded as to be supplemented (request correct --what, the staff page)
+            options = {"what": notices.correction_what(session, req) or NOT_RECORDED} if code == "correction" else {}
             notices.write_notice(session, office, req, code, "pdf", out, options)
         if delivery.first(session, req.id, code) is None:
             delivery.deliver(session, office, req, how="online", on=today(), letter=code, actor=online.PUBLIC_ACTOR)

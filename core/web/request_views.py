@@ -196,7 +196,8 @@ def _attach(session: Any, office: Any, req: Any, f: Form, by: str) -> str:
 ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("correct", "告知补正", "request.correct", "notify_correction",
            lambda s, o, r, f, by: clock.notify_correction(
-               s, o, r, f.day("notice_on", "告知补正日期"), f.whole("period_days", "补正期限"), actor=by)),
+               s, o, r, f.day("notice_on", "告知补正日期"), f.whole("period_days", "补正期限"), actor=by,
+               what=f.text("what"))),
     Action("corrected", "收到补正", "request.corrected", "corrected",
            lambda s, o, r, f, by: clock.corrected(s, o, r, f.day("on", "收到补正日期"), f.text("good_reason"),
                                                              actor=by)),
