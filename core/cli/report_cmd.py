@@ -174,13 +174,22 @@ def check(app, file, against, year, as_json):
         raise SystemExit(StepRefused.exit_code)
 
 
+def _broken_line(f):
+    """One broken relation: where, what is written, what the terms sum to (the zero terms left out)."""
+    if f["relation"] == "balance":
+        return f"第{f['section']}部分{f['message']}"
+    where = f"“{f['row']}”" + ("" if f["section"] == "四" else "行") + f"“{f['column']}”" + ("" if f["section"] == "四" else "列")
+    shown = [f"{label} {v}" for label, v in f["terms"] if v] or ["各项均为 0"]
+    rest = "，其余为 0" if len(shown) < len(f["terms"]) and any(v for _, v in f["terms"]) else ""
+    return f"第{f['section']}部分{where}：填报 {f['value']}，应为 {f['expected']}（{' + '.join(shown)}{rest}）"
+
+
 def _show_check(data):
     click.echo(f"{data['title'] or data['file']}：读出第三部分 {data['cells']['三']} 格、第四部分 {data['cells']['四']} 格。")
     if data["broken"]:
         click.echo(f"违反勾稽关系 {len(data['broken'])} 处：")
-        emit_table(["部分", "行", "列", "填报", "应为", "说明"],
-                   [(f["section"], f["row"], f["column"], f["value"], f["expected"], f["message"]) for f in data["broken"]],
-                   max_width=40)
+        for i, f in enumerate(data["broken"], 1):
+            click.echo(f"{i}. {_broken_line(f)}")
     for title, items in (("未能读出的单元格", data["missing"]),
                          ("无法识别的数字", [f"第{u['section']}部分“{u['row']}”行“{u['column']}”列：“{u['text']}”"
                                               for u in data["unreadable"]])):

@@ -50,7 +50,7 @@ def broken(requests: dict[str, dict[str, Any]] | None, appeals: dict[str, dict[s
                 [(rows[TOTAL], total), (rows["carried_forward"], carried_forward)],
                 f"“{label}”列：本年新收 {new} + 上年结转 {carried_over} = {new + carried_over}，"
                 f"不等于 办理结果总计 {total} + 结转下年度继续办理 {carried_forward} = {total + carried_forward}"))
-        terms = [(r.label, cell(r.code, column)) for r in RESULT_ROWS]
+        terms = [(r.group + r.label, cell(r.code, column)) for r in RESULT_ROWS]
         total = cell(TOTAL, column)
         if total is not None and all(v is not None for _, v in terms) and sum(v for _, v in terms) != total:
             out.append(_finding("三", "column_total", rows[TOTAL], label, total, terms,

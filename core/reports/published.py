@@ -219,7 +219,7 @@ def group_broken(groups: dict[str, dict[str, int | None]], requests: dict[str, d
     for group, counts in groups.items():
         rows = [r for r in RESULT_ROWS if r.group == group]
         for column, value in counts.items():
-            terms = [(r.label, requests[r.code][column]) for r in rows]
+            terms = [(r.group + r.label, requests[r.code][column]) for r in rows]
             if value is None or any(v is None for _, v in terms) or sum(v for _, v in terms) == value:
                 continue
             summed = sum(v for _, v in terms)
@@ -237,6 +237,7 @@ def check(path: str | Path, app: Any = None, year: int | None = None) -> dict[st
     findings = broken(found["requests"], found["appeals"])
     if found["requests"] and found["groups"]:
         findings += group_broken(found["groups"], found["requests"])
+        findings.sort(key=lambda f: f["section"] != "三")  # 三 before 四, each in its order
     year = year or found["year"]
     differences = None
     if app is not None:
