@@ -105,6 +105,7 @@ def _read_three(grid: grids.Grid) -> dict[str, Any] | None:
         code = codes[r]
         if code is None:
             continue
+        labels = set(_labels(row))
         for c, text in enumerate(row):
             column = _column(grid, codes, r, c)
             if column is None:
@@ -113,6 +114,8 @@ def _read_three(grid: grids.Grid) -> dict[str, Any] | None:
             target = groups.setdefault(code[6:], dict.fromkeys(COLUMNS)) if code.startswith("group:") else requests[code]
             if target[column] is not None:
                 continue  # the first reading of a cell stands (a label repeated in another table part)
+            if value is None and text in labels:
+                continue  # a label drawn across the columns (a group's heading row): no cell there
             if value is None:
                 unreadable.append({"section": "三", "row": _row_label(code), "column": COLUMN_LABELS[column], "text": text})
                 continue
@@ -162,7 +165,7 @@ def _read_four(grid: grids.Grid) -> dict[str, Any] | None:
 
 def _first(texts: list[str], words: tuple[tuple[str, str], ...]) -> str | None:
     for text in texts:
-        k = key(text) or text
+        k = re.sub(r"[\W_]", "", unicodedata.normalize("NFKC", text))  # a bracketed kind kept: 行政诉讼（复议后起诉）
         for word, code in words:
             if word in k:
                 return code
