@@ -42,7 +42,24 @@ def read(path: str | Path, what: str) -> Document:
         return _html(reading.read_bytes(path, reading.REPORT_BYTES, what))
     reading.check_file(path, reading.REPORT_BYTES, what, regular=True)
     reading.check_unzipped(path, reading.REPORT_UNZIPPED_BYTES, what, kind)
+    _text_parts_within(path, ("word/",) if kind == "docx" else ("xl/worksheets/", "xl/sharedStrings"), what)
     return _docx(path, what) if kind == "docx" else _xlsx(path, what)
+
+
+# the XML a report's text and tables are in (pictures aside) is parsed whole, into a tree many
+# times its size: a real report's is well under a megabyte
+TEXT_PARTS_BYTES = 16 * reading.MIB
+
+
+def _text_parts_within(path: Path, prefixes: tuple[str, ...], what: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:  # check_unzipped has opened it already
+        size = sum(m.file_size for m in archive.infolist()
+                   if m.filename.startswith(prefixes) and m.filename.endswith(".xml"))
+    if size > TEXT_PARTS_BYTES:
+        raise GongkaiError(f"{what} {path} 的文字和表格部分解压后有 {size // reading.MIB:,} MB，远超年度报告的篇幅"
+                           f"（上限 {TEXT_PARTS_BYTES // reading.MIB} MB），不予读取。请核对是否选错了文件。")
 
 
 def clean(text: Any) -> str:
