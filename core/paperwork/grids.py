@@ -190,7 +190,7 @@ def _docx(path: Path, what: str) -> Document:
         grids = []
         for table in _all_tables(doc.tables):
             grids.append([[clean(cell.text) for cell in row.cells] for row in table.rows])  # merged: repeated
-        text = "\n".join(p.text for p in doc.paragraphs)
+        text = "\n".join(p.text.replace("\n", "") for p in doc.paragraphs)  # a title broken over two lines is one
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise GongkaiError(f"{what} {path} 不是有效的 Word 文件（.docx），可能已损坏或只是改了扩展名"
                            f"（{type(exc).__name__}）。请用 Word 或 WPS 另存为 .docx 后重试。") from None
