@@ -243,3 +243,32 @@ def test_labels_compare_without_numbering_and_punctuation():
     assert published._row_code(["三、本年度办理结果", "（六）其他处理", "3.其他"]) == "other.other"
     assert published._row_code(["（六）其他处理"]) == "group:（六）其他处理"
     assert published._row_code(["2.其他法律、行政法规禁止公开"]) == "withheld.law_prohibited"
+
+
+def test_a_districts_report_with_its_appendix_reads_its_own_tables(built_ledger, tmp_path):  # noqa: F811
+    """The 本级政府 report sums its units and adds a table per unit (本年新收 … as columns): the
+    check reads sections 三 and 四, not the appendix, in every format."""
+    import shutil
+
+    from gongkai.core.law.plugins import load_registry
+    from gongkai.core.reports import annual
+    from gongkai.core.reports.district import combine
+    from gongkai.core.reports.output import write
+    from gongkai.core.records.storage import make_engine, session_scope
+
+    shutil.copy(built_ledger / "gongkai.db", tmp_path / "a.db")
+    registry = load_registry("changning")
+    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    with session_scope(engine) as session:
+        unit = {"requests": annual.request_table(session, registry, 2026), "appeals": annual.appeal_table(session, 2026),
+                "fees_collected": annual.fees_collected(session, 2026)}
+        own = {"year": 2026, "unit": "某区人民政府", "title": "某区2026年政府信息公开工作年度报告", "check": {"ok": True},
+               "proactive": annual.proactive_table(session, 2026), "narrative": annual.read_narrative(None),
+               "due": {"date": "2027-02-28", "citation": "实施办法 第五十二条"}, "date": "2027-02-20"}
+    engine.dispose()
+    report = combine(own, [{"code": "fgj", "name": "区发改委", **unit}, {"code": "jdj", "name": "某街道", **unit}])
+    for fmt in ("html", "docx", "xlsx"):
+        found = published.check(write(registry.template_dirs, report, fmt, tmp_path / f"区年报.{fmt}"))
+        assert found["ok"] and found["cells"] == {"三": 175, "四": 15}, (fmt, found["missing"], found["broken"])
+        assert found["requests"] == report["requests"] and found["appeals"] == report["appeals"]
+        assert found["title"] == "某区2026年政府信息公开工作年度报告"
