@@ -198,6 +198,14 @@ def test_another_systems_workbook_on_one_sheet(gk, tmp_path):
     book.save(str(tmp_path / "某镇.xlsx"))
     data = json.loads(gk.ok("report", "check", "某镇.xlsx", "--json").stdout)
     assert data["year"] == 2025 and data["cells"] == {"三": 175, "四": 15} and data["requests"]["new"]["other"] == 1
+    # a total written as a formula by a program that computes none: named, not read as 0
+    sheet["I4"] = "=SUM(C4:H4)"
+    book.save(str(tmp_path / "某镇-公式.xlsx"))
+    result = gk("report", "check", "某镇-公式.xlsx")
+    assert result.exit_code == 3
+    assert ("第三部分“一、本年新收政府信息公开申请数量”行“总计”列：“=SUM(C4:H4)”（公式没有保存计算结果，"
+            "请用 Excel 或 WPS 打开后保存）") in result.stdout
+    assert "未能读出的单元格" not in result.stdout  # named once, with what is written there
 
 
 def test_against_records_of_another_year_lists_each_difference(reports, gk):

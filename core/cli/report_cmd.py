@@ -192,6 +192,8 @@ def _show_check(data):
             click.echo(f"{i}. {_broken_line(f)}")
     for title, items in (("未能读出的单元格", data["missing"]),
                          ("无法识别的数字", [f"第{u['section']}部分“{u['row']}”行“{u['column']}”列：“{u['text']}”"
+                                              + ("（公式没有保存计算结果，请用 Excel 或 WPS 打开后保存）"
+                                                 if u["text"].startswith("=") else "")
                                               for u in data["unreadable"]])):
         if items:
             click.echo(f"{title} {len(items)} 处：" + "；".join(items[:30]) + ("……" if len(items) > 30 else ""))

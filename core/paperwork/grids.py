@@ -212,14 +212,17 @@ def _xlsx(path: Path, what: str) -> Document:
 
     try:
         book = load_workbook(str(path), data_only=True)  # a formula's last computed value
+        formulas = load_workbook(str(path))  # a workbook no spreadsheet program saved has no computed values
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise GongkaiError(f"{what} {path} 不是有效的 Excel 文件（.xlsx），可能已损坏或只是改了扩展名"
                            f"（{type(exc).__name__}）。请用 Excel 或 WPS 另存为 .xlsx 后重试。") from None
     grids = []
-    for sheet in book.worksheets:
+    for sheet, written in zip(book.worksheets, formulas.worksheets):
         if sheet.max_row * sheet.max_column > MAX_CELLS:
             raise GongkaiError(f"工作表“{sheet.title}”过大，不像年度报告，不予读取。")
-        grid = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # a formula with no computed value stays the formula's text (=SUM(…)): never a silent 0
+        grid = [[_xlsx_text(v if v is not None else f) for v, f in zip(values, cells)]
+                for values, cells in zip(sheet.iter_rows(values_only=True), written.iter_rows(values_only=True))]
         for merged in sheet.merged_cells.ranges:
             value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):

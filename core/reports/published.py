@@ -105,7 +105,6 @@ def _read_three(grid: grids.Grid) -> dict[str, Any] | None:
         code = codes[r]
         if code is None:
             continue
-        labels = set(_labels(row))
         for c, text in enumerate(row):
             column = _column(grid, codes, r, c)
             if column is None:
@@ -114,7 +113,7 @@ def _read_three(grid: grids.Grid) -> dict[str, Any] | None:
             target = groups.setdefault(code[6:], dict.fromkeys(COLUMNS)) if code.startswith("group:") else requests[code]
             if target[column] is not None:
                 continue  # the first reading of a cell stands (a label repeated in another table part)
-            if value is None and text in labels:
+            if value is None and c and row[c - 1] == text:
                 continue  # a label drawn across the columns (a group's heading row): no cell there
             if value is None:
                 unreadable.append({"section": "三", "row": _row_label(code), "column": COLUMN_LABELS[column], "text": text})
@@ -189,8 +188,10 @@ def read(path: str | Path) -> dict[str, Any]:
     if three is None:
         missing.append("第三部分“收到和处理政府信息公开申请情况”的表格")
     else:
+        named = {(u["row"], u["column"]) for u in three["unreadable"]}  # listed as unreadable, with their text
         missing += [f"第三部分“{ROW_LABELS[row]}”行“{COLUMN_LABELS[c]}”列"
-                    for row in ROW_CODES for c in COLUMNS if three["requests"][row][c] is None]
+                    for row in ROW_CODES for c in COLUMNS
+                    if three["requests"][row][c] is None and (ROW_LABELS[row], COLUMN_LABELS[c]) not in named]
     if four is None:
         missing.append("第四部分“政府信息公开行政复议、行政诉讼情况”的表格")
     else:
