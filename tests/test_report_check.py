@@ -280,3 +280,20 @@ def test_a_districts_report_with_its_appendix_reads_its_own_tables(built_ledger,
         assert found["ok"] and found["cells"] == {"三": 175, "四": 15}, (fmt, found["missing"], found["broken"])
         assert found["requests"] == report["requests"] and found["appeals"] == report["appeals"]
         assert found["title"] == "某区2026年政府信息公开工作年度报告"
+
+
+def test_cells_that_are_no_count_are_named_with_what_is_written():
+    assert [published._number(t) for t in ("12", "1,024", "3.0", "", "－", "—", "/")] == [12, 1024, 3, 0, 0, 0, 0]
+    assert [published._number(t) for t in ("-1", "2.5", "约10", "9" * 5000, "１２")] == [None, None, None, None, 12]
+
+
+def test_hostile_spans_and_nesting_are_bounded(gk, tmp_path):
+    spans = "<table>" + "<tr><td colspan=100000 rowspan=100000>本年新收</td><td>1</td></tr>" * 50 + "</table>"
+    nested = "<table><tr><td>" * 2000 + "甲" + "</td></tr></table>" * 2000
+    (tmp_path / "跨格.html").write_text(spans, encoding="utf-8")
+    (tmp_path / "嵌套.html").write_text(nested, encoding="utf-8")
+    wide = "<table>" + "<tr>" + "<td colspan=200>1</td>" * 6000 + "</tr></table>"
+    (tmp_path / "过宽.html").write_text(wide, encoding="utf-8")
+    assert "找不到年度报告的表格" in gk.fails("report", "check", "跨格.html").stderr
+    assert "找不到年度报告的表格" in gk.fails("report", "check", "嵌套.html").stderr
+    assert "表格过大" in gk.fails("report", "check", "过宽.html").stderr

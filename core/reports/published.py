@@ -10,6 +10,7 @@ section 四 turned on its side still reads. The labels are the format's own (``a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -23,9 +24,10 @@ from gongkai.core.reports.check import COLUMN_LABELS, broken
 
 WHAT = "年度报告文件"
 _NUMBERING = re.compile(r"^(?:[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+[、.]|\d+\s*[.、)])\s*")
-BLANKS = {"", "-", "—", "——", "－", "/", "／", "-", "–"}
+BLANKS = {"", "-", "--", "—", "——", "–", "/"}  # after NFKC: － is -, ／ is /
 
 
+@functools.lru_cache(maxsize=4096)
 def key(text: str) -> str:
     """A label as compared: no numbering (一、 （三） 1.), no trailing remark in brackets, no
     punctuation, quotes or spaces, full-width letters folded."""
@@ -51,13 +53,13 @@ YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^\n。]{0,40}?(?:政府信息
 
 
 def _number(text: str) -> int | None:
-    """An integer cell (``1,024``, ``12.0``); a blank or a dash counts 0; else None."""
+    """A count (``1,024``, ``12.0``); a blank or a dash counts 0; anything else (a negative or
+    a fraction, a word, a number no report has) is None, and is named as unreadable."""
     text = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
     if text in BLANKS:
         return 0
-    if re.fullmatch(r"-?\d+(?:\.0+)?", text):
-        return int(float(text)) if "." in text else int(text)
-    return None
+    match = re.fullmatch(r"(\d{1,9})(?:\.0+)?", text)
+    return int(match.group(1)) if match else None
 
 
 def _is_value(text: str) -> bool:
@@ -101,12 +103,16 @@ def _read_three(grid: grids.Grid) -> dict[str, Any] | None:
     groups: dict[str, dict[str, int | None]] = {}
     unreadable: list[dict[str, str]] = []
     found = 0
+    heading: dict[int, str] = {}  # column -> the applicant column the nearest heading above names
     for r, row in enumerate(grid):
         code = codes[r]
         if code is None:
+            for c, text in enumerate(row):
+                if key(text) in COLUMN_KEYS:
+                    heading[c] = COLUMN_KEYS[key(text)]
             continue
         for c, text in enumerate(row):
-            column = _column(grid, codes, r, c)
+            column = heading.get(c)
             if column is None:
                 continue
             value = _number(text)
@@ -126,16 +132,6 @@ def _read_three(grid: grids.Grid) -> dict[str, Any] | None:
     return {"requests": requests, "groups": groups, "unreadable": unreadable, "cells": found}
 
 
-def _column(grid: grids.Grid, codes: list[str | None], r: int, c: int) -> str | None:
-    """The applicant column the headings above (r, c) name: the nearest heading that is one."""
-    for above in range(r - 1, -1, -1):
-        if codes[above] is None and c < len(grid[above]):
-            k = key(grid[above][c])
-            if k in COLUMN_KEYS:
-                return COLUMN_KEYS[k]
-    return None
-
-
 def _row_label(code: str) -> str:
     return code[6:] if code.startswith("group:") else ROW_LABELS[code]
 
@@ -145,17 +141,23 @@ def _read_four(grid: grids.Grid) -> dict[str, Any] | None:
     data = [any(v is not None and t not in BLANKS for v, t in zip(vals, row)) for vals, row in zip(values, grid)]
     appeals: dict[str, dict[str, int | None]] = {kind: dict.fromkeys(APPEAL_LABELS) for kind in APPEAL_KINDS}
     found = 0
+    kinds: dict[int, str] = {}  # column -> what the nearest heading above that names one says
+    results: dict[int, str] = {}
     for r, row in enumerate(grid):
         if not data[r]:
+            for c, text in enumerate(row):
+                for words, above in ((KIND_WORDS, kinds), (RESULT_WORDS, results)):
+                    if found_word := _first([text], words):
+                        above[c] = found_word
             continue
-        left: list[str] = []
+        left_kind = left_result = None  # what the nearest label to the left that names one says
         for c, text in enumerate(row):
             if values[r][c] is None:
-                left.append(text)
+                left_kind = _first([text], KIND_WORDS) or left_kind
+                left_result = _first([text], RESULT_WORDS) or left_result
                 continue
-            near = [grid[a][c] for a in range(r - 1, -1, -1) if not data[a] and c < len(grid[a])] + left[::-1]
-            kind = _first(near, KIND_WORDS)
-            result = _first(near, RESULT_WORDS)
+            kind = kinds.get(c) or left_kind  # headings above, else labels to the left
+            result = results.get(c) or left_result
             if kind and result and appeals[kind][result] is None:
                 appeals[kind][result] = values[r][c]
                 found += 1
