@@ -136,6 +136,7 @@ BASE: dict[str, dict[str, str] | None] = {
     "check forum": {"materials": "2026-09-01", "forum_on": "2026-09-10"},
     "check hearing": {"announced": "2026-09-01", "held": "2026-09-11"},
     "report annual": {"year": "2026"},
+    "report check": {"file": "empty.csv"},
     "plugin new": {"name": "myplugin"},
     "assess official": {"name": "张三", "year": "2026", "grade": "优秀"},
     "check duties": {},

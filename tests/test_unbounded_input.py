@@ -146,3 +146,28 @@ def test_imports_refuse_a_zip_bomb_and_a_workbook_that_is_none(folder, zip_bomb,
     fake = folder / "fake.xlsx"
     fake.write_text("申请人,渠道\n", encoding="utf-8")
     refused(run(folder, *command, str(fake)), "不是有效的 Excel 文件")
+
+
+@pytest.mark.parametrize("name", ["report.html", "report.docx", "report.xlsx"])
+def test_report_check(folder, huge, name):
+    """`report check FILE` (a published report): a huge sparse file, /dev/zero behind a report's
+    name, a zip bomb and a workbook whose sheets unpack to far more than any report."""
+    refused(run(folder, "report", "check", str(huge(name))), *TOO_BIG)
+    (folder / f"zero-{name}").symlink_to("/dev/zero")
+    refused(run(folder, "report", "check", f"zero-{name}"), *TOO_BIG)
+
+
+@pytest.mark.parametrize("name", ["bomb.docx", "bomb.xlsx"])
+def test_report_check_refuses_a_zip_bomb_and_oversized_text(folder, zip_bomb, name, tmp_path):
+    import shutil
+    import zipfile
+
+    shutil.copy(zip_bomb, folder / name)
+    refused(run(folder, "report", "check", name), "解压后")
+    big = folder / f"big-{name}"
+    part = "word/document.xml" if name.endswith("docx") else "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(part, "w") as member:
+            for _ in range(20):
+                member.write(b" " * (1 << 20))
+    refused(run(folder, "report", "check", big.name), "远超年度报告的篇幅")

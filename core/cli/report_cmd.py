@@ -149,3 +149,58 @@ def publish(app, year, on, narrative, by, as_json):
     if as_json:
         return emit_json(data)
     click.echo(f"已公布《{data['title']}》（{data['published_on']}）。")
+
+
+@report.command("check")
+@click.argument("file")
+@click.option("--against-records", "against", is_flag=True,
+              help="再与本单位记录逐格核对（报告年度的各项数字，与 report annual 所列相同）")
+@click.option("--year", type=year_type(), help="报告年度（默认取文件标题中的年度，如“2026年政府信息公开工作年度报告”）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_obj
+def check(app, file, against, year, as_json):
+    """核对已公布的年度报告（网页 .html、Word .docx、Excel .xlsx，本系统或其他系统生成的均可）：
+    列出违反格式勾稽关系的每一格（第三部分各行的总计、（七）总计、第一项加第二项等于第三项加第四项；
+    第四部分各项总计）；加 --against-records 再列出与本单位记录不符的每一格。有问题时退出码为 3。"""
+    from gongkai.core.errors import StepRefused
+    from gongkai.core.reports.published import check as check_report
+
+    data = check_report(file, app if against else None, year)
+    if as_json:
+        emit_json(data)
+    else:
+        _show_check(data)
+    if not data["ok"]:
+        raise SystemExit(StepRefused.exit_code)
+
+
+def _broken_line(f):
+    """One broken relation: where, what is written, what the terms sum to (the zero terms left out)."""
+    if f["relation"] == "balance":
+        return f"第{f['section']}部分{f['message']}"
+    where = f"“{f['row']}”" + ("" if f["section"] == "四" else "行") + f"“{f['column']}”" + ("" if f["section"] == "四" else "列")
+    shown = [f"{label} {v}" for label, v in f["terms"] if v] or ["各项均为 0"]
+    rest = "，其余为 0" if len(shown) < len(f["terms"]) and any(v for _, v in f["terms"]) else ""
+    return f"第{f['section']}部分{where}：填报 {f['value']}，应为 {f['expected']}（{' + '.join(shown)}{rest}）"
+
+
+def _show_check(data):
+    click.echo(f"{data['title'] or data['file']}：读出第三部分 {data['cells']['三']} 格、第四部分 {data['cells']['四']} 格。")
+    if data["broken"]:
+        click.echo(f"违反勾稽关系 {len(data['broken'])} 处：")
+        for i, f in enumerate(data["broken"], 1):
+            click.echo(f"{i}. {_broken_line(f)}")
+    for title, items in (("未能读出的单元格", data["missing"]),
+                         ("无法识别的数字", [f"第{u['section']}部分“{u['row']}”行“{u['column']}”列：“{u['text']}”"
+                                              + ("（公式没有保存计算结果，请用 Excel 或 WPS 打开后保存）"
+                                                 if u["text"].startswith("=") else "")
+                                              for u in data["unreadable"]])):
+        if items:
+            click.echo(f"{title} {len(items)} 处：" + "；".join(items[:30]) + ("……" if len(items) > 30 else ""))
+    if data["differences"]:
+        click.echo(f"与本单位{data['year']}年记录不符 {len(data['differences'])} 处：")
+        emit_table(["部分", "行", "列", "报告", "记录"],
+                   [(d["section"], d["row"], d["column"], d["value"], d["records"]) for d in data["differences"]],
+                   max_width=40)
+    if data["ok"]:
+        click.echo("未发现问题：勾稽关系全部成立" + ("，与本单位记录一致。" if data["differences"] is not None else "。"))

@@ -23,6 +23,8 @@ NARRATIVE_BYTES = 4 * MIB  # one section of the annual report's text (一.md, �
 IMPORT_BYTES = 256 * MIB  # an imported ledger (.csv or .xlsx): 200,000 rows of 1 KB with room to spare
 IMPORT_UNZIPPED_BYTES = 1 << 30  # the same workbook unpacked (its shared strings are read whole)
 PASSWORD_BYTES = 4096  # one password line on stdin
+REPORT_BYTES = 64 * MIB  # a published annual report (.html, .docx or .xlsx), pictures and all
+REPORT_UNZIPPED_BYTES = 256 * MIB  # the same .docx or .xlsx unpacked
 
 
 def _size(n: int) -> str:
@@ -55,20 +57,21 @@ def check_file(path: str | Path, limit: int, what: str, *, regular: bool = False
     return path
 
 
-def check_unzipped(path: Path, limit: int, what: str) -> None:
+def check_unzipped(path: Path, limit: int, what: str, kind: str = "xlsx") -> None:
     """A workbook (a zip file) whose members unpack to at most ``limit`` bytes: a zip bomb is
     refused before it is opened; a file that is no zip file is refused in words."""
     import zipfile
 
+    name, program = {"xlsx": ("Excel 文件（.xlsx）", "Excel"), "docx": ("Word 文件（.docx）", "Word")}[kind]
     try:
         with zipfile.ZipFile(path) as archive:
             size = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError):
-        raise GongkaiError(f"{what} {path} 不是有效的 Excel 文件（.xlsx），可能已损坏或只是改了扩展名。"
-                           "请用 Excel 或 WPS 另存为 .xlsx 后重试。") from None
+        raise GongkaiError(f"{what} {path} 不是有效的 {name}，可能已损坏或只是改了扩展名。"
+                           f"请用 {program} 或 WPS 另存为 .{kind} 后重试。") from None
     if size > limit:
         raise GongkaiError(f"{what} {path} 解压后有 {size // MIB:,} MB，超过 {_size(limit)} 的上限，不予读取。"
-                           "请拆分成几个文件分批导入。")
+                           + ("请拆分成几个文件分批导入。" if kind == "xlsx" else "请核对是否选错了文件。"))
 
 
 def read_bytes(path: str | Path, limit: int, what: str) -> bytes:
