@@ -320,6 +320,67 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int], marks: bool =
             for i in ids}
 
 
+def term_text(term: dict[str, Any]) -> str:
+    """A clock's term as a digest writes it in the clock's row: its inputs (:data:`TERM_INPUTS`)
+    as :func:`stream` and :func:`for_ids` read them. ``term``: its columns (``term_columns``)."""
+    return _encode(term[name] for name in TERM_INPUTS)
+
+
+def for_new(kind: str, metadata: Any, own: dict[str, Any], count: int,
+            parts: dict[str, dict[str, Any]] | None = None, terms: dict[Any, str] | None = None) -> list[str]:
+    """The digests (without marks) of ``count`` new records of ``kind``, computed from the values
+    about to be stored rather than read back: the bulk import's, the same text and hash as
+    :func:`for_ids` makes from the stored rows (``tests/test_digest_for_new.py`` compares them
+    on both backends, and the import compares its first record's with them).
+
+    ``own``: the record's row, every column a digest covers, as
+    :func:`gongkai.core.records.storage.insert_columns` takes them (a list: each row's value;
+    anything else: every row's), as Python values of the column's type (what a read gives back).
+    ``parts``: the part tables of which each record has exactly one row, given the same way; every
+    other part has none (a new record). ``terms``: a clock's ``term_id`` -> :func:`term_text`."""
+    group = GROUPS[kind]
+    tables = metadata.tables
+    parts = parts or {}
+    segments: list[Any] = [f"{group.table}=", _new_rows(tables[group.table], columns(tables[group.table]), own, count)]
+    for part in group.parts:
+        if part.table not in parts:
+            segments.append(_EMPTY[part.table])
+            continue
+        if part.refs:
+            raise ValueError(f"{part.table}: a new record's part that names a sibling row is read back, not given")
+        names = columns(tables[part.table], part.parent)
+        segments += [f"|{part.table}:1", _new_rows(tables[part.table], names, parts[part.table], count, terms or {})]
+    # constant texts merged, so that each record's text is one join of a few pieces
+    merged: list[Any] = []
+    for segment in segments:
+        if isinstance(segment, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += segment
+        else:
+            merged.append(segment)
+    texts = map("".join, zip(*(repeat(s, count) if isinstance(s, str) else s for s in merged)))
+    sha, encode = hashlib.sha256, str.encode
+    return [sha(encode(text, "utf-8", "surrogatepass")).hexdigest().translate(_LETTERS) for text in texts]
+
+
+def _new_rows(table: Any, names: list[str], values: dict[str, Any], count: int,
+              terms: dict[Any, str] | None = None) -> list[str]:
+    """Each row's text as :func:`_encoder` writes a stored row's (``repr`` of the tuple), from
+    the values given column by column; a constant column's cell made once."""
+    cells: list[Any] = []
+    for name in names:
+        value = values[name]  # every column: one left out would be digested as the database defaults it
+        if name == "term_id" and terms is not None:  # a clock's term: by what it dates from (as _digest)
+            cell: Callable[[Any], str] = lambda v: repr(terms.get(v, "?"))  # noqa: E731
+        elif _needs_text(table.c[name]):
+            cell = lambda v: repr(_text(v))  # noqa: E731
+        else:
+            cell = repr
+        cells.append(list(map(cell, value)) if isinstance(value, list) else repeat(cell(value), count))
+    if len(cells) == 1:
+        return [f"({c},)" for c in cells[0]]
+    return list(map("({})".format, map(", ".join, zip(*cells))))
+
+
 def _all(rows: Any) -> Any:
     """A query's rows fetched at once (the driver's fetchall: a third of the cost of row by row)."""
     return rows.all() if hasattr(rows, "all") else rows

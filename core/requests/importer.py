@@ -36,7 +36,7 @@ import attrs
 
 from sqlmodel import select
 
-from gongkai.core.records import limits
+from gongkai.core.records import digest, limits
 from gongkai.core.records.chain import append_columns
 from gongkai.core.units.background import background, deferred_interrupt, stoppable
 from gongkai.core.time.deadline_store import StoredDeadline, term_columns, term_ids
@@ -88,11 +88,11 @@ class ImportReport:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    hashed = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+            hashed.update(chunk)
+    return hashed.hexdigest()
 
 
 def stored_so_far(run: LedgerImport) -> str:
@@ -414,13 +414,19 @@ class _Writer:
                         period_start=day)
         self.constants = {**blank.model_dump(exclude={"id", *COLUMNS}), "version": 1, "imported": True}
         self.terms: dict[dt.date, int] = {}  # the reply clock's term per start day: many rows share one
+        self.term_texts: dict[int, str] = {}  # term id -> its inputs as a clock's digest writes them
+        # whether the records' digests are computed from the values stored (digest.for_new): yes,
+        # unless the first record's differs from its stored rows' (then read back, as before)
+        self.from_values: bool | None = None
 
     def _term_ids(self, session: Any, starts: list[dt.date]) -> list[int]:
         """The reply clocks' term ids; each start day's term found or stored once."""
         new = sorted(set(starts) - self.terms.keys())
         if new:
             terms = [term_columns(compute(self.reply_rule, start, self.office.calendar)) for start in new]
-            self.terms.update(zip(new, term_ids(session, terms)))
+            ids = term_ids(session, terms)
+            self.terms.update(zip(new, ids))
+            self.term_texts.update(zip(ids, map(digest.term_text, terms)))
         return list(map(self.terms.__getitem__, starts))
 
     def write(self, session: Any, chunk: Checked) -> tuple[list[int], list[tuple[int, str]]]:
@@ -475,16 +481,34 @@ class _Writer:
         # the reply clock, met if the ledger has the reply; no intake clock: importing
         # history is not the platform entry a local intake rule times
         replied = requests["replied_on"]
-        insert_columns(session, StoredDeadline.__table__, {
-            "owner_kind": OWNER, "owner_id": ids, "name": "reply", "rule_id": self.reply_rule.id,
-            "status": ["open" if day is None else "met" for day in replied], "met_on": replied,
-            "term_id": self._term_ids(session, requests["received"]),
-        }, count)
+        clocks = {"owner_kind": OWNER, "name": "reply", "rule_id": self.reply_rule.id,
+                  "status": ["open" if day is None else "met" for day in replied], "met_on": replied,
+                  "term_id": self._term_ids(session, requests["received"])}
+        insert_columns(session, StoredDeadline.__table__, {**clocks, "owner_id": ids}, count)
         append_columns(session, {
             "at": utc(dt.datetime.now(dt.timezone.utc)), "actor": self.actor, "subject_kind": OWNER,
             "subject_id": ids, "action": "import", "after": events,
-        }, count)
+        }, count, self._digests(session, ids, {**self.constants, **requests}, clocks))
         return ids
+
+    def _digests(self, session: Any, ids: list[int], request: dict[str, Any], clock: dict[str, Any]) -> list[str] | None:
+        """Each new request's digest from the values just stored (its row and its reply clock),
+        rather than reading the rows back: a third of the import's time. The first record's is
+        compared with its stored rows' once per import; should they differ (a column the
+        values miss), the digests are read back, as for any other bulk write."""
+        from sqlmodel import SQLModel
+
+        if self.from_values is False:
+            return None
+        computed = digest.for_new(OWNER, SQLModel.metadata, request, len(ids), {StoredDeadline.__tablename__: clock},
+                                  self.term_texts)
+        if self.from_values is None:
+            stored = digest.for_ids(digest.query_fetch(session.connection(), SQLModel.metadata), OWNER,
+                                    SQLModel.metadata, {ids[0]}, marks=False)
+            self.from_values = stored[ids[0]] == computed[0]
+            if not self.from_values:
+                return None
+        return computed
 
 
 def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor: str = "",
