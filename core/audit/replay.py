@@ -577,31 +577,60 @@ class SourceRows:
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.dialect = dialect
         self._chain: list[Any] | None = None  # the chained events, read once for the chain and the records
+        # each table read once, every column, typed (the fields' check, the digests, the clocks'
+        # and the 文号 checks each want some of a table's columns: they are taken from this)
+        self._tables: dict[str, tuple[dict[str, int], list[tuple[Any, ...]], tuple[str, ...]]] = {}
 
     def close(self) -> None:
         self.db.close()
+        self._tables.clear()
+
+    def _table(self, table: str) -> tuple[dict[str, int], list[tuple[Any, ...]], tuple[str, ...]]:
+        """``table``'s rows, every column of the model, typed as a query returns them, in order of
+        its primary key; each column's place in them; the key."""
+        found = self._tables.get(table)
+        if found is not None:
+            return found
+        from sqlmodel import SQLModel
+
+        model = SQLModel.metadata.tables[table]
+        typed, names = model.c, [c.name for c in model.c]
+        key = [c.name for c in model.primary_key]
+        rows = self.db.execute(f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in names)} FROM {table}"
+                               f" ORDER BY {', '.join(f'{chr(34)}{c}{chr(34)}' for c in key)}").fetchall()
+        processors = [(i, p) for i, c in enumerate(names)
+                      if (p := typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None))]
+        if rows and processors:
+            by_column = list(zip(*rows))  # converted column by column: C loops
+            for i, process in processors:
+                by_column[i] = list(map(process, by_column[i]))
+            rows = list(zip(*by_column))
+        found = self._tables[table] = ({name: i for i, name in enumerate(names)}, rows, tuple(key))
+        return found
 
     def rows(self, table: str, columns: tuple[str, ...], where: dict[str, Any] | None = None,
              order: tuple[str, ...] = ("id",), present: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
         """``columns`` of ``table``'s rows matching ``where`` and with a value in each of
-        ``present``, as a query returns them, in ``order``."""
-        from sqlmodel import SQLModel
-
-        conditions = [f'"{c}" IS NULL' if v is None else f'"{c}" = ?' for c, v in (where or {}).items()]
-        conditions += [f'"{c}" IS NOT NULL' for c in present]
-        listed = ", ".join(f'"{c}"' for c in columns)
-        rows = self.db.execute(f"SELECT {listed} FROM {table}" + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
-                               + " ORDER BY " + ", ".join(f'"{c}"' for c in order),
-                               [v for v in (where or {}).values() if v is not None]).fetchall()
-        typed = SQLModel.metadata.tables[table].c
-        processors = [(i, p) for i, c in enumerate(columns)
-                      if (p := typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None))]
-        if not rows or not processors:
+        ``present``, as a query returns them, in ``order`` (NULL first, as SQLite orders)."""
+        index, rows, key = self._table(table)
+        for column, value in (where or {}).items():
+            at = index[column]
+            rows = [row for row in rows if row[at] is None] if value is None else [row for row in rows if row[at] == value]
+        for column in present:
+            at = index[column]
+            rows = [row for row in rows if row[at] is not None]
+        keys = [index[c] for c in order]
+        if tuple(order[-len(key):]) == key:
+            del keys[-len(key):]  # the rows are in order of the key: a stable sort keeps it among equal keys
+        if keys:
+            if any(row[i] is None for row in rows for i in keys):
+                rows = sorted(rows, key=lambda row: [(row[i] is not None, row[i]) for i in keys])
+            else:
+                rows = sorted(rows, key=itemgetter(*keys))
+        if tuple(columns) == tuple(index):  # every column, in table order
             return rows
-        by_column = list(zip(*rows))  # converted column by column: C loops
-        for i, process in processors:
-            by_column[i] = list(map(process, by_column[i]))
-        return list(zip(*by_column))
+        return list(map(itemgetter(*(index[c] for c in columns)), rows)) if len(columns) > 1 else [
+            (row[index[columns[0]]],) for row in rows]
 
     def fetch(self, table: str, columns: tuple[str, ...], where: dict[str, Any], order: tuple[str, ...]) -> Any:
         """What :func:`gongkai.core.records.digest.query_fetch` reads, from this file."""

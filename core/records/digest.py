@@ -161,6 +161,12 @@ def _needs_text(column: Any) -> bool:
     return isinstance(kind, (types.DateTime, types.Float, types.Numeric))
 
 
+def _is_text(column: Any) -> bool:
+    from sqlalchemy import types
+
+    return isinstance(getattr(column.type, "impl", column.type), types.String)
+
+
 def _encoder(table: Any, names: Iterable[str]) -> Callable[[Any], str]:
     """A row of ``names`` of ``table`` as one text: its values' reprs (unambiguous: each string
     quoted and escaped), the date-times and numbers first in their common form (:func:`_text`)."""
@@ -362,6 +368,9 @@ def for_new(kind: str, metadata: Any, own: dict[str, Any], count: int,
     return [sha(encode(text, "utf-8", "surrogatepass")).hexdigest().translate(_LETTERS) for text in texts]
 
 
+_repr_of_value = functools.lru_cache(maxsize=4096, typed=True)(repr)  # typed: repr(True) is not repr(1)
+
+
 def _new_rows(table: Any, names: list[str], values: dict[str, Any], count: int,
               terms: dict[Any, str] | None = None) -> list[str]:
     """Each row's text as :func:`_encoder` writes a stored row's (``repr`` of the tuple), from
@@ -373,8 +382,10 @@ def _new_rows(table: Any, names: list[str], values: dict[str, Any], count: int,
             cell: Callable[[Any], str] = lambda v: repr(terms.get(v, "?"))  # noqa: E731
         elif _needs_text(table.c[name]):
             cell = lambda v: repr(_text(v))  # noqa: E731
-        else:
+        elif _is_text(table.c[name]):
             cell = repr
+        else:  # dates, numbers, flags: few values, many times
+            cell = _repr_of_value
         cells.append(list(map(cell, value)) if isinstance(value, list) else repeat(cell(value), count))
     if len(cells) == 1:
         return [f"({c},)" for c in cells[0]]
