@@ -458,8 +458,19 @@ def verify_all(session: Session, expect: tuple[int, str] | None = None, registry
     from gongkai.core.records.chain import verify
 
     chain = verify(session, expect=expect)
-    records = check_records(session, names=code_names(registry) if registry is not None else {}, calendar=calendar)
+    records = check_records(session, names=code_names(registry) if registry is not None else {}, calendar=calendar,
+                            hours=timed_amounts(registry))
     return {**chain, "ok": chain["ok"] and records["ok"], "chain_ok": chain["ok"], "records": records}
+
+
+def timed_amounts(registry: Any) -> dict[str, int]:
+    """Each hour or minute rule's amount, by its id: what a clock's term stored before its
+    offset was (offset 0) counts from (:func:`check_terms`)."""
+    from gongkai.hookspecs.records import DeadlineRule
+
+    if registry is None:
+        return {}
+    return {rule.id: rule.amount for rule in registry.rules_of(DeadlineRule) if rule.unit.is_timed}
 
 
 def code_names(registry: Any) -> dict[str, str]:
@@ -471,11 +482,12 @@ def code_names(registry: Any) -> dict[str, str]:
 
 
 def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None,
-                  source: SourceRows | None = None, calendar: Any = None) -> dict[str, Any]:
+                  source: SourceRows | None = None, calendar: Any = None,
+                  hours: dict[str, int] | None = None) -> dict[str, Any]:
     """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``.
     ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows.
     ``source``: a database being moved in, read whole (:class:`SourceRows`) rather than
-    through ``session``."""
+    through ``session``. ``hours``: the hour and minute rules' amounts (:func:`timed_amounts`)."""
     from sqlmodel import SQLModel
 
     from gongkai.core.records.digest import query_fetch
@@ -494,7 +506,7 @@ def check_records(session: Session, batch: int = 5000, names: dict[str, str] | N
     check_attachments(fetch, findings)
     check_tallies(fetch, findings)
     if calendar is not None:
-        check_terms(fetch, findings, calendar)
+        check_terms(fetch, findings, calendar, hours)
     return findings.to_json()
 
 
@@ -851,11 +863,15 @@ def check_letters(fetch: Any, findings: Findings) -> None:
                          "文号序列在应用之外被改动（下一份答复会重复已用的文号）。", field="last")
 
 
-def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
+def check_terms(fetch: Any, findings: Findings, calendar: Any, hours: dict[str, int] | None = None) -> None:
     """Each clock's dates (its term's due, limit, due_at) recomputed from the term's inputs on
     ``calendar``, as :func:`gongkai.core.time.deadline_store.recompute_provisional` computes them:
     a date edited behind the log differs. While the database still holds dates computed on an
-    older calendar (the next command recomputes them), only the dates that were final then are checked."""
+    older calendar (the next command recomputes them), only the dates that were final then are checked.
+
+    An hour or minute clock's term counts its ``offset`` hours or minutes from ``start_at``; one
+    stored before terms carried it (offset 0) counts the amount of the rule of a clock that uses
+    it (``hours``: rule id -> amount)."""
     from dateutil.relativedelta import relativedelta
 
     from gongkai.core.time.deadline_store import CALENDAR_SETTING, FINAL_SETTING
@@ -865,9 +881,10 @@ def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
     settings = {key: value for key, value in fetch("setting", ("key", "value"), {}, ("key",))}
     current = settings.get(CALENDAR_SETTING) in (None, calendar.fingerprint)
     final = settings.get(FINAL_SETTING)
-    used: dict[Any, tuple[str, Any]] = {}  # term -> a clock's owner, to name it
-    for term_id, owner_kind, owner_id in fetch("deadline", ("term_id", "owner_kind", "owner_id"), {}, ("term_id",)):
-        used.setdefault(term_id, (owner_kind, owner_id))
+    used: dict[Any, tuple[str, Any, str]] = {}  # term -> a clock's owner (to name it) and rule
+    for term_id, owner_kind, owner_id, rule_id in fetch("deadline", ("term_id", "owner_kind", "owner_id", "rule_id"),
+                                                        {}, ("term_id",)):
+        used.setdefault(term_id, (owner_kind, owner_id, rule_id))
     names = ("id", "unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused", "due", "due_at", "limit")
     for term_id, unit, start, start_at, offset, limit_offset, months, paused, due, due_at, limit in fetch(
             "deadline_term", names, {}, ("id",)):
@@ -880,6 +897,8 @@ def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
                     continue
                 at = start_at.replace(tzinfo=dt.timezone.utc) if start_at.tzinfo is None else start_at
                 step = dt.timedelta(hours=1) if kind is Unit.HOURS else dt.timedelta(minutes=1)
+                if not offset:  # stored before terms carried it: the clock's rule's amount
+                    offset = (hours or {}).get(used[term_id][2], offset)
                 want_at = at + offset * step
                 have_at = None if due_at is None else due_at.replace(tzinfo=dt.timezone.utc) if due_at.tzinfo is None else due_at
                 want = (want_at.astimezone(BEIJING).date(), want_at, None)
@@ -896,7 +915,7 @@ def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
         except (ValueError, TypeError, OverflowError):
             want, have = ("?",), (due,)
         if want != have:
-            owner_kind, owner_id = used[term_id]
+            owner_kind, owner_id, _rule = used[term_id]
             owner = next((f"{s.label} {owner_id}" for s in SUBJECTS if s.kind == owner_kind), f"{owner_kind} {owner_id}")
             shown, should = (describe("", _iso(d[0] if d[0] is not None else d[1])) + (
                 f"，最迟 {describe('', _iso(d[2]))}" if have[2:] != want[2:] else "") for d in (have, want))
