@@ -591,15 +591,15 @@ class SourceRows:
         self._chain: list[Any] | None = None  # the chained events, read once for the chain and the records
         # each table read once, every column, typed (the fields' check, the digests, the clocks'
         # and the 文号 checks each want some of a table's columns: they are taken from this)
-        self._tables: dict[str, tuple[dict[str, int], list[tuple[Any, ...]], tuple[str, ...]]] = {}
+        self._tables: dict[str, tuple[dict[str, int], list[Any], tuple[str, ...], int]] = {}
 
     def close(self) -> None:
         self.db.close()
         self._tables.clear()
 
-    def _table(self, table: str) -> tuple[dict[str, int], list[tuple[Any, ...]], tuple[str, ...]]:
-        """``table``'s rows, every column of the model, typed as a query returns them, in order of
-        its primary key; each column's place in them; the key."""
+    def _table(self, table: str) -> tuple[dict[str, int], list[Any], tuple[str, ...], int]:
+        """``table``'s rows column by column, every column of the model, typed as a query returns
+        them, in order of its primary key; each column's place; the key; the number of rows."""
         found = self._tables.get(table)
         if found is not None:
             return found
@@ -610,39 +610,43 @@ class SourceRows:
         key = [c.name for c in model.primary_key]
         rows = self.db.execute(f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in names)} FROM {table}"
                                f" ORDER BY {', '.join(f'{chr(34)}{c}{chr(34)}' for c in key)}").fetchall()
-        processors = [(i, p) for i, c in enumerate(names)
-                      if (p := typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None))]
-        if rows and processors:
-            by_column = list(zip(*rows))  # converted column by column: C loops
-            for i, process in processors:
+        by_column = list(zip(*rows)) if rows else [() for _ in names]  # converted column by column: C loops
+        for i, c in enumerate(names):
+            process = typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None)
+            if process is not None and rows:
                 by_column[i] = list(map(process, by_column[i]))
-            rows = list(zip(*by_column))
-        found = self._tables[table] = ({name: i for i, name in enumerate(names)}, rows, tuple(key))
+        found = self._tables[table] = ({name: i for i, name in enumerate(names)}, by_column, tuple(key), len(rows))
         return found
 
     def rows(self, table: str, columns: tuple[str, ...], where: dict[str, Any] | None = None,
              order: tuple[str, ...] = ("id",), present: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
         """``columns`` of ``table``'s rows matching ``where`` and with a value in each of
         ``present``, as a query returns them, in ``order`` (NULL first, as SQLite orders)."""
-        index, rows, key = self._table(table)
+        index, by_column, key, count = self._table(table)
+        chosen: Any = None  # the rows' places, in order; None: all, as read
         for column, value in (where or {}).items():
-            at = index[column]
-            rows = [row for row in rows if row[at] is None] if value is None else [row for row in rows if row[at] == value]
+            values = by_column[index[column]]
+            places = range(count) if chosen is None else chosen
+            chosen = ([i for i in places if values[i] is None] if value is None else
+                      [i for i in places if values[i] == value])
         for column in present:
-            at = index[column]
-            rows = [row for row in rows if row[at] is not None]
-        keys = [index[c] for c in order]
+            values = by_column[index[column]]
+            chosen = [i for i in (range(count) if chosen is None else chosen) if values[i] is not None]
+        keys = [by_column[index[c]] for c in order]
         if tuple(order[-len(key):]) == key:
             del keys[-len(key):]  # the rows are in order of the key: a stable sort keeps it among equal keys
         if keys:
-            if any(row[i] is None for row in rows for i in keys):
-                rows = sorted(rows, key=lambda row: [(row[i] is not None, row[i]) for i in keys])
+            places = range(count) if chosen is None else chosen
+            if any(v is None for values in keys for v in values):
+                chosen = sorted(places, key=lambda i: [(values[i] is not None, values[i]) for values in keys])
+            elif len(keys) == 1:
+                chosen = sorted(places, key=keys[0].__getitem__)
             else:
-                rows = sorted(rows, key=itemgetter(*keys))
-        if tuple(columns) == tuple(index):  # every column, in table order
-            return rows
-        return list(map(itemgetter(*(index[c] for c in columns)), rows)) if len(columns) > 1 else [
-            (row[index[columns[0]]],) for row in rows]
+                chosen = sorted(places, key=lambda i: [values[i] for values in keys])
+        wanted = [by_column[index[c]] for c in columns]
+        if chosen is None:
+            return list(zip(*wanted))
+        return list(zip(*(map(values.__getitem__, chosen) for values in wanted)))
 
     def fetch(self, table: str, columns: tuple[str, ...], where: dict[str, Any], order: tuple[str, ...]) -> Any:
         """What :func:`gongkai.core.records.digest.query_fetch` reads, from this file."""

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -264,23 +265,84 @@ def stream(fetch: Fetch, kind: str, metadata: Any, lazy: bool = False) -> Iterat
     tables = metadata.tables
     terms = {}
     parts: list[tuple[Any, ...]] = []  # (part, its columns, its rows, their encoder, the columns that point elsewhere)
+    fetched = []
     for part in group.parts:
         names = columns(tables[part.table], part.parent)
         rows = fetch(part.table, (part.parent, "id", *names), dict(part.where), (part.parent, "id"))
+        fetched.append(rows)
         parts.append((part, names, _grouped(rows), _encoder(tables[part.table], names), _special(part, tuple(names))))
         if "term_id" in names and not terms:
             term_columns = ("id", *TERM_INPUTS)
             terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", term_columns, {}, ("id",))}
     own_names = columns(tables[group.table])
-    own = _grouped(fetch(group.table, ("id", *own_names), {}, ("id",)))
-    streams = [own, *(p[2] for p in parts)]
+    own_rows = fetch(group.table, ("id", *own_names), {}, ("id",))
     encode = _cells(tables[group.table], own_names)
+    if isinstance(own_rows, list) and all(isinstance(rows, list) for rows in fetched):
+        # every row already read (a database being moved in): each part's text made for all
+        # records at once, rather than record by record
+        yield from _at_once(group, encode, own_rows, fetched, parts, terms, lazy)
+        return
+    own = _grouped(own_rows)
+    streams = [own, *(p[2] for p in parts)]
     for record_id, groups in _side_by_side(streams):
         if lazy:
             yield record_id, Stored(_digest(group, encode, groups, parts, terms, marks=False),
                                     functools.partial(_digest, group, encode, groups, parts, terms))
         else:
             yield record_id, _digest(group, encode, groups, parts, terms)
+
+
+def _at_once(group: Group, encode: Any, own_rows: list[Any], fetched: list[list[Any]], parts: list[Any],
+             terms: dict[Any, str], lazy: bool) -> Iterator[tuple[int, Any]]:
+    """:func:`stream` of rows all read: the same digests (the text :func:`_digest` makes), each
+    part's text per record made part by part."""
+    own = {row[0]: row for row in own_rows}
+    owned = [{key: list(rows) for key, rows in groupby(found, key=_FIRST)} for found in fetched]
+    texts = []
+    for (part, _names, _, encode_part, special), by_record in zip(parts, owned):
+        made = {}
+        if not special:
+            for key, rows in by_record.items():
+                made[key] = f"|{part.table}:{len(rows)}" + "".join([encode_part(row[2:]) for row in rows])
+        else:
+            for key, rows in by_record.items():
+                ranks = {table: {row[1]: i for i, row in enumerate(owned[index].get(key, ()))}
+                         for index, table in _referred(parts) if any(t == table for _, t in special)}
+                pieces = [f"|{part.table}:{len(rows)}"]
+                for row in rows:
+                    values = list(row[2:])
+                    for i, target in special:
+                        if target is None:
+                            values[i] = terms.get(values[i], "?")
+                        else:
+                            values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
+                    pieces.append(encode_part(values))
+                made[key] = "".join(pieces)
+        texts.append((made, _EMPTY[part.table]))
+    prefix, row_text, empty = f"{group.table}=", encode.row, []
+    sha, utf8 = hashlib.sha256, "utf-8"
+    keys = set(own)
+    for made, _ in texts:
+        keys.update(made)
+    for record_id in sorted(keys):
+        row = own.get(record_id)
+        text = "".join([prefix, "-" if row is None else row_text(row[1:]),
+                        *[made.get(record_id, blank) for made, blank in texts]])
+        whole = sha(text.encode(utf8, "surrogatepass")).hexdigest().translate(_LETTERS)
+        if lazy:
+            groups = [empty if row is None else [row], *(o.get(record_id, empty) for o in owned)]
+            yield record_id, Stored(whole, functools.partial(_digest, group, encode, groups, parts, terms))
+        else:
+            groups = [empty if row is None else [row], *(o.get(record_id, empty) for o in owned)]
+            yield record_id, _digest(group, encode, groups, parts, terms)
+
+
+def _referred(parts: list[Any]) -> list[tuple[int, str]]:
+    """(index, table) of the parts other parts name by rank."""
+    return [(i, p[0].table) for i, p in enumerate(parts) if p[0].table in REFERRED]
+
+
+_FIRST = operator.itemgetter(0)
 
 
 @attrs.frozen
