@@ -16,6 +16,7 @@ from gongkai.core.app import App
 from gongkai.core.audit.replay import verify_all
 from gongkai.core.records import digest
 from gongkai.core.requests import importer
+from test_every_column_under_log import office  # noqa: F401  # a unit with a row in every record table
 
 HEADERS = ["申请人", "类型", "渠道", "提交日期", "确认日期", "内容", "证件号码", "联系方式", "结果", "答复日期",
            "本单位编号", "信息处理费", "不予公开", "机关", "机关电话"]
@@ -114,3 +115,28 @@ def test_a_column_the_values_miss_falls_back_to_reading_back(app, tmp_path, monk
     assert seen and all(used is False and found is None for used, found in seen)
     with app.session() as session:
         assert verify_all(session, registry=app.registry, calendar=app.calendar)["ok"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_source_read_whole_gives_the_streamed_digests(office):
+    """`unit import-db`'s check reads the source's tables once, whole (replay.SourceRows), and
+    makes the digests part by part (digest._at_once): the same digests and marks as `audit
+    verify` streaming them, for records with every kind of part (reviews, extensions, appeals,
+    earlier replies naming an appeal, clocks and their terms, corrections, pauses)."""
+    from gongkai.core.audit.replay import SourceRows
+
+    app = App()
+    source = SourceRows(app.engine.url.database, app.engine.dialect)
+    try:
+        with app.session() as session:
+            fetch = digest.query_fetch(session.connection(), SQLModel.metadata)
+            for kind in digest.GROUPS:
+                streamed = list(digest.stream(fetch, kind, SQLModel.metadata))
+                assert list(digest.stream(source.fetch, kind, SQLModel.metadata)) == streamed, kind
+                lazy = [(i, d.digest, d.marked()) for i, d in digest.stream(source.fetch, kind, SQLModel.metadata, lazy=True)]
+                assert [(i, d.partition(".")[0], d) for i, d in streamed] == lazy, kind
+                if kind == "request":
+                    assert len(streamed) >= 3
+    finally:
+        source.close()
+        app.engine.dispose()

@@ -589,6 +589,7 @@ class SourceRows:
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.dialect = dialect
         self._chain: list[Any] | None = None  # the chained events, read once for the chain and the records
+        self._by_kind: dict[str, list[tuple[Any, ...]]] | None = None
         # each table read once, every column, typed (the fields' check, the digests, the clocks'
         # and the 文号 checks each want some of a table's columns: they are taken from this)
         self._tables: dict[str, tuple[dict[str, int], list[Any], tuple[str, ...], int]] = {}
@@ -667,8 +668,12 @@ class SourceRows:
 
     def streams(self, subject: Subject) -> list[Iterator[tuple[Any, list[Any]]]]:
         """``subject``'s events, records and each child's rows, as :func:`_queried` reads them."""
-        events = sorted([(e.subject_id, e.action, e.actor, e.after) for e in self.events()
-                         if e.subject_kind == subject.kind and e.subject_id is not None],
+        if self._by_kind is None:  # the chained events of each kind, read once for every subject
+            self._by_kind = {}
+            for e in self.events():
+                if e.subject_id is not None:
+                    self._by_kind.setdefault(e.subject_kind, []).append((e.subject_id, e.action, e.actor, e.after))
+        events = sorted(self._by_kind.get(subject.kind, ()),
                         key=itemgetter(0))  # stable: each record's events stay in chain order
         records = self.rows(subject.table, ("id", *subject.fields))
         children = [self.rows(child.table, (child.parent, *_child_columns(child)), child.where, (child.parent, "id"))

@@ -305,9 +305,9 @@ def _at_once(group: Group, encode: Any, own_rows: list[Any], fetched: list[list[
             for key, rows in by_record.items():
                 made[key] = f"|{part.table}:{len(rows)}" + "".join([encode_part(row[2:]) for row in rows])
         else:
+            named = [(index, table) for index, table in _referred(parts) if any(t == table for _, t in special)]
             for key, rows in by_record.items():
-                ranks = {table: {row[1]: i for i, row in enumerate(owned[index].get(key, ()))}
-                         for index, table in _referred(parts) if any(t == table for _, t in special)}
+                ranks = {table: {row[1]: i for i, row in enumerate(owned[index].get(key, ()))} for index, table in named}
                 pieces = [f"|{part.table}:{len(rows)}"]
                 for row in rows:
                     values = list(row[2:])
@@ -329,11 +329,10 @@ def _at_once(group: Group, encode: Any, own_rows: list[Any], fetched: list[list[
         text = "".join([prefix, "-" if row is None else row_text(row[1:]),
                         *[made.get(record_id, blank) for made, blank in texts]])
         whole = sha(text.encode(utf8, "surrogatepass")).hexdigest().translate(_LETTERS)
+        groups = [empty if row is None else [row], *(o.get(record_id, empty) for o in owned)]
         if lazy:
-            groups = [empty if row is None else [row], *(o.get(record_id, empty) for o in owned)]
             yield record_id, Stored(whole, functools.partial(_digest, group, encode, groups, parts, terms))
         else:
-            groups = [empty if row is None else [row], *(o.get(record_id, empty) for o in owned)]
             yield record_id, _digest(group, encode, groups, parts, terms)
 
 
