@@ -498,8 +498,12 @@ class _Writer:
         values miss), the digests are read back, as for any other bulk write."""
         from sqlmodel import SQLModel
 
+        from gongkai.core.records.storage import import_models
+
         if self.from_values is False:
             return None
+        if self.from_values is None:
+            import_models()  # a request's parts live in tables this command may not have loaded (attachments)
         computed = digest.for_new(OWNER, SQLModel.metadata, request, len(ids), {StoredDeadline.__tablename__: clock},
                                   self.term_texts)
         if self.from_values is None:
