@@ -467,8 +467,19 @@ def verify_all(session: Session, expect: tuple[int, str] | None = None, registry
     from gongkai.core.records.chain import verify
 
     chain = verify(session, expect=expect)
-    records = check_records(session, names=code_names(registry) if registry is not None else {}, calendar=calendar)
+    records = check_records(session, names=code_names(registry) if registry is not None else {}, calendar=calendar,
+                            hours=timed_amounts(registry))
     return {**chain, "ok": chain["ok"] and records["ok"], "chain_ok": chain["ok"], "records": records}
+
+
+def timed_amounts(registry: Any) -> dict[str, int]:
+    """Each hour or minute rule's amount, by its id: what a clock's term stored before its
+    offset was (offset 0) counts from (:func:`check_terms`)."""
+    from gongkai.hookspecs.records import DeadlineRule
+
+    if registry is None:
+        return {}
+    return {rule.id: rule.amount for rule in registry.rules_of(DeadlineRule) if rule.unit.is_timed}
 
 
 def code_names(registry: Any) -> dict[str, str]:
@@ -480,11 +491,12 @@ def code_names(registry: Any) -> dict[str, str]:
 
 
 def check_records(session: Session, batch: int = 5000, names: dict[str, str] | None = None,
-                  source: SourceRows | None = None, calendar: Any = None) -> dict[str, Any]:
+                  source: SourceRows | None = None, calendar: Any = None,
+                  hours: dict[str, int] | None = None) -> dict[str, Any]:
     """Replay the log and compare every record with it; ``{"ok", "checked", "problems", "count"}``.
     ``names`` turns codes in the child rows (review steps, clocks) into what a reader knows.
     ``source``: a database being moved in, read whole (:class:`SourceRows`) rather than
-    through ``session``."""
+    through ``session``. ``hours``: the hour and minute rules' amounts (:func:`timed_amounts`)."""
     from sqlmodel import SQLModel
 
     from gongkai.core.records.digest import query_fetch
@@ -503,7 +515,7 @@ def check_records(session: Session, batch: int = 5000, names: dict[str, str] | N
     check_attachments(fetch, findings)
     check_tallies(fetch, findings)
     if calendar is not None:
-        check_terms(fetch, findings, calendar)
+        check_terms(fetch, findings, calendar, hours)
     return findings.to_json()
 
 
@@ -586,31 +598,65 @@ class SourceRows:
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self.dialect = dialect
         self._chain: list[Any] | None = None  # the chained events, read once for the chain and the records
+        self._by_kind: dict[str, list[tuple[Any, ...]]] | None = None
+        # each table read once, every column, typed (the fields' check, the digests, the clocks'
+        # and the 文号 checks each want some of a table's columns: they are taken from this)
+        self._tables: dict[str, tuple[dict[str, int], list[Any], tuple[str, ...], int]] = {}
 
     def close(self) -> None:
         self.db.close()
+        self._tables.clear()
+
+    def _table(self, table: str) -> tuple[dict[str, int], list[Any], tuple[str, ...], int]:
+        """``table``'s rows column by column, every column of the model, typed as a query returns
+        them, in order of its primary key; each column's place; the key; the number of rows."""
+        found = self._tables.get(table)
+        if found is not None:
+            return found
+        from sqlmodel import SQLModel
+
+        model = SQLModel.metadata.tables[table]
+        typed, names = model.c, [c.name for c in model.c]
+        key = [c.name for c in model.primary_key]
+        rows = self.db.execute(f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in names)} FROM {table}"
+                               f" ORDER BY {', '.join(f'{chr(34)}{c}{chr(34)}' for c in key)}").fetchall()
+        by_column = list(zip(*rows)) if rows else [() for _ in names]  # converted column by column: C loops
+        for i, c in enumerate(names):
+            process = typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None)
+            if process is not None and rows:
+                by_column[i] = list(map(process, by_column[i]))
+        found = self._tables[table] = ({name: i for i, name in enumerate(names)}, by_column, tuple(key), len(rows))
+        return found
 
     def rows(self, table: str, columns: tuple[str, ...], where: dict[str, Any] | None = None,
              order: tuple[str, ...] = ("id",), present: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
         """``columns`` of ``table``'s rows matching ``where`` and with a value in each of
-        ``present``, as a query returns them, in ``order``."""
-        from sqlmodel import SQLModel
-
-        conditions = [f'"{c}" IS NULL' if v is None else f'"{c}" = ?' for c, v in (where or {}).items()]
-        conditions += [f'"{c}" IS NOT NULL' for c in present]
-        listed = ", ".join(f'"{c}"' for c in columns)
-        rows = self.db.execute(f"SELECT {listed} FROM {table}" + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
-                               + " ORDER BY " + ", ".join(f'"{c}"' for c in order),
-                               [v for v in (where or {}).values() if v is not None]).fetchall()
-        typed = SQLModel.metadata.tables[table].c
-        processors = [(i, p) for i, c in enumerate(columns)
-                      if (p := typed[c].type.dialect_impl(self.dialect).result_processor(self.dialect, None))]
-        if not rows or not processors:
-            return rows
-        by_column = list(zip(*rows))  # converted column by column: C loops
-        for i, process in processors:
-            by_column[i] = list(map(process, by_column[i]))
-        return list(zip(*by_column))
+        ``present``, as a query returns them, in ``order`` (NULL first, as SQLite orders)."""
+        index, by_column, key, count = self._table(table)
+        chosen: Any = None  # the rows' places, in order; None: all, as read
+        for column, value in (where or {}).items():
+            values = by_column[index[column]]
+            places = range(count) if chosen is None else chosen
+            chosen = ([i for i in places if values[i] is None] if value is None else
+                      [i for i in places if values[i] == value])
+        for column in present:
+            values = by_column[index[column]]
+            chosen = [i for i in (range(count) if chosen is None else chosen) if values[i] is not None]
+        keys = [by_column[index[c]] for c in order]
+        if tuple(order[-len(key):]) == key:
+            del keys[-len(key):]  # the rows are in order of the key: a stable sort keeps it among equal keys
+        if keys:
+            places = range(count) if chosen is None else chosen
+            if any(v is None for values in keys for v in values):
+                chosen = sorted(places, key=lambda i: [(values[i] is not None, values[i]) for values in keys])
+            elif len(keys) == 1:
+                chosen = sorted(places, key=keys[0].__getitem__)
+            else:
+                chosen = sorted(places, key=lambda i: [values[i] for values in keys])
+        wanted = [by_column[index[c]] for c in columns]
+        if chosen is None:
+            return list(zip(*wanted))
+        return list(zip(*(map(values.__getitem__, chosen) for values in wanted)))
 
     def fetch(self, table: str, columns: tuple[str, ...], where: dict[str, Any], order: tuple[str, ...]) -> Any:
         """What :func:`gongkai.core.records.digest.query_fetch` reads, from this file."""
@@ -631,8 +677,12 @@ class SourceRows:
 
     def streams(self, subject: Subject) -> list[Iterator[tuple[Any, list[Any]]]]:
         """``subject``'s events, records and each child's rows, as :func:`_queried` reads them."""
-        events = sorted([(e.subject_id, e.action, e.actor, e.after) for e in self.events()
-                         if e.subject_kind == subject.kind and e.subject_id is not None],
+        if self._by_kind is None:  # the chained events of each kind, read once for every subject
+            self._by_kind = {}
+            for e in self.events():
+                if e.subject_id is not None:
+                    self._by_kind.setdefault(e.subject_kind, []).append((e.subject_id, e.action, e.actor, e.after))
+        events = sorted(self._by_kind.get(subject.kind, ()),
                         key=itemgetter(0))  # stable: each record's events stay in chain order
         records = self.rows(subject.table, ("id", *subject.fields))
         children = [self.rows(child.table, (child.parent, *_child_columns(child)), child.where, (child.parent, "id"))
@@ -831,11 +881,15 @@ def check_letters(fetch: Any, findings: Findings) -> None:
                          "文号序列在应用之外被改动（下一份答复会重复已用的文号）。", field="last")
 
 
-def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
+def check_terms(fetch: Any, findings: Findings, calendar: Any, hours: dict[str, int] | None = None) -> None:
     """Each clock's dates (its term's due, limit, due_at) recomputed from the term's inputs on
     ``calendar``, as :func:`gongkai.core.time.deadline_store.recompute_provisional` computes them:
     a date edited behind the log differs. While the database still holds dates computed on an
-    older calendar (the next command recomputes them), only the dates that were final then are checked."""
+    older calendar (the next command recomputes them), only the dates that were final then are checked.
+
+    An hour or minute clock's term counts its ``offset`` hours or minutes from ``start_at``; one
+    stored before terms carried it (offset 0) counts the amount of the rule of a clock that uses
+    it (``hours``: rule id -> amount)."""
     from dateutil.relativedelta import relativedelta
 
     from gongkai.core.time.deadline_store import CALENDAR_SETTING, FINAL_SETTING
@@ -845,9 +899,10 @@ def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
     settings = {key: value for key, value in fetch("setting", ("key", "value"), {}, ("key",))}
     current = settings.get(CALENDAR_SETTING) in (None, calendar.fingerprint)
     final = settings.get(FINAL_SETTING)
-    used: dict[Any, tuple[str, Any]] = {}  # term -> a clock's owner, to name it
-    for term_id, owner_kind, owner_id in fetch("deadline", ("term_id", "owner_kind", "owner_id"), {}, ("term_id",)):
-        used.setdefault(term_id, (owner_kind, owner_id))
+    used: dict[Any, tuple[str, Any, str]] = {}  # term -> a clock's owner (to name it) and rule
+    for term_id, owner_kind, owner_id, rule_id in fetch("deadline", ("term_id", "owner_kind", "owner_id", "rule_id"),
+                                                        {}, ("term_id",)):
+        used.setdefault(term_id, (owner_kind, owner_id, rule_id))
     names = ("id", "unit", "start", "start_at", "offset", "limit_offset", "months_after", "paused", "due", "due_at", "limit")
     for term_id, unit, start, start_at, offset, limit_offset, months, paused, due, due_at, limit in fetch(
             "deadline_term", names, {}, ("id",)):
@@ -860,6 +915,8 @@ def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
                     continue
                 at = start_at.replace(tzinfo=dt.timezone.utc) if start_at.tzinfo is None else start_at
                 step = dt.timedelta(hours=1) if kind is Unit.HOURS else dt.timedelta(minutes=1)
+                if not offset:  # stored before terms carried it: the clock's rule's amount
+                    offset = (hours or {}).get(used[term_id][2], offset)
                 want_at = at + offset * step
                 have_at = None if due_at is None else due_at.replace(tzinfo=dt.timezone.utc) if due_at.tzinfo is None else due_at
                 want = (want_at.astimezone(BEIJING).date(), want_at, None)
@@ -876,7 +933,7 @@ def check_terms(fetch: Any, findings: Findings, calendar: Any) -> None:
         except (ValueError, TypeError, OverflowError):
             want, have = ("?",), (due,)
         if want != have:
-            owner_kind, owner_id = used[term_id]
+            owner_kind, owner_id, _rule = used[term_id]
             owner = next((f"{s.label} {owner_id}" for s in SUBJECTS if s.kind == owner_kind), f"{owner_kind} {owner_id}")
             shown, should = (describe("", _iso(d[0] if d[0] is not None else d[1])) + (
                 f"，最迟 {describe('', _iso(d[2]))}" if have[2:] != want[2:] else "") for d in (have, want))

@@ -133,16 +133,23 @@ def seal(session: Session, events: Sequence[Event]) -> None:
     session.flush()
 
 
-def append_columns(session: Session, columns: dict[str, Any], count: int) -> None:
+def append_columns(session: Session, columns: dict[str, Any], count: int, digests: list[str] | None = None) -> None:
     """Chain and insert ``count`` events given column by column, as
     :func:`gongkai.core.records.storage.insert_columns` takes them (``at`` in UTC, ``before`` and
     ``after`` already JSON): the bulk path of imports. Call it last in the transaction, as
-    :func:`seal` runs, so that the head is locked only just before commit."""
-    from gongkai.core.records.digest import digests_for_columns
+    :func:`seal` runs, so that the head is locked only just before commit. ``digests``: each
+    event's record's digest, computed by the caller from the values it stored
+    (:func:`gongkai.core.records.digest.for_new`; one event per record); None: read back."""
+    from gongkai.core.records.digest import digests_for_columns, with_digest
 
     session.flush()
     fields = {"actor": "", "before": None, "after": None, **columns}
-    fields["after"] = digests_for_columns(session, fields["subject_kind"], fields["subject_id"], fields["after"], count)
+    if digests is not None:
+        afters = fields["after"] if isinstance(fields["after"], list) else repeat(fields["after"], count)
+        fields["after"] = list(map(with_digest, afters, digests))
+    else:
+        fields["after"] = digests_for_columns(session, fields["subject_kind"], fields["subject_id"], fields["after"],
+                                              count)
     head = _lock_head(session)
     if not head.length:  # the chain's first event: the unit's own row under the log (as seal does)
         from gongkai.core.records.digest import with_unit_digest

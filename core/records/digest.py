@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -161,6 +162,12 @@ def _needs_text(column: Any) -> bool:
     return isinstance(kind, (types.DateTime, types.Float, types.Numeric))
 
 
+def _is_text(column: Any) -> bool:
+    from sqlalchemy import types
+
+    return isinstance(getattr(column.type, "impl", column.type), types.String)
+
+
 def _encoder(table: Any, names: Iterable[str]) -> Callable[[Any], str]:
     """A row of ``names`` of ``table`` as one text: its values' reprs (unambiguous: each string
     quoted and escaped), the date-times and numbers first in their common form (:func:`_text`)."""
@@ -258,23 +265,83 @@ def stream(fetch: Fetch, kind: str, metadata: Any, lazy: bool = False) -> Iterat
     tables = metadata.tables
     terms = {}
     parts: list[tuple[Any, ...]] = []  # (part, its columns, its rows, their encoder, the columns that point elsewhere)
+    fetched = []
     for part in group.parts:
         names = columns(tables[part.table], part.parent)
         rows = fetch(part.table, (part.parent, "id", *names), dict(part.where), (part.parent, "id"))
+        fetched.append(rows)
         parts.append((part, names, _grouped(rows), _encoder(tables[part.table], names), _special(part, tuple(names))))
         if "term_id" in names and not terms:
             term_columns = ("id", *TERM_INPUTS)
             terms = {row[0]: _encode(row[1:]) for row in fetch("deadline_term", term_columns, {}, ("id",))}
     own_names = columns(tables[group.table])
-    own = _grouped(fetch(group.table, ("id", *own_names), {}, ("id",)))
-    streams = [own, *(p[2] for p in parts)]
+    own_rows = fetch(group.table, ("id", *own_names), {}, ("id",))
     encode = _cells(tables[group.table], own_names)
+    if isinstance(own_rows, list) and all(isinstance(rows, list) for rows in fetched):
+        # every row already read (a database being moved in): each part's text made for all
+        # records at once, rather than record by record
+        yield from _at_once(group, encode, own_rows, fetched, parts, terms, lazy)
+        return
+    own = _grouped(own_rows)
+    streams = [own, *(p[2] for p in parts)]
     for record_id, groups in _side_by_side(streams):
         if lazy:
             yield record_id, Stored(_digest(group, encode, groups, parts, terms, marks=False),
                                     functools.partial(_digest, group, encode, groups, parts, terms))
         else:
             yield record_id, _digest(group, encode, groups, parts, terms)
+
+
+def _at_once(group: Group, encode: Any, own_rows: list[Any], fetched: list[list[Any]], parts: list[Any],
+             terms: dict[Any, str], lazy: bool) -> Iterator[tuple[int, Any]]:
+    """:func:`stream` of rows all read: the same digests (the text :func:`_digest` makes), each
+    part's text per record made part by part."""
+    own = {row[0]: row for row in own_rows}
+    owned = [{key: list(rows) for key, rows in groupby(found, key=_FIRST)} for found in fetched]
+    texts = []
+    for (part, _names, _, encode_part, special), by_record in zip(parts, owned):
+        made = {}
+        if not special:
+            for key, rows in by_record.items():
+                made[key] = f"|{part.table}:{len(rows)}" + "".join([encode_part(row[2:]) for row in rows])
+        else:
+            named = [(index, table) for index, table in _referred(parts) if any(t == table for _, t in special)]
+            for key, rows in by_record.items():
+                ranks = {table: {row[1]: i for i, row in enumerate(owned[index].get(key, ()))} for index, table in named}
+                pieces = [f"|{part.table}:{len(rows)}"]
+                for row in rows:
+                    values = list(row[2:])
+                    for i, target in special:
+                        if target is None:
+                            values[i] = terms.get(values[i], "?")
+                        else:
+                            values[i] = ranks.get(target, {}).get(values[i], None if values[i] is None else "?")
+                    pieces.append(encode_part(values))
+                made[key] = "".join(pieces)
+        texts.append((made, _EMPTY[part.table]))
+    prefix, row_text, empty = f"{group.table}=", encode.row, []
+    sha, utf8 = hashlib.sha256, "utf-8"
+    keys = set(own)
+    for made, _ in texts:
+        keys.update(made)
+    for record_id in sorted(keys):
+        row = own.get(record_id)
+        text = "".join([prefix, "-" if row is None else row_text(row[1:]),
+                        *[made.get(record_id, blank) for made, blank in texts]])
+        whole = sha(text.encode(utf8, "surrogatepass")).hexdigest().translate(_LETTERS)
+        groups = [empty if row is None else [row], *(o.get(record_id, empty) for o in owned)]
+        if lazy:
+            yield record_id, Stored(whole, functools.partial(_digest, group, encode, groups, parts, terms))
+        else:
+            yield record_id, _digest(group, encode, groups, parts, terms)
+
+
+def _referred(parts: list[Any]) -> list[tuple[int, str]]:
+    """(index, table) of the parts other parts name by rank."""
+    return [(i, p[0].table) for i, p in enumerate(parts) if p[0].table in REFERRED]
+
+
+_FIRST = operator.itemgetter(0)
 
 
 @attrs.frozen
@@ -318,6 +385,72 @@ def for_ids(fetch: Fetch, kind: str, metadata: Any, ids: set[int], marks: bool =
     return {i: _digest(group, encode, [[own[i]] if i in own else empty, *(o.get(i, empty) for o in owned)], parts, terms,
                        marks)
             for i in ids}
+
+
+def term_text(term: dict[str, Any]) -> str:
+    """A clock's term as a digest writes it in the clock's row: its inputs (:data:`TERM_INPUTS`)
+    as :func:`stream` and :func:`for_ids` read them. ``term``: its columns (``term_columns``)."""
+    return _encode(term[name] for name in TERM_INPUTS)
+
+
+def for_new(kind: str, metadata: Any, own: dict[str, Any], count: int,
+            parts: dict[str, dict[str, Any]] | None = None, terms: dict[Any, str] | None = None) -> list[str]:
+    """The digests (without marks) of ``count`` new records of ``kind``, computed from the values
+    about to be stored rather than read back: the bulk import's, the same text and hash as
+    :func:`for_ids` makes from the stored rows (``tests/test_digest_for_new.py`` compares them
+    on both backends, and the import compares its first record's with them).
+
+    ``own``: the record's row, every column a digest covers, as
+    :func:`gongkai.core.records.storage.insert_columns` takes them (a list: each row's value;
+    anything else: every row's), as Python values of the column's type (what a read gives back).
+    ``parts``: the part tables of which each record has exactly one row, given the same way; every
+    other part has none (a new record). ``terms``: a clock's ``term_id`` -> :func:`term_text`."""
+    group = GROUPS[kind]
+    tables = metadata.tables
+    parts = parts or {}
+    segments: list[Any] = [f"{group.table}=", _new_rows(tables[group.table], columns(tables[group.table]), own, count)]
+    for part in group.parts:
+        if part.table not in parts:
+            segments.append(_EMPTY[part.table])
+            continue
+        if part.refs:
+            raise ValueError(f"{part.table}: a new record's part that names a sibling row is read back, not given")
+        names = columns(tables[part.table], part.parent)
+        segments += [f"|{part.table}:1", _new_rows(tables[part.table], names, parts[part.table], count, terms or {})]
+    # constant texts merged, so that each record's text is one join of a few pieces
+    merged: list[Any] = []
+    for segment in segments:
+        if isinstance(segment, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += segment
+        else:
+            merged.append(segment)
+    texts = map("".join, zip(*(repeat(s, count) if isinstance(s, str) else s for s in merged)))
+    sha, encode = hashlib.sha256, str.encode
+    return [sha(encode(text, "utf-8", "surrogatepass")).hexdigest().translate(_LETTERS) for text in texts]
+
+
+_repr_of_value = functools.lru_cache(maxsize=4096, typed=True)(repr)  # typed: repr(True) is not repr(1)
+
+
+def _new_rows(table: Any, names: list[str], values: dict[str, Any], count: int,
+              terms: dict[Any, str] | None = None) -> list[str]:
+    """Each row's text as :func:`_encoder` writes a stored row's (``repr`` of the tuple), from
+    the values given column by column; a constant column's cell made once."""
+    cells: list[Any] = []
+    for name in names:
+        value = values[name]  # every column: one left out would be digested as the database defaults it
+        if name == "term_id" and terms is not None:  # a clock's term: by what it dates from (as _digest)
+            cell: Callable[[Any], str] = lambda v: repr(terms.get(v, "?"))  # noqa: E731
+        elif _needs_text(table.c[name]):
+            cell = lambda v: repr(_text(v))  # noqa: E731
+        elif _is_text(table.c[name]):
+            cell = repr
+        else:  # dates, numbers, flags: few values, many times
+            cell = _repr_of_value
+        cells.append(list(map(cell, value)) if isinstance(value, list) else repeat(cell(value), count))
+    if len(cells) == 1:
+        return [f"({c},)" for c in cells[0]]
+    return list(map("({})".format, map(", ".join, zip(*cells))))
 
 
 def _all(rows: Any) -> Any:

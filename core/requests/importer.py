@@ -34,7 +34,7 @@ import attrs
 
 from sqlmodel import select
 
-from gongkai.core.records import importing
+from gongkai.core.records import digest, importing
 from gongkai.core.records.importing import ImportReport
 from gongkai.core.records.chain import append_columns
 from gongkai.core.units.background import background, deferred_interrupt, stoppable
@@ -283,13 +283,19 @@ class _Writer:
                         period_start=day)
         self.constants = {**blank.model_dump(exclude={"id", *COLUMNS}), "version": 1, "imported": True}
         self.terms: dict[dt.date, int] = {}  # the reply clock's term per start day: many rows share one
+        self.term_texts: dict[int, str] = {}  # term id -> its inputs as a clock's digest writes them
+        # whether the records' digests are computed from the values stored (digest.for_new): yes,
+        # unless the first record's differs from its stored rows' (then read back, as before)
+        self.from_values: bool | None = None
 
     def _term_ids(self, session: Any, starts: list[dt.date]) -> list[int]:
         """The reply clocks' term ids; each start day's term found or stored once."""
         new = sorted(set(starts) - self.terms.keys())
         if new:
             terms = [term_columns(compute(self.reply_rule, start, self.office.calendar)) for start in new]
-            self.terms.update(zip(new, term_ids(session, terms)))
+            ids = term_ids(session, terms)
+            self.terms.update(zip(new, ids))
+            self.term_texts.update(zip(ids, map(digest.term_text, terms)))
         return list(map(self.terms.__getitem__, starts))
 
     def write(self, session: Any, chunk: Checked) -> tuple[list[int], list[tuple[int, str]]]:
@@ -344,16 +350,38 @@ class _Writer:
         # the reply clock, met if the ledger has the reply; no intake clock: importing
         # history is not the platform entry a local intake rule times
         replied = requests["replied_on"]
-        insert_columns(session, StoredDeadline.__table__, {
-            "owner_kind": OWNER, "owner_id": ids, "name": "reply", "rule_id": self.reply_rule.id,
-            "status": ["open" if day is None else "met" for day in replied], "met_on": replied,
-            "term_id": self._term_ids(session, requests["received"]),
-        }, count)
+        clocks = {"owner_kind": OWNER, "name": "reply", "rule_id": self.reply_rule.id,
+                  "status": ["open" if day is None else "met" for day in replied], "met_on": replied,
+                  "term_id": self._term_ids(session, requests["received"])}
+        insert_columns(session, StoredDeadline.__table__, {**clocks, "owner_id": ids}, count)
         append_columns(session, {
             "at": utc(dt.datetime.now(dt.timezone.utc)), "actor": self.actor, "subject_kind": OWNER,
             "subject_id": ids, "action": "import", "after": events,
-        }, count)
+        }, count, self._digests(session, ids, {**self.constants, **requests}, clocks))
         return ids
+
+    def _digests(self, session: Any, ids: list[int], request: dict[str, Any], clock: dict[str, Any]) -> list[str] | None:
+        """Each new request's digest from the values just stored (its row and its reply clock),
+        rather than reading the rows back: a third of the import's time. The first record's is
+        compared with its stored rows' once per import; should they differ (a column the
+        values miss), the digests are read back, as for any other bulk write."""
+        from sqlmodel import SQLModel
+
+        from gongkai.core.records.storage import import_models
+
+        if self.from_values is False:
+            return None
+        if self.from_values is None:
+            import_models()  # a request's parts live in tables this command may not have loaded (attachments)
+        computed = digest.for_new(OWNER, SQLModel.metadata, request, len(ids), {StoredDeadline.__tablename__: clock},
+                                  self.term_texts)
+        if self.from_values is None:
+            stored = digest.for_ids(digest.query_fetch(session.connection(), SQLModel.metadata), OWNER,
+                                    SQLModel.metadata, {ids[0]}, marks=False)
+            self.from_values = stored[ids[0]] == computed[0]
+            if not self.from_values:
+                return None
+        return computed
 
 
 def import_ledger(office: Any, path: Path, mapping: dict[str, str] | None, actor: str = "",
@@ -413,9 +441,9 @@ def _start(office: Any, path: Path, actor: str, again: bool, from_line: int) -> 
     """The run's LedgerImport row (committed); refused if the file was imported before."""
     from sqlmodel import select
 
-    digest = importing.file_sha256(path)
+    sha256 = importing.file_sha256(path)
     with office.session() as session:
-        last = session.exec(select(LedgerImport).where(LedgerImport.sha256 == digest)
+        last = session.exec(select(LedgerImport).where(LedgerImport.sha256 == sha256)
                             .order_by(LedgerImport.id.desc())).first()  # type: ignore[union-attr]
         if last is not None and not again and not (not last.finished and from_line == last.last_line + 1):
             when = last.started_at.date().isoformat()
@@ -427,7 +455,7 @@ def _start(office: Any, path: Path, actor: str, again: bool, from_line: int) -> 
                            f"保存 {last.stored:,} 件，随后中断）。继续导入其余的行请加 --from-line {last.last_line + 1}；"
                            "确需从头再次导入，请加 --again。")
             raise GongkaiError(message)
-        run = LedgerImport(sha256=digest, file_name=path.name[:300], started_at=dt.datetime.now(dt.timezone.utc),
+        run = LedgerImport(sha256=sha256, file_name=path.name[:300], started_at=dt.datetime.now(dt.timezone.utc),
                            actor=actor, first_line=from_line, last_line=from_line - 1)
         session.add(run)
         session.flush()

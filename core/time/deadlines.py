@@ -162,7 +162,8 @@ def compute(
         step = dt.timedelta(hours=1) if unit is Unit.HOURS else dt.timedelta(minutes=1)
         due = start + rule.amount * step
         limit = start + rule.limit * step if rule.limit is not None else None
-        return Deadline(rule, start, due, limit, provisional=False)
+        # the offsets too: a stored term is recomputed from its own inputs (audit verify)
+        return Deadline(rule, start, due, limit, provisional=False, offset=rule.amount, limit_offset=rule.limit)
 
     day = start.date() if isinstance(start, dt.datetime) else start
     if unit is Unit.ANNUAL_DATE:

@@ -191,7 +191,7 @@ class _Source:
 
 
 def _checked(copy: Path, unit_id: int, names: dict[str, str], calendar: Any = None,
-             expect: tuple[int, str] | None = None) -> Iterator[dict[str, Any]]:
+             expect: tuple[int, str] | None = None, hours: dict[str, int] | None = None) -> Iterator[dict[str, Any]]:
     """The source's chain verified and its records checked against its log (what `audit verify`
     checks) on the copy, every row that moves (whatever unit it names); yields the chain's head.
     Run in a second process while the rows move (:mod:`gongkai.core.units.background`): the move
@@ -210,7 +210,7 @@ def _checked(copy: Path, unit_id: int, names: dict[str, str], calendar: Any = No
                 raise GongkaiError(f"要迁入的数据库的事件日志未通过校验（第 {chain['broken']['seq']} 条："
                                    f"{chain['broken']['problem']}），不能作为证据迁入。"
                                    "请在原单位文件夹运行 `gongkai audit verify` 查明。")
-            records = check_records(session, names=names, source=source, calendar=calendar)
+            records = check_records(session, names=names, source=source, calendar=calendar, hours=hours)
     finally:
         source.close()
         engine.dispose()
@@ -319,7 +319,7 @@ def import_database(app: Any, path: str | Path, code: str, actor: str = "", meth
 def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step: Callable[[str], None],
             in_background: bool, tmp: Path, expect: tuple[int, str] | None = None) -> dict[str, Any]:
     from gongkai.core.units.background import background
-    from gongkai.core.audit.replay import code_names
+    from gongkai.core.audit.replay import code_names, timed_amounts
 
     path = Path(path).expanduser().resolve()
     engine = app.district_engine
@@ -334,7 +334,7 @@ def _import(app: Any, path: str | Path, code: str, actor: str, method: str, step
     calendar = app.calendar  # the clocks' dates recomputed, as `audit verify` does
     # forked before this process reads or connects: the check shares no connection with the move
     with background(_checked, copy, source_unit, code_names(app.registry), calendar, expect,
-                    process=in_background) as check:
+                    timed_amounts(app.registry), process=in_background) as check:
         opened = time.perf_counter()
         with closing(_Source(copy)) as source:
             summary, waited = _moved(app, path, code, actor, method, step, source, sha256, check)
