@@ -1,21 +1,27 @@
-"""The web app under load: ``gongkai serve`` on a 1,000,000-request SQLite unit, 20 clients at once.
+"""The web app under load: ``gongkai serve`` on a 1,000,000-request SQLite unit, 20 clients at once,
+while the office keeps working.
 
-Three pages a 承办人 opens all day (the ledger filtered to overdue, a request's page, 我的待办)
-and, as the baseline in the same run, a static file from the same server. Each page gets a
-bounded run (every client makes the same number of requests, then stops). The server's
-own time per request is read from its ``Server-Timing`` header; the clients' wall time is
-shown beside it.
+Three pages a 承办人 opens all day (the ledger filtered to overdue, a request's page among 200,
+我的待办) and, as the baseline in the same run, a static file from the same server. Each page gets
+a bounded run (every client makes the same number of requests, then stops). Meanwhile a writer
+process registers or advances ``WRITES`` requests a second through the core functions the web
+app calls (a new request; the 分办 of one of the 200 requests read, or a comment on it), so the
+pages' caches, keyed on the records they show, keep emptying and pages are built fresh under
+load (issue 34). The server's own time per request is read from its ``Server-Timing`` header;
+the clients' wall time is shown beside it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import datetime as dt
 import http.client
 import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks import synthetic
 from benchmarks.common import Figure
@@ -24,6 +30,7 @@ N = 1_000_000
 CLIENTS = 20
 PER_CLIENT = 15  # requests per client per page: a bounded run
 TARGET_MS = 150.0
+WRITES = 2.0  # requests registered or advanced per second while the pages are read
 PASSWORD = "Benchmark-Pass-2026"
 
 
@@ -51,6 +58,34 @@ def unit(folder: Path, n: int) -> tuple[Path, list[int]]:
     with office.session() as session:
         add_account(session, catalogue(office.registry), "clerk", PASSWORD, ["承办人"])
     return config, open_ids
+
+
+def writer(config: str, ids: list[int], rate: float, stop: Any, done: Any) -> None:
+    """Until ``stop`` is set, ``rate`` writes a second, each its own transaction, by the 承办人
+    ``clerk``: a new request (as the web's 登记申请), then one of ``ids`` advanced (assigned to
+    the clerk, as 分办, or once assigned a comment on it), in turn. Counts them in ``done``."""
+    from gongkai.core.app import App
+    from gongkai.core.requests import assignment, intake, notes, workflow
+    from gongkai.core.today import today
+
+    office = App(config)
+    k, began = 0, time.monotonic()
+    while not stop.is_set():
+        with office.session() as session:
+            if k % 2 == 0:
+                intake.receive(session, office, applicant=f"新申请人{k}", applicant_type="natural_person",
+                               channel="in_person", submitted=today(), subject=f"基准测试期间登记的第{k}号申请",
+                               actor="clerk")
+            else:
+                req = workflow.load(session, ids[(k // 2) % len(ids)])
+                if req.assignee != "clerk":
+                    assignment.assign(session, office, req, "clerk", "基准测试分办", actor="clerk")
+                else:
+                    notes.comment(session, office, req, f"基准测试意见{k}", actor="clerk")
+        k += 1
+        with done.get_lock():
+            done.value = k
+        stop.wait(max(0.0, began + k / rate - time.monotonic()))
 
 
 class Load:
@@ -142,8 +177,10 @@ def login(port: int) -> str:
     return answer.getheader("set-cookie").split(";")[0]
 
 
-def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, workers: int | None = None) -> list[Figure]:
-    """``workers``: ``gongkai serve --workers`` (default: one per CPU core)."""
+def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, workers: int | None = None,
+        writes: float = WRITES) -> list[Figure]:
+    """``workers``: ``gongkai serve --workers`` (default: one per CPU core); ``writes``: requests
+    registered or advanced a second while the pages are read."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -169,11 +206,23 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
             for paths in pages.values():
                 for k in range(clients * 2):
                     load.once(paths[k % len(paths)])
-            results, cpu = {}, {}
-            for name, paths in pages.items():
-                used = server_cpu_ms(server.process.pid)
-                results[name] = load.run(paths)
-                cpu[name] = (server_cpu_ms(server.process.pid) - used) / (clients * per_client)
+            results, cpu, wrote = {}, {}, {}
+            spawn = multiprocessing.get_context("spawn")
+            stop, done = spawn.Event(), spawn.Value("i", 0)
+            office_writer = spawn.Process(target=writer, args=(str(config), open_ids or [1], writes, stop, done))
+            office_writer.start()
+            try:
+                while done.value == 0 and office_writer.is_alive():  # the writer is writing: start reading
+                    time.sleep(0.05)
+                for name, paths in pages.items():
+                    used, written, began = server_cpu_ms(server.process.pid), done.value, time.monotonic()
+                    results[name] = load.run(paths)
+                    cpu[name] = (server_cpu_ms(server.process.pid) - used) / (clients * per_client)
+                    wrote[name] = (done.value - written, time.monotonic() - began)
+            finally:
+                stop.set()
+                office_writer.join(60)
+            assert office_writer.exitcode == 0, "the writer failed"
         finally:
             server.stop()
     base_server, base_wall = results.pop("static file (baseline)")
@@ -181,13 +230,14 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
     for name, (server_ms, wall_ms) in results.items():
         met = p95(server_ms) < TARGET_MS
         figures.append(Figure(
-            f"web: {name}, {n:,} requests, {clients} clients", f"p95 {p95(server_ms):.1f} ms server",
+            f"web: {name}, {n:,} requests, {clients} clients, {writes:g} writes/s", f"p95 {p95(server_ms):.1f} ms server",
             f"static file p95 {p95(base_server):.1f} ms", f"{p95(server_ms) / max(p95(base_server), 0.1):.0f}×",
             f"target p95 under {TARGET_MS:.0f} ms server time ({'met' if met else 'MISSED'}"
             f"{'' if n == N else ', reduced size'}); median {statistics.median(server_ms):.1f} ms; client wall p95 "
             f"{p95(wall_ms):.1f} ms (static {p95(base_wall):.1f} ms); server CPU {cpu[name]:.1f} ms a request "
             f"(static {cpu['static file (baseline)']:.1f} ms); load average {os.getloadavg()[0]:.1f}; "
-            f"{clients}×{per_client} requests; "
+            f"{clients}×{per_client} requests; {wrote[name][0]} requests registered or advanced meanwhile, in "
+            f"{wrote[name][1]:.1f} s (static file: {wrote['static file (baseline)'][0]}); "
             f"gongkai serve --workers {workers}; "
             f"unit built in {built:.0f} s; {dt.date.today()}",
         ))
