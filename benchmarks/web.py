@@ -29,6 +29,7 @@ from benchmarks.common import Figure
 N = 1_000_000
 CLIENTS = 20
 PER_CLIENT = 15  # requests per client per page: a bounded run
+SECONDS = 10.0  # and at least this long, so that each page is read across some 20 writes
 TARGET_MS = 150.0
 WRITES = 2.0  # requests registered or advanced per second while the pages are read
 PASSWORD = "Benchmark-Pass-2026"
@@ -95,8 +96,10 @@ class Load:
     cores with the server, and a thread per client with ``http.client`` spent about as much
     CPU per request as the server does on a cached page."""
 
-    def __init__(self, port: int, cookie: str, clients: int = CLIENTS, per_client: int = PER_CLIENT) -> None:
+    def __init__(self, port: int, cookie: str, clients: int = CLIENTS, per_client: int = PER_CLIENT,
+                 seconds: float = 0.0) -> None:
         self.port, self.cookie, self.clients, self.per_client = port, cookie, clients, per_client
+        self.seconds = seconds
 
     def once(self, path: str) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -113,8 +116,11 @@ class Load:
         failures: list[str] = []
         connections = [await asyncio.open_connection("127.0.0.1", self.port) for _ in range(self.clients)]
 
+        ends = time.perf_counter() + self.seconds
+
         async def client(k: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            for i in range(self.per_client):
+            i = 0
+            while i < self.per_client or time.perf_counter() < ends:
                 path = paths[(k * self.per_client + i) % len(paths)]
                 began = time.perf_counter()
                 writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {self.cookie}\r\n\r\n".encode())
@@ -124,6 +130,7 @@ class Load:
                 if status != 200:
                     failures.append(f"{path}: {status}")
                 server_ms.append(float(headers.get("server-timing", "").partition("dur=")[2] or "nan"))
+                i += 1
             writer.close()
 
         # every connection is open before the first request: all clients start together
@@ -178,7 +185,7 @@ def login(port: int) -> str:
 
 
 def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, workers: int | None = None,
-        writes: float = WRITES) -> list[Figure]:
+        writes: float = WRITES, seconds: float = SECONDS) -> list[Figure]:
     """``workers``: ``gongkai serve --workers`` (default: one per CPU core); ``writes``: requests
     registered or advanced a second while the pages are read."""
     import sys
@@ -194,7 +201,7 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
         workers = workers or os.cpu_count() or 1
         server = Server(config, Path(os.environ["GONGKAI_CACHE_DIR"]), tmp / "serve.log", "--workers", str(workers))
         try:
-            load = Load(server.port, login(server.port), clients, per_client)
+            load = Load(server.port, login(server.port), clients, per_client, seconds)
             pages = {
                 "static file (baseline)": ["/static/style.css"],
                 "ledger page, overdue": ["/ledger?overdue=1"],
@@ -217,7 +224,7 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
                 for name, paths in pages.items():
                     used, written, began = server_cpu_ms(server.process.pid), done.value, time.monotonic()
                     results[name] = load.run(paths)
-                    cpu[name] = (server_cpu_ms(server.process.pid) - used) / (clients * per_client)
+                    cpu[name] = (server_cpu_ms(server.process.pid) - used) / len(results[name][0])
                     wrote[name] = (done.value - written, time.monotonic() - began)
             finally:
                 stop.set()
@@ -236,7 +243,8 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
             f"{'' if n == N else ', reduced size'}); median {statistics.median(server_ms):.1f} ms; client wall p95 "
             f"{p95(wall_ms):.1f} ms (static {p95(base_wall):.1f} ms); server CPU {cpu[name]:.1f} ms a request "
             f"(static {cpu['static file (baseline)']:.1f} ms); load average {os.getloadavg()[0]:.1f}; "
-            f"{clients}×{per_client} requests; {wrote[name][0]} requests registered or advanced meanwhile, in "
+            f"{len(server_ms)} requests by {clients} clients (at least {per_client} each and {seconds:g} s); "
+            f"{wrote[name][0]} requests registered or advanced meanwhile, in "
             f"{wrote[name][1]:.1f} s (static file: {wrote['static file (baseline)'][0]}); "
             f"gongkai serve --workers {workers}; "
             f"unit built in {built:.0f} s; {dt.date.today()}",

@@ -25,7 +25,7 @@ TINY = {
     "search": {"n": 600},
     "appeals": {"n": 40, "sample": 2, "runs": 1},
     "commands": {"n": 3000, "repeat": 1},
-    "web": {"n": 300, "clients": 2, "per_client": 2},
+    "web": {"n": 300, "clients": 2, "per_client": 2, "seconds": 0},
     "unit_import": {"n": 30},
     "district": {"units": 4, "per_unit": 300},
     "public": {"n": 200, "clients": 2, "per_client": 2},
