@@ -227,9 +227,19 @@ def _clock_due(session: Session, request_id: int, name: str) -> Any:
 def _matters(session: Session, office: Any, as_of: Any, limit: int) -> list[dict[str, Any]]:
     """The unit's open matter clocks overdue or due within :data:`HORIZON_DAYS` working days."""
     from gongkai.core.matters.digest import titles
-    from gongkai.core.time.deadline_store import open_deadlines
+    from gongkai.core.matters.models import Matter
+    from gongkai.core.time.deadline_store import DeadlineTerm, StoredDeadline, with_terms
 
-    rows = open_deadlines(session, office.calendar.add_working_days(as_of, HORIZON_DAYS), "matter")[:limit]
+    # the open matters first (a matter closes when its last clock does), then their clocks by
+    # ix_deadline_owner: the clocks due in the horizon would be every open request's too
+    # (open_deadlines(..., "matter") read 20,000 of them on 1,000,000 requests to find none)
+    m, c, t = Matter.__table__.c, StoredDeadline.__table__.c, DeadlineTerm.__table__.c
+    ids = list(session.execute(select(m.id).where(m.closed_at.is_(None)).order_by(m.id)).scalars())
+    due_by = office.calendar.add_working_days(as_of, HORIZON_DAYS)
+    rows = sorted((r for i in range(0, len(ids), 500) for r in session.execute(
+        select(c.id, c.owner_kind, c.owner_id, c.name, c.rule_id, t.due, t.due_at, t.limit).select_from(with_terms())
+        .where(c.owner_kind == "matter", c.owner_id.in_(ids[i:i + 500]), c.status == "open", t.due <= due_by))),
+        key=lambda r: (r.due, r.id))[:limit]
     names = titles(session, office.registry, "matter", [r.owner_id for r in rows]) if rows else {}
     return [{"kind": "matter", "kind_name": KINDS["matter"], "what": names[r.owner_id], "request": None, "ref": None,
              "matter": r.owner_id, "subject": names[r.owner_id], "applicant": "", "assignee": None, "due": r.due}
