@@ -27,7 +27,7 @@ SCAN = ("SELECT id FROM disclosure_request WHERE lower(applicant_name) LIKE :p E
         "OR lower(subject) LIKE :p ESCAPE '\\' ORDER BY id")
 
 
-def run(n: int = N) -> list[Figure]:
+def run(n: int = N, repeat: int = REPEAT) -> list[Figure]:
     from sqlalchemy import text
 
     from gongkai.core.time.calendar import load_calendar
@@ -71,7 +71,7 @@ def run(n: int = N) -> list[Figure]:
             ))
             if what != "words every subject has":
                 commands.append((needle, what, scan))
-        figures += _commands(tmp, commands, n == N)
+        figures += _commands(tmp, commands, n == N, repeat)
         # what revision 0018 does once for an older database: index every stored request
         with session_scope(engine) as session:
             session.execute(text("DROP TABLE request_search"))
@@ -89,9 +89,9 @@ def run(n: int = N) -> list[Figure]:
     return figures
 
 
-def _commands(tmp: Path, needles: list[tuple[str, str, float]], full_size: bool) -> list[Figure]:
+def _commands(tmp: Path, needles: list[tuple[str, str, float]], full_size: bool, repeat: int) -> list[Figure]:
     """``gongkai ledger --search NEEDLE`` as a command, with the preloader running: best wall time
-    of ``REPEAT`` fresh processes, and the CPU (the client's and the preloader's child's)."""
+    of ``repeat`` fresh processes, and the CPU (the client's and the preloader's child's)."""
     import os
     import shutil
     import sys
@@ -106,13 +106,13 @@ def _commands(tmp: Path, needles: list[tuple[str, str, float]], full_size: bool)
     env["GONGKAI_PRELOAD_DIR"] = sockets = tempfile.mkdtemp(prefix="gk-bench-")  # a short socket path
     figures = []
     try:
-        python, _ = _best([sys.executable, "-c", "pass"], env, str(tmp), REPEAT)
+        python, _ = _best([sys.executable, "-c", "pass"], env, str(tmp), repeat)
         _timed([*gongkai, "ledger", "--overdue", "--as-of", TODAY.isoformat()], env, str(tmp))  # calendar stored
         _preload(gongkai, env, str(tmp), "start")
         for needle, what, scan in needles:
             argv = [*gongkai, "ledger", "--search", needle, "--as-of", TODAY.isoformat()]
             runs = []
-            for _ in range(REPEAT):
+            for _ in range(repeat):
                 before = _children_cpu(gongkai, env, str(tmp))
                 took, client_cpu = _timed(argv, env, str(tmp))
                 runs.append((took, client_cpu + _children_cpu(gongkai, env, str(tmp)) - before))
@@ -121,7 +121,7 @@ def _commands(tmp: Path, needles: list[tuple[str, str, float]], full_size: bool)
                 f"gongkai ledger --search {what} ({needle}), the whole command", fmt_seconds(took),
                 f"python -c pass {fmt_seconds(python)}", f"{took / python:.1f}×",
                 f"target under {TARGET * 1000:.0f} ms ({verdict(took < TARGET, full_size)}); a fresh `gongkai` process "
-                f"handed to the running preloader, best of {REPEAT} (all: "
+                f"handed to the running preloader, best of {repeat} (all: "
                 f"{', '.join(fmt_seconds(r[0]) for r in runs)}); CPU {fmt_seconds(cpu)} (client + preloaded child); "
                 f"the LIKE scan alone takes {fmt_seconds(scan)}; load average {os.getloadavg()[0]:.1f}",
             ))

@@ -22,7 +22,7 @@ TINY = {
     "report": {"n": 300},
     "startup": {"repeat": 1},
     "importer": {"n": 30},
-    "search": {"n": 600},
+    "search": {"n": 600, "repeat": 1},
     "appeals": {"n": 40, "sample": 2, "runs": 1},
     "commands": {"n": 3000, "repeat": 1},
     "web": {"n": 300, "clients": 2, "per_client": 2, "seconds": 0},
