@@ -151,7 +151,7 @@ def _best(argv: list[str], env: dict[str, str], cwd: str, repeat: int) -> tuple[
     return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
-def _timed(argv: list[str], env: dict[str, str], cwd: str) -> tuple[float, float]:
+def _timed(argv: list[str], env: dict[str, str], cwd: str, quiet: bool = False) -> tuple[float, float]:
     """Wall time and CPU time (user + system, from the kernel's account of the finished child) of
     one run. The CPU time is what the process itself needed: on a shared VM the wall time also
     counts the waits for a core, and those swell the ratios or compress them."""
@@ -160,7 +160,8 @@ def _timed(argv: list[str], env: dict[str, str], cwd: str) -> tuple[float, float
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(argv, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL if quiet else None)  # quiet: e.g. ledger's note of rows left out
     took = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

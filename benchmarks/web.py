@@ -1,21 +1,27 @@
-"""The web app under load: ``gongkai serve`` on a 1,000,000-request SQLite unit, 20 clients at once.
+"""The web app under load: ``gongkai serve`` on a 1,000,000-request SQLite unit, 20 clients at once,
+while the office keeps working.
 
-Three pages a 承办人 opens all day (the ledger filtered to overdue, a request's page, 我的待办)
-and, as the baseline in the same run, a static file from the same server. Each page gets a
-bounded run (every client makes the same number of requests, then stops). The server's
-own time per request is read from its ``Server-Timing`` header; the clients' wall time is
-shown beside it.
+Three pages a 承办人 opens all day (the ledger filtered to overdue, a request's page among 200,
+我的待办) and, as the baseline in the same run, a static file from the same server. Each page gets
+a bounded run (every client makes the same number of requests, then stops). Meanwhile a writer
+process registers or advances ``WRITES`` requests a second through the core functions the web
+app calls (a new request; the 分办 of one of the 200 requests read, or a comment on it), so the
+pages' caches, keyed on the records they show, keep emptying and pages are built fresh under
+load (issue 34). The server's own time per request is read from its ``Server-Timing`` header;
+the clients' wall time is shown beside it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import datetime as dt
 import http.client
 import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks import synthetic
 from benchmarks.common import Figure
@@ -23,7 +29,9 @@ from benchmarks.common import Figure
 N = 1_000_000
 CLIENTS = 20
 PER_CLIENT = 15  # requests per client per page: a bounded run
+SECONDS = 10.0  # and at least this long, so that each page is read across some 20 writes
 TARGET_MS = 150.0
+WRITES = 2.0  # requests registered or advanced per second while the pages are read
 PASSWORD = "Benchmark-Pass-2026"
 
 
@@ -53,6 +61,34 @@ def unit(folder: Path, n: int) -> tuple[Path, list[int]]:
     return config, open_ids
 
 
+def writer(config: str, ids: list[int], rate: float, stop: Any, done: Any) -> None:
+    """Until ``stop`` is set, ``rate`` writes a second, each its own transaction, by the 承办人
+    ``clerk``: a new request (as the web's 登记申请), then one of ``ids`` advanced (assigned to
+    the clerk, as 分办, or once assigned a comment on it), in turn. Counts them in ``done``."""
+    from gongkai.core.app import App
+    from gongkai.core.requests import assignment, intake, notes, workflow
+    from gongkai.core.today import today
+
+    office = App(config)
+    k, began = 0, time.monotonic()
+    while not stop.is_set():
+        with office.session() as session:
+            if k % 2 == 0:
+                intake.receive(session, office, applicant=f"新申请人{k}", applicant_type="natural_person",
+                               channel="in_person", submitted=today(), subject=f"基准测试期间登记的第{k}号申请",
+                               actor="clerk")
+            else:
+                req = workflow.load(session, ids[(k // 2) % len(ids)])
+                if req.assignee != "clerk":
+                    assignment.assign(session, office, req, "clerk", "基准测试分办", actor="clerk")
+                else:
+                    notes.comment(session, office, req, f"基准测试意见{k}", actor="clerk")
+        k += 1
+        with done.get_lock():
+            done.value = k
+        stop.wait(max(0.0, began + k / rate - time.monotonic()))
+
+
 class Load:
     """``CLIENTS`` keep-alive connections, each making ``PER_CLIENT`` requests, all at once.
 
@@ -60,8 +96,10 @@ class Load:
     cores with the server, and a thread per client with ``http.client`` spent about as much
     CPU per request as the server does on a cached page."""
 
-    def __init__(self, port: int, cookie: str, clients: int = CLIENTS, per_client: int = PER_CLIENT) -> None:
+    def __init__(self, port: int, cookie: str, clients: int = CLIENTS, per_client: int = PER_CLIENT,
+                 seconds: float = 0.0) -> None:
         self.port, self.cookie, self.clients, self.per_client = port, cookie, clients, per_client
+        self.seconds = seconds
 
     def once(self, path: str) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -78,8 +116,11 @@ class Load:
         failures: list[str] = []
         connections = [await asyncio.open_connection("127.0.0.1", self.port) for _ in range(self.clients)]
 
+        ends = time.perf_counter() + self.seconds
+
         async def client(k: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            for i in range(self.per_client):
+            i = 0
+            while i < self.per_client or time.perf_counter() < ends:
                 path = paths[(k * self.per_client + i) % len(paths)]
                 began = time.perf_counter()
                 writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {self.cookie}\r\n\r\n".encode())
@@ -89,6 +130,7 @@ class Load:
                 if status != 200:
                     failures.append(f"{path}: {status}")
                 server_ms.append(float(headers.get("server-timing", "").partition("dur=")[2] or "nan"))
+                i += 1
             writer.close()
 
         # every connection is open before the first request: all clients start together
@@ -142,8 +184,10 @@ def login(port: int) -> str:
     return answer.getheader("set-cookie").split(";")[0]
 
 
-def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, workers: int | None = None) -> list[Figure]:
-    """``workers``: ``gongkai serve --workers`` (default: one per CPU core)."""
+def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, workers: int | None = None,
+        writes: float = WRITES, seconds: float = SECONDS) -> list[Figure]:
+    """``workers``: ``gongkai serve --workers`` (default: one per CPU core); ``writes``: requests
+    registered or advanced a second while the pages are read."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -157,7 +201,7 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
         workers = workers or os.cpu_count() or 1
         server = Server(config, Path(os.environ["GONGKAI_CACHE_DIR"]), tmp / "serve.log", "--workers", str(workers))
         try:
-            load = Load(server.port, login(server.port), clients, per_client)
+            load = Load(server.port, login(server.port), clients, per_client, seconds)
             pages = {
                 "static file (baseline)": ["/static/style.css"],
                 "ledger page, overdue": ["/ledger?overdue=1"],
@@ -169,11 +213,23 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
             for paths in pages.values():
                 for k in range(clients * 2):
                     load.once(paths[k % len(paths)])
-            results, cpu = {}, {}
-            for name, paths in pages.items():
-                used = server_cpu_ms(server.process.pid)
-                results[name] = load.run(paths)
-                cpu[name] = (server_cpu_ms(server.process.pid) - used) / (clients * per_client)
+            results, cpu, wrote = {}, {}, {}
+            spawn = multiprocessing.get_context("spawn")
+            stop, done = spawn.Event(), spawn.Value("i", 0)
+            office_writer = spawn.Process(target=writer, args=(str(config), open_ids or [1], writes, stop, done))
+            office_writer.start()
+            try:
+                while done.value == 0 and office_writer.is_alive():  # the writer is writing: start reading
+                    time.sleep(0.05)
+                for name, paths in pages.items():
+                    used, written, began = server_cpu_ms(server.process.pid), done.value, time.monotonic()
+                    results[name] = load.run(paths)
+                    cpu[name] = (server_cpu_ms(server.process.pid) - used) / len(results[name][0])
+                    wrote[name] = (done.value - written, time.monotonic() - began)
+            finally:
+                stop.set()
+                office_writer.join(60)
+            assert office_writer.exitcode == 0, "the writer failed"
         finally:
             server.stop()
     base_server, base_wall = results.pop("static file (baseline)")
@@ -181,13 +237,15 @@ def run(n: int = N, clients: int = CLIENTS, per_client: int = PER_CLIENT, worker
     for name, (server_ms, wall_ms) in results.items():
         met = p95(server_ms) < TARGET_MS
         figures.append(Figure(
-            f"web: {name}, {n:,} requests, {clients} clients", f"p95 {p95(server_ms):.1f} ms server",
+            f"web: {name}, {n:,} requests, {clients} clients, {writes:g} writes/s", f"p95 {p95(server_ms):.1f} ms server",
             f"static file p95 {p95(base_server):.1f} ms", f"{p95(server_ms) / max(p95(base_server), 0.1):.0f}×",
             f"target p95 under {TARGET_MS:.0f} ms server time ({'met' if met else 'MISSED'}"
             f"{'' if n == N else ', reduced size'}); median {statistics.median(server_ms):.1f} ms; client wall p95 "
             f"{p95(wall_ms):.1f} ms (static {p95(base_wall):.1f} ms); server CPU {cpu[name]:.1f} ms a request "
             f"(static {cpu['static file (baseline)']:.1f} ms); load average {os.getloadavg()[0]:.1f}; "
-            f"{clients}×{per_client} requests; "
+            f"{len(server_ms)} requests by {clients} clients (at least {per_client} each and {seconds:g} s); "
+            f"{wrote[name][0]} requests registered or advanced meanwhile, in "
+            f"{wrote[name][1]:.1f} s (static file: {wrote['static file (baseline)'][0]}); "
             f"gongkai serve --workers {workers}; "
             f"unit built in {built:.0f} s; {dt.date.today()}",
         ))

@@ -104,3 +104,18 @@ def test_todo_refuses_an_unknown_account(gk, unit):
     unit("xixian")
     staff(gk)
     assert "不存在" in gk.fails("todo", "--as", "nobody").stderr
+
+
+def test_todo_lists_the_open_matters_due_soon(gk, unit, backend):
+    """A 承办人's 我的待办 holds the unit's open matters due within the horizon, and a closed
+    matter leaves it (the matters are read first, then their clocks)."""
+    unit("xixian")
+    staff(gk)
+    first = gk.json("matter", "open", "mailbox.reply", "--at", "2026-03-09T10:00", "--by", "clerk")["id"]
+    second = gk.json("matter", "open", "mailbox.reply", "--at", "2026-03-09T11:00", "--by", "clerk")["id"]
+    mine = [x for x in gk.json("todo", "--as", "clerk", "--as-of", "2026-03-10") if x["kind"] == "matter"]
+    assert [x["matter"] for x in mine] == [first, second] and all(x["due"] for x in mine)
+    assert [x for x in gk.json("todo", "--as", "lawyer", "--as-of", "2026-03-10") if x["kind"] == "matter"] == []
+    gk.ok("matter", "close", str(first), "--at", "2026-03-09T12:00", "--by", "clerk")
+    assert [x["matter"] for x in gk.json("todo", "--as", "clerk", "--as-of", "2026-03-10")
+            if x["kind"] == "matter"] == [second]

@@ -88,3 +88,48 @@ def test_an_account_disabled_elsewhere_is_signed_out_at_once(office, web):
     gk(office, "user", "enable", "clerk2", "--by", "admin")
     assert signed_in(web, "clerk2").get("/todo").status_code == 200
     assert PASSWORD  # the accounts are web_support's
+
+
+def test_a_page_asked_by_many_threads_at_once_is_built_once():
+    """After a write every reader of a busy page misses at once: one thread builds it, the
+    others wait for that one; a build that fails leaves each waiting thread to build it itself."""
+    import threading
+    import time
+
+    from gongkai.core.records.head_cache import HeadCache
+
+    cache, builds, lock = HeadCache(8), [], threading.Lock()
+
+    def build(value):
+        def compute():
+            with lock:
+                builds.append(value)
+            time.sleep(0.2)  # long enough for every thread to ask while it is built
+            if value == "fails":
+                raise RuntimeError("the build failed")
+            return value
+        return compute
+
+    def ask(key, value, answers):
+        try:
+            answers.append(cache.get(("db", 1, 5, "head"), key, build(value)))
+        except RuntimeError as exc:
+            answers.append(str(exc))
+
+    answers = []
+    threads = [threading.Thread(target=ask, args=("page", "built", answers)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == ["built"] * 8 and builds == ["built"]
+    # the same key under another head (after a write) is another value, built again once
+    assert cache.get(("db", 1, 6, "head2"), "page", build("again")) == "again" and builds == ["built", "again"]
+
+    answers, builds[:] = [], []
+    threads = [threading.Thread(target=ask, args=("other", "fails", answers)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == ["the build failed"] * 3 and len(builds) == 3

@@ -8,6 +8,7 @@ before entry points load, so only the active jurisdiction is ever imported).
 from __future__ import annotations
 
 import importlib.metadata
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -79,12 +80,40 @@ class InstalledPlugin:
         return self.dist.version if self.dist else ""
 
 
+# the last answer of installed_plugins(), under the stamps of the folders it was read from
+_INSTALLED: list[tuple[tuple[Any, ...], dict[str, InstalledPlugin]]] = []
+
+
+def _path_stamps() -> tuple[Any, ...]:
+    """sys.path and the change time of each of its folders: installing, upgrading or removing a
+    distribution changes its folder (its ``.dist-info`` comes or goes)."""
+    import os
+
+    stamps: list[Any] = []
+    for entry in sys.path:
+        try:
+            info = os.stat(entry or ".")
+            stamps.append((entry, info.st_ino, info.st_mtime_ns, info.st_ctime_ns))
+        except OSError:
+            stamps.append((entry, None))
+    return tuple(stamps)
+
+
 def installed_plugins() -> dict[str, InstalledPlugin]:
-    """The jurisdictions installed, by entry-point name, without importing any of them."""
+    """The jurisdictions installed, by entry-point name, without importing any of them.
+
+    Reading the entry points reads every installed distribution's metadata (10 to 25 ms in a
+    venv of 270 of them, twice per command); the answer is kept while sys.path and its folders
+    are unchanged, and the preloader reads it before it forks each command."""
+    stamps = _path_stamps()
+    if _INSTALLED and _INSTALLED[0][0] == stamps:
+        return dict(_INSTALLED[0][1])
     found: dict[str, InstalledPlugin] = {}
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         found.setdefault(ep.name, InstalledPlugin(name=ep.name, value=ep.value, dist=ep.dist))
-    return dict(sorted(found.items()))
+    answer = dict(sorted(found.items()))
+    _INSTALLED[:] = [(stamps, answer)]
+    return dict(answer)
 
 
 def unknown_jurisdiction(name: str | None, installed: Iterable[str]) -> GongkaiError:
@@ -220,7 +249,11 @@ def build_plugin_manager(active: str, extra: Iterable[tuple[str, Any]] = ()) -> 
         for name in installed:
             if name != active:
                 pm.set_blocked(name)  # never imported
-        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=active)
+        # the active one's entry point, as pluggy's load_setuptools_entrypoints(group, name=active)
+        # would load it, without reading every installed distribution's metadata once more
+        if active in installed and pm.get_plugin(active) is None:
+            found = installed[active]
+            pm.register(importlib.metadata.EntryPoint(found.name, found.value, ENTRY_POINT_GROUP).load(), name=active)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         name = pm.get_name(exc.plugin) or getattr(exc.plugin, "__name__", repr(exc.plugin))

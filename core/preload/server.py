@@ -75,6 +75,9 @@ def preload() -> bool:
         import importlib.metadata
 
         names += [ep.module for ep in importlib.metadata.entry_points(group="gongkai")]
+        from gongkai.core.law.plugins import installed_plugins
+
+        installed_plugins()  # read once here, for every command the server forks
     except Exception:  # noqa: BLE001  # a broken distribution: the command will say so
         pass
     for name in (*_PRELOAD, *names):

@@ -37,12 +37,26 @@ def chain_head(session: Any) -> tuple[Any, ...] | None:
 
 
 class HeadCache:
-    """A bounded map from (chain head, key) to a computed value."""
+    """A bounded map from (chain head, key) to a computed value.
+
+    A value is computed once per worker at a time: the threads that ask for it while one
+    computes it wait for that one (after a write, every reader of a busy page would otherwise
+    build the same page at once, each on the same records)."""
+
+    WAIT_SECONDS = 30.0  # then a waiting thread computes the value itself
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._computing: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()  # the worker's request threads share it
+
+    def _known(self, full: Hashable) -> tuple[bool, Any]:
+        with self._lock:
+            if full in self._values:
+                self._values.move_to_end(full)
+                return True, self._values[full]
+        return False, None
 
     def get(self, head: tuple[Any, ...] | None, key: Hashable, compute: Callable[[], T]) -> T:
         """The value for ``key`` at ``head`` (:func:`chain_head`), computed if not yet known."""
@@ -53,11 +67,23 @@ class HeadCache:
             if full in self._values:
                 self._values.move_to_end(full)
                 return self._values[full]  # type: ignore[no-any-return]
-        value = compute()
-        with self._lock:
-            self._values[full] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
+            computing = self._computing.get(full)
+            if computing is None:
+                mine = self._computing[full] = threading.Event()
+        if computing is not None:  # another thread computes it: the same records, the same value
+            computing.wait(self.WAIT_SECONDS)
+            known, value = self._known(full)
+            return value if known else compute()  # type: ignore[no-any-return]  # (it failed: compute here)
+        try:
+            value = compute()
+            with self._lock:
+                self._values[full] = value
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+        finally:
+            with self._lock:
+                del self._computing[full]
+            mine.set()
         return value
 
     def clear(self) -> None:

@@ -133,19 +133,25 @@ def row(office: Any, request: Any, clocks: dict[str, Any], pauses: list[deadline
     }
 
 
-def approved_proposal(session: Session, request_id: int, the_chain: Any) -> dict[str, Any] | None:
+def approved_proposal(session: Session, request_id: int, the_chain: Any, live: list[Any] | None = None
+                      ) -> dict[str, Any] | None:
     from gongkai.core.requests.proposal import approved
 
-    return approved(session, request_id, the_chain)
+    return approved(session, request_id, the_chain, live)
 
 
 def show(session: Session, office: Any, request: Request, as_of: dt.date | None = None,
-         reveal: bool = False, approvals: dict[str, Any] | None = None) -> dict[str, Any]:
+         reveal: bool = False, approvals: dict[str, Any] | None = None, live: list[Any] | None = None
+         ) -> dict[str, Any]:
     """Everything about one request: the ledger row plus review steps, pauses, appeals and events.
 
     The applicant's ID and phone numbers are masked unless ``reveal`` (which the caller logs).
-    ``approvals``: its review approvals (:func:`review.approvals`) if the caller has read them.
+    ``approvals``: its review approvals (:func:`review.approvals`) if the caller has read them;
+    ``live``: its live review actions (:func:`review.live_actions`), likewise.
     """
+    from gongkai.core.requests import online
+
+    application = online.of_request(session, request.id)  # read once for the two fields below
     as_of = as_of or today()
     pauses = clock.pauses_of(session, request.id)
     data = row(office, request, _clocks(session, [request.id])[request.id], clock.engine_pauses(pauses), as_of)
@@ -174,7 +180,7 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
                        for e in clock.extensions_of(session, request.id)],
         "review_steps": review.steps_json(session, office.registry, request, approvals),
         # what the live approvals before the reply signed (requests.proposal), or None
-        "proposal": approved_proposal(session, request.id, review.chain(office.registry)),
+        "proposal": approved_proposal(session, request.id, review.chain(office.registry), live),
         "appeals": [appeals.appeal_json(a, office) for a in appeals.appeals_of(session, request.id)],
         "amended_on": _iso(request.amended_on),
         "reanswer_days": request.reanswer_days,
@@ -186,8 +192,8 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
         "events": events_for(session, OWNER, request.id),
         "deliveries": [delivery.as_json(office, d) for d in delivery.of(session, request.id)],
         "attachments": files.of_request(session, request.id),
-        "online_application": _application(session, request.id),
-        "application_fields": _application_fields(session, office, request.id),
+        "online_application": None if application is None else application.id,
+        "application_fields": [] if application is None else online.shown_fields(office, application),
     })
     if reveal:  # the caller has logged it
         return data | {"applicant": request.applicant_name, "subject": request.subject}
@@ -197,21 +203,6 @@ def show(session: Session, office: Any, request: Request, as_of: dt.date | None 
     for shown, stored in zip(masked["deliveries"], data["deliveries"]):
         shown["proof_sha256"] = stored["proof_sha256"]
     return masked
-
-
-def _application(session: Session, request_id: int) -> int | None:
-    from gongkai.core.requests import online
-
-    row = online.of_request(session, request_id)
-    return None if row is None else row.id
-
-
-def _application_fields(session: Session, office: Any, request_id: int) -> list[dict[str, str]]:
-    """The fields the jurisdiction added to the form, as the applicant filled them in online."""
-    from gongkai.core.requests import online
-
-    row = online.of_request(session, request_id)
-    return [] if row is None else online.shown_fields(office, row)
 
 
 def ledger(session: Session, office: Any, *, as_of: dt.date | None = None, overdue: bool = False,

@@ -58,12 +58,13 @@ def of_reply(obj: Any) -> dict[str, Any]:
             "agency": obj.other_agency or "", "agency_contact": obj.other_agency_contact or ""}
 
 
-def approved(session: Session, request_id: int, the_chain: Any) -> dict[str, Any] | None:
+def approved(session: Session, request_id: int, the_chain: Any, live: list[Any] | None = None) -> dict[str, Any] | None:
     """The proposal the live approvals of the steps before the reply signed (None: none signed
-    one, as before approvals carried their proposal)."""
+    one, as before approvals carried their proposal). ``live``: the request's live review
+    actions (:func:`review.live_actions`) if the caller has read them."""
     from gongkai.core.requests.review import live_actions
 
-    for action in live_actions(session, request_id):
+    for action in live_actions(session, request_id) if live is None else live:
         if action.decision == "approve" and action.proposal and the_chain.step(action.step_id).stage == "before":
             return loads(action.proposal)
     return None

@@ -131,10 +131,8 @@ def my_work(session: Session, office: Any, actor: Any, as_of: Any, limit: int = 
     # the 承办人's own: the requests assigned to it, and those not yet assigned
     if handler:
         states = [*STAGE_OF_STATE, "correction_pending", "paused"]
-        mine = list(session.execute(select(t).where(t.c.assignee == actor.name, t.c.state.in_(states))
-                                    .order_by(t.c.id).limit(limit)))
-        free = list(session.execute(select(t).where(t.c.assignee.is_(None), t.c.state.in_(states))
-                                    .order_by(t.c.id).limit(limit)))
+        mine = _in_states(session, t.c.assignee == actor.name, states, limit)
+        free = _in_states(session, t.c.assignee.is_(None), states, limit)
         approved = _approved(session, [r.id for r in mine + free])
         for r in mine + free:
             unassigned = "（尚未分办）" if r.assignee is None else ""
@@ -164,8 +162,7 @@ def my_work(session: Session, office: Any, actor: Any, as_of: Any, limit: int = 
                 add("reply", "更正答复的审核已完成：出具更正后的告知书", r)
     # 分办: for those who assign, the open requests nobody handles yet
     if allowed(actor, "request.assign"):
-        for r in session.execute(select(t).where(t.c.assignee.is_(None), t.c.state.in_(list(OPEN_STATES)))
-                                 .order_by(t.c.id).limit(limit)):
+        for r in _in_states(session, t.c.assignee.is_(None), list(OPEN_STATES), limit):
             add("assign", "确定承办人", r)
     # the due dates: the reply clock of each request (a correction or consultation keeps its own)
     ids = sorted({line["request"] for line in lines})
@@ -185,6 +182,19 @@ def my_work(session: Session, office: Any, actor: Any, as_of: Any, limit: int = 
         line["due"] = due.isoformat() if due is not None else None
     lines.sort(key=lambda x: (x["due"] is None, x["due"] or "", x["request"] or 0, x["kind"]))
     return lines[:limit]
+
+
+def _in_states(session: Session, where: Any, states: list[str], limit: int) -> list[Any]:
+    """The first ``limit`` requests (in id order) matching ``where`` (on the 承办人) in one of ``states``.
+
+    One query per state, each a range of ix_request_assignee (unit, assignee, state) already in id
+    order, merged here. With ``state IN (...)`` and ``ORDER BY id`` SQLite read the whole table in
+    id order instead whenever its statistics said most requests share the 承办人 (a unit where
+    nobody is assigned yet): 0.4 s on 1,000,000 requests for an account with nothing assigned."""
+    t = Request.__table__
+    ranges = [list(session.execute(select(t).where(where, t.c.state == state).order_by(t.c.id).limit(limit)))
+              for state in states]
+    return list(heapq.merge(*ranges, key=lambda r: r.id))[:limit]
 
 
 def _rows(session: Session, ids: list[int]) -> list[Any]:
@@ -217,9 +227,19 @@ def _clock_due(session: Session, request_id: int, name: str) -> Any:
 def _matters(session: Session, office: Any, as_of: Any, limit: int) -> list[dict[str, Any]]:
     """The unit's open matter clocks overdue or due within :data:`HORIZON_DAYS` working days."""
     from gongkai.core.matters.digest import titles
-    from gongkai.core.time.deadline_store import open_deadlines
+    from gongkai.core.matters.models import Matter
+    from gongkai.core.time.deadline_store import DeadlineTerm, StoredDeadline, with_terms
 
-    rows = open_deadlines(session, office.calendar.add_working_days(as_of, HORIZON_DAYS), "matter")[:limit]
+    # the open matters first (a matter closes when its last clock does), then their clocks by
+    # ix_deadline_owner: the clocks due in the horizon would be every open request's too
+    # (open_deadlines(..., "matter") read 20,000 of them on 1,000,000 requests to find none)
+    m, c, t = Matter.__table__.c, StoredDeadline.__table__.c, DeadlineTerm.__table__.c
+    ids = list(session.execute(select(m.id).where(m.closed_at.is_(None)).order_by(m.id)).scalars())
+    due_by = office.calendar.add_working_days(as_of, HORIZON_DAYS)
+    rows = sorted((r for i in range(0, len(ids), 500) for r in session.execute(
+        select(c.id, c.owner_kind, c.owner_id, c.name, c.rule_id, t.due, t.due_at, t.limit).select_from(with_terms())
+        .where(c.owner_kind == "matter", c.owner_id.in_(ids[i:i + 500]), c.status == "open", t.due <= due_by))),
+        key=lambda r: (r.due, r.id))[:limit]
     names = titles(session, office.registry, "matter", [r.owner_id for r in rows]) if rows else {}
     return [{"kind": "matter", "kind_name": KINDS["matter"], "what": names[r.owner_id], "request": None, "ref": None,
              "matter": r.owner_id, "subject": names[r.owner_id], "applicant": "", "assignee": None, "due": r.due}

@@ -245,8 +245,10 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
     """What the request page shows: the facts, clocks, timeline and the actions open to ``actor``."""
     from gongkai.core.accounts.permissions import allowed, request_record
 
-    done = review.approvals(session, req.id)  # read once: the steps shown and the permissions both need them
-    data = ledger.show(session, office, req, today(), reveal=reveal, approvals=done)
+    # read once: the steps shown, the permissions and the signed proposal all need them
+    live = review.live_actions(session, req.id)
+    done = {a.step_id: a for a in live if a.decision == "approve"}  # review.approvals
+    data = ledger.show(session, office, req, today(), reveal=reveal, approvals=done, live=live)
     data["letters_issued"] = [(c, delivery.letter_name(c)) for c in delivery.issued(session, req)]
     record = request_record(session, office.registry, req, done)
     open_actions = [a for a in ACTIONS.values()
@@ -262,7 +264,7 @@ def detail_context(session: Any, office: Any, req: Any, actor: Any, reveal: bool
         correction = None
     # what the chain signed: shown to the next reviewer with the letter it makes, and preselected
     # in the reply and correction forms
-    signed = proposal.approved(session, req.id, review.chain(office.registry))
+    signed = proposal.approved(session, req.id, review.chain(office.registry), live)
     preview = None
     if signed and next_step and next_step["stage"] == "before" and step_decision:
         try:
