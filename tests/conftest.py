@@ -21,6 +21,17 @@ os.environ["GONGKAI_PRELOAD"] = "0"
 
 ENV_VARS = ("GONGKAI_CONFIG", "GONGKAI_JURISDICTION", "GONGKAI_DATABASE_URL", "GONGKAI_UNIT")
 
+# The suite runs in parallel (pyproject addopts: pytest-xdist, -n auto --dist loadfile: each
+# file in one worker). Files are handed out in collection order, so the slowest start first
+# and no worker is left alone with a long file at the end. Seconds of one serial run on a
+# 2-core machine; a new file that takes more than a minute belongs here.
+HEAVY = {
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: -HEAVY.get(item.path.name, 0))  # stable: a file's order is kept
+
 
 @pytest.fixture(scope="session")
 def calendar_cache(tmp_path_factory) -> Path:
