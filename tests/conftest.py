@@ -26,6 +26,14 @@ ENV_VARS = ("GONGKAI_CONFIG", "GONGKAI_JURISDICTION", "GONGKAI_DATABASE_URL", "G
 # and no worker is left alone with a long file at the end. Seconds of one serial run on a
 # 2-core machine; a new file that takes more than a minute belongs here.
 HEAVY = {
+    "test_fuzz_commands.py": 300, "test_readme_runs.py": 240, "test_plugin_e2e.py": 200,
+    "test_web_browser.py": 180, "test_web_case_work_browser.py": 150, "test_public_pages_browser.py": 150,
+    "test_packaging.py": 120, "test_appeal_answer.py": 120, "test_requests_letters.py": 120,
+    "test_paperwork_pdf.py": 110, "test_web_apply_browser.py": 100, "test_web_cosign_browser.py": 90,
+    "test_safe_write.py": 90, "test_repeated_options.py": 90, "test_benchmarks_smoke.py": 80,
+    "test_public_pages.py": 80, "test_online_applications.py": 70, "test_requests_lifecycle.py": 70,
+    "test_preload.py": 70, "test_web_district.py": 70, "test_district_server.py": 70,
+    "test_tls_proxy.py": 60, "test_backup.py": 60, "test_web_public.py": 60,
 }
 
 
