@@ -37,6 +37,18 @@ HEAVY = {
 }
 
 
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker per CPU for the suite or several files, none (serial, no worker
+    processes to start) for one file; ``PYTEST_XDIST_AUTO_NUM_WORKERS`` sets it."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    named = {arg.split("::")[0] for arg in config.args}
+    if named and all(name.endswith(".py") for name in named):
+        return 0 if len(named) == 1 else min(cpus, len(named))
+    return cpus if cpus > 1 else 0
+
+
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: -HEAVY.get(item.path.name, 0))  # stable: a file's order is kept
 
