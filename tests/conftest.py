@@ -129,22 +129,44 @@ def gk() -> Cli:
 REPO = Path(__file__).resolve().parents[1]
 
 
+def once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """The folder ``name`` made by ``make(folder)`` once per run, however many workers run it
+    (pytest-xdist): the first worker to ask makes it under a lock, the others wait and share it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def wheel_venv(tmp_path_factory):
     """A fresh virtual environment (no system site-packages) with gongkai installed from a
-    freshly built wheel. Built once per run: the packaging and plugin end-to-end tests share it."""
-    base = tmp_path_factory.mktemp("wheel")
-    source = base / "gongkai-src"  # a clean copy: building in the checkout would leave build/ behind
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source)],
-        check=True,
-    )
-    wheel = next((base / "dist").glob("gongkai-*.whl"))
-    env_dir = base / "venv"
-    venv.create(env_dir, with_pip=True)
-    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], check=True)
-    return env_dir, wheel
+    freshly built wheel. Built once per run, shared by all workers: the packaging and plugin
+    end-to-end tests share it (the latter installs its plugins into it)."""
+
+    def make(base: Path) -> None:
+        source = base / "gongkai-src"  # a clean copy: building in the checkout would leave build/ behind
+        shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source)],
+            check=True,
+        )
+        wheel = next((base / "dist").glob("gongkai-*.whl"))
+        venv.create(base / "venv", with_pip=True)
+        subprocess.run([str(base / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], check=True)
+
+    base = once_per_run(tmp_path_factory, "wheel", make)
+    return base / "venv", next((base / "dist").glob("gongkai-*.whl"))
 
 
 # PostgreSQL: the throwaway server, the `backend` fixture and `pytest --backend=postgresql`.
