@@ -21,6 +21,37 @@ os.environ["GONGKAI_PRELOAD"] = "0"
 
 ENV_VARS = ("GONGKAI_CONFIG", "GONGKAI_JURISDICTION", "GONGKAI_DATABASE_URL", "GONGKAI_UNIT")
 
+# The suite runs in parallel (pyproject addopts: pytest-xdist, -n auto --dist loadfile: each
+# file in one worker). Files are handed out in collection order, so the slowest start first
+# and no worker is left alone with a long file at the end. Seconds of one serial run on a
+# 2-core machine; a new file that takes more than a minute belongs here.
+HEAVY = {
+    "test_fuzz_commands.py": 300, "test_readme_runs.py": 240, "test_plugin_e2e.py": 200,
+    "test_web_browser.py": 180, "test_web_case_work_browser.py": 150, "test_public_pages_browser.py": 150,
+    "test_packaging.py": 120, "test_appeal_answer.py": 120, "test_requests_letters.py": 120,
+    "test_paperwork_pdf.py": 110, "test_web_apply_browser.py": 100, "test_web_cosign_browser.py": 90,
+    "test_safe_write.py": 90, "test_repeated_options.py": 90, "test_benchmarks_smoke.py": 80,
+    "test_public_pages.py": 80, "test_online_applications.py": 70, "test_requests_lifecycle.py": 70,
+    "test_preload.py": 70, "test_web_district.py": 70, "test_district_server.py": 70,
+    "test_tls_proxy.py": 60, "test_backup.py": 60, "test_web_public.py": 60,
+}
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker per CPU for the suite or several files, none (serial, no worker
+    processes to start) for one file; ``PYTEST_XDIST_AUTO_NUM_WORKERS`` sets it."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    named = {arg.split("::")[0] for arg in config.args}
+    if named and all(name.endswith(".py") for name in named):
+        return 0 if len(named) == 1 else min(cpus, len(named))
+    return cpus if cpus > 1 else 0
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: -HEAVY.get(item.path.name, 0))  # stable: a file's order is kept
+
 
 @pytest.fixture(scope="session")
 def calendar_cache(tmp_path_factory) -> Path:
@@ -98,22 +129,44 @@ def gk() -> Cli:
 REPO = Path(__file__).resolve().parents[1]
 
 
+def once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """The folder ``name`` made by ``make(folder)`` once per run, however many workers run it
+    (pytest-xdist): the first worker to ask makes it under a lock, the others wait and share it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def wheel_venv(tmp_path_factory):
     """A fresh virtual environment (no system site-packages) with gongkai installed from a
-    freshly built wheel. Built once per run: the packaging and plugin end-to-end tests share it."""
-    base = tmp_path_factory.mktemp("wheel")
-    source = base / "gongkai-src"  # a clean copy: building in the checkout would leave build/ behind
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source)],
-        check=True,
-    )
-    wheel = next((base / "dist").glob("gongkai-*.whl"))
-    env_dir = base / "venv"
-    venv.create(env_dir, with_pip=True)
-    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], check=True)
-    return env_dir, wheel
+    freshly built wheel. Built once per run, shared by all workers: the packaging and plugin
+    end-to-end tests share it (the latter installs its plugins into it)."""
+
+    def make(base: Path) -> None:
+        source = base / "gongkai-src"  # a clean copy: building in the checkout would leave build/ behind
+        shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(base / "dist"), str(source)],
+            check=True,
+        )
+        wheel = next((base / "dist").glob("gongkai-*.whl"))
+        venv.create(base / "venv", with_pip=True)
+        subprocess.run([str(base / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], check=True)
+
+    base = once_per_run(tmp_path_factory, "wheel", make)
+    return base / "venv", next((base / "dist").glob("gongkai-*.whl"))
 
 
 # PostgreSQL: the throwaway server, the `backend` fixture and `pytest --backend=postgresql`.

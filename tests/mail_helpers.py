@@ -31,8 +31,14 @@ def _free_port() -> int:
 def smtp_server() -> Iterator[tuple[int, list[EmailMessage]]]:
     """Yield (port, messages received so far) while a loopback SMTP server runs."""
     keep = _Keep()
-    controller = Controller(keep, hostname="127.0.0.1", port=_free_port())
-    controller.start()
+    for attempt in range(5):  # the free port may be taken meanwhile (parallel test workers)
+        controller = Controller(keep, hostname="127.0.0.1", port=_free_port())
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 4:
+                raise
     try:
         yield controller.port, keep.messages
     finally:

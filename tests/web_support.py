@@ -51,10 +51,18 @@ class Server:
     """``gongkai serve`` on a free loopback port, in its own process, stopped by :meth:`stop`."""
 
     def __init__(self, config: Path, cache_dir: Path, log: Path, *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")}
         env.update(GONGKAI_CONFIG=str(config), GONGKAI_CACHE_DIR=str(cache_dir))
+        # A free port can be taken by another process (a parallel test worker) before the
+        # server binds it: then the server refuses at once, and we try another port.
+        for _ in range(5):
+            if self._start(config, env, log, args):
+                return
+        raise RuntimeError(f"gongkai serve found no free port:\n{log.read_text()}")
+
+    def _start(self, config: Path, env: dict[str, str], log: Path, args: tuple[str, ...]) -> bool:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w")
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gongkai"), "serve", "--port", str(self.port), *args],
@@ -64,12 +72,15 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
                     if response.status == 200:
-                        return
+                        return True
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"gongkai serve did not start:\n{log.read_text()}")
+                output = log.read_text()
+                if self.process.returncode not in (None, 0) and f"127.0.0.1:{self.port}" in output and "无法" in output:
+                    return False  # the port was taken meanwhile
+                raise RuntimeError(f"gongkai serve did not start:\n{output}")
             time.sleep(0.2)
 
     def stop(self) -> None:
