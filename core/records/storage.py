@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import fcntl
 import functools
 import json
+import os
+import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -297,6 +300,46 @@ def make_engine(url: str) -> Engine:
 
 
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@contextmanager
+def one_writer(engine: Engine) -> Iterator[None]:
+    """Writers on a SQLite file take turns by a lock that wakes the next one at once, across
+    threads and worker processes; elsewhere nothing. SQLite's own busy handler sleeps 1, 2, 5,
+    10, 15, 20, 25 … ms between tries, so that many writers at once (the public pages' posts)
+    spend most of their wait asleep after the lock is free. For short writes many clients
+    make at once; a writer that does not take it still waits by the busy handler. Take it before
+    a connection: a connection held while waiting could starve the pool."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with _WRITER, _flocked(_lock_descriptor(database)):
+        yield
+
+
+_WRITER = threading.Lock()  # this process's threads
+_DESCRIPTORS: dict[tuple[int, str], int] = {}
+
+
+def _lock_descriptor(database: str) -> int:
+    """A descriptor of the database file for flock (between worker processes), opened once per
+    process and never closed: closing a descriptor of a SQLite file would drop SQLite's own
+    POSIX locks on it; flock locks are apart from those, and this process's own (a forked
+    parent's descriptor would share its lock)."""
+    key = (os.getpid(), database)
+    if key not in _DESCRIPTORS:
+        _DESCRIPTORS[key] = os.open(database, os.O_RDONLY | os.O_CLOEXEC)
+    return _DESCRIPTORS[key]
+
+
+@contextmanager
+def _flocked(fd: int) -> Iterator[None]:
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @atexit.register

@@ -31,7 +31,7 @@ from gongkai.core.errors import GongkaiError, NotFound, StepRefused
 from gongkai.core.records import limits
 from gongkai.core.records.limits import check_text
 from gongkai.core.records.privacy import validate_resident_id
-from gongkai.core.records.storage import record_event
+from gongkai.core.records.storage import one_writer, record_event
 from gongkai.core.requests import intake
 from gongkai.core.requests.models import OnlineApplication, PostCount, Request
 from gongkai.core.today import not_future, today
@@ -95,8 +95,10 @@ def _count_statements(dialect_name: str) -> tuple[Any, Any, Any]:
 
 @contextmanager
 def counting(engine: Engine) -> Iterator[Connection]:
-    """A connection for :func:`allow_post` on which each statement commits by itself."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    """A connection for :func:`allow_post` on which each statement commits by itself, the
+    counts of every thread and worker taking turns (:func:`storage.one_writer`)."""
+    # the turn first: a connection held while waiting for it could starve the pool
+    with one_writer(engine), engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         yield connection
 
 

@@ -158,7 +158,7 @@ def _files(form: Any) -> list[Any]:
 
 def _submit(office: Any, values: dict[str, Any], uploads: list[Any]) -> tuple[Any, str, dict[str, Any]]:
     from gongkai.core.attachments import store
-    from gongkai.core.records.storage import record_event
+    from gongkai.core.records.storage import one_writer, record_event
     from gongkai.core.requests import online
     from gongkai.core.today import today
 
@@ -174,7 +174,8 @@ def _submit(office: Any, values: dict[str, Any], uploads: list[Any]) -> tuple[An
     for upload in uploads:
         upload.file.seek(0)
         files.append((upload.file, store.examine(upload.file, kind="application", file_name=upload.filename, limit=limit)))
-    with office.session() as session:
+    # the applications of every thread and worker take turns without SQLite's sleeps
+    with one_writer(office.district_engine), office.session() as session:
         row, code = online.submit(session, office, checked)
         for stream, examined in files:
             att = store.store(session, stream, owner_kind=online.KIND, owner_id=row.id, kind="application",
