@@ -44,7 +44,8 @@ def run(folder: Path, *args: str, input: str | None = None, ok: bool = True) -> 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory, calendar_cache):
     """The district's folder, its two units' staff and one request each; then one server."""
-    os.environ["GONGKAI_CACHE_DIR"] = str(calendar_cache)
+    patch = pytest.MonkeyPatch()  # the module's commands share the run's calendar cache; undone after
+    patch.setenv("GONGKAI_CACHE_DIR", str(calendar_cache))
     folder = tmp_path_factory.mktemp("web-district")
     run(folder, "init", "--jurisdiction", "xixian", "--district")
     for code, name in (("fga", "西咸新区甲局"), ("fgb", "西咸新区乙局")):
@@ -62,6 +63,7 @@ def district(tmp_path_factory, calendar_cache):
     server = Server(folder / "gongkai.toml", calendar_cache, folder / "serve.log")
     yield folder, server, ids
     server.stop()
+    patch.undo()
 
 
 def head(folder: Path, code: str) -> str:
