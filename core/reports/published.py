@@ -264,20 +264,18 @@ def against_records(app: Any, found: dict[str, Any], year: int) -> list[dict[str
         requests = request_table(session, app.registry, year)
         appeals = appeal_table(session, year)
     out = []
+
+    def differ(section: str, row: str, column: str, value: int | None, records: int, where: str) -> None:
+        if value is not None and value != records:
+            out.append({"section": section, "row": row, "column": column, "value": value, "records": records,
+                        "message": f"{where}：报告为 {value}，记录为 {records}"})
+
     for row in ROW_CODES if found["requests"] else ():
         for column in COLUMNS:
-            value = found["requests"][row][column]
-            if value is not None and value != requests[row][column]:
-                out.append({"section": "三", "row": ROW_LABELS[row], "column": COLUMN_LABELS[column], "value": value,
-                            "records": requests[row][column],
-                            "message": f"第三部分“{ROW_LABELS[row]}”行“{COLUMN_LABELS[column]}”列：报告为 {value}，"
-                                       f"记录为 {requests[row][column]}"})
+            differ("三", ROW_LABELS[row], COLUMN_LABELS[column], found["requests"][row][column], requests[row][column],
+                   f"第三部分“{ROW_LABELS[row]}”行“{COLUMN_LABELS[column]}”列")
     for kind in APPEAL_KINDS if found["appeals"] else ():
         for result in APPEAL_LABELS:
-            value = found["appeals"][kind][result]
-            if value is not None and value != appeals[kind][result]:
-                out.append({"section": "四", "row": APPEAL_KINDS[kind], "column": APPEAL_LABELS[result], "value": value,
-                            "records": appeals[kind][result],
-                            "message": f"第四部分“{APPEAL_KINDS[kind]}”“{APPEAL_LABELS[result]}”：报告为 {value}，"
-                                       f"记录为 {appeals[kind][result]}"})
+            differ("四", APPEAL_KINDS[kind], APPEAL_LABELS[result], found["appeals"][kind][result], appeals[kind][result],
+                   f"第四部分“{APPEAL_KINDS[kind]}”“{APPEAL_LABELS[result]}”")
     return out
